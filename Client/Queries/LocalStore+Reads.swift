@@ -1,0 +1,184 @@
+import KetteProtocol
+import KetteStore
+
+/// Filters for `offer list`; nil means any.
+public struct OfferFilter: Sendable {
+    public var district: String?
+    public var phase: String?
+    public var category: String?
+    public var status: String?
+    public init() {}
+}
+
+/// What `kette status` reports about the store.
+public struct StoreStatus: Codable, Sendable {
+    public var store: String
+    public var replica: String
+    public var name: String?
+    public var districts: Int
+    public var organizations: Int
+    public var offers: Int
+    public var bodies: Int
+    public var meetings: Int
+    public var openTasks: Int
+    public var pendingChangeSets: Int
+    public var pendingChanges: Int
+}
+
+extension LocalStore {
+    public func districts() throws -> [District] {
+        try database.rows("SELECT id, name, parent FROM districts WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id").map {
+            District(id: $0.string(0) ?? "", name: $0.string(1) ?? "", parent: $0.string(2))
+        }
+    }
+
+    public func organizations() throws -> [Organization] {
+        try database.rows("SELECT id, name, kind, sector, contact FROM organizations WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id").map {
+            Organization(id: $0.string(0) ?? "", name: $0.string(1) ?? "", kind: $0.string(2),
+                         sector: $0.string(3).flatMap(Sector.init(rawValue:)), contact: $0.string(4))
+        }
+    }
+
+    private static let offerColumns = """
+        o.id, o.title, o.district, d.name, o.phases, o.category, o.sector, o.provider, p.name, o.description, o.status,
+        o.contact, o.location, o.cost, o.languages, o.target_groups, o.schedule, o.accessibility, o.start_date, o.end_date
+        FROM offers o LEFT JOIN districts d ON d.id = o.district LEFT JOIN organizations p ON p.id = o.provider
+        """
+
+    private static func offer(from row: Row) -> Offer {
+        var offer = Offer(id: row.string(0) ?? "", title: row.string(1) ?? "")
+        offer.district = row.string(2)
+        offer.districtName = row.string(3)
+        offer.phases = RecordApplier.decodeList(row.string(4) ?? "[]").compactMap(LifePhase.init(rawValue:))
+        offer.category = row.string(5).flatMap(OfferCategory.init(rawValue:))
+        offer.sector = row.string(6).flatMap(Sector.init(rawValue:))
+        offer.provider = row.string(7)
+        offer.providerName = row.string(8)
+        offer.description = row.string(9)
+        offer.status = row.string(10).flatMap(OfferStatus.init(rawValue:))
+        offer.contact = row.string(11)
+        offer.location = row.string(12)
+        offer.cost = row.string(13).flatMap(Cost.init(rawValue:))
+        offer.languages = RecordApplier.decodeList(row.string(14) ?? "[]")
+        offer.targetGroups = RecordApplier.decodeList(row.string(15) ?? "[]")
+        offer.schedule = row.string(16)
+        offer.accessibility = row.string(17)
+        offer.start = row.string(18)
+        offer.end = row.string(19)
+        return offer
+    }
+
+    public func offers(_ filter: OfferFilter, language: Language) throws -> [Offer] {
+        var conditions = ["o.deleted = 0"]
+        var arguments: [DatabaseValueConvertible?] = []
+        if let district = filter.district {
+            conditions.append("o.district = ?")
+            arguments.append(try Resolver.resolve(district, as: .district, in: database, language: language))
+        }
+        if let phase = try Input.vocabulary(filter.phase, LifePhase.self) {
+            conditions.append("EXISTS (SELECT 1 FROM json_each(o.phases) WHERE json_each.value = ?)")
+            arguments.append(phase.slug)
+        }
+        if let category = try Input.vocabulary(filter.category, OfferCategory.self) {
+            conditions.append("o.category = ?")
+            arguments.append(category.slug)
+        }
+        if let status = try Input.vocabulary(filter.status, OfferStatus.self) {
+            conditions.append("o.status = ?")
+            arguments.append(status.slug)
+        }
+        return try database.rows("SELECT \(Self.offerColumns) WHERE \(conditions.joined(separator: " AND ")) ORDER BY o.title COLLATE NOCASE, o.id",
+                                 arguments).map(Self.offer(from:))
+    }
+
+    public func offer(_ reference: String, language: Language) throws -> Offer {
+        let id = try Resolver.resolve(reference, as: .offer, in: database, language: language)
+        guard let row = try database.firstRow("SELECT \(Self.offerColumns) WHERE o.id = ?", [id]) else {
+            throw KetteError.notFound(kind: Resolver.kindName(.offer, language), reference: reference)
+        }
+        return Self.offer(from: row)
+    }
+
+    public func bodies() throws -> [Body] {
+        try database.rows("SELECT id, name, level, district FROM bodies WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id").map {
+            Body(id: $0.string(0) ?? "", name: $0.string(1) ?? "", level: $0.string(2).flatMap(BodyLevel.init(rawValue:)), district: $0.string(3))
+        }
+    }
+
+    private static let meetingColumns = """
+        m.id, m.body, b.name, m.meeting_date, m.meeting_time, m.place, m.minutes, m.linked_offers
+        FROM meetings m LEFT JOIN bodies b ON b.id = m.body
+        """
+
+    private static func meeting(from row: Row) -> Meeting {
+        Meeting(id: row.string(0) ?? "", body: row.string(1), bodyName: row.string(2), date: row.string(3) ?? "",
+                time: row.string(4), place: row.string(5), minutes: row.string(6),
+                offers: RecordApplier.decodeList(row.string(7) ?? "[]"))
+    }
+
+    /// Meetings, newest first, without their minutes' parts (see `meeting(_:)`).
+    public func meetings(body: String?, language: Language) throws -> [Meeting] {
+        var sql = "SELECT \(Self.meetingColumns) WHERE m.deleted = 0"
+        var arguments: [DatabaseValueConvertible?] = []
+        if let body {
+            sql += " AND m.body = ?"
+            arguments.append(try Resolver.resolve(body, as: .body, in: database, language: language))
+        }
+        return try database.rows(sql + " ORDER BY m.meeting_date DESC, m.meeting_time DESC, m.id", arguments).map(Self.meeting(from:))
+    }
+
+    /// A meeting with its whole minutes: attendees, agenda, decisions and action items.
+    public func meeting(_ reference: String, language: Language) throws -> Meeting {
+        let id = try Resolver.resolve(reference, as: .meeting, in: database, language: language)
+        guard let row = try database.firstRow("SELECT \(Self.meetingColumns) WHERE m.id = ?", [id]) else {
+            throw KetteError.notFound(kind: Resolver.kindName(.meeting, language), reference: reference)
+        }
+        var meeting = Self.meeting(from: row)
+        meeting.attendees = try database.rows("SELECT id, name, organization, role FROM attendees WHERE meeting = ? AND deleted = 0 ORDER BY rowid", [id]).map {
+            Attendee(id: $0.string(0) ?? "", name: $0.string(1) ?? "", organization: $0.string(2), role: $0.string(3))
+        }
+        meeting.agenda = try database.rows("SELECT id, position, title, notes FROM agenda_items WHERE meeting = ? AND deleted = 0 ORDER BY position, id", [id]).map {
+            AgendaItem(id: $0.string(0) ?? "", position: $0.int(1) ?? 0, title: $0.string(2) ?? "", notes: $0.string(3))
+        }
+        meeting.decisions = try database.rows("SELECT id, decision_text FROM decisions WHERE meeting = ? AND deleted = 0 ORDER BY rowid", [id]).map {
+            Decision(id: $0.string(0) ?? "", text: $0.string(1) ?? "")
+        }
+        meeting.tasks = try tasks(meeting: id, openOnly: false, owner: nil)
+        return meeting
+    }
+
+    public func tasks(meeting: String? = nil, openOnly: Bool, owner: String?) throws -> [ActionItem] {
+        var conditions = ["deleted = 0"]
+        var arguments: [DatabaseValueConvertible?] = []
+        if let meeting { conditions.append("meeting = ?"); arguments.append(meeting) }
+        if openOnly { conditions.append("status = 'open'") }
+        var rows = try database.rows("SELECT id, meeting, task_text, owner, due, status FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY due IS NULL, due, rowid", arguments).map {
+            ActionItem(id: $0.string(0) ?? "", meeting: $0.string(1) ?? "", text: $0.string(2) ?? "", owner: $0.string(3),
+                       due: $0.string(4), status: $0.string(5).flatMap(TaskStatus.init(rawValue:)) ?? .open)
+        }
+        if let owner {
+            // Owners are free text ("Frau Öztürk, Jugendamt"): match case-insensitively, umlauts included.
+            let wanted = owner.folded
+            rows = rows.filter { $0.owner?.folded.contains(wanted) == true }
+        }
+        return rows
+    }
+
+    public func search(_ text: String, limit: Int = 20) throws -> [SearchIndex.Hit] {
+        try SearchIndex.search(text, limit: limit, in: database)
+    }
+
+    public func status() throws -> StoreStatus {
+        func count(_ sql: String) throws -> Int { try database.scalarInt(sql) ?? 0 }
+        return StoreStatus(
+            store: path, replica: replica.rawValue, name: name,
+            districts: try count("SELECT count(*) FROM districts WHERE deleted = 0"),
+            organizations: try count("SELECT count(*) FROM organizations WHERE deleted = 0"),
+            offers: try count("SELECT count(*) FROM offers WHERE deleted = 0"),
+            bodies: try count("SELECT count(*) FROM bodies WHERE deleted = 0"),
+            meetings: try count("SELECT count(*) FROM meetings WHERE deleted = 0"),
+            openTasks: try count("SELECT count(*) FROM tasks WHERE deleted = 0 AND status = 'open'"),
+            pendingChangeSets: try Outbox.pendingCount(in: database),
+            pendingChanges: try count("SELECT count(*) FROM outbox_changes"))
+    }
+}

@@ -1,0 +1,223 @@
+import KetteProtocol
+import KetteStore
+
+/// The actions a coordinator takes, each one change set. Input is checked before the transaction
+/// opens where possible, and any failure inside it rolls back everything: bad input writes nothing.
+extension LocalStore {
+    // MARK: Districts and organizations
+
+    public func addDistrict(name: String, id: String?, parent: String?, language: Language) throws -> String {
+        let name = try Input.requiredText(name, field: language.pick("name", "Name"))
+        let id = try id.map { try Input.requiredText($0, field: "id") } ?? newID()
+        return try record("district add") { change in
+            if try database.scalarInt("SELECT 1 FROM districts WHERE id = ?", [id]) != nil {
+                throw KetteError.malformedValue(field: "id", value: id, expected: language.pick("an id not yet in use", "eine noch nicht vergebene ID"))
+            }
+            let parentID = try parent.map { try Resolver.resolve($0, as: .district, in: database, language: language) }
+            try change.create(.district, id, [("name", .string(name)), ("parent", parentID.map(FieldValue.string))])
+            return id
+        }
+    }
+
+    public func addOrganization(name: String, kind: String?, sector: String?, contact: String?, language: Language) throws -> String {
+        let name = try Input.requiredText(name, field: language.pick("name", "Name"))
+        let sector = try Input.vocabulary(sector, Sector.self)
+        let id = newID()
+        return try record("org add") { change in
+            try change.create(.organization, id, [("name", .string(name)), ("kind", Input.optionalText(kind)),
+                                                  ("sector", sector.map { .string($0.slug) }), ("contact", Input.optionalText(contact))])
+            return id
+        }
+    }
+
+    // MARK: Offers
+
+    /// Checks an offer's input and turns it into field values; references are resolved here.
+    private func offerFields(_ input: OfferInput, creating: Bool, language: Language) throws -> [(String, FieldValue?)] {
+        var fields: [(String, FieldValue?)] = []
+        if creating || input.title != nil {
+            fields.append(("title", .string(try Input.requiredText(input.title, field: "title"))))
+        }
+        if creating || input.district != nil {
+            let reference = try Input.requiredText(input.district, field: "district")
+            fields.append(("district", .string(try Resolver.resolve(reference, as: .district, in: database, language: language))))
+        }
+        if let phases = try Input.vocabularyList(input.phases, LifePhase.self) {
+            // Stored in the order of growing up, whatever order they were typed in.
+            let ordered = LifePhase.allCases.filter(phases.contains)
+            fields.append(("phases", .list(ordered.map(\.slug))))
+        }
+        fields.append(("category", try Input.vocabulary(input.category, OfferCategory.self).map { .string($0.slug) }))
+        fields.append(("sector", try Input.vocabulary(input.sector, Sector.self).map { .string($0.slug) }))
+        fields.append(("status", try Input.vocabulary(input.status, OfferStatus.self).map { .string($0.slug) }
+                                  ?? (creating ? .string(OfferStatus.active.slug) : nil)))
+        fields.append(("cost", try Input.vocabulary(input.cost, Cost.self).map { .string($0.slug) }))
+        if let provider = input.provider {
+            let trimmed = provider.trimmingCharacters(in: .whitespaces)
+            fields.append(("provider", trimmed.isEmpty ? .null
+                           : .string(try Resolver.resolve(trimmed, as: .organization, in: database, language: language))))
+        }
+        fields.append(("languages", Input.wordList(input.languages).map { .list($0.map { $0.lowercased() }) }))
+        fields.append(("targetGroups", Input.wordList(input.targetGroups).map { .list($0) }))
+        fields.append(("start", try Input.date(input.start, field: "start").map(FieldValue.string)))
+        fields.append(("end", try Input.date(input.end, field: "end").map(FieldValue.string)))
+        for (name, text) in [("description", input.description), ("contact", input.contact), ("location", input.location),
+                             ("schedule", input.schedule), ("accessibility", input.accessibility)] {
+            fields.append((name, Input.optionalText(text)))
+        }
+        return fields
+    }
+
+    public func addOffer(_ input: OfferInput, language: Language) throws -> String {
+        let fields = try offerFields(input, creating: true, language: language)
+        let id = newID()
+        return try record("offer add") { change in
+            try change.create(.offer, id, fields)
+            return id
+        }
+    }
+
+    /// Changes the given fields of an offer; returns its id.
+    public func editOffer(_ reference: String, _ input: OfferInput, language: Language) throws -> String {
+        guard !input.isEmpty else { throw KetteError.nothingToChange }
+        let id = try Resolver.resolve(reference, as: .offer, in: database, language: language)
+        let fields = try offerFields(input, creating: false, language: language)
+        try record("offer edit") { change in
+            for (field, value) in fields { if let value { try change.set(.offer, id, field, value) } }
+        }
+        return id
+    }
+
+    public func deleteRecord(_ type: RecordType, _ reference: String, language: Language) throws -> String {
+        let id = try Resolver.resolve(reference, as: type, in: database, language: language)
+        try record("\(type.rawValue) delete") { change in try change.delete(type, id) }
+        return id
+    }
+
+    // MARK: Bodies, meetings and minutes
+
+    public func addBody(name: String, level: String?, district: String?, language: Language) throws -> String {
+        let name = try Input.requiredText(name, field: language.pick("name", "Name"))
+        guard let level = try Input.vocabulary(level ?? "", BodyLevel.self, field: "level") else {
+            throw KetteError.missingValue(field: "level")
+        }
+        let districtID = try district.map { try Resolver.resolve($0, as: .district, in: database, language: language) }
+        let id = newID()
+        return try record("body add") { change in
+            try change.create(.body, id, [("name", .string(name)), ("level", .string(level.slug)),
+                                          ("district", districtID.map(FieldValue.string))])
+            return id
+        }
+    }
+
+    /// Parses "Name; Organization; Role" (organization and role optional).
+    static func parseAttendee(_ text: String) throws -> (name: String, organization: String?, role: String?) {
+        let parts = text.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count <= 3, let name = parts.first, !name.isEmpty else {
+            throw KetteError.malformedValue(field: "attendee", value: text, expected: "\"Name; Organization; Role\" (organization and role optional)")
+        }
+        func part(_ index: Int) -> String? { parts.count > index && !parts[index].isEmpty ? parts[index] : nil }
+        return (name, part(1), part(2))
+    }
+
+    private func meetingFields(_ input: MeetingInput, creating: Bool, language: Language) throws -> [(String, FieldValue?)] {
+        var fields: [(String, FieldValue?)] = []
+        if creating || input.body != nil {
+            let reference = try Input.requiredText(input.body, field: "body")
+            fields.append(("body", .string(try Resolver.resolve(reference, as: .body, in: database, language: language))))
+        }
+        if creating || input.date != nil {
+            let date = try Input.requiredText(input.date, field: "date")
+            fields.append(("date", .string(try Input.date(date, field: "date")!)))
+        }
+        fields.append(("time", try Input.time(input.time, field: "time").map(FieldValue.string)))
+        fields.append(("place", Input.optionalText(input.place)))
+        fields.append(("minutes", input.minutes.map { $0.isEmpty ? .null : .string($0) }))
+        if !input.offers.isEmpty {
+            let ids = try input.offers.map { try Resolver.resolve($0, as: .offer, in: database, language: language) }
+            fields.append(("offers", .list(ids)))
+        }
+        return fields
+    }
+
+    /// Checks a new meeting's input without writing anything (before an editor opens for its minutes).
+    public func validateMeeting(_ input: MeetingInput, language: Language) throws {
+        _ = try meetingFields(input, creating: true, language: language)
+        _ = try input.attendees.map(Self.parseAttendee)
+    }
+
+    public func addMeeting(_ input: MeetingInput, language: Language) throws -> String {
+        let fields = try meetingFields(input, creating: true, language: language)
+        let attendees = try input.attendees.map(Self.parseAttendee)
+        let id = newID()
+        return try record("meeting add") { change in
+            try change.create(.meeting, id, fields)
+            for attendee in attendees {
+                try change.create(.attendee, newID(), [("meeting", .string(id)), ("name", .string(attendee.name)),
+                                                       ("organization", attendee.organization.map(FieldValue.string)),
+                                                       ("role", attendee.role.map(FieldValue.string))])
+            }
+            return id
+        }
+    }
+
+    /// Changes a meeting's fields; attendees given are added to those already recorded.
+    public func editMeeting(_ reference: String, _ input: MeetingInput, language: Language) throws -> String {
+        guard !input.isEmpty else { throw KetteError.nothingToChange }
+        let id = try Resolver.resolve(reference, as: .meeting, in: database, language: language)
+        let fields = try meetingFields(input, creating: false, language: language)
+        let attendees = try input.attendees.map(Self.parseAttendee)
+        try record("meeting edit") { change in
+            for (field, value) in fields { if let value { try change.set(.meeting, id, field, value) } }
+            for attendee in attendees {
+                try change.create(.attendee, newID(), [("meeting", .string(id)), ("name", .string(attendee.name)),
+                                                       ("organization", attendee.organization.map(FieldValue.string)),
+                                                       ("role", attendee.role.map(FieldValue.string))])
+            }
+        }
+        return id
+    }
+
+    public func addAgendaItem(meeting reference: String, title: String, notes: String?, language: Language) throws -> String {
+        let meeting = try Resolver.resolve(reference, as: .meeting, in: database, language: language)
+        let title = try Input.requiredText(title, field: "title")
+        let id = newID()
+        return try record("meeting agenda") { change in
+            let position = (try database.scalarInt("SELECT max(position) FROM agenda_items WHERE meeting = ? AND deleted = 0", [meeting]) ?? 0) + 1
+            try change.create(.agendaItem, id, [("meeting", .string(meeting)), ("position", .integer(Int64(position))),
+                                                ("title", .string(title)), ("notes", Input.optionalText(notes))])
+            return id
+        }
+    }
+
+    public func addDecision(meeting reference: String, text: String, language: Language) throws -> String {
+        let meeting = try Resolver.resolve(reference, as: .meeting, in: database, language: language)
+        let text = try Input.requiredText(text, field: "text")
+        let id = newID()
+        return try record("meeting decide") { change in
+            try change.create(.decision, id, [("meeting", .string(meeting)), ("text", .string(text))])
+            return id
+        }
+    }
+
+    // MARK: Action items
+
+    public func addTask(meeting reference: String, text: String, owner: String?, due: String?, language: Language) throws -> String {
+        let meeting = try Resolver.resolve(reference, as: .meeting, in: database, language: language)
+        let text = try Input.requiredText(text, field: "text")
+        let owner = try Input.requiredText(owner, field: "owner")
+        let due = try Input.date(due, field: "due")
+        let id = newID()
+        return try record("task add") { change in
+            try change.create(.task, id, [("meeting", .string(meeting)), ("text", .string(text)), ("owner", .string(owner)),
+                                          ("due", due.map(FieldValue.string)), ("status", .string(TaskStatus.open.slug))])
+            return id
+        }
+    }
+
+    public func completeTask(_ reference: String, language: Language) throws -> String {
+        let id = try Resolver.resolve(reference, as: .task, in: database, language: language)
+        try record("task done") { change in try change.set(.task, id, "status", .string(TaskStatus.done.slug)) }
+        return id
+    }
+}

@@ -1,0 +1,71 @@
+import KetteProtocol
+import KetteStore
+
+/// Finds the record a person means: by id, by the start of an id, or by name, case-insensitively
+/// with umlauts ("nordstadt", "Jugendamt Süd"). An ambiguous reference is an error that lists
+/// the candidates, never a guess.
+enum Resolver {
+    /// The column that names records of a type, if people refer to them by name.
+    private static func nameColumn(_ type: RecordType) -> String? {
+        switch type {
+        case .district, .organization, .body: "name"
+        case .offer: "title"
+        default: nil
+        }
+    }
+
+    /// The kind of record as people call it, for messages.
+    static func kindName(_ type: RecordType, _ language: Language) -> String {
+        switch type {
+        case .district: language.pick("district", "Sozialraum")
+        case .organization: language.pick("organization", "Träger")
+        case .offer: language.pick("offer", "Angebot")
+        case .body: language.pick("body", "Gremium")
+        case .meeting: language.pick("meeting", "Sitzung")
+        case .task: language.pick("action item", "Arbeitsauftrag")
+        case .agendaItem: language.pick("agenda item", "Tagesordnungspunkt")
+        case .decision: language.pick("decision", "Beschluss")
+        case .attendee: language.pick("attendee", "Teilnehmende*r")
+        case .indicator: language.pick("indicator", "Kennzahl")
+        case .member: language.pick("member", "Mitglied")
+        }
+    }
+
+    static func resolve(_ reference: String, as type: RecordType, in db: Database, language: Language) throws -> String {
+        let trimmed = reference.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw KetteError.missingValue(field: kindName(type, language)) }
+        let table = type.table
+        if try db.scalarInt("SELECT 1 FROM \(table) WHERE id = ? AND deleted = 0", [trimmed]) != nil {
+            return trimmed
+        }
+        let nameSQL = nameColumn(type).map { "\($0)" } ?? "NULL"
+        var matches: [(id: String, name: String?)] = []
+        if let column = nameColumn(type) {
+            // Folding happens in Swift: SQLite's lower() knows only ASCII, and "Übergang" must
+            // match "übergang". A whole name wins; else the names that start with what was typed
+            // ("steuerungsgruppe" for "Steuerungsgruppe Präventionskette").
+            let wanted = trimmed.folded
+            var starting: [(id: String, name: String?)] = []
+            try db.forEachRow("SELECT id, \(column) FROM \(table) WHERE deleted = 0 AND \(column) IS NOT NULL") { row in
+                guard let name = row.string(1), let id = row.string(0) else { return }
+                let folded = name.folded
+                if folded == wanted { matches.append((id, name)) } else if folded.hasPrefix(wanted) { starting.append((id, name)) }
+            }
+            if matches.isEmpty { matches = starting }
+        }
+        // The start of an id, as people copy it from a list ("3f2a9c1e").
+        if matches.isEmpty, trimmed.count >= 4, trimmed.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
+            for row in try db.rows("SELECT id, \(nameSQL) FROM \(table) WHERE deleted = 0 AND substr(id, 1, ?) = ? LIMIT 11",
+                                   [trimmed.count, trimmed.lowercased()]) {
+                if let id = row.string(0) { matches.append((id, row.string(1))) }
+            }
+        }
+        switch matches.count {
+        case 0: throw KetteError.notFound(kind: kindName(type, language), reference: trimmed)
+        case 1: return matches[0].id
+        default:
+            throw KetteError.ambiguous(kind: kindName(type, language), reference: trimmed,
+                                       candidates: matches.prefix(10).map { "\($0.name ?? "") [\($0.id)]" })
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import KetteProtocol
+import KetteStore
+
+/// Collects the field changes of one user action and applies each to the replica as it goes,
+/// inside the transaction `LocalStore.record` opened.
+public final class ChangeSetBuilder {
+    let database: Database
+    let hlc: HLCTimestamp
+    let replica: ReplicaID
+    private(set) var changes: [Change] = []
+    private(set) var touchedOffers: Set<String> = []
+    private(set) var touchedMeetings: Set<String> = []
+
+    init(database: Database, hlc: HLCTimestamp, replica: ReplicaID) {
+        self.database = database
+        self.hlc = hlc
+        self.replica = replica
+    }
+
+    /// Writes one field. A value equal to the current one records nothing: a change set holds
+    /// only what the user actually changed, so it cannot overwrite someone else's edit of a field
+    /// this user did not touch.
+    public func set(_ type: RecordType, _ id: String, _ field: String, _ value: FieldValue) throws {
+        let current = try RecordApplier.currentVersion(type: type, id: id, field: field, in: database)
+        if let current, current.value == value { return }
+        if current == nil, value == .null { return }
+        let change = Change(recordType: type, recordID: id, field: field, value: value, hlc: hlc, base: current?.hlc)
+        if let index = changes.firstIndex(where: { $0.recordType == type && $0.recordID == id && $0.field == field }) {
+            changes[index] = change  // the same action wrote the field twice: the last value counts
+        } else {
+            changes.append(change)
+        }
+        try RecordApplier.apply(change, in: database)
+        try noteTouched(type: type, id: id)
+    }
+
+    /// Creates a record with the given fields (nil values are left unset).
+    public func create(_ type: RecordType, _ id: String, _ fields: [(String, FieldValue?)]) throws {
+        try RecordApplier.ensureRow(type: type, id: id, in: database)
+        for (field, value) in fields {
+            if let value { try set(type, id, field, value) }
+        }
+    }
+
+    /// Deletes a record: a tombstone change. Its fields stay so a concurrent edit can be shown
+    /// against the deletion, and so an undo is possible.
+    public func delete(_ type: RecordType, _ id: String) throws {
+        try set(type, id, RecordType.deletedField, .bool(true))
+    }
+
+    private func noteTouched(type: RecordType, id: String) throws {
+        switch type {
+        case .offer: touchedOffers.insert(id)
+        case .meeting: touchedMeetings.insert(id)
+        case .attendee, .agendaItem, .decision, .task:
+            if let meeting = try database.scalarString("SELECT meeting FROM \(type.table) WHERE id = ?", [id]) {
+                touchedMeetings.insert(meeting)
+            }
+        case .body:
+            // A body's name is part of its meetings' search text.
+            for row in try database.rows("SELECT id FROM meetings WHERE body = ?", [id]) {
+                if let meeting = row.string(0) { touchedMeetings.insert(meeting) }
+            }
+        case .district, .organization, .indicator, .member:
+            break
+        }
+    }
+}
+
+@available(*, unavailable)
+extension ChangeSetBuilder: Sendable {}

@@ -1,0 +1,95 @@
+import KetteProtocol
+import KetteStore
+
+/// The client store's schema, as ordered migrations.
+enum ClientSchema {
+    static var migrator: Migrator {
+        var migrator = Migrator()
+        migrator.register("v1-replica-records-outbox", createVersion1)
+        return migrator
+    }
+
+    private static func createVersion1(_ db: Database) throws {
+        // Who this replica is and where its clock stands; one row per key.
+        try db.execute("""
+            CREATE TABLE replica_meta (
+                key TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL
+            ) STRICT;
+            """)
+
+        // One table per record type. Columns are nullable and carry no foreign keys on purpose:
+        // replicas merge field changes in any order, so a field or a referenced record may
+        // arrive after the record that names it. Validation happens where people write.
+        for type in RecordType.allCases {
+            let columns = type.fields.map { field -> String in
+                switch field.kind {
+                case .integer, .bool: return "\(field.column) INTEGER"
+                case .list: return "\(field.column) TEXT NOT NULL DEFAULT '[]'"
+                case .text, .reference: return "\(field.column) TEXT"
+                }
+            }
+            try db.execute("""
+                CREATE TABLE \(type.table) (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    \(columns.joined(separator: ",\n    ")),
+                    deleted INTEGER NOT NULL DEFAULT 0
+                );
+                """)
+        }
+        try db.execute("""
+            CREATE INDEX offers_by_district ON offers (district) WHERE deleted = 0;
+            CREATE INDEX indicators_by_offer ON indicators (offer);
+            CREATE INDEX members_by_body ON members (body);
+            CREATE INDEX meetings_by_date ON meetings (meeting_date);
+            CREATE INDEX attendees_by_meeting ON attendees (meeting);
+            CREATE INDEX agenda_items_by_meeting ON agenda_items (meeting);
+            CREATE INDEX decisions_by_meeting ON decisions (meeting);
+            CREATE INDEX tasks_by_meeting ON tasks (meeting);
+            """)
+
+        // The version of every field this replica holds: the merge rule compares against it,
+        // and a local write records it as the change's base.
+        try db.execute("""
+            CREATE TABLE field_versions (
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                hlc TEXT NOT NULL,
+                base TEXT,
+                PRIMARY KEY (record_type, record_id, field)
+            ) WITHOUT ROWID;
+            """)
+
+        // Change sets written here and not yet confirmed by the server, in the order written.
+        try db.execute("""
+            CREATE TABLE outbox_change_sets (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                summary TEXT NOT NULL,
+                author TEXT,
+                schema_version INTEGER NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE TABLE outbox_changes (
+                change_set_seq INTEGER NOT NULL REFERENCES outbox_change_sets (seq) ON DELETE CASCADE,
+                ordinal INTEGER NOT NULL,
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                value TEXT NOT NULL,
+                hlc TEXT NOT NULL,
+                base TEXT,
+                PRIMARY KEY (change_set_seq, ordinal)
+            ) WITHOUT ROWID;
+            """)
+
+        // Full-text search over offers and minutes; rowids are those of `offers` and `meetings`,
+        // so reindexing one record is a lookup, not a scan. Diacritics stay significant
+        // (remove_diacritics 0): "Müller" and "Muller" are different people.
+        try db.execute("""
+            CREATE VIRTUAL TABLE offers_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 0');
+            CREATE VIRTUAL TABLE meetings_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 0');
+            """)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import KetteProtocol
+import KetteStore
+
+/// A coordinator's local store: the SQLite file with every record this replica holds, its
+/// outbox of unsynced change sets, its replica id and its clock.
+///
+/// Every write goes through `record(_:_:)`, which turns one user action into one change set and
+/// commits the records, the field versions and the outbox entry in one transaction.
+public final class LocalStore {
+    public static let fileName = "kette.db"
+
+    public let database: Database
+    public let replica: ReplicaID
+    /// The name given at `kette init` (a coordinator or an office), the author of local changes.
+    public let name: String?
+    private var clock: HybridLogicalClock
+    private let now: () -> Int64
+    private let makeID: () -> String
+
+    /// Opens an existing store in `directory`.
+    ///
+    /// - Parameters:
+    ///   - now: physical time in milliseconds since 1970; injected so tests control the clock.
+    ///   - makeID: new record and change-set ids; injected so tests can make them predictable.
+    public init(directory: String,
+                now: @escaping () -> Int64 = LocalStore.systemMilliseconds,
+                makeID: @escaping () -> String = { UUID().uuidString.lowercased() }) throws {
+        let path = (directory as NSString).appendingPathComponent(Self.fileName)
+        guard FileManager.default.fileExists(atPath: path) else { throw KetteError.storeMissing(directory: directory) }
+        var configuration = Database.Configuration()
+        configuration.createIfMissing = false
+        configuration.durability = .full
+        let database = try Database(path: path, configuration: configuration)
+        try ClientSchema.migrator.migrate(database)
+        guard let replicaText = try database.scalarString("SELECT value FROM replica_meta WHERE key = 'replica'") else {
+            throw KetteError.storeDamaged(path: path, reason: "it has no replica id")
+        }
+        let replica = ReplicaID(rawValue: replicaText)
+        let last = try database.scalarString("SELECT value FROM replica_meta WHERE key = 'clock'").flatMap(HLCTimestamp.init(encoded:))
+        self.database = database
+        self.replica = replica
+        self.name = try database.scalarString("SELECT value FROM replica_meta WHERE key = 'name'")
+        self.clock = HybridLogicalClock(replica: replica, last: last)
+        self.now = now
+        self.makeID = makeID
+    }
+
+    /// Creates a new store in `directory` (made if missing) with a fresh replica id.
+    /// Returns false, changing nothing, when a store is already there.
+    @discardableResult
+    public static func create(directory: String, name: String?) throws -> Bool {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        if FileManager.default.fileExists(atPath: path) { return false }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw KetteError.storeUnwritable(directory: directory, reason: (error as NSError).localizedDescription)
+        }
+        let database = try Database(path: path)
+        try ClientSchema.migrator.migrate(database)
+        try database.inTransaction { db in
+            try db.execute("INSERT INTO replica_meta (key, value) VALUES ('replica', ?)", [ReplicaID.random().rawValue])
+            if let name { try db.execute("INSERT INTO replica_meta (key, value) VALUES ('name', ?)", [name]) }
+        }
+        return true
+    }
+
+    public static func systemMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    public var path: String { database.path }
+
+    /// A new id for a record or change set.
+    public func newID() -> String { makeID() }
+
+    /// Records one user action: `body` writes fields through the builder; the resulting change
+    /// set, the records and the field versions are committed together, or nothing is.
+    @discardableResult
+    public func record<T>(_ summary: String, _ body: (ChangeSetBuilder) throws -> T) throws -> T {
+        var clock = self.clock
+        let hlc = clock.tick(now: now())
+        let (result, _) = try database.inTransaction { db -> (T, ChangeSet?) in
+            let builder = ChangeSetBuilder(database: db, hlc: hlc, replica: replica)
+            let result = try body(builder)
+            guard !builder.changes.isEmpty else { return (result, nil) }
+            let changeSet = ChangeSet(id: makeID(), replica: replica, author: name, summary: summary, changes: builder.changes)
+            try Outbox.append(changeSet, createdAt: hlc.physicalMilliseconds, in: db)
+            try SearchIndex.reindex(offers: builder.touchedOffers, meetings: builder.touchedMeetings, in: db)
+            try db.execute("INSERT INTO replica_meta (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           [hlc.encoded])
+            return (result, changeSet)
+        }
+        self.clock = clock  // only a committed change set moves the clock
+        return result
+    }
+}
+
+@available(*, unavailable)
+extension LocalStore: Sendable {}

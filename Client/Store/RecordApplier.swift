@@ -1,0 +1,90 @@
+import Foundation
+import KetteProtocol
+import KetteStore
+
+/// Writes field changes into the replica's record tables and field versions: the one place that
+/// maps a `(type, id, field)` to a table and column.
+enum RecordApplier {
+    /// Makes sure the record's row exists, so field updates have something to update.
+    static func ensureRow(type: RecordType, id: String, in db: Database) throws {
+        try db.execute("INSERT INTO \(type.table) (id) VALUES (?) ON CONFLICT (id) DO NOTHING", [id])
+    }
+
+    /// The version of a field this replica holds, nil when it has none.
+    static func currentVersion(type: RecordType, id: String, field: String, in db: Database) throws -> MergeRule.Version? {
+        guard let version = try db.firstRow(
+            "SELECT hlc, base FROM field_versions WHERE record_type = ? AND record_id = ? AND field = ?",
+            [type.rawValue, id, field]),
+            let hlcText = version.string(0), let hlc = HLCTimestamp(encoded: hlcText)
+        else { return nil }
+        let column = try self.column(type: type, field: field)
+        let stored = try db.firstRow("SELECT \(column.name) FROM \(type.table) WHERE id = ?", [id])?[0] ?? .null
+        return MergeRule.Version(value: fieldValue(stored, kind: column.kind), hlc: hlc,
+                                 base: version.string(1).flatMap(HLCTimestamp.init(encoded:)))
+    }
+
+    /// Writes `change` as the field's current value, unconditionally: for local writes, whose
+    /// timestamp is newer than anything this replica has seen.
+    static func apply(_ change: Change, in db: Database) throws {
+        let column = try self.column(type: change.recordType, field: change.field)
+        try ensureRow(type: change.recordType, id: change.recordID, in: db)
+        try db.execute("UPDATE \(change.recordType.table) SET \(column.name) = ? WHERE id = ?",
+                       [databaseValue(change.value, kind: column.kind), change.recordID])
+        try db.execute("""
+            INSERT INTO field_versions (record_type, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (record_type, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base
+            """, [change.recordType.rawValue, change.recordID, change.field, change.hlc.encoded, change.base?.encoded])
+    }
+
+    /// Applies a change received from another replica by the merge rule: it becomes the field's
+    /// value only when its timestamp is the greatest seen for that field.
+    static func merge(_ change: Change, in db: Database) throws -> MergeRule.Outcome {
+        let current = try currentVersion(type: change.recordType, id: change.recordID, field: change.field, in: db)
+        let outcome = MergeRule.merge(incoming: MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base),
+                                      current: current)
+        if outcome.incomingWins { try apply(change, in: db) }
+        return outcome
+    }
+
+    struct Column {
+        let name: String
+        let kind: RecordType.FieldKind
+    }
+
+    static func column(type: RecordType, field: String) throws -> Column {
+        if field == RecordType.deletedField { return Column(name: "deleted", kind: .bool) }
+        guard let spec = type.field(named: field) else {
+            throw KetteError.unknownField(type: type.rawValue, field: field)
+        }
+        return Column(name: spec.column, kind: spec.kind)
+    }
+
+    static func databaseValue(_ value: FieldValue, kind: RecordType.FieldKind) -> DatabaseValue {
+        switch (value, kind) {
+        case (.null, .list): return .text("[]")
+        case (.null, _): return .null
+        case (.string(let text), _): return .text(text)
+        case (.integer(let number), _): return .integer(number)
+        case (.bool(let flag), _): return .integer(flag ? 1 : 0)
+        case (.list, _): return .text(value.jsonText)
+        }
+    }
+
+    static func fieldValue(_ stored: DatabaseValue, kind: RecordType.FieldKind) -> FieldValue {
+        switch (stored, kind) {
+        case (.null, _): return .null
+        case (.integer(let number), .bool): return .bool(number != 0)
+        case (.integer(let number), _): return .integer(number)
+        case (.text(let text), .list): return .list(decodeList(text))
+        case (.text(let text), _): return .string(text)
+        case (.real(let number), _): return .integer(Int64(number))
+        case (.blob, _): return .null
+        }
+    }
+
+    /// Decodes a list column; an unreadable list reads as empty rather than failing a read path.
+    static func decodeList(_ text: String) -> [String] {
+        guard text != "[]" else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+}

@@ -1,0 +1,92 @@
+import KetteProtocol
+import KetteStore
+
+/// What went wrong, in terms a coordinator can act on. Every case says what is wrong and, where
+/// there is a choice, what is accepted.
+public enum KetteError: Error, Equatable {
+    /// A value outside its closed list (`--phase baby`).
+    case invalidValue(field: String, value: String, accepted: [String])
+    /// A value in the wrong shape (`--date 2024-13-01`).
+    case malformedValue(field: String, value: String, expected: String)
+    /// A required value that is missing or empty.
+    case missingValue(field: String)
+    case notFound(kind: String, reference: String)
+    case ambiguous(kind: String, reference: String, candidates: [String])
+    case storeMissing(directory: String)
+    case storeUnwritable(directory: String, reason: String)
+    case storeDamaged(path: String, reason: String)
+    case unknownField(type: String, field: String)
+    case unreadableFile(path: String, reason: String)
+    /// The editor exited with an error or was not found; nothing was saved.
+    case editorFailed(command: String, reason: String)
+    case nothingToChange
+
+    /// Storage errors exit 4, everything else 1.
+    public var isStorageFailure: Bool {
+        switch self {
+        case .storeUnwritable, .storeDamaged: true
+        default: false
+        }
+    }
+
+    public func message(_ language: Language) -> String {
+        let de = language == .german
+        switch self {
+        case .invalidValue(let field, let value, let accepted):
+            return de ? "Unbekannter Wert „\(value)“ für \(field). Erlaubt: \(accepted.joined(separator: ", "))."
+                      : "unknown \(field) '\(value)'. Accepted: \(accepted.joined(separator: ", "))."
+        case .malformedValue(let field, let value, let expected):
+            return de ? "Ungültiger Wert „\(value)“ für \(field): erwartet \(expected)."
+                      : "invalid \(field) '\(value)': expected \(expected)."
+        case .missingValue(let field):
+            return de ? "\(field) fehlt oder ist leer." : "\(field) is missing or empty."
+        case .notFound(let kind, let reference):
+            return de ? "Kein Eintrag (\(kind)) „\(reference)“ gefunden." : "no \(kind) '\(reference)' found."
+        case .ambiguous(let kind, let reference, let candidates):
+            return de ? "„\(reference)“ ist mehrdeutig (\(kind)). Infrage kommen: \(candidates.joined(separator: "; ")). Bitte die ID angeben."
+                      : "'\(reference)' matches more than one \(kind): \(candidates.joined(separator: "; ")). Give the id instead."
+        case .storeMissing(let directory):
+            return de ? "Kein Kette-Speicher in \(directory). Zuerst `kette init` ausführen (oder --home/KETTE_HOME angeben)."
+                      : "no Kette store in \(directory). Run `kette init` first (or point --home/KETTE_HOME at your store)."
+        case .storeUnwritable(let directory, let reason):
+            return de ? "Der Speicher in \(directory) kann nicht angelegt werden: \(reason)"
+                      : "cannot create the store in \(directory): \(reason)"
+        case .storeDamaged(let path, let reason):
+            return de ? "Der Speicher \(path) ist beschädigt: \(reason)" : "the store \(path) is damaged: \(reason)"
+        case .unknownField(let type, let field):
+            return de ? "Unbekanntes Feld \(field) für \(type)." : "unknown field \(field) for \(type)."
+        case .unreadableFile(let path, let reason):
+            return de ? "Datei \(path) kann nicht gelesen werden: \(reason)" : "cannot read \(path): \(reason)"
+        case .editorFailed(let command, let reason):
+            return de ? "Editor „\(command)“ fehlgeschlagen (\(reason)); nichts gespeichert."
+                      : "editor '\(command)' failed (\(reason)); nothing was saved."
+        case .nothingToChange:
+            return de ? "Nichts zu ändern: keine Option angegeben." : "nothing to change: no option given."
+        }
+    }
+}
+
+/// How a storage failure reads for a person: what happened and what to do, then SQLite's words.
+public func storageFailureMessage(_ error: SQLiteError, _ language: Language) -> String {
+    let de = language == .german
+    let advice: String
+    switch error.code.primary {
+    case .busy, .locked:
+        advice = de ? "Der Speicher ist durch ein anderes Programm gesperrt; später erneut versuchen."
+                    : "the store is locked by another process; try again in a moment."
+    case .full:
+        advice = de ? "Der Datenträger ist voll; Platz schaffen und erneut versuchen. Nichts wurde teilweise gespeichert."
+                    : "the disk is full; free some space and try again. Nothing was partially saved."
+    case .readonly:
+        advice = de ? "Der Speicher ist schreibgeschützt." : "the store is read-only."
+    case .cantOpen:
+        advice = de ? "Die Speicherdatei kann nicht geöffnet werden (Rechte, Pfad?)." : "the store file cannot be opened (permissions, path?)."
+    case .corrupt, .notADatabase:
+        advice = de ? "Die Speicherdatei ist keine gültige Kette-Datenbank oder beschädigt." : "the store file is not a valid Kette database or is damaged."
+    case .ioError:
+        advice = de ? "Lese-/Schreibfehler des Datenträgers. Nichts wurde teilweise gespeichert." : "the disk reported an I/O error. Nothing was partially saved."
+    default:
+        advice = de ? "Speicherfehler." : "storage error."
+    }
+    return "\(advice) (\(error.description))"
+}

@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Kette: offline-first record keeper and sync service for prevention-chain coordinators.
+// No Swift package dependencies: C libraries come from Debian through system-library targets.
+let package = Package(
+    name: "Kette",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kette", targets: ["kette"]),
+        .executable(name: "kette-server", targets: ["kette-server"]),
+        .executable(name: "kette-bench", targets: ["kette-bench"]),
+        .library(name: "KetteProtocol", targets: ["KetteProtocol"]),
+        .library(name: "KetteClient", targets: ["KetteClient"]),
+        .library(name: "KetteServer", targets: ["KetteServer"]),
+    ],
+    targets: [
+        // C system modules; their shim headers wrap the variadic functions Swift cannot call.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
+
+        // The one SQLite layer shared by client and server.
+        .target(name: "KetteStore", dependencies: ["CSQLite"], path: "Sources/KetteStore"),
+
+        // The three library modules, each in its own top-level folder.
+        .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md"]),
+        .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteStore", "CCurl"], path: "Client"),
+        .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteStore", "CMicroHTTPD"], path: "Server"),
+
+        // Executables.
+        .executableTarget(name: "kette", dependencies: ["KetteClient"], path: "Sources/kette"),
+        .executableTarget(name: "kette-server", dependencies: ["KetteServer"], path: "Sources/kette-server"),
+        .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteStore"], path: "Sources/kette-bench"),
+
+        .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore"]),
+        .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),
+        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"]),
+        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,96 @@
+/// The kinds of records that replicate, each a set of independently merged fields.
+///
+/// Parts of a meeting's minutes (attendees, agenda items, decisions, action items) are records of
+/// their own that point to their meeting: two coordinators adding agenda items to the same
+/// minutes then both keep theirs, where one list-valued field would lose one of them.
+public enum RecordType: String, CaseIterable, Codable, Sendable {
+    case district
+    case organization
+    case offer
+    case indicator
+    case body
+    case member
+    case meeting
+    case attendee
+    case agendaItem = "agenda-item"
+    case decision
+    case task
+
+    /// The kind of value a field holds; the wire carries it as a `FieldValue`.
+    public enum FieldKind: Sendable, Equatable {
+        case text
+        case list
+        case integer
+        case bool
+        /// The id of another record.
+        case reference(RecordType)
+    }
+
+    public struct Field: Sendable, Equatable {
+        public let name: String
+        public let kind: FieldKind
+        /// The column that stores it in the replicas' SQLite tables.
+        public let column: String
+    }
+
+    /// The tombstone: a record is deleted when this field is true.
+    public static let deletedField = "deleted"
+
+    /// The table that holds records of this type in a replica's database.
+    public var table: String {
+        switch self {
+        case .district: "districts"
+        case .organization: "organizations"
+        case .offer: "offers"
+        case .indicator: "indicators"
+        case .body: "bodies"
+        case .member: "members"
+        case .meeting: "meetings"
+        case .attendee: "attendees"
+        case .agendaItem: "agenda_items"
+        case .decision: "decisions"
+        case .task: "tasks"
+        }
+    }
+
+    /// The fields of this record type, excluding the tombstone.
+    public var fields: [Field] {
+        func text(_ name: String, column: String? = nil) -> Field { Field(name: name, kind: .text, column: column ?? name) }
+        func list(_ name: String, column: String) -> Field { Field(name: name, kind: .list, column: column) }
+        func ref(_ name: String, _ type: RecordType, column: String? = nil) -> Field { Field(name: name, kind: .reference(type), column: column ?? name) }
+        func int(_ name: String) -> Field { Field(name: name, kind: .integer, column: name) }
+        switch self {
+        case .district:
+            return [text("name"), ref("parent", .district)]
+        case .organization:
+            return [text("name"), text("kind"), text("sector"), text("contact")]
+        case .offer:
+            return [text("title"), text("description"), ref("provider", .organization), ref("district", .district),
+                    list("phases", column: "phases"), text("category"), text("sector"),
+                    list("targetGroups", column: "target_groups"), text("location"), text("schedule"), text("cost"),
+                    list("languages", column: "languages"), text("accessibility"), text("status"),
+                    text("start", column: "start_date"), text("end", column: "end_date"), text("contact")]
+        case .indicator:
+            return [ref("offer", .offer), text("period"), int("participants"), int("sessions")]
+        case .body:
+            return [text("name"), text("level"), ref("district", .district)]
+        case .member:
+            return [ref("body", .body), ref("organization", .organization), text("role")]
+        case .meeting:
+            return [ref("body", .body), text("date", column: "meeting_date"), text("time", column: "meeting_time"),
+                    text("place"), text("minutes"), list("offers", column: "linked_offers")]
+        case .attendee:
+            return [ref("meeting", .meeting), text("name"), text("organization"), text("role")]
+        case .agendaItem:
+            return [ref("meeting", .meeting), int("position"), text("title"), text("notes")]
+        case .decision:
+            return [ref("meeting", .meeting), text("text", column: "decision_text")]
+        case .task:
+            return [ref("meeting", .meeting), text("text", column: "task_text"), text("owner"), text("due"), text("status")]
+        }
+    }
+
+    public func field(named name: String) -> Field? {
+        fields.first { $0.name == name }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// A closed list of values with stable English slugs on the wire and in `--json`, and
+/// labels in English and German for people.
+public protocol Vocabulary: RawRepresentable, CaseIterable, Hashable, Sendable, Codable where RawValue == String {
+    /// What the field is called in messages ("phase", "category").
+    static var fieldName: String { get }
+    var englishLabel: String { get }
+    var germanLabel: String { get }
+}
+
+extension Vocabulary {
+    public var slug: String { rawValue }
+
+    public func label(_ language: Language) -> String {
+        language == .german ? germanLabel : englishLabel
+    }
+
+    public static var slugs: [String] { allCases.map(\.rawValue) }
+
+    /// Accepts a slug, or an English or German label, case-insensitively
+    /// ("Frühe Kindheit" and "early-childhood" are the same phase).
+    public static func parse(_ text: String) -> Self? {
+        let wanted = text.trimmingCharacters(in: .whitespaces).folded
+        return allCases.first { $0.rawValue.folded == wanted || $0.englishLabel.folded == wanted || $0.germanLabel.folded == wanted }
+    }
+}
+
+extension String {
+    /// The form used to compare names: Unicode-normalized (NFC) and lowercased, umlauts kept distinct from their
+    /// base letters ("Übergang" matches "übergang", not "Ubergang").
+    public var folded: String {
+        self.precomposedStringWithCanonicalMapping.lowercased()
+    }
+}
+
+/// The phases of growing up along which a prevention chain is ordered.
+public enum LifePhase: String, Vocabulary {
+    case pregnancy, earlyChildhood = "early-childhood", preschool, primary, adolescence, transition
+    public static let fieldName = "phase"
+    public var englishLabel: String {
+        switch self {
+        case .pregnancy: "Pregnancy and birth"
+        case .earlyChildhood: "Early childhood (0–3)"
+        case .preschool: "Preschool age (3–6)"
+        case .primary: "Primary school age (6–10)"
+        case .adolescence: "Adolescence (10–16)"
+        case .transition: "Transition to work (16–27)"
+        }
+    }
+    public var germanLabel: String {
+        switch self {
+        case .pregnancy: "Schwangerschaft und Geburt"
+        case .earlyChildhood: "Frühe Kindheit"
+        case .preschool: "Kita-Alter"
+        case .primary: "Grundschulalter"
+        case .adolescence: "Jugend"
+        case .transition: "Übergang Schule–Beruf"
+        }
+    }
+}
+
+public enum OfferCategory: String, Vocabulary {
+    case counselling, education, leisure, sport, support, promotion, health
+    public static let fieldName = "category"
+    public var englishLabel: String {
+        switch self {
+        case .counselling: "Counselling"
+        case .education: "Education"
+        case .leisure: "Leisure"
+        case .sport: "Sport"
+        case .support: "Support"
+        case .promotion: "Early support"
+        case .health: "Health"
+        }
+    }
+    public var germanLabel: String {
+        switch self {
+        case .counselling: "Beratung"
+        case .education: "Bildung"
+        case .leisure: "Freizeit"
+        case .sport: "Sport"
+        case .support: "Unterstützung"
+        case .promotion: "Förderung"
+        case .health: "Gesundheit"
+        }
+    }
+}
+
+public enum Sector: String, Vocabulary {
+    case youthWelfare = "youth-welfare", health, education, social, urbanDevelopment = "urban-development", freeProviders = "free-providers"
+    public static let fieldName = "sector"
+    public var englishLabel: String {
+        switch self {
+        case .youthWelfare: "Youth welfare"
+        case .health: "Health"
+        case .education: "Education"
+        case .social: "Social affairs"
+        case .urbanDevelopment: "Urban development"
+        case .freeProviders: "Free providers"
+        }
+    }
+    public var germanLabel: String {
+        switch self {
+        case .youthWelfare: "Kinder- und Jugendhilfe"
+        case .health: "Gesundheit"
+        case .education: "Bildung"
+        case .social: "Soziales"
+        case .urbanDevelopment: "Stadtentwicklung"
+        case .freeProviders: "Freie Träger"
+        }
+    }
+}
+
+public enum OfferStatus: String, Vocabulary {
+    case planned, active, ended
+    public static let fieldName = "status"
+    public var englishLabel: String {
+        switch self {
+        case .planned: "planned"
+        case .active: "active"
+        case .ended: "ended"
+        }
+    }
+    public var germanLabel: String {
+        switch self {
+        case .planned: "geplant"
+        case .active: "aktiv"
+        case .ended: "beendet"
+        }
+    }
+}
+
+public enum Cost: String, Vocabulary {
+    case free, paid
+    public static let fieldName = "cost"
+    public var englishLabel: String { self == .free ? "free of charge" : "with a fee" }
+    public var germanLabel: String { self == .free ? "kostenfrei" : "kostenpflichtig" }
+}
+
+public enum BodyLevel: String, Vocabulary {
+    case steering, planning, working, network
+    public static let fieldName = "level"
+    public var englishLabel: String {
+        switch self {
+        case .steering: "Steering group"
+        case .planning: "Planning group / core team"
+        case .working: "Working group"
+        case .network: "Network"
+        }
+    }
+    public var germanLabel: String {
+        switch self {
+        case .steering: "Steuerungsgruppe"
+        case .planning: "Planungsgruppe/Kernteam"
+        case .working: "Facharbeitsgruppe/Sozialraumgruppe"
+        case .network: "Netzwerk"
+        }
+    }
+}
+
+public enum TaskStatus: String, Vocabulary {
+    case open, done
+    public static let fieldName = "status"
+    public var englishLabel: String { self == .open ? "open" : "done" }
+    public var germanLabel: String { self == .open ? "offen" : "erledigt" }
+}

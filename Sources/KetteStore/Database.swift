@@ -1,0 +1,188 @@
+import CSQLite
+
+/// A connection to one SQLite database file, configured for Kette's durability needs.
+///
+/// Not thread-safe: a `Database` belongs to one thread at a time. `DatabaseQueue` is the
+/// type to share between threads.
+public final class Database {
+    /// How hard a commit is pushed to disk.
+    public enum Durability: Sendable {
+        /// `synchronous=FULL`: an acknowledged commit survives power loss (client stores).
+        case full
+        /// `synchronous=NORMAL` in WAL mode: survives a crash of the process, may lose the
+        /// last commits on power loss.
+        case normal
+    }
+
+    public struct Configuration: Sendable {
+        public var readOnly = false
+        public var durability: Durability = .full
+        /// How long a writer waits for another connection's lock before `SQLITE_BUSY`.
+        public var busyTimeoutMilliseconds: Int32 = 5_000
+        public var createIfMissing = true
+        public init() {}
+    }
+
+    let handle: OpaquePointer
+    public let path: String
+    private var statementCache: [String: Statement] = [:]
+
+    public init(path: String, configuration: Configuration = Configuration()) throws(SQLiteError) {
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        if configuration.readOnly {
+            flags |= SQLITE_OPEN_READONLY
+        } else {
+            flags |= SQLITE_OPEN_READWRITE
+            if configuration.createIfMissing { flags |= SQLITE_OPEN_CREATE }
+        }
+        var connection: OpaquePointer?
+        let code = sqlite3_open_v2(path, &connection, flags, nil)
+        guard code == SQLITE_OK, let connection else {
+            // sqlite3_open_v2 allocates a handle even when it fails; it must be closed again.
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_close_v2(connection)
+            throw SQLiteError(code: ResultCode(rawValue: code), message: "\(message) (\(path))")
+        }
+        self.handle = connection
+        self.path = path
+        sqlite3_extended_result_codes(connection, 1)
+        sqlite3_busy_timeout(connection, configuration.busyTimeoutMilliseconds)
+        // From here on `deinit` owns the handle: a throwing init of a fully initialized class
+        // releases the instance, which closes the connection.
+        // Reading the header makes an unreadable or non-database file fail here, not later.
+        try execute("PRAGMA foreign_keys = ON")
+        if !configuration.readOnly {
+            let mode = try scalarString("PRAGMA journal_mode = WAL")
+            guard mode?.lowercased() == "wal" else {
+                throw SQLiteError(code: .error, message: "could not switch to WAL journal mode (got \(mode ?? "nothing"))")
+            }
+        }
+        try execute(configuration.durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+    }
+
+    deinit {
+        statementCache.removeAll()  // statements must be finalized before the connection closes
+        sqlite3_close_v2(handle)
+    }
+
+    func lastError(code: Int32, sql: String?) -> SQLiteError {
+        let extended = sqlite3_extended_errcode(handle)
+        // Prefer the connection's extended code when it refines the returned primary code.
+        let resolved = (extended & 0xFF) == (code & 0xFF) ? extended : code
+        return SQLiteError(code: ResultCode(rawValue: resolved), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    // MARK: - Running SQL
+
+    /// Runs one or more statements that take no arguments (schema, pragmas).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if code != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(errorMessage)
+            let extended = sqlite3_extended_errcode(handle)
+            throw SQLiteError(code: ResultCode(rawValue: (extended & 0xFF) == (code & 0xFF) ? extended : code), message: message, sql: sql)
+        }
+    }
+
+    /// A prepared statement for `sql`, reused across calls: hot paths pay for parsing once.
+    public func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = statementCache[sql] { return statement }
+        let statement = try Statement(database: self, sql: sql)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// Runs a statement with arguments, discarding any rows.
+    public func execute(_ sql: String, _ arguments: [DatabaseValueConvertible?]) throws(SQLiteError) {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// Runs a query and returns every row.
+    public func rows(_ sql: String, _ arguments: [DatabaseValueConvertible?] = []) throws(SQLiteError) -> [Row] {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        var rows: [Row] = []
+        while try statement.step() { rows.append(statement.row()) }
+        return rows
+    }
+
+    /// Runs a query and calls `body` per row without collecting them: for large results.
+    public func forEachRow(_ sql: String, _ arguments: [DatabaseValueConvertible?] = [], _ body: (Row) throws -> Void) throws {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() { try body(statement.row()) }
+    }
+
+    public func firstRow(_ sql: String, _ arguments: [DatabaseValueConvertible?] = []) throws(SQLiteError) -> Row? {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        return try statement.step() ? statement.row() : nil
+    }
+
+    public func scalarInt(_ sql: String, _ arguments: [DatabaseValueConvertible?] = []) throws(SQLiteError) -> Int? {
+        try firstRow(sql, arguments)?.int(0)
+    }
+
+    public func scalarString(_ sql: String, _ arguments: [DatabaseValueConvertible?] = []) throws(SQLiteError) -> String? {
+        try firstRow(sql, arguments)?.string(0)
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    // MARK: - Transactions
+
+    public enum TransactionKind: String, Sendable {
+        case deferred = "DEFERRED"
+        /// Takes the write lock at BEGIN, so a busy database fails before any work is done.
+        case immediate = "IMMEDIATE"
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: (Database) throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue) TRANSACTION")
+        let result: T
+        do {
+            result = try body(self)
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        do {
+            try execute("COMMIT TRANSACTION")
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        return result
+    }
+
+    private func rollbackQuietly() {
+        // A failed COMMIT or an I/O error may already have rolled back; a second ROLLBACK then
+        // fails harmlessly with "no transaction is active".
+        if isInTransaction { try? execute("ROLLBACK TRANSACTION") }
+    }
+
+    /// Runs `PRAGMA integrity_check` and returns its lines ("ok" when healthy).
+    public func integrityCheck() throws(SQLiteError) -> [String] {
+        try rows("PRAGMA integrity_check").compactMap { $0.string(0) }
+    }
+
+    /// Moves the WAL's content into the database file and truncates the WAL.
+    public func checkpoint() throws(SQLiteError) {
+        try execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}
+
+@available(*, unavailable)
+extension Database: Sendable {}

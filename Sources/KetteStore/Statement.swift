@@ -1,0 +1,111 @@
+import CSQLite
+
+/// A prepared statement: owns its `sqlite3_stmt`, finalized in `deinit`.
+public final class Statement {
+    private let handle: OpaquePointer
+    private unowned let database: Database
+    public let sql: String
+
+    init(database: Database, sql: String) throws(SQLiteError) {
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            throw database.lastError(code: code, sql: sql)
+        }
+        self.handle = statement
+        self.database = database
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// Resets the statement and binds `arguments` to its parameters, in order.
+    public func bind(_ arguments: [DatabaseValueConvertible?]) throws(SQLiteError) {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard expected == arguments.count else {
+            throw SQLiteError(code: .misuse, message: "expected \(expected) arguments, got \(arguments.count)", sql: sql)
+        }
+        for (offset, argument) in arguments.enumerated() {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch argument?.databaseValue ?? .null {
+            case .null: code = sqlite3_bind_null(handle, index)
+            case .integer(let value): code = sqlite3_bind_int64(handle, index, value)
+            case .real(let value): code = sqlite3_bind_double(handle, index, value)
+            case .text(let value): code = sqlite3_bind_text(handle, index, value, -1, kette_sqlite_transient())
+            case .blob(let bytes):
+                code = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), kette_sqlite_transient()) }
+            }
+            guard code == SQLITE_OK else { throw database.lastError(code: code, sql: sql) }
+        }
+    }
+
+    /// Advances to the next row; false when done.
+    public func step() throws(SQLiteError) -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = database.lastError(code: code, sql: sql)
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// Resets the statement so it releases its read snapshot and can run again.
+    public func reset() { sqlite3_reset(handle) }
+
+    /// The current row's columns.
+    public func row() -> Row {
+        let count = sqlite3_column_count(handle)
+        var values: [DatabaseValue] = []
+        values.reserveCapacity(Int(count))
+        for column in 0..<count {
+            switch sqlite3_column_type(handle, column) {
+            case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(handle, column)))
+            case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(handle, column)))
+            case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(handle, column))))
+            case SQLITE_BLOB:
+                let length = Int(sqlite3_column_bytes(handle, column))
+                if let bytes = sqlite3_column_blob(handle, column), length > 0 {
+                    values.append(.blob(Array(UnsafeRawBufferPointer(start: bytes, count: length))))
+                } else {
+                    values.append(.blob([]))
+                }
+            default: values.append(.null)
+            }
+        }
+        return Row(values: values)
+    }
+}
+
+@available(*, unavailable)
+extension Statement: Sendable {}
+
+/// One result row, copied out of SQLite so it outlives the statement step.
+public struct Row: Sendable {
+    public let values: [DatabaseValue]
+
+    public subscript(index: Int) -> DatabaseValue { values[index] }
+
+    public func string(_ index: Int) -> String? {
+        switch values[index] {
+        case .text(let text): return text
+        case .integer(let value): return String(value)
+        case .real(let value): return String(value)
+        default: return nil
+        }
+    }
+
+    public func int(_ index: Int) -> Int? {
+        switch values[index] {
+        case .integer(let value): return Int(value)
+        case .real(let value): return Int(value)
+        case .text(let text): return Int(text)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import KetteClient
+import KetteProtocol
+
+let storeCommands: [CommandSpec] = [
+    CommandSpec(
+        path: ["init"], abstract: "create the local store",
+        options: [.value("name", "NAME", "who works with this store (a coordinator or an office); shown as author of changes")],
+        run: { args, context in
+            let directory = context.homeDirectory
+            if try LocalStore.create(directory: directory, name: args.value("name")) {
+                context.say(context.pick("Created a Kette store in \(directory).", "Kette-Speicher in \(directory) angelegt."))
+            } else {
+                context.say(context.pick("A Kette store already exists in \(directory); left unchanged.",
+                                         "In \(directory) gibt es bereits einen Kette-Speicher; unverändert gelassen."))
+            }
+        }),
+    CommandSpec(
+        path: ["status"], abstract: "counts of records and of change sets waiting to be synced",
+        options: [jsonFlag],
+        run: { _, context in
+            let status = try context.store().status()
+            if context.wantsJSON { return try context.printJSON(status) }
+            let rows: [(String, String)] = [
+                (context.pick("Store", "Speicher"), status.store),
+                (context.pick("Name", "Name"), status.name ?? "–"),
+                (context.pick("Districts", "Sozialräume"), String(status.districts)),
+                (context.pick("Organizations", "Träger"), String(status.organizations)),
+                (context.pick("Offers", "Angebote"), String(status.offers)),
+                (context.pick("Bodies", "Gremien"), String(status.bodies)),
+                (context.pick("Meetings", "Sitzungen"), String(status.meetings)),
+                (context.pick("Open action items", "Offene Arbeitsaufträge"), String(status.openTasks)),
+                (context.pick("Change sets waiting to sync", "Änderungssätze, die auf Sync warten"), String(status.pendingChangeSets)),
+            ]
+            let width = rows.map(\.0.count).max() ?? 0
+            for (label, value) in rows { context.say(label + ":" + String(repeating: " ", count: width - label.count + 1) + value) }
+        }),
+]
