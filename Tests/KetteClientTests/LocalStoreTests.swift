@@ -1,0 +1,232 @@
+import Foundation
+import XCTest
+import KetteProtocol
+import KetteStore
+@testable import KetteClient
+
+final class LocalStoreTests: XCTestCase {
+    var home: String!
+    var time: Int64 = 1_763_900_000_000
+
+    override func setUpWithError() throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("kette-client-\(UUID().uuidString)").path
+        XCTAssertTrue(try LocalStore.create(directory: home, name: "Anna"))
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    func open() throws -> LocalStore {
+        try LocalStore(directory: home, now: { [unowned self] in self.time })
+    }
+
+    func seed(_ store: LocalStore) throws -> (district: String, offer: String) {
+        let district = try store.addDistrict(name: "Nordstadt", id: "nordstadt", parent: nil, language: .english)
+        var input = OfferInput()
+        input.title = "Sprachförderung in der Kita"
+        input.district = "nordstadt"
+        input.phases = "primary,preschool"
+        input.category = "promotion"
+        let offer = try store.addOffer(input, language: .english)
+        return (district, offer)
+    }
+
+    func testCreateIsIdempotentAndKeepsTheReplica() throws {
+        let replica = try open().replica
+        XCTAssertFalse(try LocalStore.create(directory: home, name: "Other"))
+        XCTAssertEqual(try open().replica, replica)
+        XCTAssertEqual(try open().name, "Anna")
+    }
+
+    func testEveryActionIsOneChangeSetWithItsFieldChanges() throws {
+        let store = try open()
+        let (_, offer) = try seed(store)
+        let sets = try Outbox.pending(in: store.database, replica: store.replica)
+        XCTAssertEqual(sets.map(\.summary), ["district add", "offer add"])
+        let offerSet = sets[1]
+        XCTAssertEqual(offerSet.author, "Anna")
+        XCTAssertEqual(Set(offerSet.changes.map(\.field)), ["title", "district", "phases", "category", "status"])
+        XCTAssertTrue(offerSet.changes.allSatisfy { $0.recordID == offer && $0.recordType == .offer && $0.base == nil })
+        XCTAssertEqual(Set(offerSet.changes.map(\.hlc)).count, 1, "one action, one timestamp")
+        XCTAssertEqual(offerSet.changes.first { $0.field == "phases" }?.value, .list(["preschool", "primary"]),
+                       "phases are kept in the order of growing up")
+        XCTAssertGreaterThan(offerSet.changes[0].hlc, sets[0].changes[0].hlc)
+    }
+
+    func testEditRecordsOnlyChangedFieldsWithTheSeenVersionAsBase() throws {
+        let store = try open()
+        let (_, offer) = try seed(store)
+        let created = try XCTUnwrap(Outbox.pending(in: store.database, replica: store.replica).last?.changes.first?.hlc)
+        time += 1_000
+        var edit = OfferInput()
+        edit.title = "Sprachförderung in der Kita"   // unchanged: must not be recorded
+        edit.status = "ended"
+        XCTAssertEqual(try store.editOffer(offer, edit, language: .english), offer)
+        let last = try XCTUnwrap(Outbox.pending(in: store.database, replica: store.replica).last)
+        XCTAssertEqual(last.summary, "offer edit")
+        XCTAssertEqual(last.changes.map(\.field), ["status"])
+        XCTAssertEqual(last.changes[0].value, .string("ended"))
+        XCTAssertEqual(last.changes[0].base, created)
+        XCTAssertEqual(try store.offer(offer, language: .english).status, .ended)
+    }
+
+    func testAFailedActionWritesNothing() throws {
+        let store = try open()
+        _ = try seed(store)
+        let before = try store.status()
+        let versionsBefore = try store.database.scalarInt("SELECT count(*) FROM field_versions")
+        struct Boom: Error {}
+        XCTAssertThrowsError(try store.record("offer add") { change in
+            try change.create(.offer, "half", [("title", .string("Halb")), ("district", .string("nordstadt"))])
+            throw Boom()
+        })
+        var bad = OfferInput()
+        bad.title = "Neu"
+        bad.district = "nordstadt"
+        bad.phases = "preschool,baby"
+        XCTAssertThrowsError(try store.addOffer(bad, language: .english)) { error in
+            XCTAssertEqual(error as? KetteError, .invalidValue(field: "phase", value: "baby", accepted: LifePhase.slugs))
+        }
+        let after = try store.status()
+        XCTAssertEqual(after.offers, before.offers)
+        XCTAssertEqual(after.pendingChangeSets, before.pendingChangeSets)
+        XCTAssertEqual(after.pendingChanges, before.pendingChanges)
+        XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM field_versions"), versionsBefore)
+        XCTAssertNil(try store.database.scalarInt("SELECT 1 FROM offers WHERE id = 'half'"))
+    }
+
+    func testDeleteIsATombstoneChange() throws {
+        let store = try open()
+        let (_, offer) = try seed(store)
+        _ = try store.deleteRecord(.offer, offer, language: .english)
+        let last = try XCTUnwrap(Outbox.pending(in: store.database, replica: store.replica).last)
+        XCTAssertEqual(last.changes.map(\.field), ["deleted"])
+        XCTAssertEqual(last.changes[0].value, .bool(true))
+        XCTAssertEqual(try store.offers(OfferFilter(), language: .english).count, 0)
+        XCTAssertEqual(try store.search("Sprachförderung").count, 0)
+        XCTAssertThrowsError(try store.offer(offer, language: .english))
+    }
+
+    func testClockSurvivesReopenAndNeverRunsBackwards() throws {
+        let store = try open()
+        _ = try seed(store)
+        let lastBefore = try XCTUnwrap(Outbox.pending(in: store.database, replica: store.replica).last?.changes.first?.hlc)
+        time -= 60_000  // the laptop's clock was set back a minute
+        let reopened = try open()
+        _ = try reopened.addOrganization(name: "Jugendamt", kind: nil, sector: nil, contact: nil, language: .english)
+        let after = try XCTUnwrap(Outbox.pending(in: reopened.database, replica: reopened.replica).last?.changes.first?.hlc)
+        XCTAssertGreaterThan(after, lastBefore)
+    }
+
+    func testNamesResolveCaseInsensitivelyWithUmlautsAndAmbiguityIsAnError() throws {
+        let store = try open()
+        _ = try store.addDistrict(name: "Südstadt", id: nil, parent: nil, language: .english)
+        let first = try store.addOrganization(name: "Jugendamt Süd", kind: nil, sector: nil, contact: nil, language: .english)
+        XCTAssertEqual(try Resolver.resolve("JUGENDAMT SÜD", as: .organization, in: store.database, language: .english), first)
+        XCTAssertNoThrow(try Resolver.resolve("südstadt", as: .district, in: store.database, language: .english))
+        XCTAssertThrowsError(try Resolver.resolve("sudstadt", as: .district, in: store.database, language: .english))
+        let second = try store.addOrganization(name: "jugendamt süd", kind: nil, sector: nil, contact: nil, language: .english)
+        XCTAssertThrowsError(try Resolver.resolve("Jugendamt Süd", as: .organization, in: store.database, language: .english)) { error in
+            guard case .ambiguous(_, _, let candidates) = error as? KetteError else { return XCTFail("\(error)") }
+            XCTAssertEqual(candidates.count, 2)
+            XCTAssertTrue(candidates.joined().contains(first) && candidates.joined().contains(second))
+        }
+        XCTAssertEqual(try Resolver.resolve(String(first.prefix(8)), as: .organization, in: store.database, language: .english), first)
+    }
+
+    func testSearchRanksTitleHitsFirstAndFindsMinutes() throws {
+        let store = try open()
+        _ = try seed(store)
+        var other = OfferInput()
+        other.title = "Elterncafé"
+        other.district = "nordstadt"
+        other.description = "Austausch für Eltern, auch zur Sprachförderung zu Hause"
+        _ = try store.addOffer(other, language: .english)
+        let body = try store.addBody(name: "Netzwerk Frühe Hilfen", level: "network", district: "nordstadt", language: .english)
+        var meeting = MeetingInput()
+        meeting.body = body
+        meeting.date = "2026-03-14"
+        meeting.minutes = "Hebammensprechstunde fehlt im Quartier."
+        let meetingID = try store.addMeeting(meeting, language: .english)
+        _ = try store.addAgendaItem(meeting: meetingID, title: "Sprachförderung im Übergang", notes: nil, language: .english)
+
+        let hits = try store.search("sprachförderung")
+        XCTAssertEqual(hits.count, 3)
+        XCTAssertEqual(hits.first?.title, "Sprachförderung in der Kita", "a title hit ranks above a description hit")
+        XCTAssertTrue(hits.contains { $0.kind == "meeting" && $0.id == meetingID })
+        XCTAssertTrue(try store.search("Hebamme").first?.snippet.contains("[Hebammensprechstunde]") == true)
+        XCTAssertEqual(try store.search("\"AND (").count, 0, "FTS syntax in input is not an error")
+    }
+
+    func testRemoteChangesMergeToTheSameStateInAnyOrder() throws {
+        // Two replicas receive the same field changes in opposite orders.
+        let other = ReplicaID(rawValue: "bbbbbbbb")
+        let mine = ReplicaID(rawValue: "aaaaaaaa")
+        func change(_ field: String, _ value: String, _ ms: Int64, _ replica: ReplicaID) -> Change {
+            Change(recordType: .offer, recordID: "o1", field: field, value: .string(value),
+                   hlc: HLCTimestamp(physicalMilliseconds: ms, counter: 0, replica: replica), base: nil)
+        }
+        let changes = [change("title", "A", 1, mine), change("title", "B", 2, other), change("location", "Rathaus", 3, mine),
+                       change("title", "C", 2, mine), change("location", "Schule", 1, other)]
+        var states: [[String?]] = []
+        for order in [changes, changes.reversed(), changes.shuffled()] {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kette-merge-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try LocalStore.create(directory: directory, name: nil)
+            let replica = try LocalStore(directory: directory)
+            try replica.database.inTransaction { db in
+                for change in order { _ = try RecordApplier.merge(change, in: db) }
+            }
+            let row = try XCTUnwrap(replica.database.firstRow("SELECT title, location FROM offers WHERE id = 'o1'"))
+            states.append([row.string(0), row.string(1)])
+        }
+        XCTAssertEqual(states, Array(repeating: ["B", "Rathaus"], count: 3), "(2, bbbbbbbb) beats (2, aaaaaaaa)")
+    }
+
+    func testMeetingWithMinutesIsOneChangeSet() throws {
+        let store = try open()
+        _ = try seed(store)
+        let body = try store.addBody(name: "Steuerungsgruppe", level: "steering", district: nil, language: .english)
+        var meeting = MeetingInput()
+        meeting.body = "steuerungsgruppe"
+        meeting.date = "2026-03-14"
+        meeting.time = "09:30"
+        meeting.attendees = ["Dr. Petra Müller; Gesundheitsamt; Leitung", "Ali Öztürk"]
+        let id = try store.addMeeting(meeting, language: .english)
+        let last = try XCTUnwrap(Outbox.pending(in: store.database, replica: store.replica).last)
+        XCTAssertEqual(Set(last.changes.map(\.recordType)), [.meeting, .attendee])
+        XCTAssertEqual(last.changes.filter { $0.recordType == .attendee && $0.field == "name" }.count, 2)
+        let shown = try store.meeting(id, language: .english)
+        XCTAssertEqual(shown.body, body)
+        XCTAssertEqual(shown.attendees.map(\.name), ["Dr. Petra Müller", "Ali Öztürk"])
+        XCTAssertEqual(shown.attendees[1].organization, nil)
+    }
+}
+
+final class InputTests: XCTestCase {
+    func testDatesMustExist() throws {
+        XCTAssertEqual(try Input.date("2024-02-29", field: "date"), "2024-02-29")
+        for bad in ["2026-02-29", "2026-13-01", "2026-04-31", "26-04-01", "2026-4-1", "tomorrow", "2026-04-01T10:00"] {
+            XCTAssertThrowsError(try Input.date(bad, field: "date"), bad) { error in
+                guard case .malformedValue(let field, let value, _) = error as? KetteError else { return XCTFail("\(error)") }
+                XCTAssertEqual(field, "date")
+                XCTAssertEqual(value, bad)
+            }
+        }
+    }
+
+    func testTimes() {
+        XCTAssertEqual(try Input.time("09:30", field: "time"), "09:30")
+        for bad in ["9:30", "24:00", "12:60", "noon"] { XCTAssertThrowsError(try Input.time(bad, field: "time"), bad) }
+    }
+
+    func testAttendeeFormat() throws {
+        let parsed = try LocalStore.parseAttendee(" Ali Öztürk ; Jugendamt ; ")
+        XCTAssertEqual(parsed.name, "Ali Öztürk")
+        XCTAssertEqual(parsed.organization, "Jugendamt")
+        XCTAssertNil(parsed.role)
+        XCTAssertThrowsError(try LocalStore.parseAttendee("; Jugendamt"))
+        XCTAssertThrowsError(try LocalStore.parseAttendee("a; b; c; d"))
+    }
+}
