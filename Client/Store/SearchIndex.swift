@@ -57,26 +57,27 @@ public enum SearchIndex {
     }
 
     /// The best matches for `text` among offers and meetings, best first.
+    ///
+    /// Ranking runs over every match; snippets, the expensive part, only for the hits returned.
     public static func search(_ text: String, limit: Int = 20, in db: Database) throws -> [Hit] {
         guard let query = ftsQuery(text) else { return [] }
-        let rows = try db.rows("""
-            SELECT kind, id, title, snippet, rank FROM (
-                SELECT 'offer' AS kind, o.id AS id, o.title AS title,
-                       snippet(offers_fts, -1, '[', ']', '…', 12) AS snippet, bm25(offers_fts, 5.0, 1.0) AS rank
-                FROM offers_fts JOIN offers o ON o.rowid = offers_fts.rowid
-                WHERE offers_fts MATCH ?1
-                UNION ALL
-                SELECT 'meeting', m.id, meetings_fts.title,
-                       snippet(meetings_fts, -1, '[', ']', '…', 12), bm25(meetings_fts, 5.0, 1.0)
-                FROM meetings_fts JOIN meetings m ON m.rowid = meetings_fts.rowid
-                WHERE meetings_fts MATCH ?1
-            ) ORDER BY rank LIMIT ?2
-            """, [query, limit])
-        return rows.map { row in
-            let rank: Double
-            if case .real(let value) = row[4] { rank = value } else { rank = Double(row.int(4) ?? 0) }
-            return Hit(kind: row.string(0) ?? "", id: row.string(1) ?? "", title: row.string(2) ?? "",
-                       snippet: row.string(3) ?? "", rank: rank)
+        var ranked: [(kind: String, rowid: Int, rank: Double)] = []
+        for (kind, table) in [("offer", "offers_fts"), ("meeting", "meetings_fts")] {
+            for row in try db.rows("SELECT rowid, bm25(\(table), 5.0, 1.0) FROM \(table) WHERE \(table) MATCH ? ORDER BY 2 LIMIT ?",
+                                   [query, limit]) {
+                guard let rowid = row.int(0), case .real(let rank) = row[1] else { continue }
+                ranked.append((kind, rowid, rank))
+            }
         }
+        ranked.sort { $0.rank < $1.rank }
+        var hits: [Hit] = []
+        for match in ranked.prefix(limit) {
+            let sql = match.kind == "offer"
+                ? "SELECT o.id, o.title, snippet(offers_fts, -1, '[', ']', '…', 12) FROM offers_fts JOIN offers o ON o.rowid = offers_fts.rowid WHERE offers_fts MATCH ? AND offers_fts.rowid = ?"
+                : "SELECT m.id, meetings_fts.title, snippet(meetings_fts, -1, '[', ']', '…', 12) FROM meetings_fts JOIN meetings m ON m.rowid = meetings_fts.rowid WHERE meetings_fts MATCH ? AND meetings_fts.rowid = ?"
+            guard let row = try db.firstRow(sql, [query, match.rowid]) else { continue }
+            hits.append(Hit(kind: match.kind, id: row.string(0) ?? "", title: row.string(1) ?? "", snippet: row.string(2) ?? "", rank: match.rank))
+        }
+        return hits
     }
 }

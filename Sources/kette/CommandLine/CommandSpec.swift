@@ -62,6 +62,19 @@ let globalOptions: [OptionSpec] = [
 enum ArgumentParser {
     /// Splits `arguments` (without the program name) into the command and its parsed arguments.
     static func parse(_ arguments: [String], commands: [CommandSpec], language: Language) throws -> (CommandSpec?, ParsedArguments) {
+        // Global options may also come before the command (`kette --home DIR status`): move them
+        // behind it, where the command's own parsing takes them.
+        var arguments = arguments
+        var leading: [String] = []
+        while let first = arguments.first, first.hasPrefix("--home") {
+            leading.append(arguments.removeFirst())
+            if first == "--home", !arguments.isEmpty { leading.append(arguments.removeFirst()) }
+        }
+        if !leading.isEmpty {
+            let commandLength = commands.filter { $0.path.count <= arguments.count && Array(arguments.prefix($0.path.count)) == $0.path }
+                .map(\.path.count).max() ?? 0
+            arguments.insert(contentsOf: leading, at: commandLength)
+        }
         // The longest command path that the leading words spell.
         var best: CommandSpec?
         for command in commands where command.path.count <= arguments.count && Array(arguments.prefix(command.path.count)) == command.path {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Kette needs on a fresh Debian 12 machine when it is missing: the C libraries'
+# development packages and the sqlite3 shell. The Swift toolchain is expected in /opt/swift or
+# on PATH. Source this file: it also puts the toolchain on PATH.
+set -euo pipefail
+
+packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [ -x /opt/swift/usr/bin/swift ]; then
+        export PATH="/opt/swift/usr/bin:$PATH"
+    else
+        echo "Swift 6 toolchain not found: install it to /opt/swift or put swift on PATH" >&2
+        exit 1
+    fi
+fi

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests of the SQLite layer, protocol and store, and end-to-end runs of the
+# built binaries. KETTE_LONG_TESTS=1 makes the crash tests run many more trials.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+swift build --build-tests
+swift test --skip-build
