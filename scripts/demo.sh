@@ -7,7 +7,13 @@ swift build --product kette >/dev/null
 kette="$(swift build --show-bin-path)/kette"
 home="$(mktemp -d)"
 trap 'rm -rf "$home"' EXIT
-k() { echo "\$ kette $*"; "$kette" --home "$home" "$@"; echo; }
+k() {
+    local shown="\$ kette" word
+    for word in "$@"; do [[ "$word" == *" "* ]] && shown+=" \"$word\"" || shown+=" $word"; done
+    echo "$shown"
+    "$kette" --home "$home" "$@"
+    echo
+}
 
 echo "== A coordinator's field day, offline, in $home"
 k init --name "Anna Schmidt (Koordination)"
