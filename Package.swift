@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),
         .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"]),
+        .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol"]),
         .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore"]),
     ],
     swiftLanguageModes: [.v6]
