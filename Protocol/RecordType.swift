@@ -15,6 +15,8 @@ public enum RecordType: String, CaseIterable, Codable, Sendable {
     case agendaItem = "agenda-item"
     case decision
     case task
+    /// A conflict entry: two concurrent writes of one field, kept visible until a person resolves it.
+    case conflict
 
     /// The kind of value a field holds; the wire carries it as a `FieldValue`.
     public enum FieldKind: Sendable, Equatable {
@@ -50,6 +52,7 @@ public enum RecordType: String, CaseIterable, Codable, Sendable {
         case .agendaItem: "agenda_items"
         case .decision: "decisions"
         case .task: "tasks"
+        case .conflict: "conflicts"
         }
     }
 
@@ -87,6 +90,15 @@ public enum RecordType: String, CaseIterable, Codable, Sendable {
             return [ref("meeting", .meeting), text("text", column: "decision_text")]
         case .task:
             return [ref("meeting", .meeting), text("text", column: "task_text"), text("owner"), text("due"), text("status")]
+        case .conflict:
+            // Values are kept as their JSON text, so any field kind fits; hlc and replica tell
+            // whose write each side was.
+            return [text("recordType", column: "record_type"), text("recordID", column: "record_id"), text("field"),
+                    text("winnerValue", column: "winner_value"), text("winnerHLC", column: "winner_hlc"),
+                    text("winnerAuthor", column: "winner_author"),
+                    text("loserValue", column: "loser_value"), text("loserHLC", column: "loser_hlc"),
+                    text("loserAuthor", column: "loser_author"),
+                    text("status"), text("resolution")]
         }
     }
 

@@ -28,6 +28,7 @@ enum Resolver {
         case .attendee: language.pick("attendee", "Teilnehmende*r")
         case .indicator: language.pick("indicator", "Kennzahl")
         case .member: language.pick("member", "Mitglied")
+        case .conflict: language.pick("conflict", "Konflikt")
         }
     }
 

@@ -62,7 +62,7 @@ public final class ChangeSetBuilder {
             for row in try database.rows("SELECT id FROM meetings WHERE body = ?", [id]) {
                 if let meeting = row.string(0) { touchedMeetings.insert(meeting) }
             }
-        case .district, .organization, .indicator, .member:
+        case .district, .organization, .indicator, .member, .conflict:
             break
         }
     }

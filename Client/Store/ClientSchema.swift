@@ -6,6 +6,7 @@ enum ClientSchema {
     static var migrator: Migrator {
         var migrator = Migrator()
         migrator.register("v1-replica-records-outbox", createVersion1)
+        migrator.register("v2-sync-state-conflicts", createVersion2)
         return migrator
     }
 
@@ -21,21 +22,11 @@ enum ClientSchema {
         // One table per record type. Columns are nullable and carry no foreign keys on purpose:
         // replicas merge field changes in any order, so a field or a referenced record may
         // arrive after the record that names it. Validation happens where people write.
-        for type in RecordType.allCases {
-            let columns = type.fields.map { field -> String in
-                switch field.kind {
-                case .integer, .bool: return "\(field.column) INTEGER"
-                case .list: return "\(field.column) TEXT NOT NULL DEFAULT '[]'"
-                case .text, .reference: return "\(field.column) TEXT"
-                }
-            }
-            try db.execute("""
-                CREATE TABLE \(type.table) (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    \(columns.joined(separator: ",\n    ")),
-                    deleted INTEGER NOT NULL DEFAULT 0
-                );
-                """)
+        // The record types of schema version 1, frozen: later types get their own migration.
+        let version1Types: [RecordType] = [.district, .organization, .offer, .indicator, .body, .member, .meeting,
+                                           .attendee, .agendaItem, .decision, .task]
+        for type in version1Types {
+            try createRecordTable(type, in: db)
         }
         try db.execute("""
             CREATE INDEX offers_by_district ON offers (district) WHERE deleted = 0;
@@ -90,6 +81,36 @@ enum ClientSchema {
         try db.execute("""
             CREATE VIRTUAL TABLE offers_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 0');
             CREATE VIRTUAL TABLE meetings_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 0');
+            """)
+    }
+
+    /// A record type's table: one nullable column per field, plus the tombstone.
+    private static func createRecordTable(_ type: RecordType, in db: Database) throws {
+        let columns = type.fields.map { field -> String in
+            switch field.kind {
+            case .integer, .bool: return "\(field.column) INTEGER"
+            case .list: return "\(field.column) TEXT NOT NULL DEFAULT '[]'"
+            case .text, .reference: return "\(field.column) TEXT"
+            }
+        }
+        try db.execute("""
+            CREATE TABLE \(type.table) (
+                id TEXT PRIMARY KEY NOT NULL,
+                \(columns.joined(separator: ",\n    ")),
+                deleted INTEGER NOT NULL DEFAULT 0
+            );
+            """)
+    }
+
+    /// What sync needs: the server's cursor and times, refusals kept on outbox entries, and
+    /// conflict entries pulled from the server.
+    private static func createVersion2(_ db: Database) throws {
+        try createRecordTable(.conflict, in: db)
+        try db.execute("""
+            CREATE INDEX conflicts_open ON conflicts (status) WHERE deleted = 0;
+            ALTER TABLE outbox_change_sets ADD COLUMN refused_code TEXT;
+            ALTER TABLE outbox_change_sets ADD COLUMN refused_reason TEXT;
+            ALTER TABLE outbox_change_sets ADD COLUMN refused_at TEXT;
             """)
     }
 }

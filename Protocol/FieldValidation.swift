@@ -1,0 +1,61 @@
+/// Checks a field value against its record type's schema: the server applies it to every pushed
+/// change, and the client to values people type when resolving conflicts.
+extension RecordType {
+    /// Why `value` cannot be the value of `field`, or nil when it can.
+    public func problem(field: String, value: FieldValue) -> String? {
+        if field == RecordType.deletedField {
+            if case .bool = value { return nil }
+            return "\(rawValue).\(field) must be true or false"
+        }
+        guard let spec = self.field(named: field) else {
+            return "\(rawValue) has no field '\(field)'; its fields are \(fields.map(\.name).joined(separator: ", ")), \(RecordType.deletedField)"
+        }
+        if value == .null { return nil }
+        switch (spec.kind, value) {
+        case (.text, .string(let text)), (.reference, .string(let text)):
+            if let accepted = acceptedValues(field: field), !accepted.contains(text) {
+                return "\(rawValue).\(field) '\(text)' is not one of \(accepted.joined(separator: ", "))"
+            }
+            return text.utf8.count > Self.maxTextBytes ? "\(rawValue).\(field) is longer than \(Self.maxTextBytes) bytes" : nil
+        case (.list, .list(let items)):
+            if let accepted = acceptedValues(field: field), let wrong = items.first(where: { !accepted.contains($0) }) {
+                return "\(rawValue).\(field) item '\(wrong)' is not one of \(accepted.joined(separator: ", "))"
+            }
+            return items.count > 1000 ? "\(rawValue).\(field) has more than 1000 items" : nil
+        case (.integer, .integer), (.bool, .bool):
+            return nil
+        default:
+            return "\(rawValue).\(field) must be \(spec.kind.expectation)"
+        }
+    }
+
+    /// The closed list a field's values come from, if it has one.
+    public func acceptedValues(field: String) -> [String]? {
+        switch (self, field) {
+        case (.offer, "phases"): LifePhase.slugs
+        case (.offer, "category"): OfferCategory.slugs
+        case (.offer, "sector"), (.organization, "sector"): Sector.slugs
+        case (.offer, "status"): OfferStatus.slugs
+        case (.offer, "cost"): Cost.slugs
+        case (.body, "level"): BodyLevel.slugs
+        case (.task, "status"): TaskStatus.slugs
+        case (.conflict, "status"): ["open", "resolved"]
+        default: nil
+        }
+    }
+
+    /// One text field's upper bound: minutes are long, but not megabytes.
+    public static let maxTextBytes = 256 * 1024
+}
+
+extension RecordType.FieldKind {
+    var expectation: String {
+        switch self {
+        case .text: "a string or null"
+        case .reference: "a record id (string) or null"
+        case .list: "a list of strings or null"
+        case .integer: "an integer or null"
+        case .bool: "true or false"
+        }
+    }
+}

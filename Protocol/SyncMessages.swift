@@ -1,0 +1,145 @@
+/// The bodies of the `/v1` endpoints. SPEC.md beside this file describes them in prose and
+/// openapi.json formally; Examples/ holds instances that both sides' tests decode.
+
+/// `POST /v1/changesets`: change sets from a replica's outbox, oldest first.
+public struct PushRequest: Codable, Sendable {
+    public var changeSets: [ChangeSet]
+    public init(changeSets: [ChangeSet]) { self.changeSets = changeSets }
+}
+
+/// What became of one pushed change set.
+public struct ChangeSetResult: Codable, Hashable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        /// Every change was merged.
+        case applied
+        /// Merged, but some changes overwrote or lost against a value their author had not seen;
+        /// the server opened conflict entries for them.
+        case conflicts
+        /// Nothing was applied; `code` and `reason` say why. The client keeps the change set.
+        case refused
+    }
+
+    public var id: String
+    public var status: Status
+    /// Machine-readable refusal: `forbidden`, `clock_ahead`, `invalid`, `unsupported_schema`.
+    public var code: String?
+    public var reason: String?
+    /// Ids of the conflict entries this change set opened.
+    public var conflicts: [String]?
+
+    public init(id: String, status: Status, code: String? = nil, reason: String? = nil, conflicts: [String]? = nil) {
+        self.id = id
+        self.status = status
+        self.code = code
+        self.reason = reason
+        self.conflicts = conflicts
+    }
+}
+
+public struct PushResponse: Codable, Sendable {
+    public var results: [ChangeSetResult]
+    /// The server's physical time in milliseconds, so a client can tell how far its clock is off.
+    public var serverTime: Int64
+    public init(results: [ChangeSetResult], serverTime: Int64) {
+        self.results = results
+        self.serverTime = serverTime
+    }
+}
+
+/// One field's current version as the server holds it, numbered by the server's sequence.
+public struct PulledChange: Codable, Hashable, Sendable {
+    public var seq: Int64
+    public var change: Change
+    public var author: String?
+
+    public init(seq: Int64, change: Change, author: String?) {
+        self.seq = seq
+        self.change = change
+        self.author = author
+    }
+
+    enum CodingKeys: String, CodingKey { case seq, type, id, field, value, hlc, base, author }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        seq = try c.decode(Int64.self, forKey: .seq)
+        change = Change(recordType: try c.decode(RecordType.self, forKey: .type), recordID: try c.decode(String.self, forKey: .id),
+                        field: try c.decode(String.self, forKey: .field), value: try c.decode(FieldValue.self, forKey: .value),
+                        hlc: try c.decode(HLCTimestamp.self, forKey: .hlc), base: try c.decodeIfPresent(HLCTimestamp.self, forKey: .base))
+        author = try c.decodeIfPresent(String.self, forKey: .author)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(change.recordType, forKey: .type)
+        try c.encode(change.recordID, forKey: .id)
+        try c.encode(change.field, forKey: .field)
+        try c.encode(change.value, forKey: .value)
+        try c.encode(change.hlc, forKey: .hlc)
+        try c.encodeIfPresent(change.base, forKey: .base)
+        try c.encodeIfPresent(author, forKey: .author)
+    }
+}
+
+/// `GET /v1/changes?after=N&limit=L`: the next page of field versions in the caller's scope.
+public struct PullPage: Codable, Sendable {
+    public var changes: [PulledChange]
+    /// Where the next pull starts; store it with the merged page.
+    public var cursor: Int64
+    /// True when more pages follow.
+    public var more: Bool
+    public var serverTime: Int64
+
+    public init(changes: [PulledChange], cursor: Int64, more: Bool, serverTime: Int64) {
+        self.changes = changes
+        self.cursor = cursor
+        self.more = more
+        self.serverTime = serverTime
+    }
+}
+
+/// `GET /v1/me`: who the token belongs to.
+public struct Identity: Codable, Hashable, Sendable {
+    public var user: String
+    public var role: Role
+    public var districts: [String]
+    public init(user: String, role: Role, districts: [String]) {
+        self.user = user
+        self.role = role
+        self.districts = districts
+    }
+}
+
+/// What a user may do (DESIGN.md §4.8).
+public enum Role: String, Codable, CaseIterable, Sendable {
+    /// Reads and writes the records of their districts and the county-wide organizations.
+    case coordinator
+    /// A district office: the same scope as a coordinator, synced unattended.
+    case district
+    /// The county office: reads and writes everything.
+    case county
+    /// Manages districts, users and tokens; reads and writes everything.
+    case admin
+
+    public var seesEverything: Bool { self == .county || self == .admin }
+}
+
+/// The body of every error answer: `{"error":{"code":…,"message":…}}`.
+public struct ErrorBody: Codable, Sendable {
+    public struct Detail: Codable, Sendable {
+        public var code: String
+        public var message: String
+    }
+    public var error: Detail
+    public init(code: String, message: String) { error = Detail(code: code, message: message) }
+}
+
+/// Limits both sides agree on.
+public enum SyncLimits {
+    /// Change sets stamped further than this in the server's future are refused (`clock_ahead`).
+    public static let maxClockAheadMilliseconds: Int64 = 5 * 60 * 1000
+    public static let defaultPageSize = 1000
+    public static let maxPageSize = 5000
+    public static let maxChangeSetsPerPush = 500
+}

@@ -1,0 +1,43 @@
+import CMicroHTTPD
+
+/// Random tokens and their hashes, from GnuTLS (no CryptoKit on Linux).
+public enum Secrets {
+    /// A new API token: "kette_" and 32 random bytes (256 bits) as hex.
+    public static func newToken() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let result = bytes.withUnsafeMutableBytes { gnutls_rnd(GNUTLS_RND_KEY, $0.baseAddress, $0.count) }
+        precondition(result == 0, "GnuTLS could not produce random bytes (\(result))")
+        return "kette_" + hex(bytes)
+    }
+
+    /// The SHA-256 of `text` as lowercase hex: how tokens are stored and looked up.
+    public static func sha256Hex(_ text: String) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        let input = Array(text.utf8)
+        let result = input.withUnsafeBytes { source in
+            digest.withUnsafeMutableBytes { gnutls_hash_fast(GNUTLS_DIG_SHA256, source.baseAddress, source.count, $0.baseAddress) }
+        }
+        precondition(result == 0, "GnuTLS could not hash (\(result))")
+        return hex(digest)
+    }
+
+    /// Compares two strings in time that depends only on their length, not on where they differ.
+    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in 0..<x.count { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

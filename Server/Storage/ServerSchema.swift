@@ -1,0 +1,66 @@
+import KetteStore
+
+/// The county server's schema, as ordered migrations.
+enum ServerSchema {
+    static var migrator: Migrator {
+        var migrator = Migrator()
+        migrator.register("v1-state-scope-changesets-users", createVersion1)
+        return migrator
+    }
+
+    private static func createVersion1(_ db: Database) throws {
+        try db.execute("""
+            CREATE TABLE server_meta (
+                key TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL
+            ) STRICT;
+
+            -- The current version of every field of every record: what pull serves. `seq` is the
+            -- server's sequence number of the write that last changed the row; a pull after
+            -- cursor N serves the rows with seq > N.
+            CREATE TABLE field_state (
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                value TEXT NOT NULL,
+                hlc TEXT NOT NULL,
+                base TEXT,
+                replica TEXT NOT NULL,
+                author TEXT,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (record_type, record_id, field)
+            ) WITHOUT ROWID;
+            CREATE INDEX field_state_by_seq ON field_state (seq);
+
+            -- Which district a record belongs to (NULL: county-wide), derived from its fields and
+            -- its parents', for scoping reads and writes.
+            CREATE TABLE record_scope (
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                district TEXT,
+                PRIMARY KEY (record_type, record_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX record_scope_by_district ON record_scope (district);
+
+            -- Applied change sets, by id: a retried push gets the stored outcome, not a second apply.
+            CREATE TABLE change_sets (
+                id TEXT PRIMARY KEY NOT NULL,
+                replica TEXT NOT NULL,
+                user_name TEXT NOT NULL,
+                received_at INTEGER NOT NULL,
+                change_count INTEGER NOT NULL,
+                outcome TEXT NOT NULL
+            ) WITHOUT ROWID;
+
+            -- People and their tokens; only a SHA-256 hash of a token is kept.
+            CREATE TABLE users (
+                name TEXT PRIMARY KEY NOT NULL,
+                role TEXT NOT NULL,
+                districts TEXT NOT NULL DEFAULT '[]',
+                token_hash TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            """)
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import KetteProtocol
+import KetteStore
+
+/// What the HTTP layer needs from storage; the SQLite store implements it, a PostgreSQL one can.
+public protocol ServerStorage: AnyObject, Sendable {
+    /// The identity a token belongs to, nil for an unknown or revoked token.
+    func authenticate(token: String) throws -> Identity?
+    func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
+    func pull(after cursor: Int64, limit: Int, for identity: Identity) throws -> PullPage
+}
+
+/// A user as the admin commands list them.
+public struct UserInfo: Codable, Hashable, Sendable {
+    public var name: String
+    public var role: Role
+    public var districts: [String]
+    public var createdAt: Int64
+    public var revoked: Bool
+}
+
+/// Why an admin command was refused.
+public enum AdminError: Error, Equatable, CustomStringConvertible {
+    case invalid(String)
+    case userExists(String)
+    case unknownUser(String)
+    case unknownDistrict(String, known: [String])
+    case districtExists(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message): message
+        case .userExists(let name): "a user named '\(name)' already exists; revoke it or choose another name"
+        case .unknownUser(let name): "no user named '\(name)'"
+        case .unknownDistrict(let id, let known):
+            "no district '\(id)' on this server; known: \(known.isEmpty ? "none yet (kette-server district add ID NAME)" : known.joined(separator: ", "))"
+        case .districtExists(let id): "a district with id '\(id)' already exists"
+        }
+    }
+}
+
+/// The county server's embedded SQLite storage: one writer, readers in parallel (WAL).
+public final class ServerStore: ServerStorage, @unchecked Sendable {
+    // @unchecked: the writer is a DatabaseQueue (serial), the readers a pool handing each
+    // connection to one thread at a time; the remaining stored properties are immutable.
+    private let writer: DatabaseQueue
+    private let readers: ReaderPool
+    private let now: @Sendable () -> Int64
+    private let makeID: @Sendable () -> String
+    public let path: String
+
+    public init(path: String, readerCount: Int = 4,
+                now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) },
+                makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) throws {
+        var configuration = Database.Configuration()
+        // An acknowledged push must survive power loss, as on the clients.
+        configuration.durability = .full
+        writer = try DatabaseQueue(path: path, configuration: configuration)
+        try writer.read { db in
+            try ServerSchema.migrator.migrate(db)
+            try db.inTransaction { db in
+                try db.execute("INSERT INTO server_meta (key, value) VALUES ('replica', ?) ON CONFLICT (key) DO NOTHING",
+                               [ReplicaID.random().rawValue])
+                try db.execute("INSERT INTO server_meta (key, value) VALUES ('seq', '0') ON CONFLICT (key) DO NOTHING")
+            }
+        }
+        readers = try ReaderPool(path: path, size: max(1, readerCount))
+        self.now = now
+        self.makeID = makeID
+        self.path = path
+    }
+
+    // MARK: - Users and tokens
+
+    /// Creates a user and returns their token, which is shown once and stored only as a hash.
+    public func addUser(name: String, role: Role, districts: [String]) throws -> String {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 200 else { throw AdminError.invalid("a user needs a name (at most 200 characters)") }
+        if !role.seesEverything && districts.isEmpty {
+            throw AdminError.invalid("a \(role.rawValue) needs at least one --district")
+        }
+        let token = Secrets.newToken()
+        try writer.write { db in
+            let known = try Self.districtIDs(in: db)
+            if let unknown = districts.first(where: { !known.contains($0) }) {
+                throw AdminError.unknownDistrict(unknown, known: known.sorted())
+            }
+            if try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) != nil { throw AdminError.userExists(name) }
+            try db.execute("INSERT INTO users (name, role, districts, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                           [name, role.rawValue, FieldValue.list(districts).jsonText, Secrets.sha256Hex(token), now()])
+        }
+        return token
+    }
+
+    public func users() throws -> [UserInfo] {
+        try readers.read { db in
+            try db.rows("SELECT name, role, districts, created_at, revoked_at FROM users ORDER BY name").map { row in
+                UserInfo(name: row.string(0) ?? "", role: row.string(1).flatMap(Role.init(rawValue:)) ?? .coordinator,
+                         districts: Self.decodeList(row.string(2)), createdAt: Int64(row.int(3) ?? 0), revoked: !row[4].isNull)
+            }
+        }
+    }
+
+    /// Revokes a user's token; the next request with it gets 401.
+    public func revokeUser(name: String) throws {
+        try writer.write { db in
+            try db.execute("UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", [now(), name])
+            if db.changes == 0, try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) == nil {
+                throw AdminError.unknownUser(name)
+            }
+        }
+    }
+
+    public func authenticate(token: String) throws -> Identity? {
+        // Looking up the hash, not the token, keeps the comparison's timing independent of the
+        // token's content; the index makes it one lookup.
+        try readers.read { db in
+            guard let row = try db.firstRow("SELECT name, role, districts, token_hash FROM users WHERE token_hash = ? AND revoked_at IS NULL",
+                                            [Secrets.sha256Hex(token)]),
+                  let name = row.string(0), let role = row.string(1).flatMap(Role.init(rawValue:)) else { return nil }
+            return Identity(user: name, role: role, districts: Self.decodeList(row.string(2)))
+        }
+    }
+
+    // MARK: - Districts
+
+    /// Defines a district; it reaches every client by pull like any other record.
+    public func addDistrict(id: String, name: String, parent: String? = nil) throws {
+        let id = id.trimmingCharacters(in: .whitespaces), name = name.trimmingCharacters(in: .whitespaces)
+        guard !id.isEmpty, id.count <= 100, !id.contains(where: { $0.isWhitespace || $0 == "," }) else {
+            throw AdminError.invalid("a district id is a short word without spaces or commas, e.g. nordstadt")
+        }
+        guard !name.isEmpty else { throw AdminError.invalid("a district needs a name") }
+        try writer.write { db in
+            if try Self.districtIDs(in: db).contains(id) { throw AdminError.districtExists(id) }
+            var context = try WriteContext(db: db, now: now())
+            let hlc = context.tick()
+            var changes = [Change(recordType: .district, recordID: id, field: "name", value: .string(name), hlc: hlc, base: nil)]
+            if let parent { changes.append(Change(recordType: .district, recordID: id, field: "parent", value: .string(parent), hlc: hlc, base: nil)) }
+            for change in changes { try context.writeState(change, replica: context.replica, author: "kette-server") }
+            try db.execute("INSERT INTO record_scope (record_type, record_id, district) VALUES ('district', ?, NULL) ON CONFLICT DO NOTHING", [id])
+            try context.save()
+        }
+    }
+
+    public func districts() throws -> [District] {
+        try readers.read { db in
+            try db.rows("""
+                SELECT n.record_id, n.value, p.value FROM field_state n
+                LEFT JOIN field_state p ON p.record_type = 'district' AND p.record_id = n.record_id AND p.field = 'parent'
+                LEFT JOIN field_state d ON d.record_type = 'district' AND d.record_id = n.record_id AND d.field = 'deleted'
+                WHERE n.record_type = 'district' AND n.field = 'name' AND (d.value IS NULL OR d.value = 'false')
+                ORDER BY n.record_id
+                """).map { row in
+                District(id: row.string(0) ?? "", name: Self.decodeString(row.string(1)) ?? "", parent: Self.decodeString(row.string(2)))
+            }
+        }
+    }
+
+    static func districtIDs(in db: Database) throws -> Set<String> {
+        Set(try db.rows("""
+            SELECT record_id FROM field_state WHERE record_type = 'district' AND field = 'name'
+            AND record_id NOT IN (SELECT record_id FROM field_state WHERE record_type = 'district' AND field = 'deleted' AND value = 'true')
+            """).compactMap { $0.string(0) })
+    }
+
+    // MARK: - Push
+
+    public func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse {
+        guard request.changeSets.count <= SyncLimits.maxChangeSetsPerPush else {
+            throw APIError.badRequest("at most \(SyncLimits.maxChangeSetsPerPush) change sets per push; got \(request.changeSets.count)", code: "too_many_change_sets")
+        }
+        let serverNow = now()
+        // One transaction for the whole batch: an acknowledged push is durable as a whole, and
+        // a crash before the commit leaves none of it.
+        let results = try writer.write { db -> [ChangeSetResult] in
+            var context = try WriteContext(db: db, now: serverNow)
+            var results: [ChangeSetResult] = []
+            for changeSet in request.changeSets {
+                results.append(try ChangeSetApplier(context: context, identity: identity, serverNow: serverNow).apply(changeSet, into: &context))
+            }
+            try context.save()
+            return results
+        }
+        return PushResponse(results: results, serverTime: serverNow)
+    }
+
+    // MARK: - Pull
+
+    public func pull(after cursor: Int64, limit: Int, for identity: Identity) throws -> PullPage {
+        guard cursor >= 0 else { throw APIError.badRequest("after must be 0 or a cursor the server returned; got \(cursor)", code: "bad_cursor") }
+        let limit = min(max(1, limit), SyncLimits.maxPageSize)
+        let serverNow = now()
+        return try readers.read { db in
+            let newest = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
+            guard cursor <= newest else {
+                throw APIError(400, "cursor_ahead",
+                               "cursor \(cursor) is ahead of this server's newest change \(newest); was the server restored from a backup? Pull again from 0")
+            }
+            var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author FROM field_state f "
+            var arguments: [DatabaseValueConvertible?] = [cursor]
+            if identity.role.seesEverything {
+                sql += "WHERE f.seq > ? "
+            } else {
+                sql += """
+                    JOIN record_scope s ON s.record_type = f.record_type AND s.record_id = f.record_id
+                    WHERE f.seq > ? AND (f.record_type IN ('organization', 'district') OR s.district IN (SELECT value FROM json_each(?)))
+                    """
+                arguments.append(FieldValue.list(identity.districts).jsonText)
+            }
+            sql += " ORDER BY f.seq LIMIT ?"
+            arguments.append(limit + 1)
+            var changes: [PulledChange] = []
+            let decoder = JSONDecoder()
+            try db.forEachRow(sql, arguments) { row in
+                guard let type = row.string(1).flatMap(RecordType.init(rawValue:)),
+                      let hlc = row.string(5).flatMap(HLCTimestamp.init(encoded:)) else { return }
+                let value = try decoder.decode(FieldValue.self, from: Data((row.string(4) ?? "null").utf8))
+                changes.append(PulledChange(seq: Int64(row.int(0) ?? 0),
+                                            change: Change(recordType: type, recordID: row.string(2) ?? "", field: row.string(3) ?? "",
+                                                           value: value, hlc: hlc, base: row.string(6).flatMap(HLCTimestamp.init(encoded:))),
+                                            author: row.string(7)))
+            }
+            let more = changes.count > limit
+            if more { changes.removeLast() }
+            // With nothing more to read, the cursor moves to the newest change even when the
+            // caller's scope held none of the last ones, so they are not scanned again.
+            let next = more ? (changes.last?.seq ?? cursor) : newest
+            return PullPage(changes: changes, cursor: next, more: more, serverTime: serverNow)
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func decodeList(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+
+    /// A field_state value (JSON text) as a string, nil when it is not one.
+    static func decodeString(_ text: String?) -> String? {
+        guard let text, let value = try? JSONDecoder().decode(FieldValue.self, from: Data(text.utf8)) else { return nil }
+        return value.stringValue
+    }
+}

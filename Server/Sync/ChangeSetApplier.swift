@@ -1,0 +1,234 @@
+import Foundation
+import KetteProtocol
+import KetteStore
+
+/// Applies one pushed change set inside the push's transaction: at most once (by id), all or
+/// nothing, within the pusher's scope, by the merge rule, opening conflict entries where two
+/// people wrote a field without seeing each other's value.
+struct ChangeSetApplier {
+    let identity: Identity
+    let serverNow: Int64
+
+    init(context: WriteContext, identity: Identity, serverNow: Int64) {
+        self.identity = identity
+        self.serverNow = serverNow
+    }
+
+    struct RecordKey: Hashable {
+        let type: RecordType
+        let id: String
+    }
+
+    /// A conflict found while applying, written as a conflict record once scopes are known.
+    struct PendingConflict {
+        let record: RecordKey
+        let field: String
+        let winner: (value: FieldValue, hlc: HLCTimestamp, author: String?)
+        let loser: (value: FieldValue, hlc: HLCTimestamp, author: String?)
+    }
+
+    func apply(_ changeSet: ChangeSet, into context: inout WriteContext) throws -> ChangeSetResult {
+        let db = context.db
+        if let stored = try db.scalarString("SELECT outcome FROM change_sets WHERE id = ?", [changeSet.id]) {
+            // Seen before: the same outcome again, nothing applied twice.
+            return try JSONDecoder().decode(ChangeSetResult.self, from: Data(stored.utf8))
+        }
+        if let refusal = try refusal(for: changeSet, in: db) { return refusal }
+
+        var conflicts: [PendingConflict] = []
+        var touched: [RecordKey] = []
+        var deletionConflictRecorded = Set<RecordKey>()
+        let author = identity.user
+        for change in changeSet.changes {
+            let key = RecordKey(type: change.recordType, id: change.recordID)
+            if !touched.contains(key) { touched.append(key) }
+            let current = try currentVersion(key, field: change.field, in: db)
+            let incoming = MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base)
+            let outcome = MergeRule.merge(incoming: incoming, current: current?.version)
+            if outcome.incomingWins { try context.writeState(change, replica: changeSet.replica, author: author) }
+            if outcome.isConflict, let current {
+                let mine = (change.value, change.hlc, Optional(author))
+                let theirs = (current.version.value, current.version.hlc, current.author)
+                conflicts.append(PendingConflict(record: key, field: change.field,
+                                                 winner: outcome.incomingWins ? mine : theirs, loser: outcome.incomingWins ? theirs : mine))
+            }
+            // Editing a record someone else deleted is a conflict too: the author could not have
+            // edited it had they seen the deletion.
+            if change.field != RecordType.deletedField, !deletionConflictRecorded.contains(key),
+               let deletion = try currentVersion(key, field: RecordType.deletedField, in: db),
+               deletion.version.value == .bool(true), deletion.replica != changeSet.replica.rawValue {
+                deletionConflictRecorded.insert(key)
+                conflicts.append(PendingConflict(record: key, field: RecordType.deletedField,
+                                                 winner: (.bool(true), deletion.version.hlc, deletion.author),
+                                                 loser: (.bool(false), change.hlc, author)))
+            }
+            context.observe(change.hlc)
+        }
+
+        // Scopes follow the fields that now hold; a record that moved is sent again whole.
+        for key in touched {
+            let previous = try storedScope(key, in: db)
+            guard let scope = try scope(of: key, overlay: [:], in: db) else { continue }
+            if previous != scope {
+                try db.execute("""
+                    INSERT INTO record_scope (record_type, record_id, district) VALUES (?, ?, ?)
+                    ON CONFLICT (record_type, record_id) DO UPDATE SET district = excluded.district
+                    """, [key.type.rawValue, key.id, scope.storedDistrict])
+                if previous != nil { try context.resend(type: key.type, id: key.id) }
+            }
+        }
+
+        var conflictIDs: [String] = []
+        for conflict in conflicts {
+            conflictIDs.append(try writeConflict(conflict, into: &context))
+        }
+        let result = ChangeSetResult(id: changeSet.id, status: conflictIDs.isEmpty ? .applied : .conflicts,
+                                     conflicts: conflictIDs.isEmpty ? nil : conflictIDs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try db.execute("INSERT INTO change_sets (id, replica, user_name, received_at, change_count, outcome) VALUES (?, ?, ?, ?, ?, ?)",
+                       [changeSet.id, changeSet.replica.rawValue, identity.user, serverNow, changeSet.changes.count,
+                        String(decoding: try encoder.encode(result), as: UTF8.self)])
+        return result
+    }
+
+    // MARK: - Refusals
+
+    /// Why the change set cannot be applied, nil when it can. Refusals are not stored: the
+    /// client keeps the change set and may retry it once the reason is gone.
+    private func refusal(for changeSet: ChangeSet, in db: Database) throws -> ChangeSetResult? {
+        func refuse(_ code: String, _ reason: String) -> ChangeSetResult {
+            ChangeSetResult(id: changeSet.id, status: .refused, code: code, reason: reason)
+        }
+        if changeSet.schemaVersion > ChangeSet.currentSchemaVersion {
+            return refuse("unsupported_schema", "written with record schema \(changeSet.schemaVersion); this server understands up to \(ChangeSet.currentSchemaVersion). Update the server; the change set waits on the client.")
+        }
+        if changeSet.schemaVersion < 1 { return refuse("invalid", "schemaVersion must be 1 or more") }
+        guard !changeSet.id.isEmpty, changeSet.id.count <= 100 else { return refuse("invalid", "a change set id is 1 to 100 characters") }
+        for change in changeSet.changes {
+            guard !change.recordID.isEmpty, change.recordID.count <= 100 else {
+                return refuse("invalid", "record ids are 1 to 100 characters (\(change.recordType.rawValue))")
+            }
+            if let problem = change.recordType.problem(field: change.field, value: change.value) {
+                return refuse("invalid", problem)
+            }
+        }
+        if let latest = changeSet.changes.map(\.hlc).max(), latest.physicalMilliseconds - serverNow > SyncLimits.maxClockAheadMilliseconds {
+            let ahead = latest.physicalMilliseconds - serverNow
+            return refuse("clock_ahead", "stamped \(Self.duration(ahead)) ahead of the server's clock; the device clock is wrong. Kette re-stamps such changes and pushes them again.")
+        }
+
+        // Scope: every record written must be in the pusher's scope, before and after the write.
+        var overlay: [RecordKey: [String: FieldValue]] = [:]
+        for change in changeSet.changes {
+            overlay[RecordKey(type: change.recordType, id: change.recordID), default: [:]][change.field] = change.value
+        }
+        for key in overlay.keys.sorted(by: { ($0.type.rawValue, $0.id) < ($1.type.rawValue, $1.id) }) {
+            guard let scope = try scope(of: key, overlay: overlay, in: db) else {
+                return refuse("invalid", "\(key.type.rawValue) \(key.id) cannot be placed: \(Self.missingParent(key.type))")
+            }
+            if !scope.isWritable(by: identity) {
+                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(scope.description), outside what \(identity.user) (\(identity.role.rawValue)) may write")
+            }
+            if let previous = try storedScope(key, in: db), previous != scope, !previous.isWritable(by: identity) {
+                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(previous.description), outside what \(identity.user) may write")
+            }
+        }
+        return nil
+    }
+
+    static func missingParent(_ type: RecordType) -> String {
+        switch type {
+        case .offer: "an offer needs a district"
+        case .meeting, .member: "its body is unknown to the server"
+        case .indicator: "its offer is unknown to the server"
+        case .conflict: "the conflicting record is unknown to the server"
+        default: "its meeting is unknown to the server"
+        }
+    }
+
+    static func duration(_ milliseconds: Int64) -> String {
+        let minutes = milliseconds / 60_000
+        if minutes >= 60 * 24 { return "\(minutes / (60 * 24)) d \(minutes % (60 * 24) / 60) h" }
+        if minutes >= 60 { return "\(minutes / 60) h \(minutes % 60) min" }
+        return minutes > 0 ? "\(minutes) min" : "\(milliseconds / 1000) s"
+    }
+
+    // MARK: - State
+
+    private func currentVersion(_ key: RecordKey, field: String, in db: Database) throws
+        -> (version: MergeRule.Version, replica: String, author: String?)? {
+        guard let row = try db.firstRow("SELECT value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?",
+                                        [key.type.rawValue, key.id, field]),
+              let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)) else { return nil }
+        let value = try JSONDecoder().decode(FieldValue.self, from: Data((row.string(0) ?? "null").utf8))
+        return (MergeRule.Version(value: value, hlc: hlc, base: row.string(2).flatMap(HLCTimestamp.init(encoded:))),
+                row.string(3) ?? "", row.string(4))
+    }
+
+    private func storedScope(_ key: RecordKey, in db: Database) throws -> RecordScope? {
+        guard let row = try db.firstRow("SELECT district FROM record_scope WHERE record_type = ? AND record_id = ?", [key.type.rawValue, key.id]) else {
+            return nil
+        }
+        return RecordScope(type: key.type, storedDistrict: row.string(0))
+    }
+
+    /// The value a record's field has: from the change set being checked, else from the state.
+    private func fieldValue(_ key: RecordKey, _ field: String, overlay: [RecordKey: [String: FieldValue]], in db: Database) throws -> FieldValue? {
+        if let value = overlay[key]?[field] { return value }
+        return try currentVersion(key, field: field, in: db)?.version.value
+    }
+
+    /// Where a record belongs, from its own scoping field or its parent's scope; nil when that
+    /// cannot be known (an offer without district, a meeting of an unknown body).
+    private func scope(of key: RecordKey, overlay: [RecordKey: [String: FieldValue]], in db: Database, depth: Int = 0) throws -> RecordScope? {
+        guard depth < 4 else { return nil }
+        guard let (field, parentType) = RecordScope.parentField(of: key.type) else {
+            return RecordScope(type: key.type, storedDistrict: nil)
+        }
+        let value = try fieldValue(key, field, overlay: overlay, in: db)
+        switch key.type {
+        case .offer:
+            guard case .string(let district)? = value else { return nil }
+            return .district(district)
+        case .body:
+            if case .string(let district)? = value { return .district(district) }
+            return .county
+        case .conflict:
+            guard case .string(let id)? = value,
+                  case .string(let typeName)? = try fieldValue(key, "recordType", overlay: overlay, in: db),
+                  let type = RecordType(rawValue: typeName) else { return nil }
+            return try scope(of: RecordKey(type: type, id: id), overlay: overlay, in: db, depth: depth + 1)
+        default:
+            guard case .string(let parentID)? = value, let parentType else { return nil }
+            let parent = RecordKey(type: parentType, id: parentID)
+            if overlay[parent] == nil, let stored = try storedScope(parent, in: db) { return stored }
+            return try scope(of: parent, overlay: overlay, in: db, depth: depth + 1)
+        }
+    }
+
+    // MARK: - Conflicts
+
+    /// Writes a conflict entry as a record of the server's own, in the scope of the record it
+    /// concerns, so it reaches everyone who sees that record.
+    private func writeConflict(_ conflict: PendingConflict, into context: inout WriteContext) throws -> String {
+        let id = UUID().uuidString.lowercased()
+        let hlc = context.tick()
+        let fields: [(String, FieldValue)] = [
+            ("recordType", .string(conflict.record.type.rawValue)), ("recordID", .string(conflict.record.id)),
+            ("field", .string(conflict.field)),
+            ("winnerValue", .string(conflict.winner.value.jsonText)), ("winnerHLC", .string(conflict.winner.hlc.encoded)),
+            ("winnerAuthor", conflict.winner.author.map(FieldValue.string) ?? .null),
+            ("loserValue", .string(conflict.loser.value.jsonText)), ("loserHLC", .string(conflict.loser.hlc.encoded)),
+            ("loserAuthor", conflict.loser.author.map(FieldValue.string) ?? .null),
+            ("status", .string("open")),
+        ]
+        for (field, value) in fields {
+            try context.writeState(Change(recordType: .conflict, recordID: id, field: field, value: value, hlc: hlc, base: nil),
+                                   replica: context.replica, author: "kette-server")
+        }
+        let district = try storedScope(conflict.record, in: context.db)?.storedDistrict
+        try context.db.execute("INSERT INTO record_scope (record_type, record_id, district) VALUES ('conflict', ?, ?)", [id, district])
+        return id
+    }
+}

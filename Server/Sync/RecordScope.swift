@@ -1,0 +1,62 @@
+import KetteProtocol
+
+/// Where a record belongs, which decides who may read and write it (DESIGN.md §4.8).
+enum RecordScope: Equatable, Sendable {
+    /// The county-wide register of organizations: every user reads and writes it.
+    case register
+    /// The list of districts: every user reads it; only the county office and admins write it.
+    case districtList
+    /// A county-wide record (a county body and its meetings): the county office and admins.
+    case county
+    /// A record of one district.
+    case district(String)
+
+    /// The value kept in `record_scope.district`.
+    var storedDistrict: String? {
+        if case .district(let id) = self { return id }
+        return nil
+    }
+
+    /// Rebuilds a scope from its stored district and the record's type.
+    init(type: RecordType, storedDistrict: String?) {
+        switch (type, storedDistrict) {
+        case (.organization, _): self = .register
+        case (.district, _): self = .districtList
+        case (_, let district?): self = .district(district)
+        case (_, nil): self = .county
+        }
+    }
+
+    func isWritable(by identity: Identity) -> Bool {
+        if identity.role.seesEverything { return true }
+        switch self {
+        case .register: return true
+        case .districtList, .county: return false
+        case .district(let id): return identity.districts.contains(id)
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .register: "the county-wide register of organizations"
+        case .districtList: "the list of districts (county office and admins only)"
+        case .county: "county-wide records (county office and admins only)"
+        case .district(let id): "district '\(id)'"
+        }
+    }
+
+    /// The field whose value decides a record's scope, and the type it points to.
+    /// Nil for types whose scope does not come from a field.
+    static func parentField(of type: RecordType) -> (field: String, parent: RecordType?)? {
+        switch type {
+        case .offer: ("district", nil)
+        case .body: ("district", nil)
+        case .meeting: ("body", .body)
+        case .member: ("body", .body)
+        case .indicator: ("offer", .offer)
+        case .attendee, .agendaItem, .decision, .task: ("meeting", .meeting)
+        case .conflict: ("recordID", nil)
+        case .organization, .district: nil
+        }
+    }
+}

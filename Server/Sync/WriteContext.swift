@@ -1,0 +1,63 @@
+import KetteProtocol
+import KetteStore
+
+/// The server's clock and sequence during one write transaction: loaded at its start, saved
+/// before its commit, so admin commands writing from another process stay in order.
+struct WriteContext {
+    let db: Database
+    let replica: ReplicaID
+    private(set) var clock: HybridLogicalClock
+    private(set) var seq: Int64
+    let now: Int64
+
+    init(db: Database, now: Int64) throws {
+        self.db = db
+        self.now = now
+        guard let replica = try db.scalarString("SELECT value FROM server_meta WHERE key = 'replica'") else {
+            throw SQLiteError(code: .corrupt, message: "the server database has no replica id")
+        }
+        self.replica = ReplicaID(rawValue: replica)
+        let last = try db.scalarString("SELECT value FROM server_meta WHERE key = 'clock'").flatMap(HLCTimestamp.init(encoded:))
+        clock = HybridLogicalClock(replica: self.replica, last: last)
+        seq = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
+    }
+
+    mutating func tick() -> HLCTimestamp { clock.tick(now: now) }
+
+    mutating func observe(_ timestamp: HLCTimestamp) { clock.observe(timestamp, now: now) }
+
+    /// The next number in the server's sequence: one per field row written, so a pull page can
+    /// end anywhere without splitting a number.
+    mutating func nextSeq() -> Int64 {
+        seq += 1
+        return seq
+    }
+
+    /// Makes `change` the field's current version.
+    mutating func writeState(_ change: Change, replica: ReplicaID, author: String?) throws {
+        try db.execute("""
+            INSERT INTO field_state (record_type, record_id, field, value, hlc, base, replica, author, seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (record_type, record_id, field) DO UPDATE SET
+                value = excluded.value, hlc = excluded.hlc, base = excluded.base, replica = excluded.replica,
+                author = excluded.author, seq = excluded.seq
+            """, [change.recordType.rawValue, change.recordID, change.field, change.value.jsonText, change.hlc.encoded,
+                  change.base?.encoded, replica.rawValue, author, nextSeq()])
+    }
+
+    /// Gives every field of a record a new sequence number, so clients pull the whole record
+    /// again (after it moved into their scope).
+    mutating func resend(type: RecordType, id: String) throws {
+        let fields = try db.rows("SELECT field FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]).compactMap { $0.string(0) }
+        for field in fields {
+            try db.execute("UPDATE field_state SET seq = ? WHERE record_type = ? AND record_id = ? AND field = ?",
+                           [nextSeq(), type.rawValue, id, field])
+        }
+    }
+
+    func save() throws {
+        try db.execute("INSERT INTO server_meta (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(seq)])
+        try db.execute("INSERT INTO server_meta (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       [clock.last.encoded])
+    }
+}
