@@ -35,7 +35,7 @@ let package = Package(
 
         .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),
-        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"]),
+        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol"]),
         .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore"]),
     ],

@@ -23,6 +23,11 @@ public struct StoreStatus: Codable, Sendable {
     public var openTasks: Int
     public var pendingChangeSets: Int
     public var pendingChanges: Int
+    public var lastSuccessfulSync: String?
+    public var openConflicts: Int
+    public var refusedChangeSets: [RefusedChangeSet]
+    /// The server this store syncs with (set by the front from `remote.json`).
+    public var remote: String?
 }
 
 extension LocalStore {
@@ -179,6 +184,10 @@ extension LocalStore {
             meetings: try count("SELECT count(*) FROM meetings WHERE deleted = 0"),
             openTasks: try count("SELECT count(*) FROM tasks WHERE deleted = 0 AND status = 'open'"),
             pendingChangeSets: try Outbox.pendingCount(in: database),
-            pendingChanges: try count("SELECT count(*) FROM outbox_changes"))
+            pendingChanges: try count("SELECT count(*) FROM outbox_changes"),
+            lastSuccessfulSync: try lastSuccessfulSync(),
+            openConflicts: try count("SELECT count(*) FROM conflicts WHERE deleted = 0 AND status = 'open'"),
+            refusedChangeSets: try refusedChangeSets(),
+            remote: nil)
     }
 }

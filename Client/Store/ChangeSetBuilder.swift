@@ -50,21 +50,9 @@ public final class ChangeSetBuilder {
     }
 
     private func noteTouched(type: RecordType, id: String) throws {
-        switch type {
-        case .offer: touchedOffers.insert(id)
-        case .meeting: touchedMeetings.insert(id)
-        case .attendee, .agendaItem, .decision, .task:
-            if let meeting = try database.scalarString("SELECT meeting FROM \(type.table) WHERE id = ?", [id]) {
-                touchedMeetings.insert(meeting)
-            }
-        case .body:
-            // A body's name is part of its meetings' search text.
-            for row in try database.rows("SELECT id FROM meetings WHERE body = ?", [id]) {
-                if let meeting = row.string(0) { touchedMeetings.insert(meeting) }
-            }
-        case .district, .organization, .indicator, .member, .conflict:
-            break
-        }
+        let affected = try SearchIndex.affectedRecords(type: type, id: id, in: database)
+        touchedOffers.formUnion(affected.offers)
+        touchedMeetings.formUnion(affected.meetings)
     }
 }
 

@@ -14,7 +14,10 @@ public final class LocalStore {
     public let replica: ReplicaID
     /// The name given at `kette init` (a coordinator or an office), the author of local changes.
     public let name: String?
-    private var clock: HybridLogicalClock
+    var clock: HybridLogicalClock
+    /// Milliseconds to add to this machine's clock, learnt from the server when the machine's
+    /// clock was found to run ahead (see `restampAheadOfServer`).
+    var clockOffset: Int64
     private let now: () -> Int64
     private let makeID: () -> String
 
@@ -42,6 +45,7 @@ public final class LocalStore {
         self.replica = replica
         self.name = try database.scalarString("SELECT value FROM replica_meta WHERE key = 'name'")
         self.clock = HybridLogicalClock(replica: replica, last: last)
+        self.clockOffset = Int64(try database.scalarString("SELECT value FROM replica_meta WHERE key = 'clock_offset'") ?? "0") ?? 0
         self.now = now
         self.makeID = makeID
     }
@@ -73,6 +77,21 @@ public final class LocalStore {
 
     public var path: String { database.path }
 
+    /// This machine's time, corrected by what the server taught us.
+    func physicalNow() -> Int64 { now() + clockOffset }
+
+    func setMeta(_ key: String, _ value: String?, in db: Database) throws {
+        if let value {
+            try db.execute("INSERT INTO replica_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+        } else {
+            try db.execute("DELETE FROM replica_meta WHERE key = ?", [key])
+        }
+    }
+
+    func meta(_ key: String) throws -> String? {
+        try database.scalarString("SELECT value FROM replica_meta WHERE key = ?", [key])
+    }
+
     /// A new id for a record or change set.
     public func newID() -> String { makeID() }
 
@@ -81,7 +100,7 @@ public final class LocalStore {
     @discardableResult
     public func record<T>(_ summary: String, _ body: (ChangeSetBuilder) throws -> T) throws -> T {
         var clock = self.clock
-        let hlc = clock.tick(now: now())
+        let hlc = clock.tick(now: physicalNow())
         let (result, _) = try database.inTransaction { db -> (T, ChangeSet?) in
             let builder = ChangeSetBuilder(database: db, hlc: hlc, replica: replica)
             let result = try body(builder)
@@ -89,8 +108,7 @@ public final class LocalStore {
             let changeSet = ChangeSet(id: makeID(), replica: replica, author: name, summary: summary, changes: builder.changes)
             try Outbox.append(changeSet, createdAt: hlc.physicalMilliseconds, in: db)
             try SearchIndex.reindex(offers: builder.touchedOffers, meetings: builder.touchedMeetings, in: db)
-            try db.execute("INSERT INTO replica_meta (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                           [hlc.encoded])
+            try setMeta("clock", hlc.encoded, in: db)
             return (result, changeSet)
         }
         self.clock = clock  // only a committed change set moves the clock

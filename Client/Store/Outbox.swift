@@ -24,9 +24,10 @@ public enum Outbox {
     }
 
     /// The waiting change sets, oldest first, decoded as they will go on the wire.
-    public static func pending(in db: Database, replica: ReplicaID, limit: Int = Int.max) throws -> [ChangeSet] {
+    public static func pending(in db: Database, replica: ReplicaID, seqRange: ClosedRange<Int> = 0...Int.max) throws -> [ChangeSet] {
         var sets: [ChangeSet] = []
-        for row in try db.rows("SELECT seq, id, summary, author, schema_version FROM outbox_change_sets ORDER BY seq LIMIT ?", [limit]) {
+        for row in try db.rows("SELECT seq, id, summary, author, schema_version FROM outbox_change_sets WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                               [seqRange.lowerBound, seqRange.upperBound]) {
             guard let seq = row.int(0), let id = row.string(1) else { continue }
             var changes: [Change] = []
             for change in try db.rows("""

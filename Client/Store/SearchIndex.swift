@@ -12,6 +12,22 @@ public enum SearchIndex {
         public var rank: Double
     }
 
+    /// The offers and meetings whose search text a write to `(type, id)` changes.
+    static func affectedRecords(type: RecordType, id: String, in db: Database) throws -> (offers: Set<String>, meetings: Set<String>) {
+        switch type {
+        case .offer: return ([id], [])
+        case .meeting: return ([], [id])
+        case .attendee, .agendaItem, .decision, .task:
+            let meeting = try db.scalarString("SELECT meeting FROM \(type.table) WHERE id = ?", [id])
+            return ([], meeting.map { [$0] } ?? [])
+        case .body:
+            // A body's name is part of its meetings' search text.
+            return ([], Set(try db.rows("SELECT id FROM meetings WHERE body = ?", [id]).compactMap { $0.string(0) }))
+        case .district, .organization, .indicator, .member, .conflict:
+            return ([], [])
+        }
+    }
+
     /// Rebuilds the index rows of the given records; deleted records leave the index.
     static func reindex(offers: Set<String>, meetings: Set<String>, in db: Database) throws {
         for id in offers.sorted() {

@@ -1,1 +1,158 @@
-print("x")
+import Foundation
+import KetteProtocol
+import KetteServer
+import KetteStore
+
+// kette-server: the county server and its admin commands. Admin commands open the same database
+// file (WAL) and work while the server runs; a revocation takes effect on the next request.
+
+let usage = """
+    kette-server — the county sync server for Kette
+
+    usage:
+      kette-server serve [--db PATH] [--bind ADDR] [--port N] [--threads N]
+                                         serve the /v1 sync API (defaults: ./kette-server.db, 127.0.0.1, 8080)
+      kette-server district add ID NAME [--parent ID] [--db PATH]
+      kette-server district list [--db PATH] [--json]
+      kette-server user add NAME --role coordinator|district|county|admin [--district ID]… [--db PATH]
+                                         prints the new user's token once; only its hash is stored
+      kette-server user list [--db PATH] [--json]
+      kette-server user revoke NAME [--db PATH]
+
+    exit codes: 0 ok, 1 usage or input error, 4 storage error (database unusable), 5 address in use or server failure
+    """
+
+struct UsageError: Error { let message: String }
+
+/// The command line split into words, `--option value` pairs and flags.
+struct Arguments {
+    var words: [String] = []
+    var options: [String: [String]] = [:]
+    var flags: Set<String> = []
+    static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "role", "district", "parent"]
+    static let flagOptions: Set<String> = ["json", "help"]
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        while let word = rest.popFirst() {
+            guard word.hasPrefix("--") else { words.append(word); continue }
+            let name = String(word.dropFirst(2))
+            if Self.flagOptions.contains(name) { flags.insert(name); continue }
+            guard Self.valueOptions.contains(name) else {
+                throw UsageError(message: "unknown option \(word); accepted: " + (Self.valueOptions.union(Self.flagOptions)).sorted().map { "--" + $0 }.joined(separator: ", "))
+            }
+            guard let value = rest.popFirst() else { throw UsageError(message: "option \(word) needs a value") }
+            options[name, default: []].append(value)
+        }
+    }
+
+    func value(_ name: String) -> String? { options[name]?.last }
+    var databasePath: String { value("db") ?? ServerDefaults.databasePath }
+}
+
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("kette-server: \(message)\n".utf8))
+    exit(code)
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+func openStore(_ arguments: Arguments) throws -> ServerStore {
+    try ServerStore(path: arguments.databasePath)
+}
+
+func serve(_ arguments: Arguments) throws -> Never {
+    var configuration = HTTPServer.Configuration()
+    configuration.bindAddress = arguments.value("bind") ?? ServerDefaults.bindAddress
+    if let port = arguments.value("port") {
+        guard let number = UInt16(port) else { throw UsageError(message: "--port must be 0 to 65535; got \(port)") }
+        configuration.port = number
+    } else {
+        configuration.port = ServerDefaults.port
+    }
+    if let threads = arguments.value("threads") {
+        guard let number = Int(threads), (1...64).contains(number) else { throw UsageError(message: "--threads must be 1 to 64; got \(threads)") }
+        configuration.threadPoolSize = number
+    }
+    let store = try ServerStore(path: arguments.databasePath, readerCount: configuration.threadPoolSize)
+    let api = SyncAPI(storage: store) { line in
+        FileHandle.standardError.write(Data("kette-server: \(line)\n".utf8))
+    }
+    let server = HTTPServer(configuration: configuration, handler: api)
+    do {
+        try server.start()
+    } catch {
+        fail("\(error)", code: 5)
+    }
+    // Written unbuffered: scripts wait for this line to know the server is up.
+    FileHandle.standardOutput.write(Data("kette-server listening on http://\(configuration.bindAddress):\(server.port) (database \(arguments.databasePath))\n".utf8))
+    // Serve until SIGINT or SIGTERM; the daemon's threads do the work.
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let stopSignals = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+        source.setEventHandler {
+            server.stop()
+            print("kette-server stopped")
+            exit(0)
+        }
+        source.resume()
+        return source
+    }
+    withExtendedLifetime(stopSignals) { dispatchMain() }
+}
+
+do {
+    let arguments = try Arguments(Array(CommandLine.arguments.dropFirst()))
+    if arguments.flags.contains("help") || arguments.words.isEmpty {
+        print(usage)
+        exit(arguments.words.isEmpty && !arguments.flags.contains("help") ? 1 : 0)
+    }
+    switch arguments.words {
+    case ["serve"]:
+        try serve(arguments)
+    case let words where words.count == 4 && words[0] == "district" && words[1] == "add":
+        try openStore(arguments).addDistrict(id: words[2], name: words[3], parent: arguments.value("parent"))
+        print("district \(words[2]) added")
+    case ["district", "list"]:
+        let districts = try openStore(arguments).districts()
+        if arguments.flags.contains("json") { try printJSON(districts) } else {
+            for district in districts { print("\(district.id)\t\(district.name)") }
+        }
+    case let words where words.count == 3 && words[0] == "user" && words[1] == "add":
+        guard let roleText = arguments.value("role") else {
+            throw UsageError(message: "user add needs --role; accepted: " + Role.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        guard let role = Role(rawValue: roleText) else {
+            throw UsageError(message: "unknown role '\(roleText)'; accepted: " + Role.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let token = try openStore(arguments).addUser(name: words[2], role: role, districts: arguments.options["district"] ?? [])
+        // The token on stdout alone, so scripts can capture it; the advice on stderr.
+        print(token)
+        FileHandle.standardError.write(Data("kette-server: token for \(words[2]) shown once; only its hash is stored\n".utf8))
+    case ["user", "list"]:
+        let users = try openStore(arguments).users()
+        if arguments.flags.contains("json") { try printJSON(users) } else {
+            for user in users {
+                print("\(user.name)\t\(user.role.rawValue)\t\(user.districts.joined(separator: ","))\(user.revoked ? "\trevoked" : "")")
+            }
+        }
+    case let words where words.count == 3 && words[0] == "user" && words[1] == "revoke":
+        try openStore(arguments).revokeUser(name: words[2])
+        print("user \(words[2]) revoked")
+    default:
+        throw UsageError(message: "unknown command '\(arguments.words.joined(separator: " "))'")
+    }
+} catch let error as UsageError {
+    fail("\(error.message)\n\n\(usage)", code: 1)
+} catch let error as AdminError {
+    fail("\(error)", code: 1)
+} catch let error as SQLiteError {
+    fail("the database \(CommandLine.arguments.contains("--db") ? "" : "(\(ServerDefaults.databasePath)) ")is unusable: \(error)", code: 4)
+} catch {
+    fail("\(error)", code: 1)
+}

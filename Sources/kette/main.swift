@@ -28,6 +28,10 @@ do {
     }
     try command.run(parsed, CommandContext(arguments: parsed, environment: environment))
     exit(0)
+} catch let status as ExitStatus {
+    exit(status.code)
+} catch let error as SyncError {
+    fail(error.message(language), code: error == .notConfigured ? 1 : 3)
 } catch let error as UsageError {
     let hint = language.pick("see `kette \(error.command.joined(separator: " ")) --help`", "siehe `kette \(error.command.joined(separator: " ")) --help`")
     fail("\(error.message)\n(\(hint.replacingOccurrences(of: "kette  --help", with: "kette --help")))", code: 1)

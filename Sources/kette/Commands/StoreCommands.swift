@@ -18,7 +18,8 @@ let storeCommands: [CommandSpec] = [
         path: ["status"], abstract: "counts of records and of change sets waiting to be synced",
         options: [jsonFlag],
         run: { _, context in
-            let status = try context.store().status()
+            var status = try context.store().status()
+            status.remote = try RemoteConfiguration.load(from: context.homeDirectory)?.url
             if context.wantsJSON { return try context.printJSON(status) }
             let rows: [(String, String)] = [
                 (context.pick("Store", "Speicher"), status.store),
@@ -30,8 +31,15 @@ let storeCommands: [CommandSpec] = [
                 (context.pick("Meetings", "Sitzungen"), String(status.meetings)),
                 (context.pick("Open action items", "Offene Arbeitsaufträge"), String(status.openTasks)),
                 (context.pick("Change sets waiting to sync", "Änderungssätze, die auf Sync warten"), String(status.pendingChangeSets)),
+                (context.pick("Server", "Server"), status.remote ?? context.pick("none (kette remote URL --token T)", "keiner (kette remote URL --token T)")),
+                (context.pick("Last successful sync", "Letzter erfolgreicher Sync"), status.lastSuccessfulSync ?? context.pick("never", "noch nie")),
+                (context.pick("Open conflicts", "Offene Konflikte"), String(status.openConflicts)),
+                (context.pick("Refused change sets", "Abgelehnte Änderungssätze"), String(status.refusedChangeSets.count)),
             ]
             let width = rows.map(\.0.count).max() ?? 0
             for (label, value) in rows { context.say(label + ":" + String(repeating: " ", count: width - label.count + 1) + value) }
+            for refused in status.refusedChangeSets {
+                context.say("  \(refused.summary) [\(shortID(refused.id))] \(refused.code): \(refused.reason)")
+            }
         }),
 ]

@@ -1,0 +1,246 @@
+import Foundation
+import KetteProtocol
+import KetteStore
+
+/// A change set the server refused; it stays in the outbox, visible and retried on every sync.
+public struct RefusedChangeSet: Codable, Hashable, Sendable {
+    public var id: String
+    public var summary: String
+    public var code: String
+    public var reason: String
+}
+
+/// A conflict entry as `kette conflicts` shows it.
+public struct ConflictEntry: Codable, Hashable, Sendable {
+    public struct Side: Codable, Hashable, Sendable {
+        public var value: FieldValue
+        public var author: String?
+        public var time: String
+        public var hlc: String
+        /// True when this store wrote it.
+        public var mine: Bool
+    }
+    public var id: String
+    public var recordType: String
+    public var recordID: String
+    public var field: String
+    /// The value every replica holds now.
+    public var winner: Side
+    /// The value that was overwritten without its author's knowledge (or that lost).
+    public var loser: Side
+    public var status: String
+}
+
+extension LocalStore {
+    // MARK: Sync state
+
+    /// Where the next pull starts: the server's sequence number of the last merged page.
+    public func pullCursor() throws -> Int64 { Int64(try meta("cursor") ?? "0") ?? 0 }
+
+    public func lastSuccessfulSync() throws -> String? { try meta("last_sync") }
+
+    func recordSuccessfulSync(at time: Date) throws {
+        try database.inTransaction { db in try setMeta("last_sync", ISO8601DateFormatter().string(from: time), in: db) }
+    }
+
+    // MARK: Push results
+
+    /// Removes confirmed change sets from the outbox and marks refused ones, in one transaction.
+    func applyPushResults(_ results: [ChangeSetResult]) throws {
+        try database.inTransaction { db in
+            let now = ISO8601DateFormatter().string(from: Date())
+            for result in results {
+                switch result.status {
+                case .applied, .conflicts:
+                    // Only now, after the server confirmed it, does the change set leave the outbox.
+                    try db.execute("DELETE FROM outbox_change_sets WHERE id = ?", [result.id])
+                case .refused:
+                    try db.execute("UPDATE outbox_change_sets SET refused_code = ?, refused_reason = ?, refused_at = ? WHERE id = ?",
+                                   [result.code ?? "refused", result.reason ?? "", now, result.id])
+                }
+            }
+        }
+    }
+
+    public func refusedChangeSets() throws -> [RefusedChangeSet] {
+        try database.rows("SELECT id, summary, refused_code, refused_reason FROM outbox_change_sets WHERE refused_code IS NOT NULL ORDER BY seq").map {
+            RefusedChangeSet(id: $0.string(0) ?? "", summary: $0.string(1) ?? "", code: $0.string(2) ?? "", reason: $0.string(3) ?? "")
+        }
+    }
+
+    /// Outbox entries after `seq`, oldest first, with their outbox sequence numbers.
+    func outboxBatch(after seq: Int, limit: Int) throws -> [(seq: Int, changeSet: ChangeSet)] {
+        let rows = try database.rows("SELECT seq, id FROM outbox_change_sets WHERE seq > ? ORDER BY seq LIMIT ?", [seq, limit])
+        guard let first = rows.first?.int(0), let last = rows.last?.int(0) else { return [] }
+        let sets = try Outbox.pending(in: database, replica: replica, seqRange: first...last)
+        return zip(rows.compactMap { $0.int(0) }, sets).map { ($0, $1) }
+    }
+
+    // MARK: Clock trouble
+
+    /// Recovers from a clock that runs ahead of the server's: learns the offset, and gives the
+    /// change sets in the outbox that are stamped too far ahead new timestamps from the corrected
+    /// clock. Nobody has seen these changes yet (the server refused them), so new stamps keep
+    /// their meaning; bases that pointed at the old stamps follow.
+    func restampAheadOfServer(serverTime: Int64, localTimeAtResponse: Int64) throws -> Int {
+        let offset = serverTime - localTimeAtResponse
+        let limit = serverTime + SyncLimits.maxClockAheadMilliseconds / 2
+        var restamped = 0
+        var clock = HybridLogicalClock(replica: replica)
+        try database.inTransaction { db in
+            // The corrected clock must still stay above every stamp the server has accepted.
+            if let accepted = try db.scalarString("""
+                SELECT max(hlc) FROM field_versions WHERE hlc < ?
+                """, [HLCTimestamp(physicalMilliseconds: limit, counter: 0, replica: ReplicaID(rawValue: "")).encoded]),
+               let stamp = HLCTimestamp(encoded: accepted) {
+                clock.observe(stamp, now: serverTime)
+            }
+            let cutoff = HLCTimestamp(physicalMilliseconds: limit, counter: 0, replica: ReplicaID(rawValue: "")).encoded
+            let sets = try db.rows("""
+                SELECT DISTINCT change_set_seq FROM outbox_changes WHERE hlc >= ? ORDER BY change_set_seq
+                """, [cutoff]).compactMap { $0.int(0) }
+            for seq in sets {
+                let stamp = clock.tick(now: serverTime)
+                for row in try db.rows("SELECT ordinal, record_type, record_id, field, hlc FROM outbox_changes WHERE change_set_seq = ?", [seq]) {
+                    guard let old = row.string(4) else { continue }
+                    try db.execute("UPDATE outbox_changes SET hlc = ? WHERE change_set_seq = ? AND ordinal = ?", [stamp.encoded, seq, row.int(0)])
+                    try db.execute("UPDATE field_versions SET hlc = ? WHERE record_type = ? AND record_id = ? AND field = ? AND hlc = ?",
+                                   [stamp.encoded, row.string(1), row.string(2), row.string(3), old])
+                    try db.execute("UPDATE outbox_changes SET base = ? WHERE base = ?", [stamp.encoded, old])
+                    try db.execute("UPDATE field_versions SET base = ? WHERE base = ?", [stamp.encoded, old])
+                }
+                try db.execute("UPDATE outbox_change_sets SET refused_code = NULL, refused_reason = NULL, refused_at = NULL WHERE seq = ?", [seq])
+                restamped += 1
+            }
+            try setMeta("clock", clock.last.encoded, in: db)
+            try setMeta("clock_offset", String(offset), in: db)
+        }
+        self.clock = clock
+        self.clockOffset = offset
+        return restamped
+    }
+
+    // MARK: Pull
+
+    /// Merges one pulled page by the merge rule and stores the cursor with it, in one
+    /// transaction: a pull cut off after this page resumes after it, never before or beyond.
+    func mergePulledPage(_ page: PullPage) throws -> Int {
+        var clock = self.clock
+        var merged = 0
+        try database.inTransaction { db in
+            var offers = Set<String>(), meetings = Set<String>()
+            for pulled in page.changes {
+                let change = pulled.change
+                // A field this version does not know (a newer server) is skipped, not fatal.
+                guard change.field == RecordType.deletedField || change.recordType.field(named: change.field) != nil else { continue }
+                let outcome = try RecordApplier.merge(change, in: db)
+                if outcome.incomingWins {
+                    merged += 1
+                    let affected = try SearchIndex.affectedRecords(type: change.recordType, id: change.recordID, in: db)
+                    offers.formUnion(affected.offers)
+                    meetings.formUnion(affected.meetings)
+                }
+                clock.observe(change.hlc, now: physicalNow())
+            }
+            try SearchIndex.reindex(offers: offers, meetings: meetings, in: db)
+            try setMeta("cursor", String(page.cursor), in: db)
+            try setMeta("clock", clock.last.encoded, in: db)
+        }
+        self.clock = clock
+        return merged
+    }
+
+    /// Forgets the pull cursor, so the next pull starts from the beginning (after the server
+    /// said the cursor is ahead of it, e.g. restored from a backup). Merging is idempotent.
+    func resetPullCursor() throws {
+        try database.inTransaction { db in try setMeta("cursor", nil, in: db) }
+    }
+
+    // MARK: Conflicts
+
+    public func conflicts(includeResolved: Bool = false) throws -> [ConflictEntry] {
+        let sql = """
+            SELECT id, record_type, record_id, field, winner_value, winner_hlc, winner_author, loser_value, loser_hlc, loser_author, status
+            FROM conflicts WHERE deleted = 0 \(includeResolved ? "" : "AND status = 'open'") ORDER BY winner_hlc, id
+            """
+        let formatter = ISO8601DateFormatter()
+        return try database.rows(sql).map { row in
+            func side(_ value: Int, _ hlc: Int, _ author: Int) -> ConflictEntry.Side {
+                let stamp = row.string(hlc).flatMap(HLCTimestamp.init(encoded:))
+                let decoded = (try? JSONDecoder().decode(FieldValue.self, from: Data((row.string(value) ?? "null").utf8))) ?? .null
+                return ConflictEntry.Side(value: decoded, author: row.string(author),
+                                          time: stamp.map { formatter.string(from: Date(timeIntervalSince1970: Double($0.physicalMilliseconds) / 1000)) } ?? "",
+                                          hlc: row.string(hlc) ?? "", mine: stamp?.replica == replica)
+            }
+            return ConflictEntry(id: row.string(0) ?? "", recordType: row.string(1) ?? "", recordID: row.string(2) ?? "",
+                                 field: row.string(3) ?? "", winner: side(4, 5, 6), loser: side(7, 8, 9), status: row.string(10) ?? "open")
+        }
+    }
+
+    /// How a person settles a conflict.
+    public enum Resolution: Sendable {
+        case mine, theirs, winner, loser
+        case value(String)
+    }
+
+    /// Settles a conflict with a change that syncs like any other: the field gets the chosen
+    /// value and the conflict entry is marked resolved.
+    public func resolveConflict(_ reference: String, _ resolution: Resolution, language: Language) throws -> ConflictEntry {
+        let id = try Resolver.resolve(reference, as: .conflict, in: database, language: language)
+        guard let entry = try conflicts(includeResolved: true).first(where: { $0.id == id }) else {
+            throw KetteError.notFound(kind: Resolver.kindName(.conflict, language), reference: reference)
+        }
+        guard entry.status == "open" else {
+            throw KetteError.malformedValue(field: "conflict", value: reference, expected: language.pick("an open conflict (this one is resolved)", "ein offener Konflikt (dieser ist bereits gelöst)"))
+        }
+        guard let type = RecordType(rawValue: entry.recordType) else { throw KetteError.unknownField(type: entry.recordType, field: entry.field) }
+        let chosen: FieldValue
+        let label: String
+        switch resolution {
+        case .winner: chosen = entry.winner.value; label = "winner"
+        case .loser: chosen = entry.loser.value; label = "loser"
+        case .mine, .theirs:
+            let wantMine = { if case .mine = resolution { return true } else { return false } }()
+            guard entry.winner.mine != entry.loser.mine else {
+                let authors = [entry.winner.author, entry.loser.author].compactMap { $0 }.joined(separator: ", ")
+                throw KetteError.malformedValue(field: "--keep", value: wantMine ? "mine" : "theirs",
+                                                expected: language.pick("winner, loser or --value: neither or both sides were written in this store (authors: \(authors))",
+                                                                        "winner, loser oder --value: keine oder beide Seiten stammen aus diesem Speicher (von: \(authors))"))
+            }
+            chosen = (entry.winner.mine == wantMine) ? entry.winner.value : entry.loser.value
+            label = wantMine ? "mine" : "theirs"
+        case .value(let text):
+            chosen = try Self.fieldValue(text, type: type, field: entry.field)
+            label = "value"
+        }
+        try record("conflict resolve") { change in
+            try change.set(type, entry.recordID, entry.field, chosen)
+            try change.set(.conflict, id, "status", .string("resolved"))
+            try change.set(.conflict, id, "resolution", .string(label))
+        }
+        return entry
+    }
+
+    /// Turns typed text into a value of the field's kind, checked like the server checks it.
+    static func fieldValue(_ text: String, type: RecordType, field: String) throws -> FieldValue {
+        let value: FieldValue
+        if field == RecordType.deletedField {
+            guard let flag = ["true": true, "false": false][text.lowercased()] else {
+                throw KetteError.invalidValue(field: field, value: text, accepted: ["true", "false"])
+            }
+            value = .bool(flag)
+        } else {
+            switch type.field(named: field)?.kind {
+            case .list?: value = .list(Input.wordList(text) ?? [])
+            case .integer?:
+                guard let number = Int64(text) else { throw KetteError.malformedValue(field: field, value: text, expected: "a whole number") }
+                value = .integer(number)
+            default: value = text.isEmpty ? .null : .string(text)
+            }
+        }
+        if let problem = type.problem(field: field, value: value) {
+            throw KetteError.invalidValue(field: field, value: text, accepted: type.acceptedValues(field: field) ?? [problem])
+        }
+        return value
+    }
+}

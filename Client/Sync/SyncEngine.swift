@@ -1,0 +1,164 @@
+import Foundation
+import KetteProtocol
+import KetteStore
+
+/// What one sync did, for the summary line, `--json` and the exit code.
+public struct SyncReport: Codable, Sendable {
+    public var pushedChangeSets = 0
+    public var appliedChangeSets = 0
+    public var refusedChangeSets: [RefusedChangeSet] = []
+    public var restampedChangeSets = 0
+    public var pulledPages = 0
+    public var pulledChanges = 0
+    public var mergedChanges = 0
+    public var openConflicts = 0
+    public var pendingChangeSets = 0
+    public var cursor: Int64 = 0
+
+    /// Exit code 2's condition: done, but something needs a person.
+    public var needsAttention: Bool { !refusedChangeSets.isEmpty || openConflicts > 0 }
+}
+
+/// Why a sync stopped. Nothing is lost: the outbox and the cursor are as the last completed step
+/// left them, and the next sync continues from there.
+public enum SyncError: Error, Equatable {
+    case notConfigured
+    case transport(TransportError)
+    /// The server answered with an error status.
+    case server(status: Int, code: String, message: String)
+    /// The server's answer was not what the protocol says.
+    case protocolViolation(String)
+
+    public func message(_ language: Language) -> String {
+        let retry = language.pick("Nothing was lost; run `kette sync` again later.", "Nichts ging verloren; `kette sync` später erneut ausführen.")
+        switch self {
+        case .notConfigured:
+            return language.pick("no server configured: run `kette remote URL --token TOKEN` first.",
+                                 "Kein Server eingerichtet: zuerst `kette remote URL --token TOKEN` ausführen.")
+        case .transport(let error):
+            return error.message(language)
+        case .server(let status, let code, let message):
+            if status == 401 {
+                return language.pick("the server rejected the token (401: \(message)). Ask the county office for a new token and run `kette remote URL --token TOKEN`. ",
+                                     "Der Server lehnt den Token ab (401: \(message)). Beim Kreis einen neuen Token erfragen und `kette remote URL --token TOKEN` ausführen. ") + retry
+            }
+            return language.pick("the server answered \(status) \(code): \(message). ", "Der Server antwortete \(status) \(code): \(message). ") + retry
+        case .protocolViolation(let text):
+            return language.pick("unexpected answer from the server: \(text). ", "Unerwartete Antwort des Servers: \(text). ") + retry
+        }
+    }
+}
+
+/// Pushes the outbox and pulls what is new, over any transport.
+public final class SyncEngine {
+    private let store: LocalStore
+    private let remote: RemoteConfiguration
+    private let transport: any HTTPTransport
+    private let pushBatchSize: Int
+    private let pageSize: Int
+    /// Called with a short progress line ("pushed 200/1000") for a terminal.
+    public var progress: (String) -> Void = { _ in }
+
+    public init(store: LocalStore, remote: RemoteConfiguration, transport: any HTTPTransport,
+                pushBatchSize: Int = 200, pageSize: Int = SyncLimits.defaultPageSize) {
+        self.store = store
+        self.remote = remote
+        self.transport = transport
+        self.pushBatchSize = min(pushBatchSize, SyncLimits.maxChangeSetsPerPush)
+        self.pageSize = pageSize
+    }
+
+    public func sync() throws -> SyncReport {
+        var report = SyncReport()
+        try push(&report)
+        try pull(&report)
+        try store.recordSuccessfulSync(at: Date())
+        report.refusedChangeSets = try store.refusedChangeSets()
+        report.openConflicts = try store.conflicts().count
+        report.pendingChangeSets = try Outbox.pendingCount(in: store.database)
+        report.cursor = try store.pullCursor()
+        return report
+    }
+
+    // MARK: Push
+
+    private func push(_ report: inout SyncReport) throws {
+        let total = try Outbox.pendingCount(in: store.database)
+        var lastSeq = 0
+        var restampedOnce = false
+        while true {
+            let batch = try store.outboxBatch(after: lastSeq, limit: pushBatchSize)
+            guard let last = batch.last else { break }
+            let body = try JSONEncoder().encode(PushRequest(changeSets: batch.map(\.changeSet)))
+            let response: PushResponse = try exchange("POST", "/v1/changesets", body: Array(body))
+            let localTime = LocalStore.systemMilliseconds()
+            guard Set(response.results.map(\.id)) == Set(batch.map(\.changeSet.id)) else {
+                throw SyncError.protocolViolation("the push answer does not list exactly the change sets sent")
+            }
+            try store.applyPushResults(response.results)
+            report.pushedChangeSets += batch.count
+            report.appliedChangeSets += response.results.filter { $0.status != .refused }.count
+            progress("push \(report.pushedChangeSets)/\(total)")
+            if !restampedOnce, response.results.contains(where: { $0.code == "clock_ahead" }) {
+                // This machine's clock runs ahead: correct it, re-stamp, and push that part again.
+                restampedOnce = true
+                report.restampedChangeSets += try store.restampAheadOfServer(serverTime: response.serverTime, localTimeAtResponse: localTime)
+                continue
+            }
+            lastSeq = last.seq
+        }
+    }
+
+    // MARK: Pull
+
+    private func pull(_ report: inout SyncReport) throws {
+        var restarted = false
+        while true {
+            let cursor = try store.pullCursor()
+            let page: PullPage
+            do {
+                page = try exchange("GET", "/v1/changes?after=\(cursor)&limit=\(pageSize)", body: nil)
+            } catch SyncError.server(400, "cursor_ahead", _) where !restarted {
+                // The server knows less than we pulled (restored from a backup): start over;
+                // merging what we already hold again changes nothing.
+                restarted = true
+                try store.resetPullCursor()
+                continue
+            }
+            guard page.cursor >= cursor else {
+                throw SyncError.protocolViolation("the server moved the cursor back from \(cursor) to \(page.cursor)")
+            }
+            report.mergedChanges += try store.mergePulledPage(page)
+            report.pulledPages += 1
+            report.pulledChanges += page.changes.count
+            progress("pull \(report.pulledChanges)")
+            if !page.more { break }
+        }
+    }
+
+    // MARK: HTTP
+
+    private func exchange<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?) throws -> T {
+        var headers = ["Authorization": "Bearer \(remote.token)", "Accept": "application/json"]
+        if body != nil { headers["Content-Type"] = "application/json" }
+        let response: TransportResponse
+        do {
+            response = try transport.send(TransportRequest(method: method, url: remote.url + path, headers: headers, body: body))
+        } catch {
+            throw SyncError.transport(error)
+        }
+        guard response.status == 200 else {
+            let detail = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))
+            throw SyncError.server(status: response.status, code: detail?.error.code ?? "http_\(response.status)",
+                                   message: detail?.error.message ?? String(decoding: response.body.prefix(200), as: UTF8.self))
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(response.body))
+        } catch {
+            throw SyncError.protocolViolation("\(path) answered with a body that is not a \(T.self)")
+        }
+    }
+}
+
+@available(*, unavailable)
+extension SyncEngine: Sendable {}
