@@ -37,6 +37,7 @@ let package = Package(
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),
         .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol"]),
+        .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore"]),
         .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -66,7 +66,7 @@ enum ArgumentParser {
         // behind it, where the command's own parsing takes them.
         var arguments = arguments
         var leading: [String] = []
-        while let first = arguments.first, first.hasPrefix("--home") {
+        while let first = arguments.first, first.hasPrefix("--home") || first == "--json" || first == "--help" {
             leading.append(arguments.removeFirst())
             if first == "--home", !arguments.isEmpty { leading.append(arguments.removeFirst()) }
         }
