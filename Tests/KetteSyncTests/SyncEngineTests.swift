@@ -1,0 +1,168 @@
+import Foundation
+import XCTest
+import KetteClient
+import KetteProtocol
+import KetteStore
+@testable import KetteServer
+
+/// The client's sync engine against the real server storage and API (in process, no socket):
+/// clock skew recovery, resumable pulls, refusals kept, and the outbox emptied only on confirmation.
+final class SyncEngineTests: XCTestCase {
+    final class Clock: @unchecked Sendable {
+        var milliseconds: Int64 = 1_763_900_000_000
+    }
+
+    var directories: [String] = []
+    var server: ServerStore!
+    var api: SyncAPI!
+    let serverClock = Clock()
+
+    override func setUpWithError() throws {
+        let directory = try temporaryDirectory()
+        let clock = serverClock
+        server = try ServerStore(path: directory + "/server.db", now: { clock.milliseconds })
+        api = SyncAPI(storage: server)
+        try server.addDistrict(id: "nordstadt", name: "Nordstadt")
+        try server.addDistrict(id: "suedstadt", name: "Südstadt")
+    }
+
+    override func tearDown() {
+        server = nil
+        api = nil
+        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-engine-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        directories.append(path)
+        return path
+    }
+
+    func client(_ name: String, role: Role = .coordinator, districts: [String] = ["nordstadt"], clock: Clock,
+                transport: ((SyncAPI) -> any HTTPTransport)? = nil, pageSize: Int = 1000) throws -> (LocalStore, SyncEngine) {
+        let token = try server.addUser(name: name, role: role, districts: districts)
+        let directory = try temporaryDirectory()
+        try LocalStore.create(directory: directory, name: name)
+        let store = try LocalStore(directory: directory, now: { clock.milliseconds })
+        let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
+                                transport: transport?(api) ?? InProcessTransport(api: api, seed: 1), pageSize: pageSize)
+        return (store, engine)
+    }
+
+    func addOffer(_ store: LocalStore, _ title: String, district: String = "nordstadt") throws -> String {
+        var input = OfferInput()
+        input.title = title
+        input.district = district
+        return try store.addOffer(input, language: .english)
+    }
+
+    func testAClockFarAheadIsCorrectedAndDoesNotWinLaterEdits() throws {
+        let skewed = Clock()
+        skewed.milliseconds = serverClock.milliseconds + 3 * 3_600_000  // the laptop runs three hours ahead
+        let (laptop, laptopSync) = try client("anna", clock: skewed)
+        let (office, officeSync) = try client("kreis", role: .county, districts: [], clock: serverClock)
+        _ = try laptopSync.sync()
+        let offer = try addOffer(laptop, "Elterncafé")
+
+        let report = try laptopSync.sync()
+        XCTAssertEqual(report.restampedChangeSets, 1, "the refused change set was re-stamped")
+        XCTAssertEqual(report.refusedChangeSets, [])
+        XCTAssertEqual(try Outbox.pendingCount(in: laptop.database), 0)
+        let stamped = try XCTUnwrap(laptop.database.scalarString("SELECT hlc FROM field_versions WHERE record_id = ? AND field = 'title'", [offer]))
+        XCTAssertLessThan(HLCTimestamp(encoded: stamped)!.physicalMilliseconds, serverClock.milliseconds + SyncLimits.maxClockAheadMilliseconds)
+
+        // Later edits on both sides: the office's edit, made after the laptop's, wins.
+        skewed.milliseconds += 1_000
+        var laptopEdit = OfferInput()
+        laptopEdit.location = "Rathaus"
+        _ = try laptop.editOffer(offer, laptopEdit, language: .english)
+        _ = try laptopSync.sync()
+        serverClock.milliseconds += 2_000
+        _ = try officeSync.sync()
+        var officeEdit = OfferInput()
+        officeEdit.location = "Familienzentrum"
+        _ = try office.editOffer(offer, officeEdit, language: .english)
+        _ = try officeSync.sync()
+        _ = try laptopSync.sync()
+        XCTAssertEqual(try laptop.offer(offer, language: .english).location, "Familienzentrum",
+                       "the device whose clock ran ahead does not win every later edit")
+    }
+
+    func testAPullCutOffResumesAfterTheLastStoredPage() throws {
+        let (writer, writerSync) = try client("anna", clock: serverClock)
+        _ = try writerSync.sync()  // learn the districts
+        for index in 0..<40 { _ = try addOffer(writer, "Angebot \(index)") }
+        _ = try writerSync.sync()
+
+        final class CuttingTransport: HTTPTransport, @unchecked Sendable {
+            let inner: InProcessTransport
+            var pagesLeft: Int
+            var pulls = 0
+            init(inner: InProcessTransport, pagesLeft: Int) { self.inner = inner; self.pagesLeft = pagesLeft }
+            func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
+                if request.method == "GET" {
+                    pulls += 1
+                    if pagesLeft == 0 { throw .unreachable("injected: connection dropped mid-pull") }
+                    pagesLeft -= 1
+                }
+                return try inner.send(request)
+            }
+        }
+        var cutting: CuttingTransport!
+        let (reader, readerSync) = try client("bert", clock: serverClock, transport: { api in
+            cutting = CuttingTransport(inner: InProcessTransport(api: api, seed: 2), pagesLeft: 3)
+            return cutting
+        }, pageSize: 10)
+        XCTAssertThrowsError(try readerSync.sync()) { error in
+            guard case SyncError.transport(.unreachable) = error else { return XCTFail("\(error)") }
+        }
+        let cursorAfterCut = try reader.pullCursor()
+        XCTAssertGreaterThan(cursorAfterCut, 0, "the pages merged before the cut are kept")
+        let offersAfterCut = try reader.offers(OfferFilter(), language: .english).count
+        XCTAssertGreaterThan(offersAfterCut, 0)
+        XCTAssertLessThan(offersAfterCut, 40)
+
+        cutting.pagesLeft = 1000
+        cutting.pulls = 0
+        let report = try readerSync.sync()
+        XCTAssertEqual(try reader.offers(OfferFilter(), language: .english).count, 40)
+        XCTAssertLessThan(report.pulledPages, 40 * 4 / 10 + 2, "resumed, not started over")
+        XCTAssertGreaterThan(try reader.pullCursor(), cursorAfterCut)
+    }
+
+    func testARefusedChangeSetStaysVisibleAndIsRetried() throws {
+        let (store, engine) = try client("anna", clock: serverClock)
+        _ = try engine.sync()
+        let foreign = try addOffer(store, "Fremdes Angebot", district: "suedstadt")
+        let mine = try addOffer(store, "Eigenes Angebot")
+        let first = try engine.sync()
+        XCTAssertEqual(first.refusedChangeSets.count, 1)
+        XCTAssertEqual(first.refusedChangeSets.first?.code, "forbidden")
+        XCTAssertTrue(first.needsAttention)
+        XCTAssertEqual(try Outbox.pendingCount(in: store.database), 1, "the refused change set is kept")
+        XCTAssertEqual(try store.offer(foreign, language: .english).title, "Fremdes Angebot", "and so is the record")
+        XCTAssertEqual(try store.status().refusedChangeSets.map(\.code), ["forbidden"])
+        let again = try engine.sync()
+        XCTAssertEqual(again.pushedChangeSets, 1, "retried on the next sync")
+        XCTAssertEqual(again.refusedChangeSets.count, 1)
+        _ = mine
+    }
+
+    func testTheOutboxEmptiesOnlyWhenTheServerConfirms() throws {
+        var transport: InProcessTransport!
+        let (store, engine) = try client("anna", clock: serverClock, transport: { api in
+            transport = InProcessTransport(api: api, seed: 3)
+            return transport
+        })
+        _ = try engine.sync()
+        _ = try addOffer(store, "Elterncafé")
+        transport.loseAnswer = 1  // every answer is lost after the server applied the request
+        XCTAssertThrowsError(try engine.sync())
+        XCTAssertEqual(try Outbox.pendingCount(in: store.database), 1, "no confirmation, no removal")
+        transport.loseAnswer = 0
+        let report = try engine.sync()
+        XCTAssertEqual(report.appliedChangeSets, 1, "the retried push gets the stored outcome")
+        XCTAssertEqual(try Outbox.pendingCount(in: store.database), 0)
+    }
+}
