@@ -51,6 +51,14 @@ public final class SyncAPI: HTTPHandler, @unchecked Sendable {
             let limit = try integer(request.query["limit"] ?? String(SyncLimits.defaultPageSize), name: "limit")
             guard limit >= 1 else { throw APIError.badRequest("limit must be at least 1; got \(limit)") }
             return try json(200, try storage.pull(after: after, limit: Int(min(limit, Int64(SyncLimits.maxPageSize))), for: identity))
+        case let path where path.hasPrefix("/v1/records/"):
+            try allow(request, ["GET"])
+            let identity = try authenticate(request)
+            let parts = path.dropFirst("/v1/records/".count).split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, let type = RecordType(rawValue: String(parts[0])), !parts[1].isEmpty else {
+                throw APIError.badRequest("use /v1/records/TYPE/ID; types: \(RecordType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return try json(200, try storage.record(type: type, id: String(parts[1]), for: identity))
         default:
             throw APIError.notFound(request.path)
         }

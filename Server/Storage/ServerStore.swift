@@ -8,6 +8,15 @@ public protocol ServerStorage: AnyObject, Sendable {
     func authenticate(token: String) throws -> Identity?
     func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
     func pull(after cursor: Int64, limit: Int, for identity: Identity) throws -> PullPage
+    /// One record's current fields; 403 outside the caller's scope, 404 when unknown.
+    func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
+}
+
+/// `GET /v1/records/TYPE/ID`: a record's current fields as the server holds them.
+public struct RecordSnapshot: Codable, Sendable {
+    public var type: RecordType
+    public var id: String
+    public var fields: [String: FieldValue]
 }
 
 /// A user as the admin commands list them.
@@ -227,6 +236,27 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             // caller's scope held none of the last ones, so they are not scanned again.
             let next = more ? (changes.last?.seq ?? cursor) : newest
             return PullPage(changes: changes, cursor: next, more: more, serverTime: serverNow)
+        }
+    }
+
+    // MARK: - One record
+
+    public func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot {
+        try readers.read { db in
+            guard let scopeRow = try db.firstRow("SELECT district FROM record_scope WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) else {
+                throw APIError(404, "not_found", "no \(type.rawValue) \(id.prefix(100))")
+            }
+            let scope = RecordScope(type: type, storedDistrict: scopeRow.string(0))
+            // Reading follows writing, except that everyone reads the list of districts. The
+            // answer to a record outside one's scope says no more than that.
+            guard scope == .districtList || scope.isWritable(by: identity) else {
+                throw APIError.forbidden("\(type.rawValue) \(id.prefix(100)) is outside the districts of \(identity.user)")
+            }
+            var fields: [String: FieldValue] = [:]
+            for row in try db.rows("SELECT field, value FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {
+                fields[row.string(0) ?? ""] = try JSONDecoder().decode(FieldValue.self, from: Data((row.string(1) ?? "null").utf8))
+            }
+            return RecordSnapshot(type: type, id: id, fields: fields)
         }
     }
 

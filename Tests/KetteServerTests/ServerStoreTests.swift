@@ -268,3 +268,19 @@ final class ServerStoreTests: XCTestCase {
         XCTAssertEqual(try store.districts().map(\.name), ["Nordstadt", "Südstadt"])
     }
 }
+
+extension ServerStoreTests {
+    func testOneRecordIsReadableOnlyInScope() throws {
+        _ = try push([offerSet("cs-1", offer: "o1", district: "nordstadt", title: "Elterncafé", hlc: stamp(0, "aaaa"), replica: "aaaa")], as: "anna")
+        let own = request("GET", "/v1/records/offer/o1", token: tokens["anna"])
+        XCTAssertEqual(own.status, 200)
+        XCTAssertEqual(try JSONDecoder().decode(RecordSnapshot.self, from: Data(own.body)).fields["title"], .string("Elterncafé"))
+        let foreign = request("GET", "/v1/records/offer/o1", token: tokens["bert"])
+        XCTAssertEqual(foreign.status, 403)
+        XCTAssertFalse(String(decoding: foreign.body, as: UTF8.self).contains("Elterncafé"), "the refusal leaks no data")
+        XCTAssertEqual(request("GET", "/v1/records/offer/o1", token: tokens["kreis"]).status, 200)
+        XCTAssertEqual(request("GET", "/v1/records/district/nordstadt", token: tokens["bert"]).status, 200)
+        XCTAssertEqual(request("GET", "/v1/records/offer/nope", token: tokens["anna"]).status, 404)
+        XCTAssertEqual(request("GET", "/v1/records/spaceship/o1", token: tokens["anna"]).status, 400)
+    }
+}
