@@ -1,0 +1,296 @@
+import Foundation
+import KetteClient
+import KetteStore
+import XCTest
+
+/// A real `kette-server` process on loopback, with its database in the test's directory.
+final class ServerProcess {
+    let binary: URL
+    let database: String
+    let logPath: String
+    private(set) var pid: pid_t = 0
+    private(set) var port: UInt16 = 0
+
+    init(directory: URL) {
+        binary = KetteBinary.url!.deletingLastPathComponent().appendingPathComponent("kette-server")
+        database = directory.appendingPathComponent("server.db").path
+        logPath = directory.appendingPathComponent("server.log").path
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Runs an admin command against the database and returns its stdout (trimmed).
+    @discardableResult
+    func admin(_ arguments: [String], expectExit: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments + ["--db", database]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, expectExit, "kette-server \(arguments.joined(separator: " ")): \(errorText)", file: file, line: line)
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Starts `serve` on `port` (0: any free port) and waits for its "listening" line.
+    func start(port requested: UInt16 = 0) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, logPath + ".err", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let arguments = [binary.path, "serve", "--db", database, "--port", String(requested)]
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, binary.path, &actions, nil, argv, environ) == 0 else { throw NSError(domain: "ServerProcess", code: 1) }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let log = try? String(contentsOfFile: logPath, encoding: .utf8),
+               let range = log.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = UInt16(log[range].split(separator: ":").last!)!
+                return
+            }
+            usleep(20_000)
+        }
+        throw NSError(domain: "ServerProcess", code: 2, userInfo: [NSLocalizedDescriptionKey: "kette-server did not start: \((try? String(contentsOfFile: logPath + ".err", encoding: .utf8)) ?? "")"])
+    }
+
+    /// Stops the process (SIGKILL: no chance to clean up); `port` keeps the last address.
+    func kill(_ signal: Int32 = SIGKILL) {
+        guard pid > 0 else { return }
+        Glibc.kill(pid, signal)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        pid = 0
+    }
+
+    deinit { kill() }
+}
+
+/// The real binaries end to end: a `kette-server` process on loopback and several `kette` stores.
+final class SyncEndToEndTests: KetteCLITestCase {
+    var server: ServerProcess!
+    var tokens: [String: String] = [:]
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        server = ServerProcess(directory: runner.root)
+        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
+        try server.admin(["district", "add", "suedstadt", "Südstadt"])
+        tokens["kreis"] = try server.admin(["user", "add", "kreis", "--role", "county"])
+        tokens["anna"] = try server.admin(["user", "add", "anna", "--role", "coordinator", "--district", "nordstadt"])
+        tokens["bert"] = try server.admin(["user", "add", "bert", "--role", "coordinator", "--district", "suedstadt"])
+        try server.start()
+    }
+
+    override func tearDown() {
+        server?.kill()
+        server = nil
+        super.tearDown()
+    }
+
+    func home(_ name: String) -> String { runner.root.appendingPathComponent(name).path }
+
+    /// Runs kette in the named store.
+    @discardableResult
+    func kette(_ name: String, _ arguments: [String], env: [String: String?] = [:], expect: Int32? = 0,
+               file: StaticString = #filePath, line: UInt = #line) -> KetteResult {
+        let result = runner.run(["--home", home(name)] + arguments, env: env, timeout: 120)
+        if let expect { XCTAssertEqual(result.exitCode, expect, "\(result)", file: file, line: line) }
+        return result
+    }
+
+    func connect(_ name: String, as user: String) {
+        kette(name, ["init", "--name", user])
+        kette(name, ["remote", server.url, "--token", tokens[user]!])
+        kette(name, ["sync"])
+    }
+
+    func json(_ result: KetteResult) -> Any? {
+        try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    }
+
+    func testTheCountySeesEveryDistrictAndAConflictResolvesEverywhere() throws {
+        connect("anna", as: "anna")
+        connect("bert", as: "bert")
+        connect("kreis", as: "kreis")
+        let offer = kette("anna", ["offer", "add", "--title", "Elterncafé", "--district", "nordstadt", "--phase", "early-childhood"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        kette("bert", ["offer", "add", "--title", "Hausaufgabenhilfe", "--district", "südstadt"])
+        kette("anna", ["body", "add", "Netzwerk Frühe Hilfen", "--level", "network", "--district", "nordstadt"])
+        let meeting = kette("anna", ["meeting", "add", "--body", "netzwerk", "--date", "2026-03-14",
+                                     "--attendee", "Dr. Petra Müller; Gesundheitsamt; Leitung", "--minutes", "Hebammenmangel besprochen."]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        kette("anna", ["sync"])
+        kette("bert", ["sync"])
+        kette("kreis", ["sync"])
+
+        let countyOffers = json(kette("kreis", ["offer", "list", "--json"])) as? [[String: Any]]
+        XCTAssertEqual(Set(countyOffers?.compactMap { $0["title"] as? String } ?? []), ["Elterncafé", "Hausaufgabenhilfe"])
+        XCTAssertTrue(kette("kreis", ["meeting", "show", meeting]).stdout.contains("Dr. Petra Müller"))
+        XCTAssertTrue(kette("kreis", ["search", "Hebammenmangel"]).stdout.contains(String(meeting.prefix(8))))
+        let annaOffers = json(kette("anna", ["offer", "list", "--json"])) as? [[String: Any]]
+        XCTAssertEqual(annaOffers?.compactMap { $0["title"] as? String }, ["Elterncafé"], "Anna does not receive Südstadt's offers")
+
+        // Both edit the same field without seeing each other's edit.
+        kette("anna", ["offer", "edit", offer, "--title", "Elterncafé Nord"])
+        kette("kreis", ["offer", "edit", offer, "--title", "Familiencafé"])
+        kette("anna", ["sync"])
+        let countySync = kette("kreis", ["sync", "--json"], expect: 2)
+        XCTAssertEqual((json(countySync) as? [String: Any])?["openConflicts"] as? Int, 1)
+        kette("anna", ["sync"], expect: 2)
+        let conflicts = json(kette("anna", ["conflicts", "--json"])) as? [[String: Any]]
+        XCTAssertEqual(conflicts?.count, 1, "the conflict shows up on both sides")
+        let conflictID = try XCTUnwrap(conflicts?.first?["id"] as? String)
+        XCTAssertEqual((json(kette("kreis", ["conflicts", "--json"])) as? [[String: Any]])?.first?["id"] as? String, conflictID)
+
+        kette("anna", ["conflicts", "resolve", String(conflictID.prefix(8)), "--keep", "mine"])
+        kette("anna", ["sync"])
+        kette("kreis", ["sync"])
+        for store in ["anna", "kreis"] {
+            let shown = json(kette(store, ["offer", "show", offer, "--json"])) as? [String: Any]
+            XCTAssertEqual(shown?["title"] as? String, "Elterncafé Nord", store)
+            XCTAssertEqual((json(kette(store, ["conflicts", "--json"])) as? [Any])?.count, 0, "resolved everywhere (\(store))")
+        }
+    }
+
+    func testADistrictTokenNeitherReadsNorWritesAnotherDistrict() throws {
+        connect("anna", as: "anna")
+        connect("bert", as: "bert")
+        let offer = kette("anna", ["offer", "add", "--title", "Sprachförderung Nord", "--district", "nordstadt"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        kette("anna", ["sync"])
+
+        // Reading: Bert's pull brings nothing of Nordstadt, and asking for the record directly is 403.
+        kette("bert", ["sync"])
+        XCTAssertFalse(kette("bert", ["offer", "list"]).stdout.contains("Sprachförderung"))
+        let direct = try curl(["-H", "Authorization: Bearer \(tokens["bert"]!)", "\(server.url)/v1/records/offer/\(offer)"])
+        XCTAssertEqual(direct.status, 403)
+        XCTAssertFalse(direct.body.contains("Sprachförderung"), "the refusal leaks nothing")
+
+        // Writing: Bert's offer in Nordstadt is refused and stays visible in his store.
+        kette("bert", ["offer", "add", "--title", "Übergriff", "--district", "nordstadt"])
+        let refused = kette("bert", ["sync"], expect: 2)
+        XCTAssertTrue(refused.stdout.contains("nordstadt"), refused.stdout)
+        let status = json(kette("bert", ["status", "--json"])) as? [String: Any]
+        XCTAssertEqual(status?["pendingChangeSets"] as? Int, 1)
+        XCTAssertEqual(((status?["refusedChangeSets"] as? [[String: Any]])?.first)?["code"] as? String, "forbidden")
+        kette("kreis-check", ["init"])
+        XCTAssertEqual(try curl(["-H", "Authorization: Bearer \(tokens["kreis"]!)", "\(server.url)/v1/changes?after=0&limit=5000"]).body
+            .contains("Übergriff"), false, "nothing of the refused change set reached the server")
+    }
+
+    func testARevokedTokenGets401AndNothingIsLost() throws {
+        connect("anna", as: "anna")
+        kette("anna", ["offer", "add", "--title", "Nach dem Widerruf", "--district", "nordstadt"])
+        try server.admin(["user", "revoke", "anna"])
+        let sync = kette("anna", ["sync"], expect: 3)
+        XCTAssertTrue(sync.stderr.contains("401"), sync.stderr)
+        XCTAssertEqual((json(kette("anna", ["status", "--json"])) as? [String: Any])?["pendingChangeSets"] as? Int, 1)
+        XCTAssertEqual(try curl(["-H", "Authorization: Bearer \(tokens["anna"]!)", "\(server.url)/v1/me"]).status, 401)
+    }
+
+    func testAnUnreachableServerExits3QuicklyAndKeepsTheOutbox() throws {
+        connect("anna", as: "anna")
+        kette("anna", ["offer", "add", "--title", "Offline erfasst", "--district", "nordstadt"])
+        server.kill()
+        let started = Date()
+        let sync = kette("anna", ["sync"], env: ["KETTE_RETRIES": "1"], expect: 3)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        XCTAssertTrue(sync.stderr.lowercased().contains("reach") || sync.stderr.contains("unreachable"), sync.stderr)
+        XCTAssertEqual((json(kette("anna", ["status", "--json"])) as? [String: Any])?["pendingChangeSets"] as? Int, 1)
+    }
+
+    /// Kills the server with SIGKILL in the middle of a large push, restarts it, syncs again:
+    /// every change set arrives exactly once.
+    func testServerKilledMidPushLosesAndDuplicatesNothing() throws {
+        connect("anna", as: "anna")
+        let count = 1500
+        try fillStore(home("anna"), offers: count)
+        let sync = try runner.spawn(["--home", home("anna"), "sync"], env: ["KETTE_PUSH_BATCH": "50", "KETTE_RETRIES": "0"])
+        usleep(useconds_t(Int.random(in: 150_000...400_000)))
+        server.kill()
+        _ = try runner.waitForExit(sync)
+        let pendingAfterKill = (json(kette("anna", ["status", "--json"])) as? [String: Any])?["pendingChangeSets"] as? Int ?? -1
+        XCTAssertGreaterThan(pendingAfterKill, 0, "the kill came before the push was done")
+        try server.start(port: server.port)  // the same address the client knows
+        kette("anna", ["sync"], env: ["KETTE_PUSH_BATCH": "50"])
+        XCTAssertEqual((json(kette("anna", ["status", "--json"])) as? [String: Any])?["pendingChangeSets"] as? Int, 0)
+
+        let db = try Database(path: server.database)
+        XCTAssertEqual(try db.integrityCheck(), ["ok"])
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM change_sets WHERE user_name = 'anna'"), count)
+        XCTAssertEqual(try db.scalarInt("SELECT count(DISTINCT record_id) FROM field_state WHERE record_type = 'offer'"), count)
+        print("server killed with \(pendingAfterKill) of \(count) change sets still pending; all \(count) arrived exactly once")
+    }
+
+    /// Kills the client in the middle of a paged pull; the next sync resumes after the last
+    /// merged page instead of starting over.
+    func testAPullCutOffMidwayResumesFromTheLastStoredPage() throws {
+        connect("anna", as: "anna")
+        let count = 1500
+        try fillStore(home("anna"), offers: count)
+        kette("anna", ["sync"])
+        kette("kreis", ["init"])
+        kette("kreis", ["remote", server.url, "--token", tokens["kreis"]!])
+        let pull = try runner.spawn(["--home", home("kreis"), "sync"], env: ["KETTE_PAGE_SIZE": "100"])
+        // Wait until some pages are merged, then cut the pull off.
+        let deadline = Date().addingTimeInterval(20)
+        var cursor = 0
+        while Date() < deadline, cursor == 0 {
+            usleep(20_000)
+            cursor = (try? cursorOf(home("kreis"))) ?? 0
+        }
+        Glibc.kill(pull, SIGKILL)
+        _ = try runner.waitForExit(pull)
+        cursor = try cursorOf(home("kreis"))
+        XCTAssertGreaterThan(cursor, 0, "pages merged before the cut are stored")
+        let resumed = json(kette("kreis", ["sync", "--json"], env: ["KETTE_PAGE_SIZE": "100"])) as? [String: Any]
+        let offers = json(kette("kreis", ["offer", "list", "--json"])) as? [Any]
+        XCTAssertEqual(offers?.count, count)
+        let totalRows = try Database(path: server.database).scalarInt("SELECT count(*) FROM field_state") ?? 0
+        let pulledAgain = resumed?["pulledChanges"] as? Int ?? 0
+        XCTAssertLessThanOrEqual(pulledAgain, totalRows - cursor + 1, "resumed after cursor \(cursor), not from the start")
+    }
+
+    // MARK: helpers
+
+    func cursorOf(_ directory: String) throws -> Int {
+        var configuration = Database.Configuration()
+        configuration.readOnly = true
+        let db = try Database(path: directory + "/kette.db", configuration: configuration)
+        return Int(try db.scalarString("SELECT value FROM replica_meta WHERE key = 'cursor'") ?? "0") ?? 0
+    }
+
+    /// Records `count` offers through the store's normal write path (one change set each), faster
+    /// than one process per offer.
+    func fillStore(_ directory: String, offers count: Int) throws {
+        let store = try LocalStore(directory: directory)
+        try store.database.execute("PRAGMA synchronous = OFF")
+        for index in 0..<count {
+            var input = OfferInput()
+            input.title = "Angebot \(index)"
+            input.district = "nordstadt"
+            input.description = "Beschreibung des Angebots \(index) mit etwas Text, damit die Seiten nicht leer sind."
+            _ = try store.addOffer(input, language: .english)
+        }
+    }
+
+    func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "--noproxy", "*", "-w", "\n%{http_code}"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+}
