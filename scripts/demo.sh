@@ -1,44 +1,91 @@
 #!/usr/bin/env bash
-# The main job on embedded defaults: a coordinator's offline day, scripted, in a fresh store.
+# The main job on embedded defaults: a county server on loopback with a fresh database, a county
+# office and coordinators of two districts recording offline in their own stores, a sync, the
+# county's merged view, and one conflict being resolved.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 swift build --product kette >/dev/null
-kette="$(swift build --show-bin-path)/kette"
-home="$(mktemp -d)"
-trap 'rm -rf "$home"' EXIT
-k() {
-    local shown="\$ kette" word
+swift build --product kette-server >/dev/null
+bin="$(swift build --show-bin-path)"
+work="$(mktemp -d)"
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+show() {
+    local shown="\$" word
     for word in "$@"; do [[ "$word" == *" "* ]] && shown+=" \"$word\"" || shown+=" $word"; done
     echo "$shown"
-    "$kette" --home "$home" "$@"
-    echo
 }
+# kette in a named store: k STORE ARGS…
+k() { local store="$1"; shift; echo "$(show kette "$@")   # $store"; "$bin/kette" --home "$work/$store" "$@" || true; echo; }
+ks() { "$bin/kette" --home "$work/$1" "${@:2}"; }
+admin() { show kette-server "$@"; "$bin/kette-server" "$@" --db "$work/county.db"; }
 
-echo "== A coordinator's field day, offline, in $home"
-k init --name "Anna Schmidt (Koordination)"
-k district add Nordstadt --id nordstadt
-k district add "Südstadt" --id suedstadt
-k org add "Familienzentrum Regenbogen" --kind "freier Träger" --sector free-providers
-k org add "Gesundheitsamt" --kind "öffentlicher Träger" --sector health
-offer=$("$kette" --home "$home" offer add --title "Sprachförderung in der Kita" --district nordstadt \
-    --phase preschool,early-childhood --category promotion --sector youth-welfare --provider "familienzentrum regenbogen" \
-    --description "Alltagsintegrierte Sprachförderung für Kinder mit Deutsch als Zweitsprache" --languages de,tr,ar --cost free)
-echo "recorded offer $offer"
-"$kette" --home "$home" offer add --title "Hebammensprechstunde" --district "südstadt" --phase pregnancy \
-    --category health --provider gesundheitsamt --location "Stadtteilbüro Süd" --schedule "dienstags 9–11 Uhr" >/dev/null
-k offer list
-k offer edit "${offer:0:8}" --status planned --contact "Frau Yılmaz"
-LANG=de_DE.UTF-8 k offer show "${offer:0:8}"
-k body add "Steuerungsgruppe Präventionskette" --level steering
-meeting=$("$kette" --home "$home" meeting add --body steuerungsgruppe --date 2026-03-14 --time 09:30 --place "Rathaus, Raum 2" \
+echo "== The county office sets up its server (fresh database in $work)"
+admin district add nordstadt Nordstadt
+admin district add suedstadt "Südstadt"
+admin district list
+county_token=$(admin user add kreis --role county 2>/dev/null | tail -1)
+anna_token=$(admin user add anna --role coordinator --district nordstadt 2>/dev/null | tail -1)
+bert_token=$(admin user add bert --role coordinator --district suedstadt 2>/dev/null | tail -1)
+admin user list
+port=$((20000 + RANDOM % 20000))
+"$bin/kette-server" serve --db "$work/county.db" --port "$port" > "$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 50); do grep -q listening "$work/server.log" 2>/dev/null && break; sleep 0.1; done
+cat "$work/server.log"
+url="http://127.0.0.1:$port"
+echo
+
+echo "== Three stores: the county office and the coordinators of Nordstadt and Südstadt"
+for pair in "kreis:$county_token" "anna:$anna_token" "bert:$bert_token"; do
+    store="${pair%%:*}"; token="${pair#*:}"
+    ks "$store" init --name "$store" >/dev/null
+    ks "$store" remote "$url" --token "$token" >/dev/null
+    ks "$store" sync >/dev/null
+done
+echo "(each: kette init, kette remote $url --token …, kette sync)"
+echo
+
+echo "== Offline in the field: Anna in Nordstadt, Bert in Südstadt"
+k anna org add "Familienzentrum Regenbogen" --sector free-providers
+offer=$(ks anna offer add --title "Sprachförderung in der Kita" --district nordstadt --phase preschool,early-childhood \
+    --category promotion --provider "familienzentrum regenbogen" --languages de,tr,ar --cost free)
+echo "\$ kette offer add --title \"Sprachförderung in der Kita\" --district nordstadt …   # anna -> $offer"
+k anna body add "Netzwerk Frühe Hilfen Nordstadt" --level network --district nordstadt
+meeting=$(ks anna meeting add --body "netzwerk frühe hilfen" --date 2026-03-14 --time 09:30 --place "Familienzentrum" \
     --attendee "Dr. Petra Müller; Gesundheitsamt; Leitung" --attendee "Ali Öztürk; Jugendamt; Jugendhilfeplanung" \
-    --minutes "Bestandsaufnahme der Angebote im Übergang Kita–Grundschule.")
-k meeting agenda "${meeting:0:8}" "Lückenanalyse Frühe Hilfen" --notes "Zu wenige Hebammenangebote in der Nordstadt."
-k meeting decide "${meeting:0:8}" "Eine Facharbeitsgruppe Frühe Hilfen wird eingerichtet."
-k task add "${meeting:0:8}" "Angebotsübersicht Nordstadt aktualisieren" --owner "Ali Öztürk" --due 2026-04-01
-LANG=de_DE.UTF-8 k meeting show "${meeting:0:8}"
-k search hebamme
-k task list --open
-k status
-echo "== Every change above waits in the outbox as one change set per action, ready to sync."
+    --minutes "Bestandsaufnahme: zu wenige Hebammenangebote im Quartier.")
+echo "\$ kette meeting add --body \"netzwerk frühe hilfen\" --date 2026-03-14 …   # anna -> $meeting"
+k anna meeting decide "${meeting:0:8}" "Eine Hebammensprechstunde im Familienzentrum wird geplant."
+k anna task add "${meeting:0:8}" "Träger für Hebammensprechstunde ansprechen" --owner "Ali Öztürk" --due 2026-04-15
+k bert offer add --title "Hausaufgabenhilfe an der Grundschule Süd" --district "südstadt" --phase primary --category education
+k bert offer add --title "Jugendtreff am Bahnhof" --district suedstadt --phase adolescence --category leisure
+k anna status
+
+echo "== Back online: everyone syncs"
+k anna sync
+k bert sync
+k kreis sync
+
+echo "== The county's merged view"
+k kreis offer list
+LANG=de_DE.UTF-8 k kreis meeting show "${meeting:0:8}"
+k kreis search hebamme
+
+echo "== A conflict: Anna and the county office rename the same offer without seeing each other"
+k anna offer edit "${offer:0:8}" --title "Sprachförderung Kita Regenbogen"
+k kreis offer edit "${offer:0:8}" --title "Alltagsintegrierte Sprachförderung"
+k anna sync
+k kreis sync
+k anna sync
+k anna conflicts
+conflict=$(ks anna conflicts --json | sed -n 's/.*"id" : "\([0-9a-f-]*\)".*/\1/p' | head -1)
+k anna conflicts resolve "${conflict:0:8}" --keep mine
+k anna sync
+k kreis sync
+k kreis offer show "${offer:0:8}"
+k kreis conflicts
+echo "== Done: every store holds the same merged state."
