@@ -152,7 +152,9 @@ do {
 } catch let error as AdminError {
     fail("\(error)", code: 1)
 } catch let error as SQLiteError {
-    fail("the database \(CommandLine.arguments.contains("--db") ? "" : "(\(ServerDefaults.databasePath)) ")is unusable: \(error)", code: 4)
+    let arguments = CommandLine.arguments
+    let path = arguments.firstIndex(of: "--db").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? ServerDefaults.databasePath
+    fail("the database \(path) is unusable (\(error.code.primary.description)): \(error)", code: 4)
 } catch {
     fail("\(error)", code: 1)
 }

@@ -258,6 +258,35 @@ final class SyncEndToEndTests: KetteCLITestCase {
         XCTAssertLessThanOrEqual(pulledAgain, totalRows - cursor + 1, "resumed after cursor \(cursor), not from the start")
     }
 
+    func testServeRefusesATakenPortAndAnUnusableDatabaseClearly() throws {
+        let taken = Process()
+        taken.executableURL = server.binary
+        taken.arguments = ["serve", "--db", server.database, "--port", String(server.port)]
+        let errors = Pipe()
+        taken.standardError = errors
+        taken.standardOutput = FileHandle.nullDevice
+        try taken.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        taken.waitUntilExit()
+        XCTAssertEqual(taken.terminationStatus, 5)
+        XCTAssertTrue(message.contains("already in use") && message.contains(String(server.port)), message)
+
+        let garbage = runner.root.appendingPathComponent("garbage.db").path
+        try Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: garbage))
+        let broken = Process()
+        broken.executableURL = server.binary
+        broken.arguments = ["user", "list", "--db", garbage]
+        let brokenErrors = Pipe()
+        broken.standardError = brokenErrors
+        broken.standardOutput = FileHandle.nullDevice
+        try broken.run()
+        let brokenMessage = String(decoding: brokenErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        broken.waitUntilExit()
+        XCTAssertEqual(broken.terminationStatus, 4)
+        XCTAssertTrue(brokenMessage.contains("garbage.db") && brokenMessage.contains("not a database"), brokenMessage)
+        XCTAssertEqual(try curl(["\(server.url)/v1/health"]).status, 200, "the running server is unaffected")
+    }
+
     // MARK: helpers
 
     func cursorOf(_ directory: String) throws -> Int {
