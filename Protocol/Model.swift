@@ -153,3 +153,63 @@ public struct Meeting: Codable, Hashable, Sendable {
         self.attendees = []; self.agenda = []; self.decisions = []; self.tasks = []
     }
 }
+
+// Every key is always present in `--json` (null when unset), as for offers: scripts rely on the
+// shape. Synthesized encoding would leave unset optionals out.
+
+extension District {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(parent, forKey: .parent)
+    }
+}
+
+extension Organization {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(kind, forKey: .kind)
+        try c.encode(sector, forKey: .sector); try c.encode(contact, forKey: .contact)
+    }
+}
+
+extension Body {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(level, forKey: .level)
+        try c.encode(district, forKey: .district)
+    }
+}
+
+extension Attendee {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(organization, forKey: .organization)
+        try c.encode(role, forKey: .role)
+    }
+}
+
+extension AgendaItem {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(position, forKey: .position); try c.encode(title, forKey: .title)
+        try c.encode(notes, forKey: .notes)
+    }
+}
+
+extension ActionItem {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(meeting, forKey: .meeting); try c.encode(text, forKey: .text)
+        try c.encode(owner, forKey: .owner); try c.encode(due, forKey: .due); try c.encode(status, forKey: .status)
+    }
+}
+
+extension Meeting {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(body, forKey: .body); try c.encode(bodyName, forKey: .bodyName)
+        try c.encode(date, forKey: .date); try c.encode(time, forKey: .time); try c.encode(place, forKey: .place)
+        try c.encode(minutes, forKey: .minutes); try c.encode(offers, forKey: .offers); try c.encode(attendees, forKey: .attendees)
+        try c.encode(agenda, forKey: .agenda); try c.encode(decisions, forKey: .decisions); try c.encode(tasks, forKey: .tasks)
+    }
+}

@@ -42,16 +42,26 @@ extension LocalStore {
             let reference = try Input.requiredText(input.district, field: "district")
             fields.append(("district", .string(try Resolver.resolve(reference, as: .district, in: database, language: language))))
         }
-        if let phases = try Input.vocabularyList(input.phases, LifePhase.self) {
+        // On edit an empty value clears an optional field, whatever its kind; on add it is the
+        // same as not giving the option.
+        func cleared(_ text: String?) -> Bool { text?.trimmingCharacters(in: .whitespaces).isEmpty == true }
+        func given(_ text: String?) -> String? { cleared(text) ? nil : text }
+        func vocabulary<V: Vocabulary>(_ name: String, _ text: String?, _ type: V.Type) throws {
+            if cleared(text) { if !creating { fields.append((name, .null)) }; return }
+            fields.append((name, try Input.vocabulary(text, type).map { .string($0.slug) }))
+        }
+        if cleared(input.phases) {
+            if !creating { fields.append(("phases", .null)) }
+        } else if let phases = try Input.vocabularyList(input.phases, LifePhase.self) {
             // Stored in the order of growing up, whatever order they were typed in.
             let ordered = LifePhase.allCases.filter(phases.contains)
             fields.append(("phases", .list(ordered.map(\.slug))))
         }
-        fields.append(("category", try Input.vocabulary(input.category, OfferCategory.self).map { .string($0.slug) }))
-        fields.append(("sector", try Input.vocabulary(input.sector, Sector.self).map { .string($0.slug) }))
-        fields.append(("status", try Input.vocabulary(input.status, OfferStatus.self).map { .string($0.slug) }
-                                  ?? (creating ? .string(OfferStatus.active.slug) : nil)))
-        fields.append(("cost", try Input.vocabulary(input.cost, Cost.self).map { .string($0.slug) }))
+        try vocabulary("category", input.category, OfferCategory.self)
+        try vocabulary("sector", input.sector, Sector.self)
+        try vocabulary("status", input.status, OfferStatus.self)
+        if creating && given(input.status) == nil { fields.append(("status", .string(OfferStatus.active.slug))) }
+        try vocabulary("cost", input.cost, Cost.self)
         if let provider = input.provider {
             let trimmed = provider.trimmingCharacters(in: .whitespaces)
             fields.append(("provider", trimmed.isEmpty ? .null
@@ -59,8 +69,10 @@ extension LocalStore {
         }
         fields.append(("languages", Input.wordList(input.languages).map { .list($0.map { $0.lowercased() }) }))
         fields.append(("targetGroups", Input.wordList(input.targetGroups).map { .list($0) }))
-        fields.append(("start", try Input.date(input.start, field: "start").map(FieldValue.string)))
-        fields.append(("end", try Input.date(input.end, field: "end").map(FieldValue.string)))
+        for (name, text) in [("start", input.start), ("end", input.end)] {
+            if cleared(text) { if !creating { fields.append((name, .null)) }; continue }
+            fields.append((name, try Input.date(text, field: name).map(FieldValue.string)))
+        }
         for (name, text) in [("description", input.description), ("contact", input.contact), ("location", input.location),
                              ("schedule", input.schedule), ("accessibility", input.accessibility)] {
             fields.append((name, Input.optionalText(text)))

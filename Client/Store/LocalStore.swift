@@ -31,15 +31,9 @@ public final class LocalStore {
                 makeID: @escaping () -> String = { UUID().uuidString.lowercased() }) throws {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
         guard FileManager.default.fileExists(atPath: path) else { throw KetteError.storeMissing(directory: directory) }
-        var configuration = Database.Configuration()
-        configuration.createIfMissing = false
-        configuration.durability = .full
-        let database = try Database(path: path, configuration: configuration)
+        let database = try Self.openExisting(path: path)
         try ClientSchema.migrator.migrate(database)
-        guard let replicaText = try database.scalarString("SELECT value FROM replica_meta WHERE key = 'replica'") else {
-            throw KetteError.storeDamaged(path: path, reason: "it has no replica id")
-        }
-        let replica = ReplicaID(rawValue: replicaText)
+        let replica = ReplicaID(rawValue: try database.scalarString("SELECT value FROM replica_meta WHERE key = 'replica'") ?? "")
         let last = try database.scalarString("SELECT value FROM replica_meta WHERE key = 'clock'").flatMap(HLCTimestamp.init(encoded:))
         self.database = database
         self.replica = replica
@@ -55,7 +49,10 @@ public final class LocalStore {
     @discardableResult
     public static func create(directory: String, name: String?) throws -> Bool {
         let path = (directory as NSString).appendingPathComponent(fileName)
-        if FileManager.default.fileExists(atPath: path) { return false }
+        if FileManager.default.fileExists(atPath: path) {
+            _ = try openExisting(path: path)  // a store, or an error that says what is there instead
+            return false
+        }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
@@ -69,6 +66,25 @@ public final class LocalStore {
             if let name { try db.execute("INSERT INTO replica_meta (key, value) VALUES ('name', ?)", [name]) }
         }
         return true
+    }
+
+    /// Opens the store file, looking before writing: a file that is not a Kette store (empty,
+    /// another program's database) is reported and left exactly as it is.
+    static func openExisting(path: String) throws -> Database {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard size != 0 else {
+            throw KetteError.storeDamaged(path: path, reason: "the file is empty; move it away and run `kette init` again")
+        }
+        var configuration = Database.Configuration()
+        configuration.createIfMissing = false
+        configuration.durability = .full
+        configuration.switchToWAL = false  // stores are created in WAL mode, and it persists
+        let database = try Database(path: path, configuration: configuration)
+        guard try database.scalarInt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'replica_meta'") != nil,
+              try database.scalarString("SELECT value FROM replica_meta WHERE key = 'replica'") != nil else {
+            throw KetteError.storeDamaged(path: path, reason: "it is not a Kette store (written by another program); move it away and run `kette init` again")
+        }
+        return database
     }
 
     public static func systemMilliseconds() -> Int64 {

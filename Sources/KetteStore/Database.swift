@@ -20,6 +20,9 @@ public final class Database {
         /// How long a writer waits for another connection's lock before `SQLITE_BUSY`.
         public var busyTimeoutMilliseconds: Int32 = 5_000
         public var createIfMissing = true
+        /// Switch the file to WAL on open. Off to look at a file without changing its header
+        /// (a WAL-mode file stays in WAL mode: the setting is persistent).
+        public var switchToWAL = true
         public init() {}
     }
 
@@ -51,7 +54,7 @@ public final class Database {
         // releases the instance, which closes the connection.
         // Reading the header makes an unreadable or non-database file fail here, not later.
         try execute("PRAGMA foreign_keys = ON")
-        if !configuration.readOnly {
+        if !configuration.readOnly && configuration.switchToWAL {
             let mode = try scalarString("PRAGMA journal_mode = WAL")
             guard mode?.lowercased() == "wal" else {
                 throw SQLiteError(code: .error, message: "could not switch to WAL journal mode (got \(mode ?? "nothing"))")

@@ -19,7 +19,11 @@ func fail(_ message: String, code: Int32) -> Never {
 do {
     let (command, parsed) = try ArgumentParser.parse(arguments, commands: allCommands, language: language)
     guard let command else {
-        print(ArgumentParser.overview(allCommands))
+        if let group = parsed.value("group") {
+            print(ArgumentParser.groupHelp(group, allCommands))
+        } else {
+            print(ArgumentParser.overview(allCommands))
+        }
         exit(0)
     }
     if parsed.flag("help") {

@@ -86,6 +86,9 @@ enum ArgumentParser {
             }
             let group = arguments.first ?? ""
             let known = commands.filter { $0.path.first == group }
+            if !known.isEmpty, arguments.count > 1, ["--help", "-h", "help"].contains(arguments[1]) {
+                return (nil, ParsedArguments(values: ["group": [group]], flags: ["help"]))
+            }
             if !known.isEmpty {
                 let sub = arguments.count > 1 ? arguments[1] : ""
                 throw UsageError(message: language.pick("unknown subcommand '\(sub)' of '\(group)'. Accepted: ", "Unbekannter Unterbefehl „\(sub)“ von „\(group)“. Erlaubt: ")
@@ -169,6 +172,15 @@ enum ArgumentParser {
             lines.append(pad(label, 26) + option.help)
         }
         if let discussion = command.discussion { lines += ["", discussion] }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `kette offer --help`: the subcommands of one group.
+    static func groupHelp(_ group: String, _ commands: [CommandSpec]) -> String {
+        var lines = ["usage: kette \(group) SUBCOMMAND [options]   (kette \(group) SUBCOMMAND --help for details)", "", "subcommands:"]
+        for command in commands where command.path.first == group {
+            lines.append(pad("  " + command.path.joined(separator: " "), 22) + command.abstract)
+        }
         return lines.joined(separator: "\n")
     }
 
