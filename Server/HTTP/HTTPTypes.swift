@@ -1,3 +1,5 @@
+import KetteProtocol
+
 /// One HTTP request as the transport read it: complete, with its body, and not yet interpreted.
 ///
 /// Everything the client sent arrives here as data; nothing in it has been trusted or validated
@@ -69,7 +71,7 @@ public struct HTTPResponse: Sendable {
     ///
     /// `message` is meant for people and must not carry internals (paths, SQL, stack traces).
     public static func error(_ status: Int, code: String, message: String) -> HTTPResponse {
-        let document = #"{"error":{"code":"# + jsonString(code) + #","message":"# + jsonString(message) + "}}"
+        let document = #"{"error":{"code":"# + FieldValue.string(code).jsonText + #","message":"# + FieldValue.string(message).jsonText + "}}"
         return .json(status, Array(document.utf8))
     }
 }
@@ -80,23 +82,4 @@ public struct HTTPResponse: Sendable {
 /// throw past it, so every failure becomes a status code chosen by the handler.
 public protocol HTTPHandler: Sendable {
     func handle(_ request: HTTPRequest) -> HTTPResponse
-}
-
-/// `text` as a JSON string literal, quotes included.
-func jsonString(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }
