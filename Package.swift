@@ -31,7 +31,7 @@ let package = Package(
         // Executables.
         .executableTarget(name: "kette", dependencies: ["KetteClient"], path: "Sources/kette"),
         .executableTarget(name: "kette-server", dependencies: ["KetteServer"], path: "Sources/kette-server"),
-        .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteStore"], path: "Sources/kette-bench"),
+        .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore"], path: "Sources/kette-bench"),
 
         .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),

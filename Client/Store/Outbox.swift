@@ -23,6 +23,11 @@ public enum Outbox {
         try db.scalarInt("SELECT count(*) FROM outbox_change_sets") ?? 0
     }
 
+    /// How many field changes wait to be pushed.
+    public static func pendingChanges(in db: Database) throws -> Int {
+        try db.scalarInt("SELECT count(*) FROM outbox_changes") ?? 0
+    }
+
     /// The waiting change sets, oldest first, decoded as they will go on the wire.
     public static func pending(in db: Database, replica: ReplicaID, seqRange: ClosedRange<Int> = 0...Int.max) throws -> [ChangeSet] {
         var sets: [ChangeSet] = []

@@ -68,10 +68,15 @@ public final class SyncEngine {
         self.pageSize = pageSize
     }
 
-    public func sync() throws -> SyncReport {
+    /// What a sync does: both directions normally; one for measurements and slow links.
+    public enum Direction: String, Sendable {
+        case both, push, pull
+    }
+
+    public func sync(_ direction: Direction = .both) throws -> SyncReport {
         var report = SyncReport()
-        try push(&report)
-        try pull(&report)
+        if direction != .pull { try push(&report) }
+        if direction != .push { try pull(&report) }
         try store.recordSuccessfulSync(at: Date())
         report.refusedChangeSets = try store.refusedChangeSets()
         report.openConflicts = try store.conflicts().count

@@ -63,9 +63,11 @@ let syncCommands: [CommandSpec] = [
             if onTerminal {
                 engine.progress = { line in FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8)) }
             }
+            // KETTE_SYNC_ONLY=push|pull: one direction only, for measurements and very slow links.
+            let direction = context.environment["KETTE_SYNC_ONLY"].flatMap(SyncEngine.Direction.init(rawValue:)) ?? .both
             let report: SyncReport
             do {
-                report = try engine.sync()
+                report = try engine.sync(direction)
             } catch {
                 if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 throw error

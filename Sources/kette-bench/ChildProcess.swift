@@ -1,0 +1,85 @@
+import Foundation
+
+/// A child process started with posix_spawn and reaped with wait4, so the benchmark learns its
+/// exact wall time and peak memory (ru_maxrss) without Foundation's run-loop delays.
+struct ChildProcess {
+    let pid: pid_t
+    let started: UInt64
+
+    struct Outcome {
+        let status: Int32
+        let milliseconds: Double
+        /// Peak resident set size in MiB.
+        let peakRSS: Double
+    }
+
+    /// Starts `executable arguments…` with stdout and stderr to `log` (or /dev/null).
+    static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:], log: String? = nil) throws -> ChildProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, log ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let started = DispatchTime.now().uptimeNanoseconds
+        let code = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard code == 0 else { throw BenchmarkError("could not start \(executable): \(String(cString: strerror(code)))") }
+        return ChildProcess(pid: pid, started: started)
+    }
+
+    /// Waits for the process to end.
+    func wait() -> Outcome {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Outcome(status: exitStatus, milliseconds: elapsed, peakRSS: Double(usage.ru_maxrss) / 1024)
+    }
+
+    /// Runs to the end and fails unless the exit status is one of `accepted`.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], log: String? = nil,
+                    accepted: Set<Int32> = [0]) throws -> Outcome {
+        let outcome = try start(executable, arguments, environment: environment, log: log).wait()
+        guard accepted.contains(outcome.status) else {
+            throw BenchmarkError("\((executable as NSString).lastPathComponent) \(arguments.joined(separator: " ")) exited \(outcome.status)\(log.map { "; see \($0)" } ?? "")")
+        }
+        return outcome
+    }
+
+    /// The resident set size of a running process right now, in MiB (from /proc).
+    static func currentRSS(of pid: pid_t) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return nil }
+        return kilobytes / 1024
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Median and spread of repeated measurements.
+struct Sample: CustomStringConvertible {
+    var values: [Double]
+    var median: Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+    var minimum: Double { values.min() ?? .nan }
+    var maximum: Double { values.max() ?? .nan }
+    func percentile(_ p: Double) -> Double {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+    }
+    var description: String { String(format: "%.1f [%.1f–%.1f]", median, minimum, maximum) }
+}

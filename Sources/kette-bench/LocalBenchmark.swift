@@ -1,0 +1,86 @@
+import Foundation
+import KetteClient
+import KetteStore
+
+/// The coordinator's everyday commands on a county-sized store, timed as whole processes.
+struct LocalBenchmark {
+    let binaries: Binaries
+    let offers: Int
+    let meetings: Int
+    let runs: Int
+    let seed: UInt64
+    let home: String
+
+    struct Result {
+        let name: String
+        let target: Double?
+        let sample: Sample
+    }
+
+    func run() throws -> [Result] {
+        try LocalStore.create(directory: home, name: "Benchmark")
+        let seedStart = Date()
+        var districts: [String] = []
+        do {
+            // Seeding goes through the normal write path (one change set per action) without
+            // fsync: the seed's durability is not what is measured.
+            let store = try LocalStore(directory: home)
+            try store.database.execute("PRAGMA synchronous = OFF")
+            var generator = CountyGenerator(random: SeededGenerator(seed: seed), store: store)
+            districts = try generator.generate(districts: 30, organizations: 400, offers: offers, meetings: meetings) { step in
+                print("  seeded \(step)")
+            }
+            try store.database.checkpoint()
+        }
+        let seeded = try LocalStore(directory: home)
+        let status = try seeded.status()
+        let meetingIDs = try seeded.database.rows("SELECT id FROM meetings ORDER BY rowid LIMIT 100").compactMap { $0.string(0) }
+        print(String(format: "seeded %d offers, %d meetings, %d change sets in %.1f s", status.offers, status.meetings,
+                     status.pendingChangeSets, Date().timeIntervalSince(seedStart)))
+
+        let measurements: [(String, Double?, (Int) -> [String])] = [
+            ("kette status", nil, { _ in ["status"] }),
+            ("kette offer list --district X", 50, { run in ["offer", "list", "--district", districts[run % districts.count]] }),
+            ("kette search WORD", 50, { run in ["search", ["Sprachförderung", "Hebamme", "Jugendtreff", "Bewerbung"][run % 4]] }),
+            ("kette meeting show ID", 50, { run in ["meeting", "show", meetingIDs[run % meetingIDs.count]] }),
+            ("kette offer add", 30, { run in ["offer", "add", "--title", "Benchmark-Angebot \(run)", "--district", districts[run % districts.count],
+                                               "--phase", "preschool", "--category", "promotion"] }),
+        ]
+        var results: [Result] = []
+        for (name, target, arguments) in measurements {
+            _ = try ChildProcess.run(binaries.kette, ["--home", home] + arguments(0))  // warm-up: page cache
+            var times: [Double] = []
+            for run in 0..<runs {
+                times.append(try ChildProcess.run(binaries.kette, ["--home", home] + arguments(run + 1)).milliseconds)
+            }
+            results.append(Result(name: name, target: target, sample: Sample(values: times)))
+        }
+        return results
+    }
+
+    static func report(_ results: [Result], runs: Int) -> String {
+        var lines = ["whole-process wall time, \(runs) runs each after one warm-up run (ms):",
+                     "command                                median      p90      min   target"]
+        for result in results {
+            let target = result.target.map { String(format: "< %.0f", $0) } ?? "–"
+            lines.append(result.name.padding(toLength: 36, withPad: " ", startingAt: 0)
+                         + String(format: "%9.1f %8.1f %8.1f   %@", result.sample.median, result.sample.percentile(0.9), result.sample.minimum, target))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The built executables, found next to this one.
+struct Binaries {
+    let kette: String
+    let server: String
+
+    static func locate() throws -> Binaries {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let binaries = Binaries(kette: directory.appendingPathComponent("kette").path, server: directory.appendingPathComponent("kette-server").path)
+        for path in [binaries.kette, binaries.server] where !FileManager.default.isExecutableFile(atPath: path) {
+            throw BenchmarkError("no \(path): build the package first (swift build -c release)")
+        }
+        return binaries
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import KetteClient
+import KetteProtocol
+import KetteServer
+import KetteStore
+
+/// Sync with the real server on loopback: push from several clients at once, a fresh client's
+/// first full sync of the county, an incremental nightly sync, and the storage engine's own
+/// ceiling for the same rows, measured in the same run.
+struct SyncBenchmark {
+    let binaries: Binaries
+    let clients: Int
+    let runs: Int
+    let seed: UInt64
+    let work: String
+
+    struct Figures {
+        var changes = 0
+        var pushSeconds: [Double] = []
+        var ceilingInsertSeconds: [Double] = []
+        var pullSeconds: [Double] = []
+        var pulledRows = 0
+        var ceilingSelectSeconds: [Double] = []
+        var incrementalMilliseconds: [Double] = []
+        var pushClientRSS: [Double] = []
+        var pullClientRSS: [Double] = []
+        var serverRSS: [Double] = []
+    }
+
+    /// The server's users and districts, made once per size: 30 districts, 300 coordinators,
+    /// a county office.
+    func prepareServer(_ path: String) throws -> [String: String] {
+        let store = try ServerStore(path: path)
+        for index in 0..<30 { try store.addDistrict(id: "d\(index + 1)", name: CountyGenerator.districtName(index)) }
+        var tokens: [String: String] = ["county": try store.addUser(name: "county", role: .county, districts: [])]
+        for index in 0..<300 {
+            tokens["c\(index + 1)"] = try store.addUser(name: "c\(index + 1)", role: .coordinator, districts: ["d\(index % 30 + 1)"])
+        }
+        return tokens
+    }
+
+    func startServer(database: String, log: String) throws -> (ChildProcess, String) {
+        try? FileManager.default.removeItem(atPath: log)
+        let server = try ChildProcess.start(binaries.server, ["serve", "--db", database, "--port", "0"], log: log)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: log, encoding: .utf8),
+               let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
+                return (server, String(text[range]))
+            }
+            usleep(20_000)
+        }
+        throw BenchmarkError("kette-server did not start; see \(log)")
+    }
+
+    /// A coordinator's store that knows the server and its districts.
+    func makeClient(_ directory: String, url: String, token: String) throws {
+        try LocalStore.create(directory: directory, name: (directory as NSString).lastPathComponent)
+        try RemoteConfiguration(url: url, token: token, caCertificate: nil).save(in: directory)
+        _ = try ChildProcess.run(binaries.kette, ["--home", directory, "sync"])
+    }
+
+    func copy(_ from: String, _ to: String) throws {
+        try? FileManager.default.removeItem(atPath: to)
+        try FileManager.default.copyItem(atPath: from, toPath: to)
+    }
+
+    func run(size: Int) throws -> Figures {
+        let base = (work as NSString).appendingPathComponent("size-\(size)")
+        try? FileManager.default.removeItem(atPath: base)
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        let template = base + "/template"
+        try FileManager.default.createDirectory(atPath: template, withIntermediateDirectories: true)
+        let tokens = try prepareServer(template + "/server.db")
+
+        // Client stores with their share of the changes, made once and copied for every run.
+        let started = Date()
+        var (server, url) = try startServer(database: template + "/server.db", log: base + "/server.log")
+        var figures = Figures()
+        for index in 0..<clients {
+            let directory = template + "/client\(index + 1)"
+            try makeClient(directory, url: url, token: tokens["c\(index + 1)"]!)
+            let store = try LocalStore(directory: directory)
+            try store.database.execute("PRAGMA synchronous = OFF")
+            var generator = CountyGenerator(random: SeededGenerator(seed: seed &+ UInt64(index)), store: store)
+            try generator.generate(changes: size / clients, districts: ["d\(index + 1)"]) { _ in }
+            try store.database.checkpoint()
+            figures.changes += try Outbox.pendingChanges(in: store.database)
+        }
+        kill(server.pid, SIGTERM)
+        _ = server.wait()
+        print(String(format: "  %d field changes in %d client stores, made in %.1f s", figures.changes, clients, Date().timeIntervalSince(started)))
+
+        for run in 0..<runs {
+            let directory = base + "/run\(run)"
+            try copy(template, directory)
+            (server, url) = try startServer(database: directory + "/server.db", log: base + "/server-run\(run).log")
+            for index in 0..<clients {
+                try RemoteConfiguration(url: url, token: tokens["c\(index + 1)"]!, caCertificate: nil).save(in: directory + "/client\(index + 1)")
+            }
+            var peakServer = 0.0
+            let sampler = DispatchSource.makeTimerSource()
+            sampler.schedule(deadline: .now(), repeating: .milliseconds(50))
+            let serverPID = server.pid
+            let peakBox = PeakBox()
+            sampler.setEventHandler { if let rss = ChildProcess.currentRSS(of: serverPID) { peakBox.note(rss) } }
+            sampler.resume()
+
+            // Push: every client at once.
+            let pushStart = DispatchTime.now().uptimeNanoseconds
+            let pushes = try (0..<clients).map { index in
+                try ChildProcess.start(binaries.kette, ["--home", directory + "/client\(index + 1)", "sync"],
+                                       environment: ["KETTE_SYNC_ONLY": "push"], log: base + "/push.log")
+            }
+            let pushOutcomes = pushes.map { $0.wait() }
+            figures.pushSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - pushStart) / 1e9)
+            guard pushOutcomes.allSatisfy({ $0.status == 0 }) else { throw BenchmarkError("a push failed; see \(base)/push.log") }
+            figures.pushClientRSS.append(pushOutcomes.map(\.peakRSS).max() ?? 0)
+
+            // A fresh county client's first full sync.
+            let county = directory + "/county"
+            try LocalStore.create(directory: county, name: "county")
+            try RemoteConfiguration(url: url, token: tokens["county"]!, caCertificate: nil).save(in: county)
+            let pull = try ChildProcess.run(binaries.kette, ["--home", county, "sync"], log: base + "/pull.log")
+            figures.pullSeconds.append(pull.milliseconds / 1000)
+            figures.pullClientRSS.append(pull.peakRSS)
+
+            // A nightly sync: one coordinator edits 1% of their offers, the county office syncs.
+            let editor = try LocalStore(directory: directory + "/client1")
+            let offers = try editor.offers(OfferFilter(), language: .english)
+            for offer in offers.prefix(max(1, offers.count / 100)) {
+                var input = OfferInput()
+                input.status = offer.status == .active ? "ended" : "active"
+                _ = try editor.editOffer(offer.id, input, language: .english)
+            }
+            _ = try ChildProcess.run(binaries.kette, ["--home", directory + "/client1", "sync"], log: base + "/push.log")
+            figures.incrementalMilliseconds.append(try ChildProcess.run(binaries.kette, ["--home", county, "sync"], log: base + "/pull.log").milliseconds)
+            sampler.cancel()
+            peakServer = peakBox.peak
+            figures.serverRSS.append(peakServer)
+            kill(server.pid, SIGTERM)
+            _ = server.wait()
+
+            // The ceiling: the same rows, inserted raw in one transaction, and selected raw.
+            let rows = try Database(path: directory + "/server.db").rows("SELECT record_type, record_id, field, value, hlc, base, replica, author, seq FROM field_state ORDER BY seq")
+            figures.pulledRows = rows.count
+            let ceiling = try Database(path: directory + "/ceiling.db")
+            try ceiling.execute("""
+                CREATE TABLE field_state (record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
+                    hlc TEXT NOT NULL, base TEXT, replica TEXT NOT NULL, author TEXT, seq INTEGER NOT NULL,
+                    PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
+                CREATE INDEX field_state_by_seq ON field_state (seq);
+                """)
+            let insertStart = DispatchTime.now().uptimeNanoseconds
+            try ceiling.inTransaction { db in
+                let insert = try db.cachedStatement("INSERT INTO field_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                for row in rows {
+                    try insert.bind(row.values)
+                    _ = try insert.step()
+                }
+                insert.reset()
+            }
+            figures.ceilingInsertSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - insertStart) / 1e9)
+            let selectStart = DispatchTime.now().uptimeNanoseconds
+            var selected = 0
+            try ceiling.forEachRow("SELECT record_type, record_id, field, value, hlc, base, replica, author, seq FROM field_state ORDER BY seq") { row in
+                selected += row.values.count > 0 ? 1 : 0
+            }
+            figures.ceilingSelectSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - selectStart) / 1e9)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        return figures
+    }
+
+    /// 50 coordinators syncing at once against one server: its peak memory, and that every
+    /// change arrives.
+    func runManyClients(count: Int, changesEach: Int) throws -> (serverRSS: Double, seconds: Double, arrived: Bool) {
+        let base = (work as NSString).appendingPathComponent("clients-\(count)")
+        try? FileManager.default.removeItem(atPath: base)
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        let tokens = try prepareServer(base + "/server.db")
+        let (server, url) = try startServer(database: base + "/server.db", log: base + "/server.log")
+        var expected = 0
+        for index in 0..<count {
+            let directory = base + "/client\(index + 1)"
+            try makeClient(directory, url: url, token: tokens["c\(index + 1)"]!)
+            let store = try LocalStore(directory: directory)
+            try store.database.execute("PRAGMA synchronous = OFF")
+            var generator = CountyGenerator(random: SeededGenerator(seed: seed &+ UInt64(index)), store: store)
+            try generator.generate(changes: changesEach, districts: ["d\(index % 30 + 1)"]) { _ in }
+            expected += try Outbox.pendingCount(in: store.database)
+        }
+        let peakBox = PeakBox()
+        let sampler = DispatchSource.makeTimerSource()
+        sampler.schedule(deadline: .now(), repeating: .milliseconds(20))
+        let serverPID = server.pid
+        sampler.setEventHandler { if let rss = ChildProcess.currentRSS(of: serverPID) { peakBox.note(rss) } }
+        sampler.resume()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let syncs = try (0..<count).map { index in
+            try ChildProcess.start(binaries.kette, ["--home", base + "/client\(index + 1)", "sync"], log: base + "/sync.log")
+        }
+        let outcomes = syncs.map { $0.wait() }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        sampler.cancel()
+        kill(server.pid, SIGTERM)
+        _ = server.wait()
+        let arrived = try Database(path: base + "/server.db").scalarInt("SELECT count(*) FROM change_sets WHERE user_name LIKE 'c%'") ?? 0
+        try? FileManager.default.removeItem(atPath: base)
+        return (peakBox.peak, seconds, outcomes.allSatisfy { $0.status == 0 } && arrived == expected)
+    }
+}
+
+/// The highest value seen, from a timer thread.
+final class PeakBox: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private var value = 0.0
+    private let lock = NSLock()
+    func note(_ sample: Double) { lock.lock(); value = max(value, sample); lock.unlock() }
+    var peak: Double { lock.lock(); defer { lock.unlock() }; return value }
+}
