@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "KetteStore", dependencies: ["CSQLite"], path: "Sources/KetteStore"),
 
         // The three library modules, each in its own top-level folder.
-        .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md", "openapi.json", "Examples"]),
+        .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md", "openapi.json", "Examples", "check_examples.py"]),
         .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteStore", "CCurl"], path: "Client"),
         .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteStore", "CMicroHTTPD"], path: "Server"),
 

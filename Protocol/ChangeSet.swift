@@ -31,7 +31,8 @@ public struct ChangeSet: Hashable, Codable, Sendable {
 
     public var id: String
     public var replica: ReplicaID
-    /// The name the author's store was set up with (`kette init --name`), shown in conflicts.
+    /// The name the author's store was set up with (`kette init --name`), for people reading an
+    /// outbox. The server does not trust it: authors it records are the token's user names.
     public var author: String?
     public var schemaVersion: Int
     /// What the user did, for people reading the outbox ("offer add", "meeting edit").

@@ -5,6 +5,7 @@ enum ServerSchema {
     static var migrator: Migrator {
         var migrator = Migrator()
         migrator.register("v1-state-scope-changesets-users", createVersion1)
+        migrator.register("v2-scope-readable-by-everyone", addEveryoneToScope)
         return migrator
     }
 
@@ -61,6 +62,19 @@ enum ServerSchema {
                 created_at INTEGER NOT NULL,
                 revoked_at INTEGER
             );
+            """)
+    }
+
+    /// Records every user reads (the register of organizations, the list of districts, and the
+    /// conflicts about them) are marked as such, instead of being recognized by type in the pull
+    /// filter, which missed conflicts about organizations.
+    private static func addEveryoneToScope(_ db: Database) throws {
+        try db.execute("""
+            ALTER TABLE record_scope ADD COLUMN everyone INTEGER NOT NULL DEFAULT 0;
+            UPDATE record_scope SET everyone = 1 WHERE record_type IN ('organization', 'district');
+            UPDATE record_scope SET everyone = 1 WHERE record_type = 'conflict' AND record_id IN (
+                SELECT record_id FROM field_state WHERE record_type = 'conflict' AND field = 'recordType'
+                AND value IN ('"organization"', '"district"'));
             """)
     }
 }

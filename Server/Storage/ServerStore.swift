@@ -147,7 +147,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             var changes = [Change(recordType: .district, recordID: id, field: "name", value: .string(name), hlc: hlc, base: nil)]
             if let parent { changes.append(Change(recordType: .district, recordID: id, field: "parent", value: .string(parent), hlc: hlc, base: nil)) }
             for change in changes { try context.writeState(change, replica: context.replica, author: "kette-server") }
-            try db.execute("INSERT INTO record_scope (record_type, record_id, district) VALUES ('district', ?, NULL) ON CONFLICT DO NOTHING", [id])
+            try db.execute("INSERT INTO record_scope (record_type, record_id, district, everyone) VALUES ('district', ?, NULL, 1) ON CONFLICT DO NOTHING", [id])
             try context.save()
         }
     }
@@ -213,7 +213,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             } else {
                 sql += """
                     JOIN record_scope s ON s.record_type = f.record_type AND s.record_id = f.record_id
-                    WHERE f.seq > ? AND (f.record_type IN ('organization', 'district') OR s.district IN (SELECT value FROM json_each(?)))
+                    WHERE f.seq > ? AND (s.everyone = 1 OR s.district IN (SELECT value FROM json_each(?)))
                     """
                 arguments.append(FieldValue.list(identity.districts).jsonText)
             }
@@ -249,7 +249,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             let scope = RecordScope(type: type, storedDistrict: scopeRow.string(0))
             // Reading follows writing, except that everyone reads the list of districts. The
             // answer to a record outside one's scope says no more than that.
-            guard scope == .districtList || scope.isWritable(by: identity) else {
+            guard scope.isReadableByEveryone || scope.isWritable(by: identity) else {
                 throw APIError.forbidden("\(type.rawValue) \(id.prefix(100)) is outside the districts of \(identity.user)")
             }
             var fields: [String: FieldValue] = [:]

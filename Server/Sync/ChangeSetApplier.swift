@@ -71,9 +71,9 @@ struct ChangeSetApplier {
             guard let scope = try scope(of: key, overlay: [:], in: db) else { continue }
             if previous != scope {
                 try db.execute("""
-                    INSERT INTO record_scope (record_type, record_id, district) VALUES (?, ?, ?)
-                    ON CONFLICT (record_type, record_id) DO UPDATE SET district = excluded.district
-                    """, [key.type.rawValue, key.id, scope.storedDistrict])
+                    INSERT INTO record_scope (record_type, record_id, district, everyone) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (record_type, record_id) DO UPDATE SET district = excluded.district, everyone = excluded.everyone
+                    """, [key.type.rawValue, key.id, scope.storedDistrict, scope.isReadableByEveryone])
                 if previous != nil { try context.resend(type: key.type, id: key.id) }
             }
         }
@@ -227,8 +227,10 @@ struct ChangeSetApplier {
             try context.writeState(Change(recordType: .conflict, recordID: id, field: field, value: value, hlc: hlc, base: nil),
                                    replica: context.replica, author: "kette-server")
         }
-        let district = try storedScope(conflict.record, in: context.db)?.storedDistrict
-        try context.db.execute("INSERT INTO record_scope (record_type, record_id, district) VALUES ('conflict', ?, ?)", [id, district])
+        // A conflict is seen by whoever sees its record, the register of organizations included.
+        let scope = try storedScope(conflict.record, in: context.db)
+        try context.db.execute("INSERT INTO record_scope (record_type, record_id, district, everyone) VALUES ('conflict', ?, ?, ?)",
+                               [id, scope?.storedDistrict, scope?.isReadableByEveryone ?? false])
         return id
     }
 }

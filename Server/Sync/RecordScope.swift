@@ -17,6 +17,9 @@ enum RecordScope: Equatable, Sendable {
         return nil
     }
 
+    /// Whether every user reads records of this scope (`record_scope.everyone`).
+    var isReadableByEveryone: Bool { self == .register || self == .districtList }
+
     /// Rebuilds a scope from its stored district and the record's type.
     init(type: RecordType, storedDistrict: String?) {
         switch (type, storedDistrict) {

@@ -284,3 +284,21 @@ extension ServerStoreTests {
         XCTAssertEqual(request("GET", "/v1/records/spaceship/o1", token: tokens["anna"]).status, 400)
     }
 }
+
+extension ServerStoreTests {
+    /// Regression: conflicts about organizations (the county-wide register) reached only county
+    /// users, though coordinators write the register too.
+    func testConflictsAboutOrganizationsReachCoordinators() throws {
+        func orgSet(_ id: String, _ name: String, _ hlc: HLCTimestamp, base: HLCTimestamp?, replica: String) -> ChangeSet {
+            ChangeSet(id: id, replica: ReplicaID(rawValue: replica), author: nil, summary: "org", changes: [
+                Change(recordType: .organization, recordID: "org1", field: "name", value: .string(name), hlc: hlc, base: base)])
+        }
+        _ = try push([orgSet("cs-1", "Jugendamt", stamp(0, "aaaa"), base: nil, replica: "aaaa")], as: "anna")
+        _ = try push([orgSet("cs-2", "Jugendamt Nord", stamp(10, "aaaa"), base: stamp(0, "aaaa"), replica: "aaaa")], as: "anna")
+        let result = try push([orgSet("cs-3", "Kreisjugendamt", stamp(5, "bbbb"), base: stamp(0, "aaaa"), replica: "bbbb")], as: "bert")
+        XCTAssertEqual(result.1?.results.first?.status, .conflicts)
+        for user in ["anna", "bert", "kreis"] {
+            XCTAssertTrue(try pullAll(as: user).contains { $0.change.recordType == .conflict }, "\(user) sees the conflict")
+        }
+    }
+}

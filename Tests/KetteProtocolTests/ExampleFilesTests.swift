@@ -1,0 +1,156 @@
+import Foundation
+import XCTest
+import KetteProtocol
+
+/// The example documents in Protocol/Examples are instances of the protocol's types: they decode,
+/// hold what SPEC.md says they hold, and survive a round trip through the encoder unchanged.
+final class ExampleFilesTests: XCTestCase {
+    /// Protocol/Examples, found from this file's location so the tests run from any directory.
+    static let examples = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Protocol").appendingPathComponent("Examples")
+
+    func data(_ name: String) throws -> Data {
+        try Data(contentsOf: Self.examples.appendingPathComponent(name))
+    }
+
+    /// Encodes and decodes again, as a message crossing the wire twice.
+    func roundTrip<T: Codable>(_ value: T) throws -> T {
+        try JSONDecoder().decode(T.self, from: try JSONEncoder().encode(value))
+    }
+
+    /// Every `hlc` and `base` text in a document, as written in the file.
+    func clockTexts(in data: Data) throws -> [String] {
+        var texts: [String] = []
+        func walk(_ node: Any) {
+            if let object = node as? [String: Any] {
+                for (key, value) in object {
+                    if key == "hlc" || key == "base", let text = value as? String { texts.append(text) }
+                    walk(value)
+                }
+            } else if let array = node as? [Any] {
+                array.forEach(walk)
+            }
+        }
+        walk(try JSONSerialization.jsonObject(with: data))
+        return texts
+    }
+
+    func testPushRequestDecodes() throws {
+        let raw = try data("push-request.json")
+        let push = try JSONDecoder().decode(PushRequest.self, from: raw)
+        XCTAssertEqual(push.changeSets.count, 2)
+        XCTAssertLessThanOrEqual(push.changeSets.count, SyncLimits.maxChangeSetsPerPush)
+
+        let offer = push.changeSets[0]
+        XCTAssertEqual(offer.summary, "offer add")
+        XCTAssertEqual(offer.schemaVersion, ChangeSet.currentSchemaVersion)
+        XCTAssertEqual(offer.author, "Anna Schulz")
+        XCTAssertEqual(offer.replica, ReplicaID(rawValue: "5b23d5c76a124f71b6602429308ddac9"))
+        XCTAssertTrue(offer.changes.allSatisfy { $0.recordType == .offer })
+        func value(_ set: ChangeSet, _ field: String) -> FieldValue? { set.changes.first { $0.field == field }?.value }
+        XCTAssertEqual(value(offer, "title"), .string("Elterncafé im Familienzentrum Nordstadt"))
+        XCTAssertEqual(value(offer, "district"), .string("nordstadt"))
+        XCTAssertEqual(value(offer, "phases"), .list([LifePhase.pregnancy.slug, LifePhase.earlyChildhood.slug]))
+        XCTAssertEqual(value(offer, "category"), .string(OfferCategory.counselling.slug))
+        XCTAssertEqual(offer.changes[0].hlc, HLCTimestamp(physicalMilliseconds: 1_763_900_000_000, counter: 0, replica: offer.replica))
+        XCTAssertNil(offer.changes[0].base)
+
+        let meeting = push.changeSets[1]
+        XCTAssertEqual(meeting.summary, "meeting add")
+        XCTAssertEqual(Set(meeting.changes.map(\.recordType)), [.meeting, .attendee])
+        let meetingID = try XCTUnwrap(meeting.changes.first { $0.recordType == .meeting }?.recordID)
+        let attendees = Set(meeting.changes.filter { $0.recordType == .attendee }.map(\.recordID))
+        XCTAssertEqual(attendees.count, 3)
+        XCTAssertEqual(meeting.changes.filter { $0.recordType == .attendee && $0.field == "meeting" }.map(\.value),
+                       Array(repeating: .string(meetingID), count: 3), "every attendee points to the meeting")
+        XCTAssertEqual(value(meeting, "offers"), .list([offer.changes[0].recordID]), "the meeting links the offer")
+
+        // Every change is one the server would accept as a value of its field.
+        for change in push.changeSets.flatMap(\.changes) {
+            XCTAssertNil(change.recordType.problem(field: change.field, value: change.value), "\(change.recordType).\(change.field)")
+        }
+        // The clock texts are in the canonical form, so text order is clock order.
+        for text in try clockTexts(in: raw) {
+            XCTAssertEqual(HLCTimestamp(encoded: text)?.encoded, text)
+        }
+
+        XCTAssertEqual(try roundTrip(push).changeSets, push.changeSets)
+    }
+
+    func testPushResponseDecodes() throws {
+        let response = try JSONDecoder().decode(PushResponse.self, from: try data("push-response.json"))
+        XCTAssertEqual(response.results.map(\.status), [.applied, .conflicts, .refused, .refused])
+        XCTAssertEqual(response.results.map(\.code), [nil, nil, "forbidden", "clock_ahead"])
+        XCTAssertNil(response.results[0].conflicts)
+        let conflicts = try XCTUnwrap(response.results[1].conflicts)
+        XCTAssertEqual(conflicts.count, 2)
+        XCTAssertTrue(conflicts.allSatisfy { UUID(uuidString: $0) != nil })
+        XCTAssertTrue(response.results[2].reason?.contains("oststadt") == true)
+        XCTAssertTrue(response.results[3].reason?.contains("2 h 5 min ahead") == true)
+        XCTAssertEqual(response.serverTime, 1_763_900_065_000)
+
+        let again = try roundTrip(response)
+        XCTAssertEqual(again.results, response.results)
+        XCTAssertEqual(again.serverTime, response.serverTime)
+    }
+
+    func testPullPageDecodes() throws {
+        let raw = try data("pull-page.json")
+        let page = try JSONDecoder().decode(PullPage.self, from: raw)
+        XCTAssertFalse(page.more)
+        XCTAssertEqual(page.cursor, 21, "without more, the cursor is the server's newest sequence number")
+        XCTAssertEqual(page.changes.map(\.seq), page.changes.map(\.seq).sorted(), "a page is ordered by seq")
+        XCTAssertGreaterThanOrEqual(page.cursor, page.changes.last?.seq ?? 0)
+        XCTAssertEqual(Set(page.changes.map(\.change.recordType)), [.district, .offer, .conflict])
+
+        let districts = page.changes.filter { $0.change.recordType == .district }
+        XCTAssertEqual(districts.map(\.change.value), [.string("Nordstadt"), .string("Oststadt")])
+        XCTAssertEqual(Set(districts.compactMap(\.author)), ["kette-server"])
+
+        let title = try XCTUnwrap(page.changes.first { $0.change.recordType == .offer && $0.change.field == "title" })
+        XCTAssertEqual(title.author, "Bernd Krüger")
+        let titleBase = try XCTUnwrap(title.change.base)
+        XCTAssertLessThan(titleBase, title.change.hlc)
+
+        // The conflict record: both sides of the title, values as JSON text.
+        let conflict = page.changes.filter { $0.change.recordType == .conflict }
+        XCTAssertEqual(Set(conflict.map(\.change.recordID)).count, 1)
+        func field(_ name: String) -> FieldValue? { conflict.first { $0.change.field == name }?.change.value }
+        XCTAssertEqual(field("recordType"), .string("offer"))
+        XCTAssertEqual(field("recordID"), .string(title.change.recordID))
+        XCTAssertEqual(field("field"), .string("title"))
+        XCTAssertEqual(field("status"), .string("open"))
+        let winnerText = try XCTUnwrap(field("winnerValue")?.stringValue)
+        XCTAssertEqual(try JSONDecoder().decode(FieldValue.self, from: Data(winnerText.utf8)), title.change.value,
+                       "the winner is the value the field holds")
+        let loserText = try XCTUnwrap(field("loserValue")?.stringValue)
+        XCTAssertEqual(try JSONDecoder().decode(FieldValue.self, from: Data(loserText.utf8)), .string("Offene Hebammensprechstunde"))
+        let winnerHLC = try XCTUnwrap(field("winnerHLC")?.stringValue.flatMap(HLCTimestamp.init(encoded:)))
+        let loserHLC = try XCTUnwrap(field("loserHLC")?.stringValue.flatMap(HLCTimestamp.init(encoded:)))
+        XCTAssertEqual(winnerHLC, title.change.hlc)
+        XCTAssertGreaterThan(winnerHLC, loserHLC, "the winner is the later write")
+        XCTAssertLessThan(titleBase, loserHLC, "the winner's author had not seen the loser: a conflict")
+        for entry in page.changes {
+            XCTAssertNil(entry.change.recordType.problem(field: entry.change.field, value: entry.change.value))
+        }
+
+        for text in try clockTexts(in: raw) {
+            XCTAssertEqual(HLCTimestamp(encoded: text)?.encoded, text)
+        }
+        let again = try roundTrip(page)
+        XCTAssertEqual(again.changes, page.changes)
+        XCTAssertEqual(again.cursor, page.cursor)
+        XCTAssertEqual(again.more, page.more)
+        XCTAssertEqual(again.serverTime, page.serverTime)
+    }
+
+    func testErrorDecodes() throws {
+        let body = try JSONDecoder().decode(ErrorBody.self, from: try data("error.json"))
+        XCTAssertEqual(body.error.code, "unknown_field")
+        XCTAssertTrue(body.error.message.contains("districtId"))
+        let again = try roundTrip(body)
+        XCTAssertEqual(again.error.code, body.error.code)
+        XCTAssertEqual(again.error.message, body.error.message)
+    }
+}
