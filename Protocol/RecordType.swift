@@ -57,7 +57,15 @@ public enum RecordType: String, CaseIterable, Codable, Sendable {
     }
 
     /// The fields of this record type, excluding the tombstone.
-    public var fields: [Field] {
+    public var fields: [Field] { Self.fieldTable[self]! }
+
+    /// Built once: field lookups sit on the merge path, once per change.
+    private static let fieldTable: [RecordType: [Field]] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.declaredFields) })
+    private static let fieldIndex: [RecordType: [String: Field]] = fieldTable.mapValues { fields in
+        Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0) })
+    }
+
+    private var declaredFields: [Field] {
         func text(_ name: String, column: String? = nil) -> Field { Field(name: name, kind: .text, column: column ?? name) }
         func list(_ name: String, column: String) -> Field { Field(name: name, kind: .list, column: column) }
         func ref(_ name: String, _ type: RecordType, column: String? = nil) -> Field { Field(name: name, kind: .reference(type), column: column ?? name) }
@@ -103,6 +111,6 @@ public enum RecordType: String, CaseIterable, Codable, Sendable {
     }
 
     public func field(named name: String) -> Field? {
-        fields.first { $0.name == name }
+        Self.fieldIndex[self]![name]
     }
 }

@@ -46,6 +46,38 @@ enum RecordApplier {
         return outcome
     }
 
+    /// Merges changes received for one record (a run of a pulled page): the fields whose incoming
+    /// timestamp is the greatest seen take the incoming value, in one row update. Returns the
+    /// changes that won. Conflicts are not looked for here: the server finds them and sends them
+    /// as conflict records.
+    static func mergeRecord(type: RecordType, id: String, changes: [Change], in db: Database) throws -> [Change] {
+        var held: [String: String] = [:]
+        try db.forEachRow("SELECT field, hlc FROM field_versions WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) { row in
+            if let field = row.string(0), let hlc = row.string(1) { held[field] = hlc }
+        }
+        var winners: [String: Change] = [:]
+        for change in changes {
+            let incoming = change.hlc.encoded
+            // Encoded timestamps sort like the timestamps (see HLCTimestamp), so text order decides.
+            if let current = winners[change.field]?.hlc.encoded ?? held[change.field], current >= incoming { continue }
+            winners[change.field] = change
+        }
+        guard !winners.isEmpty else { return [] }
+        let ordered = winners.values.sorted { $0.field < $1.field }
+        let columns = try ordered.map { try column(type: type, field: $0.field) }
+        try ensureRow(type: type, id: id, in: db)
+        var arguments: [DatabaseValueConvertible?] = zip(ordered, columns).map { databaseValue($0.value, kind: $1.kind) }
+        arguments.append(id)
+        try db.execute("UPDATE \(type.table) SET \(columns.map { "\($0.name) = ?" }.joined(separator: ", ")) WHERE id = ?", arguments)
+        for change in ordered {
+            try db.execute("""
+                INSERT INTO field_versions (record_type, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (record_type, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base
+                """, [type.rawValue, id, change.field, change.hlc.encoded, change.base?.encoded])
+        }
+        return ordered
+    }
+
     struct Column {
         let name: String
         let kind: RecordType.FieldKind

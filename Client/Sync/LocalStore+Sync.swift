@@ -129,18 +129,27 @@ extension LocalStore {
         var merged = 0
         try database.inTransaction { db in
             var offers = Set<String>(), meetings = Set<String>()
-            for pulled in page.changes {
-                let change = pulled.change
+            // Pages list a record's fields together (they were written together), so the page is
+            // merged a record at a time: one read of its versions, one row update.
+            var start = 0
+            let changes = page.changes.map(\.change)
+            while start < changes.count {
+                var end = start + 1
+                while end < changes.count, changes[end].recordType == changes[start].recordType, changes[end].recordID == changes[start].recordID {
+                    end += 1
+                }
+                let type = changes[start].recordType, id = changes[start].recordID
                 // A field this version does not know (a newer server) is skipped, not fatal.
-                guard change.field == RecordType.deletedField || change.recordType.field(named: change.field) != nil else { continue }
-                let outcome = try RecordApplier.merge(change, in: db)
-                if outcome.incomingWins {
-                    merged += 1
-                    let affected = try SearchIndex.affectedRecords(type: change.recordType, id: change.recordID, in: db)
+                let known = changes[start..<end].filter { $0.field == RecordType.deletedField || type.field(named: $0.field) != nil }
+                let won = try RecordApplier.mergeRecord(type: type, id: id, changes: known, in: db)
+                if !won.isEmpty {
+                    merged += won.count
+                    let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)
                     offers.formUnion(affected.offers)
                     meetings.formUnion(affected.meetings)
                 }
-                clock.observe(change.hlc, now: physicalNow())
+                if let newest = changes[start..<end].map(\.hlc).max() { clock.observe(newest, now: physicalNow()) }
+                start = end
             }
             try SearchIndex.reindex(offers: offers, meetings: meetings, in: db)
             try setMeta("cursor", String(page.cursor), in: db)

@@ -122,7 +122,7 @@ public final class SyncEngine {
             let cursor = try store.pullCursor()
             let page: PullPage
             do {
-                page = try exchange("GET", "/v1/changes?after=\(cursor)&limit=\(pageSize)", body: nil)
+                page = try exchange("GET", "/v1/changes?after=\(cursor)&limit=\(pageSize)", body: nil, decode: PullPage.decode(json:))
             } catch SyncError.server(400, "cursor_ahead", _) where !restarted {
                 // The server knows less than we pulled (restored from a backup): start over;
                 // merging what we already hold again changes nothing.
@@ -144,6 +144,10 @@ public final class SyncEngine {
     // MARK: HTTP
 
     private func exchange<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?) throws -> T {
+        try exchange(method, path, body: body) { try JSONDecoder().decode(T.self, from: Data($0)) }
+    }
+
+    private func exchange<T>(_ method: String, _ path: String, body: [UInt8]?, decode: ([UInt8]) throws -> T) throws -> T {
         var headers = ["Authorization": "Bearer \(remote.token)", "Accept": "application/json"]
         if body != nil { headers["Content-Type"] = "application/json" }
         let response: TransportResponse
@@ -158,7 +162,7 @@ public final class SyncEngine {
                                    message: detail?.error.message ?? String(decoding: response.body.prefix(200), as: UTF8.self))
         }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(response.body))
+            return try decode(response.body)
         } catch {
             throw SyncError.protocolViolation("\(path) answered with a body that is not a \(T.self)")
         }

@@ -50,7 +50,7 @@ public final class SyncAPI: HTTPHandler, @unchecked Sendable {
             let after = try integer(request.query["after"] ?? "0", name: "after")
             let limit = try integer(request.query["limit"] ?? String(SyncLimits.defaultPageSize), name: "limit")
             guard limit >= 1 else { throw APIError.badRequest("limit must be at least 1; got \(limit)") }
-            return try json(200, try storage.pull(after: after, limit: Int(min(limit, Int64(SyncLimits.maxPageSize))), for: identity))
+            return .json(200, try storage.pullPage(after: after, limit: Int(min(limit, Int64(SyncLimits.maxPageSize))), for: identity))
         case let path where path.hasPrefix("/v1/records/"):
             try allow(request, ["GET"])
             let identity = try authenticate(request)

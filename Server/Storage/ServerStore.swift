@@ -7,7 +7,8 @@ public protocol ServerStorage: AnyObject, Sendable {
     /// The identity a token belongs to, nil for an unknown or revoked token.
     func authenticate(token: String) throws -> Identity?
     func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
-    func pull(after cursor: Int64, limit: Int, for identity: Identity) throws -> PullPage
+    /// The next page after `cursor` in the caller's scope, as the JSON body of a `PullPage`.
+    func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8]
     /// One record's current fields; 403 outside the caller's scope, 404 when unknown.
     func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
 }
@@ -196,7 +197,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     // MARK: - Pull
 
-    public func pull(after cursor: Int64, limit: Int, for identity: Identity) throws -> PullPage {
+    public func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8] {
         guard cursor >= 0 else { throw APIError.badRequest("after must be 0 or a cursor the server returned; got \(cursor)", code: "bad_cursor") }
         let limit = min(max(1, limit), SyncLimits.maxPageSize)
         let serverNow = now()
@@ -219,23 +220,20 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             }
             sql += " ORDER BY f.seq LIMIT ?"
             arguments.append(limit + 1)
-            var changes: [PulledChange] = []
-            let decoder = JSONDecoder()
+            // Rows go straight into the page's JSON: values are stored as JSON text already, so
+            // nothing is decoded and encoded again.
+            var page = PullPageWriter(expectedChanges: limit)
+            var lastSeq = cursor
+            var more = false
             try db.forEachRow(sql, arguments) { row in
-                guard let type = row.string(1).flatMap(RecordType.init(rawValue:)),
-                      let hlc = row.string(5).flatMap(HLCTimestamp.init(encoded:)) else { return }
-                let value = try decoder.decode(FieldValue.self, from: Data((row.string(4) ?? "null").utf8))
-                changes.append(PulledChange(seq: Int64(row.int(0) ?? 0),
-                                            change: Change(recordType: type, recordID: row.string(2) ?? "", field: row.string(3) ?? "",
-                                                           value: value, hlc: hlc, base: row.string(6).flatMap(HLCTimestamp.init(encoded:))),
-                                            author: row.string(7)))
+                guard page.count < limit else { more = true; return }
+                lastSeq = Int64(row.int(0) ?? 0)
+                page.append(seq: lastSeq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
+                            valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6), author: row.string(7))
             }
-            let more = changes.count > limit
-            if more { changes.removeLast() }
             // With nothing more to read, the cursor moves to the newest change even when the
             // caller's scope held none of the last ones, so they are not scanned again.
-            let next = more ? (changes.last?.seq ?? cursor) : newest
-            return PullPage(changes: changes, cursor: next, more: more, serverTime: serverNow)
+            return page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow)
         }
     }
 

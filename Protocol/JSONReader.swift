@@ -1,0 +1,265 @@
+/// A small, strict JSON reader over UTF-8 bytes for the sync messages on the hot paths (pull
+/// pages, pushes), where Foundation's JSONDecoder spends over a hundred thousand instructions
+/// per change. It reads what RFC 8259 allows and nothing else, and its errors say where.
+public struct JSONReader {
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public let offset: Int
+        public let message: String
+        public var description: String { "\(message) at byte \(offset)" }
+    }
+
+    private let bytes: [UInt8]
+    private(set) var index = 0
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public func failure(_ message: String) -> Failure { Failure(offset: index, message: message) }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func peek() throws -> UInt8 {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("unexpected end of the document") }
+        return bytes[index]
+    }
+
+    mutating func expect(_ byte: UInt8) throws {
+        guard try peek() == byte else { throw failure("expected '\(Character(Unicode.Scalar(byte)))'") }
+        index += 1
+    }
+
+    /// Checks that nothing but whitespace follows the document.
+    public mutating func finish() throws {
+        skipWhitespace()
+        guard index == bytes.count else { throw failure("unexpected content after the document") }
+    }
+
+    /// Reads an object, calling `body` with each key; `body` must read the key's value.
+    public mutating func readObject(_ body: (inout JSONReader, String) throws -> Void) throws {
+        try expect(UInt8(ascii: "{"))
+        if try peek() == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            let key = try readString()
+            try expect(UInt8(ascii: ":"))
+            try body(&self, key)
+            switch try peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw failure("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    /// Reads an array, calling `body` for each element; `body` must read the element.
+    public mutating func readArray(_ body: (inout JSONReader) throws -> Void) throws {
+        try expect(UInt8(ascii: "["))
+        if try peek() == UInt8(ascii: "]") { index += 1; return }
+        while true {
+            try body(&self)
+            switch try peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return
+            default: throw failure("expected ',' or ']' in an array")
+            }
+        }
+    }
+
+    /// True (and consumed) when the next value is `null`.
+    public mutating func readNullIfPresent() throws -> Bool {
+        guard try peek() == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
+    }
+
+    private mutating func literal(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw failure("unexpected end of the document") }
+        var matches = true
+        word.withUTF8Buffer { expected in
+            for offset in 0..<count where bytes[index + offset] != expected[offset] { matches = false }
+        }
+        guard matches else { throw failure("expected \(word)") }
+        index += count
+    }
+
+    public mutating func readBool() throws -> Bool {
+        switch try peek() {
+        case UInt8(ascii: "t"): try literal("true"); return true
+        case UInt8(ascii: "f"): try literal("false"); return false
+        default: throw failure("expected true or false")
+        }
+    }
+
+    /// Reads a number that must be a whole number fitting in 64 bits.
+    public mutating func readInteger() throws -> Int64 {
+        _ = try peek()
+        let start = index
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") { negative = true; index += 1 }
+        guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
+            index = start
+            throw failure("expected a whole number")
+        }
+        if bytes[index] == UInt8(ascii: "0"), index + 1 < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index + 1]) {
+            throw failure("a number may not start with 0")
+        }
+        var value: Int64 = 0
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            let digit = Int64(bytes[index] - UInt8(ascii: "0"))
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflow1, !overflow2 else { index = start; throw failure("number out of range") }
+            value = next
+            index += 1
+        }
+        if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+            index = start
+            throw failure("expected a whole number, not a fraction")
+        }
+        return value
+    }
+
+    /// Reads a string, decoding escapes; the bytes must be valid UTF-8.
+    public mutating func readString() throws -> String {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        // Fast path: no escapes, plain UTF-8 up to the closing quote.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let slice = bytes[start..<index]
+                index += 1
+                guard let text = String(validating: slice, as: UTF8.self) else {
+                    index = start
+                    throw failure("a string is not valid UTF-8")
+                }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw failure("control character in a string") }
+            index += 1
+        }
+        // Slow path: escapes.
+        var scalars = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: scalars, as: UTF8.self) else { throw failure("a string is not valid UTF-8") }
+                return text
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw failure("unexpected end in a string") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "u"):
+                    var code = try readHex4()
+                    if (0xD800...0xDBFF).contains(code) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw failure("unpaired surrogate in a string")
+                        }
+                        index += 2
+                        let low = try readHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate in a string") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(code) {
+                        throw failure("unpaired surrogate in a string")
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw failure("invalid \\u escape") }
+                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default: throw failure("invalid escape in a string")
+                }
+            default:
+                if byte < 0x20 { throw failure("control character in a string") }
+                scalars.append(byte)
+            }
+        }
+        throw failure("unterminated string")
+    }
+
+    private mutating func readHex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw failure("unexpected end in a \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw failure("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    /// Reads a field value: null, a string, a whole number, a boolean or a list of strings.
+    public mutating func readFieldValue() throws -> FieldValue {
+        switch try peek() {
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool(try readBool())
+        case UInt8(ascii: "["):
+            var items: [String] = []
+            try readArray { reader in items.append(try reader.readString()) }
+            return .list(items)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .integer(try readInteger())
+        default: throw failure("a field value is null, a string, a whole number, a boolean or a list of strings")
+        }
+    }
+
+    /// Reads a hybrid logical clock timestamp in its text form.
+    public mutating func readTimestamp() throws -> HLCTimestamp {
+        let text = try readString()
+        guard let stamp = HLCTimestamp(encoded: text) else { throw failure("not a hybrid logical clock timestamp: \(text.prefix(40))") }
+        return stamp
+    }
+
+    /// Skips any value (for keys a reader does not need).
+    public mutating func skipValue() throws {
+        switch try peek() {
+        case UInt8(ascii: "{"): try readObject { reader, _ in try reader.skipValue() }
+        case UInt8(ascii: "["): try readArray { reader in try reader.skipValue() }
+        case UInt8(ascii: "\""): _ = try readString()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try readBool()
+        case UInt8(ascii: "n"): try literal("null")
+        default: try skipNumber()
+        }
+    }
+
+    private mutating func skipNumber() throws {
+        let start = index
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        var digits = 0
+        while index < bytes.count, "0123456789.eE+-".utf8.contains(bytes[index]) { index += 1; digits += 1 }
+        guard digits > 0 else { index = start; throw failure("expected a value") }
+    }
+}
+
+/// Appends JSON text to a byte buffer, for the hot-path messages.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    public mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
+    public mutating func string(_ text: String) { bytes.append(contentsOf: FieldValue.quoted(text).utf8) }
+    public mutating func integer(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
+}

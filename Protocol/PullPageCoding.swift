@@ -1,0 +1,91 @@
+/// Pull pages on the hot path: the server writes them straight from its stored rows (values are
+/// stored as JSON text already), the client reads them with `JSONReader`. Both produce and
+/// accept exactly the shape `PullPage`'s Codable conformance describes.
+public struct PullPageWriter {
+    private var writer: JSONWriter
+    public private(set) var count = 0
+
+    public init(expectedChanges: Int = 0) {
+        writer = JSONWriter(capacity: 64 + expectedChanges * 220)
+        writer.raw(#"{"changes":["#)
+    }
+
+    /// Appends one field version; `valueJSON` is the value's JSON text as `FieldValue.jsonText` wrote it.
+    public mutating func append(seq: Int64, type: String, id: String, field: String, valueJSON: String,
+                                hlc: String, base: String?, author: String?) {
+        if count > 0 { writer.raw(",") }
+        writer.raw(#"{"seq":"#)
+        writer.integer(seq)
+        writer.raw(#","type":"#); writer.string(type)
+        writer.raw(#","id":"#); writer.string(id)
+        writer.raw(#","field":"#); writer.string(field)
+        writer.raw(#","value":"#); writer.raw(valueJSON)
+        writer.raw(#","hlc":"#); writer.string(hlc)
+        if let base { writer.raw(#","base":"#); writer.string(base) }
+        if let author { writer.raw(#","author":"#); writer.string(author) }
+        writer.raw("}")
+        count += 1
+    }
+
+    public mutating func finish(cursor: Int64, more: Bool, serverTime: Int64) -> [UInt8] {
+        writer.raw(#"],"cursor":"#)
+        writer.integer(cursor)
+        writer.raw(more ? #","more":true"# : #","more":false"#)
+        writer.raw(#","serverTime":"#)
+        writer.integer(serverTime)
+        writer.raw("}")
+        return writer.bytes
+    }
+}
+
+extension PullPage {
+    /// Reads a page with `JSONReader`; unknown keys are skipped (a newer server may add some).
+    public static func decode(json bytes: [UInt8]) throws -> PullPage {
+        var reader = JSONReader(bytes)
+        var changes: [PulledChange] = []
+        var cursor: Int64?, more: Bool?, serverTime: Int64?
+        try reader.readObject { reader, key in
+            switch key {
+            case "changes":
+                try reader.readArray { reader in changes.append(try PulledChange.read(&reader)) }
+            case "cursor": cursor = try reader.readInteger()
+            case "more": more = try reader.readBool()
+            case "serverTime": serverTime = try reader.readInteger()
+            default: try reader.skipValue()
+            }
+        }
+        try reader.finish()
+        guard let cursor, let more, let serverTime else {
+            throw reader.failure("a pull page needs cursor, more and serverTime")
+        }
+        return PullPage(changes: changes, cursor: cursor, more: more, serverTime: serverTime)
+    }
+}
+
+extension PulledChange {
+    static func read(_ reader: inout JSONReader) throws -> PulledChange {
+        var seq: Int64?, type: RecordType?, id: String?, field: String?, value: FieldValue?, hlc: HLCTimestamp?
+        var base: HLCTimestamp?, author: String?
+        try reader.readObject { reader, key in
+            switch key {
+            case "seq": seq = try reader.readInteger()
+            case "type":
+                let name = try reader.readString()
+                guard let known = RecordType(rawValue: name) else { throw reader.failure("unknown record type '\(name.prefix(40))'") }
+                type = known
+            case "id": id = try reader.readString()
+            case "field": field = try reader.readString()
+            case "value": value = try reader.readFieldValue()
+            case "hlc": hlc = try reader.readTimestamp()
+            case "base": base = try reader.readNullIfPresent() ? nil : try reader.readTimestamp()
+            case "author": author = try reader.readNullIfPresent() ? nil : try reader.readString()
+            default: try reader.skipValue()
+            }
+        }
+        guard let seq, let type, let id, let field, let value, let hlc else {
+            throw reader.failure("a pulled change needs seq, type, id, field, value and hlc")
+        }
+        return PulledChange(seq: seq, change: Change(recordType: type, recordID: id, field: field, value: value, hlc: hlc, base: base),
+                            author: author)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+@testable import KetteProtocol
+
+/// The hand-written JSON path must read and write exactly what the Codable types do.
+final class JSONReaderTests: XCTestCase {
+    let replica = ReplicaID(rawValue: "5b23d5c76a124f71b6602429308ddac9")
+
+    func page() -> PullPage {
+        let hlc = HLCTimestamp(physicalMilliseconds: 1_763_900_000_000, counter: 7, replica: replica)
+        let values: [FieldValue] = [.string("Sprachförderung \"Kita\"\n\t\\ 😀"), .null, .integer(-42), .bool(true), .list([]), .list(["de", "tr"])]
+        let changes = values.enumerated().map { index, value in
+            PulledChange(seq: Int64(index + 1), change: Change(recordType: index % 2 == 0 ? .offer : .agendaItem, recordID: "r\(index)",
+                                                               field: "f\(index)", value: value, hlc: hlc, base: index % 3 == 0 ? nil : hlc),
+                         author: index % 2 == 0 ? "anna" : nil)
+        }
+        return PullPage(changes: changes, cursor: 99, more: true, serverTime: 1_763_900_000_123)
+    }
+
+    func testWriterOutputDecodesWithJSONDecoderAndReader() throws {
+        let original = page()
+        var writer = PullPageWriter()
+        for pulled in original.changes {
+            writer.append(seq: pulled.seq, type: pulled.change.recordType.rawValue, id: pulled.change.recordID, field: pulled.change.field,
+                          valueJSON: pulled.change.value.jsonText, hlc: pulled.change.hlc.encoded, base: pulled.change.base?.encoded,
+                          author: pulled.author)
+        }
+        let bytes = writer.finish(cursor: original.cursor, more: original.more, serverTime: original.serverTime)
+        let viaFoundation = try JSONDecoder().decode(PullPage.self, from: Data(bytes))
+        let viaReader = try PullPage.decode(json: bytes)
+        for decoded in [viaFoundation, viaReader] {
+            XCTAssertEqual(decoded.changes, original.changes)
+            XCTAssertEqual(decoded.cursor, 99)
+            XCTAssertTrue(decoded.more)
+            XCTAssertEqual(decoded.serverTime, original.serverTime)
+        }
+    }
+
+    func testReaderAcceptsWhatJSONEncoderWrites() throws {
+        let original = page()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let decoded = try PullPage.decode(json: Array(try encoder.encode(original)))
+        XCTAssertEqual(decoded.changes, original.changes)
+    }
+
+    func testReaderRejectsMalformedInputWithAPosition() {
+        let bad: [String] = [
+            #"{"changes":[],"cursor":1,"more":false"#,                       // truncated
+            #"{"changes":[],"cursor":1.5,"more":false,"serverTime":1}"#,      // fraction
+            #"{"changes":[],"cursor":01,"more":false,"serverTime":1}"#,       // leading zero
+            #"{"changes":[],"cursor":1,"more":maybe,"serverTime":1}"#,
+            #"{"changes":[],"cursor":1,"more":false}"#,                       // missing key
+            #"{"changes":[{"seq":1,"type":"spaceship","id":"x","field":"f","value":1,"hlc":"000000000000001-0000-a"}],"cursor":1,"more":false,"serverTime":1}"#,
+            #"{"changes":[{"seq":1,"type":"offer","id":"x","field":"f","value":1.5,"hlc":"000000000000001-0000-a"}],"cursor":1,"more":false,"serverTime":1}"#,
+            #"{"changes":[{"seq":1,"type":"offer","id":"x","field":"f","value":"\ud800","hlc":"000000000000001-0000-a"}],"cursor":1,"more":false,"serverTime":1}"#,
+            #"{"changes":[],"cursor":99999999999999999999,"more":false,"serverTime":1}"#,
+            #"{"changes":[],"cursor":1,"more":false,"serverTime":1} x"#,
+        ]
+        for text in bad {
+            XCTAssertThrowsError(try PullPage.decode(json: Array(text.utf8)), text) { error in
+                XCTAssertTrue(error is JSONReader.Failure, "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try PullPage.decode(json: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]), "invalid UTF-8")
+    }
+
+    func testStringsWithEscapesAndUnicode() throws {
+        var reader = JSONReader(Array(#"["a\u00fc\ud83d\ude00\/\"", "Übergang"]"#.utf8))
+        var strings: [String] = []
+        try reader.readArray { strings.append(try $0.readString()) }
+        XCTAssertEqual(strings, ["aü😀/\"", "Übergang"])
+    }
+}
