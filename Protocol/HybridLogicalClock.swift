@@ -23,35 +23,91 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
     public let physicalMilliseconds: Int64
     public let counter: UInt16
     public let replica: ReplicaID
+    /// The text form, made once: timestamps are compared and stored as text on every merge.
+    public let encoded: String
 
     public init(physicalMilliseconds: Int64, counter: UInt16, replica: ReplicaID) {
         self.physicalMilliseconds = physicalMilliseconds
         self.counter = counter
         self.replica = replica
+        self.encoded = Self.encode(physicalMilliseconds, counter, replica)
     }
 
     public static func < (lhs: HLCTimestamp, rhs: HLCTimestamp) -> Bool {
         (lhs.physicalMilliseconds, lhs.counter, lhs.replica.rawValue) < (rhs.physicalMilliseconds, rhs.counter, rhs.replica.rawValue)
     }
 
-    public var encoded: String {
-        let millis = String(physicalMilliseconds)
-        let hex = String(counter, radix: 16)
-        return String(repeating: "0", count: max(0, 15 - millis.count)) + millis + "-"
-            + String(repeating: "0", count: 4 - hex.count) + hex + "-" + replica.rawValue
+    public static func == (lhs: HLCTimestamp, rhs: HLCTimestamp) -> Bool {
+        lhs.physicalMilliseconds == rhs.physicalMilliseconds && lhs.counter == rhs.counter && lhs.replica == rhs.replica
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(physicalMilliseconds)
+        hasher.combine(counter)
+        hasher.combine(replica)
     }
 
     public var description: String { encoded }
 
-    /// Parses the text form; nil when it is malformed.
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func encode(_ millis: Int64, _ counter: UInt16, _ replica: ReplicaID) -> String {
+        var bytes = [UInt8](repeating: UInt8(ascii: "0"), count: 21)
+        var value = max(0, millis)
+        var position = 14
+        while value > 0 && position >= 0 {
+            bytes[position] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+            position -= 1
+        }
+        bytes[15] = UInt8(ascii: "-")
+        bytes[16] = hexDigits[Int(counter >> 12)]
+        bytes[17] = hexDigits[Int((counter >> 8) & 0xF)]
+        bytes[18] = hexDigits[Int((counter >> 4) & 0xF)]
+        bytes[19] = hexDigits[Int(counter & 0xF)]
+        bytes[20] = UInt8(ascii: "-")
+        bytes.append(contentsOf: replica.rawValue.utf8)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Parses the text form; nil when it is malformed. Reads bytes, not characters: it runs once
+    /// per pulled change.
     public init?(encoded text: String) {
-        let parts = text.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 15, parts[1].count == 4, !parts[2].isEmpty,
-              parts[0].allSatisfy(\.isASCII), let millis = Int64(parts[0]), millis >= 0,
-              let counter = UInt16(parts[1], radix: 16),
-              parts[2].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-        else { return nil }
-        self.init(physicalMilliseconds: millis, counter: counter, replica: ReplicaID(rawValue: String(parts[2])))
+        var text = text
+        let parsed: (Int64, UInt16, String)? = text.withUTF8 { bytes in
+            guard bytes.count > 21, bytes[15] == UInt8(ascii: "-"), bytes[20] == UInt8(ascii: "-") else { return nil }
+            var millis: Int64 = 0
+            for index in 0..<15 {
+                let byte = bytes[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                millis = millis * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            var counter: UInt16 = 0
+            for index in 16..<20 {
+                let byte = bytes[index]
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: return nil
+                }
+                counter = counter << 4 | UInt16(digit)
+            }
+            for index in 21..<bytes.count {
+                let byte = bytes[index]
+                let isAlphanumeric = (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                guard isAlphanumeric else { return nil }
+            }
+            return (millis, counter, String(decoding: UnsafeBufferPointer(rebasing: bytes[21...]), as: UTF8.self))
+        }
+        guard let (millis, counter, replica) = parsed else { return nil }
+        self.physicalMilliseconds = millis
+        self.counter = counter
+        self.replica = ReplicaID(rawValue: replica)
+        // Keep a canonical text (lowercase counter), whatever case the input used.
+        self.encoded = Self.encode(millis, counter, self.replica)
     }
 }
 
