@@ -134,12 +134,11 @@ public struct JSONReader {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let slice = bytes[start..<index]
+                let end = index
+                // Through a buffer pointer: String's contiguous fast path, not the generic one.
+                let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+                guard let text else { throw failure("a string is not valid UTF-8") }
                 index += 1
-                guard let text = String(validating: slice, as: UTF8.self) else {
-                    index = start
-                    throw failure("a string is not valid UTF-8")
-                }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
@@ -243,12 +242,32 @@ public struct JSONReader {
         }
     }
 
+    /// Skips a number, checking its grammar (RFC 8259 §6): -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     private mutating func skipNumber() throws {
-        let start = index
+        func digits() -> Int {
+            var count = 0
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1; count += 1 }
+            return count
+        }
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        var digits = 0
-        while index < bytes.count, "0123456789.eE+-".utf8.contains(bytes[index]) { index += 1; digits += 1 }
-        guard digits > 0 else { index = start; throw failure("expected a value") }
+        guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw failure("expected a value") }
+        if bytes[index] == UInt8(ascii: "0") { index += 1 } else { _ = digits() }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { throw failure("expected digits after '.'") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { throw failure("expected digits in an exponent") }
+        }
+    }
+
+    /// Checks that `bytes` hold exactly one well-formed JSON document, reading nothing out of it.
+    public static func validate(_ bytes: [UInt8]) throws {
+        var reader = JSONReader(bytes)
+        try reader.skipValue()
+        try reader.finish()
     }
 }
 

@@ -50,9 +50,11 @@ enum RecordApplier {
     /// timestamp is the greatest seen take the incoming value, in one row update. Returns the
     /// changes that won. Conflicts are not looked for here: the server finds them and sends them
     /// as conflict records.
-    static func mergeRecord(type: RecordType, id: String, changes: [Change], in db: Database) throws -> [Change] {
+    static func mergeRecord(type: RecordType, id: String, changes: [Change], in db: Database, statements: MergeStatements) throws -> [Change] {
         var held: [String: String] = [:]
-        try db.forEachRow("SELECT field, hlc FROM field_versions WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) { row in
+        try statements.versions.bind([type.rawValue, id])
+        while try statements.versions.step() {
+            let row = statements.versions.row()
             if let field = row.string(0), let hlc = row.string(1) { held[field] = hlc }
         }
         var winners: [String: Change] = [:]
@@ -70,12 +72,30 @@ enum RecordApplier {
         arguments.append(id)
         try db.execute("UPDATE \(type.table) SET \(columns.map { "\($0.name) = ?" }.joined(separator: ", ")) WHERE id = ?", arguments)
         for change in ordered {
-            try db.execute("""
-                INSERT INTO field_versions (record_type, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (record_type, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base
-                """, [type.rawValue, id, change.field, change.hlc.encoded, change.base?.encoded])
+            try statements.upsertVersion.bind([type.rawValue, id, change.field, change.hlc.encoded, change.base?.encoded])
+            while try statements.upsertVersion.step() {}
         }
         return ordered
+    }
+
+    /// The statements a page merge runs per record, looked up once per page instead of once per
+    /// record (the statement cache hashes the SQL text on every lookup).
+    struct MergeStatements {
+        let versions: Statement
+        let upsertVersion: Statement
+
+        init(_ db: Database) throws {
+            versions = try db.cachedStatement("SELECT field, hlc FROM field_versions WHERE record_type = ? AND record_id = ?")
+            upsertVersion = try db.cachedStatement("""
+                INSERT INTO field_versions (record_type, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (record_type, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base
+                """)
+        }
+
+        func reset() {
+            versions.reset()
+            upsertVersion.reset()
+        }
     }
 
     struct Column {

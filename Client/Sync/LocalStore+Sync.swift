@@ -133,6 +133,8 @@ extension LocalStore {
             // merged a record at a time: one read of its versions, one row update.
             var start = 0
             let changes = page.changes.map(\.change)
+            let statements = try RecordApplier.MergeStatements(db)
+            defer { statements.reset() }
             while start < changes.count {
                 var end = start + 1
                 while end < changes.count, changes[end].recordType == changes[start].recordType, changes[end].recordID == changes[start].recordID {
@@ -141,7 +143,7 @@ extension LocalStore {
                 let type = changes[start].recordType, id = changes[start].recordID
                 // A field this version does not know (a newer server) is skipped, not fatal.
                 let known = changes[start..<end].filter { $0.field == RecordType.deletedField || type.field(named: $0.field) != nil }
-                let won = try RecordApplier.mergeRecord(type: type, id: id, changes: known, in: db)
+                let won = try RecordApplier.mergeRecord(type: type, id: id, changes: known, in: db, statements: statements)
                 if !won.isEmpty {
                     merged += won.count
                     let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)

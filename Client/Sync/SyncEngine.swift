@@ -94,8 +94,8 @@ public final class SyncEngine {
         while true {
             let batch = try store.outboxBatch(after: lastSeq, limit: pushBatchSize)
             guard let last = batch.last else { break }
-            let body = try JSONEncoder().encode(PushRequest(changeSets: batch.map(\.changeSet)))
-            let response: PushResponse = try exchange("POST", "/v1/changesets", body: Array(body))
+            let body = PushRequest(changeSets: batch.map(\.changeSet)).encodeJSON()
+            let response: PushResponse = try exchange("POST", "/v1/changesets", body: body)
             let localTime = LocalStore.systemMilliseconds()
             guard Set(response.results.map(\.id)) == Set(batch.map(\.changeSet.id)) else {
                 throw SyncError.protocolViolation("the push answer does not list exactly the change sets sent")

@@ -41,7 +41,7 @@ public final class SyncAPI: HTTPHandler, @unchecked Sendable {
         case "/v1/changesets":
             try allow(request, ["POST"])
             let identity = try authenticate(request)
-            let push = try decode(PushRequest.self, from: request)
+            let push = try decodePush(request)
             let response = try storage.push(push, by: identity)
             return try json(200, response)
         case "/v1/changes":
@@ -80,63 +80,31 @@ public final class SyncAPI: HTTPHandler, @unchecked Sendable {
         return value
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws -> T {
+    /// Reads a push body with the protocol's strict reader: syntax, shape and unknown keys are
+    /// each named back to the client.
+    private func decodePush(_ request: HTTPRequest) throws -> PushRequest {
+        try checkJSONBody(request)
+        do {
+            return try PushRequest.decode(json: request.body)
+        } catch {
+            switch error {
+            case .syntax(let detail):
+                throw APIError.badRequest("the body is not valid JSON: \(detail)", code: "invalid_json")
+            case .shape(let detail):
+                throw APIError.badRequest("the body is not a valid push: \(detail)", code: "invalid_body")
+            case .unknownKey(let key, let place, let accepted):
+                throw APIError.badRequest("unknown field '\(key.prefix(60))' in \(place); accepted: \(accepted.joined(separator: ", "))",
+                                          code: "unknown_field")
+            }
+        }
+    }
+
+    private func checkJSONBody(_ request: HTTPRequest) throws {
         guard let contentType = request.headers["content-type"], contentType.lowercased().hasPrefix("application/json") else {
             throw APIError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
         }
         guard String(validating: request.body, as: UTF8.self) != nil else {
             throw APIError.badRequest("the body is not valid UTF-8", code: "invalid_utf8")
-        }
-        if T.self == PushRequest.self { try Self.rejectUnknownKeys(in: request.body) }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(request.body))
-        } catch let error as DecodingError {
-            throw APIError.badRequest("the body is not a valid \(T.self): \(Self.explain(error))", code: "invalid_body")
-        } catch {
-            throw APIError.badRequest("the body is not valid JSON", code: "invalid_json")
-        }
-    }
-
-    /// Keys a push may carry, per level. A key outside them is a client bug or a probe; either
-    /// way it is named back rather than silently ignored.
-    private static let pushKeys: Set<String> = ["changeSets"]
-    private static let changeSetKeys: Set<String> = ["id", "replica", "author", "schemaVersion", "summary", "changes"]
-    private static let changeKeys: Set<String> = ["type", "id", "field", "value", "hlc", "base"]
-
-    static func rejectUnknownKeys(in body: [UInt8]) throws {
-        guard let document = try? JSONSerialization.jsonObject(with: Data(body)) else {
-            throw APIError.badRequest("the body is not valid JSON", code: "invalid_json")
-        }
-        func check(_ object: Any, _ allowed: Set<String>, _ path: String) throws {
-            guard let dictionary = object as? [String: Any] else { return }  // wrong types are the decoder's to name
-            if let unknown = dictionary.keys.sorted().first(where: { !allowed.contains($0) }) {
-                throw APIError.badRequest("unknown field '\(unknown.prefix(60))' in \(path); accepted: \(allowed.sorted().joined(separator: ", "))",
-                                          code: "unknown_field")
-            }
-        }
-        try check(document, pushKeys, "the push")
-        guard let sets = (document as? [String: Any])?["changeSets"] as? [Any] else { return }
-        for (index, set) in sets.enumerated() {
-            try check(set, changeSetKeys, "changeSets[\(index)]")
-            guard let changes = (set as? [String: Any])?["changes"] as? [Any] else { continue }
-            for (changeIndex, change) in changes.enumerated() {
-                try check(change, changeKeys, "changeSets[\(index)].changes[\(changeIndex)]")
-            }
-        }
-    }
-
-    /// A decoding error in words: where in the document, and what was wrong.
-    static func explain(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return keys.isEmpty ? "the document" : String(keys.drop(while: { $0 == "." }))
-        }
-        switch error {
-        case .typeMismatch(let type, let context): return "\(path(context)) should be \(type): \(context.debugDescription)"
-        case .valueNotFound(let type, let context): return "\(path(context)) is missing a \(type)"
-        case .keyNotFound(let key, let context): return "\(path(context)) lacks the key '\(key.stringValue)'"
-        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
-        @unknown default: return "\(error)"
         }
     }
 

@@ -61,6 +61,12 @@ do {
             lines.append(line)
         }
         print("\nsummary:\n" + lines.joined(separator: "\n"))
+    case "api-push":
+        // For profiling (valgrind cannot follow the server's signal handling): the push of a
+        // client store's whole outbox through the server's API object, in this process.
+        guard let from = option("from") else { throw BenchmarkError("api-push needs --from STORE_DIRECTORY") }
+        let seconds = try APIPushProfile(store: from, work: work).run()
+        print(String(format: "api-push: %.2f s", seconds))
     default:
         throw BenchmarkError("unknown mode \(mode); use local or sync")
     }

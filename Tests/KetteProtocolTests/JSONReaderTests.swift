@@ -72,3 +72,46 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertEqual(strings, ["aü😀/\"", "Übergang"])
     }
 }
+
+extension JSONReaderTests {
+    func pushRequest() -> PushRequest {
+        let hlc = HLCTimestamp(physicalMilliseconds: 1_763_900_000_000, counter: 3, replica: replica)
+        return PushRequest(changeSets: [
+            ChangeSet(id: "cs-1", replica: replica, author: "Anna Müller", summary: "offer add", changes: [
+                Change(recordType: .offer, recordID: "o1", field: "title", value: .string("Elterncafé \"Nord\"\n"), hlc: hlc, base: nil),
+                Change(recordType: .offer, recordID: "o1", field: "phases", value: .list(["preschool"]), hlc: hlc, base: hlc),
+                Change(recordType: .agendaItem, recordID: "a1", field: "position", value: .integer(2), hlc: hlc, base: nil),
+                Change(recordType: .offer, recordID: "o1", field: "deleted", value: .bool(false), hlc: hlc, base: nil),
+                Change(recordType: .offer, recordID: "o1", field: "contact", value: .null, hlc: hlc, base: nil),
+            ]),
+            ChangeSet(id: "cs-2", replica: replica, author: nil, schemaVersion: 2, summary: "leer", changes: []),
+        ])
+    }
+
+    func testPushWriterMatchesCodableBothWays() throws {
+        let original = pushRequest()
+        let written = original.encodeJSON()
+        XCTAssertEqual(try JSONDecoder().decode(PushRequest.self, from: Data(written)).changeSets, original.changeSets)
+        XCTAssertEqual(try PushRequest.decode(json: written).changeSets, original.changeSets)
+        XCTAssertEqual(try PushRequest.decode(json: Array(try JSONEncoder().encode(original))).changeSets, original.changeSets)
+    }
+
+    func testPushReaderNamesTheKindOfProblem() {
+        func problem(_ text: String) -> PushRequest.DecodingProblem? {
+            do { _ = try PushRequest.decode(json: Array(text.utf8)); return nil } catch { return error }
+        }
+        guard case .syntax? = problem(#"{"changeSets": ["#) else { return XCTFail("truncated JSON is a syntax problem") }
+        guard case .syntax? = problem(#"{"changeSets": [], }"#) else { return XCTFail("a trailing comma is a syntax problem") }
+        guard case .shape? = problem(#"{"changeSets": "many"}"#) else { return XCTFail("a wrong type is a shape problem") }
+        guard case .shape? = problem(#"{}"#) else { return XCTFail("a missing key is a shape problem") }
+        guard case .unknownKey(let key, _, _)? = problem(#"{"changeSets": [], "sudo": 1.5e3}"#), key == "sudo" else {
+            return XCTFail("an unknown key is named")
+        }
+        guard case .unknownKey(let nested, let place, _)? = problem(#"{"changeSets":[{"id":"x","replica":"a","schemaVersion":1,"summary":"s","changes":[{"type":"offer","id":"1","field":"title","value":"x","hlc":"000000000000001-0000-a","colour":"red"}]}]}"#) else {
+            return XCTFail("a nested unknown key is named")
+        }
+        XCTAssertEqual(nested, "colour")
+        XCTAssertEqual(place, "changeSets[0].changes[0]")
+        XCTAssertNil(problem(#"{"changeSets": []}"#))
+    }
+}
