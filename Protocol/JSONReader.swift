@@ -233,13 +233,55 @@ public struct JSONReader {
     /// Skips any value (for keys a reader does not need).
     public mutating func skipValue() throws {
         switch try peek() {
-        case UInt8(ascii: "{"): try readObject { reader, _ in try reader.skipValue() }
+        case UInt8(ascii: "{"): try skipObject()
         case UInt8(ascii: "["): try readArray { reader in try reader.skipValue() }
-        case UInt8(ascii: "\""): _ = try readString()
+        case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try readBool()
         case UInt8(ascii: "n"): try literal("null")
         default: try skipNumber()
         }
+    }
+
+    /// Skips an object without making strings of its keys.
+    private mutating func skipObject() throws {
+        try expect(UInt8(ascii: "{"))
+        if try peek() == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            guard try peek() == UInt8(ascii: "\"") else { throw failure("expected a key") }
+            try skipString()
+            try expect(UInt8(ascii: ":"))
+            try skipValue()
+            switch try peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw failure("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    /// Skips a string, checking escapes and control characters but making no String. UTF-8
+    /// validity is checked where a string is read.
+    private mutating func skipString() throws {
+        try expect(UInt8(ascii: "\""))
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""): return
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw failure("unexpected end in a string") }
+                let escape = bytes[index]
+                index += 1
+                if escape == UInt8(ascii: "u") {
+                    _ = try readHex4()
+                } else if !"\"\\/bfnrt".utf8.contains(escape) {
+                    throw failure("invalid escape in a string")
+                }
+            case 0..<0x20: throw failure("control character in a string")
+            default: continue
+            }
+        }
+        throw failure("unterminated string")
     }
 
     /// Skips a number, checking its grammar (RFC 8259 §6): -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?

@@ -37,7 +37,7 @@ struct ChangeSetApplier {
 
         var conflicts: [PendingConflict] = []
         var touched: [RecordKey] = []
-        var deletionConflictRecorded = Set<RecordKey>()
+        var deletionChecked = Set<RecordKey>()
         let author = identity.user
         for change in changeSet.changes {
             let key = RecordKey(type: change.recordType, id: change.recordID)
@@ -53,11 +53,10 @@ struct ChangeSetApplier {
                                                  winner: outcome.incomingWins ? mine : theirs, loser: outcome.incomingWins ? theirs : mine))
             }
             // Editing a record someone else deleted is a conflict too: the author could not have
-            // edited it had they seen the deletion.
-            if change.field != RecordType.deletedField, !deletionConflictRecorded.contains(key),
+            // edited it had they seen the deletion. Checked once per record and change set.
+            if change.field != RecordType.deletedField, deletionChecked.insert(key).inserted,
                let deletion = try currentVersion(key, field: RecordType.deletedField, in: db),
                deletion.version.value == .bool(true), deletion.replica != changeSet.replica.rawValue {
-                deletionConflictRecorded.insert(key)
                 conflicts.append(PendingConflict(record: key, field: RecordType.deletedField,
                                                  winner: (.bool(true), deletion.version.hlc, deletion.author),
                                                  loser: (.bool(false), change.hlc, author)))
@@ -161,7 +160,8 @@ struct ChangeSetApplier {
         guard let row = try db.firstRow("SELECT value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?",
                                         [key.type.rawValue, key.id, field]),
               let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)) else { return nil }
-        let value = try JSONDecoder().decode(FieldValue.self, from: Data((row.string(0) ?? "null").utf8))
+        var reader = JSONReader(Array((row.string(0) ?? "null").utf8))
+        let value = try reader.readFieldValue()
         return (MergeRule.Version(value: value, hlc: hlc, base: row.string(2).flatMap(HLCTimestamp.init(encoded:))),
                 row.string(3) ?? "", row.string(4))
     }
