@@ -130,21 +130,27 @@ public struct JSONReader {
     public mutating func readString() throws -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
-        // Fast path: no escapes, plain UTF-8 up to the closing quote.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let end = index
-                // Through a buffer pointer: String's contiguous fast path, not the generic one.
-                let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
-                guard let text else { throw failure("a string is not valid UTF-8") }
-                index += 1
-                return text
+        // Fast path: no escapes, plain UTF-8 up to the closing quote, scanned and made into a
+        // String through one buffer pointer (no per-byte bounds or exclusivity checks).
+        let scanned: (end: Int, text: String?, stop: UInt8) = bytes.withUnsafeBufferPointer { buffer in
+            var end = start
+            while end < buffer.count {
+                let byte = buffer[end]
+                if byte == UInt8(ascii: "\"") {
+                    return (end, String(validating: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self), byte)
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return (end, nil, byte) }
+                end += 1
             }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw failure("control character in a string") }
-            index += 1
+            return (end, nil, 0)
         }
+        index = scanned.end
+        if scanned.stop == UInt8(ascii: "\"") {
+            guard let text = scanned.text else { throw failure("a string is not valid UTF-8") }
+            index += 1
+            return text
+        }
+        if scanned.stop < 0x20 && index < bytes.count { throw failure("control character in a string") }
         // Slow path: escapes.
         var scalars = Array(bytes[start..<index])
         while index < bytes.count {

@@ -43,7 +43,8 @@ public enum Outbox {
                       let hlc = change.string(4).flatMap(HLCTimestamp.init(encoded:)) else {
                     throw KetteError.storeDamaged(path: db.path, reason: "change set \(id) holds an unreadable change")
                 }
-                let value = try JSONDecoder().decode(FieldValue.self, from: Data((change.string(3) ?? "null").utf8))
+                var reader = JSONReader(Array((change.string(3) ?? "null").utf8))
+                let value = try reader.readFieldValue()
                 changes.append(Change(recordType: type, recordID: change.string(1) ?? "", field: change.string(2) ?? "",
                                       value: value, hlc: hlc, base: change.string(5).flatMap(HLCTimestamp.init(encoded:))))
             }

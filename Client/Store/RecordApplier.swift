@@ -67,10 +67,14 @@ enum RecordApplier {
         guard !winners.isEmpty else { return [] }
         let ordered = winners.values.sorted { $0.field < $1.field }
         let columns = try ordered.map { try column(type: type, field: $0.field) }
-        try ensureRow(type: type, id: id, in: db)
-        var arguments: [DatabaseValueConvertible?] = zip(ordered, columns).map { databaseValue($0.value, kind: $1.kind) }
-        arguments.append(id)
-        try db.execute("UPDATE \(type.table) SET \(columns.map { "\($0.name) = ?" }.joined(separator: ", ")) WHERE id = ?", arguments)
+        // One upsert makes the row and sets the winning columns.
+        var arguments: [DatabaseValueConvertible?] = [id]
+        arguments += zip(ordered, columns).map { databaseValue($0.value, kind: $1.kind) as DatabaseValueConvertible? }
+        let names = columns.map(\.name)
+        try db.execute("""
+            INSERT INTO \(type.table) (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
+            ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            """, arguments)
         for change in ordered {
             try statements.upsertVersion.bind([type.rawValue, id, change.field, change.hlc.encoded, change.base?.encoded])
             while try statements.upsertVersion.step() {}

@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 import KetteProtocol
 import KetteStore
 
@@ -14,6 +15,9 @@ public struct SyncReport: Codable, Sendable {
     public var openConflicts = 0
     public var pendingChangeSets = 0
     public var cursor: Int64 = 0
+    /// Where a pull's time went: waiting for and reading pages, and merging them into the store.
+    public var pullTransferSeconds = 0.0
+    public var pullMergeSeconds = 0.0
 
     /// Exit code 2's condition: done, but something needs a person.
     public var needsAttention: Bool { !refusedChangeSets.isEmpty || openConflicts > 0 }
@@ -121,6 +125,7 @@ public final class SyncEngine {
         while true {
             let cursor = try store.pullCursor()
             let page: PullPage
+            let requested = DispatchTime.now().uptimeNanoseconds
             do {
                 page = try exchange("GET", "/v1/changes?after=\(cursor)&limit=\(pageSize)", body: nil, decode: PullPage.decode(json:))
             } catch SyncError.server(400, "cursor_ahead", _) where !restarted {
@@ -133,7 +138,10 @@ public final class SyncEngine {
             guard page.cursor >= cursor else {
                 throw SyncError.protocolViolation("the server moved the cursor back from \(cursor) to \(page.cursor)")
             }
+            let received = DispatchTime.now().uptimeNanoseconds
             report.mergedChanges += try store.mergePulledPage(page)
+            report.pullTransferSeconds += Double(received - requested) / 1e9
+            report.pullMergeSeconds += Double(DispatchTime.now().uptimeNanoseconds - received) / 1e9
             report.pulledPages += 1
             report.pulledChanges += page.changes.count
             progress("pull \(report.pulledChanges)")

@@ -20,6 +20,9 @@ public final class Database {
         /// How long a writer waits for another connection's lock before `SQLITE_BUSY`.
         public var busyTimeoutMilliseconds: Int32 = 5_000
         public var createIfMissing = true
+        /// The page cache in KiB. SQLite's default (2 MiB) makes merges into a growing database
+        /// read the same index pages again and again.
+        public var cacheKiB = 16 * 1024
         /// Switch the file to WAL on open. Off to look at a file without changing its header
         /// (a WAL-mode file stays in WAL mode: the setting is persistent).
         public var switchToWAL = true
@@ -61,6 +64,7 @@ public final class Database {
             }
         }
         try execute(configuration.durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        try execute("PRAGMA cache_size = -\(configuration.cacheKiB)")
     }
 
     deinit {

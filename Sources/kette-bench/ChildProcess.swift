@@ -33,14 +33,23 @@ struct ChildProcess {
         return ChildProcess(pid: pid, started: started)
     }
 
-    /// Waits for the process to end.
+    /// Waits for the process to end, sampling its peak RSS (VmHWM) every few milliseconds.
+    ///
+    /// Not ru_maxrss from wait4: a child made by posix_spawn starts in the parent's address
+    /// space, and ru_maxrss keeps that size (the benchmark's own) even after exec.
     func wait() -> Outcome {
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+        var peak = 0.0
+        while true {
+            if let hwm = Self.memoryLine("VmHWM:", of: pid) { peak = max(peak, hwm) }
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { break }
+            if result == -1 && errno != EINTR { break }
+            usleep(5_000)
+        }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Outcome(status: exitStatus, milliseconds: elapsed, peakRSS: Double(usage.ru_maxrss) / 1024)
+        return Outcome(status: exitStatus, milliseconds: elapsed, peakRSS: peak)
     }
 
     /// Runs to the end and fails unless the exit status is one of `accepted`.
@@ -54,9 +63,12 @@ struct ChildProcess {
     }
 
     /// The resident set size of a running process right now, in MiB (from /proc).
-    static func currentRSS(of pid: pid_t) -> Double? {
+    static func currentRSS(of pid: pid_t) -> Double? { memoryLine("VmRSS:", of: pid) }
+
+    /// A memory figure of /proc/PID/status in MiB (VmRSS, VmHWM).
+    static func memoryLine(_ name: String, of pid: pid_t) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
               let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return nil }
         return kilobytes / 1024
     }
