@@ -117,15 +117,15 @@ public final class LocalStore {
     public func record<T>(_ summary: String, _ body: (ChangeSetBuilder) throws -> T) throws -> T {
         var clock = self.clock
         let hlc = clock.tick(now: physicalNow())
-        let (result, _) = try database.inTransaction { db -> (T, ChangeSet?) in
+        let result = try database.inTransaction { db -> T in
             let builder = ChangeSetBuilder(database: db, hlc: hlc, replica: replica)
             let result = try body(builder)
-            guard !builder.changes.isEmpty else { return (result, nil) }
+            guard !builder.changes.isEmpty else { return result }
             let changeSet = ChangeSet(id: makeID(), replica: replica, author: name, summary: summary, changes: builder.changes)
             try Outbox.append(changeSet, createdAt: hlc.physicalMilliseconds, in: db)
             try SearchIndex.reindex(offers: builder.touchedOffers, meetings: builder.touchedMeetings, in: db)
             try setMeta("clock", hlc.encoded, in: db)
-            return (result, changeSet)
+            return result
         }
         self.clock = clock  // only a committed change set moves the clock
         return result

@@ -65,6 +65,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         var configuration = Database.Configuration()
         // An acknowledged push must survive power loss, as on the clients.
         configuration.durability = .full
+        configuration.cacheKiB = 64 * 1024  // the writer walks the whole field index on big pushes
         writer = try DatabaseQueue(path: path, configuration: configuration)
         try writer.read { db in
             try ServerSchema.migrator.migrate(db)
@@ -187,7 +188,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             var context = try WriteContext(db: db, now: serverNow)
             var results: [ChangeSetResult] = []
             for changeSet in request.changeSets {
-                results.append(try ChangeSetApplier(context: context, identity: identity, serverNow: serverNow).apply(changeSet, into: &context))
+                results.append(try ChangeSetApplier(identity: identity, serverNow: serverNow).apply(changeSet, into: &context))
             }
             try context.save()
             return results

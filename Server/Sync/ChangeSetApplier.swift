@@ -9,11 +9,6 @@ struct ChangeSetApplier {
     let identity: Identity
     let serverNow: Int64
 
-    init(context: WriteContext, identity: Identity, serverNow: Int64) {
-        self.identity = identity
-        self.serverNow = serverNow
-    }
-
     struct RecordKey: Hashable {
         let type: RecordType
         let id: String
