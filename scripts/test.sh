@@ -7,3 +7,4 @@ source scripts/setup.sh
 swift build --build-tests
 # XCTest only: the Swift Testing runner would close the output with "0 tests", as no test uses it.
 swift test --skip-build --disable-swift-testing
+if [ "${KETTE_LONG_TESTS:-}" = 1 ]; then scripts/render-committee-report.sh; fi
