@@ -147,14 +147,19 @@ extension LocalStore {
         // summed quarters are kept apart until the end, where a recorded year wins.
         var figures: [String: [ReportingPeriod: Sum]] = [:]
         var summedQuarters: [String: [ReportingPeriod: Sum]] = [:]
+        // One figure per offer and period. `kette offer indicator` writes one record per pair by
+        // its id; should records written some other way name the same pair, the one with the
+        // usual id counts, else the first by id: never their sum, and the same on every replica.
+        var seen: Set<String> = []
         let rows = try database.rows("""
-            SELECT i.offer, i.period, i.participants, i.sessions, o.district, d.name, o.phases
+            SELECT i.offer, i.period, i.participants, i.sessions, o.district, d.name, o.phases, i.id
             FROM indicators i JOIN offers o ON o.id = i.offer JOIN districts d ON d.id = o.district
             WHERE i.deleted = 0 AND o.deleted = 0 AND d.deleted = 0
+            ORDER BY i.id = i.offer || '|' || i.period DESC, i.id
             """)
         for row in rows {
             guard let offer = row.string(0), let recorded = row.string(1).flatMap(ReportingPeriod.init(exactly:)),
-                  let districtOfOffer = row.string(4) else { continue }
+                  let districtOfOffer = row.string(4), seen.insert(Self.indicatorID(offer: offer, period: recorded)).inserted else { continue }
             if let districtID, districtOfOffer != districtID { continue }
             let phases = RecordApplier.decodeList(row.string(6) ?? "[]").compactMap(LifePhase.init(rawValue:))
             if let phase, !phases.contains(phase) { continue }

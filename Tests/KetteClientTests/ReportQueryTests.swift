@@ -158,6 +158,18 @@ final class ReportQueryTests: XCTestCase {
         XCTAssertEqual(onlySouth.rows.map(\.district.id), ["suedstadt"])
     }
 
+    func testTwoRecordsForOneOfferAndPeriodCountOnceNotTwice() throws {
+        let kita = try offer("Sprachkita", "nordstadt", "preschool")
+        // A record for the same pair under another id (as an import might write it) that sorts first.
+        try store.record("import") { change in
+            try change.create(.indicator, "0", [("offer", .string(kita)), ("period", .string("2026-Q1")), ("participants", .integer(99))])
+        }
+        XCTAssertEqual(try store.indicatorReport(language: .english).totals.first?.figures.participants, 99)
+        try store.recordIndicator(offer: kita, period: "2026-Q1", participants: "30", sessions: nil, language: .english)
+        XCTAssertEqual(try store.indicatorReport(language: .english).totals.first?.figures.participants, 30,
+                       "the record with the usual id counts, whatever the order of ids")
+    }
+
     func testAYearCountsTheRecordedYearElseTheSumOfItsQuarters() throws {
         let quarterly = try offer("Quartalsweise", "nordstadt", "primary")
         let yearly = try offer("Jährlich", "nordstadt", "primary", "sport")
