@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests of the SQLite layer, protocol and store, and end-to-end runs of the
-# built binaries. KETTE_LONG_TESTS=1 makes the crash tests run many more trials.
+# built binaries. KETTE_LONG_TESTS=1 makes the crash tests run many more trials and renders the
+# committee report in headless Chromium (scripts/render-committee-report.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
