@@ -173,4 +173,4 @@ for box in boxes:
     assert abs((x1 - x0) - 595.3) < 2 and abs((y1 - y0) - 841.9) < 2, f"not A4: {box}"
 print("committee report renders: ok")
 PYTHON
-echo "page, screenshot and PDF: $work"
+if [ -n "${KETTE_RENDER_DIR:-}" ]; then echo "page, screenshot and PDF: $work"; fi
