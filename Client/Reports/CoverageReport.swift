@@ -28,7 +28,7 @@ public struct CoverageReport: Codable, Sendable {
     public struct Cell: Codable, Hashable, Sendable {
         public var district: String
         public var phase: LifePhase
-        /// The active offers here, by title.
+        /// The ids of the active offers here, in the order of their titles.
         public var offers: [String]
         public var activeOffers: Int { offers.count }
         public var isGap: Bool { offers.isEmpty }

@@ -279,7 +279,7 @@ public struct ReportHTML {
                 due += "<br><span class=\"overdue\">\(e(lateText))</span>"
             }
             let source = (task.body?.name ?? "–") + ", " + pick("meeting of ", "Sitzung vom ") + day(task.meetingDate)
-            html += "<tr\(task.overdue ? " class=\"late\"" : "")><td>\(due)</td><td>\(e(task.text))</td><td>\(e(task.owner ?? "–"))</td><td>\(e(source))</td></tr>"
+            html += "<tr><td>\(due)</td><td>\(e(task.text))</td><td>\(e(task.owner ?? "–"))</td><td>\(e(source))</td></tr>"
         }
         return html + "</tbody></table>\n</section>\n"
     }
