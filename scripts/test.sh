@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests of the SQLite layer, protocol and store, and end-to-end runs of the
-# built binaries. KETTE_LONG_TESTS=1 makes the crash tests run many more trials.
+# built binaries. KETTE_LONG_TESTS=1 makes the crash tests run many more trials and renders the
+# committee report in headless Chromium (scripts/render-committee-report.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 swift build --build-tests
 # XCTest only: the Swift Testing runner would close the output with "0 tests", as no test uses it.
 swift test --skip-build --disable-swift-testing
+if [ "${KETTE_LONG_TESTS:-}" = 1 ]; then scripts/render-committee-report.sh; fi

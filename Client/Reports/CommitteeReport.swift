@@ -1,0 +1,25 @@
+import KetteProtocol
+
+/// The report to the youth welfare committee: where the chain has offers and gaps, what the
+/// offers reached in the period, how the bodies worked, and which action items are open.
+public struct CommitteeReport: Codable, Sendable {
+    public var period: ReportingPeriod
+    /// The day the report was made; coverage and open action items are as of this day.
+    public var today: String
+    public var coverage: CoverageReport
+    public var indicators: IndicatorReport
+    public var meetings: MeetingReport
+    public var tasks: TaskReport
+}
+
+extension LocalStore {
+    /// Everything the committee report holds, for one period (a year or a quarter).
+    public func committeeReport(period periodText: String, today: CalendarDay, language: Language) throws -> CommitteeReport {
+        let period = try ReportingPeriod(parsing: periodText)
+        return CommitteeReport(period: period, today: today.description,
+                               coverage: try coverageReport(language: language),
+                               indicators: try indicatorReport(period: period.description, language: language),
+                               meetings: try meetingReport(period: period.description, language: language),
+                               tasks: try taskReport(today: today, language: language))
+    }
+}

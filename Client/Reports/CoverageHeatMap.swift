@@ -1,0 +1,190 @@
+import KetteProtocol
+
+/// The coverage matrix as an SVG heat map, with the legend that explains it.
+///
+/// Districts are rows and life phases columns, so the phases read left to right in the order
+/// of growing up and a county with many districts still fits a portrait A4 page. Every cell
+/// carries its number, so the map reads in black-and-white print and without colour vision;
+/// gaps are hatched as well as coloured for the same reason.
+public enum CoverageHeatMap {
+    /// The colour classes of a cell by its number of active offers.
+    public enum Shade: CaseIterable, Sendable {
+        case gap, one, two, threeOrFour, fiveOrMore
+
+        public init(count: Int) {
+            switch count {
+            case ...0: self = .gap
+            case 1: self = .one
+            case 2: self = .two
+            case 3...4: self = .threeOrFour
+            default: self = .fiveOrMore
+            }
+        }
+
+        /// Fill colours: a warm colour for gaps, a light-to-dark blue scale for coverage.
+        /// scripts/render-committee-report.sh looks for these in the rendered picture.
+        public var fill: String {
+            switch self {
+            case .gap: "#f4a582"
+            case .one: "#c6dbef"
+            case .two: "#6baed6"
+            case .threeOrFour: "#2171b5"
+            case .fiveOrMore: "#08306b"
+            }
+        }
+
+        /// Dark text on light cells, white on dark ones.
+        var ink: String {
+            switch self {
+            case .gap: "#67000d"
+            case .one, .two: "#08306b"
+            case .threeOrFour, .fiveOrMore: "#ffffff"
+            }
+        }
+
+        func label(_ language: Language) -> String {
+            switch self {
+            case .gap: language.pick("0 – gap: no active offer", "0 – Lücke: kein aktives Angebot")
+            case .one: language.pick("1 offer", "1 Angebot")
+            case .two: language.pick("2 offers", "2 Angebote")
+            case .threeOrFour: language.pick("3–4 offers", "3–4 Angebote")
+            case .fiveOrMore: language.pick("5 or more offers", "5 und mehr Angebote")
+            }
+        }
+    }
+
+    static let gapStripe = "#d6604d"
+    /// A light outline that keeps a number readable over the gap stripes.
+    static let halo = " stroke=\"#fde0d3\" stroke-width=\"3\" paint-order=\"stroke\""
+    /// Yellow with a dark edge: it stands out on light and on dark blue, and in grey print.
+    static let parallelMark = "#ffd92f"
+
+    // Geometry in SVG units; the picture scales to the page width.
+    static let labelWidth = 178
+    static let cellWidth = 90
+    static let headerHeight = 62
+    static let rowHeight = 30
+    static let gutter = 2
+
+    /// The heat map of `report` as an inline SVG element.
+    public static func svg(_ report: CoverageReport, language: Language) -> String {
+        let width = labelWidth + cellWidth * report.phases.count
+        let height = headerHeight + rowHeight * report.districts.count + gutter
+        let title = language.pick("Active offers per district and life phase", "Aktive Angebote je Sozialraum und Lebensphase")
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" class="heatmap" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" \
+            role="img" aria-labelledby="heatmap-title" font-family="Liberation Sans, DejaVu Sans, Arial, Helvetica, sans-serif">
+            <title id="heatmap-title">\(HTMLDocument.escape(title))</title>
+            <defs>\(gapPattern(id: "gap-hatch"))</defs>
+
+            """
+        for (column, phase) in report.phases.enumerated() {
+            let centre = labelWidth + column * cellWidth + cellWidth / 2
+            let lines = twoLines(ReportFormatting.phaseName(phase, language))
+            var y = lines.count == 1 ? 30 : 18
+            for line in lines {
+                svg += "<text x=\"\(centre)\" y=\"\(y)\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\" fill=\"#1b1b1b\">\(HTMLDocument.escape(line))</text>\n"
+                y += 14
+            }
+            if let ages = ReportFormatting.ageRange(phase, language) {
+                svg += "<text x=\"\(centre)\" y=\"50\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555555\">\(HTMLDocument.escape(ages))</text>\n"
+            }
+        }
+        for (row, district) in report.districts.enumerated() {
+            let top = headerHeight + row * rowHeight
+            let name = district.name.count > 24 ? String(district.name.prefix(23)) + "…" : district.name
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(top + rowHeight / 2 + 4)\" text-anchor=\"end\" font-size=\"12.5\" fill=\"#1b1b1b\">"
+                + "<title>\(HTMLDocument.escape(district.name))</title>\(HTMLDocument.escape(name))</text>\n"
+            for (column, phase) in report.phases.enumerated() {
+                guard let cell = report.cell(district: district.id, phase: phase) else { continue }
+                svg += cellSVG(cell, district: district, x: labelWidth + column * cellWidth, y: top, language: language)
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    private static func cellSVG(_ cell: CoverageReport.Cell, district: NamedReference, x: Int, y: Int, language: Language) -> String {
+        let shade = Shade(count: cell.activeOffers)
+        let (w, h) = (cellWidth - gutter, rowHeight - gutter)
+        var tooltip = "\(district.name) – \(cell.phase.label(language)): "
+            + ReportFormatting.count(cell.activeOffers, ("active offer", "aktives Angebot"), ("active offers", "aktive Angebote"), language)
+        if !cell.parallelCategories.isEmpty {
+            tooltip += language.pick("; several offers of the same category: ", "; mehrere Angebote derselben Kategorie: ")
+                + cell.parallelCategories.map { $0.label(language) }.joined(separator: ", ")
+        }
+        var parallelAttribute = ""
+        if !cell.parallelCategories.isEmpty {
+            parallelAttribute = " data-parallel=\"\(cell.parallelCategories.map(\.slug).joined(separator: ","))\""
+        }
+        var text = "<g class=\"cell\" data-district=\"\(HTMLDocument.escape(district.id))\" data-phase=\"\(cell.phase.slug)\" "
+            + "data-count=\"\(cell.activeOffers)\"\(parallelAttribute)><title>\(HTMLDocument.escape(tooltip))</title>"
+        text += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(w)\" height=\"\(h)\" fill=\"\(shade.fill)\"/>"
+        if shade == .gap {
+            text += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(w)\" height=\"\(h)\" fill=\"url(#gap-hatch)\"/>"
+        }
+        text += "<text x=\"\(x + w / 2)\" y=\"\(y + h / 2 + 5)\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" fill=\"\(shade.ink)\"\(shade == .gap ? halo : "")>\(cell.activeOffers)</text>"
+        if !cell.parallelCategories.isEmpty {
+            text += parallelMarkSVG(right: x + w, top: y)
+        }
+        return text + "</g>\n"
+    }
+
+    /// The corner mark of a cell with possible parallel structures.
+    static func parallelMarkSVG(right: Int, top: Int, size: Int = 13) -> String {
+        "<polygon points=\"\(right - size),\(top + 1) \(right - 1),\(top + 1) \(right - 1),\(top + size)\" fill=\"\(parallelMark)\" stroke=\"#1b1b1b\" stroke-width=\"1.2\" stroke-linejoin=\"round\"/>"
+    }
+
+    /// Thin diagonal stripes over the gap colour: gaps stay recognizable when printed in grey.
+    static func gapPattern(id: String) -> String {
+        "<pattern id=\"\(id)\" patternUnits=\"userSpaceOnUse\" width=\"9\" height=\"9\" patternTransform=\"rotate(45)\">"
+            + "<rect x=\"0\" y=\"0\" width=\"2\" height=\"9\" fill=\"\(gapStripe)\"/></pattern>"
+    }
+
+    /// A header label split into at most two lines of similar length.
+    static func twoLines(_ text: String) -> [String] {
+        let words = text.split(separator: " ").map(String.init)
+        guard text.count > 13, words.count > 1 else { return [text] }
+        var best = (index: 1, difference: Int.max)
+        for index in 1..<words.count {
+            let first = words[..<index].joined(separator: " ").count
+            let second = words[index...].joined(separator: " ").count
+            if abs(first - second) < best.difference { best = (index, abs(first - second)) }
+        }
+        return [words[..<best.index].joined(separator: " "), words[best.index...].joined(separator: " ")]
+    }
+
+    /// The legend under the map, in words a committee member understands without help.
+    public static func legend(_ report: CoverageReport, language: Language) -> String {
+        func swatch(_ shade: Shade) -> String {
+            var svg = "<svg width=\"30\" height=\"18\" viewBox=\"0 0 30 18\" aria-hidden=\"true\">"
+            if shade == .gap { svg += "<defs>\(gapPattern(id: "gap-hatch-legend"))</defs>" }
+            svg += "<rect x=\"0\" y=\"0\" width=\"30\" height=\"18\" fill=\"\(shade.fill)\" stroke=\"#999\" stroke-width=\"0.5\"/>"
+            if shade == .gap { svg += "<rect x=\"0\" y=\"0\" width=\"30\" height=\"18\" fill=\"url(#gap-hatch-legend)\"/>" }
+            return svg + "</svg>"
+        }
+        var items = Shade.allCases.map { "<li>\(swatch($0))<span>\(HTMLDocument.escape($0.label(language)))</span></li>" }
+        items.append("<li><svg width=\"30\" height=\"18\" viewBox=\"0 0 30 18\" aria-hidden=\"true\">"
+                     + "<rect x=\"0\" y=\"0\" width=\"30\" height=\"18\" fill=\"\(Shade.two.fill)\" stroke=\"#999\" stroke-width=\"0.5\"/>"
+                     + parallelMarkSVG(right: 30, top: 0, size: 10) + "</svg><span>"
+                     + HTMLDocument.escape(language.pick("yellow corner: two or more offers of the same category – a possible parallel structure (see list)",
+                                                         "Gelbe Ecke: zwei oder mehr Angebote derselben Kategorie – mögliche Parallelstruktur (siehe Liste)"))
+                     + "</span></li>")
+        let scope = report.category.map {
+            language.pick("Only offers of the category “\($0.label(language))” are counted. ",
+                          "Gezählt sind nur Angebote der Kategorie „\($0.label(language))“. ")
+        } ?? ""
+        let reading = language.pick(
+            "How to read the map: each row is a district, each column a phase of growing up, from pregnancy to the start of working life. "
+                + "The number in a field says how many offers are running there now (status “active”). "
+                + "An offer for several phases counts in each of them. ",
+            "So lesen Sie die Karte: Jede Zeile ist ein Sozialraum, jede Spalte eine Lebensphase – von der Schwangerschaft bis zum Einstieg ins Berufsleben. "
+                + "Die Zahl im Feld sagt, wie viele Angebote es dort zurzeit gibt (Status „aktiv“). "
+                + "Ein Angebot für mehrere Lebensphasen zählt in jeder davon. ")
+        return """
+            <div class="legend">
+            <p>\(HTMLDocument.escape(reading + scope))</p>
+            <ul>\(items.joined())</ul>
+            </div>
+            """
+    }
+}

@@ -1,0 +1,99 @@
+import KetteProtocol
+import KetteStore
+
+/// The open action items of every body, overdue first: what the steering group has to chase.
+public struct TaskReport: Codable, Sendable {
+    public struct Item: Codable, Hashable, Sendable {
+        public var id: String
+        public var text: String
+        public var owner: String?
+        public var due: String?
+        /// Days past the due date as of `today`; nil when not overdue.
+        public var daysOverdue: Int?
+        public var overdue: Bool { daysOverdue != nil }
+        public var meeting: String
+        public var meetingDate: String?
+        public var body: NamedReference?
+
+        enum CodingKeys: String, CodingKey { case id, text, owner, due, overdue, daysOverdue, meeting, meetingDate, body }
+
+        public init(id: String, text: String, owner: String?, due: String?, daysOverdue: Int?, meeting: String,
+                    meetingDate: String?, body: NamedReference?) {
+            self.id = id; self.text = text; self.owner = owner; self.due = due; self.daysOverdue = daysOverdue
+            self.meeting = meeting; self.meetingDate = meetingDate; self.body = body
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id); text = try c.decode(String.self, forKey: .text)
+            owner = try c.decodeIfPresent(String.self, forKey: .owner); due = try c.decodeIfPresent(String.self, forKey: .due)
+            daysOverdue = try c.decodeIfPresent(Int.self, forKey: .daysOverdue); meeting = try c.decode(String.self, forKey: .meeting)
+            meetingDate = try c.decodeIfPresent(String.self, forKey: .meetingDate)
+            body = try c.decodeIfPresent(NamedReference.self, forKey: .body)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id); try c.encode(text, forKey: .text); try c.encode(owner, forKey: .owner)
+            try c.encode(due, forKey: .due); try c.encode(overdue, forKey: .overdue); try c.encode(daysOverdue, forKey: .daysOverdue)
+            try c.encode(meeting, forKey: .meeting); try c.encode(meetingDate, forKey: .meetingDate); try c.encode(body, forKey: .body)
+        }
+    }
+
+    /// The day the report counts overdue items from.
+    public var today: String
+    /// Overdue items first (longest overdue first), then by due date, then those without one.
+    public var tasks: [Item]
+    public var overdue: Int { tasks.filter(\.overdue).count }
+
+    enum CodingKeys: String, CodingKey { case today, tasks, overdue }
+
+    public init(today: String, tasks: [Item]) { self.today = today; self.tasks = tasks }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        today = try c.decode(String.self, forKey: .today)
+        tasks = try c.decode([Item].self, forKey: .tasks)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(today, forKey: .today); try c.encode(tasks, forKey: .tasks); try c.encode(overdue, forKey: .overdue)
+    }
+}
+
+extension LocalStore {
+    /// Open action items of meetings that still exist, optionally of one body only.
+    public func taskReport(today: CalendarDay, body: String? = nil, language: Language) throws -> TaskReport {
+        var sql = """
+            SELECT t.id, t.task_text, t.owner, t.due, t.meeting, m.meeting_date, m.body, b.name
+            FROM tasks t JOIN meetings m ON m.id = t.meeting LEFT JOIN bodies b ON b.id = m.body
+            WHERE t.deleted = 0 AND m.deleted = 0 AND t.status IS NOT 'done'
+            """
+        var arguments: [DatabaseValueConvertible?] = []
+        if let body {
+            sql += " AND m.body = ?"
+            arguments.append(try Resolver.resolve(body, as: .body, in: database, language: language))
+        }
+        let items = try database.rows(sql, arguments).map { row -> TaskReport.Item in
+            let due = row.string(3)
+            // A due date that is not a day (a synced value typed elsewhere) cannot be overdue.
+            let late = due.flatMap(CalendarDay.init).map { today.dayNumber - $0.dayNumber }
+            return .init(id: row.string(0) ?? "", text: row.string(1) ?? "", owner: row.string(2), due: due,
+                         daysOverdue: late.flatMap { $0 > 0 ? $0 : nil }, meeting: row.string(4) ?? "", meetingDate: row.string(5),
+                         body: row.string(6).map { NamedReference(id: $0, name: row.string(7) ?? $0) })
+        }
+        let ordered = items.sorted { a, b in
+            if a.overdue != b.overdue { return a.overdue }
+            switch (a.due, b.due) {
+            case let (x?, y?) where x != y: return x < y
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: break
+            }
+            if a.meetingDate != b.meetingDate { return (a.meetingDate ?? "") < (b.meetingDate ?? "") }
+            return a.id < b.id
+        }
+        return TaskReport(today: today.description, tasks: ordered)
+    }
+}
