@@ -16,13 +16,19 @@ extension RecordType {
             if let accepted = acceptedValues(field: field), !accepted.contains(text) {
                 return "\(rawValue).\(field) '\(text)' is not one of \(accepted.joined(separator: ", "))"
             }
+            if self == .indicator, field == "period", !Self.isPeriod(text) {
+                return "indicator.period '\(text.prefix(40))' is not a period: YYYY or YYYY-Qn, e.g. 2026 or 2026-Q1"
+            }
             return text.utf8.count > Self.maxTextBytes ? "\(rawValue).\(field) is longer than \(Self.maxTextBytes) bytes" : nil
         case (.list, .list(let items)):
             if let accepted = acceptedValues(field: field), let wrong = items.first(where: { !accepted.contains($0) }) {
                 return "\(rawValue).\(field) item '\(wrong)' is not one of \(accepted.joined(separator: ", "))"
             }
             return items.count > 1000 ? "\(rawValue).\(field) has more than 1000 items" : nil
-        case (.integer, .integer), (.bool, .bool):
+        case (.integer, .integer(let number)):
+            if self == .indicator && number < 0 { return "\(rawValue).\(field) must be 0 or more" }
+            return nil
+        case (.bool, .bool):
             return nil
         default:
             return "\(rawValue).\(field) must be \(spec.kind.expectation)"
@@ -42,6 +48,13 @@ extension RecordType {
         case (.conflict, "status"): ["open", "resolved"]
         default: nil
         }
+    }
+
+    /// A reporting period: a year (2026) or a quarter (2026-Q1).
+    static func isPeriod(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 4 || bytes.count == 7, bytes[0..<4].allSatisfy({ (48...57).contains($0) }) else { return false }
+        return bytes.count == 4 || (bytes[4] == UInt8(ascii: "-") && bytes[5] == UInt8(ascii: "Q") && (49...52).contains(bytes[6]))
     }
 
     /// One text field's upper bound: minutes are long, but not megabytes.

@@ -156,7 +156,8 @@ extension LocalStore {
         var conditions = ["deleted = 0"]
         var arguments: [DatabaseValueConvertible?] = []
         if let meeting { conditions.append("meeting = ?"); arguments.append(meeting) }
-        if openOnly { conditions.append("status = 'open'") }
+        // Anything not marked done is open, a task whose status never arrived included.
+        if openOnly { conditions.append("status IS NOT 'done'") }
         var rows = try database.rows("SELECT id, meeting, task_text, owner, due, status FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY due IS NULL, due, rowid", arguments).map {
             ActionItem(id: $0.string(0) ?? "", meeting: $0.string(1) ?? "", text: $0.string(2) ?? "", owner: $0.string(3),
                        due: $0.string(4), status: $0.string(5).flatMap(TaskStatus.init(rawValue:)) ?? .open)
@@ -182,7 +183,7 @@ extension LocalStore {
             offers: try count("SELECT count(*) FROM offers WHERE deleted = 0"),
             bodies: try count("SELECT count(*) FROM bodies WHERE deleted = 0"),
             meetings: try count("SELECT count(*) FROM meetings WHERE deleted = 0"),
-            openTasks: try count("SELECT count(*) FROM tasks WHERE deleted = 0 AND status = 'open'"),
+            openTasks: try count("SELECT count(*) FROM tasks WHERE deleted = 0 AND status IS NOT 'done'"),
             pendingChangeSets: try Outbox.pendingCount(in: database),
             pendingChanges: try count("SELECT count(*) FROM outbox_changes"),
             lastSuccessfulSync: try lastSuccessfulSync(),

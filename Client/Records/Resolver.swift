@@ -62,7 +62,18 @@ enum Resolver {
             }
         }
         switch matches.count {
-        case 0: throw KetteError.notFound(kind: kindName(type, language), reference: trimmed)
+        case 0:
+            // Districts and bodies are few: the message lists them, so the accepted values are
+            // right there. Offers and organizations are too many to list.
+            if type == .district || type == .body {
+                let known = try db.rows("SELECT id, name FROM \(table) WHERE deleted = 0 ORDER BY name LIMIT 41").map { row -> String in
+                    let name = row.string(1) ?? ""
+                    return type == .district ? "\(name) (\(row.string(0) ?? ""))" : name
+                }
+                throw KetteError.notFoundAmong(kind: kindName(type, language), reference: trimmed,
+                                               known: known.count > 40 ? Array(known.prefix(40)) + ["…"] : known)
+            }
+            throw KetteError.notFound(kind: kindName(type, language), reference: trimmed)
         case 1: return matches[0].id
         default:
             throw KetteError.ambiguous(kind: kindName(type, language), reference: trimmed,

@@ -113,7 +113,7 @@ extension LocalStore {
         let category = try Input.vocabulary(category, OfferCategory.self)
         var districts = try self.districts().map { NamedReference(id: $0.id, name: $0.name) }
         if let district {
-            let id = try resolveDistrict(district, language: language)
+            let id = try Resolver.resolve(district, as: .district, in: database, language: language)
             districts = districts.filter { $0.id == id }
         }
         let wanted = Set(districts.map(\.id))
@@ -164,14 +164,5 @@ extension LocalStore {
             }
         }
         return report
-    }
-
-    /// A district by id or name; an unknown one is refused with the districts there are.
-    func resolveDistrict(_ reference: String, language: Language) throws -> String {
-        do {
-            return try Resolver.resolve(reference, as: .district, in: database, language: language)
-        } catch KetteError.notFound {
-            throw KetteError.invalidValue(field: "district", value: reference, accepted: try districts().map(\.id))
-        }
     }
 }

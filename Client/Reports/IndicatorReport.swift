@@ -119,7 +119,7 @@ extension LocalStore {
                                 district: String? = nil, phase: String? = nil, language: Language) throws -> IndicatorReport {
         let period = try periodText.map { try ReportingPeriod(parsing: $0) }
         let granularity = period.map { $0.isQuarter ? .quarter : .year } ?? granularity
-        let districtID = try district.map { try resolveDistrict($0, language: language) }
+        let districtID = try district.map { try Resolver.resolve($0, as: .district, in: database, language: language) }
         let phase = try Input.vocabulary(phase, LifePhase.self)
 
         struct OfferFacts {

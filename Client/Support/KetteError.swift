@@ -11,6 +11,8 @@ public enum KetteError: Error, Equatable {
     /// A required value that is missing or empty.
     case missingValue(field: String)
     case notFound(kind: String, reference: String)
+    /// Not found among a short list of records people pick from (districts, bodies): it names them.
+    case notFoundAmong(kind: String, reference: String, known: [String])
     case ambiguous(kind: String, reference: String, candidates: [String])
     case storeMissing(directory: String)
     case storeUnwritable(directory: String, reason: String)
@@ -42,6 +44,10 @@ public enum KetteError: Error, Equatable {
             return de ? "\(field) fehlt oder ist leer." : "\(field) is missing or empty."
         case .notFound(let kind, let reference):
             return de ? "Kein Eintrag (\(kind)) „\(reference)“ gefunden." : "no \(kind) '\(reference)' found."
+        case .notFoundAmong(let kind, let reference, let known):
+            let list = known.isEmpty ? (de ? "noch keine" : "none yet") : known.joined(separator: ", ")
+            return de ? "Kein Eintrag (\(kind)) „\(reference)“ gefunden. Vorhanden: \(list)."
+                      : "no \(kind) '\(reference)' found. Known: \(list)."
         case .ambiguous(let kind, let reference, let candidates):
             return de ? "„\(reference)“ ist mehrdeutig (\(kind)). Infrage kommen: \(candidates.joined(separator: "; ")). Bitte die ID angeben."
                       : "'\(reference)' matches more than one \(kind): \(candidates.joined(separator: "; ")). Give the id instead."

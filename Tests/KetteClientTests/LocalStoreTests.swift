@@ -230,3 +230,19 @@ final class InputTests: XCTestCase {
         XCTAssertThrowsError(try LocalStore.parseAttendee("a; b; c; d"))
     }
 }
+
+extension LocalStoreTests {
+    func testAnUnknownDistrictNamesTheKnownOnes() throws {
+        let store = try open()
+        _ = try seed(store)
+        _ = try store.addDistrict(name: "Südstadt", id: "suedstadt", parent: nil, language: .english)
+        var input = OfferInput()
+        input.title = "Irgendwo"
+        input.district = "Weststadt"
+        XCTAssertThrowsError(try store.addOffer(input, language: .english)) { error in
+            XCTAssertEqual(error as? KetteError, .notFoundAmong(kind: "district", reference: "Weststadt",
+                                                               known: ["Nordstadt (nordstadt)", "Südstadt (suedstadt)"]))
+            XCTAssertTrue((error as? KetteError)?.message(.german).contains("Vorhanden: Nordstadt (nordstadt), Südstadt (suedstadt)") == true)
+        }
+    }
+}

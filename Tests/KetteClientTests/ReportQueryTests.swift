@@ -103,7 +103,8 @@ final class ReportQueryTests: XCTestCase {
         XCTAssertEqual(promotion.districts.map(\.id), ["nordstadt"])
         XCTAssertEqual(promotion.cell(district: "nordstadt", phase: .preschool)?.activeOffers, 2)
         XCTAssertThrowsError(try store.coverageReport(district: "Weststadt", language: .english)) { error in
-            XCTAssertEqual(error as? KetteError, .invalidValue(field: "district", value: "Weststadt", accepted: ["nordstadt", "suedstadt"]))
+            XCTAssertEqual(error as? KetteError, .notFoundAmong(kind: "district", reference: "Weststadt",
+                                                               known: ["Nordstadt (nordstadt)", "Südstadt (suedstadt)"]))
         }
     }
 

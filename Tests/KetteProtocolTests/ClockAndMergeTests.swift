@@ -176,3 +176,19 @@ final class VocabularyTests: XCTestCase {
         XCTAssertEqual(Language.from(environment: [:]), .english)
     }
 }
+
+final class FieldValidationTests: XCTestCase {
+    func testIndicatorsNeedAPeriodAndCountsOfZeroOrMore() {
+        XCTAssertNil(RecordType.indicator.problem(field: "period", value: .string("2026-Q1")))
+        XCTAssertNil(RecordType.indicator.problem(field: "period", value: .string("2026")))
+        for bad in ["2026-Q5", "2026-Q0", "26", "2026-q1", "Q1-2026", "2026-01"] {
+            XCTAssertNotNil(RecordType.indicator.problem(field: "period", value: .string(bad)), bad)
+        }
+        XCTAssertNil(RecordType.indicator.problem(field: "participants", value: .integer(0)))
+        XCTAssertNotNil(RecordType.indicator.problem(field: "participants", value: .integer(-3)))
+        XCTAssertNotNil(RecordType.offer.problem(field: "phases", value: .list(["baby"])))
+        XCTAssertNotNil(RecordType.offer.problem(field: "colour", value: .string("blau")))
+        XCTAssertNotNil(RecordType.offer.problem(field: "title", value: .integer(3)))
+        XCTAssertNil(RecordType.offer.problem(field: "deleted", value: .bool(true)))
+    }
+}
