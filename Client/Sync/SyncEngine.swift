@@ -64,7 +64,7 @@ public final class SyncEngine {
     public var progress: (String) -> Void = { _ in }
 
     public init(store: LocalStore, remote: RemoteConfiguration, transport: any HTTPTransport,
-                pushBatchSize: Int = 200, pageSize: Int = SyncLimits.defaultPageSize) {
+                pushBatchSize: Int = 200, pageSize: Int = SyncLimits.maxPageSize) {
         self.store = store
         self.remote = remote
         self.transport = transport
@@ -120,42 +120,74 @@ public final class SyncEngine {
 
     // MARK: Pull
 
+    /// Pulls pages until the server has no more. The next page is fetched while the current
+    /// one is merged: the server's work and the client's overlap, on different cores.
     private func pull(_ report: inout SyncReport) throws {
         var restarted = false
+        var cursor = try store.pullCursor()
+        var pending = startFetch(after: cursor)
         while true {
-            let cursor = try store.pullCursor()
+            let waited = DispatchTime.now().uptimeNanoseconds
             let page: PullPage
-            let requested = DispatchTime.now().uptimeNanoseconds
             do {
-                page = try exchange("GET", "/v1/changes?after=\(cursor)&limit=\(pageSize)", body: nil, decode: PullPage.decode(json:))
+                page = try pending.wait()
             } catch SyncError.server(400, "cursor_ahead", _) where !restarted {
                 // The server knows less than we pulled (restored from a backup): start over;
                 // merging what we already hold again changes nothing.
                 restarted = true
                 try store.resetPullCursor()
+                cursor = 0
+                pending = startFetch(after: 0)
                 continue
             }
             guard page.cursor >= cursor else {
                 throw SyncError.protocolViolation("the server moved the cursor back from \(cursor) to \(page.cursor)")
             }
+            let next = page.more ? startFetch(after: page.cursor) : nil
             let received = DispatchTime.now().uptimeNanoseconds
             report.mergedChanges += try store.mergePulledPage(page)
-            report.pullTransferSeconds += Double(received - requested) / 1e9
+            report.pullTransferSeconds += Double(received - waited) / 1e9
             report.pullMergeSeconds += Double(DispatchTime.now().uptimeNanoseconds - received) / 1e9
             report.pulledPages += 1
             report.pulledChanges += page.changes.count
             progress("pull \(report.pulledChanges)")
-            if !page.more { break }
+            cursor = page.cursor
+            guard let next else { break }
+            pending = next
         }
+    }
+
+    /// A page on its way: fetched on another thread, handed over once.
+    private final class PendingPage: @unchecked Sendable {
+        // @unchecked: `result` is written once before `arrived` is signalled and read only after.
+        var result: Result<PullPage, any Error> = .failure(SyncError.protocolViolation("no page"))
+        let arrived = DispatchSemaphore(value: 0)
+
+        func wait() throws -> PullPage {
+            arrived.wait()
+            return try result.get()
+        }
+    }
+
+    private func startFetch(after cursor: Int64) -> PendingPage {
+        let pending = PendingPage()
+        let transport = self.transport, remote = self.remote, path = "/v1/changes?after=\(cursor)&limit=\(pageSize)"
+        DispatchQueue.global().async {
+            pending.result = Result { try Self.exchange(transport, remote, "GET", path, body: nil, decode: PullPage.decode(json:)) }
+            pending.arrived.signal()
+        }
+        return pending
     }
 
     // MARK: HTTP
 
     private func exchange<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?) throws -> T {
-        try exchange(method, path, body: body) { try JSONDecoder().decode(T.self, from: Data($0)) }
+        try Self.exchange(transport, remote, method, path, body: body) { try JSONDecoder().decode(T.self, from: Data($0)) }
     }
 
-    private func exchange<T>(_ method: String, _ path: String, body: [UInt8]?, decode: ([UInt8]) throws -> T) throws -> T {
+    /// One request and its decoded answer; any status but 200 is a `SyncError.server`.
+    private static func exchange<T>(_ transport: any HTTPTransport, _ remote: RemoteConfiguration, _ method: String, _ path: String,
+                                    body: [UInt8]?, decode: ([UInt8]) throws -> T) throws -> T {
         var headers = ["Authorization": "Bearer \(remote.token)", "Accept": "application/json"]
         if body != nil { headers["Content-Type"] = "application/json" }
         let response: TransportResponse
