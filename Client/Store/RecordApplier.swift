@@ -52,7 +52,7 @@ enum RecordApplier {
     /// as conflict records.
     static func mergeRecord(type: RecordType, id: String, changes: [Change], in db: Database, statements: MergeStatements) throws -> [Change] {
         var held: [String: String] = [:]
-        try statements.versions.bind([type.rawValue, id])
+        try statements.versions.bind(values: [.text(type.rawValue), .text(id)])
         while try statements.versions.step() {
             let row = statements.versions.row()
             if let field = row.string(0), let hlc = row.string(1) { held[field] = hlc }
@@ -76,8 +76,8 @@ enum RecordApplier {
             ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
             """, arguments)
         for change in ordered {
-            try statements.upsertVersion.bind([type.rawValue, id, change.field, change.hlc.encoded, change.base?.encoded])
-            while try statements.upsertVersion.step() {}
+            try statements.upsertVersion.run([.text(type.rawValue), .text(id), .text(change.field), .text(change.hlc.encoded),
+                                              change.base.map { .text($0.encoded) } ?? .null])
         }
         return ordered
     }

@@ -152,9 +152,12 @@ struct ChangeSetApplier {
 
     private func currentVersion(_ key: RecordKey, field: String, in db: Database) throws
         -> (version: MergeRule.Version, replica: String, author: String?)? {
-        guard let row = try db.firstRow("SELECT value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?",
-                                        [key.type.rawValue, key.id, field]),
-              let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)) else { return nil }
+        let statement = try db.cachedStatement("SELECT value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?")
+        try statement.bind(values: [.text(key.type.rawValue), .text(key.id), .text(field)])
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        let row = statement.row()
+        guard let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)) else { return nil }
         var reader = JSONReader(Array((row.string(0) ?? "null").utf8))
         let value = try reader.readFieldValue()
         return (MergeRule.Version(value: value, hlc: hlc, base: row.string(2).flatMap(HLCTimestamp.init(encoded:))),

@@ -9,10 +9,19 @@ struct WriteContext {
     private(set) var clock: HybridLogicalClock
     private(set) var seq: Int64
     let now: Int64
+    /// The statement run once per change, looked up once per transaction.
+    let upsertState: Statement
 
     init(db: Database, now: Int64) throws {
         self.db = db
         self.now = now
+        upsertState = try db.cachedStatement("""
+            INSERT INTO field_state (record_type, record_id, field, value, hlc, base, replica, author, seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (record_type, record_id, field) DO UPDATE SET
+                value = excluded.value, hlc = excluded.hlc, base = excluded.base, replica = excluded.replica,
+                author = excluded.author, seq = excluded.seq
+            """)
         guard let replica = try db.scalarString("SELECT value FROM server_meta WHERE key = 'replica'") else {
             throw SQLiteError(code: .corrupt, message: "the server database has no replica id")
         }
@@ -35,14 +44,9 @@ struct WriteContext {
 
     /// Makes `change` the field's current version.
     mutating func writeState(_ change: Change, replica: ReplicaID, author: String?) throws {
-        try db.execute("""
-            INSERT INTO field_state (record_type, record_id, field, value, hlc, base, replica, author, seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (record_type, record_id, field) DO UPDATE SET
-                value = excluded.value, hlc = excluded.hlc, base = excluded.base, replica = excluded.replica,
-                author = excluded.author, seq = excluded.seq
-            """, [change.recordType.rawValue, change.recordID, change.field, change.value.jsonText, change.hlc.encoded,
-                  change.base?.encoded, replica.rawValue, author, nextSeq()])
+        try upsertState.run([.text(change.recordType.rawValue), .text(change.recordID), .text(change.field), .text(change.value.jsonText),
+                             .text(change.hlc.encoded), change.base.map { .text($0.encoded) } ?? .null, .text(replica.rawValue),
+                             author.map(DatabaseValue.text) ?? .null, .integer(nextSeq())])
     }
 
     /// Gives every field of a record a new sequence number, so clients pull the whole record

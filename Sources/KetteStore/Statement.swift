@@ -21,6 +21,12 @@ public final class Statement {
 
     /// Resets the statement and binds `arguments` to its parameters, in order.
     public func bind(_ arguments: [DatabaseValueConvertible?]) throws(SQLiteError) {
+        try bind(values: arguments.map { $0?.databaseValue ?? .null })
+    }
+
+    /// Resets the statement and binds `values` to its parameters, in order: the hot-path form,
+    /// without an existential per argument.
+    public func bind(values arguments: [DatabaseValue]) throws(SQLiteError) {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         let expected = Int(sqlite3_bind_parameter_count(handle))
@@ -30,7 +36,7 @@ public final class Statement {
         for (offset, argument) in arguments.enumerated() {
             let index = Int32(offset + 1)
             let code: Int32
-            switch argument?.databaseValue ?? .null {
+            switch argument {
             case .null: code = sqlite3_bind_null(handle, index)
             case .integer(let value): code = sqlite3_bind_int64(handle, index, value)
             case .real(let value): code = sqlite3_bind_double(handle, index, value)
@@ -40,6 +46,13 @@ public final class Statement {
             }
             guard code == SQLITE_OK else { throw database.lastError(code: code, sql: sql) }
         }
+    }
+
+    /// Binds `values` and runs the statement to its end, discarding rows.
+    public func run(_ values: [DatabaseValue]) throws(SQLiteError) {
+        try bind(values: values)
+        defer { reset() }
+        while try step() {}
     }
 
     /// Advances to the next row; false when done.
