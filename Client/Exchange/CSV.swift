@@ -19,7 +19,9 @@ public enum CSV {
         public init(number: Int, cells: [String]) { self.number = number; self.cells = cells }
 
         /// True when every cell is empty or blank: spreadsheets often end with such rows.
-        public var isBlank: Bool { cells.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } }
+        public var isBlank: Bool {
+            cells.allSatisfy { $0.unicodeScalars.allSatisfy(CharacterSet.whitespacesAndNewlines.contains) }
+        }
     }
 
     // MARK: Writing

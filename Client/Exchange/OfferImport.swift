@@ -89,6 +89,8 @@ struct OfferRowChecker {
     let language: Language
     private var remembered: [OfferColumn: [String: Result<FieldValue?, KetteError>]] = [:]
     private var idRows: [String: Int] = [:]
+    private var districts = ReferenceLookup(type: .district)
+    private var providers = ReferenceLookup(type: .organization)
 
     init(store: LocalStore, language: Language) {
         self.store = store
@@ -103,7 +105,7 @@ struct OfferRowChecker {
 
     mutating func check(_ row: CSV.Row, columns: [(index: Int, column: OfferColumn, header: String)], headerWidth: Int) throws -> Checked {
         var checked = Checked()
-        let extra = row.cells.dropFirst(headerWidth).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.count
+        let extra = row.cells.dropFirst(headerWidth).filter { !$0.trimmedCell.isEmpty }.count
         if extra > 0 { checked.problems.append(ImportProblem(row: row.number, column: nil, value: nil, reason: .extraCells(extra))) }
         var status: FieldValue?
         for (index, column, header) in columns {
@@ -128,7 +130,7 @@ struct OfferRowChecker {
 
     /// The id to keep from an `ID` cell; nil for an empty cell (the offer gets a new id).
     private mutating func checkID(_ text: String, row: Int, header: String, problems: inout [ImportProblem]) throws -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedCell
         guard !trimmed.isEmpty else { return nil }
         func problem(_ reason: ImportProblem.Reason) -> String? {
             problems.append(ImportProblem(row: row, column: header, value: trimmed, reason: reason))
@@ -148,19 +150,12 @@ struct OfferRowChecker {
     /// A cell's field value (nil: not given), or why it is wrong. Errors name the column as its
     /// header reads, so a message points at the cell the coordinator has to change.
     private mutating func value(_ column: OfferColumn, _ text: String, header: String) throws -> Result<FieldValue?, KetteError> {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedCell
         switch column {
         case .title:
             return trimmed.isEmpty ? .failure(.missingValue(field: header)) : .success(.string(trimmed))
         case .description, .contact, .location, .schedule, .accessibility:
             return .success(trimmed.isEmpty ? nil : .string(trimmed))
-        case .languages:
-            // Stored lowercased, as `offer add` does: "DE" and "de" are one language.
-            let words = Input.wordList(trimmed) ?? []
-            return .success(words.isEmpty ? nil : .list(words.map { $0.lowercased() }))
-        case .targetGroups:
-            let words = Input.wordList(trimmed) ?? []
-            return .success(words.isEmpty ? nil : .list(words))
         default:
             break
         }
@@ -175,9 +170,9 @@ struct OfferRowChecker {
         return result
     }
 
-    /// The conversions worth remembering: closed lists, dates and references. Storage errors
-    /// are not a cell's fault and end the import.
-    private func convert(_ column: OfferColumn, _ text: String, header: String) throws -> FieldValue? {
+    /// The conversions worth remembering: closed lists, word lists, dates and references.
+    /// Storage errors are not a cell's fault and end the import.
+    private mutating func convert(_ column: OfferColumn, _ text: String, header: String) throws -> FieldValue? {
         func vocabulary<V: Vocabulary>(_ type: V.Type) throws -> FieldValue? {
             guard !text.isEmpty else { return nil }
             guard let value = V.parse(text) else { throw invalid(text, type, header) }
@@ -186,10 +181,17 @@ struct OfferRowChecker {
         switch column {
         case .district:
             guard !text.isEmpty else { throw KetteError.missingValue(field: header) }
-            return .string(try Resolver.resolve(text, as: .district, in: store.database, language: language))
+            return .string(try districts.resolve(text, in: store.database, language: language))
         case .provider:
             guard !text.isEmpty else { return nil }
-            return .string(try Resolver.resolve(text, as: .organization, in: store.database, language: language))
+            return .string(try providers.resolve(text, in: store.database, language: language))
+        case .languages:
+            // Stored lowercased, as `offer add` does: "DE" and "de" are one language.
+            let words = Input.wordList(text) ?? []
+            return words.isEmpty ? nil : .list(words.map { $0.lowercased() })
+        case .targetGroups:
+            let words = Input.wordList(text) ?? []
+            return words.isEmpty ? nil : .list(words)
         case .phases:
             guard !text.isEmpty else { return nil }
             var phases: Set<LifePhase> = []
@@ -219,5 +221,45 @@ struct OfferRowChecker {
     private func invalid<V: Vocabulary>(_ text: String, _ type: V.Type, _ header: String) -> KetteError {
         let accepted = language == .german ? V.allCases.map { "\($0.germanLabel) (\($0.slug))" } : V.slugs
         return .invalidValue(field: header, value: text, accepted: accepted)
+    }
+}
+
+/// Finds the record a district or provider cell names, as `Resolver` does, with its common case
+/// made cheap: `Resolver` reads and folds every name of the table on each call, which a file
+/// naming hundreds of providers would pay hundreds of times over.
+struct ReferenceLookup {
+    let type: RecordType
+    private var loaded = false
+    private var ids: Set<String> = []
+    private var idsByFoldedName: [String: [String]] = [:]
+
+    init(type: RecordType) { self.type = type }
+
+    /// A live record's id, or the record whose whole name it is when that name is unique; anything
+    /// else (the start of a name or an id, a shared name, nothing) goes to `Resolver`, for the same
+    /// answer and the same error.
+    mutating func resolve(_ reference: String, in db: Database, language: Language) throws -> String {
+        if !loaded {
+            for row in try db.rows("SELECT id, name FROM \(type.table) WHERE deleted = 0") {
+                guard let id = row.string(0) else { continue }
+                ids.insert(id)
+                if let name = row.string(1) { idsByFoldedName[name.folded, default: []].append(id) }
+            }
+            loaded = true
+        }
+        if ids.contains(reference) { return reference }
+        if let named = idsByFoldedName[reference.folded], named.count == 1 { return named[0] }
+        return try Resolver.resolve(reference, as: type, in: db, language: language)
+    }
+}
+
+extension String {
+    /// The text without surrounding whitespace. Most cells have none, and Foundation's trimming
+    /// bridges every string through NSString on Linux, which a large import pays per cell.
+    var trimmedCell: String {
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
+        let space = CharacterSet.whitespacesAndNewlines
+        guard space.contains(first) || space.contains(last) else { return self }
+        return trimmingCharacters(in: space)
     }
 }
