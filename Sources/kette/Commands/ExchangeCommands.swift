@@ -46,6 +46,45 @@ let exchangeCommands: [CommandSpec] = [
             try writeExport(try context.store().csvExport(language: context.language), to: directory, context)
         }),
     CommandSpec(
+        path: ["export", "hsds"], abstract: "offers as Open Referral HSDS 3.0 (JSON, one file per table)",
+        options: [outOption],
+        discussion: """
+            Writes organizations.json, services.json, locations.json, service_at_location.json, service_areas.json,
+            schedules.json, languages.json, contacts.json, accessibility.json, taxonomies.json, taxonomy_terms.json
+            and attributes.json: one JSON array per HSDS table. Offers are services, their providers
+            organizations, districts service areas; life phases, categories and sectors are taxonomy terms
+            attached through attributes. Every id is a UUID that stays the same from one export to the next.
+            Deleted records are left out.
+            """,
+        run: { args, context in
+            let directory = try outputDirectory(args)
+            try writeExport(try context.store().hsdsExport(), to: directory, context)
+        }),
+    CommandSpec(
+        path: ["export", "oparl"], abstract: "bodies and meetings as OParl 1.1 (JSON lists, ready to publish)",
+        options: [outOption,
+                  .value("base-url", "URL", "where the files will be published; ids are URLs below it (default: \(OParlExportOptions.defaultBaseURL))"),
+                  .value("body-name", "NAME", "the name of the OParl Body, e.g. \"Präventionskette Landkreis Musterland\" (default: Präventionskette)"),
+                  .flag("public-people", "export attendees as Person objects (only when they agreed to be published)")],
+        discussion: """
+            Writes body.json and the lists organizations.json (bodies as Organization of type Gremium, and the
+            organizations that sit in them), meetings.json (Meeting with AgendaItems), memberships.json,
+            persons.json and papers.json. Deleted bodies, meetings and memberships appear with deleted: true.
+            Attendees are personal data (GDPR/DSGVO): persons.json stays empty and meetings list no
+            participants unless --public-people is given, for attendees who agreed to be published.
+            Minutes, agenda notes, decisions and action items are not exported.
+            """,
+        run: { args, context in
+            let directory = try outputDirectory(args)
+            var options = OParlExportOptions(publicPeople: args.flag("public-people"))
+            if let base = args.value("base-url") { options.baseURL = base }
+            if let name = args.value("body-name") { options.bodyName = try Input.requiredText(name, field: "--body-name") }
+            try refusingOnError(context) {
+                let files = try context.store().oparlExport(options)
+                try writeExport(files, to: directory, context)
+            }
+        }),
+    CommandSpec(
         path: ["import", "offers"], abstract: "add the offers of a spreadsheet (CSV), all in one change set or none",
         arguments: [ArgumentSpec(name: "FILE", help: "the CSV file: ';' between cells, UTF-8 with or without byte-order mark")],
         options: [.flag("dry-run", "check every row and say what would be imported; write nothing")],
@@ -74,7 +113,7 @@ let exchangeCommands: [CommandSpec] = [
                     context.say(context.pick("Imported \(count) offers in one change set.", "\(count) Angebote in einem Änderungssatz importiert."))
                 }
                 if result.blankRows > 0 {
-                    context.say(context.pick("Skipped \(result.blankRows) empty rows.", "\(result.blankRows) leere Zeilen übersprungen."))
+                    context.say(context.pick("Empty rows skipped: \(result.blankRows).", "Leere Zeilen übersprungen: \(result.blankRows)."))
                 }
             }
         }),
