@@ -30,6 +30,14 @@ private func writeExport(_ files: [ExportFile], to directory: String, _ context:
     for line in context.table(["", ""], files.map { ["  " + $0.name, String($0.records)] }).dropFirst() { context.say(line) }
 }
 
+/// The accepted import headers, three to a line.
+private let columnTable: String = {
+    let cells = OfferColumn.allCases.map { "\($0.germanHeader) / \($0.key)" }
+    return stride(from: 0, to: cells.count, by: 3).map { start in
+        "  " + cells[start..<min(start + 3, cells.count)].map { ArgumentParser.pad($0, 34) }.joined().trimmingCharacters(in: .whitespaces)
+    }.joined(separator: "\n")
+}()
+
 let exchangeCommands: [CommandSpec] = [
     CommandSpec(
         path: ["export", "csv"], abstract: "offers, organizations, meetings and action items as spreadsheets (CSV)",
@@ -71,7 +79,8 @@ let exchangeCommands: [CommandSpec] = [
             organizations that sit in them), meetings.json (Meeting with AgendaItems), memberships.json,
             persons.json and papers.json. Deleted bodies, meetings and memberships appear with deleted: true.
             Attendees are personal data (GDPR/DSGVO): persons.json stays empty and meetings list no
-            participants unless --public-people is given, for attendees who agreed to be published.
+            participants unless --public-people is given, for attendees who agreed to be published; then names
+            found only on deleted records are listed as deleted persons, so consumers erase them too.
             Minutes, agenda notes, decisions and action items are not exported.
             """,
         run: { args, context in
@@ -89,8 +98,8 @@ let exchangeCommands: [CommandSpec] = [
         arguments: [ArgumentSpec(name: "FILE", help: "the CSV file: ';' between cells, UTF-8 with or without byte-order mark")],
         options: [.flag("dry-run", "check every row and say what would be imported; write nothing")],
         discussion: """
-            The first row names the columns, German headers or the JSON keys of `offer show --json`, in any
-            case: \(OfferColumn.allCases.map { "\($0.germanHeader)/\($0.key)" }.joined(separator: ", ")).
+            The first row names the columns, in any case, by German header or by the JSON key of `offer show --json`:
+            \(columnTable)
             Titel/title and Sozialraum/district are required; other columns may be left out. Values as for
             `kette offer add`: slugs or German or English labels, district and provider by id or name,
             dates YYYY-MM-DD, several life phases, languages or target groups separated by ',' in one cell.
