@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore"]),
-        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore"]),
+        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

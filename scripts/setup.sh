@@ -17,6 +17,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The export tests validate HSDS and OParl output against the official JSON schemas with Python's
+# jsonschema (4.18 or newer, which resolves the schemas' references through `referencing`) and
+# rfc3339-validator (without it, date-time formats go unchecked).
+if ! python3 -c "import jsonschema, referencing, rfc3339_validator" >/dev/null 2>&1; then
+    echo "installing: jsonschema rfc3339-validator (pip)" >&2
+    python3 -m pip install --quiet "jsonschema>=4.18" rfc3339-validator \
+        || echo "could not install jsonschema: the export validation tests will fail" >&2
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
     if [ -x /opt/swift/usr/bin/swift ]; then
         export PATH="/opt/swift/usr/bin:$PATH"

@@ -9,6 +9,9 @@ public final class ChangeSetBuilder {
     let hlc: HLCTimestamp
     let replica: ReplicaID
     private(set) var changes: [Change] = []
+    /// Where each written field's change sits in `changes`: a bulk action (an import of thousands
+    /// of offers) must not search the whole list on every write.
+    private var changeIndex: [FieldKey: Int] = [:]
     private(set) var touchedOffers: Set<String> = []
     private(set) var touchedMeetings: Set<String> = []
 
@@ -26,9 +29,11 @@ public final class ChangeSetBuilder {
         if let current, current.value == value { return }
         if current == nil, value == .null { return }
         let change = Change(recordType: type, recordID: id, field: field, value: value, hlc: hlc, base: current?.hlc)
-        if let index = changes.firstIndex(where: { $0.recordType == type && $0.recordID == id && $0.field == field }) {
+        let key = FieldKey(type: type, id: id, field: field)
+        if let index = changeIndex[key] {
             changes[index] = change  // the same action wrote the field twice: the last value counts
         } else {
+            changeIndex[key] = changes.count
             changes.append(change)
         }
         try RecordApplier.apply(change, in: database)
@@ -47,6 +52,12 @@ public final class ChangeSetBuilder {
     /// against the deletion, and so an undo is possible.
     public func delete(_ type: RecordType, _ id: String) throws {
         try set(type, id, RecordType.deletedField, .bool(true))
+    }
+
+    private struct FieldKey: Hashable {
+        let type: RecordType
+        let id: String
+        let field: String
     }
 
     private func noteTouched(type: RecordType, id: String) throws {

@@ -1,0 +1,431 @@
+import Foundation
+import KetteProtocol
+import KetteStore
+
+/// What `kette export oparl` needs besides the store.
+public struct OParlExportOptions: Sendable {
+    /// Where the files will be published; every object's id is a URL below it.
+    public var baseURL: String
+    /// The name of the OParl `Body`: the county or municipality whose chain this is.
+    public var bodyName: String
+    /// Whether attendees may appear as `Person` objects (see `oparlExport`).
+    public var publicPeople: Bool
+
+    public init(baseURL: String = OParlExportOptions.defaultBaseURL, bodyName: String = "Präventionskette", publicPeople: Bool = false) {
+        self.baseURL = baseURL; self.bodyName = bodyName; self.publicPeople = publicPeople
+    }
+
+    /// A placeholder under the reserved `.invalid` domain: ids must be URLs, and an export made
+    /// without saying where it goes must not pretend to live at a real address.
+    public static let defaultBaseURL = "https://oparl.invalid/kette"
+}
+
+/// `kette export oparl`: the chain's bodies and meetings as OParl 1.1, the standard German council
+/// information systems publish in, so a steering group's meetings can sit beside the council's.
+///
+/// - `body.json`: one OParl `Body` for the whole chain, pointing at the lists below.
+/// - `organizations.json`: bodies ("Gremien") as `Organization` (organizationType "Gremium"), and
+///   the organizations that sit in them as "Institution".
+/// - `meetings.json`: meetings as `Meeting` with their `AgendaItem`s and place.
+/// - `memberships.json`: an organization's seat in a body as `Membership` (`onBehalfOf` the organization).
+/// - `persons.json`: attendees as `Person`, only with `publicPeople`; otherwise empty.
+/// - `papers.json`: empty; a `Body` must point at a paper list, and the chain keeps no papers.
+///
+/// Each list is one OParl list page (`data`, `pagination`, `links`), so the directory can be
+/// published as it is. Deleted bodies, meetings, memberships and organizations stay in the lists
+/// as `deleted: true` with nothing but their id, type and time, so consumers remove their copies.
+///
+/// Attendee names are personal data (GDPR/DSGVO) and Kette has no per-person consent flag, so
+/// people are exported only when the one exporting says they may be (`publicPeople`): then every
+/// attendee of a meeting that is not deleted becomes a `Person`, and names only found on deleted
+/// attendance records become deleted `Person`s, so a name erased here is erased by consumers too.
+/// Minutes, agenda notes, decisions and action items stay internal: OParl could carry them only as
+/// published documents (`File`), which is a decision for people, not for an export.
+extension LocalStore {
+    public func oparlExport(_ options: OParlExportOptions) throws -> [ExportFile] {
+        let base = try OParl.validatedBase(options.baseURL)
+        let url = OParl.URLs(base: base)
+        let times = try OParl.RecordTimes(in: database)
+
+        var districtNames: [String: String] = [:]
+        for row in try database.rows("SELECT id, name FROM districts WHERE deleted = 0") {
+            if let id = row.string(0), let name = row.string(1) { districtNames[id] = name }
+        }
+
+        // Bodies and their seats.
+        var organizations: [OParl.Organization] = []
+        var bodyMemberships: [String: [String]] = [:]
+        var memberships: [OParl.Membership] = []
+        var seatedOrganizations: Set<String> = []
+        for row in try database.rows("SELECT id, body, organization, role, deleted FROM members ORDER BY body, rowid") {
+            guard let id = row.string(0) else { continue }
+            if row.int(4) != 0 {
+                memberships.append(.init(tombstone: url.object("membership", id), times.of(.member, id)))
+                continue
+            }
+            var membership = OParl.Membership(id: url.object("membership", id), type: OParl.type("Membership"))
+            membership.organization = row.string(1).map { url.object("organization", $0) }
+            membership.onBehalfOf = row.string(2).map { url.object("organization", $0) }
+            membership.role = row.string(3)
+            membership.created = times.of(.member, id).created
+            membership.modified = times.of(.member, id).modified
+            memberships.append(membership)
+            if let body = row.string(1) { bodyMemberships[body, default: []].append(membership.id) }
+            if let organization = row.string(2) { seatedOrganizations.insert(organization) }
+        }
+        for row in try database.rows("SELECT id, name, level, district, deleted FROM bodies ORDER BY name COLLATE NOCASE, id") {
+            guard let id = row.string(0) else { continue }
+            if row.int(4) != 0 {
+                organizations.append(.init(tombstone: url.object("organization", id), times.of(.body, id)))
+                continue
+            }
+            var organization = OParl.Organization(id: url.object("organization", id), type: OParl.type("Organization"))
+            organization.body = url.body
+            organization.name = row.string(1)
+            organization.organizationType = "Gremium"
+            organization.classification = row.string(2).flatMap(BodyLevel.init(rawValue:))?.germanLabel
+            organization.membership = bodyMemberships[id]
+            organization.keyword = row.string(3).flatMap { districtNames[$0] }.map { [$0] }
+            organization.created = times.of(.body, id).created
+            organization.modified = times.of(.body, id).modified
+            organizations.append(organization)
+        }
+        for row in try database.rows("SELECT id, name, kind, deleted FROM organizations ORDER BY name COLLATE NOCASE, id") {
+            guard let id = row.string(0), seatedOrganizations.contains(id) else { continue }
+            if row.int(3) != 0 {
+                organizations.append(.init(tombstone: url.object("organization", id), times.of(.organization, id)))
+                continue
+            }
+            var organization = OParl.Organization(id: url.object("organization", id), type: OParl.type("Organization"))
+            organization.body = url.body
+            organization.name = row.string(1)
+            organization.organizationType = "Institution"
+            organization.classification = row.string(2)
+            organization.created = times.of(.organization, id).created
+            organization.modified = times.of(.organization, id).modified
+            organizations.append(organization)
+        }
+
+        // Meetings with their agenda, and (if public) who attended.
+        var agenda: [String: [OParl.AgendaItem]] = [:]
+        for row in try database.rows("SELECT meeting, id, position, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, position, id") {
+            guard let meeting = row.string(0), let id = row.string(1) else { continue }
+            var item = OParl.AgendaItem(id: url.object("agendaitem", id), type: OParl.type("AgendaItem"), order: agenda[meeting]?.count ?? 0)
+            item.number = row.int(2).map(String.init)
+            item.name = row.string(3)
+            item.created = times.of(.agendaItem, id).created
+            item.modified = times.of(.agendaItem, id).modified
+            agenda[meeting, default: []].append(item)
+        }
+        var people = OParl.People(salt: replica.rawValue, url: url)
+        if options.publicPeople {
+            for row in try database.rows("""
+                SELECT a.meeting, a.name, a.deleted OR coalesce(m.deleted, 1) FROM attendees a LEFT JOIN meetings m ON m.id = a.meeting
+                ORDER BY a.rowid
+                """) {
+                guard let meeting = row.string(0), let name = row.string(1) else { continue }
+                people.note(name, meeting: meeting, attended: row.int(2) == 0)
+            }
+        }
+        var meetings: [OParl.Meeting] = []
+        for row in try database.rows("""
+            SELECT m.id, m.body, b.name, m.meeting_date, m.meeting_time, m.place, m.deleted
+            FROM meetings m LEFT JOIN bodies b ON b.id = m.body ORDER BY m.meeting_date, m.meeting_time, m.id
+            """) {
+            guard let id = row.string(0) else { continue }
+            if row.int(6) != 0 {
+                meetings.append(.init(tombstone: url.object("meeting", id), times.of(.meeting, id)))
+                continue
+            }
+            var meeting = OParl.Meeting(id: url.object("meeting", id), type: OParl.type("Meeting"))
+            let date = row.string(3) ?? ""
+            meeting.name = OParl.meetingName(body: row.string(2), date: date)
+            meeting.start = OParl.GermanTime.dateTime(date: date, time: row.string(4))
+            meeting.location = row.string(5).map {
+                OParl.Location(id: url.object("location", id), type: OParl.type("Location"), description: $0)
+            }
+            meeting.organization = row.string(1).map { [url.object("organization", $0)] }
+            meeting.participant = people.participants(of: id)
+            meeting.agendaItem = agenda[id]
+            meeting.created = times.of(.meeting, id).created
+            meeting.modified = times.of(.meeting, id).modified
+            meetings.append(meeting)
+        }
+
+        var body = OParl.Body(id: url.body, type: OParl.type("Body"), name: options.bodyName)
+        body.organization = url.list("organizations")
+        body.person = url.list("persons")
+        body.meeting = url.list("meetings")
+        body.paper = url.list("papers")
+        body.membership = url.list("memberships")
+        body.classification = "Präventionskette"
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        func list<Item: Encodable>(_ name: String, _ items: [Item]) throws -> ExportFile {
+            ExportFile(name: "\(name).json", data: try encoder.encode(OParl.ListPage(data: items)) + Data("\n".utf8), records: items.count)
+        }
+        return [
+            ExportFile(name: "body.json", data: try encoder.encode(body) + Data("\n".utf8), records: 1),
+            try list("organizations", organizations),
+            try list("meetings", meetings),
+            try list("memberships", memberships),
+            try list("persons", people.persons()),
+            try list("papers", [String]()),  // no papers: the list exists because a Body must name one
+        ]
+    }
+}
+
+/// OParl 1.1 objects with the properties Kette fills. Unset properties are left out: the schemas
+/// allow no nulls.
+enum OParl {
+    static func type(_ name: String) -> String { "https://schema.oparl.org/1.1/\(name)" }
+
+    /// The base without a trailing slash, or an error when it is no absolute http(s) URL.
+    static func validatedBase(_ text: String) throws -> String {
+        var base = text.trimmingCharacters(in: .whitespaces)
+        while base.hasSuffix("/") { base.removeLast() }
+        guard let components = URLComponents(string: base), let scheme = components.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", components.host?.isEmpty == false,
+              components.query == nil, components.fragment == nil
+        else { throw ExchangeError.invalidBaseURL(text) }
+        return base
+    }
+
+    /// "Steuerungsgruppe Präventionskette, Sitzung am 14.03.2026": OParl meetings are named.
+    static func meetingName(body: String?, date: String) -> String {
+        let parts = date.split(separator: "-")
+        let day = parts.count == 3 ? "\(parts[2]).\(parts[1]).\(parts[0])" : date
+        return [body, "Sitzung am \(day)"].compactMap { $0 }.joined(separator: ", ")
+    }
+
+    struct URLs {
+        let base: String
+        var body: String { "\(base)/body" }
+        func list(_ name: String) -> String { "\(base)/\(name).json" }
+        func object(_ kind: String, _ id: String) -> String {
+            "\(base)/\(kind)/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id)"
+        }
+    }
+
+    /// When each record was first and last written, as far as this replica knows: the earliest and
+    /// latest field version (hybrid clock time, whose first part is milliseconds since 1970).
+    struct RecordTimes {
+        private var times: [String: (created: String, modified: String)] = [:]
+
+        init(in db: Database) throws {
+            let formatter = ISO8601DateFormatter()
+            func text(_ hlc: String?) -> String? {
+                guard let hlc, let millis = Int64(hlc.prefix(15)) else { return nil }
+                return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+            }
+            for row in try db.rows("""
+                SELECT record_type, record_id, min(hlc), max(hlc) FROM field_versions
+                WHERE record_type IN ('body', 'member', 'organization', 'meeting', 'agenda-item') GROUP BY record_type, record_id
+                """) {
+                guard let type = row.string(0), let id = row.string(1), let created = text(row.string(2)),
+                      let modified = text(row.string(3)) else { continue }
+                times["\(type)/\(id)"] = (created, modified)
+            }
+        }
+
+        func of(_ type: RecordType, _ id: String) -> (created: String?, modified: String?) {
+            let known = times["\(type.rawValue)/\(id)"]
+            return (known?.created, known?.modified)
+        }
+    }
+
+    /// Meetings take place in Germany, and OParl wants their start with its UTC offset; the EU
+    /// rule is computed here rather than read from the system's time zone data, which slim
+    /// Debian images do not ship.
+    enum GermanTime {
+        /// "2026-03-14T09:30:00+01:00"; a meeting without a time starts at midnight.
+        static func dateTime(date: String, time: String?) -> String? {
+            let parts = date.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3 else { return nil }
+            let clock = time ?? "00:00"
+            let hour = Int(clock.prefix(2)) ?? 0
+            let summer = isSummerTime(year: parts[0], month: parts[1], day: parts[2], hour: hour)
+            return "\(date)T\(clock):00\(summer ? "+02:00" : "+01:00")"
+        }
+
+        /// Central European Summer Time: from 02:00 on the last Sunday of March to 03:00 on the last
+        /// Sunday of October (local time), as in the EU since 1996.
+        static func isSummerTime(year: Int, month: Int, day: Int, hour: Int) -> Bool {
+            switch month {
+            case 4...9: return true
+            case 3:
+                let change = lastSunday(year: year, month: 3)
+                return day > change || (day == change && hour >= 2)
+            case 10:
+                let change = lastSunday(year: year, month: 10)
+                return day < change || (day == change && hour < 3)
+            default: return false
+            }
+        }
+
+        /// The day of the month of the last Sunday in March or October (both have 31 days).
+        static func lastSunday(year: Int, month: Int) -> Int {
+            31 - (weekday(year: year, month: month, day: 31) + 7) % 7
+        }
+
+        /// 0 for Sunday … 6 for Saturday (Sakamoto's method).
+        static func weekday(year: Int, month: Int, day: Int) -> Int {
+            let offsets = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
+            let y = month < 3 ? year - 1 : year
+            return (y + y / 4 - y / 100 + y / 400 + offsets[month - 1] + day) % 7
+        }
+    }
+
+    /// Attendees as OParl people: one `Person` per name (folded, so "Ali Öztürk" in two meetings
+    /// is one person), with an id derived from the name and this store's replica id. The salt keeps
+    /// the id from being a plain function of the name that anyone could compute and look up.
+    struct People {
+        let salt: String
+        let url: URLs
+        private var names: [String: String] = [:]  // folded → as first written
+        private var order: [String] = []
+        private var attended: [String: [String]] = [:]  // meeting → person URLs
+        private var present: Set<String> = []
+
+        init(salt: String, url: URLs) { self.salt = salt; self.url = url }
+
+        func personURL(_ folded: String) -> String {
+            url.object("person", NameBasedID.uuid("oparl/person/\(salt)/\(folded)"))
+        }
+
+        mutating func note(_ name: String, meeting: String, attended isAttendance: Bool) {
+            let folded = name.trimmingCharacters(in: .whitespaces).folded
+            if names[folded] == nil { names[folded] = name; order.append(folded) }
+            guard isAttendance else { return }
+            present.insert(folded)
+            let person = personURL(folded)
+            if attended[meeting]?.contains(person) != true { attended[meeting, default: []].append(person) }
+        }
+
+        func participants(of meeting: String) -> [String]? { attended[meeting] }
+
+        func persons() -> [Person] {
+            order.map { folded in
+                guard present.contains(folded) else { return Person(tombstone: personURL(folded)) }
+                var person = Person(id: personURL(folded), type: OParl.type("Person"))
+                person.body = url.body
+                person.name = names[folded]
+                return person
+            }
+        }
+    }
+
+    struct ListPage<Item: Encodable>: Encodable {
+        struct Pagination: Encodable {
+            var totalElements: Int
+            var elementsPerPage: Int
+            var currentPage = 1
+            var totalPages = 1
+        }
+        struct Links: Encodable {}
+        var data: [Item]
+        var pagination: Pagination
+        var links = Links()
+        init(data: [Item]) {
+            self.data = data
+            pagination = Pagination(totalElements: data.count, elementsPerPage: max(data.count, 1))
+        }
+    }
+
+    struct Body: Encodable {
+        var id: String
+        var type: String
+        var name: String
+        var classification: String?
+        var organization: String?
+        var person: String?
+        var meeting: String?
+        var paper: String?
+        var membership: String?
+        var legislativeTerm: [String] = []
+    }
+
+    struct Organization: Encodable {
+        var id: String
+        var type: String
+        var body: String?
+        var name: String?
+        var organizationType: String?
+        var classification: String?
+        var membership: [String]?
+        var keyword: [String]?
+        var created: String?
+        var modified: String?
+        var deleted: Bool?
+        init(id: String, type: String) { self.id = id; self.type = type }
+        init(tombstone id: String, _ times: (created: String?, modified: String?)) {
+            self.init(id: id, type: OParl.type("Organization"))
+            deleted = true; created = times.created; modified = times.modified
+        }
+    }
+
+    struct Membership: Encodable {
+        var id: String
+        var type: String
+        var organization: String?
+        var onBehalfOf: String?
+        var role: String?
+        var created: String?
+        var modified: String?
+        var deleted: Bool?
+        init(id: String, type: String) { self.id = id; self.type = type }
+        init(tombstone id: String, _ times: (created: String?, modified: String?)) {
+            self.init(id: id, type: OParl.type("Membership"))
+            deleted = true; created = times.created; modified = times.modified
+        }
+    }
+
+    struct Location: Encodable {
+        var id: String
+        var type: String
+        var description: String
+    }
+
+    struct AgendaItem: Encodable {
+        var id: String
+        var type: String
+        var order: Int
+        var number: String?
+        var name: String?
+        var created: String?
+        var modified: String?
+    }
+
+    struct Meeting: Encodable {
+        var id: String
+        var type: String
+        var name: String?
+        var start: String?
+        var location: Location?
+        var organization: [String]?
+        var participant: [String]?
+        var agendaItem: [AgendaItem]?
+        var created: String?
+        var modified: String?
+        var deleted: Bool?
+        init(id: String, type: String) { self.id = id; self.type = type }
+        init(tombstone id: String, _ times: (created: String?, modified: String?)) {
+            self.init(id: id, type: OParl.type("Meeting"))
+            deleted = true; created = times.created; modified = times.modified
+        }
+    }
+
+    struct Person: Encodable {
+        var id: String
+        var type: String
+        var body: String?
+        var name: String?
+        var deleted: Bool?
+        init(id: String, type: String) { self.id = id; self.type = type }
+        init(tombstone id: String) {
+            self.init(id: id, type: OParl.type("Person"))
+            deleted = true
+        }
+    }
+}
