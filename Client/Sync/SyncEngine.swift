@@ -42,6 +42,11 @@ public enum SyncError: Error, Equatable {
         case .transport(let error):
             return error.message(language)
         case .server(let status, let code, let message):
+            let message = message.hasSuffix(".") ? String(message.dropLast()) : message
+            if status == 413 {
+                return language.pick("a change set is larger than the server accepts (413: \(message)). Nothing was lost; ask the county's IT to raise `kette-server serve --max-body-mb`.",
+                                     "Ein Änderungssatz ist größer, als der Server annimmt (413: \(message)). Nichts ging verloren; die IT des Kreises kann `kette-server serve --max-body-mb` erhöhen.")
+            }
             if status == 401 {
                 return language.pick("the server rejected the token (401: \(message)). Ask the county office for a new token and run `kette remote URL --token TOKEN`. ",
                                      "Der Server lehnt den Token ab (401: \(message)). Beim Kreis einen neuen Token erfragen und `kette remote URL --token TOKEN` ausführen. ") + retry
@@ -77,6 +82,9 @@ public final class SyncEngine {
         case both, push, pull
     }
 
+    /// The size a push request aims to stay under (one larger change set still goes alone).
+    static let pushBudgetBytes = 4 << 20
+
     public func sync(_ direction: Direction = .both) throws -> SyncReport {
         var report = SyncReport()
         if direction != .pull { try push(&report) }
@@ -96,9 +104,16 @@ public final class SyncEngine {
         var lastSeq = 0
         var restampedOnce = false
         while true {
-            let batch = try store.outboxBatch(after: lastSeq, limit: pushBatchSize)
-            guard let last = batch.last else { break }
-            let body = PushRequest(changeSets: batch.map(\.changeSet)).encodeJSON()
+            var batch = try store.outboxBatch(after: lastSeq, limit: pushBatchSize)
+            guard !batch.isEmpty else { break }
+            // Requests stay well under the server's body limit: a batch that encodes too large
+            // is halved, down to a single change set, which must travel whole.
+            var body = PushRequest(changeSets: batch.map(\.changeSet)).encodeJSON()
+            while body.count > Self.pushBudgetBytes && batch.count > 1 {
+                batch.removeLast(batch.count / 2)
+                body = PushRequest(changeSets: batch.map(\.changeSet)).encodeJSON()
+            }
+            let last = batch.last!
             let response: PushResponse = try exchange("POST", "/v1/changesets", body: body)
             let localTime = LocalStore.systemMilliseconds()
             guard Set(response.results.map(\.id)) == Set(batch.map(\.changeSet.id)) else {

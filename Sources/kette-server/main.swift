@@ -10,8 +10,9 @@ let usage = """
     kette-server — the county sync server for Kette
 
     usage:
-      kette-server serve [--db PATH] [--bind ADDR] [--port N] [--threads N]
-                                         serve the /v1 sync API (defaults: ./kette-server.db, 127.0.0.1, 8080)
+      kette-server serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--max-body-mb N]
+                                         serve the /v1 sync API (defaults: ./kette-server.db, 127.0.0.1, 8080,
+                                         4 threads, requests up to 64 MiB: one change set, a big import, fits)
       kette-server district add ID NAME [--parent ID] [--db PATH]
       kette-server district list [--db PATH] [--json]
       kette-server user add NAME --role coordinator|district|county|admin [--district ID]… [--db PATH]
@@ -29,7 +30,7 @@ struct Arguments {
     var words: [String] = []
     var options: [String: [String]] = [:]
     var flags: Set<String> = []
-    static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "role", "district", "parent"]
+    static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "max-body-mb", "role", "district", "parent"]
     static let flagOptions: Set<String> = ["json", "help"]
 
     init(_ arguments: [String]) throws {
@@ -77,6 +78,13 @@ func serve(_ arguments: Arguments) throws -> Never {
     if let threads = arguments.value("threads") {
         guard let number = Int(threads), (1...64).contains(number) else { throw UsageError(message: "--threads must be 1 to 64; got \(threads)") }
         configuration.threadPoolSize = number
+    }
+    // A change set travels whole in one request, and an import of tens of thousands of offers is
+    // one change set: the default leaves room for that, a county can set its own bound.
+    configuration.maxBodyBytes = 64 << 20
+    if let megabytes = arguments.value("max-body-mb") {
+        guard let number = Int(megabytes), (1...1024).contains(number) else { throw UsageError(message: "--max-body-mb must be 1 to 1024; got \(megabytes)") }
+        configuration.maxBodyBytes = number << 20
     }
     let store = try ServerStore(path: arguments.databasePath, readerCount: configuration.threadPoolSize)
     let api = SyncAPI(storage: store) { line in

@@ -37,14 +37,14 @@ final class ServerProcess {
     }
 
     /// Starts `serve` on `port` (0: any free port) and waits for its "listening" line.
-    func start(port requested: UInt16 = 0) throws {
+    func start(port requested: UInt16 = 0, extraArguments: [String] = []) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, logPath + ".err", O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        let arguments = [binary.path, "serve", "--db", database, "--port", String(requested)]
+        let arguments = [binary.path, "serve", "--db", database, "--port", String(requested)] + extraArguments
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         guard posix_spawn(&pid, binary.path, &actions, nil, argv, environ) == 0 else { throw NSError(domain: "ServerProcess", code: 1) }
@@ -285,6 +285,43 @@ final class SyncEndToEndTests: KetteCLITestCase {
         XCTAssertEqual(broken.terminationStatus, 4)
         XCTAssertTrue(brokenMessage.contains("garbage.db") && brokenMessage.contains("not a database"), brokenMessage)
         XCTAssertEqual(try curl(["\(server.url)/v1/health"]).status, 200, "the running server is unaffected")
+    }
+
+    /// A large import is one change set; pushes are split so requests stay under the server's
+    /// body limit, and a single change set larger than the limit is refused with advice.
+    func testLargeChangeSetsAndBatchesFitTheBodyLimit() throws {
+        server.kill()
+        try server.start(port: server.port, extraArguments: ["--max-body-mb", "8"])
+        connect("anna", as: "anna")
+        // 40 change sets of 50 offers with long descriptions: about 10 MB in all, more than one
+        // 8 MiB request.
+        let store = try LocalStore(directory: home("anna"))
+        for set in 0..<40 {
+            try store.record("offer import") { change in
+                for index in 0..<50 {
+                    try change.create(.offer, "o-\(set)-\(index)", [("title", .string("Angebot \(set)-\(index)")), ("district", .string("nordstadt")),
+                                                                 ("description", .string(String(repeating: "Beschreibung mit Umlauten: äöüß. ", count: 150)))])
+                }
+            }
+        }
+        kette("anna", ["sync"])
+        XCTAssertEqual(try Database(path: server.database).scalarInt("SELECT count(DISTINCT record_id) FROM field_state WHERE record_type = 'offer'"), 2_000)
+
+        // One change set of about 10 MB cannot travel under an 8 MiB limit: exit 3, kept, with advice.
+        try store.record("offer import") { change in
+            for index in 0..<2_000 {
+                try change.create(.offer, "big-\(index)", [("title", .string("Groß \(index)")), ("district", .string("nordstadt")),
+                                                          ("description", .string(String(repeating: "x", count: 5_000)))])
+            }
+        }
+        let refused = kette("anna", ["sync"], expect: 3)
+        XCTAssertTrue(refused.stderr.contains("--max-body-mb"), refused.stderr)
+        XCTAssertEqual((json(kette("anna", ["status", "--json"])) as? [String: Any])?["pendingChangeSets"] as? Int, 1)
+        // With the default limit (64 MiB) it goes through.
+        server.kill()
+        try server.start(port: server.port)
+        kette("anna", ["sync"])
+        XCTAssertEqual(try Database(path: server.database).scalarInt("SELECT count(DISTINCT record_id) FROM field_state WHERE record_type = 'offer'"), 4_000)
     }
 
     // MARK: helpers
