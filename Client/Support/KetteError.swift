@@ -1,3 +1,4 @@
+import Foundation
 import KetteProtocol
 import KetteStore
 
@@ -31,6 +32,25 @@ public enum KetteError: Error, Equatable {
         }
     }
 
+    /// The German for the expectations the input checks state in English; one place, so the
+    /// checks stay free of language plumbing. An unknown phrase stays English.
+    static func german(_ expected: String) -> String {
+        let phrases: [(String, String)] = [
+            ("a date YYYY-MM-DD, e.g. ", "ein Datum im Format YYYY-MM-DD, z. B. "),
+            ("a time HH:MM, e.g. ", "eine Uhrzeit im Format HH:MM, z. B. "),
+            ("a whole number of 0 or more, e.g. ", "eine ganze Zahl ab 0, z. B. "),
+            ("a whole number above 0", "eine ganze Zahl größer als 0"),
+            ("a whole number", "eine ganze Zahl"),
+            ("only one of ", "nur eine der Angaben "),
+            ("the token `kette-server user add` printed", "der Token, den `kette-server user add` ausgegeben hat"),
+            ("a file in a writable directory", "eine Datei in einem beschreibbaren Verzeichnis"),
+            (" or ", " oder "), (" and ", " und "), ("e.g. ", "z. B. "),
+        ]
+        var text = expected
+        for (english, german) in phrases { text = text.replacingOccurrences(of: english, with: german) }
+        return text
+    }
+
     public func message(_ language: Language) -> String {
         let de = language == .german
         switch self {
@@ -38,7 +58,7 @@ public enum KetteError: Error, Equatable {
             return de ? "Unbekannter Wert „\(value)“ für \(field). Erlaubt: \(accepted.joined(separator: ", "))."
                       : "unknown \(field) '\(value)'. Accepted: \(accepted.joined(separator: ", "))."
         case .malformedValue(let field, let value, let expected):
-            return de ? "Ungültiger Wert „\(value)“ für \(field): erwartet \(expected)."
+            return de ? "Ungültiger Wert „\(value)“ für \(field): erwartet \(Self.german(expected))."
                       : "invalid \(field) '\(value)': expected \(expected)."
         case .missingValue(let field):
             return de ? "\(field) fehlt oder ist leer." : "\(field) is missing or empty."

@@ -216,6 +216,12 @@ final class InputTests: XCTestCase {
         }
     }
 
+    func testMessagesAboutShapesAreGermanToo() {
+        let date = KetteError.malformedValue(field: "date", value: "morgen", expected: "a date YYYY-MM-DD, e.g. 2026-03-14")
+        XCTAssertEqual(date.message(.german), "Ungültiger Wert „morgen“ für date: erwartet ein Datum im Format YYYY-MM-DD, z. B. 2026-03-14.")
+        XCTAssertEqual(date.message(.english), "invalid date 'morgen': expected a date YYYY-MM-DD, e.g. 2026-03-14.")
+    }
+
     func testTimes() {
         XCTAssertEqual(try Input.time("09:30", field: "time"), "09:30")
         for bad in ["9:30", "24:00", "12:60", "noon"] { XCTAssertThrowsError(try Input.time(bad, field: "time"), bad) }
