@@ -36,16 +36,6 @@ enum RecordApplier {
             """, [change.recordType.rawValue, change.recordID, change.field, change.hlc.encoded, change.base?.encoded])
     }
 
-    /// Applies a change received from another replica by the merge rule: it becomes the field's
-    /// value only when its timestamp is the greatest seen for that field.
-    static func merge(_ change: Change, in db: Database) throws -> MergeRule.Outcome {
-        let current = try currentVersion(type: change.recordType, id: change.recordID, field: change.field, in: db)
-        let outcome = MergeRule.merge(incoming: MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base),
-                                      current: current)
-        if outcome.incomingWins { try apply(change, in: db) }
-        return outcome
-    }
-
     /// Merges changes received for one record (a run of a pulled page): the fields whose incoming
     /// timestamp is the greatest seen take the incoming value, in one row update. Returns the
     /// changes that won. Conflicts are not looked for here: the server finds them and sends them

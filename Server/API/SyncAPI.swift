@@ -4,9 +4,7 @@ import KetteStore
 
 /// The `/v1` endpoints: a router from method and path to handlers, with authentication in front.
 /// Testable without a socket: call `handle(_:)` with a request.
-public final class SyncAPI: HTTPHandler, @unchecked Sendable {
-    // @unchecked: the only stored property is the storage, itself Sendable; logging goes through
-    // a function value that is set once at init.
+public final class SyncAPI: HTTPHandler, Sendable {
     private let storage: any ServerStorage
     private let log: @Sendable (String) -> Void
 

@@ -176,7 +176,11 @@ final class LocalStoreTests: XCTestCase {
             try LocalStore.create(directory: directory, name: nil)
             let replica = try LocalStore(directory: directory)
             try replica.database.inTransaction { db in
-                for change in order { _ = try RecordApplier.merge(change, in: db) }
+                let statements = try RecordApplier.MergeStatements(db)
+                defer { statements.reset() }
+                for change in order {
+                    _ = try RecordApplier.mergeRecord(type: change.recordType, id: change.recordID, changes: [change], in: db, statements: statements)
+                }
             }
             let row = try XCTUnwrap(replica.database.firstRow("SELECT title, location FROM offers WHERE id = 'o1'"))
             states.append([row.string(0), row.string(1)])
