@@ -1,19 +1,6 @@
 import KetteClient
 import KetteProtocol
 
-/// A small, fast, seeded random number generator (SplitMix64): the same seed makes the same county.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Fills a local store with a plausible county: districts, providers, offers, bodies, meetings
 /// with minutes, agenda items, decisions and action items, all through the normal write path.
 struct CountyGenerator {

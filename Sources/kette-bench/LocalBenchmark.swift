@@ -1,5 +1,6 @@
 import Foundation
 import KetteClient
+import KetteProtocol
 import KetteStore
 
 /// The coordinator's everyday commands on a county-sized store, timed as whole processes.

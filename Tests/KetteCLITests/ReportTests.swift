@@ -9,18 +9,6 @@ import KetteProtocol
 final class ReportTests: KetteCLITestCase {
     // MARK: A generated county
 
-    /// SplitMix64: the same seed makes the same county, so a failure can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     struct PlannedOffer {
         var title: String
         var district: String
@@ -72,7 +60,7 @@ final class ReportTests: KetteCLITestCase {
 
     /// Writes a county into a new store in the runner's home, through the normal write path.
     func generateCounty(seed: UInt64 = 20_260_414) throws -> County {
-        var random = SeededGenerator(state: seed)
+        var random = SeededGenerator(seed: seed)
         var county = County()
         let names = ["Nordstadt", "Südstadt", "Weststadt", "Oststadt", "Altstadt", "Hafenviertel", "Lindenau", "Mühlental", "Am Rosenhügel"]
         county.districts = names.enumerated().map { ("d\($0.offset + 1)", $0.element) }

@@ -1,5 +1,6 @@
 import Foundation
 import KetteClient
+import KetteProtocol
 import KetteServer
 
 /// A transport that hands requests straight to the server's API object (real storage, real
@@ -62,18 +63,5 @@ final class InProcessTransport: HTTPTransport, @unchecked Sendable {
         kept.shuffle(using: &random)
         for request in kept { _ = api.handle(request) }
         kept.removeAll()
-    }
-}
-
-/// SplitMix64: a seeded generator, so a failing run can be replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
