@@ -84,14 +84,7 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
             }
             var counter: UInt16 = 0
             for index in 16..<20 {
-                let byte = bytes[index]
-                let digit: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: return nil
-                }
+                guard let digit = hexDigitValue(bytes[index]) else { return nil }
                 counter = counter << 4 | UInt16(digit)
             }
             for index in 21..<bytes.count {

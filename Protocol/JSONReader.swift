@@ -200,14 +200,7 @@ public struct JSONReader {
         guard index + 4 <= bytes.count else { throw failure("unexpected end in a \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw failure("invalid \\u escape")
-            }
+            guard let digit = hexDigitValue(bytes[index]) else { throw failure("invalid \\u escape") }
             value = value << 4 | UInt32(digit)
             index += 1
         }
@@ -329,4 +322,15 @@ public struct JSONWriter {
     public mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
     public mutating func string(_ text: String) { bytes.append(contentsOf: FieldValue.quoted(text).utf8) }
     public mutating func integer(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
+}
+
+/// The value of one hexadecimal digit (either case), nil for any other byte.
+@inline(__always)
+func hexDigitValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
 }
