@@ -28,10 +28,14 @@ public final class ChangeSetBuilder {
         let current = try RecordApplier.currentVersion(type: type, id: id, field: field, in: database)
         if let current, current.value == value { return }
         if current == nil, value == .null { return }
-        let change = Change(recordType: type, recordID: id, field: field, value: value, hlc: hlc, base: current?.hlc)
         let key = FieldKey(type: type, id: id, field: field)
-        if let index = changeIndex[key] {
-            changes[index] = change  // the same action wrote the field twice: the last value counts
+        // The same action may write a field twice: the last value counts, and the base stays the
+        // version seen before the action (not the action's own first write).
+        let earlier = changeIndex[key]
+        let base = earlier.map { changes[$0].base } ?? current?.hlc
+        let change = Change(recordType: type, recordID: id, field: field, value: value, hlc: hlc, base: base)
+        if let index = earlier {
+            changes[index] = change
         } else {
             changeIndex[key] = changes.count
             changes.append(change)

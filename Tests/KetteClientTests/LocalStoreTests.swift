@@ -256,3 +256,20 @@ extension LocalStoreTests {
         }
     }
 }
+
+extension LocalStoreTests {
+    func testAFieldWrittenTwiceInOneActionKeepsTheBaseSeenBeforeIt() throws {
+        let store = try open()
+        let (_, offer) = try seed(store)
+        let seen = try XCTUnwrap(Outbox.pending(in: store.database, replica: store.replica).last?.changes.first?.hlc)
+        time += 1_000
+        try store.record("offer edit") { change in
+            try change.set(.offer, offer, "title", .string("Zwischenstand"))
+            try change.set(.offer, offer, "title", .string("Endgültig"))
+        }
+        let last = try XCTUnwrap(Outbox.pending(in: store.database, replica: store.replica).last)
+        XCTAssertEqual(last.changes.count, 1)
+        XCTAssertEqual(last.changes[0].value, .string("Endgültig"))
+        XCTAssertEqual(last.changes[0].base, seen, "the base is the version seen before the action")
+    }
+}
