@@ -56,12 +56,10 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     private let writer: DatabaseQueue
     private let readers: ReaderPool
     private let now: @Sendable () -> Int64
-    private let makeID: @Sendable () -> String
     public let path: String
 
     public init(path: String, readerCount: Int = 4,
-                now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) },
-                makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) throws {
+                now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) throws {
         var configuration = Database.Configuration()
         // An acknowledged push must survive power loss, as on the clients.
         configuration.durability = .full
@@ -77,7 +75,6 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         }
         readers = try ReaderPool(path: path, size: max(1, readerCount))
         self.now = now
-        self.makeID = makeID
         self.path = path
     }
 
