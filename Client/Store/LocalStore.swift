@@ -47,7 +47,8 @@ public final class LocalStore {
     /// Creates a new store in `directory` (made if missing) with a fresh replica id.
     /// Returns false, changing nothing, when a store is already there.
     @discardableResult
-    public static func create(directory: String, name: String?) throws -> Bool {
+    /// - Parameter replica: the new store's replica id; random unless a test needs to replay a run.
+    public static func create(directory: String, name: String?, replica: ReplicaID = .random()) throws -> Bool {
         let path = (directory as NSString).appendingPathComponent(fileName)
         if FileManager.default.fileExists(atPath: path) {
             _ = try openExisting(path: path)  // a store, or an error that says what is there instead
@@ -62,7 +63,7 @@ public final class LocalStore {
         let database = try Database(path: path)
         try ClientSchema.migrator.migrate(database)
         try database.inTransaction { db in
-            try db.execute("INSERT INTO replica_meta (key, value) VALUES ('replica', ?)", [ReplicaID.random().rawValue])
+            try db.execute("INSERT INTO replica_meta (key, value) VALUES ('replica', ?)", [replica.rawValue])
             if let name { try db.execute("INSERT INTO replica_meta (key, value) VALUES ('name', ?)", [name]) }
         }
         return true

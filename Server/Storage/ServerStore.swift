@@ -58,7 +58,9 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     private let now: @Sendable () -> Int64
     public let path: String
 
-    public init(path: String, readerCount: Int = 4,
+    /// - Parameter replica: the server's replica id when the database is new; random unless a
+    ///   test needs to replay a run.
+    public init(path: String, readerCount: Int = 4, replica: ReplicaID = .random(),
                 now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) throws {
         var configuration = Database.Configuration()
         // An acknowledged push must survive power loss, as on the clients.
@@ -69,7 +71,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             try ServerSchema.migrator.migrate(db)
             try db.inTransaction { db in
                 try db.execute("INSERT INTO server_meta (key, value) VALUES ('replica', ?) ON CONFLICT (key) DO NOTHING",
-                               [ReplicaID.random().rawValue])
+                               [replica.rawValue])
                 try db.execute("INSERT INTO server_meta (key, value) VALUES ('seq', '0') ON CONFLICT (key) DO NOTHING")
             }
         }

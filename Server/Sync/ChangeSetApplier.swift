@@ -196,7 +196,11 @@ struct ChangeSetApplier {
             guard case .string(let id)? = value,
                   case .string(let typeName)? = try fieldValue(key, "recordType", overlay: overlay, in: db),
                   let type = RecordType(rawValue: typeName) else { return nil }
-            return try scope(of: RecordKey(type: type, id: id), overlay: overlay, in: db, depth: depth + 1)
+            // The record it concerns is placed already (the server opened the conflict about
+            // it); its stored scope also ends a chain of conflicts about conflicts.
+            let target = RecordKey(type: type, id: id)
+            if overlay[target] == nil, let stored = try storedScope(target, in: db) { return stored }
+            return try scope(of: target, overlay: overlay, in: db, depth: depth + 1)
         default:
             guard case .string(let parentID)? = value, let parentType else { return nil }
             let parent = RecordKey(type: parentType, id: parentID)
@@ -210,7 +214,10 @@ struct ChangeSetApplier {
     /// Writes a conflict entry as a record of the server's own, in the scope of the record it
     /// concerns, so it reaches everyone who sees that record.
     private func writeConflict(_ conflict: PendingConflict, into context: inout WriteContext) throws -> String {
-        let id = UUID().uuidString.lowercased()
+        // Named after what it is about, so the same conflict always gets the same id.
+        let digest = Secrets.sha256Hex("\(conflict.record.type.rawValue)|\(conflict.record.id)|\(conflict.field)|\(conflict.winner.hlc.encoded)|\(conflict.loser.hlc.encoded)")
+        let hex = Array(digest.prefix(32))
+        let id = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }.joined(separator: "-")
         let hlc = context.tick()
         let fields: [(String, FieldValue)] = [
             ("recordType", .string(conflict.record.type.rawValue)), ("recordID", .string(conflict.record.id)),

@@ -78,7 +78,9 @@ final class ConvergenceTests: XCTestCase {
         var random = SeededGenerator(seed: seed)
         let clock = Clock()
         let serverDirectory = try temporaryDirectory("server")
-        let server = try ServerStore(path: serverDirectory + "/server.db", now: { clock.milliseconds })
+        // Replica ids come from the seed too, so a failing seed replays exactly (KETTE_SEED).
+        let server = try ServerStore(path: serverDirectory + "/server.db", replica: ReplicaID(rawValue: String(format: "5e%014llx", seed)),
+                                     now: { clock.milliseconds })
         let api = SyncAPI(storage: server)
         try server.addDistrict(id: "nordstadt", name: "Nordstadt")
         var replicas: [Replica] = []
@@ -86,7 +88,7 @@ final class ConvergenceTests: XCTestCase {
             let name = "r\(index)"
             let token = try server.addUser(name: name, role: index == 0 ? .county : .coordinator, districts: ["nordstadt"])
             let directory = try temporaryDirectory(name)
-            try LocalStore.create(directory: directory, name: name)
+            try LocalStore.create(directory: directory, name: name, replica: ReplicaID(rawValue: String(format: "%02x%014llx", index, seed)))
             var ids = SeededGenerator(seed: seed &* 1000 &+ UInt64(index))
             let store = try LocalStore(directory: directory, now: { clock.milliseconds },
                                        makeID: { String(format: "%016llx", ids.next()) })
