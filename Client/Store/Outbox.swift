@@ -30,27 +30,26 @@ public enum Outbox {
 
     /// The waiting change sets, oldest first, decoded as they will go on the wire.
     public static func pending(in db: Database, replica: ReplicaID, seqRange: ClosedRange<Int> = 0...Int.max) throws -> [ChangeSet] {
-        var sets: [ChangeSet] = []
-        for row in try db.rows("SELECT seq, id, summary, author, schema_version FROM outbox_change_sets WHERE seq BETWEEN ? AND ? ORDER BY seq",
-                               [seqRange.lowerBound, seqRange.upperBound]) {
-            guard let seq = row.int(0), let id = row.string(1) else { continue }
-            var changes: [Change] = []
-            for change in try db.rows("""
-                SELECT record_type, record_id, field, value, hlc, base FROM outbox_changes
-                WHERE change_set_seq = ? ORDER BY ordinal
-                """, [seq]) {
-                guard let type = change.string(0).flatMap(RecordType.init(rawValue:)),
-                      let hlc = change.string(4).flatMap(HLCTimestamp.init(encoded:)) else {
-                    throw KetteError.storeDamaged(path: db.path, reason: "change set \(id) holds an unreadable change")
-                }
-                var reader = JSONReader(Array((change.string(3) ?? "null").utf8))
-                let value = try reader.readFieldValue()
-                changes.append(Change(recordType: type, recordID: change.string(1) ?? "", field: change.string(2) ?? "",
-                                      value: value, hlc: hlc, base: change.string(5).flatMap(HLCTimestamp.init(encoded:))))
+        // Two queries for the whole range, not one per change set: a push reads hundreds at once.
+        var changesBySet: [Int: [Change]] = [:]
+        try db.forEachRow("""
+            SELECT change_set_seq, record_type, record_id, field, value, hlc, base FROM outbox_changes
+            WHERE change_set_seq BETWEEN ? AND ? ORDER BY change_set_seq, ordinal
+            """, [seqRange.lowerBound, seqRange.upperBound]) { row in
+            guard let seq = row.int(0), let type = row.string(1).flatMap(RecordType.init(rawValue:)),
+                  let hlc = row.string(5).flatMap(HLCTimestamp.init(encoded:)) else {
+                throw KetteError.storeDamaged(path: db.path, reason: "the outbox holds an unreadable change")
             }
-            sets.append(ChangeSet(id: id, replica: replica, author: row.string(3), schemaVersion: row.int(4) ?? 1,
-                                  summary: row.string(2) ?? "", changes: changes))
+            var reader = JSONReader(Array((row.string(4) ?? "null").utf8))
+            let value = try reader.readFieldValue()
+            changesBySet[seq, default: []].append(Change(recordType: type, recordID: row.string(2) ?? "", field: row.string(3) ?? "",
+                                                         value: value, hlc: hlc, base: row.string(6).flatMap(HLCTimestamp.init(encoded:))))
         }
-        return sets
+        return try db.rows("SELECT seq, id, summary, author, schema_version FROM outbox_change_sets WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                           [seqRange.lowerBound, seqRange.upperBound]).compactMap { row in
+            guard let seq = row.int(0), let id = row.string(1) else { return nil }
+            return ChangeSet(id: id, replica: replica, author: row.string(3), schemaVersion: row.int(4) ?? 1,
+                             summary: row.string(2) ?? "", changes: changesBySet[seq] ?? [])
+        }
     }
 }

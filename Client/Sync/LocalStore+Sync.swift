@@ -88,30 +88,31 @@ extension LocalStore {
         var restamped = 0
         var clock = HybridLogicalClock(replica: replica)
         try database.inTransaction { db in
+            let cutoff = HLCTimestamp(physicalMilliseconds: limit, counter: 0, replica: ReplicaID(rawValue: "")).encoded
             // The corrected clock must still stay above every stamp the server has accepted.
-            if let accepted = try db.scalarString("""
-                SELECT max(hlc) FROM field_versions WHERE hlc < ?
-                """, [HLCTimestamp(physicalMilliseconds: limit, counter: 0, replica: ReplicaID(rawValue: "")).encoded]),
+            if let accepted = try db.scalarString("SELECT max(hlc) FROM field_versions WHERE hlc < ?", [cutoff]),
                let stamp = HLCTimestamp(encoded: accepted) {
                 clock.observe(stamp, now: serverTime)
             }
-            let cutoff = HLCTimestamp(physicalMilliseconds: limit, counter: 0, replica: ReplicaID(rawValue: "")).encoded
+            // One new stamp per change set (its changes share one), in outbox order; then every
+            // use of an old stamp is rewritten in one pass per table, not once per change.
+            try db.execute("CREATE TEMP TABLE IF NOT EXISTS restamp (old TEXT PRIMARY KEY, new TEXT NOT NULL); DELETE FROM restamp;")
             let sets = try db.rows("""
-                SELECT DISTINCT change_set_seq FROM outbox_changes WHERE hlc >= ? ORDER BY change_set_seq
-                """, [cutoff]).compactMap { $0.int(0) }
-            for seq in sets {
-                let stamp = clock.tick(now: serverTime)
-                for row in try db.rows("SELECT ordinal, record_type, record_id, field, hlc FROM outbox_changes WHERE change_set_seq = ?", [seq]) {
-                    guard let old = row.string(4) else { continue }
-                    try db.execute("UPDATE outbox_changes SET hlc = ? WHERE change_set_seq = ? AND ordinal = ?", [stamp.encoded, seq, row.int(0)])
-                    try db.execute("UPDATE field_versions SET hlc = ? WHERE record_type = ? AND record_id = ? AND field = ? AND hlc = ?",
-                                   [stamp.encoded, row.string(1), row.string(2), row.string(3), old])
-                    try db.execute("UPDATE outbox_changes SET base = ? WHERE base = ?", [stamp.encoded, old])
-                    try db.execute("UPDATE field_versions SET base = ? WHERE base = ?", [stamp.encoded, old])
-                }
+                SELECT change_set_seq, hlc FROM outbox_changes WHERE hlc >= ? GROUP BY change_set_seq, hlc ORDER BY change_set_seq
+                """, [cutoff])
+            for row in sets {
+                guard let seq = row.int(0), let old = row.string(1) else { continue }
+                try db.execute("INSERT INTO restamp (old, new) VALUES (?, ?) ON CONFLICT (old) DO NOTHING", [old, clock.tick(now: serverTime).encoded])
                 try db.execute("UPDATE outbox_change_sets SET refused_code = NULL, refused_reason = NULL, refused_at = NULL WHERE seq = ?", [seq])
                 restamped += 1
             }
+            try db.execute("""
+                UPDATE outbox_changes SET hlc = restamp.new FROM restamp WHERE outbox_changes.hlc = restamp.old;
+                UPDATE outbox_changes SET base = restamp.new FROM restamp WHERE outbox_changes.base = restamp.old;
+                UPDATE field_versions SET hlc = restamp.new FROM restamp WHERE field_versions.hlc = restamp.old;
+                UPDATE field_versions SET base = restamp.new FROM restamp WHERE field_versions.base = restamp.old;
+                DELETE FROM restamp;
+                """)
             try setMeta("clock", clock.last.encoded, in: db)
             try setMeta("clock_offset", String(offset), in: db)
         }

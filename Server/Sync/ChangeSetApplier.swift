@@ -59,9 +59,13 @@ struct ChangeSetApplier {
             context.observe(change.hlc)
         }
 
-        // Scopes follow the fields that now hold; a record that moved is sent again whole.
+        // Scopes follow the fields that now hold; a record that moved is sent again whole. Only
+        // new records and writes to a scoping field can change a scope: the rest keep theirs.
+        let written = Set(changeSet.changes.map { "\($0.recordType.rawValue)|\($0.recordID)|\($0.field)" })
         for key in touched {
             let previous = try storedScope(key, in: db)
+            let scopingFields = key.type == .conflict ? ["recordType", "recordID"] : RecordScope.parentField(of: key.type).map { [$0.field] } ?? []
+            if previous != nil, !scopingFields.contains(where: { written.contains("\(key.type.rawValue)|\(key.id)|\($0)") }) { continue }
             guard let scope = try scope(of: key, overlay: [:], in: db) else { continue }
             if previous != scope {
                 try db.execute("""

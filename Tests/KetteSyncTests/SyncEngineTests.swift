@@ -166,3 +166,32 @@ final class SyncEngineTests: XCTestCase {
         XCTAssertEqual(try Outbox.pendingCount(in: store.database), 0)
     }
 }
+
+extension SyncEngineTests {
+    /// Re-stamping keeps the meaning of edits made on top of the re-stamped ones: their bases
+    /// follow the new stamps, on the laptop and so on the server.
+    func testRestampedEditsKeepPointingAtTheVersionsTheyReplaced() throws {
+        let skewed = Clock()
+        skewed.milliseconds = serverClock.milliseconds + 3 * 3_600_000
+        let (laptop, laptopSync) = try client("anna", clock: skewed)
+        _ = try laptopSync.sync()
+        let offer = try addOffer(laptop, "Elterncafé")
+        skewed.milliseconds += 1_000
+        var edit = OfferInput()
+        edit.title = "Elterncafé Nord"
+        _ = try laptop.editOffer(offer, edit, language: .english)
+
+        let report = try laptopSync.sync()
+        XCTAssertEqual(report.restampedChangeSets, 2)
+        XCTAssertEqual(report.openConflicts, 0)
+        let state = try Database(path: server.path)
+        let created = try XCTUnwrap(state.scalarString("SELECT hlc FROM field_state WHERE record_id = ? AND field = 'district'", [offer]))
+        let title = try XCTUnwrap(state.firstRow("SELECT hlc, base, value FROM field_state WHERE record_id = ? AND field = 'title'", [offer]))
+        XCTAssertEqual(title.string(2), #""Elterncafé Nord""#)
+        XCTAssertEqual(title.string(1), created, "the edit's base is the re-stamped creation, not the refused stamp")
+        XCTAssertLessThan(created, try XCTUnwrap(title.string(0)))
+        XCTAssertEqual(try laptop.database.scalarInt("SELECT count(*) FROM field_versions WHERE hlc >= ?",
+                                                      [String(format: "%015lld", skewed.milliseconds - 3_600_000)]), 0,
+                       "no stamp from the wrong clock is left")
+    }
+}
