@@ -66,6 +66,10 @@ public final class HTTPServer: @unchecked Sendable {
         /// libmicrohttpd 0.9.75 never times out by default, so one stalled client would hold a
         /// connection forever.
         public var connectionTimeoutSeconds: Int
+        /// A connection whose request headers are not complete this many seconds after it opened
+        /// (or after its previous request was answered) is closed, however busily it trickles.
+        /// The idle timeout cannot catch a client sending one byte every few seconds.
+        public var headerTimeoutSeconds: Int
         /// The most connections one client IP may hold at once.
         public var perIPConnectionLimit: Int
         /// The most connections the server holds at once; more are refused at accept.
@@ -78,6 +82,7 @@ public final class HTTPServer: @unchecked Sendable {
             port: UInt16 = 8080,
             threadPoolSize: Int = 4,
             connectionTimeoutSeconds: Int = 30,
+            headerTimeoutSeconds: Int = Configuration.defaultHeaderTimeoutSeconds,
             perIPConnectionLimit: Int = 64,
             connectionLimit: Int = 512,
             maxBodyBytes: Int = 8 << 20
@@ -86,18 +91,25 @@ public final class HTTPServer: @unchecked Sendable {
             self.port = port
             self.threadPoolSize = threadPoolSize
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
+            self.headerTimeoutSeconds = headerTimeoutSeconds
             self.perIPConnectionLimit = perIPConnectionLimit
             self.connectionLimit = connectionLimit
             self.maxBodyBytes = maxBodyBytes
         }
+
+        /// 20 s plus the watch's check interval (at most 1 s) closes a slow-header connection well
+        /// within 30 s, while a real client on a slow mobile link sends its headers (a few hundred
+        /// bytes, one packet) in far less.
+        public static let defaultHeaderTimeoutSeconds = 20
 
         /// The first value that libmicrohttpd would reject or misread, if any.
         func validate() throws(HTTPServerError) {
             if threadPoolSize < 1 || threadPoolSize > 1024 {
                 throw .invalidConfiguration("threadPoolSize must be between 1 and 1024, not \(threadPoolSize)")
             }
-            // All four travel as C `unsigned int`; 0 would mean "no limit" to libmicrohttpd.
+            // These travel as C `unsigned int` (or mean seconds to wait); 0 would mean "no limit" to libmicrohttpd.
             let limits = [("connectionTimeoutSeconds", connectionTimeoutSeconds),
+                          ("headerTimeoutSeconds", headerTimeoutSeconds),
                           ("perIPConnectionLimit", perIPConnectionLimit),
                           ("connectionLimit", connectionLimit)]
             for (name, value) in limits where value < 1 || value > Int(Int32.max) {
@@ -171,7 +183,9 @@ public final class HTTPServer: @unchecked Sendable {
                               reason: "dup(): " + ListeningSocket.errnoText())
         }
 
-        let context = Unmanaged.passRetained(ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes))
+        let headerDeadline = HeaderDeadline(limit: Double(configuration.headerTimeoutSeconds))
+        let context = Unmanaged.passRetained(ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes,
+                                                           headerDeadline: headerDeadline))
         let options: [MHD_OptionItem] = [
             MHD_OptionItem(option: .LISTEN_SOCKET, value: Int(daemonSocket), ptr_value: nil),
             MHD_OptionItem(option: .THREAD_POOL_SIZE, value: configuration.threadPoolSize, ptr_value: nil),
@@ -179,6 +193,7 @@ public final class HTTPServer: @unchecked Sendable {
             MHD_OptionItem(option: .PER_IP_CONNECTION_LIMIT, value: configuration.perIPConnectionLimit, ptr_value: nil),
             MHD_OptionItem(option: .CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
             kette_mhd_option_notify_completed(MHDCallbacks.requestCompleted, context.toOpaque()),
+            kette_mhd_option_notify_connection(MHDCallbacks.connectionNotified, context.toOpaque()),
             MHD_OptionItem(option: .END, value: 0, ptr_value: nil),
         ]
         // No MHD_USE_ERROR_LOG: libmicrohttpd would print client mistakes (malformed requests,
@@ -189,6 +204,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         guard let started else {
             if socket.isSameSocket(as: daemonSocket) { close(daemonSocket) }
+            headerDeadline.stop()
             context.release()
             throw .startFailed("libmicrohttpd could not start on \(HTTPServerError.endpoint(configuration.bindAddress, socket.port))"
                 + " (epoll, thread or option setup failed)")
@@ -205,6 +221,7 @@ public final class HTTPServer: @unchecked Sendable {
         // so the context can go.
         MHD_stop_daemon(daemon)
         self.daemon = nil
+        context?.takeUnretainedValue().headerDeadline.stop()
         context?.release()
         context = nil
     }
@@ -214,10 +231,12 @@ public final class HTTPServer: @unchecked Sendable {
 private final class ServerContext: Sendable {
     let handler: any HTTPHandler
     let maxBodyBytes: Int
+    let headerDeadline: HeaderDeadline
 
-    init(handler: any HTTPHandler, maxBodyBytes: Int) {
+    init(handler: any HTTPHandler, maxBodyBytes: Int, headerDeadline: HeaderDeadline) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
+        self.headerDeadline = headerDeadline
     }
 }
 
@@ -235,6 +254,12 @@ private final class PendingRequest {
 
 @available(*, unavailable)
 extension PendingRequest: Sendable {}
+
+/// The framing headers of one request, as libmicrohttpd iterates over them.
+private final class HeaderCounter {
+    var contentLengths: [String] = []
+    var transferEncodings: [String] = []
+}
 
 /// Accumulates query arguments or headers while libmicrohttpd iterates over them.
 private final class ValueCollector {
@@ -259,8 +284,15 @@ private enum MHDCallbacks {
 
         // First call: only the headers have arrived.
         guard let statePointer = requestState.pointee else {
+            if let watched = watchedConnection(connection) { context.headerDeadline.headersArrived(watched) }
             let pending = PendingRequest()
             requestState.pointee = Unmanaged.passRetained(pending).toOpaque()
+            if let problem = framingProblem(connection) {
+                // The body's length is ambiguous, so nothing after these headers can be trusted to
+                // be the body rather than a smuggled second request: answer and close.
+                pending.isAnswered = true
+                return queue(badFraming(problem), on: connection)
+            }
             if declaredLengthExceeds(context.maxBodyBytes, connection) {
                 // Answering before the upload starts means the body is never read: libmicrohttpd
                 // sends no "100 Continue" and closes the connection after the response.
@@ -314,10 +346,78 @@ private enum MHDCallbacks {
 
     /// Called once per request when libmicrohttpd is done with it, however it ended:
     /// releases the `PendingRequest` the access handler created.
-    static let requestCompleted: MHD_RequestCompletedCallback = { _, _, requestState, _ in
+    static let requestCompleted: MHD_RequestCompletedCallback = { contextPointer, connection, requestState, _ in
+        if let contextPointer, let connection, let watched = watchedConnection(connection) {
+            Unmanaged<ServerContext>.fromOpaque(contextPointer).takeUnretainedValue().headerDeadline.requestFinished(watched)
+        }
         guard let requestState, let statePointer = requestState.pointee else { return }
         Unmanaged<PendingRequest>.fromOpaque(statePointer).release()
         requestState.pointee = nil
+    }
+
+    /// Called when a connection opens and when it closes: registers it with the header deadline,
+    /// which holds it through libmicrohttpd's per-connection pointer until it closes.
+    static let connectionNotified: MHD_NotifyConnectionCallback = { contextPointer, connection, socketContext, event in
+        guard let contextPointer, let connection, let socketContext else { return }
+        let context = Unmanaged<ServerContext>.fromOpaque(contextPointer).takeUnretainedValue()
+        switch event {
+        case .CONNECTION_NOTIFY_STARTED:
+            let socket = kette_mhd_connection_fd(connection)
+            guard socket >= 0 else { return }
+            let watched = HeaderDeadline.Connection(socket: socket)
+            socketContext.pointee = Unmanaged.passRetained(watched).toOpaque()
+            context.headerDeadline.opened(watched)
+        case .CONNECTION_NOTIFY_CLOSED:
+            guard let pointer = socketContext.pointee else { return }
+            let watched = Unmanaged<HeaderDeadline.Connection>.fromOpaque(pointer)
+            context.headerDeadline.closed(watched.takeUnretainedValue())
+            socketContext.pointee = nil
+            watched.release()
+        default:
+            return
+        }
+    }
+
+    /// The header deadline's record of `connection`, if it has one.
+    private static func watchedConnection(_ connection: OpaquePointer) -> HeaderDeadline.Connection? {
+        guard let pointer = kette_mhd_socket_context(connection) else { return nil }
+        return Unmanaged<HeaderDeadline.Connection>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// Why the request's body framing cannot be trusted, or nil when it can: `Content-Length`
+    /// together with `Transfer-Encoding`, `Content-Length` more than once, or a transfer coding
+    /// other than plain `chunked`. Each is how request smuggling starts: a proxy in front and this
+    /// server would disagree on where the body ends. (A `Content-Length` that is not a number
+    /// libmicrohttpd answers itself, with its own 400, before the handler is called.)
+    private static func framingProblem(_ connection: OpaquePointer) -> String? {
+        let collector = HeaderCounter()
+        withExtendedLifetime(collector) {
+            _ = MHD_get_connection_values(connection, .HEADER_KIND, countHeader, Unmanaged.passUnretained(collector).toOpaque())
+        }
+        if !collector.contentLengths.isEmpty && !collector.transferEncodings.isEmpty {
+            return "the request has both Content-Length and Transfer-Encoding; send exactly one of them"
+        }
+        if collector.contentLengths.count > 1 {
+            return "the request has Content-Length \(collector.contentLengths.count) times; send it once"
+        }
+        if !collector.transferEncodings.isEmpty,
+           collector.transferEncodings.count > 1 || collector.transferEncodings[0].trimmingSpaces().lowercased() != "chunked" {
+            return "unsupported Transfer-Encoding '\(collector.transferEncodings.joined(separator: ", ").prefix(60))'; accepted: chunked"
+        }
+        return nil
+    }
+
+    /// Collects the `Content-Length` and `Transfer-Encoding` headers, each occurrence separately.
+    private static let countHeader: MHD_KeyValueIterator = { counterPointer, _, key, value in
+        guard let counterPointer, let key else { return .YES }
+        let counter = Unmanaged<HeaderCounter>.fromOpaque(counterPointer).takeUnretainedValue()
+        let value = value.map { String(cString: $0) } ?? ""
+        switch String(cString: key).lowercased() {
+        case "content-length": counter.contentLengths.append(value)
+        case "transfer-encoding": counter.transferEncodings.append(value)
+        default: break
+        }
+        return .YES
     }
 
     /// Adds one key/value pair to the `ValueCollector` in `collectorPointer`.
@@ -378,6 +478,14 @@ private enum MHDCallbacks {
         }
         guard written != nil else { return "" }
         return String(decoding: text.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The 400 for ambiguous framing; the connection is closed after it, as the rest of what the
+    /// client sent cannot be told apart into body and next request.
+    private static func badFraming(_ problem: String) -> HTTPResponse {
+        var response = HTTPResponse.error(400, code: "bad_framing", message: problem + ".")
+        response.headers.append(("Connection", "close"))
+        return response
     }
 
     /// The 413 answer, with the limit so the client knows what would fit.

@@ -30,4 +30,24 @@ static inline struct MHD_OptionItem kette_mhd_option_notify_completed(MHD_Reques
     return item;
 }
 
+// The same for MHD_OPTION_NOTIFY_CONNECTION: told when a connection opens and when it closes,
+// which the header deadline needs (libmicrohttpd's own timeout only counts idle time).
+static inline struct MHD_OptionItem kette_mhd_option_notify_connection(MHD_NotifyConnectionCallback callback,
+        void *callback_cls) {
+    struct MHD_OptionItem item = { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t) callback, callback_cls };
+    return item;
+}
+
+// The connection's socket, or -1; the header deadline shuts it down from another thread.
+static inline int kette_mhd_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : (int) info->connect_fd;
+}
+
+// What the notify-connection callback stored for this connection, or NULL.
+static inline void *kette_mhd_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
+}
+
 #endif

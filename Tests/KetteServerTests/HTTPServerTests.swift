@@ -295,6 +295,103 @@ final class HTTPServerTests: XCTestCase {
         // The server itself is fine.
         XCTAssertEqual(try curl(["http://127.0.0.1:\(server.port)/"]).status, 200)
     }
+
+    // MARK: - Header deadline and framing
+
+    func testTricklingHeadersAreCutAtTheHeaderDeadline() throws {
+        let handler = EchoHandler()
+        // An idle timeout of 30 s never fires for a client that sends a byte every 0.3 s; only the
+        // header deadline of 2 s can end this connection.
+        let server = try startServer(HTTPServer.Configuration(port: 0, connectionTimeoutSeconds: 30, headerTimeoutSeconds: 2),
+                                     handler: handler)
+        let socket = try TestSocket(port: server.port, receiveTimeout: 0.3)
+        let request = Array("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trickle: " + String(repeating: "a", count: 200))
+        let started = Date()
+        var sent = 0
+        var end: TestSocket.End = .timedOut
+        while Date().timeIntervalSince(started) < 15, sent < request.count {
+            guard socket.send(String(request[sent])) else { end = .reset; break }
+            sent += 1
+            end = socket.readToEnd().end  // waits up to 0.3 s for the server to close
+            if end != .timedOut { break }
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertNotEqual(end, .timedOut, "the trickling connection must be closed by the server")
+        XCTAssertGreaterThan(elapsed, 1.5, "closed by the deadline, not at once")
+        XCTAssertLessThan(elapsed, 4.0, "closed within about the configured 2 seconds")
+        XCTAssertGreaterThan(sent, 4, "the client kept sending until it was cut off")
+        XCTAssertEqual(handler.gauge.total, 0)
+        print("trickling client (1 byte / 0.3 s) cut after \(String(format: "%.2f", elapsed)) s with a 2 s header deadline")
+        // A client that sends its headers promptly is unaffected, and keep-alive still works.
+        XCTAssertEqual(try curl(["http://127.0.0.1:\(server.port)/a", "http://127.0.0.1:\(server.port)/b"]).status, 200)
+    }
+
+    func testRequestsWithinTheHeaderDeadlineAreServedOnAKeptAliveConnection() throws {
+        let server = try startServer(HTTPServer.Configuration(port: 0, headerTimeoutSeconds: 2))
+        let socket = try TestSocket(port: server.port, receiveTimeout: 1)
+        // Three requests, 1.2 s apart: 3.6 s in all, but each one's headers arrive within the deadline.
+        for index in 0..<3 {
+            if index > 0 { usleep(1_200_000) }
+            XCTAssertTrue(socket.send("GET /r\(index) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), "request \(index)")
+            let reply = socket.readToEnd()
+            XCTAssertEqual(RawResponse(reply.bytes)?.status, 200, "request \(index): \(reply.end)")
+        }
+    }
+
+    func testDefaultHeaderDeadlineClosesWellWithinThirtySeconds() throws {
+        let configuration = HTTPServer.Configuration()
+        // The watch checks at most a second apart, so a connection is cut at most 1 s after the deadline.
+        XCTAssertEqual(configuration.headerTimeoutSeconds, 20)
+        XCTAssertLessThanOrEqual(configuration.headerTimeoutSeconds + 1, 30)
+        XCTAssertThrowsError(try HTTPServer(configuration: HTTPServer.Configuration(port: 0, headerTimeoutSeconds: 0),
+                                            handler: EchoHandler()).start()) { error in
+            XCTAssertTrue("\(error)".contains("headerTimeoutSeconds"), "\(error)")
+        }
+    }
+
+    func testAmbiguousBodyFramingGets400AndTheConnectionIsClosed() throws {
+        let handler = EchoHandler()
+        let server = try startServer(handler: handler)
+        let head = "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        let cases: [(String, String)] = [
+            ("Content-Length and chunked", head + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n"),
+            ("chunked and Content-Length", head + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\nabcd"),
+            ("two different Content-Lengths", head + "Content-Length: 4\r\nContent-Length: 40\r\n\r\nabcd"),
+            ("the same Content-Length twice", head + "Content-Length: 4\r\nContent-Length: 4\r\n\r\nabcd"),
+            ("an unsupported coding", head + "Transfer-Encoding: gzip\r\n\r\nabcd"),
+            ("a coding list", head + "Transfer-Encoding: gzip, chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n"),
+            ("chunked twice", head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        ]
+        for (name, request) in cases {
+            let socket = try TestSocket(port: server.port, receiveTimeout: 5)
+            // A second, pipelined request after the body: it must not be served (smuggling).
+            XCTAssertTrue(socket.send(request + "GET /smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), name)
+            let reply = socket.readToEnd()
+            XCTAssertEqual(reply.end, .closed, "\(name): the connection is closed after the 400")
+            let response = try XCTUnwrap(RawResponse(reply.bytes), "\(name): no response")
+            XCTAssertEqual(response.status, 400, name)
+            XCTAssertTrue(response.bodyText.hasPrefix(#"{"error":{"code":"bad_framing","message":""#), "\(name): \(response.bodyText)")
+            XCTAssertFalse(String(decoding: reply.bytes, as: UTF8.self).contains("smuggled"), name)
+        }
+        // A Content-Length that is no number libmicrohttpd refuses itself (its own 400, not JSON).
+        for value in ["abc", "-1", "4, 4"] {
+            let socket = try TestSocket(port: server.port, receiveTimeout: 5)
+            XCTAssertTrue(socket.send(head + "Content-Length: \(value)\r\n\r\nabcd"))
+            let reply = socket.readToEnd()
+            XCTAssertEqual(RawResponse(reply.bytes)?.status, 400, "Content-Length: \(value)")
+            XCTAssertEqual(reply.end, .closed, "Content-Length: \(value)")
+        }
+        XCTAssertEqual(handler.gauge.total, 0, "no ambiguous request reaches the handler")
+        // Either framing alone is fine, and the server keeps serving.
+        for request in [head + "Content-Length: 4\r\nConnection: close\r\n\r\nabcd",
+                        head + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nabcd\r\n0\r\n\r\n"] {
+            let socket = try TestSocket(port: server.port)
+            XCTAssertTrue(socket.send(request))
+            let response = try XCTUnwrap(RawResponse(socket.readToEnd().bytes))
+            XCTAssertEqual(response.status, 200)
+            XCTAssertTrue(response.bodyText.contains(#""bodyLength":4"#), response.bodyText)
+        }
+    }
 }
 
 // MARK: - Test handler
