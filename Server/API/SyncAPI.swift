@@ -7,9 +7,12 @@ import KetteStore
 public final class SyncAPI: HTTPHandler, Sendable {
     private let storage: any ServerStorage
     private let log: @Sendable (String) -> Void
+    /// Requests per user; nil: no limit (in-process use, tests).
+    private let rateLimiter: RateLimiter?
 
-    public init(storage: any ServerStorage, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.storage = storage
+        self.rateLimiter = rateLimiter
         self.log = log
     }
 
@@ -18,6 +21,8 @@ public final class SyncAPI: HTTPHandler, Sendable {
             return try route(request)
         } catch let error as APIError {
             return .json(error.status, error.body)
+        } catch let error as RateLimitExceeded {
+            return error.response
         } catch let error as SQLiteError where error.code.primary == .busy || error.code.primary == .locked {
             log("storage busy: \(error)")
             return .json(503, APIError.unavailable.body)
@@ -70,6 +75,10 @@ public final class SyncAPI: HTTPHandler, Sendable {
         guard let header = request.headers["authorization"], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty, token.count <= 200, let identity = try storage.authenticate(token: token) else { throw APIError.unauthorized }
+        // Counted per user once the token is known good, before any work is done for the request.
+        if let rateLimiter, case .limited(let seconds) = rateLimiter.admit(identity.user) {
+            throw RateLimitExceeded(retryAfterSeconds: seconds)
+        }
         return identity
     }
 

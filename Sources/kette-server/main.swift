@@ -11,8 +11,11 @@ let usage = """
 
     usage:
       kette-server serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--max-body-mb N]
+                         [--per-ip-limit N] [--header-timeout S] [--rate-limit N] [--rate-burst N]
                                          serve the /v1 sync API (defaults: ./kette-server.db, 127.0.0.1, 8080,
-                                         4 threads, requests up to 64 MiB: one change set, a big import, fits)
+                                         4 threads, requests up to 64 MiB: one change set, a big import, fits;
+                                         64 connections per client address; request headers within 20 s;
+                                         50 requests per second per user with bursts of 1000, 0 turns it off)
       kette-server district add ID NAME [--parent ID] [--db PATH]
       kette-server district list [--db PATH] [--json]
       kette-server user add NAME --role coordinator|district|county|admin [--district ID]… [--db PATH]
@@ -30,7 +33,8 @@ struct Arguments {
     var words: [String] = []
     var options: [String: [String]] = [:]
     var flags: Set<String> = []
-    static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "max-body-mb", "role", "district", "parent"]
+    static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "max-body-mb", "role", "district", "parent",
+                                            "per-ip-limit", "header-timeout", "rate-limit", "rate-burst"]
     static let flagOptions: Set<String> = ["json", "help"]
 
     init(_ arguments: [String]) throws {
@@ -66,6 +70,33 @@ func openStore(_ arguments: Arguments) throws -> ServerStore {
     try ServerStore(path: arguments.databasePath)
 }
 
+/// The per-user limit from `--rate-limit N` (requests per second, 0: none) and `--rate-burst N`.
+func makeRateLimiter(_ arguments: Arguments) throws -> RateLimiter? {
+    var rate = RateLimiter.Configuration.defaultRate
+    if let text = arguments.value("rate-limit") {
+        guard let number = Double(text), number.isFinite, number >= 0, number <= 1_000_000 else {
+            throw UsageError(message: "--rate-limit must be 0 (no limit) to 1000000 requests per second; got \(text)")
+        }
+        rate = number
+    }
+    var burst: Int?
+    if let text = arguments.value("rate-burst") {
+        guard let number = Int(text), (1...10_000_000).contains(number) else {
+            throw UsageError(message: "--rate-burst must be 1 to 10000000 requests; got \(text)")
+        }
+        burst = number
+    }
+    if rate == 0 {
+        guard burst == nil else { throw UsageError(message: "--rate-burst needs a rate limit; --rate-limit 0 turns limiting off") }
+        return nil
+    }
+    do {
+        return try RateLimiter(RateLimiter.Configuration(rate: rate, burst: burst))
+    } catch {
+        throw UsageError(message: error.description)
+    }
+}
+
 func serve(_ arguments: Arguments) throws -> Never {
     var configuration = HTTPServer.Configuration()
     configuration.bindAddress = arguments.value("bind") ?? ServerDefaults.bindAddress
@@ -86,8 +117,17 @@ func serve(_ arguments: Arguments) throws -> Never {
         guard let number = Int(megabytes), (1...1024).contains(number) else { throw UsageError(message: "--max-body-mb must be 1 to 1024; got \(megabytes)") }
         configuration.maxBodyBytes = number << 20
     }
+    if let limit = arguments.value("per-ip-limit") {
+        guard let number = Int(limit), (1...100_000).contains(number) else { throw UsageError(message: "--per-ip-limit must be 1 to 100000 connections; got \(limit)") }
+        configuration.perIPConnectionLimit = number
+    }
+    if let timeout = arguments.value("header-timeout") {
+        guard let number = Int(timeout), (1...3600).contains(number) else { throw UsageError(message: "--header-timeout must be 1 to 3600 seconds; got \(timeout)") }
+        configuration.headerTimeoutSeconds = number
+    }
+    let rateLimiter = try makeRateLimiter(arguments)
     let store = try ServerStore(path: arguments.databasePath, readerCount: configuration.threadPoolSize)
-    let api = SyncAPI(storage: store) { line in
+    let api = SyncAPI(storage: store, rateLimiter: rateLimiter) { line in
         FileHandle.standardError.write(Data("kette-server: \(line)\n".utf8))
     }
     let server = HTTPServer(configuration: configuration, handler: api)

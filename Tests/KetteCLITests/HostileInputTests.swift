@@ -1,0 +1,185 @@
+import Foundation
+import XCTest
+
+/// The real `kette-server` facing clients that push too hard: the per-IP connection limit and the
+/// per-user rate limit set on the command line, and a real `kette` that still completes its sync.
+final class HostileInputTests: KetteCLITestCase {
+    var server: ServerProcess!
+    var tokens: [String: String] = [:]
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        server = ServerProcess(directory: runner.root)
+        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
+        tokens["anna"] = try server.admin(["user", "add", "anna", "--role", "coordinator", "--district", "nordstadt"])
+        tokens["kreis"] = try server.admin(["user", "add", "kreis", "--role", "county"])
+    }
+
+    override func tearDown() {
+        server?.kill()
+        server = nil
+        super.tearDown()
+    }
+
+    @discardableResult
+    func kette(_ name: String, _ arguments: [String], env: [String: String?] = [:], expect: Int32? = 0,
+               file: StaticString = #filePath, line: UInt = #line) -> KetteResult {
+        let result = runner.run(["--home", runner.root.appendingPathComponent(name).path] + arguments, env: env, timeout: 120)
+        if let expect { XCTAssertEqual(result.exitCode, expect, "\(result)", file: file, line: line) }
+        return result
+    }
+
+    func testPerIPLimitFlagRefusesTheConnectionOverTheLimit() throws {
+        let limit = 3
+        try server.start(extraArguments: ["--per-ip-limit", String(limit)])
+        let held = try (0..<limit).map { _ in try RawConnection(port: server.port) }
+        let extra = try RawConnection(port: server.port, receiveTimeout: 3)
+        _ = extra.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let refused = extra.readToEnd()
+        XCTAssertTrue(refused.end == .closed || refused.end == .reset, "connection \(limit + 1) is dropped: \(refused.end)")
+        XCTAssertTrue(refused.bytes.isEmpty, "and gets no answer")
+        // The connections within the limit are served.
+        for connection in held {
+            XCTAssertTrue(connection.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+            XCTAssertTrue(String(decoding: connection.readToEnd().bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
+    func testServeRefusesBadLimitFlagsClearly() throws {
+        for (arguments, expected) in [(["--per-ip-limit", "0"], "--per-ip-limit must be 1 to 100000"),
+                                      (["--rate-limit", "fast"], "--rate-limit must be 0 (no limit) to 1000000"),
+                                      (["--rate-burst", "-3"], "--rate-burst must be 1 to 10000000"),
+                                      (["--rate-limit", "0", "--rate-burst", "5"], "--rate-burst needs a rate limit"),
+                                      (["--header-timeout", "0"], "--header-timeout must be 1 to 3600")] {
+            let process = Process()
+            process.executableURL = server.binary
+            process.arguments = ["serve", "--db", server.database, "--port", "0"] + arguments
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = Pipe()
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 1, "\(arguments)")
+            XCTAssertTrue(text.contains(expected), "\(arguments): \(text)")
+        }
+    }
+
+    func testRateLimitAnswers429AndTheClientStillCompletesItsSync() throws {
+        // One request a second, three at once: a sync of a few change sets needs more than that.
+        try server.start(extraArguments: ["--rate-limit", "1", "--rate-burst", "3"])
+        var statuses: [Int] = []
+        var retryAfter: String?
+        var body = ""
+        for _ in 0..<4 {
+            let connection = try RawConnection(port: server.port)
+            XCTAssertTrue(connection.send("GET /v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(tokens["anna"]!)\r\nConnection: close\r\n\r\n"))
+            let text = String(decoding: connection.readToEnd().bytes, as: UTF8.self)
+            statuses.append(Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0)
+            if let line = text.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("retry-after:") }) {
+                retryAfter = line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) }
+                body = String(text.components(separatedBy: "\r\n\r\n").last ?? "")
+            }
+        }
+        XCTAssertEqual(statuses, [200, 200, 200, 429])
+        XCTAssertEqual(retryAfter, "1")
+        XCTAssertTrue(body.contains(#""code":"rate_limited""#), body)
+
+        // A real client: several change sets and two syncs in a row are more requests than the
+        // bucket holds; the client waits as told and finishes.
+        kette("anna", ["init", "--name", "anna"])
+        kette("anna", ["remote", server.url, "--token", tokens["anna"]!])
+        kette("anna", ["sync"])  // brings the districts
+        for index in 0..<5 {
+            kette("anna", ["offer", "add", "--title", "Angebot \(index)", "--district", "nordstadt"])
+        }
+        let started = Date()
+        kette("anna", ["sync"])
+        kette("anna", ["offer", "add", "--title", "Angebot 5", "--district", "nordstadt"])
+        kette("anna", ["sync"])
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertGreaterThan(elapsed, 1.0, "the client had to wait for the limit")
+        print("two syncs at 1 request/s (burst 3) took \(String(format: "%.1f", elapsed)) s")
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(kette("anna", ["status", "--json"]).stdout.utf8))
+            as? [String: Any])?["pendingChangeSets"] as? Int, 0)
+
+        // Without retries the same client meets the 429 and says so, and keeps its changes.
+        kette("anna", ["offer", "add", "--title", "Angebot 6", "--district", "nordstadt"])
+        var refused: KetteResult?
+        for _ in 0..<5 {
+            let result = kette("anna", ["sync"], env: ["KETTE_RETRIES": "0"], expect: nil)
+            if result.exitCode != 0 { refused = result; break }
+        }
+        let failure = try XCTUnwrap(refused, "five syncs in a row without retries meet the limit")
+        XCTAssertTrue(failure.stderr.contains("429"), failure.stderr)
+
+        // Everything arrived: the county sees all seven offers.
+        kette("kreis", ["init", "--name", "kreis"])
+        kette("kreis", ["remote", server.url, "--token", tokens["kreis"]!])
+        kette("kreis", ["sync"])
+        kette("anna", ["sync"])
+        kette("kreis", ["sync"])
+        let offers = try JSONSerialization.jsonObject(with: Data(kette("kreis", ["offer", "list", "--json"]).stdout.utf8)) as? [[String: Any]]
+        XCTAssertEqual(offers?.count, 7)
+    }
+}
+
+/// A blocking TCP connection to 127.0.0.1 for requests curl would not send.
+final class RawConnection {
+    enum End: Equatable { case closed, reset, timedOut, failed(Int32) }
+    private let fd: Int32
+
+    init(port: UInt16, receiveTimeout: Double = 5) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - receiveTimeout.rounded(.down)) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            let code = errno
+            close(fd)
+            throw POSIXError(.init(rawValue: code) ?? .EIO)
+        }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let written = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written <= 0 { return false }
+            sent += written
+        }
+        return true
+    }
+
+    func readToEnd() -> (bytes: [UInt8], end: End) {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                received += buffer[..<count]
+            } else if count == 0 {
+                return (received, .closed)
+            } else if errno == EINTR {
+                continue
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                return (received, .timedOut)
+            } else if errno == ECONNRESET {
+                return (received, .reset)
+            } else {
+                return (received, .failed(errno))
+            }
+        }
+    }
+}
