@@ -26,6 +26,13 @@ if ! python3 -c "import jsonschema, referencing, rfc3339_validator" >/dev/null 2
         || echo "could not install jsonschema: the export validation tests will fail" >&2
 fi
 
+# The API tests run Schemathesis (4.x) against Protocol/openapi.json and a real kette-server.
+if ! python3 -c "import schemathesis, sys; sys.exit(int(schemathesis.__version__.split('.')[0]) < 4)" >/dev/null 2>&1; then
+    echo "installing: schemathesis (pip)" >&2
+    python3 -m pip install --quiet "schemathesis>=4,<5" \
+        || echo "could not install schemathesis: SchemathesisTests will fail" >&2
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
     if [ -x /opt/swift/usr/bin/swift ]; then
         export PATH="/opt/swift/usr/bin:$PATH"

@@ -23,6 +23,11 @@ public final class SyncAPI: HTTPHandler, Sendable {
             return .json(error.status, error.body)
         } catch let error as RateLimitExceeded {
             return error.response
+        } catch let error as MethodNotAllowed {
+            // RFC 9110 requires the Allow header on a 405 (Schemathesis found it missing).
+            var response = HTTPResponse.json(405, error.error.body)
+            response.headers.append(("Allow", error.allowed.joined(separator: ", ")))
+            return response
         } catch let error as SQLiteError where error.code.primary == .busy || error.code.primary == .locked {
             log("storage busy: \(error)")
             return .json(503, APIError.unavailable.body)
@@ -68,7 +73,9 @@ public final class SyncAPI: HTTPHandler, Sendable {
     }
 
     private func allow(_ request: HTTPRequest, _ methods: [String]) throws {
-        guard methods.contains(request.method) else { throw APIError.methodNotAllowed(request.method, request.path, allowed: methods) }
+        guard methods.contains(request.method) else {
+            throw MethodNotAllowed(error: .methodNotAllowed(request.method, request.path, allowed: methods), allowed: methods)
+        }
     }
 
     private func authenticate(_ request: HTTPRequest) throws -> Identity {
@@ -120,4 +127,10 @@ public final class SyncAPI: HTTPHandler, Sendable {
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return .json(status, Array(try encoder.encode(value)))
     }
+}
+
+/// A 405 with the methods the path does allow, for the `Allow` header.
+private struct MethodNotAllowed: Error {
+    let error: APIError
+    let allowed: [String]
 }
