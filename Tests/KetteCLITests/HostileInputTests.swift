@@ -45,6 +45,37 @@ final class HostileInputTests: KetteCLITestCase {
         }
     }
 
+    func testFramingAndSizeAreRefusedAndTheServerKeepsServing() throws {
+        try server.start(extraArguments: ["--max-body-mb", "1"])
+        let auth = "Authorization: Bearer \(tokens["anna"]!)\r\nContent-Type: application/json\r\n"
+        let head = "POST /v1/changesets HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth
+        func answer(_ request: String) throws -> (status: Int, text: String, end: RawConnection.End) {
+            let connection = try RawConnection(port: server.port)
+            _ = connection.send(request)
+            let reply = connection.readToEnd()
+            let text = String(decoding: reply.bytes, as: UTF8.self)
+            return (Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0, text, reply.end)
+        }
+        // Conflicting framing: 400 with a JSON error, the connection closed.
+        let conflicting = try answer(head + "Content-Length: 16\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"changeSets\":[]}\r\n0\r\n\r\n")
+        XCTAssertEqual(conflicting.status, 400)
+        XCTAssertTrue(conflicting.text.contains(#"{"error":{"code":"bad_framing""#), conflicting.text)
+        XCTAssertEqual(conflicting.end, .closed)
+        // Over --max-body-mb 1, declared and chunked: 413 with a JSON error.
+        let declared = try answer(head + "Content-Length: 2000000\r\n\r\n")
+        XCTAssertEqual(declared.status, 413)
+        XCTAssertTrue(declared.text.contains("body_too_large"), declared.text)
+        let chunk = String(repeating: "x", count: 0x10000)
+        let chunked = try answer(head + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            + String(repeating: "10000\r\n\(chunk)\r\n", count: 20) + "0\r\n\r\n")
+        XCTAssertEqual(chunked.status, 413, String(chunked.text.prefix(300)))
+        XCTAssertTrue(chunked.text.contains("body_too_large"), String(chunked.text.prefix(300)))
+        // A proper push right after is applied.
+        let body = #"{"changeSets":[]}"#
+        let fine = try answer(head + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
+        XCTAssertEqual(fine.status, 200, fine.text)
+    }
+
     func testServeRefusesBadLimitFlagsClearly() throws {
         for (arguments, expected) in [(["--per-ip-limit", "0"], "--per-ip-limit must be 1 to 100000"),
                                       (["--rate-limit", "fast"], "--rate-limit must be 0 (no limit) to 1000000"),
