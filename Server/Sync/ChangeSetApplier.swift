@@ -78,7 +78,8 @@ struct ChangeSetApplier {
 
         var conflictIDs: [String] = []
         for conflict in conflicts {
-            conflictIDs.append(try writeConflict(conflict, into: &context))
+            let id = try writeConflict(conflict, into: &context)
+            if !conflictIDs.contains(id) { conflictIDs.append(id) }
         }
         let result = ChangeSetResult(id: changeSet.id, status: conflictIDs.isEmpty ? .applied : .conflicts,
                                      conflicts: conflictIDs.isEmpty ? nil : conflictIDs)
@@ -222,6 +223,12 @@ struct ChangeSetApplier {
         let digest = Secrets.sha256Hex("\(conflict.record.type.rawValue)|\(conflict.record.id)|\(conflict.field)|\(conflict.winner.hlc.encoded)|\(conflict.loser.hlc.encoded)")
         let hex = Array(digest.prefix(32))
         let id = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }.joined(separator: "-")
+        // The same two versions met before (a change repeated under another change set id, or
+        // twice with one stamp): the conflict is on record already, perhaps resolved since, and
+        // is reported again as it is. Writing it anew would reopen it (and its scope row exists).
+        if try context.db.firstRow("SELECT 1 FROM record_scope WHERE record_type = 'conflict' AND record_id = ?", [id]) != nil {
+            return id
+        }
         let hlc = context.tick()
         let fields: [(String, FieldValue)] = [
             ("recordType", .string(conflict.record.type.rawValue)), ("recordID", .string(conflict.record.id)),
