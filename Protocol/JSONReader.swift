@@ -10,6 +10,13 @@ public struct JSONReader {
 
     private let bytes: [UInt8]
     private(set) var index = 0
+    /// Objects and arrays open around the current position.
+    private var depth = 0
+
+    /// The deepest nesting read. The sync messages nest six levels at most; the limit keeps a
+    /// document of a million `[` (which a 64 MiB body can hold) from overflowing the stack, as
+    /// reading and skipping recurse. Found by the decoder fuzzer.
+    public static let maxDepth = 64
 
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -30,6 +37,12 @@ public struct JSONReader {
         return bytes[index]
     }
 
+    /// Steps into an object or array; the caller steps out with `depth -= 1`.
+    private mutating func enterNesting() throws {
+        guard depth < Self.maxDepth else { throw failure("nested deeper than \(Self.maxDepth) levels") }
+        depth += 1
+    }
+
     mutating func expect(_ byte: UInt8) throws {
         guard try peek() == byte else { throw failure("expected '\(Character(Unicode.Scalar(byte)))'") }
         index += 1
@@ -44,6 +57,8 @@ public struct JSONReader {
     /// Reads an object, calling `body` with each key; `body` must read the key's value.
     public mutating func readObject(_ body: (inout JSONReader, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
+        try enterNesting()
+        defer { depth -= 1 }
         if try peek() == UInt8(ascii: "}") { index += 1; return }
         while true {
             let key = try readString()
@@ -60,6 +75,8 @@ public struct JSONReader {
     /// Reads an array, calling `body` for each element; `body` must read the element.
     public mutating func readArray(_ body: (inout JSONReader) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
+        try enterNesting()
+        defer { depth -= 1 }
         if try peek() == UInt8(ascii: "]") { index += 1; return }
         while true {
             try body(&self)
@@ -244,6 +261,8 @@ public struct JSONReader {
     /// Skips an object without making strings of its keys.
     private mutating func skipObject() throws {
         try expect(UInt8(ascii: "{"))
+        try enterNesting()
+        defer { depth -= 1 }
         if try peek() == UInt8(ascii: "}") { index += 1; return }
         while true {
             guard try peek() == UInt8(ascii: "\"") else { throw failure("expected a key") }

@@ -76,6 +76,23 @@ final class HostileInputTests: KetteCLITestCase {
         XCTAssertEqual(fine.status, 200, fine.text)
     }
 
+    /// Found by the decoder fuzzer: a push whose value nests a million `[` overflowed the stack of
+    /// the worker thread and killed the whole server (checked against the code before the fix).
+    func testDeeplyNestedPushIsRefusedAndTheServerKeepsServing() throws {
+        try server.start()
+        let body = #"{"changeSets":[{"id":"x","replica":"r","schemaVersion":1,"summary":"s","changes":[{"type":"offer","id":"o","field":"title","hlc":"001763900000000-0000-r","value":"#
+            + String(repeating: "[", count: 1_000_000)
+        let connection = try RawConnection(port: server.port, receiveTimeout: 20)
+        XCTAssertTrue(connection.send("POST /v1/changesets HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(tokens["anna"]!)\r\n"
+            + "Content-Type: application/json\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body))
+        let text = String(decoding: connection.readToEnd().bytes, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("HTTP/1.1 400"), String(text.prefix(200)))
+        XCTAssertTrue(text.contains("nested deeper than 64 levels"), String(text.suffix(200)))
+        let health = try RawConnection(port: server.port)
+        XCTAssertTrue(health.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+        XCTAssertTrue(String(decoding: health.readToEnd().bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"), "the server is still up")
+    }
+
     func testServeRefusesBadLimitFlagsClearly() throws {
         for (arguments, expected) in [(["--per-ip-limit", "0"], "--per-ip-limit must be 1 to 100000"),
                                       (["--rate-limit", "fast"], "--rate-limit must be 0 (no limit) to 1000000"),

@@ -37,6 +37,7 @@ final class SchemathesisTests: KetteCLITestCase {
         environment["NO_PROXY"] = "*"
         environment["SCHEMATHESIS_TELEMETRY"] = "false"
         process.environment = environment
+        process.currentDirectoryURL = runner.root  // its cache (.schemathesis/) stays out of the checkout
         let output = runner.root.appendingPathComponent("schemathesis.log")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
