@@ -2,6 +2,8 @@
 # Runs every test: unit tests of the SQLite layer, protocol and store, and end-to-end runs of the
 # built binaries. KETTE_LONG_TESTS=1 makes the crash tests run many more trials and renders the
 # committee report in headless Chromium (scripts/render-committee-report.sh).
+# Then the libFuzzer targets (Fuzz/README.md): built with the sanitizers (about 35 s) and run
+# 20 s each from the kept corpus; 5 minutes each with KETTE_LONG_TESTS=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -9,3 +11,5 @@ swift build --build-tests
 # XCTest only: the Swift Testing runner would close the output with "0 tests", as no test uses it.
 swift test --skip-build --disable-swift-testing
 if [ "${KETTE_LONG_TESTS:-}" = 1 ]; then scripts/render-committee-report.sh; fi
+Fuzz/build.sh
+if [ "${KETTE_LONG_TESTS:-}" = 1 ]; then Fuzz/run.sh 300; else Fuzz/run.sh 20; fi

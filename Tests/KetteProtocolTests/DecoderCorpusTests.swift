@@ -2,16 +2,17 @@ import Foundation
 import XCTest
 @testable import KetteProtocol
 
-/// Replays the decoders' fuzz corpus (Fuzz/Corpus/decoder, kept minimized in the repo; its seeds
-/// are Protocol/Examples) through
+/// Replays the decoders' fuzz corpus (Fuzz/Corpus/decoder, kept minimized in the repo, and the
+/// findings' inputs in Fuzz/Seeds/decoder; the other seeds are Protocol/Examples) through
 /// `PushRequest.decode(json:)` and `PullPage.decode(json:)`: every input ends in a value or a
-/// typed error. A trap would end the test run; the sanitizer build and fuzzing run are in the
-/// long run (`KETTE_LONG_TESTS=1`, Fuzz/run.sh).
+/// typed error. A trap would end the test run. scripts/test.sh then builds the fuzzers with the
+/// sanitizers and fuzzes 20 s per target (300 s with `KETTE_LONG_TESTS=1`).
 final class DecoderCorpusTests: XCTestCase {
     func testEveryCorpusInputDecodesOrIsRefusedWithATypedError() throws {
-        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Fuzz/Corpus/decoder").standardizedFileURL
-        let files = try FileManager.default.contentsOfDirectory(at: corpus, includingPropertiesForKeys: nil)
+        let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fuzz").standardizedFileURL
+        let files = try ["Corpus/decoder", "Seeds/decoder"].flatMap {
+            try FileManager.default.contentsOfDirectory(at: fuzz.appendingPathComponent($0), includingPropertiesForKeys: nil)
+        }
         XCTAssertGreaterThan(files.count, 100, "the corpus is in the repo")
         var pushes = 0, pages = 0
         for file in files {
