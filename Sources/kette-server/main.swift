@@ -11,8 +11,10 @@ let usage = """
 
     usage:
       kette-server serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--max-body-mb N]
+                         [--tls-cert FILE --tls-key FILE]
                                          serve the /v1 sync API (defaults: ./kette-server.db, 127.0.0.1, 8080,
-                                         4 threads, requests up to 64 MiB: one change set, a big import, fits)
+                                         4 threads, requests up to 64 MiB: one change set, a big import, fits);
+                                         with --tls-cert and --tls-key (PEM) it serves HTTPS only
       kette-server district add ID NAME [--parent ID] [--db PATH]
       kette-server district list [--db PATH] [--json]
       kette-server user add NAME --role coordinator|district|county|admin [--district ID]… [--db PATH]
@@ -30,7 +32,8 @@ struct Arguments {
     var words: [String] = []
     var options: [String: [String]] = [:]
     var flags: Set<String> = []
-    static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "max-body-mb", "role", "district", "parent"]
+    static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "max-body-mb", "role", "district", "parent",
+                                                  "tls-cert", "tls-key"]
     static let flagOptions: Set<String> = ["json", "help"]
 
     init(_ arguments: [String]) throws {
@@ -66,6 +69,14 @@ func openStore(_ arguments: Arguments) throws -> ServerStore {
     try ServerStore(path: arguments.databasePath)
 }
 
+/// A private key others can read is as good as published; say so, but serve (the administrator
+/// may have reasons, such as a group-readable key for a service account).
+func warnIfReadableByOthers(_ path: String) {
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & 0o077 != 0 else { return }
+    FileHandle.standardError.write(Data("kette-server: warning: the private key \(path) is readable by other users (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it\n".utf8))
+}
+
 func serve(_ arguments: Arguments) throws -> Never {
     var configuration = HTTPServer.Configuration()
     configuration.bindAddress = arguments.value("bind") ?? ServerDefaults.bindAddress
@@ -86,6 +97,19 @@ func serve(_ arguments: Arguments) throws -> Never {
         guard let number = Int(megabytes), (1...1024).contains(number) else { throw UsageError(message: "--max-body-mb must be 1 to 1024; got \(megabytes)") }
         configuration.maxBodyBytes = number << 20
     }
+    switch (arguments.value("tls-cert"), arguments.value("tls-key")) {
+    case (nil, nil):
+        break
+    case (let certificate?, let key?):
+        do {
+            configuration.tls = try TLSCredentials.load(certificatePath: certificate, privateKeyPath: key)
+        } catch {
+            throw UsageError(message: "HTTPS cannot start: \(error)")
+        }
+        warnIfReadableByOthers(key)
+    default:
+        throw UsageError(message: "--tls-cert and --tls-key go together: the certificate (PEM) and its private key (PEM)")
+    }
     let store = try ServerStore(path: arguments.databasePath, readerCount: configuration.threadPoolSize)
     let api = SyncAPI(storage: store) { line in
         FileHandle.standardError.write(Data("kette-server: \(line)\n".utf8))
@@ -97,7 +121,8 @@ func serve(_ arguments: Arguments) throws -> Never {
         fail("\(error)", code: 5)
     }
     // Written unbuffered: scripts wait for this line to know the server is up.
-    FileHandle.standardOutput.write(Data("kette-server listening on http://\(configuration.bindAddress):\(server.port) (database \(arguments.databasePath))\n".utf8))
+    let scheme = configuration.tls == nil ? "http" : "https"
+    FileHandle.standardOutput.write(Data("kette-server listening on \(scheme)://\(configuration.bindAddress):\(server.port) (database \(arguments.databasePath))\n".utf8))
     // Serve until SIGINT or SIGTERM; the daemon's threads do the work.
     signal(SIGINT, SIG_IGN)
     signal(SIGTERM, SIG_IGN)
