@@ -57,6 +57,20 @@ public final class SyncAPI: HTTPHandler, Sendable {
                 throw APIError.badRequest("use /v1/records/TYPE/ID; types: \(RecordType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return try json(200, try storage.record(type: type, id: String(parts[1]), for: identity))
+        case "/v1/admin/users":
+            try allow(request, ["GET"])
+            try requireAdmin(try authenticate(request))
+            return try json(200, try storage.users())
+        case let path where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"):
+            try allow(request, ["POST"])
+            try requireAdmin(try authenticate(request))
+            let name = String(path.dropFirst("/v1/admin/users/".count).dropLast("/revoke".count))
+            do {
+                try storage.revokeUser(name: name)
+            } catch AdminError.unknownUser {
+                throw APIError(404, "not_found", "no user named '\(name.prefix(100))'")
+            }
+            return try json(200, ["revoked": name])
         default:
             throw APIError.notFound(request.path)
         }
@@ -64,6 +78,14 @@ public final class SyncAPI: HTTPHandler, Sendable {
 
     private func allow(_ request: HTTPRequest, _ methods: [String]) throws {
         guard methods.contains(request.method) else { throw APIError.methodNotAllowed(request.method, request.path, allowed: methods) }
+    }
+
+    /// Managing users is the admin's alone; the county office reads and writes all records but
+    /// does not hand out or take away access.
+    private func requireAdmin(_ identity: Identity) throws {
+        guard identity.role == .admin else {
+            throw APIError.forbidden("managing users needs the admin role; \(identity.user) is \(identity.role.rawValue)")
+        }
     }
 
     private func authenticate(_ request: HTTPRequest) throws -> Identity {

@@ -11,6 +11,10 @@ public protocol ServerStorage: AnyObject, Sendable {
     func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8]
     /// One record's current fields; 403 outside the caller's scope, 404 when unknown.
     func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
+    /// Every user, for the admin endpoints.
+    func users() throws -> [UserInfo]
+    /// Revokes a user's token (`AdminError.unknownUser` when there is no such user).
+    func revokeUser(name: String) throws
 }
 
 /// `GET /v1/records/TYPE/ID`: a record's current fields as the server holds them.
@@ -125,8 +129,12 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         // Looking up the hash, not the token, keeps the comparison's timing independent of the
         // token's content; the index makes it one lookup.
         try readers.read { db in
+            let hash = Secrets.sha256Hex(token)
             guard let row = try db.firstRow("SELECT name, role, districts, token_hash FROM users WHERE token_hash = ? AND revoked_at IS NULL",
-                                            [Secrets.sha256Hex(token)]),
+                                            [hash]),
+                  // The index found the row; the stored hash is compared again in constant time
+                  // so no step of the check depends on how much of a guess was right.
+                  Secrets.constantTimeEquals(row.string(3) ?? "", hash),
                   let name = row.string(0), let role = row.string(1).flatMap(Role.init(rawValue:)) else { return nil }
             return Identity(user: name, role: role, districts: Self.decodeList(row.string(2)))
         }
