@@ -187,6 +187,7 @@ final class AuthorizationMatrixTests: XCTestCase {
     }
 
     func testEveryCallerReadsSingleRecordsOnlyInScopeAndARefusalLeaksNothing() throws {
+        print("authorization matrix: \(callers.count) callers × \(seeded.count) records read one by one")
         for caller in callers {
             for record in seeded {
                 let response = request("GET", "/v1/records/\(record.type.rawValue)/\(record.id)", authorization: "Bearer \(caller.token)")
@@ -266,6 +267,7 @@ final class AuthorizationMatrixTests: XCTestCase {
             attempts += 2
         }
         XCTAssertGreaterThan(attempts, 150, "the matrix is as large as it claims")
+        print("authorization matrix: \(callers.count) callers, \(attempts) write attempts")
     }
 
     // MARK: - Authentication and the admin role
