@@ -39,8 +39,10 @@ enum RecordApplier {
     /// Merges changes received for one record (a run of a pulled page): the fields whose incoming
     /// timestamp is the greatest seen take the incoming value, in one row update. Returns the
     /// changes that won. Conflicts are not looked for here: the server finds them and sends them
-    /// as conflict records.
-    static func mergeRecord(type: RecordType, id: String, changes: [Change], in db: Database, statements: MergeStatements) throws -> [Change] {
+    /// as conflict records. A field in `redacted` (the server erased a name from it) also takes
+    /// the incoming value when its timestamp equals the held one: it is the same write, rewritten.
+    static func mergeRecord(type: RecordType, id: String, changes: [Change], redacted: Set<String> = [], in db: Database,
+                            statements: MergeStatements) throws -> [Change] {
         var held: [String: String] = [:]
         try statements.versions.bind(values: [.text(type.rawValue), .text(id)])
         while try statements.versions.step() {
@@ -51,7 +53,8 @@ enum RecordApplier {
         for change in changes {
             let incoming = change.hlc.encoded
             // Encoded timestamps sort like the timestamps (see HLCTimestamp), so text order decides.
-            if let current = winners[change.field]?.hlc.encoded ?? held[change.field], current >= incoming { continue }
+            if let current = winners[change.field]?.hlc.encoded ?? held[change.field],
+               current > incoming || (current == incoming && !redacted.contains(change.field)) { continue }
             winners[change.field] = change
         }
         guard !winners.isEmpty else { return [] }
