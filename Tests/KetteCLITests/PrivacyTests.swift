@@ -253,4 +253,119 @@ final class PrivacyTests: KetteCLITestCase {
         // Nothing was logged for the refused commands.
         XCTAssertFalse(try server.admin(["audit", "list"]).contains("\terase\t"))
     }
+
+    // MARK: - Audit log
+
+    /// Runs `kette-server` on another database path (a tampered copy) and returns its exit code
+    /// and stderr.
+    func serverCommand(_ arguments: [String], database: String) throws -> (status: Int32, errors: String, output: String) {
+        let process = Process()
+        process.executableURL = server.binary
+        process.arguments = arguments + ["--db", database]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, err, out)
+    }
+
+    func curl(_ arguments: [String]) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "-o", "/dev/null", "--noproxy", "*", "-w", "%{http_code}"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Int(text) ?? 0
+    }
+
+    /// Produces one entry of every kind, with the real server and client.
+    func auditEveryKindOfAction() throws -> [[String: Any]] {
+        connect("anna", as: "anna")
+        kette("anna", ["offer", "add", "--title", "Elterncafé", "--district", "nordstadt", "--phase", "early-childhood"])
+        kette("anna", ["sync"])
+        let offer = try XCTUnwrap(LocalStore(directory: home("anna")).database.scalarString("SELECT id FROM offers"))
+        XCTAssertEqual(try curl(["-H", "Authorization: Bearer \(tokens["kreis"]!)", "\(server.url)/v1/records/offer/\(offer)"]), 200)
+        try server.admin(["user", "revoke", "kreis"])
+        try server.admin(["erase", "--person", "Niemand Bekannt"])
+        // Reads are written about once a second; SIGTERM writes the rest.
+        server.kill(SIGTERM)
+        let listed = try server.admin(["audit", "list", "--json"])
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])
+    }
+
+    func testEveryKindOfActionIsAuditedWithoutContent() throws {
+        let entries = try auditEveryKindOfAction()
+        let lines = entries.map { "\($0["actor"] ?? "") \($0["action"] ?? "") \($0["detail"] ?? "")" }
+        func has(_ actor: String?, _ action: String, _ detail: String, line: UInt = #line) {
+            XCTAssertTrue(entries.contains { entry in
+                (actor == nil || (entry["actor"] as? String) == actor) && entry["action"] as? String == action
+                    && (entry["detail"] as? String ?? "").contains(detail)
+            }, "no \(action) entry with '\(detail)' in:\n\(lines.joined(separator: "\n"))", line: line)
+        }
+        has(nil, "district-add", "nordstadt")
+        has(nil, "user-add", "anna (coordinator; nordstadt)")
+        has("anna", "push", "1 change set (1 applied); records: offer 1")
+        has("anna", "read", "pull page")
+        has("kreis", "read", "1 record read")
+        has(nil, "user-revoke", "kreis")
+        has(nil, "erase", "0 field versions in 0 records")
+        XCTAssertEqual(entries.map { $0["seq"] as? Int }, Array(1...entries.count).map { Optional($0) })
+        // Who and how many, never what: the offer's title is in no entry.
+        XCTAssertFalse(lines.joined().contains("Elterncafé"))
+        XCTAssertTrue(try server.admin(["audit", "verify"]).hasPrefix("audit log intact: \(entries.count) entries"))
+        // The key file is the owner's alone.
+        let mode = try FileManager.default.attributesOfItem(atPath: server.database + ".audit-key")[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600)
+    }
+
+    func testTamperingWithTheAuditLogIsDetected() throws {
+        let count = try auditEveryKindOfAction().count
+        XCTAssertGreaterThanOrEqual(count, 8)
+        try checkpoint(server.database)
+        // The triggers stop a plain UPDATE or DELETE.
+        let refused = try sqlite(server.database, "UPDATE audit_log SET detail = 'x' WHERE seq = 2;")
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.output.contains("append-only"), refused.output)
+        XCTAssertNotEqual(try sqlite(server.database, "DELETE FROM audit_log WHERE seq = 2;").status, 0)
+
+        let dropTriggers = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+        let recreate = """
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            """
+        let cases: [(name: String, sql: String, removeHead: Bool, expected: String)] = [
+            ("changed", dropTriggers + "UPDATE audit_log SET detail = '0 change sets' WHERE seq = 4;" + recreate, false, "at entry 4: entry 4 does not match"),
+            ("changed actor", dropTriggers + "UPDATE audit_log SET actor = 'bert' WHERE seq = 3;" + recreate, false, "at entry 3:"),
+            ("deleted", dropTriggers + "DELETE FROM audit_log WHERE seq = 3;" + recreate, false, "at entry 3: entry 3 is missing"),
+            ("reordered", dropTriggers + "UPDATE audit_log SET seq = -1 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = -1;" + recreate,
+             false, "at entry 3:"),
+            ("tail truncated", dropTriggers + "DELETE FROM audit_log WHERE seq >= \(count - 1);" + recreate, false,
+             "at entry \(count - 1): the log ends at entry \(count - 2), but its signed head says \(count)"),
+            ("emptied", dropTriggers + "DELETE FROM audit_log;" + recreate, false, "at entry 1: the log ends at entry 0"),
+            ("triggers dropped", dropTriggers, false, "triggers that keep audit_log append-only were dropped"),
+            ("head removed", "SELECT 1;", true, "signed head"),
+        ]
+        for (index, tamper) in cases.enumerated() {
+            // Each case on its own copy of the database with its key and head beside it.
+            let copy = runner.root.appendingPathComponent("tampered-\(index).db").path
+            for suffix in ["", ".audit-key", ".audit-head"] {
+                try FileManager.default.copyItem(atPath: server.database + suffix, toPath: copy + suffix)
+            }
+            XCTAssertEqual(try serverCommand(["audit", "verify"], database: copy).status, 0, "the untouched copy for \(tamper.name)")
+            let edit = try sqlite(copy, tamper.sql)
+            XCTAssertEqual(edit.status, 0, "\(tamper.name): \(edit.output)")
+            if tamper.removeHead { try FileManager.default.removeItem(atPath: copy + ".audit-head") }
+            let verdict = try serverCommand(["audit", "verify"], database: copy)
+            XCTAssertEqual(verdict.status, 6, "\(tamper.name) went unnoticed: \(verdict)")
+            XCTAssertTrue(verdict.errors.contains(tamper.expected), "\(tamper.name): \(verdict.errors)")
+        }
+        // The original is still intact.
+        XCTAssertTrue(try server.admin(["audit", "verify"]).hasPrefix("audit log intact"))
+    }
 }
