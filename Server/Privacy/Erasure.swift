@@ -72,9 +72,11 @@ extension ServerStore {
     /// server keeps no copy of the name: it cannot recognize the name in a later push.
     public func erase(person name: String) throws -> ErasureReport {
         let person = try PersonName(name)
-        // Old cells and pages are zeroed as they are freed, not left for VACUUM alone.
+        // Old cells and pages are zeroed as they are freed, not left for VACUUM alone. (Debian's
+        // SQLite is built with this on; other builds are not.) The connection's setting is restored.
+        let secureDelete = try writer.read { db in try db.scalarInt("PRAGMA secure_delete") ?? 0 }
         try writer.read { db in try db.execute("PRAGMA secure_delete = ON") }
-        defer { try? writer.read { db in try db.execute("PRAGMA secure_delete = OFF") } }
+        defer { try? writer.read { db in try db.execute("PRAGMA secure_delete = \(secureDelete)") } }
         var report = try audited { db, events -> ErasureReport in
             var context = try WriteContext(db: db, now: now())
             struct Rewrite { let type: String, id: String, field: String, value: String, author: String?, valueChanged: Bool, authorChanged: Bool }
