@@ -81,7 +81,7 @@ struct ChangeSetApplier {
             }
         }
 
-        // A tombstone keeps no personal data (SPEC §8.4). Clients of schema 3 empty the fields in
+        // A tombstone keeps no personal data (SPEC §8.6). Current clients empty the fields in
         // the deleting change set itself; for older clients, and for an edit that reaches a record
         // after its deletion, the server empties them with writes of its own.
         for key in touched where possiblyDeleted.contains(key) {

@@ -174,7 +174,7 @@ do {
                 print("note: \(report.userAccounts) user account(s) carry this name; accounts are not renamed (revoke them with `kette-server user revoke`)")
             }
         }
-        // The limits an operator must know (SPEC §8.5): the server keeps no copy of the name.
+        // The limits an operator must know (SPEC §8.7): the server keeps no copy of the name.
         FileHandle.standardError.write(Data("""
             kette-server: clients receive the erasure on their next sync. A change written offline before the erasure
             and pushed after it can bring the name back: run the erasure again once every client has synced.

@@ -223,7 +223,7 @@ final class PrivacyTests: KetteCLITestCase {
         try server.admin(["audit", "verify"])
     }
 
-    /// The documented limit (SPEC §8.5): the server keeps no copy of the name, so a change
+    /// The documented limit (SPEC §8.7): the server keeps no copy of the name, so a change
     /// written offline before the erasure and pushed after it brings the name back; erasing
     /// again removes it.
     func testAChangeWrittenOfflineBeforeTheErasureBringsTheNameBackUntilErasedAgain() throws {

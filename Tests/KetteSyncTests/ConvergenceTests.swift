@@ -186,7 +186,7 @@ final class ConvergenceTests: XCTestCase {
         }
         // The value that holds is the newest write of each field (last writer wins), except that
         // the text fields of a record that was deleted may hold the server's newer emptying write
-        // (SPEC §8.4; it stays when the deletion is undone). A held stamp newer than every client
+        // (SPEC §8.6; it stays when the deletion is undone). A held stamp newer than every client
         // write of the field is the server's.
         var held: [String: String] = [:], heldValue: [String: String] = [:]
         for entry in serverState {
