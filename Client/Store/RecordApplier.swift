@@ -41,8 +41,9 @@ enum RecordApplier {
     /// changes that won. Conflicts are not looked for here: the server finds them and sends them
     /// as conflict records. A field in `redacted` (the server erased a name from it) also takes
     /// the incoming value when its timestamp equals the held one: it is the same write, rewritten.
+    /// `scrub` is true when such a value replaced one this replica held, whose bytes then linger.
     static func mergeRecord(type: RecordType, id: String, changes: [Change], redacted: Set<String> = [], in db: Database,
-                            statements: MergeStatements) throws -> [Change] {
+                            statements: MergeStatements) throws -> (won: [Change], scrub: Bool) {
         var held: [String: String] = [:]
         try statements.versions.bind(values: [.text(type.rawValue), .text(id)])
         while try statements.versions.step() {
@@ -57,7 +58,8 @@ enum RecordApplier {
                current > incoming || (current == incoming && !redacted.contains(change.field)) { continue }
             winners[change.field] = change
         }
-        guard !winners.isEmpty else { return [] }
+        guard !winners.isEmpty else { return ([], false) }
+        let scrub = !redacted.isEmpty && winners.keys.contains { redacted.contains($0) && held[$0] != nil }
         let ordered = winners.values.sorted { $0.field < $1.field }
         let columns = try ordered.map { try column(type: type, field: $0.field) }
         // One upsert makes the row and sets the winning columns.
@@ -72,7 +74,7 @@ enum RecordApplier {
             try statements.upsertVersion.run([.text(type.rawValue), .text(id), .text(change.field), .text(change.hlc.encoded),
                                               change.base.map { .text($0.encoded) } ?? .null])
         }
-        return ordered
+        return (ordered, scrub)
     }
 
     /// The statements a page merge runs per record, looked up once per page instead of once per

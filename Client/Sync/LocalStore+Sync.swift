@@ -147,8 +147,8 @@ extension LocalStore {
                 // A field this version does not know (a newer server) is skipped, not fatal.
                 let known = changes[start..<end].filter { $0.field == RecordType.deletedField || type.field(named: $0.field) != nil }
                 let redactedFields = Set((start..<end).filter { redacted[$0] }.map { changes[$0].field })
-                let won = try RecordApplier.mergeRecord(type: type, id: id, changes: known, redacted: redactedFields, in: db, statements: statements)
-                if !redactedFields.isEmpty, won.contains(where: { redactedFields.contains($0.field) }) { erased = true }
+                let (won, scrub) = try RecordApplier.mergeRecord(type: type, id: id, changes: known, redacted: redactedFields, in: db, statements: statements)
+                if scrub { erased = true }
                 if !won.isEmpty {
                     merged += won.count
                     let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)
