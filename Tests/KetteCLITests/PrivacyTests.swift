@@ -365,6 +365,13 @@ final class PrivacyTests: KetteCLITestCase {
             XCTAssertEqual(verdict.status, 6, "\(tamper.name) went unnoticed: \(verdict)")
             XCTAssertTrue(verdict.errors.contains(tamper.expected), "\(tamper.name): \(verdict.errors)")
         }
+        // Without the key nothing can be verified, and the server does not start a new chain.
+        let keyless = runner.root.appendingPathComponent("keyless.db").path
+        for suffix in ["", ".audit-head"] { try FileManager.default.copyItem(atPath: server.database + suffix, toPath: keyless + suffix) }
+        let noKey = try serverCommand(["audit", "verify"], database: keyless)
+        XCTAssertEqual(noKey.status, 6)
+        XCTAssertTrue(noKey.errors.contains("the audit key file \(keyless).audit-key is missing, but the audit log holds \(count) entries"), noKey.errors)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: keyless + ".audit-key"), "no new key was made")
         // The original is still intact.
         XCTAssertTrue(try server.admin(["audit", "verify"]).hasPrefix("audit log intact"))
     }
