@@ -19,7 +19,7 @@ let usage = """
                                          prints the new user's token once; only its hash is stored
       kette-server user list [--db PATH] [--json]
       kette-server user revoke NAME [--db PATH]
-      kette-server erase --person NAME [--db PATH]
+      kette-server erase --person NAME [--db PATH] [--json]
                                          removes NAME (ignoring case, also inside texts) from every record, conflict
                                          and change-set record; clients receive the erasure on their next sync
       kette-server audit list [--db PATH] [--json]
