@@ -4,10 +4,7 @@ import CMicroHTTPD
 public enum Secrets {
     /// A new API token: "kette_" and 32 random bytes (256 bits) as hex.
     public static func newToken() -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        let result = bytes.withUnsafeMutableBytes { gnutls_rnd(GNUTLS_RND_KEY, $0.baseAddress, $0.count) }
-        precondition(result == 0, "GnuTLS could not produce random bytes (\(result))")
-        return "kette_" + hex(bytes)
+        "kette_" + hex(randomBytes(32))
     }
 
     /// The SHA-256 of `text` as lowercase hex: how tokens are stored and looked up.

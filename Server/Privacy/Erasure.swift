@@ -70,7 +70,8 @@ extension ServerStore {
     /// (so every client pulls it again, however far its cursor is) and is marked redacted (so a
     /// client holding that same version takes the new value although its hlc is not newer). The
     /// server keeps no copy of the name: it cannot recognize the name in a later push.
-    public func erase(person name: String) throws -> ErasureReport {
+    /// - Parameter actor: who erased, for the audit log (default: the operating-system account).
+    public func erase(person name: String, actor: String? = nil) throws -> ErasureReport {
         let person = try PersonName(name)
         // Old cells and pages are zeroed as they are freed, not left for VACUUM alone. (Debian's
         // SQLite is built with this on; other builds are not.) The connection's setting is restored.
@@ -115,7 +116,7 @@ extension ServerStore {
                                        authoredVersions: rewrites.filter(\.authorChanged).count,
                                        changeSets: changeSets, userAccounts: accounts, walTruncated: false)
             // The log says that an erasure happened and how much it changed, never whose name.
-            events.append(.init(actor: AuditLog.localActor, action: "erase",
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "erase",
                                 detail: "\(report.fieldVersions) field versions in \(report.records) records, \(report.authoredVersions) author entries, \(report.changeSets) change-set users"))
             return report
         }

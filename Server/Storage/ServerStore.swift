@@ -133,7 +133,9 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     // MARK: - Users and tokens
 
     /// Creates a user and returns their token, which is shown once and stored only as a hash.
-    public func addUser(name: String, role: Role, districts: [String]) throws -> String {
+    /// `actor` is who did it, for the audit log: the admin's user name over HTTP; by default the
+    /// operating-system account running the command.
+    public func addUser(name: String, role: Role, districts: [String], actor: String? = nil) throws -> String {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 200 else { throw AdminError.invalid("a user needs a name (at most 200 characters)") }
         if !role.seesEverything && districts.isEmpty {
@@ -148,7 +150,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             if try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) != nil { throw AdminError.userExists(name) }
             try db.execute("INSERT INTO users (name, role, districts, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
                            [name, role.rawValue, FieldValue.list(districts).jsonText, Secrets.sha256Hex(token), now()])
-            events.append(.init(actor: AuditLog.localActor, action: "user-add",
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-add",
                                 detail: "\(name) (\(role.rawValue)\(districts.isEmpty ? "" : "; " + districts.joined(separator: ", ")))"))
         }
         return token
@@ -164,13 +166,13 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     }
 
     /// Revokes a user's token; the next request with it gets 401.
-    public func revokeUser(name: String) throws {
+    public func revokeUser(name: String, actor: String? = nil) throws {
         try audited { db, events in
             try db.execute("UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", [now(), name])
             if db.changes == 0, try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) == nil {
                 throw AdminError.unknownUser(name)
             }
-            events.append(.init(actor: AuditLog.localActor, action: "user-revoke", detail: name))
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-revoke", detail: name))
         }
     }
 
@@ -188,7 +190,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     // MARK: - Districts
 
     /// Defines a district; it reaches every client by pull like any other record.
-    public func addDistrict(id: String, name: String, parent: String? = nil) throws {
+    public func addDistrict(id: String, name: String, parent: String? = nil, actor: String? = nil) throws {
         let id = id.trimmingCharacters(in: .whitespaces), name = name.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty, id.count <= 100, !id.contains(where: { $0.isWhitespace || $0 == "," }) else {
             throw AdminError.invalid("a district id is a short word without spaces or commas, e.g. nordstadt")
@@ -203,7 +205,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             for change in changes { try context.writeState(change, replica: context.replica, author: "kette-server") }
             try db.execute("INSERT INTO record_scope (record_type, record_id, district, everyone) VALUES ('district', ?, NULL, 1) ON CONFLICT DO NOTHING", [id])
             try context.save()
-            events.append(.init(actor: AuditLog.localActor, action: "district-add", detail: id))
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "district-add", detail: id))
         }
     }
 
