@@ -102,17 +102,7 @@ extension LocalStore {
 
     public func deleteRecord(_ type: RecordType, _ reference: String, language: Language) throws -> String {
         let id = try Resolver.resolve(reference, as: type, in: database, language: language)
-        try record("\(type.rawValue) delete") { change in
-            try change.delete(type, id)
-            // A meeting's parts go with it, emptied like it: hidden with their meeting, they would
-            // otherwise keep attendees' names, owners and notes in live rows nobody sees.
-            guard type == .meeting else { return }
-            for part in [RecordType.attendee, .agendaItem, .decision, .task] {
-                for row in try database.rows("SELECT id FROM \(part.table) WHERE meeting = ? AND deleted = 0", [id]) {
-                    if let partID = row.string(0) { try change.delete(part, partID) }
-                }
-            }
-        }
+        try record("\(type.rawValue) delete") { change in try change.delete(type, id) }
         return id
     }
 

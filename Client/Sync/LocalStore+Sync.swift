@@ -172,7 +172,7 @@ extension LocalStore {
     /// Removes the bytes of erased names that merging left behind: old full-text segments (FTS5
     /// keeps deleted tokens until its segments are merged), freed cells and pages, and WAL frames.
     /// Runs after a page with redacted changes was merged, and at the next sync after a crash.
-    func scrubErasedData() throws {
+    public func scrubErasedData() throws {
         let secureDelete = try database.scalarInt("PRAGMA secure_delete") ?? 0
         try database.execute("PRAGMA secure_delete = ON")
         defer { try? database.execute("PRAGMA secure_delete = \(secureDelete)") }
