@@ -108,6 +108,13 @@ final class ErasureTests: XCTestCase {
         // The wire form: present only when true.
         XCTAssertTrue(String(decoding: everything, as: UTF8.self).contains(#""redacted":true"#))
         XCTAssertFalse(String(decoding: try store.pullPage(after: 0, limit: 1, for: identity("anna")), as: UTF8.self).contains("redacted"))
+
+        // A later write of a rewritten field is an ordinary version again: were it still marked,
+        // its own author would take it back as a rewrite (and scrub its store) on every pull.
+        try offer("s5", "o1", title: "Sprechstunde", at: stamp(5, "aa"), base: stamp(4, "cc"), by: "anna")
+        let later = try pull(after: after.cursor)
+        XCTAssertEqual(later.changes.map(\.change.field).sorted(), ["district", "title"])
+        XCTAssertFalse(later.changes.contains(where: \.redacted))
     }
 
     func testOverwrittenValuesAreScrubbedFromFreePagesAndTheWAL() throws {
