@@ -32,12 +32,13 @@ struct ChangeSetApplier {
 
         var conflicts: [PendingConflict] = []
         var touched: [RecordKey] = []
+        var touchedSet = Set<RecordKey>()  // membership in O(1): a big import touches tens of thousands of records
         var deletionChecked = Set<RecordKey>()
         var possiblyDeleted = Set<RecordKey>()
         let author = identity.user
         for change in changeSet.changes {
             let key = RecordKey(type: change.recordType, id: change.recordID)
-            if !touched.contains(key) { touched.append(key) }
+            if touchedSet.insert(key).inserted { touched.append(key) }
             let current = try currentVersion(key, field: change.field, in: db)
             let incoming = MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base)
             let outcome = MergeRule.merge(incoming: incoming, current: current?.version)
