@@ -166,7 +166,12 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     }
 
     /// Revokes a user's token; the next request with it gets 401.
-    public func revokeUser(name: String, actor: String? = nil) throws {
+    public func revokeUser(name: String) throws {
+        try revokeUser(name: name, actor: nil)
+    }
+
+    /// Revokes a user's token; `actor` is who did it, for the audit log (nil: the OS account).
+    public func revokeUser(name: String, actor: String?) throws {
         try audited { db, events in
             try db.execute("UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", [now(), name])
             if db.changes == 0, try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) == nil {
