@@ -59,14 +59,16 @@ public final class SyncAPI: HTTPHandler, Sendable {
             return try json(200, try storage.record(type: type, id: String(parts[1]), for: identity))
         case "/v1/admin/users":
             try allow(request, ["GET"])
-            try requireAdmin(try authenticate(request))
-            return try json(200, try storage.users())
+            let identity = try authenticate(request)
+            try requireAdmin(identity)
+            return try json(200, try storage.users(readBy: identity))
         case let path where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"):
             try allow(request, ["POST"])
-            try requireAdmin(try authenticate(request))
+            let identity = try authenticate(request)
+            try requireAdmin(identity)
             let name = String(path.dropFirst("/v1/admin/users/".count).dropLast("/revoke".count))
             do {
-                try storage.revokeUser(name: name)
+                try storage.revokeUser(name: name, by: identity)
             } catch AdminError.unknownUser {
                 throw APIError(404, "not_found", "no user named '\(name.prefix(100))'")
             }

@@ -21,8 +21,17 @@ let usage = """
                                          prints the new user's token once; only its hash is stored
       kette-server user list [--db PATH] [--json]
       kette-server user revoke NAME [--db PATH]
+      kette-server erase --person NAME [--db PATH] [--json]
+                                         removes NAME (ignoring case, also inside texts) from every record, conflict
+                                         and change-set record; clients receive the erasure on their next sync
+      kette-server audit list [--db PATH] [--json]
+                                         who changed, read, erased or administered what, and when (no content)
+      kette-server audit verify [--db PATH]
+                                         checks the audit log's signature chain and signed head (key file
+                                         PATH.audit-key, head PATH.audit-head, both next to the database)
 
-    exit codes: 0 ok, 1 usage or input error, 4 storage error (database unusable), 5 address in use or server failure
+    exit codes: 0 ok, 1 usage or input error, 4 storage error (database unusable), 5 address in use or server failure,
+                6 audit log altered (audit verify names the first broken entry)
     """
 
 struct UsageError: Error { let message: String }
@@ -33,7 +42,7 @@ struct Arguments {
     var options: [String: [String]] = [:]
     var flags: Set<String> = []
     static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "max-body-mb", "role", "district", "parent",
-                                                  "tls-cert", "tls-key"]
+                                            "tls-cert", "tls-key", "person"]
     static let flagOptions: Set<String> = ["json", "help"]
 
     init(_ arguments: [String]) throws {
@@ -130,6 +139,8 @@ func serve(_ arguments: Arguments) throws -> Never {
         let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
         source.setEventHandler {
             server.stop()
+            // Reads are counted in memory and written about once a second: write the rest now.
+            try? store.flushAuditReads()
             print("kette-server stopped")
             exit(0)
         }
@@ -177,6 +188,41 @@ do {
     case let words where words.count == 3 && words[0] == "user" && words[1] == "revoke":
         try openStore(arguments).revokeUser(name: words[2])
         print("user \(words[2]) revoked")
+    case ["erase"]:
+        guard let person = arguments.value("person") else {
+            throw UsageError(message: "erase needs --person NAME, the name to remove (quoted if it has spaces)")
+        }
+        let report = try openStore(arguments).erase(person: person)
+        if arguments.flags.contains("json") { try printJSON(report) } else {
+            print("erased: \(report.fieldVersions) field versions in \(report.records) records, \(report.authoredVersions) author entries, \(report.changeSets) change-set users")
+            if report.userAccounts > 0 {
+                print("note: \(report.userAccounts) user account(s) carry this name; accounts are not renamed (revoke them with `kette-server user revoke`)")
+            }
+        }
+        // The limits an operator must know (SPEC §8.7): the server keeps no copy of the name.
+        FileHandle.standardError.write(Data("""
+            kette-server: clients receive the erasure on their next sync. A change written offline before the erasure
+            and pushed after it can bring the name back: run the erasure again once every client has synced.
+
+            """.utf8))
+        if !report.walTruncated {
+            fail("the erasure is done, but a reader kept the write-ahead log \(arguments.databasePath)-wal from being emptied; run the command again", code: 4)
+        }
+    case ["audit", "list"]:
+        let entries = try openStore(arguments).auditEntries()
+        if arguments.flags.contains("json") { try printJSON(entries) } else {
+            let formatter = ISO8601DateFormatter()
+            for entry in entries {
+                print("\(entry.seq)\t\(formatter.string(from: Date(timeIntervalSince1970: Double(entry.at) / 1000)))\t\(entry.actor)\t\(entry.action)\t\(entry.detail)")
+            }
+        }
+    case ["audit", "verify"]:
+        switch try openStore(arguments).verifyAudit() {
+        case .intact(let entries):
+            print("audit log intact: \(entries) entries")
+        case .broken(let entry, let reason):
+            fail("audit log altered\(entry.map { " at entry \($0)" } ?? ""): \(reason)", code: 6)
+        }
     default:
         throw UsageError(message: "unknown command '\(arguments.words.joined(separator: " "))'")
     }
@@ -184,6 +230,8 @@ do {
     fail("\(error.message)\n\n\(usage)", code: 1)
 } catch let error as AdminError {
     fail("\(error)", code: 1)
+} catch let error as AuditLog.Problem {
+    fail("\(error)", code: 6)
 } catch let error as SQLiteError {
     let arguments = CommandLine.arguments
     let path = arguments.firstIndex(of: "--db").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? ServerDefaults.databasePath

@@ -63,7 +63,7 @@ final class AuthorizationMatrixTests: XCTestCase {
     override func tearDownWithError() throws {
         store = nil
         api = nil
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-head"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     // MARK: - The expected rules
@@ -326,6 +326,10 @@ final class AuthorizationMatrixTests: XCTestCase {
             }
         }
         let admin = callers.first { $0.role == .admin }!
+        // Only the admin's revoke happened, and the audit log names the admin as who did it.
+        let revokes = try store.auditEntries().filter { $0.action == "user-revoke" }
+        XCTAssertEqual(revokes.map(\.actor), ["admin"])
+        XCTAssertEqual(revokes.map(\.detail), ["opfer-admin"])
         XCTAssertEqual(request("POST", "/v1/admin/users/niemand/revoke", authorization: "Bearer \(admin.token)").status, 404)
         XCTAssertEqual(request("GET", "/v1/admin/users/niemand/revoke", authorization: "Bearer \(admin.token)").status, 405)
     }
