@@ -12,7 +12,7 @@ public struct PullPageWriter {
 
     /// Appends one field version; `valueJSON` is the value's JSON text as `FieldValue.jsonText` wrote it.
     public mutating func append(seq: Int64, type: String, id: String, field: String, valueJSON: String,
-                                hlc: String, base: String?, author: String?) {
+                                hlc: String, base: String?, author: String?, redacted: Bool = false) {
         if count > 0 { writer.raw(",") }
         writer.raw(#"{"seq":"#)
         writer.integer(seq)
@@ -23,6 +23,8 @@ public struct PullPageWriter {
         writer.raw(#","hlc":"#); writer.string(hlc)
         if let base { writer.raw(#","base":"#); writer.string(base) }
         if let author { writer.raw(#","author":"#); writer.string(author) }
+        // Only present when true, so a page without erasures is byte for byte what it was.
+        if redacted { writer.raw(#","redacted":true"#) }
         writer.raw("}")
         count += 1
     }
@@ -65,7 +67,7 @@ extension PullPage {
 extension PulledChange {
     static func read(_ reader: inout JSONReader) throws -> PulledChange {
         var seq: Int64?, type: RecordType?, id: String?, field: String?, value: FieldValue?, hlc: HLCTimestamp?
-        var base: HLCTimestamp?, author: String?
+        var base: HLCTimestamp?, author: String?, redacted = false
         try reader.readObject { reader, key in
             switch key {
             case "seq": seq = try reader.readInteger()
@@ -79,6 +81,7 @@ extension PulledChange {
             case "hlc": hlc = try reader.readTimestamp()
             case "base": base = try reader.readNullIfPresent() ? nil : try reader.readTimestamp()
             case "author": author = try reader.readNullIfPresent() ? nil : try reader.readString()
+            case "redacted": redacted = try reader.readBool()
             default: try reader.skipValue()
             }
         }
@@ -86,6 +89,6 @@ extension PulledChange {
             throw reader.failure("a pulled change needs seq, type, id, field, value and hlc")
         }
         return PulledChange(seq: seq, change: Change(recordType: type, recordID: id, field: field, value: value, hlc: hlc, base: base),
-                            author: author)
+                            author: author, redacted: redacted)
     }
 }

@@ -110,6 +110,17 @@ public enum RecordType: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The fields a deletion empties, so that a tombstone holds no personal data: every text and
+    /// list field. References stay (they place the record in its district), and so do districts
+    /// (a district's name is no person's) and conflict entries (they must still say what they
+    /// are about; `kette-server erase` reaches them).
+    public var fieldsClearedOnDelete: [Field] {
+        switch self {
+        case .district, .conflict: []
+        default: fields.filter { $0.kind == .text || $0.kind == .list }
+        }
+    }
+
     public func field(named name: String) -> Field? {
         Self.fieldIndex[self]![name]
     }

@@ -51,14 +51,19 @@ public struct PulledChange: Codable, Hashable, Sendable {
     public var seq: Int64
     public var change: Change
     public var author: String?
+    /// True when the server rewrote this version's value to erase a person's name (`kette-server
+    /// erase`): a replica holding the same version (same hlc) takes the value anyway, although
+    /// its timestamp is not newer. Absent on the wire when false.
+    public var redacted: Bool
 
-    public init(seq: Int64, change: Change, author: String?) {
+    public init(seq: Int64, change: Change, author: String?, redacted: Bool = false) {
         self.seq = seq
         self.change = change
         self.author = author
+        self.redacted = redacted
     }
 
-    enum CodingKeys: String, CodingKey { case seq, type, id, field, value, hlc, base, author }
+    enum CodingKeys: String, CodingKey { case seq, type, id, field, value, hlc, base, author, redacted }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -67,6 +72,7 @@ public struct PulledChange: Codable, Hashable, Sendable {
                         field: try c.decode(String.self, forKey: .field), value: try c.decode(FieldValue.self, forKey: .value),
                         hlc: try c.decode(HLCTimestamp.self, forKey: .hlc), base: try c.decodeIfPresent(HLCTimestamp.self, forKey: .base))
         author = try c.decodeIfPresent(String.self, forKey: .author)
+        redacted = try c.decodeIfPresent(Bool.self, forKey: .redacted) ?? false
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -79,6 +85,7 @@ public struct PulledChange: Codable, Hashable, Sendable {
         try c.encode(change.hlc, forKey: .hlc)
         try c.encodeIfPresent(change.base, forKey: .base)
         try c.encodeIfPresent(author, forKey: .author)
+        if redacted { try c.encode(true, forKey: .redacted) }
     }
 }
 

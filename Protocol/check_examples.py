@@ -28,6 +28,7 @@ EXAMPLES = {
     "push-request.json": "PushRequest",
     "push-response.json": "PushResponse",
     "pull-page.json": "PullPage",
+    "pull-page-redacted.json": "PullPage",
     "error.json": "Error",
 }
 

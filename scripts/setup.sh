@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Kette needs on a fresh Debian 12 machine when it is missing: the C libraries'
-# development packages and the sqlite3 shell. The Swift toolchain is expected in /opt/swift or
+# development packages, the sqlite3 shell and openssl (the TLS tests make their own CA with it). The Swift toolchain is expected in /opt/swift or
 # on PATH. Source this file: it also puts the toolchain on PATH.
 set -euo pipefail
 
-packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3)
+packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 openssl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -39,6 +39,8 @@ public struct OParlExportOptions: Sendable {
 /// people are exported only when the one exporting says they may be (`publicPeople`): then every
 /// attendee of a meeting that is not deleted becomes a `Person`, and names only found on deleted
 /// attendance records become deleted `Person`s, so a name erased here is erased by consumers too.
+/// (An attendance record deleted by itself keeps no name — deletion empties it, SPEC §8.6 — so its
+/// person is no longer listed at all; attendees of a deleted meeting keep theirs.)
 /// Minutes, agenda notes, decisions and action items stay internal: OParl could carry them only as
 /// published documents (`File`), which is a decision for people, not for an export.
 extension LocalStore {

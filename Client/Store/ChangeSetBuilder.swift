@@ -52,10 +52,12 @@ public final class ChangeSetBuilder {
         }
     }
 
-    /// Deletes a record: a tombstone change. Its fields stay so a concurrent edit can be shown
-    /// against the deletion, and so an undo is possible.
+    /// Deletes a record: a tombstone change, in the same change set as the emptying of its text
+    /// and list fields, so the tombstone keeps no personal data (names in attendees, owners,
+    /// minutes). References stay: they place the record in its district.
     public func delete(_ type: RecordType, _ id: String) throws {
         try set(type, id, RecordType.deletedField, .bool(true))
+        for field in type.fieldsClearedOnDelete { try set(type, id, field.name, .null) }
     }
 
     private struct FieldKey: Hashable {

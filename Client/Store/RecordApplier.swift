@@ -39,8 +39,11 @@ enum RecordApplier {
     /// Merges changes received for one record (a run of a pulled page): the fields whose incoming
     /// timestamp is the greatest seen take the incoming value, in one row update. Returns the
     /// changes that won. Conflicts are not looked for here: the server finds them and sends them
-    /// as conflict records.
-    static func mergeRecord(type: RecordType, id: String, changes: [Change], in db: Database, statements: MergeStatements) throws -> [Change] {
+    /// as conflict records. A field in `redacted` (the server erased a name from it) also takes
+    /// the incoming value when its timestamp equals the held one: it is the same write, rewritten.
+    /// `scrub` is true when such a value replaced one this replica held, whose bytes then linger.
+    static func mergeRecord(type: RecordType, id: String, changes: [Change], redacted: Set<String> = [], in db: Database,
+                            statements: MergeStatements) throws -> (won: [Change], scrub: Bool) {
         var held: [String: String] = [:]
         try statements.versions.bind(values: [.text(type.rawValue), .text(id)])
         while try statements.versions.step() {
@@ -51,10 +54,12 @@ enum RecordApplier {
         for change in changes {
             let incoming = change.hlc.encoded
             // Encoded timestamps sort like the timestamps (see HLCTimestamp), so text order decides.
-            if let current = winners[change.field]?.hlc.encoded ?? held[change.field], current >= incoming { continue }
+            if let current = winners[change.field]?.hlc.encoded ?? held[change.field],
+               current > incoming || (current == incoming && !redacted.contains(change.field)) { continue }
             winners[change.field] = change
         }
-        guard !winners.isEmpty else { return [] }
+        guard !winners.isEmpty else { return ([], false) }
+        let scrub = !redacted.isEmpty && winners.keys.contains { redacted.contains($0) && held[$0] != nil }
         let ordered = winners.values.sorted { $0.field < $1.field }
         let columns = try ordered.map { try column(type: type, field: $0.field) }
         // One upsert makes the row and sets the winning columns.
@@ -69,7 +74,7 @@ enum RecordApplier {
             try statements.upsertVersion.run([.text(type.rawValue), .text(id), .text(change.field), .text(change.hlc.encoded),
                                               change.base.map { .text($0.encoded) } ?? .null])
         }
-        return ordered
+        return (ordered, scrub)
     }
 
     /// The statements a page merge runs per record, looked up once per page instead of once per

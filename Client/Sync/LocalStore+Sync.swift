@@ -128,12 +128,14 @@ extension LocalStore {
     func mergePulledPage(_ page: PullPage) throws -> Int {
         var clock = self.clock
         var merged = 0
+        var erased = false
         try database.inTransaction { db in
             var offers = Set<String>(), meetings = Set<String>()
             // Pages list a record's fields together (they were written together), so the page is
             // merged a record at a time: one read of its versions, one row update.
             var start = 0
             let changes = page.changes.map(\.change)
+            let redacted = page.changes.map(\.redacted)
             let statements = try RecordApplier.MergeStatements(db)
             defer { statements.reset() }
             while start < changes.count {
@@ -144,7 +146,9 @@ extension LocalStore {
                 let type = changes[start].recordType, id = changes[start].recordID
                 // A field this version does not know (a newer server) is skipped, not fatal.
                 let known = changes[start..<end].filter { $0.field == RecordType.deletedField || type.field(named: $0.field) != nil }
-                let won = try RecordApplier.mergeRecord(type: type, id: id, changes: known, in: db, statements: statements)
+                let redactedFields = Set((start..<end).filter { redacted[$0] }.map { changes[$0].field })
+                let (won, scrub) = try RecordApplier.mergeRecord(type: type, id: id, changes: known, redacted: redactedFields, in: db, statements: statements)
+                if scrub { erased = true }
                 if !won.isEmpty {
                     merged += won.count
                     let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)
@@ -157,10 +161,35 @@ extension LocalStore {
             try SearchIndex.reindex(offers: offers, meetings: meetings, in: db)
             try setMeta("cursor", String(page.cursor), in: db)
             try setMeta("clock", clock.last.encoded, in: db)
+            // Kept with the page: a crash before the scrub below leaves it to the next sync.
+            if erased { try setMeta("scrub_pending", "1", in: db) }
         }
         self.clock = clock
+        if erased { try scrubErasedData() }
         return merged
     }
+
+    /// Removes the bytes of erased names that merging left behind: old full-text segments (FTS5
+    /// keeps deleted tokens until its segments are merged), freed cells and pages, and WAL frames.
+    /// Runs after a page with redacted changes was merged, and at the next sync after a crash.
+    public func scrubErasedData() throws {
+        let secureDelete = try database.scalarInt("PRAGMA secure_delete") ?? 0
+        try database.execute("PRAGMA secure_delete = ON")
+        defer { try? database.execute("PRAGMA secure_delete = \(secureDelete)") }
+        try database.inTransaction { db in
+            try db.execute("""
+                INSERT INTO offers_fts (offers_fts) VALUES ('optimize');
+                INSERT INTO meetings_fts (meetings_fts) VALUES ('optimize');
+                """)
+        }
+        // VACUUM rewrites the file from its live rows; the checkpoint then empties the WAL.
+        try database.execute("VACUUM")
+        try database.inTransaction { db in try setMeta("scrub_pending", nil, in: db) }
+        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// True when an erasure was merged but its scrub did not finish (the process ended first).
+    func scrubPending() throws -> Bool { try meta("scrub_pending") != nil }
 
     /// Forgets the pull cursor, so the next pull starts from the beginning (after the server
     /// said the cursor is ahead of it, e.g. restored from a backup). Merging is idempotent.

@@ -138,6 +138,7 @@ public final class SyncEngine {
     /// Pulls pages until the server has no more. The next page is fetched while the current
     /// one is merged: the server's work and the client's overlap, on different cores.
     private func pull(_ report: inout SyncReport) throws {
+        if try store.scrubPending() { try store.scrubErasedData() }
         var restarted = false
         var cursor = try store.pullCursor()
         var pending = startFetch(after: cursor)

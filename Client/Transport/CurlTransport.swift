@@ -287,7 +287,8 @@ final class EasyHandle {
             if buffered.contains("host name") {
                 return .tls("the server's certificate is not valid for this host name: \(detail)")
             }
-            return .tls("the server's certificate is not trusted: \(detail)")
+            return .tls("the server's certificate is not trusted: \(detail); if the county uses its own certificate authority, "
+                + "give its certificate with `kette remote URL --token TOKEN --cacert FILE`")
         case CURLE_SSL_CONNECT_ERROR:
             return .tls("the TLS handshake failed (is the address really an https server?): \(detail)")
         case CURLE_SSL_CACERT_BADFILE:

@@ -61,7 +61,7 @@ public enum TransportError: Error, Equatable, Sendable {
             return de ? "Der Server hat nicht rechtzeitig geantwortet (\(detail)). Ihre Änderungen bleiben auf diesem Gerät gespeichert, nichts ist verloren. Bitte später noch einmal versuchen."
                       : "the server did not answer in time (\(detail)). Your changes stay on this device; nothing was lost. Try again later."
         case .tls(let detail):
-            return de ? "Keine sichere Verbindung zum Server möglich: \(detail). Ihre Änderungen bleiben auf diesem Gerät gespeichert, nichts ist verloren. Bitte die Serveradresse prüfen oder die Administration fragen."
+            return de ? "Keine sichere Verbindung zum Server möglich: Zertifikat oder TLS-Verbindungsaufbau wurden nicht akzeptiert (\(detail)). Ihre Änderungen bleiben auf diesem Gerät gespeichert, nichts ist verloren. Bitte die Serveradresse prüfen oder die Administration fragen; nutzt der Kreis eine eigene Zertifizierungsstelle, deren Zertifikat mit „kette remote URL --token TOKEN --cacert DATEI“ angeben."
                       : "no secure connection to the server: \(detail). Your changes stay on this device; nothing was lost. Check the server address or ask whoever runs the server."
         case .failed(let detail):
             return de ? "Die Anfrage an den Server ist fehlgeschlagen: \(detail). Ihre Änderungen bleiben auf diesem Gerät gespeichert, nichts ist verloren."

@@ -67,6 +67,22 @@ public final class SyncAPI: HTTPHandler, Sendable {
                 throw APIError.badRequest("use /v1/records/TYPE/ID; types: \(RecordType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return try json(200, try storage.record(type: type, id: String(parts[1]), for: identity))
+        case "/v1/admin/users":
+            try allow(request, ["GET"])
+            let identity = try authenticate(request)
+            try requireAdmin(identity)
+            return try json(200, try storage.users(readBy: identity))
+        case let path where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"):
+            try allow(request, ["POST"])
+            let identity = try authenticate(request)
+            try requireAdmin(identity)
+            let name = String(path.dropFirst("/v1/admin/users/".count).dropLast("/revoke".count))
+            do {
+                try storage.revokeUser(name: name, by: identity)
+            } catch AdminError.unknownUser {
+                throw APIError(404, "not_found", "no user named '\(name.prefix(100))'")
+            }
+            return try json(200, ["revoked": name])
         default:
             throw APIError.notFound(request.path)
         }
@@ -75,6 +91,14 @@ public final class SyncAPI: HTTPHandler, Sendable {
     private func allow(_ request: HTTPRequest, _ methods: [String]) throws {
         guard methods.contains(request.method) else {
             throw MethodNotAllowed(error: .methodNotAllowed(request.method, request.path, allowed: methods), allowed: methods)
+        }
+    }
+
+    /// Managing users is the admin's alone; the county office reads and writes all records but
+    /// does not hand out or take away access.
+    private func requireAdmin(_ identity: Identity) throws {
+        guard identity.role == .admin else {
+            throw APIError.forbidden("managing users needs the admin role; \(identity.user) is \(identity.role.rawValue)")
         }
     }
 

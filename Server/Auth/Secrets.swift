@@ -4,10 +4,7 @@ import CMicroHTTPD
 public enum Secrets {
     /// A new API token: "kette_" and 32 random bytes (256 bits) as hex.
     public static func newToken() -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        let result = bytes.withUnsafeMutableBytes { gnutls_rnd(GNUTLS_RND_KEY, $0.baseAddress, $0.count) }
-        precondition(result == 0, "GnuTLS could not produce random bytes (\(result))")
-        return "kette_" + hex(bytes)
+        "kette_" + hex(randomBytes(32))
     }
 
     /// The SHA-256 of `text` as lowercase hex: how tokens are stored and looked up.
@@ -19,6 +16,28 @@ public enum Secrets {
         }
         precondition(result == 0, "GnuTLS could not hash (\(result))")
         return hex(digest)
+    }
+
+    /// The HMAC-SHA-256 of `message` under `key`: what chains the audit log (see `AuditLog`).
+    public static func hmacSHA256(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        let result = key.withUnsafeBytes { keyBytes in
+            message.withUnsafeBytes { messageBytes in
+                digest.withUnsafeMutableBytes {
+                    gnutls_hmac_fast(GNUTLS_MAC_SHA256, keyBytes.baseAddress, keyBytes.count, messageBytes.baseAddress, messageBytes.count, $0.baseAddress)
+                }
+            }
+        }
+        precondition(result == 0, "GnuTLS could not compute an HMAC (\(result))")
+        return digest
+    }
+
+    /// `count` random bytes from GnuTLS's key-grade generator.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let result = bytes.withUnsafeMutableBytes { gnutls_rnd(GNUTLS_RND_KEY, $0.baseAddress, $0.count) }
+        precondition(result == 0, "GnuTLS could not produce random bytes (\(result))")
+        return bytes
     }
 
     /// Compares two strings in time that depends only on their length, not on where they differ.

@@ -76,6 +76,8 @@ public final class HTTPServer: @unchecked Sendable {
         public var connectionLimit: Int
         /// The largest request body accepted; larger ones are answered with 413.
         public var maxBodyBytes: Int
+        /// Serve HTTPS with this certificate and key (libmicrohttpd's GnuTLS); nil serves plain HTTP.
+        public var tls: TLSCredentials?
 
         public init(
             bindAddress: String = "127.0.0.1",
@@ -85,7 +87,8 @@ public final class HTTPServer: @unchecked Sendable {
             headerTimeoutSeconds: Int = Configuration.defaultHeaderTimeoutSeconds,
             perIPConnectionLimit: Int = 64,
             connectionLimit: Int = 512,
-            maxBodyBytes: Int = 8 << 20
+            maxBodyBytes: Int = 8 << 20,
+            tls: TLSCredentials? = nil
         ) {
             self.bindAddress = bindAddress
             self.port = port
@@ -95,6 +98,7 @@ public final class HTTPServer: @unchecked Sendable {
             self.perIPConnectionLimit = perIPConnectionLimit
             self.connectionLimit = connectionLimit
             self.maxBodyBytes = maxBodyBytes
+            self.tls = tls
         }
 
         /// 20 s plus the watch's check interval (at most 1 s) closes a slow-header connection well
@@ -133,6 +137,8 @@ public final class HTTPServer: @unchecked Sendable {
     private var context: Unmanaged<ServerContext>?
     /// The bound port while running, nil otherwise.
     private var listeningPort: UInt16?
+    /// The PEM texts handed to libmicrohttpd, which keeps the pointers: owned here until the daemon stops.
+    private var tlsMemory: [UnsafeMutablePointer<CChar>] = []
 
     public init(configuration: Configuration = Configuration(), handler: any HTTPHandler) {
         self.configuration = configuration
@@ -186,7 +192,7 @@ public final class HTTPServer: @unchecked Sendable {
         let headerDeadline = HeaderDeadline(limit: Double(configuration.headerTimeoutSeconds))
         let context = Unmanaged.passRetained(ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes,
                                                            headerDeadline: headerDeadline))
-        let options: [MHD_OptionItem] = [
+        var options: [MHD_OptionItem] = [
             MHD_OptionItem(option: .LISTEN_SOCKET, value: Int(daemonSocket), ptr_value: nil),
             MHD_OptionItem(option: .THREAD_POOL_SIZE, value: configuration.threadPoolSize, ptr_value: nil),
             MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: configuration.connectionTimeoutSeconds, ptr_value: nil),
@@ -194,11 +200,18 @@ public final class HTTPServer: @unchecked Sendable {
             MHD_OptionItem(option: .CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
             kette_mhd_option_notify_completed(MHDCallbacks.requestCompleted, context.toOpaque()),
             kette_mhd_option_notify_connection(MHDCallbacks.connectionNotified, context.toOpaque()),
-            MHD_OptionItem(option: .END, value: 0, ptr_value: nil),
         ]
         // No MHD_USE_ERROR_LOG: libmicrohttpd would print client mistakes (malformed requests,
         // resets) to stderr, which is noise in the server log, not errors of ours.
-        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+        if let tls = configuration.tls {
+            let key = strdup(tls.privateKeyPEM)!, certificate = strdup(tls.certificatePEM)!
+            tlsMemory = [key, certificate]
+            options.append(MHD_OptionItem(option: .HTTPS_MEM_KEY, value: 0, ptr_value: UnsafeMutableRawPointer(key)))
+            options.append(MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: UnsafeMutableRawPointer(certificate)))
+            flags |= MHD_USE_TLS.rawValue
+        }
+        options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
         let started = options.withUnsafeBufferPointer {
             kette_mhd_start_daemon(flags, socket.port, MHDCallbacks.accessHandler, context.toOpaque(), $0.baseAddress)
         }
@@ -206,6 +219,7 @@ public final class HTTPServer: @unchecked Sendable {
             if socket.isSameSocket(as: daemonSocket) { close(daemonSocket) }
             headerDeadline.stop()
             context.release()
+            releaseTLSMemory()
             throw .startFailed("libmicrohttpd could not start on \(HTTPServerError.endpoint(configuration.bindAddress, socket.port))"
                 + " (epoll, thread or option setup failed)")
         }
@@ -224,6 +238,16 @@ public final class HTTPServer: @unchecked Sendable {
         context?.takeUnretainedValue().headerDeadline.stop()
         context?.release()
         context = nil
+        releaseTLSMemory()
+    }
+
+    /// Overwrites the private key before freeing it, so it does not linger in freed memory.
+    private func releaseTLSMemory() {
+        for pointer in tlsMemory {
+            memset(pointer, 0, strlen(pointer))
+            free(pointer)
+        }
+        tlsMemory = []
     }
 }
 

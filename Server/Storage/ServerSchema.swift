@@ -6,6 +6,7 @@ enum ServerSchema {
         var migrator = Migrator()
         migrator.register("v1-state-scope-changesets-users", createVersion1)
         migrator.register("v2-scope-readable-by-everyone", addEveryoneToScope)
+        migrator.register("v3-redaction-and-audit-log", addRedactionAndAuditLog)
         return migrator
     }
 
@@ -75,6 +76,33 @@ enum ServerSchema {
             UPDATE record_scope SET everyone = 1 WHERE record_type = 'conflict' AND record_id IN (
                 SELECT record_id FROM field_state WHERE record_type = 'conflict' AND field = 'recordType'
                 AND value IN ('"organization"', '"district"'));
+            """)
+    }
+
+    /// Erasure marks the field versions it rewrote (pull sends them as `"redacted": true`), and the
+    /// audit log records who changed, read, erased or administered what, append-only.
+    private static func addRedactionAndAuditLog(_ db: Database) throws {
+        try db.execute("""
+            ALTER TABLE field_state ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
+
+            -- One row per audited action, chained: `mac` is the HMAC-SHA-256, under a key kept
+            -- outside the database, of the previous row's mac and this row's fields (AuditLog).
+            -- Never the content of records: who, what kind, how many, when.
+            CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                mac TEXT NOT NULL
+            ) STRICT;
+
+            -- Append-only for everyone who goes through SQLite without dropping these first;
+            -- whoever drops them is caught by the chain (`kette-server audit verify`).
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
             """)
     }
 }

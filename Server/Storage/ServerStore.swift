@@ -11,6 +11,11 @@ public protocol ServerStorage: AnyObject, Sendable {
     func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8]
     /// One record's current fields; 403 outside the caller's scope, 404 when unknown.
     func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
+    /// Every user, for the admin endpoints; the listing is audited as a read by `identity`.
+    func users(readBy identity: Identity) throws -> [UserInfo]
+    /// Revokes a user's token (`AdminError.unknownUser` when there is no such user); audited
+    /// with `identity` as the one who did it.
+    func revokeUser(name: String, by identity: Identity) throws
 }
 
 /// `GET /v1/records/TYPE/ID`: a record's current fields as the server holds them.
@@ -53,10 +58,14 @@ public enum AdminError: Error, Equatable, CustomStringConvertible {
 public final class ServerStore: ServerStorage, @unchecked Sendable {
     // @unchecked: the writer is a DatabaseQueue (serial), the readers a pool handing each
     // connection to one thread at a time; the remaining stored properties are immutable.
-    private let writer: DatabaseQueue
+    let writer: DatabaseQueue
     private let readers: ReaderPool
-    private let now: @Sendable () -> Int64
+    let now: @Sendable () -> Int64
     public let path: String
+    /// Who changed, read, erased or administered what (never the content); see `AuditLog`.
+    public let audit: AuditLog
+    /// Writes the reads counted in memory about once a second (`AuditLog.noteRead`).
+    private let auditFlushTimer: DispatchSourceTimer
 
     /// - Parameter replica: the server's replica id when the database is new; random unless a
     ///   test needs to replay a run.
@@ -75,22 +84,70 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
                 try db.execute("INSERT INTO server_meta (key, value) VALUES ('seq', '0') ON CONFLICT (key) DO NOTHING")
             }
         }
+        audit = try writer.read { db in try AuditLog(databasePath: path, db: db) }
         readers = try ReaderPool(path: path, size: max(1, readerCount))
         self.now = now
         self.path = path
+        auditFlushTimer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        auditFlushTimer.schedule(deadline: .now() + 1, repeating: 1, leeway: .milliseconds(200))
+        auditFlushTimer.setEventHandler { [weak self] in try? self?.flushAuditReads() }
+        auditFlushTimer.resume()
+    }
+
+    deinit {
+        auditFlushTimer.cancel()
+    }
+
+    // MARK: - Audit
+
+    /// Runs `body` in a write transaction and appends the events it lists to the audit log in the
+    /// same transaction; publishes the log's new signed head after the commit.
+    func audited<T>(_ body: (Database, inout [AuditLog.Event]) throws -> T) throws -> T {
+        var head: AuditLog.Head?
+        let time = now()
+        let result = try writer.write { db -> T in
+            var events: [AuditLog.Event] = []
+            let result = try body(db, &events)
+            head = try audit.append(events, at: time, in: db)
+            return result
+        }
+        if let head { audit.publish(head) }
+        return result
+    }
+
+    /// Writes the reads counted since the last flush as audit entries (also called on shutdown).
+    public func flushAuditReads() throws {
+        guard audit.hasPendingReads else { return }
+        let tallies = audit.takeReads()
+        do {
+            try audited { _, events in events = AuditLog.events(for: tallies) }
+        } catch {
+            audit.restoreReads(tallies)
+            throw error
+        }
+    }
+
+    public func auditEntries() throws -> [AuditLog.Entry] {
+        try readers.read { db in try AuditLog.entries(in: db) }
+    }
+
+    public func verifyAudit() throws -> AuditLog.Verdict {
+        try readers.read { db in try audit.verify(in: db) }
     }
 
     // MARK: - Users and tokens
 
     /// Creates a user and returns their token, which is shown once and stored only as a hash.
-    public func addUser(name: String, role: Role, districts: [String]) throws -> String {
+    /// `actor` is who did it, for the audit log: the admin's user name over HTTP; by default the
+    /// operating-system account running the command.
+    public func addUser(name: String, role: Role, districts: [String], actor: String? = nil) throws -> String {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 200 else { throw AdminError.invalid("a user needs a name (at most 200 characters)") }
         if !role.seesEverything && districts.isEmpty {
             throw AdminError.invalid("a \(role.rawValue) needs at least one --district")
         }
         let token = Secrets.newToken()
-        try writer.write { db in
+        try audited { db, events in
             let known = try Self.districtIDs(in: db)
             if let unknown = districts.first(where: { !known.contains($0) }) {
                 throw AdminError.unknownDistrict(unknown, known: known.sorted())
@@ -98,6 +155,8 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             if try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) != nil { throw AdminError.userExists(name) }
             try db.execute("INSERT INTO users (name, role, districts, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
                            [name, role.rawValue, FieldValue.list(districts).jsonText, Secrets.sha256Hex(token), now()])
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-add",
+                                detail: "\(name) (\(role.rawValue)\(districts.isEmpty ? "" : "; " + districts.joined(separator: ", ")))"))
         }
         return token
     }
@@ -111,13 +170,29 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         }
     }
 
+    public func users(readBy identity: Identity) throws -> [UserInfo] {
+        let users = try users()
+        audit.noteRead(user: identity.user, records: users.count)
+        return users
+    }
+
     /// Revokes a user's token; the next request with it gets 401.
     public func revokeUser(name: String) throws {
-        try writer.write { db in
+        try revokeUser(name: name, actor: nil)
+    }
+
+    public func revokeUser(name: String, by identity: Identity) throws {
+        try revokeUser(name: name, actor: identity.user)
+    }
+
+    /// Revokes a user's token; `actor` is who did it, for the audit log (nil: the OS account).
+    public func revokeUser(name: String, actor: String?) throws {
+        try audited { db, events in
             try db.execute("UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", [now(), name])
             if db.changes == 0, try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) == nil {
                 throw AdminError.unknownUser(name)
             }
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-revoke", detail: name))
         }
     }
 
@@ -125,8 +200,12 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         // Looking up the hash, not the token, keeps the comparison's timing independent of the
         // token's content; the index makes it one lookup.
         try readers.read { db in
+            let hash = Secrets.sha256Hex(token)
             guard let row = try db.firstRow("SELECT name, role, districts, token_hash FROM users WHERE token_hash = ? AND revoked_at IS NULL",
-                                            [Secrets.sha256Hex(token)]),
+                                            [hash]),
+                  // The index found the row; the stored hash is compared again in constant time
+                  // so no step of the check depends on how much of a guess was right.
+                  Secrets.constantTimeEquals(row.string(3) ?? "", hash),
                   let name = row.string(0), let role = row.string(1).flatMap(Role.init(rawValue:)) else { return nil }
             return Identity(user: name, role: role, districts: Self.decodeList(row.string(2)))
         }
@@ -135,13 +214,13 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     // MARK: - Districts
 
     /// Defines a district; it reaches every client by pull like any other record.
-    public func addDistrict(id: String, name: String, parent: String? = nil) throws {
+    public func addDistrict(id: String, name: String, parent: String? = nil, actor: String? = nil) throws {
         let id = id.trimmingCharacters(in: .whitespaces), name = name.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty, id.count <= 100, !id.contains(where: { $0.isWhitespace || $0 == "," }) else {
             throw AdminError.invalid("a district id is a short word without spaces or commas, e.g. nordstadt")
         }
         guard !name.isEmpty else { throw AdminError.invalid("a district needs a name") }
-        try writer.write { db in
+        try audited { db, events in
             if try Self.districtIDs(in: db).contains(id) { throw AdminError.districtExists(id) }
             var context = try WriteContext(db: db, now: now())
             let hlc = context.tick()
@@ -150,6 +229,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             for change in changes { try context.writeState(change, replica: context.replica, author: "kette-server") }
             try db.execute("INSERT INTO record_scope (record_type, record_id, district, everyone) VALUES ('district', ?, NULL, 1) ON CONFLICT DO NOTHING", [id])
             try context.save()
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "district-add", detail: id))
         }
     }
 
@@ -183,16 +263,32 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         let serverNow = now()
         // One transaction for the whole batch: an acknowledged push is durable as a whole, and
         // a crash before the commit leaves none of it.
-        let results = try writer.write { db -> [ChangeSetResult] in
+        let results = try audited { db, events -> [ChangeSetResult] in
             var context = try WriteContext(db: db, now: serverNow)
             var results: [ChangeSetResult] = []
             for changeSet in request.changeSets {
                 results.append(try ChangeSetApplier(identity: identity, serverNow: serverNow).apply(changeSet, into: &context))
             }
             try context.save()
+            events.append(.init(actor: identity.user, action: "push", detail: Self.pushSummary(request, results)))
             return results
         }
         return PushResponse(results: results, serverTime: serverNow)
+    }
+
+    /// What a push changed, for the audit log: how many change sets with what outcome, and how
+    /// many records of each type they wrote. No values.
+    static func pushSummary(_ request: PushRequest, _ results: [ChangeSetResult]) -> String {
+        var outcomes: [String: Int] = [:]
+        for result in results { outcomes[result.status.rawValue, default: 0] += 1 }
+        var records: [String: Set<String>] = [:]
+        let refused = Set(results.filter { $0.status == .refused }.map(\.id))
+        for changeSet in request.changeSets where !refused.contains(changeSet.id) {
+            for change in changeSet.changes { records[change.recordType.rawValue, default: []].insert(change.recordID) }
+        }
+        let outcomeText = outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let recordText = records.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count)" }.joined(separator: ", ")
+        return "\(request.changeSets.count) change set\(request.changeSets.count == 1 ? "" : "s") (\(outcomeText)); records: \(recordText.isEmpty ? "none" : recordText)"
     }
 
     // MARK: - Pull
@@ -207,7 +303,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
                 throw APIError(400, "cursor_ahead",
                                "cursor \(cursor) is ahead of this server's newest change \(newest); was the server restored from a backup? Pull again from 0")
             }
-            var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author FROM field_state f "
+            var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted FROM field_state f "
             var arguments: [DatabaseValueConvertible?] = [cursor]
             if identity.role.seesEverything {
                 sql += "WHERE f.seq > ? "
@@ -229,10 +325,12 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
                 guard page.count < limit else { more = true; return }
                 lastSeq = Int64(row.int(0) ?? 0)
                 page.append(seq: lastSeq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
-                            valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6), author: row.string(7))
+                            valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6), author: row.string(7),
+                            redacted: row.int(8) == 1)
             }
             // With nothing more to read, the cursor moves to the newest change even when the
             // caller's scope held none of the last ones, so they are not scanned again.
+            audit.noteRead(user: identity.user, pages: 1, changes: page.count)
             return page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow)
         }
     }
@@ -254,6 +352,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             for row in try db.rows("SELECT field, value FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {
                 fields[row.string(0) ?? ""] = try JSONDecoder().decode(FieldValue.self, from: Data((row.string(1) ?? "null").utf8))
             }
+            audit.noteRead(user: identity.user, records: 1)
             return RecordSnapshot(type: type, id: id, fields: fields)
         }
     }

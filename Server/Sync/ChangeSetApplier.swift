@@ -32,11 +32,13 @@ struct ChangeSetApplier {
 
         var conflicts: [PendingConflict] = []
         var touched: [RecordKey] = []
+        var touchedSet = Set<RecordKey>()  // membership in O(1): a big import touches tens of thousands of records
         var deletionChecked = Set<RecordKey>()
+        var possiblyDeleted = Set<RecordKey>()
         let author = identity.user
         for change in changeSet.changes {
             let key = RecordKey(type: change.recordType, id: change.recordID)
-            if !touched.contains(key) { touched.append(key) }
+            if touchedSet.insert(key).inserted { touched.append(key) }
             let current = try currentVersion(key, field: change.field, in: db)
             let incoming = MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base)
             let outcome = MergeRule.merge(incoming: incoming, current: current?.version)
@@ -51,11 +53,15 @@ struct ChangeSetApplier {
             // edited it had they seen the deletion. Checked once per record and change set.
             if change.field != RecordType.deletedField, deletionChecked.insert(key).inserted,
                let deletion = try currentVersion(key, field: RecordType.deletedField, in: db),
-               deletion.version.value == .bool(true), deletion.replica != changeSet.replica.rawValue {
-                conflicts.append(PendingConflict(record: key, field: RecordType.deletedField,
-                                                 winner: (.bool(true), deletion.version.hlc, deletion.author),
-                                                 loser: (.bool(false), change.hlc, author)))
+               deletion.version.value == .bool(true) {
+                possiblyDeleted.insert(key)
+                if deletion.replica != changeSet.replica.rawValue {
+                    conflicts.append(PendingConflict(record: key, field: RecordType.deletedField,
+                                                     winner: (.bool(true), deletion.version.hlc, deletion.author),
+                                                     loser: (.bool(false), change.hlc, author)))
+                }
             }
+            if change.field == RecordType.deletedField, change.value == .bool(true) { possiblyDeleted.insert(key) }
             context.observe(change.hlc)
         }
 
@@ -76,6 +82,13 @@ struct ChangeSetApplier {
             }
         }
 
+        // A tombstone keeps no personal data (SPEC §8.6). Current clients empty the fields in
+        // the deleting change set itself; for older clients, and for an edit that reaches a record
+        // after its deletion, the server empties them with writes of its own.
+        for key in touched where possiblyDeleted.contains(key) {
+            try clearTombstone(key, into: &context)
+        }
+
         var conflictIDs: [String] = []
         for conflict in conflicts {
             let id = try writeConflict(conflict, into: &context)
@@ -89,6 +102,15 @@ struct ChangeSetApplier {
                        [changeSet.id, changeSet.replica.rawValue, identity.user, serverNow, changeSet.changes.count,
                         String(decoding: try encoder.encode(result), as: UTF8.self)])
         return result
+    }
+
+    private func clearTombstone(_ key: RecordKey, into context: inout WriteContext) throws {
+        guard try currentVersion(key, field: RecordType.deletedField, in: context.db)?.version.value == .bool(true) else { return }
+        for field in key.type.fieldsClearedOnDelete {
+            guard let current = try currentVersion(key, field: field.name, in: context.db), current.version.value != .null else { continue }
+            let clearing = Change(recordType: key.type, recordID: key.id, field: field.name, value: .null, hlc: context.tick(), base: current.version.hlc)
+            try context.writeState(clearing, replica: context.replica, author: "kette-server")
+        }
     }
 
     // MARK: - Refusals

@@ -20,7 +20,7 @@ struct WriteContext {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (record_type, record_id, field) DO UPDATE SET
                 value = excluded.value, hlc = excluded.hlc, base = excluded.base, replica = excluded.replica,
-                author = excluded.author, seq = excluded.seq
+                author = excluded.author, seq = excluded.seq, redacted = 0
             """)
         guard let replica = try db.scalarString("SELECT value FROM server_meta WHERE key = 'replica'") else {
             throw SQLiteError(code: .corrupt, message: "the server database has no replica id")
@@ -42,7 +42,7 @@ struct WriteContext {
         return seq
     }
 
-    /// Makes `change` the field's current version.
+    /// Makes `change` the field's current version (a new write, so no longer one an erasure rewrote).
     mutating func writeState(_ change: Change, replica: ReplicaID, author: String?) throws {
         try upsertState.run([.text(change.recordType.rawValue), .text(change.recordID), .text(change.field), .text(change.value.jsonText),
                              .text(change.hlc.encoded), change.base.map { .text($0.encoded) } ?? .null, .text(replica.rawValue),

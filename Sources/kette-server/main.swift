@@ -12,18 +12,29 @@ let usage = """
     usage:
       kette-server serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--max-body-mb N]
                          [--per-ip-limit N] [--header-timeout S] [--rate-limit N] [--rate-burst N]
+                         [--tls-cert FILE --tls-key FILE]
                                          serve the /v1 sync API (defaults: ./kette-server.db, 127.0.0.1, 8080,
                                          4 threads, requests up to 64 MiB: one change set, a big import, fits;
                                          64 connections per client address; request headers within 20 s;
-                                         50 requests per second per user with bursts of 1000, 0 turns it off)
+                                         50 requests per second per user with bursts of 1000, 0 turns it off);
+                                         with --tls-cert and --tls-key (PEM) it serves HTTPS only
       kette-server district add ID NAME [--parent ID] [--db PATH]
       kette-server district list [--db PATH] [--json]
       kette-server user add NAME --role coordinator|district|county|admin [--district ID]… [--db PATH]
                                          prints the new user's token once; only its hash is stored
       kette-server user list [--db PATH] [--json]
       kette-server user revoke NAME [--db PATH]
+      kette-server erase --person NAME [--db PATH] [--json]
+                                         removes NAME (ignoring case, also inside texts) from every record, conflict
+                                         and change-set record; clients receive the erasure on their next sync
+      kette-server audit list [--db PATH] [--json]
+                                         who changed, read, erased or administered what, and when (no content)
+      kette-server audit verify [--db PATH]
+                                         checks the audit log's signature chain and signed head (key file
+                                         PATH.audit-key, head PATH.audit-head, both next to the database)
 
-    exit codes: 0 ok, 1 usage or input error, 4 storage error (database unusable), 5 address in use or server failure
+    exit codes: 0 ok, 1 usage or input error, 4 storage error (database unusable), 5 address in use or server failure,
+                6 audit log altered (audit verify names the first broken entry)
     """
 
 struct UsageError: Error { let message: String }
@@ -34,7 +45,7 @@ struct Arguments {
     var options: [String: [String]] = [:]
     var flags: Set<String> = []
     static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "max-body-mb", "role", "district", "parent",
-                                            "per-ip-limit", "header-timeout", "rate-limit", "rate-burst"]
+                                            "tls-cert", "tls-key", "person", "per-ip-limit", "header-timeout", "rate-limit", "rate-burst"]
     static let flagOptions: Set<String> = ["json", "help"]
 
     init(_ arguments: [String]) throws {
@@ -97,6 +108,14 @@ func makeRateLimiter(_ arguments: Arguments) throws -> RateLimiter? {
     }
 }
 
+/// A private key others can read is as good as published; say so, but serve (the administrator
+/// may have reasons, such as a group-readable key for a service account).
+func warnIfReadableByOthers(_ path: String) {
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & 0o077 != 0 else { return }
+    FileHandle.standardError.write(Data("kette-server: warning: the private key \(path) is readable by other users (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it\n".utf8))
+}
+
 func serve(_ arguments: Arguments) throws -> Never {
     var configuration = HTTPServer.Configuration()
     configuration.bindAddress = arguments.value("bind") ?? ServerDefaults.bindAddress
@@ -126,6 +145,19 @@ func serve(_ arguments: Arguments) throws -> Never {
         configuration.headerTimeoutSeconds = number
     }
     let rateLimiter = try makeRateLimiter(arguments)
+    switch (arguments.value("tls-cert"), arguments.value("tls-key")) {
+    case (nil, nil):
+        break
+    case (let certificate?, let key?):
+        do {
+            configuration.tls = try TLSCredentials.load(certificatePath: certificate, privateKeyPath: key)
+        } catch {
+            throw UsageError(message: "HTTPS cannot start: \(error)")
+        }
+        warnIfReadableByOthers(key)
+    default:
+        throw UsageError(message: "--tls-cert and --tls-key go together: the certificate (PEM) and its private key (PEM)")
+    }
     let store = try ServerStore(path: arguments.databasePath, readerCount: configuration.threadPoolSize)
     let api = SyncAPI(storage: store, rateLimiter: rateLimiter) { line in
         FileHandle.standardError.write(Data("kette-server: \(line)\n".utf8))
@@ -137,7 +169,8 @@ func serve(_ arguments: Arguments) throws -> Never {
         fail("\(error)", code: 5)
     }
     // Written unbuffered: scripts wait for this line to know the server is up.
-    FileHandle.standardOutput.write(Data("kette-server listening on http://\(configuration.bindAddress):\(server.port) (database \(arguments.databasePath))\n".utf8))
+    let scheme = configuration.tls == nil ? "http" : "https"
+    FileHandle.standardOutput.write(Data("kette-server listening on \(scheme)://\(configuration.bindAddress):\(server.port) (database \(arguments.databasePath))\n".utf8))
     // Serve until SIGINT or SIGTERM; the daemon's threads do the work.
     signal(SIGINT, SIG_IGN)
     signal(SIGTERM, SIG_IGN)
@@ -145,6 +178,8 @@ func serve(_ arguments: Arguments) throws -> Never {
         let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
         source.setEventHandler {
             server.stop()
+            // Reads are counted in memory and written about once a second: write the rest now.
+            try? store.flushAuditReads()
             print("kette-server stopped")
             exit(0)
         }
@@ -192,6 +227,41 @@ do {
     case let words where words.count == 3 && words[0] == "user" && words[1] == "revoke":
         try openStore(arguments).revokeUser(name: words[2])
         print("user \(words[2]) revoked")
+    case ["erase"]:
+        guard let person = arguments.value("person") else {
+            throw UsageError(message: "erase needs --person NAME, the name to remove (quoted if it has spaces)")
+        }
+        let report = try openStore(arguments).erase(person: person)
+        if arguments.flags.contains("json") { try printJSON(report) } else {
+            print("erased: \(report.fieldVersions) field versions in \(report.records) records, \(report.authoredVersions) author entries, \(report.changeSets) change-set users")
+            if report.userAccounts > 0 {
+                print("note: \(report.userAccounts) user account(s) carry this name; accounts are not renamed (revoke them with `kette-server user revoke`)")
+            }
+        }
+        // The limits an operator must know (SPEC §8.7): the server keeps no copy of the name.
+        FileHandle.standardError.write(Data("""
+            kette-server: clients receive the erasure on their next sync. A change written offline before the erasure
+            and pushed after it can bring the name back: run the erasure again once every client has synced.
+
+            """.utf8))
+        if !report.walTruncated {
+            fail("the erasure is done, but a reader kept the write-ahead log \(arguments.databasePath)-wal from being emptied; run the command again", code: 4)
+        }
+    case ["audit", "list"]:
+        let entries = try openStore(arguments).auditEntries()
+        if arguments.flags.contains("json") { try printJSON(entries) } else {
+            let formatter = ISO8601DateFormatter()
+            for entry in entries {
+                print("\(entry.seq)\t\(formatter.string(from: Date(timeIntervalSince1970: Double(entry.at) / 1000)))\t\(entry.actor)\t\(entry.action)\t\(entry.detail)")
+            }
+        }
+    case ["audit", "verify"]:
+        switch try openStore(arguments).verifyAudit() {
+        case .intact(let entries):
+            print("audit log intact: \(entries) entries")
+        case .broken(let entry, let reason):
+            fail("audit log altered\(entry.map { " at entry \($0)" } ?? ""): \(reason)", code: 6)
+        }
     default:
         throw UsageError(message: "unknown command '\(arguments.words.joined(separator: " "))'")
     }
@@ -199,6 +269,8 @@ do {
     fail("\(error.message)\n\n\(usage)", code: 1)
 } catch let error as AdminError {
     fail("\(error)", code: 1)
+} catch let error as AuditLog.Problem {
+    fail("\(error)", code: 6)
 } catch let error as SQLiteError {
     let arguments = CommandLine.arguments
     let path = arguments.firstIndex(of: "--db").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } ?? ServerDefaults.databasePath

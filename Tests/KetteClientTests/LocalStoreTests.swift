@@ -101,8 +101,11 @@ final class LocalStoreTests: XCTestCase {
         let (_, offer) = try seed(store)
         _ = try store.deleteRecord(.offer, offer, language: .english)
         let last = try XCTUnwrap(Outbox.pending(in: store.database, replica: store.replica).last)
-        XCTAssertEqual(last.changes.map(\.field), ["deleted"])
+        // The tombstone and, in the same change set, the emptying of the text fields the offer had.
+        XCTAssertEqual(last.changes.map(\.field), ["deleted", "title", "phases", "category", "status"])
         XCTAssertEqual(last.changes[0].value, .bool(true))
+        XCTAssertEqual(Set(last.changes.dropFirst().map(\.value)), [.null])
+        XCTAssertEqual(try store.database.scalarString("SELECT title FROM offers WHERE id = ?", [offer]), nil)
         XCTAssertEqual(try store.offers(OfferFilter(), language: .english).count, 0)
         XCTAssertEqual(try store.search("Sprachförderung").count, 0)
         XCTAssertThrowsError(try store.offer(offer, language: .english))

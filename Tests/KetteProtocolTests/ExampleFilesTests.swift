@@ -95,6 +95,21 @@ final class ExampleFilesTests: XCTestCase {
         XCTAssertEqual(again.serverTime, response.serverTime)
     }
 
+    /// After `kette-server erase` (SPEC §8.7): rewritten versions come again, marked redacted,
+    /// with the stamps they had; both readers see the mark, and it is written only when true.
+    func testARedactedPullPageDecodesWithItsMark() throws {
+        let raw = try data("pull-page-redacted.json")
+        for page in [try JSONDecoder().decode(PullPage.self, from: raw), try PullPage.decode(json: Array(raw))] {
+            XCTAssertEqual(page.changes.map(\.redacted), [true, true])
+            XCTAssertEqual(page.changes.first?.change.value, .string("[gelöscht]"))
+        }
+        let plain = try PullPage.decode(json: Array(try data("pull-page.json")))
+        XCTAssertFalse(plain.changes.contains(where: \.redacted))
+        XCTAssertFalse(String(decoding: try JSONEncoder().encode(plain), as: UTF8.self).contains("redacted"))
+        let page = try JSONDecoder().decode(PullPage.self, from: raw)
+        XCTAssertEqual(try JSONDecoder().decode(PullPage.self, from: try JSONEncoder().encode(page)).changes.map(\.redacted), [true, true])
+    }
+
     func testPullPageDecodes() throws {
         let raw = try data("pull-page.json")
         let page = try JSONDecoder().decode(PullPage.self, from: raw)

@@ -28,7 +28,7 @@ final class ServerStoreTests: XCTestCase {
     override func tearDownWithError() throws {
         store = nil
         api = nil
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-head"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     // MARK: helpers

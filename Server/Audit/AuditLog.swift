@@ -1,0 +1,313 @@
+import Foundation
+import KetteStore
+
+/// The server's append-only audit log: who changed, read, erased or administered what and when —
+/// never the content of records.
+///
+/// Threat model: someone who can write the database file (a backup restored by hand, a stolen
+/// admin shell on the database, the sqlite3 shell) but cannot read the key file. Each entry's
+/// `mac` is the HMAC-SHA-256, under a key kept in a file next to the database (mode 0600), of the
+/// previous entry's mac and the entry itself; a signed head (count and last mac) is kept in a
+/// second file next to it. Changing, inserting, deleting or reordering entries breaks the chain;
+/// removing the newest entries contradicts the head. SQLite triggers refuse UPDATE and DELETE, so
+/// an honest mistake fails at once; an attacker who drops them is still caught by `verify`.
+/// Whoever holds the key file can rewrite the log undetectably; keep it (and backups of it) away
+/// from those who administer the database.
+public final class AuditLog: @unchecked Sendable {
+    // @unchecked: `key` and the paths are immutable; the read tallies and the published head are
+    // guarded by `lock`.
+
+    /// One entry as `kette-server audit list` shows it.
+    public struct Entry: Codable, Hashable, Sendable {
+        public var seq: Int64
+        /// Milliseconds since 1970.
+        public var at: Int64
+        public var actor: String
+        public var action: String
+        public var detail: String
+    }
+
+    /// An action to record; the log gives it its number and time.
+    struct Event {
+        var actor: String
+        var action: String
+        var detail: String
+    }
+
+    /// The newest entry a committed transaction wrote.
+    struct Head: Equatable {
+        var seq: Int64
+        var mac: String
+    }
+
+    /// What `verify` found.
+    public enum Verdict: Equatable, Sendable {
+        case intact(entries: Int64)
+        /// `entry` is the first entry found wrong or missing (nil when no entry is to blame, e.g. a
+        /// missing key file).
+        case broken(entry: Int64?, reason: String)
+    }
+
+    public enum Problem: Error, CustomStringConvertible {
+        case keyMissing(path: String, entries: Int64)
+        case keyUnreadable(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .keyMissing(let path, let entries):
+                "the audit key file \(path) is missing, but the audit log holds \(entries) entries signed with it; restore the key file (a new key would make the whole log unverifiable)"
+            case .keyUnreadable(let path, let reason):
+                "the audit key file \(path) cannot be used: \(reason); it must hold 64 hex digits"
+            }
+        }
+    }
+
+    public let keyPath: String
+    public let headPath: String
+    private let key: [UInt8]
+    private let lock = NSLock()
+    private var publishedSeq: Int64 = 0
+    /// Reads since the last flush, per user: pulls are counted in memory and written in batches,
+    /// so a pull never waits for the single writer.
+    private var reads: [String: ReadTally] = [:]
+
+    struct ReadTally {
+        var pages = 0
+        var changes = 0
+        var records = 0
+    }
+
+    static let genesis = String(repeating: "0", count: 64)
+
+    /// Where the key and the head live for a database at `databasePath`.
+    public static func keyPath(for databasePath: String) -> String { databasePath + ".audit-key" }
+    public static func headPath(for databasePath: String) -> String { databasePath + ".audit-head" }
+
+    /// Opens the log of the database at `databasePath`, creating the key file on first use. A
+    /// missing key for a log that already has entries is an error, not a new key.
+    init(databasePath: String, db: Database) throws {
+        keyPath = Self.keyPath(for: databasePath)
+        headPath = Self.headPath(for: databasePath)
+        if let key = try Self.readKey(at: keyPath) {
+            self.key = key
+        } else {
+            let entries = Int64(try db.scalarInt("SELECT count(*) FROM audit_log") ?? 0)
+            guard entries == 0 else { throw Problem.keyMissing(path: keyPath, entries: entries) }
+            key = try Self.createKey(at: keyPath)
+        }
+    }
+
+    // MARK: Key and head files
+
+    static func readKey(at path: String) throws -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if FileManager.default.fileExists(atPath: path) { throw Problem.keyUnreadable(path: path, reason: "it cannot be read") }
+            return nil
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let key = decodeHex(text), key.count == 32 else { throw Problem.keyUnreadable(path: path, reason: "it is not 64 hex digits") }
+        return key
+    }
+
+    /// Writes a new random key readable by the owner only; if another process created one first,
+    /// that one is used.
+    private static func createKey(at path: String) throws -> [UInt8] {
+        let key = Secrets.randomBytes(32)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if descriptor < 0 {
+            if errno == EEXIST, let existing = try readKey(at: path) { return existing }
+            throw Problem.keyUnreadable(path: path, reason: "it cannot be created (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        let text = Array((Secrets.hex(key) + "\n").utf8)
+        guard write(descriptor, text, text.count) == text.count, fsync(descriptor) == 0 else {
+            throw Problem.keyUnreadable(path: path, reason: "it cannot be written (\(String(cString: strerror(errno))))")
+        }
+        return key
+    }
+
+    private func headMAC(_ head: Head) -> String {
+        Secrets.hex(Secrets.hmacSHA256(key: key, Array("kette-audit-head-v1\n\(head.seq)\n\(head.mac)".utf8)))
+    }
+
+    /// The signed head in the head file: nil when there is none, `.failure` when it is altered.
+    private func readHead() -> Result<Head, AuditHeadError>? {
+        guard let data = FileManager.default.contents(atPath: headPath) else { return nil }
+        let parts = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init)
+        guard parts.count == 3, let seq = Int64(parts[0]) else { return .failure(AuditHeadError()) }
+        let head = Head(seq: seq, mac: parts[1])
+        guard Secrets.constantTimeEquals(headMAC(head), parts[2]) else { return .failure(AuditHeadError()) }
+        return .success(head)
+    }
+
+    struct AuditHeadError: Error {}
+
+    /// Records `head` as the newest committed entry (after the commit: a head ahead of the log
+    /// would read as truncation). Never moves the head back, also across processes.
+    func publish(_ head: Head) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard head.seq > publishedSeq else { return }
+        if case .success(let existing)? = readHead(), existing.seq >= head.seq { publishedSeq = existing.seq; return }
+        let temporary = headPath + ".tmp-\(getpid())"
+        let text = "\(head.seq) \(head.mac) \(headMAC(head))\n"
+        // Rename is atomic: a reader sees the old head or the new one, never half of one.
+        if FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
+           rename(temporary, headPath) == 0 {
+            publishedSeq = head.seq
+        }
+    }
+
+    // MARK: Appending
+
+    private func mac(previous: String, seq: Int64, at: Int64, actor: String, action: String, detail: String) -> String {
+        // Length-prefixed fields: no choice of texts can make two different entries sign alike.
+        var message = "kette-audit-v1\n\(seq)\n\(at)\n"
+        for part in [actor, action, detail] { message += "\(part.utf8.count):\(part)\n" }
+        message += previous
+        return Secrets.hex(Secrets.hmacSHA256(key: key, Array(message.utf8)))
+    }
+
+    /// Appends `events` inside the caller's write transaction, so they commit (or not) with the
+    /// action they describe. Returns the new head to `publish` after the commit.
+    func append(_ events: [Event], at time: Int64, in db: Database) throws -> Head? {
+        guard !events.isEmpty else { return nil }
+        let last = try db.firstRow("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")
+        var seq = Int64(last?.int(0) ?? 0)
+        var previous = last?.string(1) ?? Self.genesis
+        for event in events {
+            seq += 1
+            previous = mac(previous: previous, seq: seq, at: time, actor: event.actor, action: event.action, detail: event.detail)
+            try db.execute("INSERT INTO audit_log (seq, at, actor, action, detail, mac) VALUES (?, ?, ?, ?, ?, ?)",
+                           [seq, time, event.actor, event.action, event.detail, previous])
+        }
+        return Head(seq: seq, mac: previous)
+    }
+
+    // MARK: Reads
+
+    /// Counts a bulk read by `user`; written with the next flush.
+    func noteRead(user: String, pages: Int = 0, changes: Int = 0, records: Int = 0) {
+        lock.lock()
+        defer { lock.unlock() }
+        reads[user, default: ReadTally()].pages += pages
+        reads[user, default: ReadTally()].changes += changes
+        reads[user, default: ReadTally()].records += records
+    }
+
+    /// The counted reads, emptying the tally.
+    func takeReads() -> [String: ReadTally] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = reads
+        reads = [:]
+        return taken
+    }
+
+    /// One `read` event per user.
+    static func events(for tallies: [String: ReadTally]) -> [Event] {
+        tallies.sorted { $0.key < $1.key }.map { user, tally in
+            var parts: [String] = []
+            if tally.pages > 0 { parts.append("\(tally.pages) pull page\(tally.pages == 1 ? "" : "s") (\(tally.changes) field versions)") }
+            if tally.records > 0 { parts.append("\(tally.records) record read\(tally.records == 1 ? "" : "s")") }
+            return Event(actor: user, action: "read", detail: parts.joined(separator: ", "))
+        }
+    }
+
+    /// Puts back reads whose flush failed, so the next flush records them.
+    func restoreReads(_ tallies: [String: ReadTally]) {
+        for (user, tally) in tallies { noteRead(user: user, pages: tally.pages, changes: tally.changes, records: tally.records) }
+    }
+
+    var hasPendingReads: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !reads.isEmpty
+    }
+
+    // MARK: Listing and verifying
+
+    public static func entries(in db: Database) throws -> [Entry] {
+        try db.rows("SELECT seq, at, actor, action, detail FROM audit_log ORDER BY seq").map { row in
+            Entry(seq: Int64(row.int(0) ?? 0), at: Int64(row.int(1) ?? 0), actor: row.string(2) ?? "", action: row.string(3) ?? "",
+                  detail: row.string(4) ?? "")
+        }
+    }
+
+    /// Checks the chain entry by entry, then the signed head, then that the triggers are in place.
+    public func verify(in db: Database) throws -> Verdict {
+        var expected: Int64 = 1
+        var previous = Self.genesis
+        var macs: [String] = []
+        var verdict: Verdict?
+        try db.forEachRow("SELECT seq, at, actor, action, detail, mac FROM audit_log ORDER BY seq") { row in
+            guard verdict == nil else { return }
+            let seq = Int64(row.int(0) ?? 0)
+            guard seq == expected else {
+                verdict = .broken(entry: expected, reason: seq > expected
+                    ? "entry \(expected) is missing (the log goes from \(expected - 1) to \(seq))"
+                    : "entry \(seq) appears where \(expected) belongs")
+                return
+            }
+            let computed = mac(previous: previous, seq: seq, at: Int64(row.int(1) ?? 0), actor: row.string(2) ?? "",
+                               action: row.string(3) ?? "", detail: row.string(4) ?? "")
+            guard Secrets.constantTimeEquals(computed, row.string(5) ?? "") else {
+                verdict = .broken(entry: seq, reason: "entry \(seq) does not match its signature: it was changed, inserted, reordered or an entry before it was removed")
+                return
+            }
+            previous = computed
+            macs.append(computed)
+            expected += 1
+        }
+        if let verdict { return verdict }
+        let count = Int64(macs.count)
+        switch readHead() {
+        case nil where count > 0:
+            return .broken(entry: nil, reason: "the signed head \(headPath) is missing, so removal of the newest entries cannot be ruled out")
+        case nil:
+            break
+        case .failure?:
+            return .broken(entry: nil, reason: "the signed head \(headPath) was altered (its signature does not match)")
+        case .success(let head)?:
+            if head.seq > count {
+                return .broken(entry: count + 1, reason: "the log ends at entry \(count), but its signed head says \(head.seq): entries \(count + 1)…\(head.seq) were removed")
+            }
+            if head.seq > 0, !Secrets.constantTimeEquals(macs[Int(head.seq - 1)], head.mac) {
+                return .broken(entry: head.seq, reason: "entry \(head.seq) differs from the one the signed head names")
+            }
+        }
+        let triggers = try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_log_no_update', 'audit_log_no_delete')") ?? 0
+        if triggers != 2 {
+            return .broken(entry: nil, reason: "the chain is intact, but the triggers that keep audit_log append-only were dropped")
+        }
+        return .intact(entries: count)
+    }
+
+    static func decodeHex(_ text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+
+    /// Who runs an admin command on this machine, for the log: the operating-system account.
+    static var localActor: String {
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return "admin:" + String(cString: name) }
+        return "admin:uid\(getuid())"
+    }
+}
