@@ -111,12 +111,18 @@ final class NetworkFaultTests: FaultTestCase {
         }
     }
 
+    /// libcurl judges the low-speed limit on the transfer rate averaged over the last 5 s and
+    /// checks it about once a second, so the low-speed clock starts up to 6 s after the last byte
+    /// moved (the request body counts) and the abort comes up to 1 s after it runs out. Measured
+    /// with the defaults: 4 attempts took 111.5 s, not the 4 × 20 s the limit's name suggests.
+    static let curlLowSpeedLatencySeconds = 7.0
+
     /// The longest `kette sync` can wait on a server that accepts the connection and never
     /// answers: every attempt runs into the total timeout or, before it, the low-speed limit
-    /// (under `lowSpeedLimitBytesPerSecond` for `lowSpeedTimeSeconds`), and the pauses between
-    /// attempts are the retry policy's backoff at its largest jitter.
+    /// (under `lowSpeedLimitBytesPerSecond` for `lowSpeedTimeSeconds`, plus curl's latency in
+    /// noticing), and the pauses between attempts are the retry policy's backoff at its largest jitter.
     static func stalledSyncBound(_ configuration: CurlTransport.Configuration, _ policy: RetryPolicy) -> Double {
-        let perAttempt = min(configuration.totalTimeoutSeconds, Double(configuration.lowSpeedTimeSeconds))
+        let perAttempt = min(configuration.totalTimeoutSeconds, Double(configuration.lowSpeedTimeSeconds) + curlLowSpeedLatencySeconds)
         let pauses = (1..<max(1, policy.maxAttempts)).reduce(0.0) { $0 + min(policy.backoff(afterAttempt: $1).inSecondsForTest * (1 + policy.jitter),
                                                                          policy.maxDelay.inSecondsForTest) }
         return Double(policy.maxAttempts) * perAttempt + pauses
@@ -160,7 +166,7 @@ final class NetworkFaultTests: FaultTestCase {
         let started = Date()
         let result = runner.run(["sync"], env: env, timeout: bound + 30)
         let elapsed = Date().timeIntervalSince(started)
-        print("stalled server: `kette sync` gave up after \(String(format: "%.2f", elapsed)) s (stated bound \(String(format: "%.1f", bound)) s: \(policy.maxAttempts) attempts × \(min(configuration.totalTimeoutSeconds, Double(configuration.lowSpeedTimeSeconds))) s + backoff); exit \(result.exitCode)")
+        print("stalled server: `kette sync` gave up after \(String(format: "%.2f", elapsed)) s (stated bound \(String(format: "%.1f", bound)) s: \(policy.maxAttempts) attempts × \(min(configuration.totalTimeoutSeconds, Double(configuration.lowSpeedTimeSeconds) + Self.curlLowSpeedLatencySeconds)) s + backoff); exit \(result.exitCode)")
         XCTAssertEqual(result.exitCode, 3, "\(result)")
         XCTAssertTrue(result.stderr.contains("the server did not answer in time") && result.stderr.contains("nothing was lost"), "\(result)")
         XCTAssertLessThan(elapsed, bound + 1.0, "kette sync waited longer than its bound (1 s allowed for starting the process)")
