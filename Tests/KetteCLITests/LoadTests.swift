@@ -37,9 +37,25 @@ private final class RSSSampler: @unchecked Sendable {
     // @unchecked: every access holds `lock`.
     private let lock = NSLock()
     private var samples: [Int] = []  // KiB
+    /// The server-side sockets on its port, by TCP state (from /proc/net/tcp): CLOSE_WAIT ones
+    /// were closed by the client but not yet by the server, and still count against its limits.
+    private(set) var peakSockets: [String: Int] = [:]
     private var running = true
 
-    func start(pid: pid_t) {
+    private static func serverSockets(port: UInt16) -> [String: Int] {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return [:] }
+        let local = String(format: ":%04X", port)
+        var counts: [String: Int] = [:]
+        for line in table.split(separator: "\n").dropFirst() {
+            let columns = line.split(separator: " ")
+            guard columns.count > 3, columns[1].hasSuffix(local) else { continue }
+            let state = ["01": "ESTABLISHED", "08": "CLOSE_WAIT", "0A": "LISTEN", "06": "TIME_WAIT"][String(columns[3])] ?? String(columns[3])
+            counts[state, default: 0] += 1
+        }
+        return counts
+    }
+
+    func start(pid: pid_t, port: UInt16) {
         Thread.detachNewThread { [self] in
             while true {
                 lock.lock(); let go = running; lock.unlock()
@@ -49,12 +65,18 @@ private final class RSSSampler: @unchecked Sendable {
                    let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
                     lock.lock(); samples.append(kib); lock.unlock()
                 }
+                let sockets = Self.serverSockets(port: port)
+                lock.lock(); peakSockets.merge(sockets) { max($0, $1) }; lock.unlock()
                 Thread.sleep(forTimeInterval: 0.25)
             }
         }
     }
 
-    func stop() -> [Int] { lock.lock(); defer { lock.unlock() }; running = false; return samples }
+    func stop() -> (rss: [Int], peakSockets: [String: Int]) {
+        lock.lock(); defer { lock.unlock() }
+        running = false
+        return (samples, peakSockets)
+    }
 }
 
 /// Issue 4, "load": 50 clients (SyncEngines over CurlTransport, one thread each) record and sync
@@ -78,7 +100,7 @@ final class LoadTests: FaultTestCase {
         let tally = Tally()
         let ledger = Ledger()
         let sampler = RSSSampler()
-        sampler.start(pid: server.pid)
+        sampler.start(pid: server.pid, port: server.port)
         let group = DispatchGroup()
         let deadline = Date().addingTimeInterval(seconds)
         let url = server.url
@@ -119,7 +141,7 @@ final class LoadTests: FaultTestCase {
             }
         }
         group.wait()
-        let samples = sampler.stop()
+        let (samples, peakSockets) = sampler.stop()
         let counts = tally.snapshot
 
         // Everyone syncs twice more, one after another: the first pass pushes what a failed last
@@ -152,7 +174,7 @@ final class LoadTests: FaultTestCase {
             load test: \(clientCount) clients for \(Int(seconds)) s against one kette-server: \(counts["sync ok"] ?? 0) syncs, \
             \(made.count) change sets, answers \(statuses.sorted { $0.key < $1.key }); other events \(problems.sorted { $0.key < $1.key }.prefix(8)); \
             server RSS peak \(String(format: "%.1f", peakMiB)) MiB, last \(String(format: "%.1f", lastMiB)) MiB over \(samples.count) samples \
-            (bound \(Self.serverRSSBoundMiB) MiB)
+            (bound \(Self.serverRSSBoundMiB) MiB); most server sockets at once by state \(peakSockets.sorted { $0.key < $1.key })
             """)
         XCTAssertEqual(Array(problems.keys).sorted(), [], "a client saw an answer other than 200 or a failed sync")
         XCTAssertNil(counts["HTTP 503"], "SQLITE_BUSY reached a client as 503")
