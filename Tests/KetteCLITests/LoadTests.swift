@@ -166,6 +166,10 @@ final class LoadTests: FaultTestCase {
         }
         XCTAssertEqual(try serverDB.integrityCheck(), ["ok"])
 
+        // What the server said about it (libmicrohttpd and the API log to its stderr).
+        let serverLog = text(server.logPath + ".err").split(separator: "\n")
+        let logKinds = Dictionary(grouping: serverLog, by: { String($0.prefix(90)) }).mapValues(\.count).sorted { $0.value > $1.value }.prefix(5)
+        print("load test: server stderr \(serverLog.count) lines; most frequent: \(logKinds.map { "\($0.value)× \($0.key)" })")
         let statuses = counts.filter { $0.key.hasPrefix("HTTP ") }
         let problems = counts.filter { !$0.key.hasPrefix("HTTP 200") && $0.key != "sync ok" }
         let peakMiB = Double(samples.max() ?? 0) / 1024
