@@ -4,7 +4,10 @@
 # on PATH. Source this file: it also puts the toolchain on PATH.
 set -euo pipefail
 
-packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 openssl)
+# strace: the disk fault tests inject failing writes and syncs with `strace -e inject=…`;
+# python3 runs the network fault tests' proxy (Tests/KetteCLITests/Fixtures/fault_proxy.py);
+# openssl makes the TLS tests' throw-away certificate authority.
+packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 openssl strace python3)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

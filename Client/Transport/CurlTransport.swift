@@ -13,7 +13,10 @@ public final class CurlTransport: HTTPTransport {
         /// Time allowed for the whole request, connecting included.
         public var totalTimeoutSeconds: Double = 120
         /// A transfer slower than this for `lowSpeedTimeSeconds` is cut: a stalled connection
-        /// fails early instead of waiting for the total timeout.
+        /// fails early instead of waiting for the total timeout. curl averages the rate over the
+        /// last 5 s and checks it once a second, so a request that stalls after sending its body
+        /// is cut about `lowSpeedTimeSeconds` + 6–7 s after its last byte (measured: 26.8 s per
+        /// attempt with the defaults; NetworkFaultTests states the resulting bound of `kette sync`).
         public var lowSpeedLimitBytesPerSecond: Int = 100
         public var lowSpeedTimeSeconds: Int = 20
         /// A PEM bundle to trust instead of the system's certificate authorities (a county's own CA).

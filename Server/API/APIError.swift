@@ -24,6 +24,7 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     }
     /// Anything unexpected: no internals leak to the client.
     public static let internalError = APIError(500, "internal", "the server could not complete the request; nothing was changed, try again later")
+    public static let storageFailed = APIError(503, "storage_failed", "the server could not write to its disk (I/O error or disk full); try again later")
     public static let unavailable = APIError(503, "unavailable", "the server is busy; try again shortly")
 
     public var body: [UInt8] {

@@ -31,6 +31,11 @@ public final class SyncAPI: HTTPHandler, Sendable {
         } catch let error as SQLiteError where error.code.primary == .busy || error.code.primary == .locked {
             log("storage busy: \(error)")
             return .json(503, APIError.unavailable.body)
+        } catch let error as SQLiteError where error.code.primary == .ioError || error.code.primary == .full {
+            // A failed write or sync of the disk: the transaction was rolled back, the server goes
+            // on serving, and the client is told what failed so its message names the disk.
+            log("storage failed on \(request.method) \(request.path): \(error)")
+            return .json(503, APIError.storageFailed.body)
         } catch {
             // No internals leak: the log has the detail, the client a generic 500.
             log("error on \(request.method) \(request.path): \(error)")
