@@ -83,7 +83,7 @@ private final class RSSSampler: @unchecked Sendable {
 /// against one real `kette-server` for a sustained run. No busy answer reaches a client, the
 /// server's memory stays under a stated bound, every change set arrives exactly once.
 final class LoadTests: FaultTestCase {
-    /// Measured peak in the quick run was far below this (see RELIABILITY-faults.md); the bound has a wide margin.
+    /// Measured peak in the quick run was far below this (see RELIABILITY.md); the bound has a wide margin.
     static let serverRSSBoundMiB = 256
 
     func testFiftyClientsSyncingConcurrentlyGetNoBusyAnswerAndEveryChangeSetArrivesOnce() throws {
@@ -94,7 +94,11 @@ final class LoadTests: FaultTestCase {
         for index in 1...clientCount {
             users.append(("c\(index)", index <= 40 ? (index % 2 == 0 ? "nordstadt" : "suedstadt") : nil))
         }
-        try startServer(users: users.map { ($0.name, $0.district) })
+        // All 50 clients come from 127.0.0.1, where in the county they are 50 laptops with their
+        // own addresses: the per-IP limit (default 64) would count them as one host and reset the
+        // connections over it (a prefetching pull holds two), which is what the first long runs
+        // saw. The limit itself is tested in HostileInputTests.
+        try startServer(users: users.map { ($0.name, $0.district) }, extraArguments: ["--per-ip-limit", "512"])
         for user in users { try makeClient(user.name, user: user.name) }
 
         let tally = Tally()
