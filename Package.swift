@@ -36,9 +36,11 @@ let package = Package(
         .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),
         .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
-        .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol"]),
+        // Socket helpers for the tests that speak raw HTTP to a real server.
+        .target(name: "KetteTestSupport", path: "Tests/KetteTestSupport"),
+        .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore"]),
-        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
+        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 
 /// The real `kette-server` facing clients that push too hard: the per-IP connection limit and the
@@ -32,8 +33,8 @@ final class HostileInputTests: KetteCLITestCase {
     func testPerIPLimitFlagRefusesTheConnectionOverTheLimit() throws {
         let limit = 3
         try server.start(extraArguments: ["--per-ip-limit", String(limit)])
-        let held = try (0..<limit).map { _ in try RawConnection(port: server.port) }
-        let extra = try RawConnection(port: server.port, receiveTimeout: 3)
+        let held = try (0..<limit).map { _ in try TestSocket(port: server.port) }
+        let extra = try TestSocket(port: server.port, receiveTimeout: 3)
         _ = extra.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         let refused = extra.readToEnd()
         XCTAssertTrue(refused.end == .closed || refused.end == .reset, "connection \(limit + 1) is dropped: \(refused.end)")
@@ -49,8 +50,8 @@ final class HostileInputTests: KetteCLITestCase {
         try server.start(extraArguments: ["--max-body-mb", "1"])
         let auth = "Authorization: Bearer \(tokens["anna"]!)\r\nContent-Type: application/json\r\n"
         let head = "POST /v1/changesets HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth
-        func answer(_ request: String) throws -> (status: Int, text: String, end: RawConnection.End) {
-            let connection = try RawConnection(port: server.port)
+        func answer(_ request: String) throws -> (status: Int, text: String, end: TestSocket.End) {
+            let connection = try TestSocket(port: server.port)
             _ = connection.send(request)
             let reply = connection.readToEnd()
             let text = String(decoding: reply.bytes, as: UTF8.self)
@@ -82,13 +83,13 @@ final class HostileInputTests: KetteCLITestCase {
         try server.start()
         let body = #"{"changeSets":[{"id":"x","replica":"r","schemaVersion":1,"summary":"s","changes":[{"type":"offer","id":"o","field":"title","hlc":"001763900000000-0000-r","value":"#
             + String(repeating: "[", count: 1_000_000)
-        let connection = try RawConnection(port: server.port, receiveTimeout: 20)
+        let connection = try TestSocket(port: server.port, receiveTimeout: 20)
         XCTAssertTrue(connection.send("POST /v1/changesets HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(tokens["anna"]!)\r\n"
             + "Content-Type: application/json\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body))
         let text = String(decoding: connection.readToEnd().bytes, as: UTF8.self)
         XCTAssertTrue(text.hasPrefix("HTTP/1.1 400"), String(text.prefix(200)))
         XCTAssertTrue(text.contains("nested deeper than 64 levels"), String(text.suffix(200)))
-        let health = try RawConnection(port: server.port)
+        let health = try TestSocket(port: server.port)
         XCTAssertTrue(health.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
         XCTAssertTrue(String(decoding: health.readToEnd().bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"), "the server is still up")
     }
@@ -120,7 +121,7 @@ final class HostileInputTests: KetteCLITestCase {
         var retryAfter: String?
         var body = ""
         for _ in 0..<4 {
-            let connection = try RawConnection(port: server.port)
+            let connection = try TestSocket(port: server.port)
             XCTAssertTrue(connection.send("GET /v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(tokens["anna"]!)\r\nConnection: close\r\n\r\n"))
             let text = String(decoding: connection.readToEnd().bytes, as: UTF8.self)
             statuses.append(Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0)
@@ -169,65 +170,5 @@ final class HostileInputTests: KetteCLITestCase {
         kette("kreis", ["sync"])
         let offers = try JSONSerialization.jsonObject(with: Data(kette("kreis", ["offer", "list", "--json"]).stdout.utf8)) as? [[String: Any]]
         XCTAssertEqual(offers?.count, 7)
-    }
-}
-
-/// A blocking TCP connection to 127.0.0.1 for requests curl would not send.
-final class RawConnection {
-    enum End: Equatable { case closed, reset, timedOut, failed(Int32) }
-    private let fd: Int32
-
-    init(port: UInt16, receiveTimeout: Double = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - receiveTimeout.rounded(.down)) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            let code = errno
-            close(fd)
-            throw POSIXError(.init(rawValue: code) ?? .EIO)
-        }
-    }
-
-    deinit { close(fd) }
-
-    func send(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let written = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written <= 0 { return false }
-            sent += written
-        }
-        return true
-    }
-
-    func readToEnd() -> (bytes: [UInt8], end: End) {
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                received += buffer[..<count]
-            } else if count == 0 {
-                return (received, .closed)
-            } else if errno == EINTR {
-                continue
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                return (received, .timedOut)
-            } else if errno == ECONNRESET {
-                return (received, .reset)
-            } else {
-                return (received, .failed(errno))
-            }
-        }
     }
 }

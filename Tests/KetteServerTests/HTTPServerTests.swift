@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 @testable import KetteServer
 
@@ -535,69 +536,5 @@ private struct RawResponse: Sendable {
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else { return nil }
         self.status = status
         self.bodyText = String(decoding: bytes[(end + 4)...], as: UTF8.self)
-    }
-}
-
-/// A blocking TCP connection to 127.0.0.1, for clients curl cannot imitate (partial or hostile requests).
-private final class TestSocket {
-    enum End: Equatable { case closed, reset, timedOut, failed(Int32) }
-
-    private let fd: Int32
-
-    init(port: UInt16, receiveTimeout: Double = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - receiveTimeout.rounded(.down)) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            let code = errno
-            close(fd)
-            throw POSIXError(.init(rawValue: code) ?? .EIO)
-        }
-    }
-
-    deinit { close(fd) }
-
-    /// Sends everything; false once the server has closed or reset the connection.
-    func send(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            // MSG_NOSIGNAL: a closed peer must fail the call, not kill the test process with SIGPIPE.
-            let written = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written <= 0 { return false }
-            sent += written
-        }
-        return true
-    }
-
-    /// Reads until the server closes the connection, resets it, or the receive timeout passes.
-    func readToEnd() -> (bytes: [UInt8], end: End) {
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                received += buffer[..<count]
-            } else if count == 0 {
-                return (received, .closed)
-            } else if errno == EINTR {
-                continue
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                return (received, .timedOut)
-            } else if errno == ECONNRESET {
-                return (received, .reset)
-            } else {
-                return (received, .failed(errno))
-            }
-        }
     }
 }

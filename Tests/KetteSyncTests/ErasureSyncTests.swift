@@ -6,48 +6,13 @@ import KetteStore
 import XCTest
 
 /// How an erasure on the server reaches a replica's merge (SPEC §8.7), in process.
-final class ErasureSyncTests: XCTestCase {
-    final class Clock: @unchecked Sendable {
-        // @unchecked: the test drives it from one thread.
-        var milliseconds: Int64 = 1_763_900_000_000
-    }
-
-    var directories: [String] = []
-    var server: ServerStore!
-    var api: SyncAPI!
-    let clock = Clock()
+final class ErasureSyncTests: InProcessSyncTestCase {
     let canary = "Zacharias Quellenfeld"
 
-    override func setUpWithError() throws {
-        let directory = try temporaryDirectory()
-        let clock = clock
-        server = try ServerStore(path: directory + "/server.db", now: { clock.milliseconds })
-        api = SyncAPI(storage: server)
-        try server.addDistrict(id: "nordstadt", name: "Nordstadt")
-    }
-
-    override func tearDown() {
-        server = nil
-        api = nil
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
-    }
-
-    func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-erasure-sync-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        directories.append(path)
-        return path
-    }
-
-    func client(_ name: String) throws -> (LocalStore, SyncEngine) {
-        let token = try server.addUser(name: name, role: .coordinator, districts: ["nordstadt"])
-        let directory = try temporaryDirectory()
-        try LocalStore.create(directory: directory, name: name)
-        let clock = clock
-        let store = try LocalStore(directory: directory, now: { clock.milliseconds })
-        let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
-                                transport: InProcessTransport(api: api, seed: 1))
-        _ = try engine.sync()  // the districts
+    /// A client that has synced once, so it knows the districts its offers refer to.
+    func syncedClient(_ name: String) throws -> (LocalStore, SyncEngine) {
+        let (store, engine) = try client(name)
+        _ = try engine.sync()
         return (store, engine)
     }
 
@@ -73,8 +38,8 @@ final class ErasureSyncTests: XCTestCase {
     }
 
     func testARedactedVersionReplacesTheSameVersionButNotANewerOne() throws {
-        let (anna, annaSync) = try client("anna")
-        let (bert, bertSync) = try client("bert")
+        let (anna, annaSync) = try syncedClient("anna")
+        let (bert, bertSync) = try syncedClient("bert")
         let first = try offer(anna, title: "Sprechstunde mit \(canary)")
         let second = try offer(anna, title: "Beratung bei \(canary)")
         _ = try annaSync.sync()
@@ -102,7 +67,7 @@ final class ErasureSyncTests: XCTestCase {
     }
 
     func testAScrubCutOffByACrashIsFinishedByTheNextSync() throws {
-        let (anna, annaSync) = try client("anna")
+        let (anna, annaSync) = try syncedClient("anna")
         let id = try offer(anna, title: "Sprechstunde mit \(canary)")
         var input = OfferInput()
         input.title = "Sprechstunde"

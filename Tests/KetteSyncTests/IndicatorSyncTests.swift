@@ -7,48 +7,7 @@ import KetteStore
 
 /// Indicator figures sync like every other record: two coordinators who record the same offer's
 /// figures for the same period offline end up with one record, not two that reports add up.
-final class IndicatorSyncTests: XCTestCase {
-    final class Clock: @unchecked Sendable {
-        var milliseconds: Int64 = 1_763_900_000_000
-    }
-
-    var directories: [String] = []
-    var server: ServerStore!
-    var api: SyncAPI!
-    let clock = Clock()
-
-    override func setUpWithError() throws {
-        let directory = try temporaryDirectory()
-        let clock = self.clock
-        server = try ServerStore(path: directory + "/server.db", now: { clock.milliseconds })
-        api = SyncAPI(storage: server)
-        try server.addDistrict(id: "nordstadt", name: "Nordstadt")
-    }
-
-    override func tearDown() {
-        server = nil
-        api = nil
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
-    }
-
-    func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-indicators-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        directories.append(path)
-        return path
-    }
-
-    func client(_ name: String) throws -> (LocalStore, SyncEngine) {
-        let token = try server.addUser(name: name, role: .coordinator, districts: ["nordstadt"])
-        let directory = try temporaryDirectory()
-        try LocalStore.create(directory: directory, name: name)
-        let clock = self.clock
-        let store = try LocalStore(directory: directory, now: { clock.milliseconds })
-        let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
-                                transport: InProcessTransport(api: api, seed: 1))
-        return (store, engine)
-    }
-
+final class IndicatorSyncTests: InProcessSyncTestCase {
     func testTheSameOfferAndPeriodRecordedOnTwoLaptopsIsOneRecordAfterSync() throws {
         let (anna, annaSync) = try client("anna")
         let (ben, benSync) = try client("ben")
