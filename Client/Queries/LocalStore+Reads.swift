@@ -54,7 +54,7 @@ extension LocalStore {
         var offer = Offer(id: row.string(0) ?? "", title: row.string(1) ?? "")
         offer.district = row.string(2)
         offer.districtName = row.string(3)
-        offer.phases = RecordApplier.decodeList(row.string(4) ?? "[]").compactMap(LifePhase.init(rawValue:))
+        offer.phases = FieldValue.storedList(row.string(4)).compactMap(LifePhase.init(rawValue:))
         offer.category = row.string(5).flatMap(OfferCategory.init(rawValue:))
         offer.sector = row.string(6).flatMap(Sector.init(rawValue:))
         offer.provider = row.string(7)
@@ -64,8 +64,8 @@ extension LocalStore {
         offer.contact = row.string(11)
         offer.location = row.string(12)
         offer.cost = row.string(13).flatMap(Cost.init(rawValue:))
-        offer.languages = RecordApplier.decodeList(row.string(14) ?? "[]")
-        offer.targetGroups = RecordApplier.decodeList(row.string(15) ?? "[]")
+        offer.languages = FieldValue.storedList(row.string(14))
+        offer.targetGroups = FieldValue.storedList(row.string(15))
         offer.schedule = row.string(16)
         offer.accessibility = row.string(17)
         offer.start = row.string(18)
@@ -118,7 +118,7 @@ extension LocalStore {
     private static func meeting(from row: Row) -> Meeting {
         Meeting(id: row.string(0) ?? "", body: row.string(1), bodyName: row.string(2), date: row.string(3) ?? "",
                 time: row.string(4), place: row.string(5), minutes: row.string(6),
-                offers: RecordApplier.decodeList(row.string(7) ?? "[]"))
+                offers: FieldValue.storedList(row.string(7)))
     }
 
     /// Meetings, newest first, without their minutes' parts (see `meeting(_:)`).

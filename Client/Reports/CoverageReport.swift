@@ -138,7 +138,7 @@ extension LocalStore {
             guard let district = row.string(3), wanted.contains(district) else { return nil }
             let reference = CoverageReport.OfferReference(id: row.string(0) ?? "", title: row.string(1) ?? "", provider: row.string(2))
             return ActiveOffer(reference: reference, district: district,
-                               phases: RecordApplier.decodeList(row.string(4) ?? "[]").compactMap(LifePhase.init(rawValue:)),
+                               phases: FieldValue.storedList(row.string(4)).compactMap(LifePhase.init(rawValue:)),
                                category: row.string(5).flatMap(OfferCategory.init(rawValue:)))
         }
 

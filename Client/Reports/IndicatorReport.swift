@@ -161,7 +161,7 @@ extension LocalStore {
             guard let offer = row.string(0), let recorded = row.string(1).flatMap(ReportingPeriod.init(exactly:)),
                   let districtOfOffer = row.string(4), seen.insert(Self.indicatorID(offer: offer, period: recorded)).inserted else { continue }
             if let districtID, districtOfOffer != districtID { continue }
-            let phases = RecordApplier.decodeList(row.string(6) ?? "[]").compactMap(LifePhase.init(rawValue:))
+            let phases = FieldValue.storedList(row.string(6)).compactMap(LifePhase.init(rawValue:))
             if let phase, !phases.contains(phase) { continue }
             facts[offer] = OfferFacts(district: NamedReference(id: districtOfOffer, name: row.string(5) ?? districtOfOffer), phases: phases)
             let value = Sum().adding(participants: row.int(2) ?? 0, sessions: row.int(3))

@@ -37,7 +37,7 @@ public enum SearchIndex {
                 """, [id]), let rowid = row.int(0) else { continue }
             try db.execute("DELETE FROM offers_fts WHERE rowid = ?", [rowid])
             guard row.int(1) == 0 else { continue }
-            let targetGroups = RecordApplier.decodeList(row.string(8) ?? "[]").joined(separator: " ")
+            let targetGroups = FieldValue.storedList(row.string(8)).joined(separator: " ")
             let body = ([row.string(3), row.string(4), row.string(5), row.string(6), row.string(7)].compactMap { $0 } + [targetGroups])
                 .joined(separator: "\n")
             try db.execute("INSERT INTO offers_fts (rowid, title, body) VALUES (?, ?, ?)", [rowid, row.string(2) ?? "", body])
