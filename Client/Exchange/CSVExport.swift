@@ -18,10 +18,10 @@ extension LocalStore {
         let meetings = try self.meetings(body: nil, language: language)
         let tasks = try self.tasks(openOnly: false, owner: nil)
         return [
-            ExportFile(name: "offers.csv", data: CSV.write(offerRows(offers, districtNames, providerNames, language)), records: offers.count),
-            ExportFile(name: "organizations.csv", data: CSV.write(organizationRows(organizations, language)), records: organizations.count),
-            ExportFile(name: "meetings.csv", data: CSV.write(try meetingRows(meetings, language)), records: meetings.count),
-            ExportFile(name: "tasks.csv", data: CSV.write(try taskRows(tasks, language)), records: tasks.count),
+            ExportFile(name: "offers.csv", data: CSV.write(offerRows(offers, districtNames, providerNames, language), dialect: .excel), records: offers.count),
+            ExportFile(name: "organizations.csv", data: CSV.write(organizationRows(organizations, language), dialect: .excel), records: organizations.count),
+            ExportFile(name: "meetings.csv", data: CSV.write(try meetingRows(meetings, language), dialect: .excel), records: meetings.count),
+            ExportFile(name: "tasks.csv", data: CSV.write(try taskRows(tasks, language), dialect: .excel), records: tasks.count),
         ]
     }
 

@@ -27,7 +27,7 @@ public struct OfferImportResult: Sendable {
 extension LocalStore {
     public func importOffers(csv data: Data, dryRun: Bool, language: Language) throws -> OfferImportResult {
         let table: [CSV.Row]
-        do { table = try CSV.read(data) } catch { throw ExchangeError.malformedCSV(error) }
+        do { table = try CSV.read(data, dialect: .excel) } catch { throw ExchangeError.malformedCSV(error) }
         guard let header = table.first, !header.isBlank else { throw ExchangeError.emptyFile }
         let columns = try Self.importColumns(header.cells)
 
