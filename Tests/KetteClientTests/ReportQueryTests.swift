@@ -294,7 +294,7 @@ final class ReportQueryTests: XCTestCase {
         try offer("Hebamme", "suedstadt", "pregnancy", "health")
         try offer("Sprachkita A", "suedstadt", "preschool")
         try offer("Sprachkita B", "suedstadt", "preschool")
-        let svg = CoverageHeatMap.svg(try store.coverageReport(language: .german), language: .german)
+        let svg = CoverageHeatMap.svg(try store.coverageReport(language: .german), language: .german).markup
         func fill(_ district: String, _ phase: String) -> String? {
             guard let start = svg.range(of: "data-district=\"\(district)\" data-phase=\"\(phase)\""),
                   let fill = svg[start.upperBound...].range(of: "fill=\"") else { return nil }
