@@ -289,6 +289,20 @@ final class ReportQueryTests: XCTestCase {
         XCTAssertTrue(html.contains("&lt;b&gt;Ost &amp; West&lt;/b&gt;"))
     }
 
+    func testHTMLEscapesInterpolatedTextAndKeepsMarkupBuiltAsHTML() {
+        let title = "<script>alert(\"x\")</script> & 'Süd'"
+        let cell: HTML = "<td class=\"t\">\(title)</td>"
+        XCTAssertEqual(cell.markup, "<td class=\"t\">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Süd&#39;</td>")
+        let substring = title.prefix(8)
+        let row: HTML = "<tr>\(cell)<td>\(42)</td><td>\(substring)</td></tr>"
+        XCTAssertEqual(row.markup, "<tr>" + cell.markup + "<td>42</td><td>&lt;script&gt;</td></tr>", "HTML goes in as it is, text escaped")
+        let styles = "p { color: red; } a > b { }"
+        let trusted: HTML = "<style>\(trusted: styles)</style>"
+        XCTAssertEqual(trusted.markup, "<style>p { color: red; } a > b { }</style>", "trusted markup is inserted only when asked")
+        XCTAssertEqual([HTML(text: "<a>"), "<br>", HTML(text: "b")].joined(separator: "; ").markup, "&lt;a&gt;; <br>; b")
+        XCTAssertEqual((HTML(text: "1 < 2") + "<hr>").markup, "1 &lt; 2<hr>")
+    }
+
     func testTheHeatMapShadesCellsByTheirNumberOfOffers() throws {
         for index in 1...5 { try offer("Angebot \(index)", "nordstadt", "primary", OfferCategory.slugs[index - 1]) }
         try offer("Hebamme", "suedstadt", "pregnancy", "health")
