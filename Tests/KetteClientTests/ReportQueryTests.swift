@@ -171,6 +171,23 @@ final class ReportQueryTests: XCTestCase {
                        "the record with the usual id counts, whatever the order of ids")
     }
 
+    func testAWriteTheProtocolWouldRefuseIsRefusedBeforeItIsStoredOrQueued() throws {
+        let kita = try offer("Sprachkita", "nordstadt", "preschool")
+        let pending = try Outbox.pendingCount(in: store.database)
+        XCTAssertThrowsError(try store.record("by hand") { change in
+            try change.create(.indicator, "x", [("offer", .string(kita)), ("period", .string("2026-Q1")), ("participants", .integer(.max))])
+        }) { error in
+            XCTAssertEqual(error as? KetteError,
+                           .refusedWrite(reason: "indicator.participants must be a whole number from 0 to 10000000, not 9223372036854775807"))
+        }
+        XCTAssertEqual(try Outbox.pendingCount(in: store.database), pending, "nothing queued")
+        XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM indicators WHERE id = 'x'"), 0, "nothing stored")
+        XCTAssertEqual(LocalStore.nextPosition(after: 4), 5)
+        XCTAssertEqual(LocalStore.nextPosition(after: 2_147_483_646), 2_147_483_647)
+        XCTAssertEqual(LocalStore.nextPosition(after: Int.max), 2_147_483_647, "a position from beyond the bounds does not trap")
+        XCTAssertEqual(LocalStore.nextPosition(after: Int.min), -2_147_483_648)
+    }
+
     func testAYearCountsTheRecordedYearElseTheSumOfItsQuarters() throws {
         let quarterly = try offer("Quartalsweise", "nordstadt", "primary")
         let yearly = try offer("Jährlich", "nordstadt", "primary", "sport")
