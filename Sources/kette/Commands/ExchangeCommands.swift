@@ -47,7 +47,9 @@ let exchangeCommands: [CommandSpec] = [
             ';' between cells, CRLF, so a German spreadsheet opens them as they are. With LANG=de… the
             headers and values are German labels, otherwise JSON keys and slugs; offers.csv reads back
             with `kette import offers` either way. Deleted records are left out, and so are attendee
-            names (personal data; meetings.csv counts the attendees).
+            names (personal data; meetings.csv counts the attendees). A cell that a spreadsheet would run
+            as a formula (starting with =, +, -, @, tab or CR) is written with a leading ', which
+            `kette import offers` takes away again.
             """,
         run: { args, context in
             let directory = try outputDirectory(args)
