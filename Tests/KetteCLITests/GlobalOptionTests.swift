@@ -57,18 +57,8 @@ final class GlobalOptionTests: KetteCLITestCase {
     func testKetteServerCommandsTakeOnlyTheirOwnOptionsAndDbAnywhere() throws {
         let server = ServerProcess(directory: runner.root)
         func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-            let process = Process()
-            process.executableURL = server.binary
-            process.arguments = arguments
-            process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
-            let output = Pipe(), errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, out, err)
+            let result = try server.run(arguments)
+            return (result.status, result.output, result.errors)
         }
         XCTAssertEqual(try run(["--db", server.database, "district", "add", "nordstadt", "Nordstadt"]).status, 0)
         XCTAssertEqual(try run(["district", "list", "--db", server.database]).stdout, "nordstadt\tNordstadt\n")

@@ -46,9 +46,7 @@ final class CommandContext {
 
     /// Prints `value` as pretty JSON with stable key order.
     func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(try JSONOutput.text(value))
     }
 
     func label<V: Vocabulary>(_ value: V?) -> String {

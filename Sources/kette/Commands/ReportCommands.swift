@@ -61,10 +61,18 @@ private func deliver(_ text: String, as format: ReportFormat, to path: String?) 
     }
 }
 
-private func json<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+/// Writes a report in the form `--format` or `--json` chose (JSON is the same for every
+/// report) to `--out` or standard output.
+private func deliverReport<Report: Encodable>(_ report: Report, _ args: ParsedInput, _ context: CommandContext, csv: (Report) -> String,
+                                              html: (ReportHTML, Report) -> String, text: (ReportText, Report) -> String) throws {
+    let format = ReportFormat.chosen(args, formatOption)
+    let output = switch format {
+    case .json: try JSONOutput.text(report) + "\n"
+    case .csv: csv(report)
+    case .html: html(ReportHTML(language: committeeLanguage), report)
+    case .text: text(ReportText(context), report)
+    }
+    try deliver(output, as: format, to: args[outOption])
 }
 
 /// HTML reports are read by committee members: German, whatever the coordinator's terminal speaks.
@@ -130,16 +138,9 @@ let reportCommands: [KetteCommand] = [
                                   "Eine leere Zelle ist eine Lücke. Eine Zelle mit zwei oder mehr aktiven Angeboten einer Kategorie wird als mögliche Parallelstruktur aufgeführt."),
         validate: { try ReportFormat.validate($0, formatOption) }
     ) { args, context in
-        let format = ReportFormat.chosen(args, formatOption)
         let today = try reportDay(args, context)
         let report = try context.store().coverageReport(district: args[districtFilter], category: args[categoryFilter], language: context.language)
-        let text = switch format {
-        case .json: try json(report)
-        case .csv: ReportCSV.coverage(report)
-        case .html: ReportHTML(language: committeeLanguage).coveragePage(report, asOf: today.description)
-        case .text: ReportText(context).coverage(report)
-        }
-        try deliver(text, as: format, to: args[outOption])
+        try deliverReport(report, args, context, csv: ReportCSV.coverage, html: { $0.coveragePage($1, asOf: today.description) }, text: { $0.coverage($1) })
     },
     KetteCommand(
         "report indicators", abstract: LocalizedText("participants and sessions per period, district and life phase, with the change to the period before",
@@ -149,16 +150,9 @@ let reportCommands: [KetteCommand] = [
                                   "Je Jahr zählt ein Angebot mit seiner Jahreszahl, wo eine erfasst wurde, sonst mit der Summe seiner Quartale."),
         validate: { try ReportFormat.validate($0, formatOption) }
     ) { args, context in
-        let format = ReportFormat.chosen(args, formatOption)
         let report = try context.store().indicatorReport(period: args[reportPeriod], granularity: args[granularity] ?? .quarter,
                                                          district: args[districtFilter], phase: args[phaseFilter], language: context.language)
-        let text = switch format {
-        case .json: try json(report)
-        case .csv: ReportCSV.indicators(report)
-        case .html: ReportHTML(language: committeeLanguage).indicatorPage(report)
-        case .text: ReportText(context).indicators(report)
-        }
-        try deliver(text, as: format, to: args[outOption])
+        try deliverReport(report, args, context, csv: ReportCSV.indicators, html: { $0.indicatorPage($1) }, text: { $0.indicators($1) })
     },
     KetteCommand(
         "report tasks", abstract: LocalizedText("open action items of all bodies, overdue first, with owner and meeting",
@@ -166,15 +160,8 @@ let reportCommands: [KetteCommand] = [
         options: [bodyFilter, todayOption, formatOption, outOption, jsonFlag],
         validate: { try ReportFormat.validate($0, formatOption) }
     ) { args, context in
-        let format = ReportFormat.chosen(args, formatOption)
         let report = try context.store().taskReport(today: try reportDay(args, context), body: args[bodyFilter], language: context.language)
-        let text = switch format {
-        case .json: try json(report)
-        case .csv: ReportCSV.tasks(report)
-        case .html: ReportHTML(language: committeeLanguage).taskPage(report)
-        case .text: ReportText(context).tasks(report)
-        }
-        try deliver(text, as: format, to: args[outOption])
+        try deliverReport(report, args, context, csv: ReportCSV.tasks, html: { $0.taskPage($1) }, text: { $0.tasks($1) })
     },
     KetteCommand(
         "report meetings", abstract: LocalizedText("meetings per body and quarter: attendance by organization, decisions taken",
@@ -182,15 +169,8 @@ let reportCommands: [KetteCommand] = [
         options: [reportPeriod, bodyFilter, formatOption, outOption, jsonFlag],
         validate: { try ReportFormat.validate($0, formatOption) }
     ) { args, context in
-        let format = ReportFormat.chosen(args, formatOption)
         let report = try context.store().meetingReport(period: args[reportPeriod], body: args[bodyFilter], language: context.language)
-        let text = switch format {
-        case .json: try json(report)
-        case .csv: ReportCSV.meetings(report)
-        case .html: ReportHTML(language: committeeLanguage).meetingPage(report)
-        case .text: ReportText(context).meetings(report)
-        }
-        try deliver(text, as: format, to: args[outOption])
+        try deliverReport(report, args, context, csv: ReportCSV.meetings, html: { $0.meetingPage($1) }, text: { $0.meetings($1) })
     },
     KetteCommand(
         "report committee", abstract: LocalizedText("the report to the committee: coverage, indicators, meetings and action items on one printable page",
@@ -203,7 +183,7 @@ let reportCommands: [KetteCommand] = [
         let format = args[CommitteeOption.format] ?? .html
         let report = try context.store().committeeReport(period: try args.require(CommitteeOption.period), today: try reportDay(args, context), language: committeeLanguage)
         let title = args[CommitteeOption.title].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        let text = format == .json ? try json(report) : ReportHTML(language: committeeLanguage).committeePage(report, title: title)
+        let text = format == .json ? try JSONOutput.text(report) + "\n" : ReportHTML(language: committeeLanguage).committeePage(report, title: title)
         try deliver(text, as: format, to: args[CommitteeOption.out])
     },
 ]
