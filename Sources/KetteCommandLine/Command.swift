@@ -1,11 +1,20 @@
 /// One command of a program: its name, what it takes, a validation step, and what it does with
-/// a `Context` the program builds (the store, the language, output).
+/// a `Context` the program builds (the store, the language, output). Options and arguments are
+/// declared once, as values that are also the keys to read them back with their type:
 ///
-///     let show = Command<CommandContext>("offer show", abstract: LocalizedText("show one offer", "ein Angebot anzeigen"),
-///                                        arguments: [offerID], options: [json]) { input, context in
-///         let offer = try context.store().offer(input[offerID], language: context.language)
-///         …
+///     private let offerID = Argument<String>("ID", help: LocalizedText("the offer's id", "die ID des Angebots"))
+///     private let limit = Option<Int>.integer("limit", in: 1...1000, help: LocalizedText("at most N", "höchstens N"))
+///
+///     KetteCommand("offer show", abstract: LocalizedText("show one offer", "ein Angebot anzeigen"),
+///                  arguments: [offerID], options: [limit, jsonFlag],
+///                  validate: { input in … throw UsageError("…", "…") … }) { input, context in
+///         let offer = try context.store().offer(input[offerID], language: context.language)   // a String
+///         let most = input[limit] ?? 20                                                          // an Int?
 ///     }
+///
+/// The parser refuses unknown options, missing or extra arguments and values of the wrong form
+/// before `validate` runs, and `validate` runs before `run`; `--help` is generated from the same
+/// declarations in the user's language.
 public struct Command<Context>: Sendable {
     /// The words that name it, e.g. `["offer", "add"]`; a command may also be the start of others
     /// (`conflicts`, `conflicts resolve`).
