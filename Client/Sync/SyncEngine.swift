@@ -87,6 +87,9 @@ public final class SyncEngine {
 
     public func sync(_ direction: Direction = .both) throws -> SyncReport {
         var report = SyncReport()
+        // Who the server says this user is: the scope `kette` checks writes against until the next sync.
+        let identity: Identity = try exchange("GET", "/v1/me", body: nil)
+        try store.recordUserScope(identity)
         if direction != .pull { try push(&report) }
         if direction != .push { try pull(&report) }
         try store.recordSuccessfulSync(at: Date())

@@ -17,7 +17,10 @@ struct ReportText {
         var out: [String] = []
         let scope = report.category.map { pick("category: \($0.label(language))", "Kategorie: \($0.label(language))") }
             ?? pick("all categories", "alle Kategorien")
-        out.append(pick("Active offers per district and life phase (\(scope))", "Aktive Angebote je Sozialraum und Lebensphase (\(scope))"))
+        let counted = report.window.isDay ? pick("running on ", "laufend am ") : pick("running in ", "laufend im Zeitraum ")
+        out.append(pick("Active offers per district and life phase (\(scope)), ", "Aktive Angebote je Sozialraum und Lebensphase (\(scope)), ")
+                   + counted + report.window.label(language))
+        out.append(report.scope.label(language))
         out.append("")
         let header = [pick("DISTRICT", "SOZIALRAUM")] + report.phases.map { ReportFormatting.shortLabel($0, language).uppercased() }
         let rows = report.districts.map { district in
@@ -52,37 +55,67 @@ struct ReportText {
             out.append(pick("Active offers without a life phase (not in the table): ", "Aktive Angebote ohne Lebensphase (nicht in der Tabelle): ")
                        + report.offersWithoutPhase.map { "\($0.title) [\(shortID($0.id))]" }.joined(separator: "; "))
         }
+        out += datedOffers(pick("Ended, not counted (\(report.ended.count)):", "Beendet, nicht gezählt (\(report.ended.count)):"), report.ended)
+        out += datedOffers(pick("Planned, not yet counted (\(report.planned.count)):", "Geplant, noch nicht gezählt (\(report.planned.count)):"),
+                           report.planned)
         return lines(out)
+    }
+
+    /// The ended or planned offers, one a line with district and dates.
+    private func datedOffers(_ heading: String, _ offers: [CoverageReport.DatedOffer]) -> [String] {
+        var out = ["", heading]
+        if offers.isEmpty { out.append(pick("  none", "  keine")) }
+        for offer in offers {
+            let dates = "\(offer.start.map(day) ?? "…") – \(offer.end.map(day) ?? "…")"
+            let status = offer.status.map { " (\($0.label(language)))" } ?? ""
+            out.append("  \(offer.title) · \(offer.district.name) · \(dates)\(status) [\(shortID(offer.id))]")
+        }
+        return out
     }
 
     func indicators(_ report: IndicatorReport) -> String {
         var out: [String] = []
-        if let period = report.period {
-            out.append(pick("Figures for \(period.label(language)), change to \(period.previous.label(language))",
-                            "Zahlen für \(period.label(language)), Veränderung zu \(period.previous.label(language))"))
+        if let period = report.period, let comparison = report.comparison(for: period) {
+            out.append(pick("Figures for ", "Zahlen für ") + comparisonLine(comparison))
         } else {
             out.append(report.granularity == .year ? pick("Figures per year", "Zahlen je Jahr") : pick("Figures per quarter", "Zahlen je Quartal"))
+            out += report.comparisons.map { "  " + comparisonLine($0) }
         }
+        out.append(report.scope.label(language))
         if report.rows.isEmpty {
             out.append(pick("No figures recorded.", "Keine Zahlen erfasst."))
             return lines(out)
         }
         out.append("")
-        let header = [pick("PERIOD", "ZEITRAUM"), pick("DISTRICT", "SOZIALRAUM"), pick("LIFE PHASE", "LEBENSPHASE"), pick("OFFERS", "ANGEBOTE"),
-                      pick("PARTICIPATIONS", "TEILNAHMEN"), pick("CHANGE", "VERÄNDERUNG"), pick("SESSIONS", "TERMINE"), pick("CHANGE", "VERÄNDERUNG")]
+        let quarters = report.granularity == .quarter
+        var header = [pick("PERIOD", "ZEITRAUM"), pick("DISTRICT", "SOZIALRAUM"), pick("LIFE PHASE", "LEBENSPHASE"), pick("OFFERS", "ANGEBOTE"),
+                      pick("PARTICIPATIONS", "TEILNAHMEN"), quarters ? pick("TO QUARTER BEFORE", "ZUM VORQUARTAL") : pick("CHANGE", "VERÄNDERUNG")]
+        if quarters { header.append(pick("TO YEAR BEFORE", "ZUM VORJAHR")) }
+        header += [pick("SESSIONS", "TERMINE"), pick("CHANGE", "VERÄNDERUNG")]
         func figures(_ f: IndicatorReport.Figures) -> [String] {
-            [number(f.offers), number(f.participants), ReportFormatting.change(f.participants, from: f.previousParticipants, language),
-             f.sessions.map(number) ?? "–", f.sessions.map { ReportFormatting.change($0, from: f.previousSessions, language) } ?? "–"]
+            var cells = [number(f.offers), number(f.participants), ReportFormatting.change(f.participants, from: f.previousParticipants, language)]
+            if quarters { cells.append(ReportFormatting.change(f.participants, from: f.yearBeforeParticipants, language)) }
+            return cells + [f.sessions.map(number) ?? "–", f.sessions.map { ReportFormatting.change($0, from: f.previousSessions, language) } ?? "–"]
         }
+        func label(_ period: ReportingPeriod) -> String { report.comparison(for: period)?.current.label(language) ?? period.label(language) }
         var rows = report.rows.map { row in
-            [row.period.label(language), row.district.name, row.phase.map { ReportFormatting.phaseName($0, language) } ?? "–"] + figures(row.figures)
+            [label(row.period), row.district.name, row.phase.map { ReportFormatting.phaseName($0, language) } ?? "–"] + figures(row.figures)
         }
-        rows += report.totals.map { [$0.period.label(language), pick("all (each offer once)", "alle (jedes Angebot einmal)"), ""] + figures($0.figures) }
+        rows += report.totals.map { [label($0.period), pick("all (each offer once)", "alle (jedes Angebot einmal)"), ""] + figures($0.figures) }
         out += context.table(header, rows)
         out.append("")
         out.append(pick("An offer for several life phases counts in each; \"–\": nothing recorded for the period before.",
                         "Ein Angebot für mehrere Lebensphasen zählt bei jeder; „–“: für den Vorzeitraum nichts erfasst."))
         return lines(out)
+    }
+
+    /// "Q1 2026, compared with Q4 2025 and Q1 2025" and the like: what a period's figures are compared with.
+    private func comparisonLine(_ comparison: IndicatorReport.Comparison) -> String {
+        let compared = [comparison.previous, comparison.yearBefore].compactMap { $0?.label(language) }
+        guard !compared.isEmpty else {
+            return comparison.current.label(language) + pick(", no comparable period", ", ohne vergleichbaren Zeitraum")
+        }
+        return comparison.current.label(language) + pick(", compared with ", ", verglichen mit ") + compared.joined(separator: pick(" and ", " und "))
     }
 
     func tasks(_ report: TaskReport) -> String {
