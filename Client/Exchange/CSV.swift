@@ -267,6 +267,8 @@ public enum CSVFormula {
 public struct CSVError: Error, Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case notUTF8(column: Int)
+        /// A byte the file's single-byte encoding does not define; `row` is then the line.
+        case undefinedByte(UInt8, encoding: String)
         case unterminatedQuote(column: Int)
         case textAfterClosingQuote(column: Int)
     }
@@ -278,8 +280,12 @@ public struct CSVError: Error, Equatable, Sendable {
         let de = language == .german
         switch kind {
         case .notUTF8(let column):
-            return de ? "Zeile \(row), Spalte \(column) ist kein UTF-8-Text. Die Tabelle als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
-                      : "row \(row), column \(column) is not UTF-8 text. Save the spreadsheet as \"CSV UTF-8 (comma delimited)\"."
+            return de ? "Zeile \(row), Spalte \(column) ist kein UTF-8-Text. Mit --encoding windows-1252 oder iso-8859-15 einlesen, oder die Tabelle als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
+                      : "row \(row), column \(column) is not UTF-8 text. Read it with --encoding windows-1252 or iso-8859-15, or save the spreadsheet as \"CSV UTF-8 (comma delimited)\"."
+        case .undefinedByte(let byte, let encoding):
+            let hex = String(byte, radix: 16, uppercase: true)
+            return de ? "Zeile \(row) enthält das Byte 0x\(hex), das es in \(encoding) nicht gibt. Die Tabelle als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder mit --encoding die richtige Kodierung angeben."
+                      : "line \(row) holds the byte 0x\(hex), which \(encoding) does not define. Save the spreadsheet as \"CSV UTF-8 (comma delimited)\" or give the right encoding with --encoding."
         case .unterminatedQuote(let column):
             return de ? "Das Anführungszeichen in Zeile \(row), Spalte \(column) wird nie geschlossen."
                       : "the quote opened in row \(row), column \(column) is never closed."

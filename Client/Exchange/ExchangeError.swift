@@ -12,6 +12,8 @@ public enum ExchangeError: Error, Equatable {
     case emptyFile
     /// The header names columns an offer does not have, names one twice, or lacks a required one.
     case wrongColumns(unknown: [String], repeated: [String], missing: [OfferColumn])
+    /// `--match` names columns the file lacks, or `id` (rows with an id are found by it).
+    case wrongMatch(missing: [OfferColumn])
     /// Rows with wrong values; `rows` is how many data rows the file has.
     case importRefused(problems: [ImportProblem], rows: Int)
 
@@ -55,6 +57,15 @@ public enum ExchangeError: Error, Equatable {
             return (de ? "Die Spalten passen nicht: " : "the columns do not fit: ") + parts.joined(separator: "; ") + ". "
                 + (de ? "Erlaubt (Groß-/Kleinschreibung egal, deutsch oder die englischen JSON-Schlüssel): \(accepted). Nichts wurde importiert."
                       : "Accepted (any case, German headers or these JSON keys): \(accepted). Nothing was imported.")
+        case .wrongMatch(let missing):
+            let names = missing.map { $0.header(language) }.joined(separator: ", ")
+            let accepted = OfferColumn.allCases.filter { $0 != .id }.map(\.key).joined(separator: ", ")
+            if missing == [.id] || missing.isEmpty {
+                return de ? "--match braucht eine oder mehrere Spalten außer ID (Zeilen mit ID werden über sie gefunden); erlaubt: \(accepted). Nichts wurde importiert."
+                          : "--match needs one or more columns other than id (rows with an id are found by it); accepted: \(accepted). Nothing was imported."
+            }
+            return de ? "--match nennt Spalten, die die Datei nicht hat: \(names). Nichts wurde importiert."
+                      : "--match names columns the file does not have: \(names). Nothing was imported."
         case .importRefused(let problems, let rows):
             let badRows = Set(problems.map(\.row)).count
             var lines = [de ? "Import abgelehnt, nichts wurde importiert: \(badRows) von \(rows) Zeilen sind fehlerhaft."
@@ -74,10 +85,16 @@ public struct ImportProblem: Equatable, Sendable {
         /// The row has more non-empty cells than the header has columns.
         case extraCells(Int)
         case idMalformed
-        /// An offer with this id is in the store already: the file was imported before.
-        case idInUse
         case idDeleted
         case idRepeated(firstRow: Int)
+        /// A row without id matches an offer here by the `--match` columns (`--on-duplicate error`).
+        case duplicate(of: String, title: String, columns: [String])
+        /// A row without id matches several offers here: which one it means is unclear.
+        case ambiguousMatch(offers: [String])
+        /// A row without id makes the same offer as an earlier row (same `--match` values).
+        case duplicateRow(firstRow: Int, columns: [String])
+        /// Two rows name the same offer here (by id or by match).
+        case sameOfferTwice(firstRow: Int)
     }
 
     public let row: Int
@@ -102,9 +119,17 @@ public struct ImportProblem: Equatable, Sendable {
         case .idMalformed:
             return de ? "\(column) „\(value)“ ist keine ID, wie kette sie exportiert (eine UUID). Die Zelle leeren oder die Spalte entfernen, um neue Angebote anzulegen."
                       : "\(column) '\(value)' is not an id as kette exports them (a UUID). Empty the cell or remove the column to make new offers."
-        case .idInUse:
-            return de ? "Ein Angebot mit der \(column) \(value) gibt es hier schon: Ein Import legt Angebote nur an. Zum Ändern `kette offer edit`; für Kopien die Zelle leeren."
-                      : "an offer with \(column) \(value) is already here: an import only adds offers. To change it use `kette offer edit`; to add a copy, empty the cell."
+        case .duplicate(let id, let title, let columns):
+            return de ? "gleicht dem Angebot „\(title)“ [\(id.prefix(8))] in \(columns.joined(separator: ", ")): schon hier. Mit --on-duplicate update aktualisieren, mit --on-duplicate skip auslassen, oder die Zeile mit der ID des Angebots versehen."
+                      : "matches the offer '\(title)' [\(id.prefix(8))] by \(columns.joined(separator: ", ")): it is here already. Update it with --on-duplicate update, leave the row out with --on-duplicate skip, or give the row the offer's id."
+        case .ambiguousMatch(let offers):
+            return de ? "gleicht mehreren Angeboten hier (\(offers.joined(separator: "; "))); die Zeile mit der ID des gemeinten Angebots versehen."
+                      : "matches several offers here (\(offers.joined(separator: "; "))); give the row the id of the offer it means."
+        case .duplicateRow(let first, let columns):
+            return de ? "gleicht Zeile \(first) in \(columns.joined(separator: ", ")): das Angebot stünde zweimal hier."
+                      : "matches row \(first) by \(columns.joined(separator: ", ")): the offer would be here twice."
+        case .sameOfferTwice(let first):
+            return de ? "betrifft dasselbe Angebot wie Zeile \(first)." : "concerns the same offer as row \(first)."
         case .idDeleted:
             return de ? "Das Angebot mit der \(column) \(value) wurde hier gelöscht; für ein neues Angebot die Zelle leeren."
                       : "the offer with \(column) \(value) was deleted here; to add it as a new offer, empty the cell."
@@ -131,7 +156,7 @@ public struct ImportProblem: Equatable, Sendable {
     }
 
     /// "4–6, 9" for [4, 5, 6, 9].
-    static func ranges(_ numbers: [Int]) -> String {
+    public static func ranges(_ numbers: [Int]) -> String {
         var parts: [String] = []
         var start = numbers[0]
         var previous = numbers[0]
