@@ -31,7 +31,8 @@ public struct CSVDialect: Equatable, Sendable {
     /// `kette import offers` use it.
     public static let excel = CSVDialect(separator: ";", lineEnding: .crlf, byteOrderMark: true, neutralizesFormulas: true)
 
-    /// RFC 4180 as scripts and tools read it: `,`, CRLF, no mark. The reports' `--format csv`.
+    /// RFC 4180 as scripts and tools read it: `,`, CRLF, no mark. Kette writes every CSV in
+    /// `excel`; this one is for reading files other tools made.
     public static let rfc4180 = CSVDialect(separator: ",", lineEnding: .crlf, byteOrderMark: false, neutralizesFormulas: true)
 }
 
