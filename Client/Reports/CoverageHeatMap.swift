@@ -66,10 +66,14 @@ public enum CoverageHeatMap {
     static let rowHeight = 30
     static let gutter = 2
 
+    /// The picture's size in SVG units.
+    public static func size(_ report: CoverageReport) -> (width: Int, height: Int) {
+        (labelWidth + cellWidth * report.phases.count, headerHeight + rowHeight * report.districts.count + gutter)
+    }
+
     /// The heat map of `report` as an inline SVG element.
     public static func svg(_ report: CoverageReport, language: Language) -> HTML {
-        let width = labelWidth + cellWidth * report.phases.count
-        let height = headerHeight + rowHeight * report.districts.count + gutter
+        let (width, height) = size(report)
         let title = language.pick("Active offers per district and life phase", "Aktive Angebote je Sozialraum und Lebensphase")
         var svg: HTML = """
             <svg xmlns="http://www.w3.org/2000/svg" class="heatmap" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" \

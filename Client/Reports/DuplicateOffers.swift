@@ -6,20 +6,8 @@ import KetteStore
 /// by accident as a "possible parallel structure"; merging is left to the coordinator
 /// (`offer edit`, `offer delete`).
 public struct DuplicateReport: Codable, Sendable {
-    public struct Offer: Codable, Hashable, Sendable {
-        public var id: String
-        public var title: String
-        public var status: OfferStatus?
-        public var phases: [LifePhase]
-        public var start: String?
-        public var end: String?
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id); try c.encode(title, forKey: .title); try c.encode(status, forKey: .status)
-            try c.encode(phases, forKey: .phases); try c.encode(start, forKey: .start); try c.encode(end, forKey: .end)
-        }
-    }
+    /// An offer of a group, with its provider, district, status and dates.
+    public typealias Offer = CoverageReport.DatedOffer
 
     /// Offers that are likely one, and why.
     public struct Group: Codable, Hashable, Sendable {
@@ -52,13 +40,15 @@ extension LocalStore {
             ORDER BY o.title COLLATE NOCASE, o.id
             """) {
             guard let districtID = row.string("district"), scope.contains(districtID), let provider = row.string("provider") else { continue }
-            let offer = DuplicateReport.Offer(id: row.string("id") ?? "", title: row.string("title") ?? "",
-                                              status: row.string("status").flatMap(OfferStatus.init(rawValue:)),
+            let providerName = row.string("provider_name") ?? provider
+            let offer = DuplicateReport.Offer(id: row.string("id") ?? "", title: row.string("title") ?? "", provider: providerName,
+                                              district: scope.districts.first { $0.id == districtID }!,
                                               phases: FieldValue.storedList(row.string("phases")).compactMap(LifePhase.init(rawValue:)),
+                                              status: row.string("status").flatMap(OfferStatus.init(rawValue:)),
                                               start: row.string("start_date"), end: row.string("end_date"))
             buckets[districtID + "\u{0}" + provider, default: []].append(
                 DuplicateCandidate(offer: offer, folded: GermanFolding.folded(offer.title), district: districtID,
-                                   provider: NamedReference(id: provider, name: row.string("provider_name") ?? provider)))
+                                   provider: NamedReference(id: provider, name: providerName)))
         }
         let districts = Dictionary(scope.districts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let groups = buckets.values.flatMap { DuplicateCandidate.groups(in: $0) }.map { members in

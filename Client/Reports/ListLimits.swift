@@ -23,8 +23,8 @@ public struct ListLimits: Equatable, Sendable {
                                              bodies: .max, organizations: .max, decisions: .max, tasks: .max)
     /// The committee page's budget: at most four A4 pages for a 30-district county of 20,000 offers
     /// (checked in Chromium by scripts/render-committee-report.sh).
-    public static let committee = ListLimits(parallelCandidates: 8, offersPerCandidate: 4, gapDistricts: 12, datedOffers: 6,
-                                             bodies: 8, organizations: 4, decisions: 3, tasks: 10)
+    public static let committee = ListLimits(parallelCandidates: 5, offersPerCandidate: 3, gapDistricts: 10, datedOffers: 5,
+                                             bodies: 6, organizations: 3, decisions: 2, tasks: 8)
 
     public var isUnlimited: Bool { self == .unlimited }
 }

@@ -12,7 +12,7 @@ extension ReportHTML {
         if report.districts.isEmpty {
             return html + "<p class=\"empty\">\(pick("No districts recorded yet.", "Noch keine Sozialräume erfasst."))</p>\n</section>\n"
         }
-        html += "<figure>\(CoverageHeatMap.svg(report, language: language))</figure>\n"
+        html += "<figure\(heatMapWidth(report))>\(CoverageHeatMap.svg(report, language: language))</figure>\n"
         html += CoverageHeatMap.legend(report, language: language)
         html += gapList(report)
         html += parallelStructures(report)
@@ -26,6 +26,15 @@ extension ReportHTML {
         html += datedOffers(report.planned, heading: pick("Planned: not counted yet", "Geplant: noch nicht gezählt"),
                             none: pick("No offer is planned.", "Kein Angebot ist geplant."))
         return html + "</section>\n"
+    }
+
+    /// On a page with a budget, the map is narrowed so that it is at most 150 mm high and fits
+    /// the first page with the header: a county of 30 districts still reads at 8 pt.
+    private func heatMapWidth(_ report: CoverageReport) -> HTML {
+        guard !limits.isUnlimited else { return HTML() }
+        let size = CoverageHeatMap.size(report)
+        let width = min(180, 150 * Double(size.width) / Double(size.height))
+        return " style=\"max-width: \(Int(width))mm\""
     }
 
     private func gapList(_ report: CoverageReport) -> HTML {

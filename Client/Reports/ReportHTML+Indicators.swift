@@ -85,7 +85,7 @@ extension ReportHTML {
                              comparison: IndicatorReport.Comparison?) -> HTML {
         let yearBefore = comparison?.yearBefore != nil
         let previousHeading = comparison?.previous.map { pick("Change to ", "Veränderung zu ") + $0.label(language) } ?? pick("Change", "Veränderung")
-        var html: HTML = "<table class=\"figures\"><thead><tr>" + firstColumns.map { column -> HTML in "<th>\(column)</th>" }.joined()
+        var html: HTML = "<table class=\"figures\(limits.isUnlimited ? "" : " compact")\"><thead><tr>" + firstColumns.map { column -> HTML in "<th>\(column)</th>" }.joined()
             + "<th class=\"num\">\(pick("Offers", "Angebote"))</th><th class=\"num\">\(pick("Participations", "Teilnahmen"))</th>"
             + "<th class=\"num\">\(previousHeading)</th>"
         if let span = comparison?.yearBefore { html += "<th class=\"num\">\(pick("Change to ", "Veränderung zu ") + span.label(language))</th>" }

@@ -14,13 +14,33 @@ extension ReportHTML {
         // Cut: the bodies that met most are the most relevant; those that did not meet are summed up.
         let met = report.bodies.filter { !$0.quarters.isEmpty }
         let shown = limits.isUnlimited ? report.bodies[...] : met.mostRelevant(limits.bodies) { $0.quarters.reduce(0) { $0 + $1.meetings } }
-        for body in shown { html += bodyWork(body) }
+        html += limits.isUnlimited ? shown.map(bodyWork).joined() : bodyTable(Array(shown))
         html += more(met.count - shown.filter { !$0.quarters.isEmpty }.count)
         if !limits.isUnlimited, met.count < report.bodies.count {
             let idle = report.bodies.count - met.count
             html += "<p class=\"note\">\(pick("\(idle) more bodies did not meet in the period.", "\(idle) weitere Gremien haben im Zeitraum nicht getagt."))</p>\n"
         }
         return html + "</section>\n"
+    }
+
+    /// The bodies' work in a table of one row each, for a page with a budget: meetings, the
+    /// latest decisions, the organizations most present.
+    private func bodyTable(_ bodies: [MeetingReport.BodySummary]) -> HTML {
+        var html: HTML = "<table class=\"compact\"><thead><tr><th>\(pick("Body", "Gremium"))</th><th class=\"num\">\(pick("Meetings", "Sitzungen"))</th>"
+            + "<th>\(pick("Latest decisions", "Neueste Beschlüsse"))</th><th>\(pick("Most present", "Am häufigsten beteiligt"))</th></tr></thead><tbody>"
+        for body in bodies {
+            let decisions = body.quarters.flatMap(\.decisions)
+            let latest = decisions.suffix(limits.decisions).reversed().map { "\(day($0.date)): \($0.text)" }
+            let hiddenDecisions = decisions.count - latest.count
+            var attendance: [String: Int] = [:]
+            for entry in body.quarters.flatMap(\.attendance) { attendance[entry.organization ?? "–", default: 0] += entry.meetings }
+            let present = attendance.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(limits.organizations).map(\.key)
+            html += "<tr><td>\(body.body.name)</td><td class=\"num\">\(body.quarters.reduce(0) { $0 + $1.meetings })</td><td>"
+                + latest.map { HTML(text: $0) }.joined(separator: "<br>")
+                + (hiddenDecisions > 0 ? "<br><span class=\"more\">\(pick("… and \(hiddenDecisions) more", "… und \(hiddenDecisions) weitere"))</span>" : HTML())
+                + "</td><td>\(present.joined(separator: ", "))</td></tr>"
+        }
+        return html + "</tbody></table>\n"
     }
 
     private func bodyWork(_ body: MeetingReport.BodySummary) -> HTML {
@@ -71,7 +91,7 @@ extension ReportHTML {
         if report.tasks.isEmpty {
             return html + "<p class=\"empty\">\(pick("No open action items.", "Keine offenen Arbeitsaufträge."))</p>\n</section>\n"
         }
-        html += "<table><thead><tr><th>\(pick("Due", "Fällig"))</th><th>\(pick("Action item", "Arbeitsauftrag"))</th>"
+        html += "<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr><th>\(pick("Due", "Fällig"))</th><th>\(pick("Action item", "Arbeitsauftrag"))</th>"
             + "<th>\(pick("Responsible", "Verantwortlich"))</th><th>\(pick("Given by", "Vergeben von"))</th></tr></thead><tbody>"
         // The report lists overdue items first, longest overdue first: its head is the most relevant.
         let shown = report.tasks.prefix(limits.tasks)
@@ -80,7 +100,7 @@ extension ReportHTML {
             if let late = task.daysOverdue {
                 let lateText = late == 1 ? pick("overdue by 1 day", "seit 1 Tag überfällig")
                                          : pick("overdue by \(late) days", "seit \(late) Tagen überfällig")
-                due += "<br><span class=\"overdue\">\(lateText)</span>"
+                due += (limits.isUnlimited ? "<br>" : " ") + "<span class=\"overdue\">\(lateText)</span>"
             }
             let source = (task.body?.name ?? "–") + ", " + pick("meeting of ", "Sitzung vom ") + day(task.meetingDate)
             html += "<tr><td>\(due)</td><td>\(task.text)</td><td>\(task.owner ?? "–")</td><td>\(source)</td></tr>"
