@@ -29,7 +29,7 @@ extension ReportHTML {
     }
 
     /// On a page with a budget, the map is narrowed so that it is at most 150 mm high and fits
-    /// the first page with the header: a county of 30 districts still reads at 8 pt.
+    /// the first page with the header: a county of 30 districts still reads at about 8 pt.
     private func heatMapWidth(_ report: CoverageReport) -> HTML {
         guard !limits.isUnlimited else { return HTML() }
         let size = CoverageHeatMap.size(report)
