@@ -43,7 +43,10 @@ struct ChangeSetApplier {
             let incoming = MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base)
             let outcome = MergeRule.merge(incoming: incoming, current: current?.version)
             if outcome.incomingWins { try context.writeState(change, replica: changeSet.replica, author: author) }
-            if outcome.isConflict, let current {
+            // A conflict record's status and resolution are bookkeeping, merged without conflicts
+            // of their own: two people resolving one conflict differently race on the record's
+            // field, which every resolution writes with the base its author saw (SPEC §8.5).
+            if outcome.isConflict, let current, change.recordType != .conflict {
                 let mine = (change.value, change.hlc, Optional(author))
                 let theirs = (current.version.value, current.version.hlc, current.author)
                 conflicts.append(PendingConflict(record: key, field: change.field,
@@ -139,6 +142,8 @@ struct ChangeSetApplier {
             return refuse("clock_ahead", "stamped \(Self.duration(ahead)) ahead of the server's clock; the device clock is wrong. Kette re-stamps such changes and pushes them again.")
         }
 
+        if let problem = try conflictWriteProblem(changeSet, in: db) { return refuse("forbidden", problem) }
+
         // Scope: every record written must be in the pusher's scope, before and after the write.
         var overlay: [RecordKey: [String: FieldValue]] = [:]
         for change in changeSet.changes {
@@ -157,6 +162,29 @@ struct ChangeSetApplier {
         }
         return nil
     }
+
+    /// Why a change set may not write the conflict records it touches, nil when it may. Only the
+    /// server opens conflicts and says what they are about; a client settles an open one by
+    /// writing its `status` and `resolution`. Anything else would let a client invent conflicts
+    /// with any text and forged authors, or rewrite what someone else's conflict says.
+    private func conflictWriteProblem(_ changeSet: ChangeSet, in db: Database) throws -> String? {
+        var known = Set<String>()
+        for change in changeSet.changes where change.recordType == .conflict {
+            if !known.contains(change.recordID) {
+                guard try db.firstRow("SELECT 1 FROM record_scope WHERE record_type = 'conflict' AND record_id = ?", [change.recordID]) != nil else {
+                    return "conflict \(change.recordID) was not opened by the server; only the server creates conflict records"
+                }
+                known.insert(change.recordID)
+            }
+            guard Self.clientConflictFields.contains(change.field) else {
+                return "conflict \(change.recordID) field '\(change.field)' is written only by the server; a client may set only the status and resolution of a conflict the server opened"
+            }
+        }
+        return nil
+    }
+
+    /// The fields of a conflict record a client may write.
+    static let clientConflictFields: Set<String> = ["status", "resolution"]
 
     static func missingParent(_ type: RecordType) -> String {
         switch type {
@@ -192,10 +220,7 @@ struct ChangeSetApplier {
     }
 
     private func storedScope(_ key: RecordKey, in db: Database) throws -> RecordScope? {
-        guard let row = try db.firstRow("SELECT district FROM record_scope WHERE record_type = ? AND record_id = ?", [key.type.rawValue, key.id]) else {
-            return nil
-        }
-        return RecordScope(type: key.type, storedDistrict: row.string(0))
+        try RecordScope.stored(type: key.type, id: key.id, in: db)
     }
 
     /// The value a record's field has: from the change set being checked, else from the state.
@@ -220,6 +245,9 @@ struct ChangeSetApplier {
             if case .string(let district)? = value { return .district(district) }
             return .county
         case .conflict:
+            // A conflict stays where the server placed it when it opened it (clients may write
+            // only its status and resolution, never what it is about).
+            if let stored = try storedScope(key, in: db) { return stored }
             guard case .string(let id)? = value,
                   case .string(let typeName)? = try fieldValue(key, "recordType", overlay: overlay, in: db),
                   let type = RecordType(rawValue: typeName) else { return nil }
