@@ -23,11 +23,14 @@ public final class ChangeSetBuilder {
 
     /// Writes one field. A value equal to the current one records nothing: a change set holds
     /// only what the user actually changed, so it cannot overwrite someone else's edit of a field
-    /// this user did not touch.
-    public func set(_ type: RecordType, _ id: String, _ field: String, _ value: FieldValue) throws {
+    /// this user did not touch. `evenIfUnchanged` writes it anyway, for a choice that must travel
+    /// with the base its author saw (a conflict resolved by keeping the value that holds).
+    public func set(_ type: RecordType, _ id: String, _ field: String, _ value: FieldValue, evenIfUnchanged: Bool = false) throws {
         let current = try RecordApplier.currentVersion(type: type, id: id, field: field, in: database)
-        if let current, current.value == value { return }
-        if current == nil, value == .null { return }
+        if !evenIfUnchanged {
+            if let current, current.value == value { return }
+            if current == nil, value == .null { return }
+        }
         let key = FieldKey(type: type, id: id, field: field)
         // The same action may write a field twice: the last value counts, and the base stays the
         // version seen before the action (not the action's own first write).

@@ -255,7 +255,10 @@ extension LocalStore {
             label = "value"
         }
         try record("conflict resolve") { change in
-            try change.set(type, entry.recordID, entry.field, chosen)
+            // Written even when it keeps the value that holds: the write carries the base its
+            // author saw, so a resolution made without seeing another one of the same field
+            // becomes a new conflict on the server instead of losing silently (SPEC §8.5).
+            try change.set(type, entry.recordID, entry.field, chosen, evenIfUnchanged: true)
             try change.set(.conflict, id, "status", .string("resolved"))
             try change.set(.conflict, id, "resolution", .string(label))
         }
