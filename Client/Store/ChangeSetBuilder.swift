@@ -14,11 +14,14 @@ public final class ChangeSetBuilder {
     private var changeIndex: [FieldKey: Int] = [:]
     private(set) var touchedOffers: Set<String> = []
     private(set) var touchedMeetings: Set<String> = []
+    /// The user's scope, when known: writes outside it are refused before they are committed.
+    let scope: WriteScope?
 
-    init(database: Database, hlc: HLCTimestamp, replica: ReplicaID) {
+    init(database: Database, hlc: HLCTimestamp, replica: ReplicaID, scope: WriteScope? = nil) {
         self.database = database
         self.hlc = hlc
         self.replica = replica
+        self.scope = scope
     }
 
     /// Writes one field. A value equal to the current one records nothing: a change set holds
@@ -43,6 +46,9 @@ public final class ChangeSetBuilder {
             changeIndex[key] = changes.count
             changes.append(change)
         }
+        try scope?.noteWrite(type: type, id: id, field: field, stamp: hlc, in: database)
+        // What the server holds, kept until the server confirms or refuses this write.
+        try ServerVersions.noteLocalWrite(type: type, id: id, field: field, replacing: current, in: database)
         try RecordApplier.apply(change, in: database)
         try noteTouched(type: type, id: id)
     }

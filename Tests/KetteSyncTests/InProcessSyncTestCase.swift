@@ -1,5 +1,6 @@
 import Foundation
 import KetteClient
+import KetteProtocol
 import KetteServer
 import XCTest
 
@@ -16,6 +17,8 @@ class InProcessSyncTestCase: XCTestCase {
     var server: ServerStore!
     var api: SyncAPI!
     let clock = Clock()
+    /// Each client's server and token, for a second engine with other settings.
+    var remotes: [String: RemoteConfiguration] = [:]
 
     override func setUpWithError() throws {
         let directory = try temporaryDirectory()
@@ -39,15 +42,15 @@ class InProcessSyncTestCase: XCTestCase {
         return path
     }
 
-    /// A new coordinator of `nordstadt` with an empty store and a sync engine; not yet synced.
-    func client(_ name: String) throws -> (LocalStore, SyncEngine) {
-        let token = try server.addUser(name: name, role: .coordinator, districts: ["nordstadt"])
+    /// A new coordinator (of `nordstadt` unless told) with an empty store and a sync engine; not yet synced.
+    func client(_ name: String, role: Role = .coordinator, districts: [String] = ["nordstadt"]) throws -> (LocalStore, SyncEngine) {
+        let token = try server.addUser(name: name, role: role, districts: districts)
         let directory = try temporaryDirectory()
         try LocalStore.create(directory: directory, name: name)
         let clock = clock
         let store = try LocalStore(directory: directory, now: { clock.milliseconds })
-        let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
-                                transport: InProcessTransport(api: api, seed: 1))
+        remotes[name] = RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil)
+        let engine = SyncEngine(store: store, remote: remotes[name]!, transport: InProcessTransport(api: api, seed: 1))
         return (store, engine)
     }
 }

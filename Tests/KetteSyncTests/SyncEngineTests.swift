@@ -6,7 +6,8 @@ import KetteStore
 @testable import KetteServer
 
 /// The client's sync engine against the real server storage and API (in process, no socket):
-/// clock skew recovery, resumable pulls, refusals kept, and the outbox emptied only on confirmation.
+/// clock skew recovery, resumable pulls, and the outbox emptied only on confirmation (refusals:
+/// `RefusalTests`).
 final class SyncEngineTests: XCTestCase {
     final class Clock: @unchecked Sendable {
         var milliseconds: Int64 = 1_763_900_000_000
@@ -129,24 +130,6 @@ final class SyncEngineTests: XCTestCase {
         XCTAssertEqual(try reader.offers(OfferFilter(), language: .english).count, 40)
         XCTAssertLessThan(report.pulledPages, 40 * 4 / 10 + 2, "resumed, not started over")
         XCTAssertGreaterThan(try reader.pullCursor(), cursorAfterCut)
-    }
-
-    func testARefusedChangeSetStaysVisibleAndIsRetried() throws {
-        let (store, engine) = try client("anna", clock: serverClock)
-        _ = try engine.sync()
-        let foreign = try addOffer(store, "Fremdes Angebot", district: "suedstadt")
-        let mine = try addOffer(store, "Eigenes Angebot")
-        let first = try engine.sync()
-        XCTAssertEqual(first.refusedChangeSets.count, 1)
-        XCTAssertEqual(first.refusedChangeSets.first?.code, "forbidden")
-        XCTAssertTrue(first.needsAttention)
-        XCTAssertEqual(try Outbox.pendingCount(in: store.database), 1, "the refused change set is kept")
-        XCTAssertEqual(try store.offer(foreign, language: .english).title, "Fremdes Angebot", "and so is the record")
-        XCTAssertEqual(try store.status().refusedChangeSets.map(\.code), ["forbidden"])
-        let again = try engine.sync()
-        XCTAssertEqual(again.pushedChangeSets, 1, "retried on the next sync")
-        XCTAssertEqual(again.refusedChangeSets.count, 1)
-        _ = mine
     }
 
     func testTheOutboxEmptiesOnlyWhenTheServerConfirms() throws {
