@@ -133,29 +133,18 @@ enum ClientSchema {
             ) WITHOUT ROWID;
             CREATE INDEX outbox_changes_by_field ON outbox_changes (record_type, record_id, field);
 
-            -- Change sets the server refused for good, taken back from the records, in the order refused.
+            -- Change sets the server refused for good, taken back from the records, in the order
+            -- refused; `change_set` is the change set as it was pushed (its JSON on the wire).
             CREATE TABLE refusals (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 id TEXT NOT NULL UNIQUE,
                 summary TEXT NOT NULL,
-                author TEXT,
-                schema_version INTEGER NOT NULL,
                 created_at TEXT NOT NULL,
                 code TEXT NOT NULL,
                 reason TEXT NOT NULL,
-                refused_at TEXT NOT NULL
+                refused_at TEXT NOT NULL,
+                change_set TEXT NOT NULL
             );
-            CREATE TABLE refused_changes (
-                refusal_seq INTEGER NOT NULL REFERENCES refusals (seq) ON DELETE CASCADE,
-                ordinal INTEGER NOT NULL,
-                record_type TEXT NOT NULL,
-                record_id TEXT NOT NULL,
-                field TEXT NOT NULL,
-                value TEXT NOT NULL,
-                hlc TEXT NOT NULL,
-                base TEXT,
-                PRIMARY KEY (refusal_seq, ordinal)
-            ) WITHOUT ROWID;
             """)
     }
 }

@@ -18,15 +18,9 @@ public struct RefusedChangeSet: Codable, Hashable, Sendable {
 
 /// A refused change set with what it would have written, for `kette refused show`.
 public struct RefusalDetail: Codable, Sendable {
-    public struct FieldChange: Codable, Hashable, Sendable {
-        public var type: RecordType
-        public var id: String
-        public var field: String
-        public var value: FieldValue
-    }
-
     public var refusal: RefusedChangeSet
-    public var changes: [FieldChange]
+    /// The changes as they were pushed.
+    public var changes: [Change]
 }
 
 extension LocalStore {
@@ -88,15 +82,13 @@ extension LocalStore {
     /// unconfirmed write of this replica), so the replica holds what the server holds. A record
     /// the server never had disappears.
     private func takeBack(outboxSeq seq: Int, as refusal: RefusedChangeSet, in db: Database, search: inout SearchIndex.Affected) throws {
+        guard let changeSet = try Outbox.pending(in: db, replica: replica, seqRange: seq...seq).first else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         try db.execute("""
-            INSERT INTO refusals (id, summary, author, schema_version, created_at, code, reason, refused_at)
-            SELECT id, summary, author, schema_version, created_at, ?, ?, ? FROM outbox_change_sets WHERE seq = ?
-            """, [refusal.code, refusal.reason, refusal.refusedAt, seq])
-        let refusalSeq = db.lastInsertRowID
-        try db.execute("""
-            INSERT INTO refused_changes (refusal_seq, ordinal, record_type, record_id, field, value, hlc, base)
-            SELECT ?, ordinal, record_type, record_id, field, value, hlc, base FROM outbox_changes WHERE change_set_seq = ?
-            """, [refusalSeq, seq])
+            INSERT INTO refusals (id, summary, created_at, code, reason, refused_at, change_set)
+            SELECT id, summary, created_at, ?, ?, ?, ? FROM outbox_change_sets WHERE seq = ?
+            """, [refusal.code, refusal.reason, refusal.refusedAt, String(decoding: try encoder.encode(changeSet), as: UTF8.self), seq])
         let written = try db.rows("SELECT record_type, record_id, field, hlc, base FROM outbox_changes WHERE change_set_seq = ? ORDER BY ordinal", [seq])
             .compactMap { row -> WrittenField? in
                 guard let type = row.string(0).flatMap(RecordType.init(rawValue:)), let id = row.string(1), let field = row.string(2),
@@ -202,7 +194,7 @@ extension LocalStore {
         let changes = try refusedChanges(seq)
         try record(refusal.summary) { change in
             // Values that equal what the replica holds now record nothing, as in any write.
-            for written in changes { try change.set(written.type, written.id, written.field, written.value) }
+            for written in changes { try change.set(written.recordType, written.recordID, written.field, written.value) }
             try database.execute("DELETE FROM refusals WHERE seq = ?", [seq])
         }
         return refusal
@@ -242,14 +234,11 @@ extension LocalStore {
                                       reason: row.string(4) ?? "", refusedAt: row.string(5) ?? "", waiting: false))
     }
 
-    private func refusedChanges(_ seq: Int) throws -> [RefusalDetail.FieldChange] {
-        try database.rows("SELECT record_type, record_id, field, value FROM refused_changes WHERE refusal_seq = ? ORDER BY ordinal", [seq])
-            .map { row in
-                guard let type = row.string(0).flatMap(RecordType.init(rawValue:)) else {
-                    throw KetteError.storeDamaged(path: database.path, reason: "a kept refusal holds an unreadable change")
-                }
-                var reader = JSONReader(Array((row.string(3) ?? "null").utf8))
-                return RefusalDetail.FieldChange(type: type, id: row.string(1) ?? "", field: row.string(2) ?? "", value: try reader.readFieldValue())
-            }
+    private func refusedChanges(_ seq: Int) throws -> [Change] {
+        guard let text = try database.scalarString("SELECT change_set FROM refusals WHERE seq = ?", [seq]),
+              let changeSet = try? JSONDecoder().decode(ChangeSet.self, from: Data(text.utf8)) else {
+            throw KetteError.storeDamaged(path: database.path, reason: "a kept refusal holds an unreadable change set")
+        }
+        return changeSet.changes
     }
 }

@@ -60,7 +60,7 @@ final class RefusalTests: InProcessSyncTestCase {
         XCTAssertEqual(kept.summary, "offer add")
         XCTAssertTrue(kept.reason.contains("suedstadt"), kept.reason)
         let detail = try store.refusal(String(kept.id.prefix(8)), language: .english)
-        XCTAssertTrue(detail.changes.contains { $0.field == "title" && $0.value == .string("Sprachcafé Süd") }, "the content stays visible")
+        XCTAssertTrue(detail.changes.contains { $0.field == "title" && $0.value == .string("Sprachcafé Süd") && $0.recordID == foreign }, "the content stays visible")
         XCTAssertEqual(try store.status().refusedChangeSets.map(\.id), [kept.id])
 
         let second = try engine.sync()

@@ -34,15 +34,22 @@ final class ResolutionRaceTests: InProcessSyncTestCase {
 
     func title(_ side: Side, _ offer: String) throws -> String { try side.store.offer(offer, language: .english).title }
 
+    /// Both resolve the conflict before either syncs; then `first` syncs, `second`, and `first` again.
+    func resolveOffline(_ conflict: String, _ first: Side, _ firstChoice: LocalStore.Resolution,
+                        _ second: Side, _ secondChoice: LocalStore.Resolution) throws {
+        for (side, choice) in [(first, firstChoice), (second, secondChoice)] {
+            clock.milliseconds += 10
+            _ = try side.store.resolveConflict(conflict, choice, language: .english)
+        }
+        _ = try first.engine.sync(); _ = try second.engine.sync(); _ = try first.engine.sync()
+    }
+
     /// The case that lost silently: each keeps their own value. Bert's value holds, so his
     /// resolution wrote nothing to the title, and the two labels ("mine", "mine") agreed.
     func testEachKeepingTheirOwnValueOpensANewConflictForBoth() throws {
         let (anna, bert, offer, conflict) = try conflictOnTitle()
-        clock.milliseconds += 10
-        _ = try anna.store.resolveConflict(conflict, .mine, language: .english)   // "Elterncafé Nord", the loser
-        clock.milliseconds += 10
-        _ = try bert.store.resolveConflict(conflict, .mine, language: .english)   // "Familiencafé", the winner
-        _ = try anna.engine.sync(); _ = try bert.engine.sync(); _ = try anna.engine.sync()
+        // Anna keeps "Elterncafé Nord" (the loser), Bert "Familiencafé" (the winner).
+        try resolveOffline(conflict, anna, .mine, bert, .mine)
 
         for side in [anna, bert] {
             let open = try side.store.conflicts()
@@ -59,11 +66,7 @@ final class ResolutionRaceTests: InProcessSyncTestCase {
     /// Choosing different sides by label ("loser" against "winner") is the same race.
     func testResolvingWithDifferentSidesOpensANewConflictOnTheField() throws {
         let (anna, bert, offer, conflict) = try conflictOnTitle()
-        clock.milliseconds += 10
-        _ = try bert.store.resolveConflict(conflict, .winner, language: .english)
-        clock.milliseconds += 10
-        _ = try anna.store.resolveConflict(conflict, .loser, language: .english)
-        _ = try bert.engine.sync(); _ = try anna.engine.sync(); _ = try bert.engine.sync()
+        try resolveOffline(conflict, bert, .winner, anna, .loser)
         for side in [anna, bert] {
             XCTAssertEqual(try side.store.conflicts().map { "\($0.recordType).\($0.field)" }, ["offer.title"])
         }
@@ -74,11 +77,7 @@ final class ResolutionRaceTests: InProcessSyncTestCase {
     /// Two people who settle on the same value agree: no new conflict.
     func testResolvingTheSameWayOpensNothing() throws {
         let (anna, bert, offer, conflict) = try conflictOnTitle()
-        clock.milliseconds += 10
-        _ = try anna.store.resolveConflict(conflict, .theirs, language: .english)
-        clock.milliseconds += 10
-        _ = try bert.store.resolveConflict(conflict, .mine, language: .english)
-        _ = try anna.engine.sync(); _ = try bert.engine.sync(); _ = try anna.engine.sync()
+        try resolveOffline(conflict, anna, .theirs, bert, .mine)
         XCTAssertEqual(try anna.store.conflicts().count, 0)
         XCTAssertEqual(try bert.store.conflicts().count, 0)
         XCTAssertEqual(try title(anna, offer), "Familiencafé")
