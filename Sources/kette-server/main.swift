@@ -22,6 +22,9 @@ let usage = """
       kette-server district list [--db PATH] [--json]
       kette-server user add NAME --role coordinator|district|county|admin [--district ID]… [--db PATH]
                                          prints the new user's token once; only its hash is stored
+      kette-server user districts NAME --district ID [--district ID]… [--db PATH]
+                                         sets NAME's districts (giving or taking a district); counts from
+                                         the user's next request
       kette-server user list [--db PATH] [--json]
       kette-server user revoke NAME [--db PATH]
       kette-server erase --person NAME [--db PATH] [--json]
@@ -224,6 +227,10 @@ do {
                 print("\(user.name)\t\(user.role.rawValue)\t\(user.districts.joined(separator: ","))\(user.revoked ? "\trevoked" : "")")
             }
         }
+    case let words where words.count == 3 && words[0] == "user" && words[1] == "districts":
+        let districts = arguments.options["district"] ?? []
+        try openStore(arguments).setDistricts(ofUser: words[2], to: districts)
+        print("user \(words[2]) now has \(districts.isEmpty ? "no districts" : "districts " + districts.joined(separator: ", "))")
     case let words where words.count == 3 && words[0] == "user" && words[1] == "revoke":
         try openStore(arguments).revokeUser(name: words[2])
         print("user \(words[2]) revoked")
