@@ -53,16 +53,19 @@ final class ConvergenceTests: XCTestCase {
         XCTAssertGreaterThan(totals.deletions, 0, "nothing was deleted")
         XCTAssertGreaterThan(totals.faults, 0, "no fault was injected")
         XCTAssertGreaterThan(totals.changeSets, 100)
+        XCTAssertGreaterThan(totals.refusedWrites, 0, "no write was refused")
+        XCTAssertGreaterThan(totals.resolutionRaces, 0, "no conflict was resolved twice at once")
     }
 
     struct Statistics: CustomStringConvertible {
-        var changeSets = 0, conflicts = 0, resolutions = 0, deletions = 0, faults = 0
+        var changeSets = 0, conflicts = 0, resolutions = 0, deletions = 0, faults = 0, refusedWrites = 0, resolutionRaces = 0
         mutating func add(_ other: Statistics) {
             changeSets += other.changeSets; conflicts += other.conflicts; resolutions += other.resolutions
-            deletions += other.deletions; faults += other.faults
+            deletions += other.deletions; faults += other.faults; refusedWrites += other.refusedWrites; resolutionRaces += other.resolutionRaces
         }
         var description: String {
-            "\(changeSets) change sets, \(conflicts) conflicts, \(resolutions) resolutions, \(deletions) deletions, \(faults) injected faults"
+            "\(changeSets) change sets, \(conflicts) conflicts, \(resolutions) resolutions, \(deletions) deletions, \(faults) injected faults, "
+                + "\(refusedWrites) refused writes, \(resolutionRaces) resolution races"
         }
     }
 
@@ -100,15 +103,13 @@ final class ConvergenceTests: XCTestCase {
         for replica in replicas { _ = try replica.engine.sync() }
 
         var createdChangeSets = Set<String>()
-        /// The greatest timestamp written for each field: by the merge rule, the one that must hold.
-        var newestWrite: [String: HLCTimestamp] = [:]
+        /// Every change set written, by id: the writes that must hold unless refused.
+        var writtenChangeSets: [String: ChangeSet] = [:]
+        var refusals = RefusedWrites()
         func noteOutbox(_ replica: Replica) throws {
             for set in try Outbox.pending(in: replica.store.database, replica: replica.store.replica) {
                 createdChangeSets.insert(set.id)
-                for change in set.changes {
-                    let key = "\(change.recordType.rawValue)|\(change.recordID)|\(change.field)"
-                    newestWrite[key] = max(newestWrite[key] ?? change.hlc, change.hlc)
-                }
+                writtenChangeSets[set.id] = set
             }
         }
         func pick<T>(_ items: [T]) -> T? { items.isEmpty ? nil : items[Int(random.next() % UInt64(items.count))] }
@@ -127,6 +128,10 @@ final class ConvergenceTests: XCTestCase {
                 _ = try store.addOffer(input, language: .english)
             case 2, 3, 4:
                 guard let offer = pick(offers) else { continue }
+                if random.next() % 8 == 0 {
+                    try refusals.write(offer: offer, in: replica, step: step)
+                    continue
+                }
                 var input = OfferInput()
                 switch random.next() % 3 {
                 case 0: input.title = "Titel \(replica.name) \(step)"
@@ -139,6 +144,12 @@ final class ConvergenceTests: XCTestCase {
                 _ = try store.deleteRecord(.offer, offer, language: .english)
                 statistics.deletions += 1
             case 6:
+                if random.next() % 3 == 0, let other = pick(replicas.filter { $0.name != replica.name }) {
+                    if try raceResolutions(replica, other, clock: clock, server: serverDirectory + "/server.db", seed: seed, noteOutbox: noteOutbox) {
+                        statistics.resolutionRaces += 1
+                    }
+                    continue
+                }
                 guard let conflict = pick(try store.conflicts()) else { continue }
                 statistics.resolutions += 1
                 let resolution: LocalStore.Resolution = pick([.winner, .loser, .value("Einigung \(step)")])!
@@ -167,7 +178,18 @@ final class ConvergenceTests: XCTestCase {
         for _ in 0..<2 {
             for replica in replicas {
                 let report = try replica.engine.sync()
-                XCTAssertEqual(report.refusedChangeSets, [], "seed \(seed): \(replica.name) had change sets refused")
+                let unexpected = report.refusedChangeSets.filter { !refusals.intended.contains($0.id) }
+                XCTAssertEqual(unexpected, [], "seed \(seed): \(replica.name) had change sets refused")
+            }
+        }
+        try refusals.check(replicas, seed: seed)
+        statistics.refusedWrites = refusals.intended.count
+        // The value that must hold is the newest write of each field, of the change sets not refused.
+        var newestWrite: [String: HLCTimestamp] = [:]
+        for (id, set) in writtenChangeSets where !refusals.intended.contains(id) {
+            for change in set.changes {
+                let key = "\(change.recordType.rawValue)|\(change.recordID)|\(change.field)"
+                newestWrite[key] = max(newestWrite[key] ?? change.hlc, change.hlc)
             }
         }
         for replica in replicas {
@@ -208,8 +230,9 @@ final class ConvergenceTests: XCTestCase {
         let db = try Database(path: serverDirectory + "/server.db")
         let onServer = Set(try db.rows("SELECT id FROM change_sets").compactMap { $0.string(0) })
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM change_sets"), onServer.count)
-        XCTAssertTrue(createdChangeSets.isSubset(of: onServer),
-                      "seed \(seed): \(createdChangeSets.subtracting(onServer).count) change sets were lost")
+        XCTAssertTrue(createdChangeSets.subtracting(refusals.intended).isSubset(of: onServer),
+                      "seed \(seed): \(createdChangeSets.subtracting(refusals.intended).subtracting(onServer).count) change sets were lost")
+        XCTAssertTrue(refusals.intended.isDisjoint(with: onServer), "seed \(seed): a refused change set reached the server")
         XCTAssertEqual(try db.integrityCheck(), ["ok"])
         // A duplicated or replayed push opened no second conflict entry for the same pair of writes.
         let duplicateConflicts = try db.scalarInt("""
@@ -264,5 +287,78 @@ final class ConvergenceTests: XCTestCase {
     static func normalize(_ value: FieldValue) -> String {
         if case .list(let items) = value, items.isEmpty { return "null" }
         return value.jsonText
+    }
+}
+
+// MARK: - Refused writes and resolution races (issue 11 items 4 and 5)
+
+extension ConvergenceTests {
+    /// Refused writes as an event: an offer edit the server refuses as `invalid` (a text longer than
+    /// it accepts) beside a title, a field the other replicas write too, so taking the change set
+    /// back has to find the server's version of a contested field.
+    struct RefusedWrites {
+        /// The change sets written to be refused.
+        private(set) var intended = Set<String>()
+
+        mutating func write(offer: String, in replica: Replica, step: Int) throws {
+            // Different each time: an equal value would not be written again.
+            let tooLong = FieldValue.string(String(repeating: "x", count: RecordType.maxTextBytes + 1) + " \(step)")
+            try replica.store.record("offer edit") { change in
+                try change.set(.offer, offer, "title", .string("Abgelehnt \(replica.name) \(step)"))
+                try change.set(.offer, offer, "accessibility", tooLong)
+            }
+            if let written = try Outbox.pending(in: replica.store.database, replica: replica.store.replica).last { intended.insert(written.id) }
+        }
+
+        /// Every refused write was refused, taken back and kept, and left nothing waiting behind.
+        func check(_ replicas: [Replica], seed: UInt64) throws {
+            var kept = Set<String>()
+            for replica in replicas {
+                kept.formUnion(try replica.store.keptRefusals().map(\.id))
+                XCTAssertEqual(try replica.store.database.scalarInt("SELECT count(*) FROM server_versions"), 0,
+                               "seed \(seed): \(replica.name) still remembers server versions with an empty outbox")
+            }
+            XCTAssertEqual(kept, intended, "seed \(seed): the refused writes are not exactly the kept refusals")
+        }
+    }
+
+    /// Two replicas resolve the same open conflict differently (winner, loser) before either
+    /// syncs, then sync one after the other with faults held off: the server must open a conflict
+    /// between the two resolutions, so neither is lost without notice. False when they share no
+    /// open conflict.
+    func raceResolutions(_ first: Replica, _ second: Replica, clock: Clock, server path: String, seed: UInt64,
+                         noteOutbox: (Replica) throws -> Void) throws -> Bool {
+        let shared = Set(try second.store.conflicts().map(\.id))
+        guard let conflict = try first.store.conflicts().first(where: { shared.contains($0.id) }) else { return false }
+        var stamps: [String] = []
+        for (replica, choice) in [(first, LocalStore.Resolution.winner), (second, .loser)] {
+            clock.milliseconds += 1  // each resolution newer than every write before it
+            _ = try replica.store.resolveConflict(conflict.id, choice, language: .english)
+            let written = try XCTUnwrap(Outbox.pending(in: replica.store.database, replica: replica.store.replica).last?.changes.first {
+                $0.recordType.rawValue == conflict.recordType && $0.recordID == conflict.recordID && $0.field == conflict.field
+            })
+            stamps.append(FieldValue.string(written.hlc.encoded).jsonText)
+        }
+        for replica in [first, second] {
+            try noteOutbox(replica)
+            let faults = (replica.transport.loseAnswer, replica.transport.duplicate, replica.transport.keepForReplay)
+            (replica.transport.loseAnswer, replica.transport.duplicate, replica.transport.keepForReplay) = (0, 0, 0)
+            defer { (replica.transport.loseAnswer, replica.transport.duplicate, replica.transport.keepForReplay) = faults }
+            _ = try replica.engine.sync()
+        }
+        // Between the two resolutions: the conflict on the field. A record deleted meanwhile is
+        // emptied by the server, so the race shows as conflicts with the server's emptying write
+        // or the deletion (SPEC §8.3, §8.6) instead; one of the two must still be in a conflict.
+        let db = try Database(path: path)
+        let deleted = try db.scalarString("SELECT value FROM field_state WHERE record_type = ? AND record_id = ? AND field = 'deleted'",
+                                          [conflict.recordType, conflict.recordID]) == "true"
+        let opened = try db.scalarInt("""
+            SELECT count(*) FROM field_state w JOIN field_state l ON l.record_type = 'conflict' AND l.record_id = w.record_id AND l.field = 'loserHLC'
+            JOIN field_state r ON r.record_type = 'conflict' AND r.record_id = w.record_id AND r.field = 'recordID' AND r.value = ?3
+            WHERE w.record_type = 'conflict' AND w.field = 'winnerHLC'
+              AND (CASE WHEN ?4 THEN w.value IN (?1, ?2) OR l.value IN (?1, ?2) ELSE (w.value = ?1 AND l.value = ?2) OR (w.value = ?2 AND l.value = ?1) END)
+            """, [stamps[0], stamps[1], FieldValue.string(conflict.recordID).jsonText, deleted ? 1 : 0]) ?? 0
+        XCTAssertGreaterThan(opened, 0, "seed \(seed): two resolutions of conflict \(conflict.id) made without seeing each other opened no conflict")
+        return true
     }
 }
