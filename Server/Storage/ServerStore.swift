@@ -163,7 +163,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     /// Gives a user another set of districts (taking over a district, handing one on); it counts
     /// from the user's next request. `actor` is who did it, for the audit log.
-    public func setDistricts(ofUser name: String, to districts: [String], actor: String? = nil) throws {
+    public func setDistricts(user name: String, districts: [String], actor: String? = nil) throws {
         try audited { db, events in
             guard let role = try db.scalarString("SELECT role FROM users WHERE name = ?", [name]).flatMap(Role.init(rawValue:)) else {
                 throw AdminError.unknownUser(name)

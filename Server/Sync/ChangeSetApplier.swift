@@ -30,43 +30,8 @@ struct ChangeSetApplier {
         }
         if let refusal = try refusal(for: changeSet, in: db) { return refusal }
 
-        var conflicts: [PendingConflict] = []
-        var touched: [RecordKey] = []
-        var touchedSet = Set<RecordKey>()  // membership in O(1): a big import touches tens of thousands of records
-        var deletionChecked = Set<RecordKey>()
-        var possiblyDeleted = Set<RecordKey>()
-        let author = identity.user
-        for change in changeSet.changes {
-            let key = RecordKey(type: change.recordType, id: change.recordID)
-            if touchedSet.insert(key).inserted { touched.append(key) }
-            let current = try currentVersion(key, field: change.field, in: db)
-            let incoming = MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base)
-            let outcome = MergeRule.merge(incoming: incoming, current: current?.version)
-            if outcome.incomingWins { try context.writeState(change, replica: changeSet.replica, author: author) }
-            // A conflict record's status and resolution are bookkeeping, merged without conflicts
-            // of their own: two people resolving one conflict differently race on the record's
-            // field, which every resolution writes with the base its author saw (SPEC §8.5).
-            if outcome.isConflict, let current, change.recordType != .conflict {
-                let mine = (change.value, change.hlc, Optional(author))
-                let theirs = (current.version.value, current.version.hlc, current.author)
-                conflicts.append(PendingConflict(record: key, field: change.field,
-                                                 winner: outcome.incomingWins ? mine : theirs, loser: outcome.incomingWins ? theirs : mine))
-            }
-            // Editing a record someone else deleted is a conflict too: the author could not have
-            // edited it had they seen the deletion. Checked once per record and change set.
-            if change.field != RecordType.deletedField, deletionChecked.insert(key).inserted,
-               let deletion = try currentVersion(key, field: RecordType.deletedField, in: db),
-               deletion.version.value == .bool(true) {
-                possiblyDeleted.insert(key)
-                if deletion.replica != changeSet.replica.rawValue {
-                    conflicts.append(PendingConflict(record: key, field: RecordType.deletedField,
-                                                     winner: (.bool(true), deletion.version.hlc, deletion.author),
-                                                     loser: (.bool(false), change.hlc, author)))
-                }
-            }
-            if change.field == RecordType.deletedField, change.value == .bool(true) { possiblyDeleted.insert(key) }
-            context.observe(change.hlc)
-        }
+        let merged = try merge(changeSet, into: &context)
+        let (touched, conflicts, possiblyDeleted) = (merged.touched, merged.conflicts, merged.possiblyDeleted)
 
         // Scopes follow the fields that now hold; a record that moved is sent again whole. Only
         // new records and writes to a scoping field can change a scope: the rest keep theirs.
@@ -104,6 +69,56 @@ struct ChangeSetApplier {
         try db.execute("INSERT INTO change_sets (id, replica, user_name, received_at, change_count, outcome) VALUES (?, ?, ?, ?, ?, ?)",
                        [changeSet.id, changeSet.replica.rawValue, identity.user, serverNow, changeSet.changes.count,
                         String(decoding: try encoder.encode(result), as: UTF8.self)])
+        return result
+    }
+
+    /// What merging a change set's changes found: the records it writes (in order), the conflicts
+    /// to open, and the records that may be deleted now.
+    struct MergeResult {
+        var touched: [RecordKey] = []
+        var conflicts: [PendingConflict] = []
+        var possiblyDeleted = Set<RecordKey>()
+    }
+
+    /// Merges every change by the merge rule and notes the conflicts: two writes made without
+    /// seeing each other, and edits of a record someone else deleted.
+    private func merge(_ changeSet: ChangeSet, into context: inout WriteContext) throws -> MergeResult {
+        let db = context.db
+        var result = MergeResult()
+        var touchedSet = Set<RecordKey>()  // membership in O(1): a big import touches tens of thousands of records
+        var deletionChecked = Set<RecordKey>()
+        let author = identity.user
+        for change in changeSet.changes {
+            let key = RecordKey(type: change.recordType, id: change.recordID)
+            if touchedSet.insert(key).inserted { result.touched.append(key) }
+            let current = try currentVersion(key, field: change.field, in: db)
+            let incoming = MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base)
+            let outcome = MergeRule.merge(incoming: incoming, current: current?.version)
+            if outcome.incomingWins { try context.writeState(change, replica: changeSet.replica, author: author) }
+            // A conflict record's status and resolution are bookkeeping, merged without conflicts
+            // of their own: two people resolving one conflict differently race on the record's
+            // field, which every resolution writes with the base its author saw (SPEC §8.5).
+            if outcome.isConflict, let current, change.recordType != .conflict {
+                let mine = (change.value, change.hlc, Optional(author))
+                let theirs = (current.version.value, current.version.hlc, current.author)
+                result.conflicts.append(PendingConflict(record: key, field: change.field,
+                                                 winner: outcome.incomingWins ? mine : theirs, loser: outcome.incomingWins ? theirs : mine))
+            }
+            // Editing a record someone else deleted is a conflict too: the author could not have
+            // edited it had they seen the deletion. Checked once per record and change set.
+            if change.field != RecordType.deletedField, deletionChecked.insert(key).inserted,
+               let deletion = try currentVersion(key, field: RecordType.deletedField, in: db),
+               deletion.version.value == .bool(true) {
+                result.possiblyDeleted.insert(key)
+                if deletion.replica != changeSet.replica.rawValue {
+                    result.conflicts.append(PendingConflict(record: key, field: RecordType.deletedField,
+                                                     winner: (.bool(true), deletion.version.hlc, deletion.author),
+                                                     loser: (.bool(false), change.hlc, author)))
+                }
+            }
+            if change.field == RecordType.deletedField, change.value == .bool(true) { result.possiblyDeleted.insert(key) }
+            context.observe(change.hlc)
+        }
         return result
     }
 

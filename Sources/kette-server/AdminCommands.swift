@@ -48,7 +48,7 @@ let adminCommands: [ServerCommand] = [
         arguments: [userName], options: [userDistricts]
     ) { args, context in
         let districts = args.all(userDistricts)
-        try context.openStore().setDistricts(ofUser: args[userName], to: districts)
+        try context.openStore().setDistricts(user: args[userName], districts: districts)
         context.say("user \(args[userName]) now has \(districts.isEmpty ? "no districts" : "districts " + districts.joined(separator: ", "))")
     },
     ServerCommand(

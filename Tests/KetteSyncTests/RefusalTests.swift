@@ -36,7 +36,7 @@ final class RefusalTests: InProcessSyncTestCase {
     func annaWhoLostSuedstadt() throws -> (LocalStore, SyncEngine) {
         let (store, engine) = try client("anna", districts: ["nordstadt", "suedstadt"])
         _ = try engine.sync()
-        try server.setDistricts(ofUser: "anna", to: ["nordstadt"])
+        try server.setDistricts(user: "anna", districts: ["nordstadt"])
         return (store, engine)
     }
 
@@ -179,7 +179,7 @@ final class RefusalTests: InProcessSyncTestCase {
         XCTAssertEqual(try store.keptRefusals().map(\.id), [refusal.id])
         XCTAssertEqual(try Outbox.pendingCount(in: store.database), 0)
 
-        try server.setDistricts(ofUser: "anna", to: ["nordstadt", "suedstadt"])
+        try server.setDistricts(user: "anna", districts: ["nordstadt", "suedstadt"])
         _ = try engine.sync()  // learns the new scope
         try store.retryRefusal(String(refusal.id.prefix(8)), language: .english)
         XCTAssertEqual(try store.keptRefusals(), [])
