@@ -134,7 +134,8 @@ enum ClientSchema {
             CREATE INDEX outbox_changes_by_field ON outbox_changes (record_type, record_id, field);
 
             -- Change sets the server refused for good, taken back from the records, in the order
-            -- refused; `change_set` is the change set as it was pushed (its JSON on the wire).
+            -- refused; `change_set` is the change set as it was pushed (its JSON on the wire), and
+            -- `reported` says a finished sync has told the user (exit 2 once, not at every sync).
             CREATE TABLE refusals (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 id TEXT NOT NULL UNIQUE,
@@ -143,7 +144,8 @@ enum ClientSchema {
                 code TEXT NOT NULL,
                 reason TEXT NOT NULL,
                 refused_at TEXT NOT NULL,
-                change_set TEXT NOT NULL
+                change_set TEXT NOT NULL,
+                reported INTEGER NOT NULL DEFAULT 0
             );
             """)
     }

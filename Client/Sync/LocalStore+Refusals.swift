@@ -32,11 +32,12 @@ extension LocalStore {
 
     /// Applies a push answer to the outbox, in one transaction: confirmed change sets leave it;
     /// refused ones are taken back and kept (or, for `waitsInOutbox` codes, marked and pushed
-    /// again). Returns the refusals that are new in this answer.
+    /// again). Returns the change sets newly marked waiting; those taken back are reported by
+    /// `takeUnreportedRefusals` at the end of the sync.
     func applyPushResults(_ results: [ChangeSetResult]) throws -> [RefusedChangeSet] {
         try database.inTransaction { db in
             let now = ISO8601DateFormatter().string(from: Date())
-            var newlyRefused: [RefusedChangeSet] = []
+            var newlyWaiting: [RefusedChangeSet] = []
             var search = SearchIndex.Affected()
             for result in results {
                 // A change set listed twice in one answer was settled at its first mention.
@@ -54,15 +55,24 @@ extension LocalStore {
                     if refusal.waiting {
                         try db.execute("UPDATE outbox_change_sets SET refused_code = ?, refused_reason = ?, refused_at = ? WHERE seq = ?",
                                        [code, refusal.reason, now, seq])
-                        if entry[2].isNull { newlyRefused.append(refusal) }
+                        if entry[2].isNull { newlyWaiting.append(refusal) }
                     } else {
                         try takeBack(outboxSeq: seq, as: refusal, in: db, search: &search)
-                        newlyRefused.append(refusal)
                     }
                 }
             }
             try SearchIndex.reindex(offers: search.offers, meetings: search.meetings, in: db)
-            return newlyRefused
+            return newlyWaiting
+        }
+    }
+
+    /// The kept refusals no finished sync has reported yet, marked reported now: a sync that
+    /// stopped early (the connection dropped after the refusal came back) leaves them to the next.
+    func takeUnreportedRefusals() throws -> [RefusedChangeSet] {
+        try database.inTransaction { db in
+            let unreported = try db.rows("SELECT id, summary, code, reason, refused_at FROM refusals WHERE reported = 0 ORDER BY seq").map(Self.keptRefusal)
+            try db.execute("UPDATE refusals SET reported = 1 WHERE reported = 0")
+            return unreported
         }
     }
 
@@ -173,10 +183,13 @@ extension LocalStore {
 
     /// The refused change sets taken back and kept, oldest first (`kette refused`).
     public func keptRefusals() throws -> [RefusedChangeSet] {
-        try database.rows("SELECT id, summary, code, reason, refused_at FROM refusals ORDER BY seq").map { row in
-            RefusedChangeSet(id: row.string(0) ?? "", summary: row.string(1) ?? "", code: row.string(2) ?? "", reason: row.string(3) ?? "",
-                             refusedAt: row.string(4) ?? "", waiting: false)
-        }
+        try database.rows("SELECT id, summary, code, reason, refused_at FROM refusals ORDER BY seq").map(Self.keptRefusal)
+    }
+
+    /// A kept refusal from a row of `id, summary, code, reason, refused_at`.
+    private static func keptRefusal(_ row: Row) -> RefusedChangeSet {
+        RefusedChangeSet(id: row.string(0) ?? "", summary: row.string(1) ?? "", code: row.string(2) ?? "", reason: row.string(3) ?? "",
+                         refusedAt: row.string(4) ?? "", waiting: false)
     }
 
     /// One kept refusal with its changes, by id or the start of it.
@@ -221,7 +234,7 @@ extension LocalStore {
         let kind = language.pick("refused change set", "abgelehnter Änderungssatz")
         let wanted = reference.trimmingCharacters(in: .whitespaces).lowercased()
         guard !wanted.isEmpty else { throw KetteError.missingValue(field: "ID") }
-        let rows = try database.rows("SELECT seq, id, summary, code, reason, refused_at FROM refusals WHERE id = ?1 OR substr(id, 1, length(?1)) = ?1 ORDER BY seq",
+        let rows = try database.rows("SELECT seq, id, summary, code, reason, refused_at FROM refusals WHERE substr(id, 1, length(?1)) = ?1 ORDER BY seq",
                                      [wanted])
         let matches = rows.filter { $0.string(1) == wanted }.isEmpty ? rows : rows.filter { $0.string(1) == wanted }
         guard let row = matches.first, let seq = row.int(0) else {

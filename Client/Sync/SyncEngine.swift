@@ -8,7 +8,7 @@ public struct SyncReport: Codable, Sendable {
     public var pushedChangeSets = 0
     public var appliedChangeSets = 0
     /// The refusals this sync received: taken back and kept, or waiting in the outbox. A
-    /// refusal kept from an earlier sync is not listed again (see `keptRefusals`).
+    /// refusal kept from an earlier finished sync is not listed again (see `keptRefusals`).
     public var refusedChangeSets: [RefusedChangeSet] = []
     /// How many refused change sets are kept for `kette refused`, from this sync and earlier ones.
     public var keptRefusals = 0
@@ -98,10 +98,12 @@ public final class SyncEngine {
         if direction != .pull { try push(&report) }
         if direction != .push { try pull(&report) }
         try store.recordSuccessfulSync(at: Date())
-        // A waiting refusal counts only while it still waits (a re-stamped one may have gone through).
+        // New refusals: those taken back and not yet reported by a finished sync, and those newly
+        // waiting in the outbox that still wait (a re-stamped one may have gone through since).
         let stillWaiting = Set(try store.refusedChangeSets().filter(\.waiting).map(\.id))
         var seen = Set<String>()
-        report.refusedChangeSets = report.refusedChangeSets.reversed().filter { seen.insert($0.id).inserted && (!$0.waiting || stillWaiting.contains($0.id)) }.reversed()
+        let newlyWaiting = report.refusedChangeSets.reversed().filter { seen.insert($0.id).inserted && stillWaiting.contains($0.id) }.reversed()
+        report.refusedChangeSets = try store.takeUnreportedRefusals() + newlyWaiting
         report.keptRefusals = try store.keptRefusals().count
         report.openConflicts = try store.conflicts().count
         report.pendingChangeSets = try Outbox.pendingCount(in: store.database)

@@ -70,6 +70,33 @@ final class RefusalTests: InProcessSyncTestCase {
         XCTAssertEqual(second.keptRefusals, 1)
     }
 
+    /// A sync that stops after the refusal came back (the pull's connection dropped) exits 3; the
+    /// next finished sync reports the refusal, once.
+    func testARefusalIsReportedByTheNextFinishedSyncWhenTheSyncThatGotItStopped() throws {
+        final class PullDropping: HTTPTransport, @unchecked Sendable {
+            // @unchecked: used from one test thread at a time.
+            let inner: InProcessTransport
+            var dropPulls = 1
+            init(_ inner: InProcessTransport) { self.inner = inner }
+            func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
+                if request.url.contains("/v1/changes?"), dropPulls > 0 {
+                    dropPulls -= 1
+                    throw .unreachable("injected: connection dropped before the pull")
+                }
+                return try inner.send(request)
+            }
+        }
+        let (store, _) = try annaWhoLostSuedstadt()
+        let engine = SyncEngine(store: store, remote: remotes["anna"]!, transport: PullDropping(InProcessTransport(api: api, seed: 3)))
+        _ = try offer(store, "Sprachcafé Süd", district: "suedstadt")
+        XCTAssertThrowsError(try engine.sync())
+        XCTAssertEqual(try store.keptRefusals().count, 1, "taken back and kept although the sync stopped")
+        let next = try engine.sync()
+        XCTAssertEqual(next.refusedChangeSets.map(\.code), ["forbidden"])
+        XCTAssertTrue(next.needsAttention)
+        XCTAssertFalse(try engine.sync().needsAttention)
+    }
+
     /// An edit of a record the server has goes back to the server's version, field by field.
     func testARefusedEditReturnsEachFieldToTheServersVersion() throws {
         let (store, engine) = try client("anna")
