@@ -13,6 +13,13 @@ extension SyncEndToEndTests {
         ((json(kette(store, ["offer", "list", "--json"])) as? [[String: Any]]) ?? []).compactMap { $0["title"] as? String }.sorted()
     }
 
+    /// Active offers in one cell of `kette report coverage`.
+    func coverageCount(_ store: String, district: String, phase: String) throws -> Int {
+        let report = try XCTUnwrap(json(kette(store, ["report", "coverage", "--format", "json"])) as? [String: Any])
+        let cells = try XCTUnwrap(report["cells"] as? [[String: Any]])
+        return cells.first { $0["district"] as? String == district && $0["phase"] as? String == phase }?["activeOffers"] as? Int ?? -1
+    }
+
     /// A coordinator whose store knows her districts refuses an offer in a foreign district as she
     /// writes it: exit 1, a message naming the district and hers, nothing written.
     func testAnOfferInAForeignDistrictIsRefusedAsItIsWrittenOnceTheScopeIsKnown() throws {
@@ -36,13 +43,16 @@ extension SyncEndToEndTests {
         connect("carla", as: "carla")
         connect("kreis", as: "kreis")
         try server.admin(["user", "districts", "carla", "--district", "nordstadt"])
-        kette("carla", ["offer", "add", "--title", "Sprachcafé Süd", "--district", "südstadt", "--description", "Deutsch lernen beim Kaffee"])
+        kette("carla", ["offer", "add", "--title", "Sprachcafé Süd", "--district", "südstadt", "--phase", "preschool",
+                        "--description", "Deutsch lernen beim Kaffee"])
+        XCTAssertEqual(try coverageCount("carla", district: "suedstadt", phase: "preschool"), 1)
         let own = trimmed(kette("carla", ["offer", "add", "--title", "Elterncafé", "--district", "nordstadt"]))
 
         let refusedSync = kette("carla", ["sync"], expect: 2)
         XCTAssertTrue(refusedSync.stdout.contains("refused") && refusedSync.stdout.contains("suedstadt"), refusedSync.stdout)
         XCTAssertEqual(offerTitles("carla"), ["Elterncafé"], "taken back: the server never had it")
         XCTAssertFalse(kette("carla", ["search", "Kaffee"]).stdout.contains("Sprachcafé"), "and gone from search")
+        XCTAssertEqual(try coverageCount("carla", district: "suedstadt", phase: "preschool"), 0, "and from the coverage report")
         let kept = try XCTUnwrap(json(kette("carla", ["refused", "--json"])) as? [[String: Any]])
         XCTAssertEqual(kept.count, 1)
         XCTAssertEqual(kept.first?["code"] as? String, "forbidden")
