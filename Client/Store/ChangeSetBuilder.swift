@@ -28,7 +28,10 @@ public final class ChangeSetBuilder {
     /// only what the user actually changed, so it cannot overwrite someone else's edit of a field
     /// this user did not touch. `evenIfUnchanged` writes it anyway, for a choice that must travel
     /// with the base its author saw (a conflict resolved by keeping the value that holds).
+    /// A value the protocol refuses (SPEC §6.2) is refused here, before it is stored or queued:
+    /// the input checks in front of this should have caught it with a friendlier message.
     public func set(_ type: RecordType, _ id: String, _ field: String, _ value: FieldValue, evenIfUnchanged: Bool = false) throws {
+        if let problem = type.problem(field: field, value: value) { throw KetteError.refusedWrite(reason: problem) }
         let current = try RecordApplier.currentVersion(type: type, id: id, field: field, in: database)
         if !evenIfUnchanged {
             if let current, current.value == value { return }

@@ -40,8 +40,7 @@ public enum Outbox {
                   let hlc = row.string(5).flatMap(HLCTimestamp.init(encoded:)) else {
                 throw KetteError.storeDamaged(path: db.path, reason: "the outbox holds an unreadable change")
             }
-            var reader = JSONReader(Array((row.string(4) ?? "null").utf8))
-            let value = try reader.readFieldValue()
+            let value = try FieldValue(jsonText: row.string(4) ?? "null")
             changesBySet[seq, default: []].append(Change(recordType: type, recordID: row.string(2) ?? "", field: row.string(3) ?? "",
                                                          value: value, hlc: hlc, base: row.string(6).flatMap(HLCTimestamp.init(encoded:))))
         }

@@ -181,7 +181,7 @@ extension LocalStore {
         return try database.rows(sql).map { row in
             func side(_ value: Int, _ hlc: Int, _ author: Int) -> ConflictEntry.Side {
                 let stamp = row.string(hlc).flatMap(HLCTimestamp.init(encoded:))
-                let decoded = (try? JSONDecoder().decode(FieldValue.self, from: Data((row.string(value) ?? "null").utf8))) ?? .null
+                let decoded = (try? FieldValue(jsonText: row.string(value) ?? "null")) ?? .null
                 return ConflictEntry.Side(value: decoded, author: row.string(author),
                                           time: stamp.map { formatter.string(from: Date(timeIntervalSince1970: Double($0.physicalMilliseconds) / 1000)) } ?? "",
                                           hlc: row.string(hlc) ?? "", mine: stamp?.replica == replica)

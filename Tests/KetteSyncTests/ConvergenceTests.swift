@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import KetteClient
+@testable import KetteClient
 import KetteProtocol
 import KetteStore
 @testable import KetteServer
@@ -128,10 +128,7 @@ final class ConvergenceTests: XCTestCase {
                 _ = try store.addOffer(input, language: .english)
             case 2, 3, 4:
                 guard let offer = pick(offers) else { continue }
-                if random.next() % 8 == 0 {
-                    try refusals.write(offer: offer, in: replica, step: step)
-                    continue
-                }
+                if random.next() % 8 == 0, try refusals.write(offer: offer, in: replica, step: step) { continue }
                 var input = OfferInput()
                 switch random.next() % 3 {
                 case 0: input.title = "Titel \(replica.name) \(step)"
@@ -293,21 +290,27 @@ final class ConvergenceTests: XCTestCase {
 // MARK: - Refused writes and resolution races (issue 11 items 4 and 5)
 
 extension ConvergenceTests {
-    /// Refused writes as an event: an offer edit the server refuses as `invalid` (a text longer than
-    /// it accepts) beside a title, a field the other replicas write too, so taking the change set
-    /// back has to find the server's version of a contested field.
+    /// Refused writes as an event: a coordinator's store that still believes it may write
+    /// `weststadt` (the county took it away since its last sync) moves an offer there and gives
+    /// it a new title, a field the other replicas write too; the server refuses, and taking the
+    /// change set back has to find the server's version of a contested field.
     struct RefusedWrites {
         /// The change sets written to be refused.
         private(set) var intended = Set<String>()
 
-        mutating func write(offer: String, in replica: Replica, step: Int) throws {
-            // Different each time: an equal value would not be written again.
-            let tooLong = FieldValue.string(String(repeating: "x", count: RecordType.maxTextBytes + 1) + " \(step)")
+        /// False when the replica writes everything (the county office): nothing to refuse.
+        mutating func write(offer: String, in replica: Replica, step: Int) throws -> Bool {
+            guard let scope = try replica.store.userScope(), !scope.role.seesEverything else { return false }
+            try replica.store.recordUserScope(Identity(user: scope.user, role: scope.role, districts: scope.districts + ["weststadt"]))
             try replica.store.record("offer edit") { change in
                 try change.set(.offer, offer, "title", .string("Abgelehnt \(replica.name) \(step)"))
-                try change.set(.offer, offer, "accessibility", tooLong)
+                try change.set(.offer, offer, "district", .string("weststadt"))
             }
-            if let written = try Outbox.pending(in: replica.store.database, replica: replica.store.replica).last { intended.insert(written.id) }
+            // Moved there already by an earlier refused write not pushed yet: only the title is
+            // written, an ordinary edit the server accepts.
+            if let written = try Outbox.pending(in: replica.store.database, replica: replica.store.replica).last,
+               written.changes.contains(where: { $0.field == "district" }) { intended.insert(written.id) }
+            return true
         }
 
         /// Every refused write was refused, taken back and kept, and left nothing waiting behind.

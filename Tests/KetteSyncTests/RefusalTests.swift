@@ -97,26 +97,37 @@ final class RefusalTests: InProcessSyncTestCase {
         XCTAssertFalse(try engine.sync().needsAttention)
     }
 
+    /// Gives Anna Südstadt back, lets her store learn it, and takes it away again: her store's
+    /// scope is stale once more, so it lets her move an offer there and the server refuses.
+    func makeAnnasScopeStale(_ engine: SyncEngine) throws {
+        try server.setDistricts(user: "anna", districts: ["nordstadt", "suedstadt"])
+        _ = try engine.sync()
+        try server.setDistricts(user: "anna", districts: ["nordstadt"])
+    }
+
     /// An edit of a record the server has goes back to the server's version, field by field.
     func testARefusedEditReturnsEachFieldToTheServersVersion() throws {
         let (store, engine) = try client("anna")
         _ = try engine.sync()
         let id = try offer(store, "Elterncafé")
         _ = try engine.sync()
+        try makeAnnasScopeStale(engine)
         try store.record("offer edit") { change in
-            try change.set(.offer, id, "title", .string("Elterncafé Nord"))
-            try change.set(.offer, id, "description", .string(String(repeating: "x", count: RecordType.maxTextBytes + 1)))
+            try change.set(.offer, id, "title", .string("Elterncafé Süd"))
+            try change.set(.offer, id, "description", .string("Umgezogen"))
+            try change.set(.offer, id, "district", .string("suedstadt"))
         }
         let report = try engine.sync()
-        XCTAssertEqual(report.refusedChangeSets.map(\.code), ["invalid"])
+        XCTAssertEqual(report.refusedChangeSets.map(\.code), ["forbidden"])
         let held = try store.offer(id, language: .english)
         XCTAssertEqual(held.title, "Elterncafé")
+        XCTAssertEqual(held.district, "nordstadt")
         XCTAssertNil(held.description, "a field the server never had is empty again")
         XCTAssertNil(try store.database.scalarString("SELECT hlc FROM field_versions WHERE record_id = ? AND field = 'description'", [id]))
         XCTAssertEqual(try store.database.scalarString("SELECT hlc FROM field_versions WHERE record_id = ? AND field = 'title'", [id]),
                        try XCTUnwrap(Database(path: server.path).scalarString("SELECT hlc FROM field_state WHERE record_id = ? AND field = 'title'", [id])),
                        "the very version the server holds")
-        XCTAssertEqual(try SearchIndex.search("Nord", in: store.database), [])
+        XCTAssertEqual(try SearchIndex.search("Umgezogen", in: store.database), [])
 
         // Deleting the offer afterwards syncs normally.
         _ = try store.deleteRecord(.offer, id, language: .english)
@@ -132,24 +143,27 @@ final class RefusalTests: InProcessSyncTestCase {
         _ = try engine.sync()
         let id = try offer(store, "Elterncafé")
         _ = try engine.sync()
-        let tooLong = FieldValue.string(String(repeating: "x", count: RecordType.maxTextBytes + 1))
         func edit(_ fields: [(String, FieldValue)]) throws {
             clock.milliseconds += 5
             try store.record("offer edit") { change in for (field, value) in fields { try change.set(.offer, id, field, value) } }
         }
-        try edit([("title", .string("A"))])                        // applied
-        try edit([("title", .string("B")), ("schedule", tooLong)])  // refused: invalid
-        try edit([("location", .string("Rathaus"))])               // applied
+        let away = ("district", FieldValue.string("suedstadt"))  // refused: Südstadt is no longer hers
+        try makeAnnasScopeStale(engine)
+        try edit([("title", .string("A"))])                                  // applied
+        try edit([("title", .string("B")), ("schedule", .string("montags")), away])  // refused
+        try edit([("location", .string("Rathaus"))])                         // applied
         let report = try engine.sync()
         XCTAssertEqual(report.refusedChangeSets.count, 1)
         let held = try store.offer(id, language: .english)
         XCTAssertEqual(held.title, "A", "back to the earlier write the server confirmed, not to the original")
         XCTAssertNil(held.schedule)
+        XCTAssertEqual(held.district, "nordstadt")
         XCTAssertEqual(held.location, "Rathaus")
 
         // The refused write in the middle of the stack, with a later write of the same field.
-        try edit([("title", .string("C")), ("schedule", tooLong)])  // refused
-        try edit([("title", .string("D"))])                        // applied
+        try makeAnnasScopeStale(engine)
+        try edit([("title", .string("C")), away])  // refused
+        try edit([("title", .string("D"))])        // applied
         _ = try engine.sync()
         XCTAssertEqual(try store.offer(id, language: .english).title, "D")
         XCTAssertEqual(try serverFields(.offer, id)["title"], #""D""#)
@@ -157,12 +171,14 @@ final class RefusalTests: InProcessSyncTestCase {
         // Refused at the bottom of the stack: the later write stands, and is what the server has;
         // pushed after the refusal came back (another batch), its base is what its author saw
         // before the refused write, not the refused version nobody else ever saw.
+        try makeAnnasScopeStale(engine)
         let before = try XCTUnwrap(store.database.scalarString("SELECT hlc FROM field_versions WHERE record_id = ? AND field = 'title'", [id]))
-        try edit([("title", .string("E")), ("schedule", tooLong)])  // refused
-        try edit([("title", .string("F")), ("schedule", .string("montags"))])
+        try edit([("title", .string("E")), away])                                // refused
+        try edit([("title", .string("F")), ("schedule", .string("dienstags"))])
         _ = try SyncEngine(store: store, remote: remotes["anna"]!, transport: InProcessTransport(api: api, seed: 2), pushBatchSize: 1).sync()
         XCTAssertEqual(try store.offer(id, language: .english).title, "F")
-        XCTAssertEqual(try store.offer(id, language: .english).schedule, "montags")
+        XCTAssertEqual(try store.offer(id, language: .english).schedule, "dienstags")
+        XCTAssertEqual(try store.offer(id, language: .english).district, "nordstadt")
         XCTAssertEqual(try Database(path: server.path).scalarString("SELECT base FROM field_state WHERE record_id = ? AND field = 'title'", [id]), before)
         XCTAssertEqual(try store.keptRefusals().count, 3)
         XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM server_versions"), 0)
@@ -176,16 +192,18 @@ final class RefusalTests: InProcessSyncTestCase {
         _ = try engine.sync(); _ = try countySync.sync()
         let id = try offer(store, "Elterncafé")
         _ = try engine.sync(); _ = try countySync.sync()
+        try makeAnnasScopeStale(engine)
         var countyEdit = OfferInput()
         countyEdit.title = "Familiencafé"
         _ = try county.editOffer(id, countyEdit, language: .english)
         clock.milliseconds += 10
         try store.record("offer edit") { change in
-            try change.set(.offer, id, "title", .string(String(repeating: "y", count: RecordType.maxTextBytes + 1)))
+            try change.set(.offer, id, "title", .string("Elterncafé Süd"))
+            try change.set(.offer, id, "district", .string("suedstadt"))
         }
         _ = try countySync.sync()
         _ = try engine.sync(.pull)
-        XCTAssertNotEqual(try store.offer(id, language: .english).title, "Familiencafé", "the waiting local write is newer")
+        XCTAssertEqual(try store.offer(id, language: .english).title, "Elterncafé Süd", "the waiting local write is newer")
         _ = try engine.sync()
         XCTAssertEqual(try store.offer(id, language: .english).title, "Familiencafé")
         XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM server_versions"), 0)
