@@ -128,7 +128,7 @@ final class ConvergenceTests: XCTestCase {
                 _ = try store.addOffer(input, language: .english)
             case 2, 3, 4:
                 guard let offer = pick(offers) else { continue }
-                if random.next() % 8 == 0, try refusals.write(offer: offer, in: replica, step: step) { continue }
+                if random.next() % 8 == 0, try Self.unlessOutsideScope({ try refusals.write(offer: offer, in: replica, step: step) }) ?? true { continue }
                 var input = OfferInput()
                 switch random.next() % 3 {
                 case 0: input.title = "Titel \(replica.name) \(step)"
@@ -138,7 +138,7 @@ final class ConvergenceTests: XCTestCase {
                 _ = try? store.editOffer(offer, input, language: .english)  // unchanged values record nothing
             case 5:
                 guard let offer = pick(offers), random.next() % 3 == 0 else { continue }
-                _ = try store.deleteRecord(.offer, offer, language: .english)
+                guard try Self.unlessOutsideScope({ try store.deleteRecord(.offer, offer, language: .english) }) != nil else { continue }
                 statistics.deletions += 1
             case 6:
                 if random.next() % 3 == 0, let other = pick(replicas.filter { $0.name != replica.name }) {
@@ -152,7 +152,7 @@ final class ConvergenceTests: XCTestCase {
                 let resolution: LocalStore.Resolution = pick([.winner, .loser, .value("Einigung \(step)")])!
                 // A value may not fit the field (a deletion conflict wants true/false): then keep the winner.
                 if (try? store.resolveConflict(conflict.id, resolution, language: .english)) == nil {
-                    _ = try store.resolveConflict(conflict.id, .winner, language: .english)
+                    _ = try Self.unlessOutsideScope { try store.resolveConflict(conflict.id, .winner, language: .english) }
                 }
             default:
                 try noteOutbox(replica)
@@ -290,6 +290,17 @@ final class ConvergenceTests: XCTestCase {
 // MARK: - Refused writes and resolution races (issue 11 items 4 and 5)
 
 extension ConvergenceTests {
+    /// Runs a write; nil when the store refused it as outside the user's scope (nothing written).
+    /// That happens to a record an unconfirmed refused write moved to a district the store learnt
+    /// it may not write, until a sync takes the move back.
+    static func unlessOutsideScope<T>(_ write: () throws -> T) throws -> T? {
+        do {
+            return try write()
+        } catch KetteError.outsideScope {
+            return nil
+        }
+    }
+
     /// Refused writes as an event: a coordinator's store that still believes it may write
     /// `weststadt` (the county took it away since its last sync) moves an offer there and gives
     /// it a new title, a field the other replicas write too; the server refuses, and taking the
@@ -336,7 +347,7 @@ extension ConvergenceTests {
         var stamps: [String] = []
         for (replica, choice) in [(first, LocalStore.Resolution.winner), (second, .loser)] {
             clock.milliseconds += 1  // each resolution newer than every write before it
-            _ = try replica.store.resolveConflict(conflict.id, choice, language: .english)
+            guard try Self.unlessOutsideScope({ try replica.store.resolveConflict(conflict.id, choice, language: .english) }) != nil else { return false }
             let written = try XCTUnwrap(Outbox.pending(in: replica.store.database, replica: replica.store.replica).last?.changes.first {
                 $0.recordType.rawValue == conflict.recordType && $0.recordID == conflict.recordID && $0.field == conflict.field
             })
@@ -350,18 +361,17 @@ extension ConvergenceTests {
             _ = try replica.engine.sync()
         }
         // Between the two resolutions: the conflict on the field. A record deleted meanwhile is
-        // emptied by the server, so the race shows as conflicts with the server's emptying write
-        // or the deletion (SPEC §8.3, §8.6) instead; one of the two must still be in a conflict.
+        // emptied by the server, and deletions have rules of their own (SPEC §8.3, §15: a deletion
+        // that arrives after a concurrent edit empties it without a conflict), so the race is
+        // checked on records that stay.
         let db = try Database(path: path)
-        let deleted = try db.scalarString("SELECT value FROM field_state WHERE record_type = ? AND record_id = ? AND field = 'deleted'",
-                                          [conflict.recordType, conflict.recordID]) == "true"
+        guard try db.scalarString("SELECT value FROM field_state WHERE record_type = ? AND record_id = ? AND field = 'deleted'",
+                                  [conflict.recordType, conflict.recordID]) != "true" else { return true }
         let opened = try db.scalarInt("""
             SELECT count(*) FROM field_state w JOIN field_state l ON l.record_type = 'conflict' AND l.record_id = w.record_id AND l.field = 'loserHLC'
-            JOIN field_state r ON r.record_type = 'conflict' AND r.record_id = w.record_id AND r.field = 'recordID' AND r.value = ?3
-            WHERE w.record_type = 'conflict' AND w.field = 'winnerHLC'
-              AND (CASE WHEN ?4 THEN w.value IN (?1, ?2) OR l.value IN (?1, ?2) ELSE (w.value = ?1 AND l.value = ?2) OR (w.value = ?2 AND l.value = ?1) END)
-            """, [stamps[0], stamps[1], FieldValue.string(conflict.recordID).jsonText, deleted ? 1 : 0]) ?? 0
-        XCTAssertGreaterThan(opened, 0, "seed \(seed): two resolutions of conflict \(conflict.id) made without seeing each other opened no conflict")
+            WHERE w.record_type = 'conflict' AND w.field = 'winnerHLC' AND ((w.value = ?1 AND l.value = ?2) OR (w.value = ?2 AND l.value = ?1))
+            """, [stamps[0], stamps[1]])
+        XCTAssertEqual(opened, 1, "seed \(seed): two resolutions of conflict \(conflict.id) made without seeing each other opened no conflict")
         return true
     }
 }
