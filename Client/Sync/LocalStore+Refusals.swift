@@ -78,15 +78,6 @@ extension LocalStore {
 
     // MARK: Taking back
 
-    /// One field write of a change set being taken back.
-    private struct WrittenField {
-        let type: RecordType
-        let id: String
-        let field: String
-        let hlc: String
-        let hadBase: Bool
-    }
-
     /// Takes a refused change set back: moves it from the outbox to the kept refusals and returns
     /// every field it wrote to the newest version that still stands (the server's, or an older
     /// unconfirmed write of this replica), so the replica holds what the server holds. A record
@@ -99,19 +90,13 @@ extension LocalStore {
             INSERT INTO refusals (id, summary, created_at, code, reason, refused_at, change_set)
             SELECT id, summary, created_at, ?, ?, ?, ? FROM outbox_change_sets WHERE seq = ?
             """, [refusal.code, refusal.reason, refusal.refusedAt, String(decoding: try encoder.encode(changeSet), as: UTF8.self), seq])
-        let written = try db.rows("SELECT record_type, record_id, field, hlc, base FROM outbox_changes WHERE change_set_seq = ? ORDER BY ordinal", [seq])
-            .compactMap { row -> WrittenField? in
-                guard let type = row.string(0).flatMap(RecordType.init(rawValue:)), let id = row.string(1), let field = row.string(2),
-                      let hlc = row.string(3) else { return nil }
-                return WrittenField(type: type, id: id, field: field, hlc: hlc, hadBase: !row[4].isNull)
-            }
-        var records: [RecordApplier.RecordKey] = []
-        for field in written where !records.contains(RecordApplier.RecordKey(type: field.type, id: field.id)) {
-            records.append(RecordApplier.RecordKey(type: field.type, id: field.id))
+        var records: [RecordApplier.RecordKey] = [], seen = Set<RecordApplier.RecordKey>()
+        for change in changeSet.changes where seen.insert(RecordApplier.RecordKey(type: change.recordType, id: change.recordID)).inserted {
+            records.append(RecordApplier.RecordKey(type: change.recordType, id: change.recordID))
         }
         // Search text of the records as they are now (an attendee still names its meeting), and after.
         for record in records { search.formUnion(try SearchIndex.affectedRecords(type: record.type, id: record.id, in: db)) }
-        for field in written { try restore(field, excluding: seq, in: db) }
+        for change in changeSet.changes { try restore(change, excluding: seq, in: db) }
         try rebaseWritesOnTop(of: seq, in: db)
         try ServerVersions.forgetSettled(changeSetSeq: seq, in: db)
         try db.execute("DELETE FROM outbox_change_sets WHERE seq = ?", [seq])
@@ -136,9 +121,9 @@ extension LocalStore {
 
     /// Returns one field to the newest version that stands without the change set `seq`. A field
     /// that a later version overwrote already keeps that version.
-    private func restore(_ written: WrittenField, excluding seq: Int, in db: Database) throws {
-        let key: [DatabaseValueConvertible?] = [written.type.rawValue, written.id, written.field]
-        guard try db.scalarString("SELECT hlc FROM field_versions WHERE record_type = ? AND record_id = ? AND field = ?", key) == written.hlc else {
+    private func restore(_ written: Change, excluding seq: Int, in db: Database) throws {
+        let key: [DatabaseValueConvertible?] = [written.recordType.rawValue, written.recordID, written.field]
+        guard try db.scalarString("SELECT hlc FROM field_versions WHERE record_type = ? AND record_id = ? AND field = ?", key) == written.hlc.encoded else {
             return
         }
         var standing: MergeRule.Version?
@@ -149,7 +134,7 @@ extension LocalStore {
             var reader = JSONReader(Array((row.string(0) ?? "null").utf8))
             standing = MergeRule.Version(value: try reader.readFieldValue(), hlc: hlc, base: row.string(2).flatMap(HLCTimestamp.init(encoded:)))
         }
-        switch try ServerVersions.version(type: written.type, id: written.id, field: written.field, in: db) {
+        switch try ServerVersions.version(type: written.recordType, id: written.recordID, field: written.field, in: db) {
         case .some(let server?):
             if standing.map({ server.hlc > $0.hlc }) ?? true { standing = server }
         case .some(nil):
@@ -157,13 +142,13 @@ extension LocalStore {
         case nil:
             // Written before this replica remembered the server's versions: only a write made on
             // an empty field is known to replace nothing; anything else stays as it is.
-            if standing == nil && written.hadBase { return }
+            if standing == nil && written.base != nil { return }
         }
         if let standing {
-            try RecordApplier.apply(Change(recordType: written.type, recordID: written.id, field: written.field,
+            try RecordApplier.apply(Change(recordType: written.recordType, recordID: written.recordID, field: written.field,
                                            value: standing.value, hlc: standing.hlc, base: standing.base), in: db)
         } else {
-            try RecordApplier.removeVersion(type: written.type, id: written.id, field: written.field, in: db)
+            try RecordApplier.removeVersion(type: written.recordType, id: written.recordID, field: written.field, in: db)
         }
     }
 
