@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteProtocol
+import KetteTestSupport
 import XCTest
 
 /// Exports (CSV, HSDS, OParl) and the offer import through the real `kette` binary: the files open

@@ -2,46 +2,21 @@ import Foundation
 import KetteClient
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Personal data (DSGVO) with the real binaries: `kette-server erase` reaches the server's files
 /// and every client's, and deleted records keep no personal data.
-final class PrivacyTests: KetteCLITestCase {
-    var server: ServerProcess!
-    var tokens: [String: String] = [:]
+final class PrivacyTests: ServerTestCase {
     static let canary = "Zacharias Quellenfeld"
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        server = ServerProcess(directory: runner.root)
-        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
-        tokens["kreis"] = try server.admin(["user", "add", "kreis", "--role", "county"])
-        tokens["anna"] = try server.admin(["user", "add", "anna", "--role", "coordinator", "--district", "nordstadt"])
+        try makeServer(users: [.county("kreis"), .coordinator("anna", "nordstadt")])
         try server.start()
     }
 
-    override func tearDown() {
-        server?.kill()
-        server = nil
-        super.tearDown()
-    }
-
-    func home(_ name: String) -> String { runner.root.appendingPathComponent(name).path }
-
-    @discardableResult
-    func kette(_ name: String, _ arguments: [String], expect: Int32? = 0, file: StaticString = #filePath, line: UInt = #line) -> KetteResult {
-        let result = runner.run(["--home", home(name)] + arguments, timeout: 120)
-        if let expect { XCTAssertEqual(result.exitCode, expect, "\(result)", file: file, line: line) }
-        return result
-    }
-
     func output(_ result: KetteResult) -> String { result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
-
-    func connect(_ name: String, as user: String) {
-        kette(name, ["init", "--name", user])
-        kette(name, ["remote", server.url, "--token", tokens[user]!])
-        kette(name, ["sync"])
-    }
 
     /// Syncs until nothing moves (exit 2 only means open conflicts).
     func sync(_ names: [String], rounds: Int = 2) {
@@ -272,25 +247,13 @@ final class PrivacyTests: KetteCLITestCase {
         return (process.terminationStatus, err, out)
     }
 
-    func curl(_ arguments: [String]) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", "/dev/null", "--noproxy", "*", "-w", "%{http_code}"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Int(text) ?? 0
-    }
-
     /// Produces one entry of every kind, with the real server and client.
     func auditEveryKindOfAction() throws -> [[String: Any]] {
         connect("anna", as: "anna")
         kette("anna", ["offer", "add", "--title", "Elterncafé", "--district", "nordstadt", "--phase", "early-childhood"])
         kette("anna", ["sync"])
         let offer = try XCTUnwrap(LocalStore(directory: home("anna")).database.scalarString("SELECT id FROM offers"))
-        XCTAssertEqual(try curl(["-H", "Authorization: Bearer \(tokens["kreis"]!)", "\(server.url)/v1/records/offer/\(offer)"]), 200)
+        XCTAssertEqual(try curl(["-H", "Authorization: Bearer \(tokens["kreis"]!)", "\(server.url)/v1/records/offer/\(offer)"]).status, 200)
         try server.admin(["user", "revoke", "kreis"])
         try server.admin(["erase", "--person", "Niemand Bekannt"])
         // Reads are written about once a second; SIGTERM writes the rest.

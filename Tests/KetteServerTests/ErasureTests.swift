@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// `ServerStore.erase(person:)` on a real SQLite file: what it matches, how it re-sends what it
@@ -10,20 +11,16 @@ final class ErasureTests: XCTestCase {
     var path: String!
     var store: ServerStore!
     var tokens: [String: String] = [:]
-    let serverNow: Int64 = 1_763_900_000_000
+    let serverNow = TestClock.start
     let canary = "Zacharias Quellenfeld"
 
     override func setUpWithError() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-erasure-\(UUID().uuidString).db").path
-        let now = serverNow
-        store = try ServerStore(path: path, now: { now })
-        try store.addDistrict(id: "nordstadt", name: "Nordstadt")
-        tokens["anna"] = try store.addUser(name: "anna", role: .coordinator, districts: ["nordstadt"])
+        let server = try makeServerStore(users: [.coordinator("anna", "nordstadt")], now: TestClock(milliseconds: serverNow).now)
+        (store, tokens, path) = (server.store, server.tokens, server.path)
     }
 
     override func tearDownWithError() throws {
         store = nil
-        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-head"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     func identity(_ user: String) throws -> Identity {
@@ -69,8 +66,12 @@ final class ErasureTests: XCTestCase {
         // Pattern characters in a name are taken literally.
         XCTAssertEqual(try PersonName("Dr. M. (Max) Mü$ller").redact("mit dr. m. (max) mü$ller"), "mit [gelöscht]")
         XCTAssertNil(try PersonName("Dr. M. (Max) Mü$ller").redact("Dr  M  (Max) Müller"))
-        XCTAssertThrowsError(try PersonName(" a "))
-        XCTAssertThrowsError(try PersonName(""))
+        for tooShort in [" a ", ""] {
+            XCTAssertThrowsError(try PersonName(tooShort), tooShort) { error in
+                guard case .invalid(let message) = error as? AdminError else { return XCTFail("\(error)") }
+                XCTAssertTrue(message.hasPrefix("--person needs the name to erase, 3 to 200 characters"), message)
+            }
+        }
     }
 
     func testRewrittenVersionsComeAgainMarkedRedactedWithTheirStampsAndNothingElseDoes() throws {
