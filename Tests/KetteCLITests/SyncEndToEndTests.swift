@@ -17,6 +17,28 @@ final class SyncEndToEndTests: ServerTestCase {
         try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 
+    /// Issue 12 item 8: a name with terminal escapes, written on one laptop, arrives exactly on
+    /// another and is shown there, not obeyed.
+    func testEscapesInAColleaguesRecordArriveExactAndPrintVisibly() throws {
+        connect("anna", as: "anna")
+        connect("kreis", as: "kreis")
+        let name = TerminalEscapeTests.hostileName, title = TerminalEscapeTests.hostileTitle
+        kette("anna", ["org", "add", name])
+        let offer = kette("anna", ["offer", "add", "--title", title, "--district", "nordstadt", "--provider", name]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        kette("anna", ["sync"])
+        kette("kreis", ["sync"])
+        for command in [["org", "list"], ["offer", "list"], ["offer", "show", offer]] {
+            let output = kette("kreis", command).stdout
+            XCTAssertFalse(output.utf8.contains(0x1B), "\(command): \(output)")
+            XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{2066}" || $0 == "\u{9B}" }, "\(command): \(output)")
+            XCTAssertTrue(output.contains("<U+001B>"), "\(command): \(output)")
+        }
+        let organizations = json(kette("kreis", ["org", "list", "--json"])) as? [[String: Any]]
+        XCTAssertEqual(organizations?.compactMap { $0["name"] as? String }, [name])
+        XCTAssertEqual((json(kette("kreis", ["offer", "show", offer, "--json"])) as? [String: Any])?["title"] as? String, title)
+    }
+
     func testTheCountySeesEveryDistrictAndAConflictResolvesEverywhere() throws {
         connect("anna", as: "anna")
         connect("bert", as: "bert")
@@ -162,14 +184,14 @@ final class SyncEndToEndTests: ServerTestCase {
 
     func testServeRefusesATakenPortAndAnUnusableDatabaseClearly() throws {
         let taken = try server.run(["serve", "--db", server.database, "--port", String(server.port)])
-        XCTAssertEqual(taken.exitCode, 5)
-        XCTAssertTrue(taken.stderr.contains("already in use") && taken.stderr.contains(String(server.port)), taken.stderr)
+        XCTAssertEqual(taken.status, 5)
+        XCTAssertTrue(taken.errors.contains("already in use") && taken.errors.contains(String(server.port)), taken.errors)
 
         let garbage = runner.root.appendingPathComponent("garbage.db").path
         try Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: garbage))
         let broken = try server.run(["user", "list", "--db", garbage])
-        XCTAssertEqual(broken.exitCode, 4)
-        XCTAssertTrue(broken.stderr.contains("garbage.db") && broken.stderr.contains("not a database"), broken.stderr)
+        XCTAssertEqual(broken.status, 4)
+        XCTAssertTrue(broken.errors.contains("garbage.db") && broken.errors.contains("not a database"), broken.errors)
         XCTAssertEqual(try curl(["\(server.url)/v1/health"]).status, 200, "the running server is unaffected")
     }
 

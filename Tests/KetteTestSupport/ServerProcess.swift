@@ -24,23 +24,24 @@ public final class ServerProcess {
     @discardableResult
     public func admin(_ arguments: [String], expectExit: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let result = try run(arguments + ["--db", database])
-        XCTAssertEqual(result.exitCode, expectExit, "kette-server \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(result.status, expectExit, "kette-server \(arguments.joined(separator: " ")): \(result.errors)", file: file, line: line)
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Runs `kette-server arguments…` (no database added) to its end.
-    public func run(_ arguments: [String]) throws -> (exitCode: Int32, stdout: String, stderr: String) {
+    /// Runs `kette-server arguments…` (in English, no database added) to its end.
+    public func run(_ arguments: [String]) throws -> (status: Int32, errors: String, output: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]) { $1 }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), errorText)
+        return (process.terminationStatus, err, out)
     }
 
     /// Starts `serve` on `port` (0: any free port) and waits for its "listening" line.
