@@ -108,12 +108,21 @@ struct FoldedText {
 
     init(_ text: String, keys cache: KeyCache) {
         let scalars = text.unicodeScalars
+        keys.reserveCapacity(text.utf8.count)
+        owners.reserveCapacity(text.utf8.count)
+        starts.reserveCapacity(text.utf8.count + 1)
         var index = scalars.startIndex
         while index < scalars.endIndex {
-            let start = index
-            let decoded = Self.readCharacter(scalars, &index)
-            let key = decoded.map { cache.key(for: $0) } ?? []
-            append(key, from: start)
+            let character = starts.count
+            starts.append(index)
+            guard let scalar = Self.readCharacter(scalars, &index) else { continue }
+            if scalar.isASCII {
+                // Most characters: no table, no allocation.
+                keys.append(KeyCache.asciiKey(scalar))
+                owners.append(character)
+            } else {
+                append(cache.key(for: scalar), of: character)
+            }
         }
         starts.append(scalars.endIndex)
     }
@@ -130,13 +139,11 @@ struct FoldedText {
         return starts[owners[range.lowerBound]]..<starts[last + 1]
     }
 
-    private mutating func append(_ key: [Unicode.Scalar], from start: String.UnicodeScalarView.Index) {
-        let character = starts.count
-        starts.append(start)
-        var key = key
+    private mutating func append(_ key: [Unicode.Scalar], of character: Int) {
+        var key = key[...]
         // A dot above after i or j is the Turkish dotted capital İ taken apart (NFD, or folded to
         // "i" + U+0307): the dot does not count, so "İ" matches "i", "I" and "ı".
-        if key.first == "\u{307}", let previous = keys.last, previous == "i" || previous == "j" { key.removeFirst() }
+        if key.first == "\u{307}", let previous = keys.last, previous == "i" || previous == "j" { key = key.dropFirst() }
         for scalar in key {
             keys.append(scalar)
             owners.append(character)
@@ -213,14 +220,16 @@ struct FoldedText {
 final class KeyCache {
     private var cache: [Unicode.Scalar: [Unicode.Scalar]] = [:]
 
-    func key(for scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        if scalar.isASCII {
-            switch scalar.value {
-            case 0x41...0x5A: return [Unicode.Scalar(scalar.value + 0x20)!]
-            case 0x09...0x0D, 0x20: return [FoldedText.space]
-            default: return [scalar]
-            }
+    static func asciiKey(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x41...0x5A: Unicode.Scalar(UInt8(scalar.value + 0x20))
+        case 0x09...0x0D: FoldedText.space
+        default: scalar
         }
+    }
+
+    func key(for scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        if scalar.isASCII { return [Self.asciiKey(scalar)] }
         if let known = cache[scalar] { return known }
         let key: [Unicode.Scalar]
         if scalar.properties.isWhitespace || scalar == "\u{200B}" {
