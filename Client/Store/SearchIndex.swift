@@ -86,7 +86,7 @@ public enum SearchIndex {
     /// The best matches for `text` among offers and meetings, best first.
     ///
     /// Ranking runs over every match; snippets, the expensive part, only for the hits returned.
-    public static func search(_ text: String, limit: Int = 20, in db: Database) throws -> [Hit] {
+    static func search(_ text: String, limit: Int = 20, in db: Database) throws -> [Hit] {
         guard let query = ftsQuery(text) else { return [] }
         var ranked: [(kind: String, rowid: Int, rank: Double)] = []
         for (kind, table) in [("offer", "offers_fts"), ("meeting", "meetings_fts")] {

@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Issue 11's refusal and conflict bullets from a user's point of view, with the real `kette` and

@@ -3,15 +3,13 @@ import XCTest
 @testable import KetteClient
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 import KetteServer
 
 /// Refusals that resolve (SPEC §9, §13): a change set the server refuses is taken back locally,
 /// kept visible, not pushed again, and fails only the sync that received it.
 final class RefusalTests: InProcessSyncTestCase {
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        try server.addDistrict(id: "suedstadt", name: "Südstadt")
-    }
+    override class var districts: [TestDistrict] { [.nordstadt, .suedstadt] }
 
     func offer(_ store: LocalStore, _ title: String, district: String = "nordstadt") throws -> String {
         var input = OfferInput()

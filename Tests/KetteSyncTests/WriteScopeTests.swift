@@ -3,15 +3,13 @@ import XCTest
 @testable import KetteClient
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 import KetteServer
 
 /// The write-time scope check (SPEC §13): once a sync has told the client the user's role and
 /// districts (`GET /v1/me`), a write the server would refuse is refused at once, with nothing written.
 final class WriteScopeTests: InProcessSyncTestCase {
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        try server.addDistrict(id: "suedstadt", name: "Südstadt")
-    }
+    override class var districts: [TestDistrict] { [.nordstadt, .suedstadt] }
 
     func offer(_ store: LocalStore, _ title: String, district: String) throws -> String {
         var input = OfferInput()
