@@ -40,4 +40,12 @@ class InProcessSyncTestCase: XCTestCase {
         let engine = SyncEngine(store: store, remote: remotes[name]!, transport: transport?(api) ?? InProcessTransport(api: api, seed: 1), pageSize: pageSize)
         return (store, engine)
     }
+
+    /// Records an offer through the store's write path, as `kette offer add` does; returns its id.
+    func recordOffer(_ store: LocalStore, _ title: String, district: String = "nordstadt") throws -> String {
+        var input = OfferInput()
+        input.title = title
+        input.district = district
+        return try store.addOffer(input, language: .english)
+    }
 }

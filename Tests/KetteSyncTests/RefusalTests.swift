@@ -11,12 +11,6 @@ import KetteServer
 final class RefusalTests: InProcessSyncTestCase {
     override class var districts: [TestDistrict] { [.nordstadt, .suedstadt] }
 
-    func offer(_ store: LocalStore, _ title: String, district: String = "nordstadt") throws -> String {
-        var input = OfferInput()
-        input.title = title
-        input.district = district
-        return try store.addOffer(input, language: .english)
-    }
 
     func titles(_ store: LocalStore) throws -> Set<String> { Set(try store.offers(OfferFilter(), language: .english).map(\.title)) }
 
@@ -40,8 +34,8 @@ final class RefusalTests: InProcessSyncTestCase {
 
     func testARefusedNewOfferDisappearsIsKeptAndFailsOnlyOneSync() throws {
         let (store, engine) = try annaWhoLostSuedstadt()
-        let foreign = try offer(store, "Sprachcafé Süd", district: "suedstadt")
-        _ = try offer(store, "Elterncafé Nord")
+        let foreign = try recordOffer(store, "Sprachcafé Süd", district: "suedstadt")
+        _ = try recordOffer(store, "Elterncafé Nord")
         XCTAssertEqual(try SearchIndex.search("Sprachcafé", in: store.database).count, 1)
 
         let first = try engine.sync()
@@ -86,7 +80,7 @@ final class RefusalTests: InProcessSyncTestCase {
         }
         let (store, _) = try annaWhoLostSuedstadt()
         let engine = SyncEngine(store: store, remote: remotes["anna"]!, transport: PullDropping(InProcessTransport(api: api, seed: 3)))
-        _ = try offer(store, "Sprachcafé Süd", district: "suedstadt")
+        _ = try recordOffer(store, "Sprachcafé Süd", district: "suedstadt")
         XCTAssertThrowsError(try engine.sync())
         XCTAssertEqual(try store.keptRefusals().count, 1, "taken back and kept although the sync stopped")
         let next = try engine.sync()
@@ -107,7 +101,7 @@ final class RefusalTests: InProcessSyncTestCase {
     func testARefusedEditReturnsEachFieldToTheServersVersion() throws {
         let (store, engine) = try client("anna")
         _ = try engine.sync()
-        let id = try offer(store, "Elterncafé")
+        let id = try recordOffer(store, "Elterncafé")
         _ = try engine.sync()
         try makeAnnasScopeStale(engine)
         try store.record("offer edit") { change in
@@ -139,7 +133,7 @@ final class RefusalTests: InProcessSyncTestCase {
     func testStackedWritesOfOneFieldLoseOnlyTheRefusedOne() throws {
         let (store, engine) = try client("anna")
         _ = try engine.sync()
-        let id = try offer(store, "Elterncafé")
+        let id = try recordOffer(store, "Elterncafé")
         _ = try engine.sync()
         func edit(_ fields: [(String, FieldValue)]) throws {
             clock.milliseconds += 5
@@ -188,7 +182,7 @@ final class RefusalTests: InProcessSyncTestCase {
         let (store, engine) = try client("anna")
         let (county, countySync) = try client("kreis", role: .county, districts: [])
         _ = try engine.sync(); _ = try countySync.sync()
-        let id = try offer(store, "Elterncafé")
+        let id = try recordOffer(store, "Elterncafé")
         _ = try engine.sync(); _ = try countySync.sync()
         try makeAnnasScopeStale(engine)
         var countyEdit = OfferInput()
@@ -209,7 +203,7 @@ final class RefusalTests: InProcessSyncTestCase {
 
     func testRetryAfterTheDistrictWasGivenAppliesTheContent() throws {
         let (store, engine) = try annaWhoLostSuedstadt()
-        _ = try offer(store, "Sprachcafé Süd", district: "suedstadt")
+        _ = try recordOffer(store, "Sprachcafé Süd", district: "suedstadt")
         _ = try engine.sync()
         let refusal = try XCTUnwrap(store.keptRefusals().first)
 
@@ -236,7 +230,7 @@ final class RefusalTests: InProcessSyncTestCase {
 
     func testDropForgetsOneOrAllKeptRefusals() throws {
         let (store, engine) = try annaWhoLostSuedstadt()
-        for title in ["Eins", "Zwei", "Drei"] { _ = try offer(store, title, district: "suedstadt") }
+        for title in ["Eins", "Zwei", "Drei"] { _ = try recordOffer(store, title, district: "suedstadt") }
         _ = try engine.sync()
         let kept = try store.keptRefusals()
         XCTAssertEqual(kept.count, 3)

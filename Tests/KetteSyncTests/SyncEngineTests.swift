@@ -12,19 +12,13 @@ import KetteTestSupport
 final class SyncEngineTests: InProcessSyncTestCase {
     override class var districts: [TestDistrict] { [.nordstadt, .suedstadt] }
 
-    func addOffer(_ store: LocalStore, _ title: String, district: String = "nordstadt") throws -> String {
-        var input = OfferInput()
-        input.title = title
-        input.district = district
-        return try store.addOffer(input, language: .english)
-    }
 
     func testAClockFarAheadIsCorrectedAndDoesNotWinLaterEdits() throws {
         let skewed = TestClock(milliseconds: clock.milliseconds + 3 * 3_600_000)  // the laptop runs three hours ahead
         let (laptop, laptopSync) = try client("anna", clock: skewed)
         let (office, officeSync) = try client("kreis", role: .county, districts: [], clock: clock)
         _ = try laptopSync.sync()
-        let offer = try addOffer(laptop, "Elterncafé")
+        let offer = try recordOffer(laptop, "Elterncafé")
 
         let report = try laptopSync.sync()
         XCTAssertEqual(report.restampedChangeSets, 1, "the refused change set was re-stamped")
@@ -53,7 +47,7 @@ final class SyncEngineTests: InProcessSyncTestCase {
     func testAPullCutOffResumesAfterTheLastStoredPage() throws {
         let (writer, writerSync) = try client("anna", clock: clock)
         _ = try writerSync.sync()  // learn the districts
-        for index in 0..<40 { _ = try addOffer(writer, "Angebot \(index)") }
+        for index in 0..<40 { _ = try recordOffer(writer, "Angebot \(index)") }
         _ = try writerSync.sync()
 
         final class CuttingTransport: HTTPTransport, @unchecked Sendable {
@@ -99,7 +93,7 @@ final class SyncEngineTests: InProcessSyncTestCase {
             return transport
         })
         _ = try engine.sync()
-        _ = try addOffer(store, "Elterncafé")
+        _ = try recordOffer(store, "Elterncafé")
         transport.loseAnswer = 1  // every answer is lost after the server applied the request
         XCTAssertThrowsError(try engine.sync()) { error in
             guard case SyncError.transport(.unreachable) = error else { return XCTFail("a lost answer is a transport failure: \(error)") }
@@ -119,7 +113,7 @@ extension SyncEngineTests {
         let skewed = TestClock(milliseconds: clock.milliseconds + 3 * 3_600_000)
         let (laptop, laptopSync) = try client("anna", clock: skewed)
         _ = try laptopSync.sync()
-        let offer = try addOffer(laptop, "Elterncafé")
+        let offer = try recordOffer(laptop, "Elterncafé")
         skewed.milliseconds += 1_000
         var edit = OfferInput()
         edit.title = "Elterncafé Nord"

@@ -11,12 +11,6 @@ import KetteServer
 final class WriteScopeTests: InProcessSyncTestCase {
     override class var districts: [TestDistrict] { [.nordstadt, .suedstadt] }
 
-    func offer(_ store: LocalStore, _ title: String, district: String) throws -> String {
-        var input = OfferInput()
-        input.title = title
-        input.district = district
-        return try store.addOffer(input, language: .english)
-    }
 
     /// Everything a write could leave behind, to prove a refused write left nothing.
     func footprint(_ store: LocalStore) throws -> [Int] {
@@ -43,13 +37,13 @@ final class WriteScopeTests: InProcessSyncTestCase {
         _ = try engine.sync()
         XCTAssertEqual(try store.userScope(), Identity(user: "anna", role: .coordinator, districts: ["nordstadt"]))
 
-        try assertOutsideScope(store, { try self.offer(store, "Sprachcafé Süd", district: "südstadt") }, place: .district("Südstadt (suedstadt)"))
+        try assertOutsideScope(store, { try self.recordOffer(store, "Sprachcafé Süd", district: "südstadt") }, place: .district("Südstadt (suedstadt)"))
         try assertOutsideScope(store, { try store.addBody(name: "Kreisjugendhilfeausschuss", level: "steering", district: nil, language: .english) },
                                place: .countyWide)
         try assertOutsideScope(store, { try store.addDistrict(name: "Weststadt", id: "weststadt", parent: nil, language: .english) },
                                place: .districtList)
         // Inside the scope, and the register every coordinator writes.
-        let own = try offer(store, "Elterncafé", district: "nordstadt")
+        let own = try recordOffer(store, "Elterncafé", district: "nordstadt")
         _ = try store.addBody(name: "Netzwerk Nord", level: "network", district: "nordstadt", language: .english)
         _ = try store.addOrganization(name: "Jugendamt", kind: nil, sector: nil, contact: nil, language: .english)
         // Moving an own offer out of the scope is refused too.
@@ -76,7 +70,7 @@ final class WriteScopeTests: InProcessSyncTestCase {
         let (store, engine) = try client("anna")
         XCTAssertNil(try store.userScope())
         _ = try store.addDistrict(name: "Weststadt", id: "weststadt", parent: nil, language: .english)
-        _ = try offer(store, "Angebot West", district: "weststadt")
+        _ = try recordOffer(store, "Angebot West", district: "weststadt")
         let report = try engine.sync()
         XCTAssertEqual(report.refusedChangeSets.map(\.code), ["forbidden", "forbidden"])
         XCTAssertFalse(try store.districts().contains { $0.id == "weststadt" }, "taken back")
@@ -96,7 +90,7 @@ final class WriteScopeTests: InProcessSyncTestCase {
         input.body = body
         input.date = "2026-03-14"
         let meeting = try store.addMeeting(input, language: .english)
-        let foreignOffer = try offer(store, "Angebot West", district: "weststadt")
+        let foreignOffer = try recordOffer(store, "Angebot West", district: "weststadt")
         try store.recordUserScope(Identity(user: "anna", role: .coordinator, districts: ["nordstadt"]))
 
         var attendee = MeetingInput()
@@ -116,7 +110,7 @@ final class WriteScopeTests: InProcessSyncTestCase {
         let (store, engine) = try client("kreis", role: .county, districts: [])
         _ = try engine.sync()
         XCTAssertEqual(try store.userScope()?.role, .county)
-        _ = try offer(store, "Sprachcafé Süd", district: "suedstadt")
+        _ = try recordOffer(store, "Sprachcafé Süd", district: "suedstadt")
         _ = try store.addBody(name: "Kreisjugendhilfeausschuss", level: "steering", district: nil, language: .english)
         _ = try store.addDistrict(name: "Weststadt", id: "weststadt", parent: nil, language: .english)
         XCTAssertEqual(try engine.sync().refusedChangeSets, [])
