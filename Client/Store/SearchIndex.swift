@@ -12,6 +12,17 @@ public enum SearchIndex {
         public var rank: Double
     }
 
+    /// Offers and meetings whose search text must be rebuilt, collected over several writes.
+    struct Affected {
+        var offers = Set<String>()
+        var meetings = Set<String>()
+
+        mutating func formUnion(_ records: (offers: Set<String>, meetings: Set<String>)) {
+            offers.formUnion(records.offers)
+            meetings.formUnion(records.meetings)
+        }
+    }
+
     /// The offers and meetings whose search text a write to `(type, id)` changes.
     static func affectedRecords(type: RecordType, id: String, in db: Database) throws -> (offers: Set<String>, meetings: Set<String>) {
         switch type {
@@ -75,7 +86,7 @@ public enum SearchIndex {
     /// The best matches for `text` among offers and meetings, best first.
     ///
     /// Ranking runs over every match; snippets, the expensive part, only for the hits returned.
-    public static func search(_ text: String, limit: Int = 20, in db: Database) throws -> [Hit] {
+    static func search(_ text: String, limit: Int = 20, in db: Database) throws -> [Hit] {
         guard let query = ftsQuery(text) else { return [] }
         var ranked: [(kind: String, rowid: Int, rank: Double)] = []
         for (kind, table) in [("offer", "offers_fts"), ("meeting", "meetings_fts")] {
