@@ -1,5 +1,6 @@
 import Foundation
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Issue 15 end to end, from a county with three districts: reports count what ran, cover what
