@@ -354,6 +354,10 @@ final class CountingReportTests: KetteCLITestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [directory.appendingPathComponent("scripts/render-committee-report.sh").path, "--large"]
+        // The binaries of this build, beside the test bundle: the script must not run `swift build`
+        // while `swift test` holds SwiftPM's lock on .build.
+        let binaries = Bundle(for: CountingReportTests.self).bundleURL.deletingLastPathComponent().path
+        process.environment = ProcessInfo.processInfo.environment.merging(["KETTE_BIN_DIR": binaries]) { _, new in new }
         let log = runner.root.appendingPathComponent("render.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
