@@ -356,7 +356,7 @@ final class CountingReportTests: KetteCLITestCase {
         process.arguments = [directory.appendingPathComponent("scripts/render-committee-report.sh").path, "--large"]
         // The binaries of this build, beside the test bundle: the script must not run `swift build`
         // while `swift test` holds SwiftPM's lock on .build.
-        let binaries = Bundle(for: CountingReportTests.self).bundleURL.deletingLastPathComponent().path
+        let binaries = try XCTUnwrap(KetteBinary.url, "no built kette").deletingLastPathComponent().path
         process.environment = ProcessInfo.processInfo.environment.merging(["KETTE_BIN_DIR": binaries]) { _, new in new }
         let log = runner.root.appendingPathComponent("render.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
