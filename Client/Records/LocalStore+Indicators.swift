@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -68,7 +69,7 @@ extension LocalStore {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber), let number = Int(trimmed),
               number <= 10_000_000 else {
-            throw KetteError.malformedValue(field: field, value: text, expected: "a whole number of 0 or more, e.g. 12")
+            throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: InputText.expectedCountOrZero.text)
         }
         return number
     }

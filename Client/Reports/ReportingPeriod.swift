@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 
 /// A period that figures are reported for: a calendar year ("2025") or a quarter ("2026-Q1").
@@ -18,7 +19,7 @@ public enum ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConvert
         if let period = Self(exactly: trimmed.uppercased()) {
             self = period
         } else {
-            throw KetteError.malformedValue(field: field, value: text, expected: Self.expectedForm)
+            throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: InputText.expectedPeriod.text)
         }
     }
 
@@ -141,10 +142,10 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     public let month: Int
     public let day: Int
 
-    /// Nil unless `text` is a day that exists, written YYYY-MM-DD.
+    /// Nil unless `text` is a day that exists, written YYYY-MM-DD or DD.MM.YYYY.
     public init?(_ text: String) {
-        guard (try? Input.date(text, field: "date")) != nil else { return nil }
-        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard let iso = (try? Input.date(text, field: "date")) ?? nil else { return nil }
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
         (year, month, day) = (parts[0], parts[1], parts[2])
     }
 

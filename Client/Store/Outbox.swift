@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -38,7 +39,7 @@ public enum Outbox {
             """, [seqRange.lowerBound, seqRange.upperBound]) { row in
             guard let seq = row.int(0), let type = row.string(1).flatMap(RecordType.init(rawValue:)),
                   let hlc = row.string(5).flatMap(HLCTimestamp.init(encoded:)) else {
-                throw KetteError.storeDamaged(path: db.path, reason: "the outbox holds an unreadable change")
+                throw KetteError.storeDamaged(path: db.path, reason: StoreText.unreadableOutbox.text)
             }
             var reader = JSONReader(Array((row.string(4) ?? "null").utf8))
             let value = try reader.readFieldValue()

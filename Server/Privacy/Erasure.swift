@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -16,13 +17,13 @@ public struct PersonName {
         let parts = name.split(whereSeparator: \.isWhitespace).map(String.init)
         let letters = parts.joined().count
         guard letters >= 3, letters <= 200 else {
-            throw AdminError.invalid("--person needs the name to erase, 3 to 200 characters (it is matched ignoring case, as written, no wildcards); got '\(name.prefix(40))'")
+            throw AdminError.invalid(ServerText.personForm.with(["name": String(name.prefix(40))]))
         }
         let pattern = parts.map(NSRegularExpression.escapedPattern(for:)).joined(separator: "\\s+")
         do {
             expression = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
         } catch {
-            throw AdminError.invalid("the name '\(name.prefix(40))' cannot be searched for")
+            throw AdminError.invalid(ServerText.personUnsearchable.with(["name": String(name.prefix(40))]))
         }
     }
 

@@ -27,5 +27,10 @@ let server = Program<ServerContext>(
 let databaseOption = Option<String>("db", value: "PATH", help: LocalizedText(
     "the database file (default: \(ServerDefaults.databasePath))", "die Datenbankdatei (Standard: \(ServerDefaults.databasePath))"))
 
+/// `--limit N`, for the commands that list.
+let limitOption = Option<Int>.integer(
+    "limit", in: 1...Int.max, expected: LocalizedText("a whole number above 0", "eine ganze Zahl größer als 0"),
+    help: LocalizedText("show at most N items", "höchstens N Einträge anzeigen"))
+
 /// `--json`, for the commands that list or report.
 let jsonFlag = Flag("json", help: LocalizedText("print JSON for scripts", "JSON für Skripte ausgeben"))

@@ -1,4 +1,6 @@
+import KetteClient
 import KetteCommandLine
+import KetteProtocol
 
 typealias KetteCommand = Command<CommandContext>
 
@@ -27,3 +29,14 @@ let homeOption = Option<String>(
 /// `--json`, for the commands that print records or results.
 let jsonFlag = Flag("json", help: LocalizedText("print JSON (stable English keys and slugs) for scripts",
                                                 "JSON ausgeben (feste englische Schlüssel und Kürzel) für Skripte"))
+
+/// `--limit N`, for every command that lists: at most N items, the total said at the end.
+let limitOption = Option<Int>.integer(
+    "limit", in: 1...Int.max, expected: LocalizedText("a whole number above 0", "eine ganze Zahl größer als 0"),
+    help: LocalizedText("show at most N items", "höchstens N Einträge anzeigen"))
+
+/// A vocabulary's values as German help lists them: the German slug people type, with its label
+/// where it differs ("kita (Kita-Alter)").
+func germanChoices<V: Vocabulary>(_ type: V.Type) -> String {
+    Input.accepted(V.self).german
+}

@@ -10,7 +10,7 @@ private let outOption = Option<String>("out", value: "DIR", help: LocalizedText(
 /// `--out`, required by every export: checked before anything is read.
 private func outputDirectory(_ args: ParsedInput) throws -> String {
     guard let out = args[outOption], !out.trimmingCharacters(in: .whitespaces).isEmpty else {
-        throw KetteError.missingValue(field: "--out DIR")
+        throw KetteError.missingValue(field: .verbatim("--out DIR"))
     }
     return out
 }
@@ -29,21 +29,10 @@ private let importFile = Argument<String>("FILE", help: LocalizedText(
 private let dryRun = Flag("dry-run", help: LocalizedText(
     "check every row and say what would be imported; write nothing", "jede Zeile prüfen und sagen, was importiert würde; nichts schreiben"))
 
-/// Runs an exchange step; its refusals end `kette` with exit 1 and the message, as input errors do.
-private func refusingOnError(_ context: CommandContext, _ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as ExchangeError {
-        writeError(error.message(context.language), context.language)
-        throw ExitStatus(code: 1)
-    }
-}
-
 /// Writes the files and says what was written.
 private func writeExport(_ files: [ExportFile], to directory: String, _ context: CommandContext) throws {
-    try refusingOnError(context) { try ExportDirectory.write(files, to: directory) }
-    context.say(context.pick("Wrote \(files.count) files to \(directory) (records per file):",
-                             "\(files.count) Dateien nach \(directory) geschrieben (Datensätze je Datei):"))
+    try ExportDirectory.write(files, to: directory)
+    context.say(ExchangeText.wrote.with(["count": files.count, "directory": directory]))
     for line in context.table(["", ""], files.map { ["  " + $0.name, String($0.records)] }).dropFirst() { context.say(line) }
 }
 
@@ -126,10 +115,7 @@ let exchangeCommands: [KetteCommand] = [
         var options = OParlExportOptions(publicPeople: args[publicPeople])
         if let base = args[baseURL] { options.baseURL = base }
         if let name = args[bodyName] { options.bodyName = try Input.requiredText(name, field: "--body-name") }
-        try refusingOnError(context) {
-            let files = try context.store().oparlExport(options)
-            try writeExport(files, to: directory, context)
-        }
+        try writeExport(try context.store().oparlExport(options), to: directory, context)
     },
     KetteCommand(
         "import offers", abstract: LocalizedText("add the offers of a spreadsheet (CSV), all in one change set or none",
@@ -156,20 +142,10 @@ let exchangeCommands: [KetteCommand] = [
         let path = args[importFile]
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw KetteError.unreadableFile(path: path, reason: (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription)
+            throw KetteError.unreadableFile(path: path, reason: .verbatim((error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription))
         }
-        try refusingOnError(context) {
-            let result = try context.store().importOffers(csv: data, dryRun: args[dryRun], language: context.language)
-            let count = result.offers
-            if result.dryRun {
-                context.say(context.pick("Dry run: \(count) offers would be imported; nothing was written.",
-                                         "Probelauf: \(count) Angebote würden importiert; nichts wurde geschrieben."))
-            } else {
-                context.say(context.pick("Imported \(count) offers in one change set.", "\(count) Angebote in einem Änderungssatz importiert."))
-            }
-            if result.blankRows > 0 {
-                context.say(context.pick("Empty rows skipped: \(result.blankRows).", "Leere Zeilen übersprungen: \(result.blankRows)."))
-            }
-        }
+        let result = try context.store().importOffers(csv: data, dryRun: args[dryRun], language: context.language)
+        context.say((result.dryRun ? ExchangeText.dryRun : ExchangeText.imported).with(["count": result.offers]))
+        if result.blankRows > 0 { context.say(ExchangeText.blankRows.with(["count": result.blankRows])) }
     },
 ]

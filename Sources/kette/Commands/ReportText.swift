@@ -8,7 +8,7 @@ struct ReportText {
     init(_ context: CommandContext) { self.context = context }
 
     private var language: Language { context.language }
-    private func pick(_ english: String, _ german: String) -> String { context.pick(english, german) }
+    private func pick(_ english: String, _ german: String) -> String { language.pick(english, german) }
     private func number(_ value: Int) -> String { ReportFormatting.number(value, language) }
     private func day(_ text: String?) -> String { ReportFormatting.day(text, language) }
     private func lines(_ lines: [String]) -> String { lines.map { $0 + "\n" }.joined() }

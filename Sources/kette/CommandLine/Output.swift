@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Where human output goes: standard output, or the user's pager when standard output is a
+/// terminal (`$KETTE_PAGER`, else `$PAGER`, else `less -FRX`, which leaves short output on the
+/// screen and returns at once). Piped or redirected output is never paged; `KETTE_PAGER=cat` or
+/// an empty value turns paging off. JSON output never comes through here.
+final class Output {
+    private var pager: Process?
+    private var pipe: Pipe?
+    /// Set when the pager quit before all was written (the reader pressed `q`): the rest is dropped.
+    private var closed = false
+    /// Whether the pager was looked for (it is started at the first write, once).
+    private var pagerChosen = false
+    private let environment: [String: String]
+
+    init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    /// The pager command, nil when output should not be paged.
+    static func pagerCommand(_ environment: [String: String]) -> String? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        let command = (environment["KETTE_PAGER"] ?? environment["PAGER"] ?? "less -FRX").trimmingCharacters(in: .whitespaces)
+        return command.isEmpty || command == "cat" ? nil : command
+    }
+
+    /// Writes `text` as it is (the caller escaped it).
+    func write(_ text: String) {
+        if !pagerChosen {
+            pagerChosen = true
+            if let command = Self.pagerCommand(environment) { start(command) }
+        }
+        let fd = pipe?.fileHandleForWriting.fileDescriptor ?? STDOUT_FILENO
+        if pipe == nil { fflush(nil) }  // after anything `print` buffered
+        guard !closed else { return }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { unistdWrite(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                closed = true  // the pager is gone (EPIPE); nothing else to show
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
+    /// Closes the pager's input and waits until the reader has quit it.
+    func finish() {
+        guard let pager, let pipe else { return }
+        try? pipe.fileHandleForWriting.close()
+        pager.waitUntilExit()
+        self.pager = nil
+        self.pipe = nil
+    }
+
+    /// Writes a whole text (help) to the pager or standard output.
+    static func page(_ text: String, environment: [String: String]) {
+        let output = Output(environment: environment)
+        output.write(text)
+        output.finish()
+    }
+
+    private func start(_ command: String) {
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardInput = pipe
+        var environment = self.environment
+        if environment["LESS"] == nil { environment["LESS"] = "FRX" }
+        process.environment = environment
+        // A pager that quits early must not end kette with SIGPIPE: the write fails instead.
+        signal(SIGPIPE, SIG_IGN)
+        // No pager to be had: write to standard output as if there were none.
+        guard (try? process.run()) != nil else { return }
+        self.pager = process
+        self.pipe = pipe
+    }
+}
+
+/// write(2): inside `Output` the name `write` is its own method's.
+private func unistdWrite(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(fd, bytes, count)
+}
