@@ -43,7 +43,7 @@ let package = Package(
 
         .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),
-        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
+        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteMessages", "KetteStore"], exclude: ["Fixtures"]),
         // Socket helpers for the tests that speak raw HTTP to a real server.
         .target(name: "KetteTestSupport", path: "Tests/KetteTestSupport"),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),

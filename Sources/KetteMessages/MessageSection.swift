@@ -78,7 +78,7 @@ public enum MessageTemplate {
         guard parts.count == 2 else { return value.text(language) }
         let forms = parts[1].split(separator: "|", omittingEmptySubsequences: false)
         guard forms.count == 2 else { return nil }
-        return String(value.count == 1 ? forms[0] : forms[1])
+        return String(value.pluralCount == 1 ? forms[0] : forms[1])
     }
 
     /// The names of a template's placeholders, plural forms included; for the catalog test.

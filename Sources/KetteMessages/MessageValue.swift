@@ -4,11 +4,11 @@ import KetteProtocol
 public protocol MessageValue: Sendable {
     func text(_ language: Language) -> String
     /// The number plural forms are chosen by; nil for values that are not counts.
-    var count: Int? { get }
+    var pluralCount: Int? { get }
 }
 
 extension MessageValue {
-    public var count: Int? { nil }
+    public var pluralCount: Int? { nil }
 }
 
 extension String: MessageValue {
@@ -23,12 +23,12 @@ extension Substring: MessageValue {
 /// port, an HTTP status) are passed as text.
 extension Int: MessageValue {
     public func text(_ language: Language) -> String { LocalFormat.number(self, language) }
-    public var count: Int? { self }
+    public var pluralCount: Int? { self }
 }
 
 extension Int64: MessageValue {
     public func text(_ language: Language) -> String { LocalFormat.number(Int(self), language) }
-    public var count: Int? { Int(self) }
+    public var pluralCount: Int? { Int(self) }
 }
 
 extension LocalizedText: MessageValue {

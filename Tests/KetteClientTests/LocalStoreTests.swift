@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import XCTest
 import KetteProtocol
 import KetteStore
@@ -86,7 +87,7 @@ final class LocalStoreTests: XCTestCase {
         bad.district = "nordstadt"
         bad.phases = "preschool,baby"
         XCTAssertThrowsError(try store.addOffer(bad, language: .english)) { error in
-            XCTAssertEqual(error as? KetteError, .invalidValue(field: "phase", value: "baby", accepted: LifePhase.slugs))
+            XCTAssertEqual(error as? KetteError, .invalidValue(field: FieldText.phase.text, value: "baby", accepted: Input.accepted(LifePhase.self)))
         }
         let after = try store.status()
         XCTAssertEqual(after.offers, before.offers)
@@ -214,19 +215,25 @@ final class LocalStoreTests: XCTestCase {
 final class InputTests: XCTestCase {
     func testDatesMustExist() throws {
         XCTAssertEqual(try Input.date("2024-02-29", field: "date"), "2024-02-29")
-        for bad in ["2026-02-29", "2026-13-01", "2026-04-31", "26-04-01", "2026-4-1", "tomorrow", "2026-04-01T10:00"] {
+        // The German form is accepted too, and stored as YYYY-MM-DD.
+        XCTAssertEqual(try Input.date("29.02.2024", field: "date"), "2024-02-29")
+        XCTAssertEqual(try Input.date("1.4.2026", field: "date"), "2026-04-01")
+        for bad in ["2026-02-29", "2026-13-01", "2026-04-31", "26-04-01", "2026-4-1", "tomorrow", "2026-04-01T10:00",
+                    "29.02.2026", "31.04.2026", "14.03.26", "14.13.2026", "1.1.1800"] {
             XCTAssertThrowsError(try Input.date(bad, field: "date"), bad) { error in
                 guard case .malformedValue(let field, let value, _) = error as? KetteError else { return XCTFail("\(error)") }
-                XCTAssertEqual(field, "date")
+                XCTAssertEqual(field, FieldText.date.text)
                 XCTAssertEqual(value, bad)
             }
         }
     }
 
     func testMessagesAboutShapesAreGermanToo() {
-        let date = KetteError.malformedValue(field: "date", value: "morgen", expected: "a date YYYY-MM-DD, e.g. 2026-03-14")
-        XCTAssertEqual(date.message(.german), "Ungültiger Wert „morgen“ für date: erwartet ein Datum im Format YYYY-MM-DD, z. B. 2026-03-14.")
-        XCTAssertEqual(date.message(.english), "invalid date 'morgen': expected a date YYYY-MM-DD, e.g. 2026-03-14.")
+        XCTAssertThrowsError(try Input.date("morgen", field: "date")) { error in
+            let date = error as? KetteError
+            XCTAssertEqual(date?.message(.german), "Ungültiger Wert „morgen“ für Datum: erwartet ein Datum wie 14.03.2026 oder 2026-03-14.")
+            XCTAssertEqual(date?.message(.english), "invalid date 'morgen': expected a date such as 2026-03-14 or 14.03.2026.")
+        }
     }
 
     func testTimes() {
@@ -253,7 +260,7 @@ extension LocalStoreTests {
         input.title = "Irgendwo"
         input.district = "Weststadt"
         XCTAssertThrowsError(try store.addOffer(input, language: .english)) { error in
-            XCTAssertEqual(error as? KetteError, .notFoundAmong(kind: "district", reference: "Weststadt",
+            XCTAssertEqual(error as? KetteError, .notFoundAmong(kind: FieldText.district.text, reference: "Weststadt",
                                                                known: ["Nordstadt (nordstadt)", "Südstadt (suedstadt)"]))
             XCTAssertTrue((error as? KetteError)?.message(.german).contains("Vorhanden: Nordstadt (nordstadt), Südstadt (suedstadt)") == true)
         }
