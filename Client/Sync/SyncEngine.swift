@@ -46,7 +46,8 @@ public enum SyncError: Error, Equatable {
         case .transport(let error): error.text
         case .server(413, _, _): SyncText.tooLarge.text
         case .server(401, _, _): SyncText.tokenRefused.text
-        case .server(let status, let code, _): SyncText.serverError.with(["status": String(status), "code": code, "retry": SyncText.retry.text])
+        case .server(let status, let code, _):
+            (code == "storage_failed" ? SyncText.serverStorage : SyncText.serverError).with(["status": String(status), "code": code, "retry": SyncText.retry.text])
         case .protocolViolation: SyncText.protocolViolation.with(["retry": SyncText.retry.text])
         }
     }

@@ -9,8 +9,8 @@ public enum InputText: String, MessageSection {
     case expectedKeepOrValue, expectedPeriod, expectedWinnerOrLoser
     // Why a file could not be read.
     case noSuchFile, notUTF8, editorExit, remoteUnreadable
-    /// "Schwangerschaft (schwangerschaft)": a vocabulary value in a list of accepted values.
-    case acceptedChoice, acceptedAlso
+    /// After a list of accepted vocabulary values: the other language's forms work too.
+    case acceptedAlso
 
     public static let texts: [InputText: LocalizedText] = [
         .invalidValue: LocalizedText("unknown {field} '{value}'. Accepted: {accepted}.",
@@ -29,7 +29,8 @@ public enum InputText: String, MessageSection {
         .editorFailed: LocalizedText("editor '{command}' failed ({reason}); nothing was saved.",
                                      "Editor „{command}“ fehlgeschlagen ({reason}); nichts gespeichert."),
         .nothingToChange: LocalizedText("nothing to change: no option given.", "Nichts zu ändern: keine Option angegeben."),
-        .expectedDate: LocalizedText("a date such as 2026-03-14 or 14.03.2026", "ein Datum wie 14.03.2026 oder 2026-03-14"),
+        .expectedDate: LocalizedText("a date YYYY-MM-DD or DD.MM.YYYY, e.g. 2026-03-14 or 14.03.2026",
+                                     "ein Datum TT.MM.JJJJ oder JJJJ-MM-TT, z. B. 14.03.2026 oder 2026-03-14"),
         .expectedTime: LocalizedText("a time HH:MM, e.g. 09:30", "eine Uhrzeit im Format HH:MM, z. B. 09:30"),
         .expectedWholeNumber: LocalizedText("a whole number", "eine ganze Zahl"),
         .expectedCountOrZero: LocalizedText("a whole number of 0 or more, e.g. 12", "eine ganze Zahl ab 0, z. B. 12"),
@@ -54,7 +55,6 @@ public enum InputText: String, MessageSection {
                                          "{reason}; mit `kette remote URL --token TOKEN` neu einrichten"),
         .notUTF8: LocalizedText("not UTF-8 text", "kein UTF-8-Text"),
         .editorExit: LocalizedText("exit status {status}", "Exit-Status {status}"),
-        .acceptedChoice: LocalizedText("{slug}", "{short} ({slug})"),
         .acceptedAlso: LocalizedText(" (or the German names)", " (oder die englischen Kürzel)"),
     ]
 }

@@ -5,7 +5,7 @@ public enum ListText: String, MessageSection {
 
     public static let texts: [ListText: LocalizedText] = [
         .total: LocalizedText("{total} {noun}", "{total} {noun}"),
-        .shownOf: LocalizedText("{shown} of {total} {noun} shown (--limit)", "{shown} von {total} {noun} angezeigt (--limit)"),
+        .shownOf: LocalizedText("{shown} of {total} {noun} shown (--limit)", "{total} {noun}, davon {shown} angezeigt (--limit)"),
         .noneFound: LocalizedText("None found.", "Nichts gefunden."),
         .offers: LocalizedText("{n:offer|offers}", "{n:Angebot|Angebote}"),
         .districts: LocalizedText("{n:district|districts}", "{n:Sozialraum|Sozialräume}"),

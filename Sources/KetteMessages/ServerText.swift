@@ -7,6 +7,8 @@ public enum ServerText: String, MessageSection {
     // Admin refusals (`AdminError`).
     case userExists, unknownUser, unknownDistrict, noDistrictsYet, districtExists, needsName, needsDistrict
     case districtIDForm, districtNeedsName, personForm, personUnsearchable
+    // Audit actions in `audit list`.
+    case actionDistrictAdd, actionErase, actionPush, actionRead, actionUserAdd, actionUserRevoke, actionUserToken
 
     public static let texts: [ServerText: LocalizedText] = [
         .districtAdded: LocalizedText("district {id} added", "Sozialraum {id} angelegt"),
@@ -56,6 +58,23 @@ public enum ServerText: String, MessageSection {
         .personForm: LocalizedText("--person needs the name to erase, 3 to 200 characters (it is matched ignoring case, as written, no wildcards); got '{name}'",
                                    "--person braucht den zu löschenden Namen, 3 bis 200 Zeichen (ohne Rücksicht auf Groß- und Kleinschreibung, wie geschrieben, ohne Platzhalter); angegeben: „{name}“"),
         .personUnsearchable: LocalizedText("the name '{name}' cannot be searched for", "Nach dem Namen „{name}“ kann nicht gesucht werden"),
+        // English shows the action codes scripts and the audit chain use.
+        .actionDistrictAdd: LocalizedText("district-add", "Sozialraum-angelegt"),
+        .actionErase: LocalizedText("erase", "Name-gelöscht"),
+        .actionPush: LocalizedText("push", "Änderungen-gesendet"),
+        .actionRead: LocalizedText("read", "Datensätze-gelesen"),
+        .actionUserAdd: LocalizedText("user-add", "Person-angelegt"),
+        .actionUserRevoke: LocalizedText("user-revoke", "Zugang-widerrufen"),
+        .actionUserToken: LocalizedText("user-token", "neuer-Token"),
         .needsDistrict: LocalizedText("a {role} needs at least one --district", "Die Rolle {role} braucht mindestens einen --district"),
     ]
+}
+
+extension ServerText {
+    /// An audit log action (`user-add`) in words; an unknown action as it is.
+    public static func auditAction(_ action: String) -> LocalizedText {
+        let known: [String: ServerText] = ["district-add": .actionDistrictAdd, "erase": .actionErase, "push": .actionPush, "read": .actionRead,
+                                           "user-add": .actionUserAdd, "user-revoke": .actionUserRevoke, "user-token": .actionUserToken]
+        return known[action]?.text ?? .verbatim(action)
+    }
 }

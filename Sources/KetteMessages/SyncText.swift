@@ -5,7 +5,7 @@ public enum SyncText: String, MessageSection {
     case noServer, serverIs, willSync
     case noConflicts, conflictLine, conflictResolvedMark, conflictNow, conflictLost, thisStore, unknownAuthor, resolved
     // Why a sync stopped.
-    case retry, notConfigured, tooLarge, tokenRefused, serverError, protocolViolation
+    case retry, notConfigured, tooLarge, tokenRefused, serverError, serverStorage, protocolViolation
 
     public static let texts: [SyncText: LocalizedText] = [
         .pushProgress: LocalizedText("sending {done} of {total}", "sende {done} von {total}"),
@@ -38,6 +38,8 @@ public enum SyncText: String, MessageSection {
             "Der Server lehnt Ihren Token ab: Er wurde widerrufen oder ersetzt oder ist diesem Server unbekannt. Bitte beim Kreis einen neuen Token erfragen und dann `kette remote URL --token NEUER_TOKEN` ausführen. Ihre Änderungen bleiben auf diesem Gerät, nichts ging verloren."),
         .serverError: LocalizedText("the server answered with an error ({status} {code}). {retry}",
                                     "Der Server hat mit einem Fehler geantwortet ({status} {code}). {retry}"),
+        .serverStorage: LocalizedText("the server could not write to its disk ({status} {code}). {retry}",
+                                      "Der Server konnte nicht auf seine Festplatte schreiben ({status} {code}). {retry}"),
         .protocolViolation: LocalizedText("the server's answer was not understood (a fault of the server or of what lies between, not of this device). {retry}",
                                           "Die Antwort des Servers war nicht verständlich (ein Fehler des Servers oder der Verbindung dazwischen, nicht dieses Geräts). {retry}"),
     ]

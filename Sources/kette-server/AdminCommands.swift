@@ -48,10 +48,10 @@ let adminCommands: [ServerCommand] = [
         arguments: [userName],
         discussion: LocalizedText("""
             For a lost laptop or a leaked token: the user keeps name, role and districts, a revoked user is active again.
-            The change is audited (user-token). Give the new token to the person; they run `kette remote URL --token TOKEN`.
+            The change is audited (`user-token`). Give the new token to the person; they run `kette remote URL --token TOKEN`.
             """, """
             Für einen verlorenen Laptop oder einen bekannt gewordenen Token: Name, Rolle und Sozialräume bleiben, ein
-            widerrufener Zugang gilt wieder. Die Änderung wird protokolliert (user-token). Den neuen Token der Person geben;
+            widerrufener Zugang gilt wieder. Die Änderung wird protokolliert (`user-token`). Den neuen Token der Person geben;
             sie führt `kette remote URL --token TOKEN` aus.
             """)
     ) { args, context in
@@ -90,7 +90,7 @@ let adminCommands: [ServerCommand] = [
         if context.wantsJSON { return try context.printJSON(entries) }
         for entry in entries {
             let time = Moment(milliseconds: entry.at).text(context.language)
-            context.say("\(entry.seq)\t\(time)\t\(entry.actor)\t\(entry.action)\t\(entry.detail)")
+            context.say("\(entry.seq)\t\(time)\t\(entry.actor)\t\(ServerText.auditAction(entry.action)(context.language))\t\(entry.detail)")
         }
     },
     ServerCommand(

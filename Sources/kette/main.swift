@@ -26,7 +26,7 @@ do {
 } catch {
     let failure = Failure(error, language: language) { kette.explain($0, language) }
     // `--json` was asked for: scripts read one error object on standard output, never nothing.
-    if words.prefix(while: { $0 != "--" }).contains("--json"), let json = try? JSONOutput.text(failure) {
+    if failure.isForScripts(words), let json = try? JSONOutput.text(failure) {
         print(json)
     }
     writeError(failure.message, language)

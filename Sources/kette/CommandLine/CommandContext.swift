@@ -62,8 +62,14 @@ final class CommandContext {
         output.finish()
     }
 
-    /// The first `--limit` items of a list (all without it).
+    /// Pages human output from here on, on a terminal (lists, shows, reports).
+    func startPaging() {
+        output.startPaging()
+    }
+
+    /// The first `--limit` items of a list (all without it); the list's output is paged.
     func limited<T>(_ items: [T]) -> [T] {
+        startPaging()
         guard input.accepts(limitOption), let limit = input[limitOption] else { return items }
         return Array(items.prefix(limit))
     }

@@ -5,17 +5,20 @@ import Darwin
 #endif
 import Foundation
 
-/// Where human output goes: standard output, or the user's pager when standard output is a
+/// Where human output goes: standard output, or, for the commands that read out records (lists,
+/// shows, reports, help; they call `startPaging`), the user's pager when standard output is a
 /// terminal (`$KETTE_PAGER`, else `$PAGER`, else `less -FRX`, which leaves short output on the
 /// screen and returns at once). Piped or redirected output is never paged; `KETTE_PAGER=cat` or
-/// an empty value turns paging off. JSON output never comes through here.
+/// an empty value turns paging off. Commands that write or ask (an editor, a question) never
+/// page. JSON output never comes through here.
 final class Output {
     private var pager: Process?
     private var pipe: Pipe?
     /// Set when the pager quit before all was written (the reader pressed `q`): the rest is dropped.
     private var closed = false
-    /// Whether the pager was looked for (it is started at the first write, once).
-    private var pagerChosen = false
+    /// Whether the pager was looked for (it is started at the first write, once); true from the
+    /// start for commands that do not page.
+    private var pagerChosen = true
     private let environment: [String: String]
 
     init(environment: [String: String]) {
@@ -27,6 +30,11 @@ final class Output {
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
         let command = (environment["KETTE_PAGER"] ?? environment["PAGER"] ?? "less -FRX").trimmingCharacters(in: .whitespaces)
         return command.isEmpty || command == "cat" ? nil : command
+    }
+
+    /// Lets the output go through the pager (from the next write on).
+    func startPaging() {
+        if pager == nil { pagerChosen = false }
     }
 
     /// Writes `text` as it is (the caller escaped it).
@@ -62,6 +70,7 @@ final class Output {
     /// Writes a whole text (help) to the pager or standard output.
     static func page(_ text: String, environment: [String: String]) {
         let output = Output(environment: environment)
+        output.startPaging()
         output.write(text)
         output.finish()
     }

@@ -17,6 +17,7 @@ let findCommands: [KetteCommand] = [
         let hits = try context.store().search(args[searchText], limit: args[searchLimit] ?? 20)
         if context.wantsJSON { return try context.printJSON(hits) }
         if hits.isEmpty { return context.say(RecordText.noMatches.text) }
+        context.startPaging()
         for hit in hits {
             let kind = (hit.kind == "offer" ? OutputText.kindOffer : OutputText.kindMeeting)(context.language)
             context.say("\(shortID(hit.id))  [\(kind)] \(hit.title)")

@@ -181,6 +181,7 @@ let meetingCommands: [KetteCommand] = [
     ) { args, context in
         let meeting = try context.store().meeting(args[meetingID], language: context.language)
         if context.wantsJSON { return try context.printJSON(meeting) }
+        context.startPaging()
         printMeeting(meeting, context)
     },
     KetteCommand(

@@ -126,6 +126,7 @@ let offerCommands: [KetteCommand] = [
     ) { args, context in
         let offer = try context.store().offer(args[offerID], language: context.language)
         if context.wantsJSON { return try context.printJSON(offer) }
+        context.startPaging()
         printOffer(offer, context)
     },
     KetteCommand(

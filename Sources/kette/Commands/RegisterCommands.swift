@@ -9,7 +9,7 @@ private let districtParent = Option<String>("parent", value: "D", help: Localize
 
 private let organizationName = Argument<String>("NAME", help: LocalizedText("the organization's name", "Name des Trägers"))
 private let organizationKind = Option<String>("kind", value: "K", help: LocalizedText(
-    "what it is, e.g. \"freier Träger\", school, Kita, health office", "was er ist, z. B. \"freier Träger\", Schule, Kita, Gesundheitsamt"))
+    "what it is, e.g. \"freier Träger\", \"Schule\", \"Kita\", \"Gesundheitsamt\"", "was er ist, z. B. \"freier Träger\", Schule, Kita, Gesundheitsamt"))
 private let organizationSector = Option<String>("sector", value: "S", help: LocalizedText(
     "one of: " + Sector.slugs.joined(separator: ", "), "einer von: " + germanChoices(Sector.self)))
 private let organizationContact = Option<String>("contact", value: "TEXT", help: LocalizedText(
@@ -35,7 +35,7 @@ let registerCommands: [KetteCommand] = [
         context.sayTotal(shown: shown.count, of: districts.count, .districts)
     },
     KetteCommand(
-        "org add", abstract: LocalizedText("add an organization (Träger, school, health office, Kita, …)",
+        "org add", abstract: LocalizedText("add an organization (Träger): a provider, school, health office, day-care centre (Kita), …",
                                            "einen Träger anlegen (freier Träger, Schule, Gesundheitsamt, Kita, …)"),
         arguments: [organizationName], options: [organizationKind, organizationSector, organizationContact]
     ) { args, context in

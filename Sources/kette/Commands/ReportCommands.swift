@@ -50,7 +50,10 @@ private func reportDay(_ args: ParsedInput, _ context: CommandContext) throws ->
 private func deliver(_ text: String, as format: ReportFormat, to path: String?, _ context: CommandContext) throws {
     let text = format == .text ? TerminalText.escaped(text) : text
     guard let path else {
-        if format == .text { return context.write(escaped: text) }
+        if format == .text {
+            context.startPaging()
+            return context.write(escaped: text)
+        }
         FileHandle.standardOutput.write(Data(text.utf8))
         return
     }
@@ -99,9 +102,9 @@ private let granularity = Option<PeriodGranularity>.choice("by", value: "quarter
     "without --period: figures per quarter (default) or per year", "ohne --period: Zahlen je Quartal (Standard) oder je Jahr"))
 private let categoryFilter = Option<String>("category", value: "C", help: LocalizedText(
     "only offers of this category: " + OfferCategory.slugs.joined(separator: ", "),
-    "nur Angebote dieser Kategorie: " + OfferCategory.slugs.joined(separator: ", ")))
+    "nur Angebote dieser Kategorie: " + germanChoices(OfferCategory.self)))
 private let phaseFilter = Option<String>("phase", value: "P", help: LocalizedText(
-    "only this life phase: " + LifePhase.slugs.joined(separator: ", "), "nur diese Lebensphase: " + LifePhase.slugs.joined(separator: ", ")))
+    "only this life phase: " + LifePhase.slugs.joined(separator: ", "), "nur diese Lebensphase: " + germanChoices(LifePhase.self)))
 
 /// The options of `report committee`, whose page has its own defaults.
 private enum CommitteeOption {
