@@ -33,9 +33,10 @@ public enum KetteError: Error, Equatable {
         }
     }
 
-    /// A value outside a closed list of words that read the same in both languages (`--keep`).
+    /// A value outside a closed list of words typed as they are in every language (`--keep mine`):
+    /// they are shown as code.
     public static func invalidValue(field: LocalizedText, value: String, accepted: [String]) -> KetteError {
-        .invalidValue(field: field, value: value, accepted: LocalizedText(verbatim: accepted.joined(separator: ", ")))
+        .invalidValue(field: field, value: value, accepted: LocalizedText(verbatim: accepted.map { "`\($0)`" }.joined(separator: ", ")))
     }
 
     public func message(_ language: Language) -> String {

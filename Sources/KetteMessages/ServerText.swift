@@ -1,3 +1,5 @@
+import KetteProtocol
+
 /// What `kette-server` prints: its admin commands' output, its refusals, its start and stop.
 public enum ServerText: String, MessageSection {
     case districtAdded, tokenShownOnce, newTokenShownOnce, userRevoked, revokedMark
@@ -9,6 +11,8 @@ public enum ServerText: String, MessageSection {
     case districtIDForm, districtNeedsName, personForm, personUnsearchable
     // Audit actions in `audit list`.
     case actionDistrictAdd, actionErase, actionPush, actionRead, actionUserAdd, actionUserRevoke, actionUserToken
+    // Roles in `user list`.
+    case roleCoordinator, roleDistrictOffice, roleCounty, roleAdmin
 
     public static let texts: [ServerText: LocalizedText] = [
         .districtAdded: LocalizedText("district {id} added", "Sozialraum {id} angelegt"),
@@ -66,6 +70,11 @@ public enum ServerText: String, MessageSection {
         .actionUserAdd: LocalizedText("user-add", "Person-angelegt"),
         .actionUserRevoke: LocalizedText("user-revoke", "Zugang-widerrufen"),
         .actionUserToken: LocalizedText("user-token", "neuer-Token"),
+        // English shows the role names `--role` takes.
+        .roleCoordinator: LocalizedText("coordinator", "Koordination"),
+        .roleDistrictOffice: LocalizedText("district", "Bezirksbüro"),
+        .roleCounty: LocalizedText("county", "Kreis"),
+        .roleAdmin: LocalizedText("admin", "Verwaltung"),
         .needsDistrict: LocalizedText("a {role} needs at least one --district", "Die Rolle {role} braucht mindestens einen --district"),
     ]
 }
@@ -76,5 +85,17 @@ extension ServerText {
         let known: [String: ServerText] = ["district-add": .actionDistrictAdd, "erase": .actionErase, "push": .actionPush, "read": .actionRead,
                                            "user-add": .actionUserAdd, "user-revoke": .actionUserRevoke, "user-token": .actionUserToken]
         return known[action]?.text ?? .verbatim(action)
+    }
+}
+
+extension ServerText {
+    /// A role in words (`county` → "Kreis"); an unknown role as it is.
+    public static func role(_ role: Role) -> LocalizedText {
+        switch role {
+        case .coordinator: roleCoordinator.text
+        case .district: roleDistrictOffice.text
+        case .county: roleCounty.text
+        case .admin: roleAdmin.text
+        }
     }
 }

@@ -69,7 +69,7 @@ let adminCommands: [ServerCommand] = [
         if context.wantsJSON { return try context.printJSON(users) }
         for user in users {
             let revoked = user.revoked ? "\t" + ServerText.revokedMark(context.language) : ""
-            context.say("\(user.name)\t\(user.role.rawValue)\t\(user.districts.joined(separator: ","))" + revoked)
+            context.say("\(user.name)\t\(ServerText.role(user.role)(context.language))\t\(user.districts.joined(separator: ","))" + revoked)
         }
     },
     ServerCommand(
