@@ -24,6 +24,9 @@ public enum KetteError: Error, Equatable {
     /// The editor exited with an error or was not found; nothing was saved.
     case editorFailed(command: String, reason: LocalizedText)
     case nothingToChange
+    /// A write the protocol would refuse (SPEC §6.2), stopped before it was stored: `reason` is
+    /// `RecordType.problem(field:value:)`'s, in the protocol's English.
+    case refusedWrite(reason: String)
 
     /// Storage errors exit 4, everything else 1.
     public var isStorageFailure: Bool {
@@ -73,6 +76,8 @@ public enum KetteError: Error, Equatable {
             InputText.editorFailed.with(["command": command, "reason": reason])
         case .nothingToChange:
             InputText.nothingToChange.text
+        case .refusedWrite(let reason):
+            InputText.refusedWrite.with(["reason": reason])
         }
     }
 }

@@ -2,11 +2,11 @@
 /// what is accepted.
 public enum InputText: String, MessageSection {
     case invalidValue, malformedValue, missingValue, notFound, notFoundAmong, noneYet, ambiguous
-    case unknownField, unreadableFile, editorFailed, nothingToChange
+    case unknownField, unreadableFile, editorFailed, nothingToChange, refusedWrite
     // What a value is expected to be.
     case expectedDate, expectedTime, expectedWholeNumber, expectedCountOrZero, expectedCountAboveZero, expectedUnusedID
     case expectedAttendee, expectedURL, expectedToken, expectedWritableFile, expectedOnlyOne, expectedOpenConflict
-    case expectedKeepOrValue, expectedPeriod, expectedWinnerOrLoser
+    case expectedKeepOrValue, expectedPeriod, expectedWinnerOrLoser, expectedAtMost
     // Why a file could not be read.
     case noSuchFile, notUTF8, editorExit, remoteUnreadable
     /// After a list of accepted vocabulary values: the other language's forms work too.
@@ -29,6 +29,9 @@ public enum InputText: String, MessageSection {
         .editorFailed: LocalizedText("editor '{command}' failed ({reason}); nothing was saved.",
                                      "Editor „{command}“ fehlgeschlagen ({reason}); nichts gespeichert."),
         .nothingToChange: LocalizedText("nothing to change: no option given.", "Nichts zu ändern: keine Option angegeben."),
+        .refusedWrite: LocalizedText("not saved, the server would refuse it: {reason}. Nothing was changed.",
+                                     "Nicht gespeichert, der Server würde es ablehnen: {reason}. Nichts wurde geändert."),
+        .expectedAtMost: LocalizedText("a whole number of at most {max}", "eine ganze Zahl bis höchstens {max}"),
         .expectedDate: LocalizedText("a date YYYY-MM-DD or DD.MM.YYYY, e.g. 2026-03-14 or 14.03.2026",
                                      "ein Datum TT.MM.JJJJ oder JJJJ-MM-TT, z. B. 14.03.2026 oder 2026-03-14"),
         .expectedTime: LocalizedText("a time HH:MM, e.g. 09:30", "eine Uhrzeit im Format HH:MM, z. B. 09:30"),

@@ -59,9 +59,11 @@ public enum ServerText: String, MessageSection {
         .districtIDForm: LocalizedText("a district id is a short word without spaces or commas, e.g. nordstadt",
                                        "Eine Sozialraum-ID ist ein kurzes Wort ohne Leerzeichen und Kommas, z. B. nordstadt"),
         .districtNeedsName: LocalizedText("a district needs a name", "Ein Sozialraum braucht einen Namen"),
-        .personForm: LocalizedText("--person needs the name to erase, 3 to 200 characters (it is matched ignoring case, as written, no wildcards); got '{name}'",
-                                   "--person braucht den zu löschenden Namen, 3 bis 200 Zeichen (ohne Rücksicht auf Groß- und Kleinschreibung, wie geschrieben, ohne Platzhalter); angegeben: „{name}“"),
-        .personUnsearchable: LocalizedText("the name '{name}' cannot be searched for", "Nach dem Namen „{name}“ kann nicht gesucht werden"),
+        .personForm: LocalizedText(
+            "--person needs the name to erase, 3 to 200 characters (it is matched ignoring case, accents written either way and spacing; no wildcards); got '{name}'",
+            "--person braucht den zu löschenden Namen, 3 bis 200 Zeichen (gefunden ohne Rücksicht auf Groß- und Kleinschreibung, Schreibweise der Akzente und Leerraum; ohne Platzhalter); angegeben: „{name}“"),
+        .personUnsearchable: LocalizedText("the name '{name}' has fewer than 3 visible characters to search for",
+                                           "Der Name „{name}“ hat weniger als 3 sichtbare Zeichen, nach denen gesucht werden kann"),
         // English shows the action codes scripts and the audit chain use.
         .actionDistrictAdd: LocalizedText("district-add", "Sozialraum-angelegt"),
         .actionErase: LocalizedText("erase", "Name-gelöscht"),

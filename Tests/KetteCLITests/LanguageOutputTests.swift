@@ -2,6 +2,7 @@ import Foundation
 import KetteMessages
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Issue 14 items 1, 6 and 7 end to end with the real binaries: every line in the user's language

@@ -96,6 +96,7 @@ struct Failure: Encodable {
         case .unreadableFile: "unreadable_file"
         case .editorFailed: "editor_failed"
         case .nothingToChange: "nothing_to_change"
+        case .refusedWrite: "refused_write"
         }
     }
 }
