@@ -157,14 +157,9 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar.
     public var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        LocalFormat.daysSince1970(year: year, month: month, day: day)
     }
 
     /// Whole days from `self` to `other` (positive when `other` is later).

@@ -9,6 +9,9 @@ public struct RefusedChangeSet: Codable, Hashable, Sendable {
     public var summary: String
     public var code: String
     public var reason: String
+    /// The facts behind the refusal as the server sent them (SPEC §7.3), for the message in the
+    /// user's language; known during the sync that received it, not kept in the store.
+    public var details: RefusalDetails? = nil
 }
 
 /// A conflict entry as `kette conflicts` shows it.

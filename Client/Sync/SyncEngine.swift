@@ -77,6 +77,8 @@ public final class SyncEngine {
     private let transport: any HTTPTransport
     private let pushBatchSize: Int
     private let pageSize: Int
+    /// What the server said about the refusals of this sync, by change set id.
+    private var refusalDetails: [String: RefusalDetails] = [:]
     /// Called with a short progress line ("sending 200 of 1,000") for a terminal.
     public var progress: (LocalizedText) -> Void = { _ in }
 
@@ -102,7 +104,11 @@ public final class SyncEngine {
         if direction != .pull { try push(&report) }
         if direction != .push { try pull(&report) }
         try store.recordSuccessfulSync(at: Date())
-        report.refusedChangeSets = try store.refusedChangeSets()
+        report.refusedChangeSets = try store.refusedChangeSets().map { refusal in
+            var refusal = refusal
+            refusal.details = refusalDetails[refusal.id]
+            return refusal
+        }
         report.openConflicts = try store.conflicts().count
         report.pendingChangeSets = try Outbox.pendingCount(in: store.database)
         report.cursor = try store.pullCursor()
@@ -132,6 +138,7 @@ public final class SyncEngine {
                 throw SyncError.protocolViolation("the push answer does not list exactly the change sets sent")
             }
             try store.applyPushResults(response.results)
+            for result in response.results { if let details = result.details { refusalDetails[result.id] = details } }
             report.pushedChangeSets += batch.count
             report.appliedChangeSets += response.results.filter { $0.status != .refused }.count
             progress(SyncText.pushProgress.with(["done": report.pushedChangeSets, "total": total]))

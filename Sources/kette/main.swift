@@ -10,12 +10,15 @@ import KetteProtocol
 let environment = ProcessInfo.processInfo.environment
 let language = Language.from(environment: environment)
 let words = Array(CommandLine.arguments.dropFirst())
+/// The command being run, once the words named one: a failure then knows whether it offers `--json`.
+var running: Command<CommandContext>?
 
 do {
     switch try kette.parse(words) {
     case .help(let topic):
         Output.page(kette.help(topic, language) + "\n", environment: environment)
     case .run(let command, let input):
+        running = command
         let context = CommandContext(input: input, environment: environment)
         defer { context.finishOutput() }
         try command.run(input, context)
@@ -26,7 +29,9 @@ do {
 } catch {
     let failure = Failure(error, language: language) { kette.explain($0, language) }
     // `--json` was asked for: scripts read one error object on standard output, never nothing.
-    if failure.isForScripts(words), let json = try? JSONOutput.text(failure) {
+    let command = running ?? (error as? UsageError).flatMap { kette.command($0.commandPath) }
+    if words.prefix(while: { $0 != "--" }).contains("--json"), command?.options.contains(where: { $0.name == jsonFlag.name }) == true,
+       let json = try? JSONOutput.text(failure) {
         print(json)
     }
     writeError(failure.message, language)

@@ -234,8 +234,8 @@ final class InputTests: XCTestCase {
     func testMessagesAboutShapesAreGermanToo() {
         XCTAssertThrowsError(try Input.date("morgen", field: "date")) { error in
             let date = error as? KetteError
-            XCTAssertEqual(date?.message(.german), "Ungültiger Wert „morgen“ für Datum: erwartet ein Datum wie 14.03.2026 oder 2026-03-14.")
-            XCTAssertEqual(date?.message(.english), "invalid date 'morgen': expected a date such as 2026-03-14 or 14.03.2026.")
+            XCTAssertEqual(date?.message(.german), "Ungültiger Wert „morgen“ für Datum: erwartet ein Datum TT.MM.JJJJ oder JJJJ-MM-TT, z. B. 14.03.2026 oder 2026-03-14.")
+            XCTAssertEqual(date?.message(.english), "invalid date 'morgen': expected a date YYYY-MM-DD or DD.MM.YYYY, e.g. 2026-03-14 or 14.03.2026.")
         }
     }
 

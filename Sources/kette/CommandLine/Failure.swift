@@ -29,12 +29,10 @@ struct Failure: Encodable {
 
     init(_ error: any Error, language: Language, explainUsage: (UsageError) -> String) {
         var detail: String?
-        var path: [String]?
         let text: String
         switch error {
         case let error as UsageError:
             (code, text, exitCode) = ("usage", explainUsage(error), ExitCode.usage)
-            path = error.commandPath
         case let error as SyncError:
             (code, text, exitCode) = (Self.code(error), error.message(language), Self.exitCode(error))
             detail = error.detail
@@ -49,20 +47,6 @@ struct Failure: Encodable {
         }
         message = text
         self.detail = detail
-        commandPath = path
-    }
-
-    private enum CodingKeys: String, CodingKey { case code, message, exitCode, detail }
-
-    /// The command the failure is about, as far as the words named one.
-    private let commandPath: [String]?
-
-    /// Whether a script asked for JSON: `--json` on the line of a command that offers it.
-    func isForScripts(_ words: [String]) -> Bool {
-        guard words.prefix(while: { $0 != "--" }).contains("--json") else { return false }
-        let path = commandPath ?? kette.commands.map(\.path).filter { words.starts(with: $0) || Set($0).isSubset(of: Set(words)) }
-            .max { $0.count < $1.count } ?? []
-        return kette.command(path)?.options.contains { $0.name == jsonFlag.name } == true
     }
 
     private static func code(_ error: SyncError) -> String {

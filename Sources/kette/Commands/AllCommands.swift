@@ -14,10 +14,12 @@ let kette = Program<CommandContext>(
     globalOptions: [homeOption],
     epilogue: LocalizedText("""
         exit codes: 0 ok, 1 usage or input error, 2 sync finished with refused or conflicting changes,
-                    3 server unreachable, 4 local storage error
+                    3 server unreachable or transport error, 4 local storage error,
+                    5 token refused (ask the county office for a new token)
         """, """
         Exit-Codes: 0 in Ordnung, 1 Aufruf- oder Eingabefehler, 2 Sync mit abgelehnten oder widersprüchlichen Änderungen beendet,
-                    3 Server nicht erreichbar, 4 Fehler im lokalen Speicher
+                    3 Server nicht erreichbar oder Übertragungsfehler, 4 Fehler im lokalen Speicher,
+                    5 Token abgelehnt (beim Kreis einen neuen Token erfragen)
         """))
 
 /// `--home DIR`: every command's store; also before the command (`kette --home DIR offer list`).

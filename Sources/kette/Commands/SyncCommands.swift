@@ -106,7 +106,7 @@ let syncCommands: [KetteCommand] = [
                                                 "refused": report.refusedChangeSets.count, "conflicts": report.openConflicts]))
                 for refused in report.refusedChangeSets {
                     context.say(SyncText.refusedLine.with(["summary": refused.summary, "id": shortID(refused.id),
-                                                           "reason": RefusalText.explain(code: refused.code, details: nil)]))
+                                                           "reason": RefusalText.explain(code: refused.code, details: refused.details)]))
                 }
                 if report.openConflicts > 0 { context.say(SyncText.seeConflicts.text) }
             }
