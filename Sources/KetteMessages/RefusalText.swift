@@ -61,7 +61,9 @@ public enum RefusalText: String, MessageSection {
     private static func forbidden(_ details: RefusalDetails?) -> LocalizedText {
         guard let details, let record = record(details) else { return forbidden.text }
         switch details.scope {
-        case "district": return forbiddenDistrict.with(["record": record, "district": details.district ?? "?", "role": details.role ?? "?"])
+        case "district":
+            let role = details.role.flatMap(Role.init(rawValue:)).map(ServerText.role) ?? .verbatim(details.role ?? "?")
+            return forbiddenDistrict.with(["record": record, "district": details.district ?? "?", "role": role])
         case "county": return forbiddenCounty.with(["record": record])
         case "districts": return forbiddenDistricts.with(["record": record])
         case "register": return forbiddenRegister.with(["record": record])

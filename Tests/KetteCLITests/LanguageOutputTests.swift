@@ -273,6 +273,23 @@ final class LanguageOutputTests: KetteCLITestCase {
         kette("mika", ["sync"])
     }
 
+    // MARK: Refusals
+
+    /// The server's refusal is told from its code and details in the reader's language, not in the
+    /// server's English `reason`.
+    func testARefusalIsExplainedInTheReadersLanguage() throws {
+        try server.admin(["district", "add", "suedstadt", "Südstadt"])
+        tokens["bert"] = try server.admin(["user", "add", "bert", "--role", "coordinator", "--district", "suedstadt"])
+        connect("bert", as: "bert")
+        kette("bert", ["offer", "add", "--title", "Zorblat", "--district", "nordstadt"])
+        let german = kette("bert", ["sync"], lang: Self.german, expect: 2)
+        XCTAssertTrue(german.stdout.contains("abgelehnt: ") && german.stdout.contains("gehört zum Sozialraum nordstadt, den Ihr Token nicht schreiben darf (Koordination)"),
+                      german.stdout)
+        XCTAssertFalse(german.stdout.contains("outside what"), "not the server's English: \(german.stdout)")
+        let english = kette("bert", ["status"]).stdout
+        XCTAssertTrue(english.contains("outside what your token may write"), english)
+    }
+
     // MARK: The owner
 
     func testAStoreMadeWithoutANameCanBeNamedLater() throws {
