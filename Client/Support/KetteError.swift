@@ -27,6 +27,9 @@ public enum KetteError: Error, Equatable {
     /// A write the protocol would refuse (SPEC §6.2), stopped before it was stored: `reason` is
     /// `RecordType.problem(field:value:)`'s, in the protocol's English.
     case refusedWrite(reason: String)
+    /// A write outside the user's scope as the server last reported it (at the last sync); nothing
+    /// was written. `place` and `yours` name districts as "Name (id)".
+    case outsideScope(type: RecordType, name: String, place: RecordPlace, yours: [String])
 
     /// Storage errors exit 4, everything else 1.
     public var isStorageFailure: Bool {
@@ -78,6 +81,21 @@ public enum KetteError: Error, Equatable {
             InputText.nothingToChange.text
         case .refusedWrite(let reason):
             InputText.refusedWrite.with(["reason": reason])
+        case .outsideScope(let type, let name, let place, let yours):
+            Self.outsideScopeText(type: type, name: name, place: place, yours: yours)
+        }
+    }
+
+    /// A write outside the user's scope: the record, where it belongs, the user's districts.
+    private static func outsideScopeText(type: RecordType, name: String, place: RecordPlace, yours: [String]) -> LocalizedText {
+        let values: MessageValues = ["kind": FieldText.kind(type), "name": name,
+                                     "yours": yours.isEmpty ? InputText.noneYet.text : LocalizedText.verbatim(yours.joined(separator: ", "))]
+        switch place {
+        case .district(let district):
+            return InputText.outsideDistrict.with(["kind": FieldText.kind(type), "name": name, "district": district, "yours": yours.isEmpty
+                                                   ? InputText.noneYet.text : LocalizedText.verbatim(yours.joined(separator: ", "))])
+        case .countyWide: return InputText.outsideCountyWide.with(values)
+        case .districtList, .register: return InputText.outsideDistrictList.with(values)
         }
     }
 }

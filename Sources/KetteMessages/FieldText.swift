@@ -6,7 +6,7 @@ public enum FieldText: String, MessageSection {
     case parent, kind, contact, description, provider, phases, targetGroups, location, schedule, languages, accessibility
     case role, place, minutes, offers, position, notes, deleted, resolution
     // Kinds of records, by their record type.
-    case offer, organization, meeting, task, agendaItem, decision, member, indicator, conflict
+    case offer, organization, meeting, task, agendaItem, decision, member, indicator, conflict, refusal
 
     public static let texts: [FieldText: LocalizedText] = [
         .phase: LocalizedText("life phase", "Lebensphase"),
@@ -61,6 +61,7 @@ public enum FieldText: String, MessageSection {
         .member: LocalizedText("member", "Mitglied"),
         .indicator: LocalizedText("indicator", "Kennzahl"),
         .conflict: LocalizedText("conflict", "Konflikt"),
+        .refusal: LocalizedText("refused change set", "abgelehnter Änderungssatz"),
     ]
 
     /// A field or record kind by its name in the store ("phase", "agendaItem"); an unknown name as
@@ -70,6 +71,7 @@ public enum FieldText: String, MessageSection {
     }
 }
 
+import KetteMessages
 import KetteProtocol
 
 extension FieldText {

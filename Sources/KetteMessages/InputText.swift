@@ -3,6 +3,7 @@
 public enum InputText: String, MessageSection {
     case invalidValue, malformedValue, missingValue, notFound, notFoundAmong, noneYet, ambiguous
     case unknownField, unreadableFile, editorFailed, nothingToChange, refusedWrite
+    case outsideDistrict, outsideCountyWide, outsideDistrictList
     // What a value is expected to be.
     case expectedDate, expectedTime, expectedWholeNumber, expectedCountOrZero, expectedCountAboveZero, expectedUnusedID
     case expectedAttendee, expectedURL, expectedToken, expectedWritableFile, expectedOnlyOne, expectedOpenConflict
@@ -31,6 +32,15 @@ public enum InputText: String, MessageSection {
         .nothingToChange: LocalizedText("nothing to change: no option given.", "Nichts zu ändern: keine Option angegeben."),
         .refusedWrite: LocalizedText("not saved, the server would refuse it: {reason}. Nothing was changed.",
                                      "Nicht gespeichert, der Server würde es ablehnen: {reason}. Nichts wurde geändert."),
+        .outsideDistrict: LocalizedText(
+            "{kind} '{name}' belongs to district {district}, outside your districts as the server last reported them: {yours}. Nothing was written. If the county office has given you the district since, run `kette sync` and try again.",
+            "{kind} „{name}“ gehört zum Sozialraum {district}, außerhalb Ihrer Sozialräume laut letztem Sync: {yours}. Nichts wurde gespeichert. Falls der Kreis Ihnen den Sozialraum inzwischen zugeteilt hat: `kette sync` ausführen und erneut versuchen."),
+        .outsideCountyWide: LocalizedText(
+            "{kind} '{name}' is county-wide (no district), which only the county office writes; your districts: {yours}. Nothing was written. If the county office has given you the district since, run `kette sync` and try again.",
+            "{kind} „{name}“ gilt kreisweit (ohne Sozialraum) und wird nur vom Kreis geschrieben; Ihre Sozialräume: {yours}. Nichts wurde gespeichert. Falls der Kreis Ihnen den Sozialraum inzwischen zugeteilt hat: `kette sync` ausführen und erneut versuchen."),
+        .outsideDistrictList: LocalizedText(
+            "{kind} '{name}' is in the list of districts, which only the county office writes; your districts: {yours}. Nothing was written. If the county office has given you the district since, run `kette sync` and try again.",
+            "{kind} „{name}“ gehört zur Liste der Sozialräume, die nur der Kreis schreibt; Ihre Sozialräume: {yours}. Nichts wurde gespeichert. Falls der Kreis Ihnen den Sozialraum inzwischen zugeteilt hat: `kette sync` ausführen und erneut versuchen."),
         .expectedAtMost: LocalizedText("a whole number of at most {max}", "eine ganze Zahl bis höchstens {max}"),
         .expectedDate: LocalizedText("a date YYYY-MM-DD or DD.MM.YYYY, e.g. 2026-03-14 or 14.03.2026",
                                      "ein Datum TT.MM.JJJJ oder JJJJ-MM-TT, z. B. 14.03.2026 oder 2026-03-14"),

@@ -7,6 +7,8 @@ public enum RefusalText: String, MessageSection {
     case invalidValue, invalidID, invalidParent, invalidSchema, invalid
     case clockAhead, clockAheadUnknown, unsupportedSchema, unsupportedSchemaUnknown, other
     case minutes, hours, days
+    // `kette refused …`.
+    case noneKept, headerRefused, headerCode, headerWhat, headerReason, keptHint, refusedAt, retried, dropped, droppedAll, idOrAll
 
     public static let texts: [RefusalText: LocalizedText] = [
         .forbiddenDistrict: LocalizedText("{record} belongs to district {district}, which your token may not write ({role}).",
@@ -35,6 +37,21 @@ public enum RefusalText: String, MessageSection {
         .unsupportedSchemaUnknown: LocalizedText("written by a newer Kette than the server understands. The server needs an update; the change set waits on this device.",
                                                  "Von einem neueren Kette geschrieben, als der Server versteht. Der Server braucht ein Update; der Änderungssatz wartet auf diesem Gerät."),
         .other: LocalizedText("refused by the server ({code}).", "vom Server abgelehnt ({code})."),
+        .noneKept: LocalizedText("No refused change sets.", "Keine abgelehnten Änderungssätze."),
+        .headerRefused: LocalizedText("REFUSED", "ABGELEHNT"),
+        .headerCode: LocalizedText("CODE", "CODE"),
+        .headerWhat: LocalizedText("WHAT", "WAS"),
+        .headerReason: LocalizedText("REASON", "GRUND"),
+        .keptHint: LocalizedText(
+            "See one with `kette refused show ID`; write it again with `kette refused retry ID` once the cause is fixed, or forget it with `kette refused drop ID`.",
+            "Einzeln ansehen mit `kette refused show ID`; nach Behebung der Ursache erneut schreiben mit `kette refused retry ID` oder verwerfen mit `kette refused drop ID`."),
+        .refusedAt: LocalizedText("refused {time} ({code}): {reason}", "abgelehnt {time} ({code}): {reason}"),
+        .retried: LocalizedText("Wrote {id} ({summary}) again as a new change set; run `kette sync` to push it.",
+                                "{id} ({summary}) als neuen Änderungssatz erneut geschrieben; mit `kette sync` senden."),
+        .dropped: LocalizedText("Dropped {id} ({summary}).", "{id} ({summary}) verworfen."),
+        .droppedAll: LocalizedText("Dropped {count} refused {count:change set|change sets}.",
+                                   "{count} {count:abgelehnter Änderungssatz|abgelehnte Änderungssätze} verworfen."),
+        .idOrAll: LocalizedText("give the refused change set's ID or --all (one of them)", "die ID des abgelehnten Änderungssatzes oder --all angeben (eins davon)"),
         .minutes: LocalizedText("{n} min", "{n} Min."),
         .hours: LocalizedText("{n} h", "{n} Std."),
         .days: LocalizedText("{n} {n:day|days}", "{n} {n:Tag|Tage}"),

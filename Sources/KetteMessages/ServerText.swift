@@ -2,7 +2,7 @@ import KetteProtocol
 
 /// What `kette-server` prints: its admin commands' output, its refusals, its start and stop.
 public enum ServerText: String, MessageSection {
-    case districtAdded, tokenShownOnce, newTokenShownOnce, userRevoked, revokedMark
+    case districtAdded, tokenShownOnce, newTokenShownOnce, userRevoked, revokedMark, userDistricts, userNoDistricts
     case auditIntact, auditAltered, auditAlteredAt
     case erased, erasedAccounts, erasureLimits, erasureWAL
     case listening, stopped, startFailed, keyReadable, tlsFailed, databaseUnusable
@@ -21,6 +21,8 @@ public enum ServerText: String, MessageSection {
         .newTokenShownOnce: LocalizedText("new token for {name} shown once; the old one no longer works. Only its hash is stored.",
                                           "Neuer Token für {name} nur dieses eine Mal angezeigt; der alte gilt nicht mehr. Gespeichert wird nur sein Hash."),
         .userRevoked: LocalizedText("user {name} revoked", "Zugang von {name} widerrufen"),
+        .userDistricts: LocalizedText("user {name} now has districts {districts}", "{name} hat jetzt die Sozialräume {districts}"),
+        .userNoDistricts: LocalizedText("user {name} now has no districts", "{name} hat jetzt keine Sozialräume"),
         .revokedMark: LocalizedText("revoked", "widerrufen"),
         .auditIntact: LocalizedText("audit log intact: {count} {count:entry|entries}", "Audit-Protokoll unversehrt: {count} {count:Eintrag|Einträge}"),
         .auditAltered: LocalizedText("audit log altered: {reason}", "Audit-Protokoll verändert: {reason}"),

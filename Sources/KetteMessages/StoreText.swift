@@ -1,6 +1,6 @@
 /// Messages about the local store: creating it, its owner, its state, and its failures.
 public enum StoreText: String, MessageSection {
-    case storeMissing, storeUnwritable, storeDamaged, emptyFile, foreignFile, unreadableOutbox
+    case storeMissing, storeUnwritable, storeDamaged, emptyFile, foreignFile, unreadableOutbox, unreadableRefusal
     case locked, diskFull, readOnly, cannotOpen, notADatabase, ioError, storageError
     case created, createdNamed, exists, renamed, nameUnchanged
     // `kette status`.
@@ -18,6 +18,7 @@ public enum StoreText: String, MessageSection {
         .foreignFile: LocalizedText("it is not a Kette store (written by another program); move it away and run `kette init` again",
                                     "sie ist kein Kette-Speicher (von einem anderen Programm geschrieben); beiseitelegen und `kette init` erneut ausführen"),
         .unreadableOutbox: LocalizedText("the outbox holds an unreadable change", "der Postausgang enthält eine unlesbare Änderung"),
+        .unreadableRefusal: LocalizedText("a kept refusal holds an unreadable change set", "eine aufbewahrte Ablehnung enthält einen unlesbaren Änderungssatz"),
         .locked: LocalizedText("the store is locked by another process; try again in a moment.",
                                "Der Speicher ist durch ein anderes Programm gesperrt; später erneut versuchen."),
         .diskFull: LocalizedText("the disk is full; free some space and try again. Nothing was partially saved.",

@@ -1,7 +1,7 @@
 /// Messages of `kette remote`, `kette sync` and `kette conflicts`, and why a sync stopped.
 public enum SyncText: String, MessageSection {
     case pushProgress, pullProgress
-    case done, refusedLine, seeConflicts
+    case done, refusedLine, keptRefusals, seeConflicts
     case noServer, serverIs, willSync
     case noConflicts, conflictLine, conflictResolvedMark, conflictNow, conflictLost, thisStore, unknownAuthor, resolved
     // Why a sync stopped.
@@ -14,6 +14,8 @@ public enum SyncText: String, MessageSection {
             "Sync done: pushed {pushed} {pushed:change set|change sets}, pulled {pulled} {pulled:change|changes}; {refused} refused, {conflicts} open {conflicts:conflict|conflicts}.",
             "Sync fertig: {pushed} {pushed:Änderungssatz|Änderungssätze} übertragen, {pulled} {pulled:Änderung|Änderungen} empfangen; {refused} abgelehnt, {conflicts} {conflicts:offener Konflikt|offene Konflikte}."),
         .refusedLine: LocalizedText("  refused: {summary} [{id}]: {reason}", "  abgelehnt: {summary} [{id}]: {reason}"),
+        .keptRefusals: LocalizedText("  {count} refused {count:change set|change sets} taken back and kept: see `kette refused`",
+                                     "  {count} {count:abgelehnter Änderungssatz|abgelehnte Änderungssätze} zurückgenommen und aufbewahrt: siehe `kette refused`"),
         .seeConflicts: LocalizedText("  see `kette conflicts`", "  siehe `kette conflicts`"),
         .noServer: LocalizedText("No server configured.", "Kein Server eingerichtet."),
         .serverIs: LocalizedText("{url}", "{url}"),

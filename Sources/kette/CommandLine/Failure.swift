@@ -81,6 +81,7 @@ struct Failure: Encodable {
         case .editorFailed: "editor_failed"
         case .nothingToChange: "nothing_to_change"
         case .refusedWrite: "refused_write"
+        case .outsideScope: "outside_scope"
         }
     }
 }

@@ -108,6 +108,7 @@ let syncCommands: [KetteCommand] = [
                     context.say(SyncText.refusedLine.with(["summary": refused.summary, "id": shortID(refused.id),
                                                            "reason": RefusalText.explain(code: refused.code, details: refused.details)]))
                 }
+                if report.keptRefusals > 0 { context.say(SyncText.keptRefusals.with(["count": report.keptRefusals])) }
                 if report.openConflicts > 0 { context.say(SyncText.seeConflicts.text) }
             }
             if report.needsAttention { throw ExitStatus(code: ExitCode.attention) }
