@@ -77,7 +77,8 @@ public enum CatalogWords {
     static func stripped(_ text: String) -> String {
         let spans = withoutSpans(text)
         return spans.split(whereSeparator: \.isWhitespace).filter { chunk in
-            !chunk.contains { "/$~@=|".contains($0) } && !isFileName(chunk)
+            // Paths, addresses, file names, and ids such as `3f2a9c1e` (letters and digits mixed).
+            !chunk.contains { "/$~@=|".contains($0) } && !isFileName(chunk) && !(chunk.contains(where: \.isNumber) && chunk.contains(where: \.isLetter))
         }.joined(separator: " ")
     }
 

@@ -279,15 +279,18 @@ final class LanguageOutputTests: KetteCLITestCase {
     /// server's English `reason`.
     func testARefusalIsExplainedInTheReadersLanguage() throws {
         try server.admin(["district", "add", "suedstadt", "Südstadt"])
-        tokens["bert"] = try server.admin(["user", "add", "bert", "--role", "coordinator", "--district", "suedstadt"])
+        tokens["bert"] = try server.admin(["user", "add", "bert", "--role", "coordinator", "--district", "suedstadt", "--district", "nordstadt"])
         connect("bert", as: "bert")
         kette("bert", ["offer", "add", "--title", "Zorblat", "--district", "nordstadt"])
+        // The county takes Nordstadt away before the offer reaches the server: the server refuses it.
+        try server.admin(["user", "districts", "bert", "--district", "suedstadt"])
         let german = kette("bert", ["sync"], lang: Self.german, expect: 2)
         XCTAssertTrue(german.stdout.contains("abgelehnt: ") && german.stdout.contains("gehört zum Sozialraum nordstadt, den Ihr Token nicht schreiben darf (Koordination)"),
                       german.stdout)
         XCTAssertFalse(german.stdout.contains("outside what"), "not the server's English: \(german.stdout)")
-        let english = kette("bert", ["status"]).stdout
+        let english = kette("bert", ["refused"]).stdout
         XCTAssertTrue(english.contains("outside what your token may write"), english)
+        XCTAssertTrue(kette("bert", ["refused"], lang: Self.german).stdout.contains("außerhalb dessen, was Ihr Token schreiben darf"))
     }
 
     // MARK: The owner
