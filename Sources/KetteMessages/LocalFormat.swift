@@ -10,13 +10,18 @@ import KetteProtocol
 public enum LocalFormat {
     /// "1,234" / "1.234"; negative numbers with a real minus sign.
     public static func number(_ value: Int, _ language: Language) -> String {
-        let digits = String(value.magnitude)
+        (value < 0 ? "−" : "") + grouped(value.magnitude, language)
+    }
+
+    /// The digits of `magnitude` in groups of three: "1,234,567" / "1.234.567".
+    public static func grouped(_ magnitude: UInt, _ language: Language) -> String {
+        let digits = String(magnitude)
         var grouped = ""
         for (index, digit) in digits.enumerated() {
             if index > 0, (digits.count - index) % 3 == 0 { grouped += language == .german ? "." : "," }
             grouped.append(digit)
         }
-        return (value < 0 ? "−" : "") + grouped
+        return grouped
     }
 
     /// `2026-03-14` → `14.03.2026` in German; as it is in English, and for text that is no day.
