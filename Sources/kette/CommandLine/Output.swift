@@ -16,6 +16,9 @@ final class Output {
     private var pipe: Pipe?
     /// Set when the pager quit before all was written (the reader pressed `q`): the rest is dropped.
     private var closed = false
+    private var buffer: [UInt8] = []
+    /// Set by `startPaging`: the command reads out records.
+    private var reading = false
     /// Whether the pager was looked for (it is started at the first write, once); true from the
     /// start for commands that do not page.
     private var pagerChosen = true
@@ -32,21 +35,32 @@ final class Output {
         return command.isEmpty || command == "cat" ? nil : command
     }
 
-    /// Lets the output go through the pager (from the next write on).
+    /// Output of a command that reads out records: paged on a terminal (from the next write on)
+    /// and buffered.
     func startPaging() {
         if pager == nil { pagerChosen = false }
+        reading = true
     }
 
-    /// Writes `text` as it is (the caller escaped it).
+    /// Writes `text` as it is (the caller escaped it). What a reading command prints is held
+    /// in a buffer and written in large pieces (a list of thousands of lines is a few system
+    /// calls, not thousands); other commands' lines go out at once, before any question they ask.
     func write(_ text: String) {
         if !pagerChosen {
             pagerChosen = true
             if let command = Self.pagerCommand(environment) { start(command) }
         }
+        buffer.append(contentsOf: text.utf8)
+        if !reading || buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes what the buffer holds.
+    func flush() {
+        defer { buffer.removeAll(keepingCapacity: true) }
         let fd = pipe?.fileHandleForWriting.fileDescriptor ?? STDOUT_FILENO
         if pipe == nil { fflush(nil) }  // after anything `print` buffered
         guard !closed else { return }
-        var bytes = Array(text.utf8)[...]
+        var bytes = buffer[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { unistdWrite(fd, $0.baseAddress, $0.count) }
             if written < 0 {
@@ -58,8 +72,9 @@ final class Output {
         }
     }
 
-    /// Closes the pager's input and waits until the reader has quit it.
+    /// Writes the rest, then closes the pager's input and waits until the reader has quit it.
     func finish() {
+        flush()
         guard let pager, let pipe else { return }
         try? pipe.fileHandleForWriting.close()
         pager.waitUntilExit()
