@@ -31,7 +31,7 @@ do {
 } catch let error as AdminError {
     fail(error.text, code: 1)
 } catch let error as AuditLog.Problem {
-    fail("\(error)", code: 6)
+    fail(error.text, code: 6)
 } catch let error as SQLiteError {
     fail(ServerText.databaseUnusable.with(["path": databasePath, "code": error.code.primary.description, "reason": "\(error)"]), code: 4)
 } catch {
