@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 
 /// How a CSV file is spelled: the cell separator, the line end, whether a byte-order mark leads
@@ -278,21 +279,15 @@ public struct CSVError: Error, Equatable, Sendable {
     public let kind: Kind
 
     public func message(_ language: Language) -> String {
-        let de = language == .german
-        switch kind {
-        case .notUTF8(let column):
-            return de ? "Zeile \(row), Spalte \(column) ist kein UTF-8-Text. Mit --encoding windows-1252 oder iso-8859-15 einlesen, oder die Tabelle als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
-                      : "row \(row), column \(column) is not UTF-8 text. Read it with --encoding windows-1252 or iso-8859-15, or save the spreadsheet as \"CSV UTF-8 (comma delimited)\"."
-        case .undefinedByte(let byte, let encoding):
-            let hex = String(byte, radix: 16, uppercase: true)
-            return de ? "Zeile \(row) enthält das Byte 0x\(hex), das es in \(encoding) nicht gibt. Die Tabelle als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder mit --encoding die richtige Kodierung angeben."
-                      : "line \(row) holds the byte 0x\(hex), which \(encoding) does not define. Save the spreadsheet as \"CSV UTF-8 (comma delimited)\" or give the right encoding with --encoding."
-        case .unterminatedQuote(let column):
-            return de ? "Das Anführungszeichen in Zeile \(row), Spalte \(column) wird nie geschlossen."
-                      : "the quote opened in row \(row), column \(column) is never closed."
-        case .textAfterClosingQuote(let column):
-            return de ? "In Zeile \(row), Spalte \(column) folgt Text auf das schließende Anführungszeichen (Anführungszeichen im Text werden verdoppelt: \"\")."
-                      : "in row \(row), column \(column) text follows the closing quote (quotes inside a cell are doubled: \"\")."
+        if case .undefinedByte(let byte, let encoding) = kind {
+            return ExchangeText.undefinedByte(language, ["row": String(row), "byte": String(byte, radix: 16, uppercase: true), "encoding": encoding])
         }
+        let (text, column): (ExchangeText, Int) = switch kind {
+        case .notUTF8(let column): (.notUTF8, column)
+        case .unterminatedQuote(let column): (.unterminatedQuote, column)
+        case .textAfterClosingQuote(let column): (.textAfterClosingQuote, column)
+        case .undefinedByte: (.notUTF8, 0)  // answered above
+        }
+        return text(language, ["row": String(row), "column": String(column)])
     }
 }

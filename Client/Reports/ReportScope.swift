@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -67,7 +68,7 @@ extension LocalStore {
         guard let district else { return scope }
         let id = try Resolver.resolve(district, as: .district, in: database, language: language)
         guard let chosen = scope.districts.first(where: { $0.id == id }) else {
-            throw KetteError.notFoundAmong(kind: "district", reference: district, known: scope.districts.map { "\($0.name) (\($0.id))" })
+            throw KetteError.notFoundAmong(kind: FieldText.kind(.district), reference: district, known: scope.districts.map { "\($0.name) (\($0.id))" })
         }
         return ReportScope(basis: .chosen, districts: [chosen], user: scope.user)
     }

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// The days a report counts: one day (`--today`) or a period (`--period 2026-Q1`, `2026`,
@@ -12,7 +13,8 @@ public struct ReportWindow: Hashable, Sendable, Codable {
     public let period: String?
 
     /// What `--period` accepts for reports that count by date, for messages.
-    public static let expectedForm = "YYYY-Qn, YYYY or YYYY-MM, e.g. 2026-Q1, 2026 or 2026-03"
+    public static let expectedForm = LocalizedText("a quarter YYYY-Qn, a year YYYY or a month YYYY-MM, e.g. 2026-Q1, 2026 or 2026-03",
+                                                   "ein Quartal JJJJ-Qn, ein Jahr JJJJ oder ein Monat JJJJ-MM, z. B. 2026-Q1, 2026 oder 2026-03")
 
     public init(day: CalendarDay) {
         self.init(from: day, to: day, period: nil)
@@ -41,7 +43,7 @@ public struct ReportWindow: Hashable, Sendable, Codable {
         let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
               let year = Int(parts[0]), year >= 1900, let month = Int(parts[1]), (1...12).contains(month) else {
-            throw KetteError.malformedValue(field: field, value: text, expected: Self.expectedForm)
+            throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: Self.expectedForm)
         }
         self.init(from: Self.firstDay(year: year, month: month), to: Self.lastDay(year: year, month: month), period: trimmed)
     }

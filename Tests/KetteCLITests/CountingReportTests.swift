@@ -313,7 +313,7 @@ final class CountingReportTests: KetteCLITestCase {
 
         // By title and district only, the provider may differ.
         try Data("Titel;Sozialraum;Träger\nLesepaten;Südstadt;Familienzentrum Regenbogen\n".utf8).write(to: list)
-        XCTAssertTrue(ok("import", "offers", list.path).contains("Imported 1 offers"), "another provider: another offer")
+        XCTAssertTrue(ok("import", "offers", list.path).contains("Imported 1 offer in one change set"), "another provider: another offer")
         try assertRejected(["import", "offers", list.path, "--match", "title,district"], mentions: ["matches several offers here"])
     }
 
