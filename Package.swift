@@ -19,9 +19,15 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
+        // libpq, PostgreSQL's client library: the server's storage when a county outgrows one
+        // SQLite file and one process (a state-wide service, a standby, several server processes).
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", providers: [.apt(["libpq-dev"])]),
 
         // The one SQLite layer shared by client and server.
         .target(name: "KetteStore", dependencies: ["CSQLite"], path: "Sources/KetteStore"),
+        // The PostgreSQL layer beside it: connections, prepared statements, COPY, pool, migrations;
+        // rows and values are KetteStore's.
+        .target(name: "KettePostgres", dependencies: ["CPostgres", "KetteStore"], path: "Sources/KettePostgres"),
 
         // The three library modules, each in its own top-level folder.
         .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md", "openapi.json", "Examples", "check_examples.py"]),
@@ -43,9 +49,10 @@ let package = Package(
 
         // What the tests share: a test clock, throw-away directories and stores, the `kette` runner,
         // a real `kette-server` process with users and tokens, raw sockets, typed error checks.
-        .target(name: "KetteTestSupport", dependencies: ["KetteProtocol", "KetteStore", "KetteClient", "KetteServer"],
+        .target(name: "KetteTestSupport", dependencies: ["KetteProtocol", "KetteStore", "KettePostgres", "KetteClient", "KetteServer"],
                 path: "Tests/KetteTestSupport"),
         .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore", "KetteTestSupport"]),
+        .testTarget(name: "KettePostgresTests", dependencies: ["KettePostgres", "KetteStore", "KetteTestSupport"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),

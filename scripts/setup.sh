@@ -6,8 +6,9 @@ set -euo pipefail
 
 # strace: the disk fault tests inject failing writes and syncs with `strace -e inject=…`;
 # python3 runs the network fault tests' proxy (Tests/KetteCLITests/Fixtures/fault_proxy.py);
-# openssl makes the TLS tests' throw-away certificate authority.
-packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 openssl strace python3)
+# openssl makes the TLS tests' throw-away certificate authority; postgresql (initdb, pg_ctl,
+# postgres) runs the PostgreSQL tests' throw-away clusters, libpq-dev is the client library.
+packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libpq-dev postgresql sqlite3 openssl strace python3)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
