@@ -31,10 +31,14 @@ let package = Package(
         // The command-line parser both executables use: typed options, validation, generated help.
         .target(name: "KetteCommandLine", dependencies: ["KetteProtocol"], path: "Sources/KetteCommandLine"),
 
+        // Stamps the git commit into each program it is applied to (`BuildStamp.commit`, for --version).
+        .plugin(name: "VersionStamp", capability: .buildTool(), path: "Sources/VersionStampPlugin"),
+
         // Executables; each declares every module it imports.
-        .executableTarget(name: "kette", dependencies: ["KetteCommandLine", "KetteClient", "KetteProtocol", "KetteStore"], path: "Sources/kette"),
+        .executableTarget(name: "kette", dependencies: ["KetteCommandLine", "KetteClient", "KetteProtocol", "KetteStore"], path: "Sources/kette",
+                          plugins: ["VersionStamp"]),
         .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteServer", "KetteProtocol", "KetteStore"],
-                          path: "Sources/kette-server"),
+                          path: "Sources/kette-server", plugins: ["VersionStamp"]),
         .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore", "KetteProtocol"], path: "Sources/kette-bench"),
 
         // What the tests share: a test clock, throw-away directories and stores, the `kette` runner,

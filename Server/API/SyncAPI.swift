@@ -9,10 +9,15 @@ public final class SyncAPI: HTTPHandler, Sendable {
     private let log: @Sendable (String) -> Void
     /// Requests per user; nil: no limit (in-process use, tests).
     private let rateLimiter: RateLimiter?
+    /// What `/v1/health` says about this server: its release, commit and protocol level.
+    private let health: HealthStatus
 
-    public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// - Parameter commit: the git commit the executable was built from (the library cannot know it).
+    public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil, commit: String = "unknown commit",
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.storage = storage
         self.rateLimiter = rateLimiter
+        self.health = HealthStatus(version: KetteVersion.release, commit: commit, protocol: ProtocolLevel.current)
         self.log = log
     }
 
@@ -47,7 +52,7 @@ public final class SyncAPI: HTTPHandler, Sendable {
         switch request.path {
         case "/v1/health":
             try allow(request, ["GET", "HEAD"])
-            return try json(200, ["status": "ok"])
+            return try json(200, health)
         case "/v1/me":
             try allow(request, ["GET"])
             return try json(200, try authenticate(request))

@@ -7,6 +7,9 @@ extension Program {
         case .program: overview(language)
         case .group(let group): groupHelp(group, language)
         case .command(let path): command(path).map { commandHelp($0, language) } ?? overview(language)
+        case .version: "\(name) \(version ?? "")"
+        case .manual: manPage(language)
+        case .bashCompletion: bashCompletion
         }
     }
 
@@ -64,6 +67,10 @@ extension Program {
         lines += ["", language.pick("options for every command:", "Optionen für jeden Befehl:")]
         for option in globalOptions {
             lines.append(HelpLayout.pad("  --\(option.name)" + (option.valueName.map { " " + $0 } ?? ""), 22) + option.help(language))
+        }
+        if version != nil {
+            lines.append(HelpLayout.pad("  --version", 22) + language.pick("print the version and the commit it was built from (alone on the line)",
+                                                                           "Version und Commit des Builds ausgeben (allein auf der Zeile)"))
         }
         if let epilogue { lines += ["", epilogue(language)] }
         return lines.joined(separator: "\n")

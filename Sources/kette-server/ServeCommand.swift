@@ -46,8 +46,14 @@ private enum ServeOption {
     static let tlsKey = Option<String>("tls-key", value: "FILE", help: LocalizedText(
         "the certificate's private key (PEM)", "der private Schlüssel des Zertifikats (PEM)"))
 
-    static let all: [any OptionDeclaration] = [bind, port, threads, maxBodyMegabytes, perIPLimit, headerTimeout, rateLimit, rateBurst,
-                                               tlsCertificate, tlsKey]
+    static let configuration = Option<String>("config", value: "FILE", help: LocalizedText(
+        "read settings from FILE: `key = value` lines, each key a serve option's name, also db (default: \(ServeConfiguration.defaultPath) if it exists); options given here win",
+        "Einstellungen aus FILE lesen: Zeilen `Schlüssel = Wert`, jeder Schlüssel der Name einer serve-Option, auch db (Standard: \(ServeConfiguration.defaultPath), falls vorhanden); hier angegebene Optionen haben Vorrang"))
+
+    /// What a configuration file may set: every option but `--config` itself, and the database.
+    static let settable: [any OptionDeclaration] = [bind, port, threads, maxBodyMegabytes, perIPLimit, headerTimeout, rateLimit, rateBurst,
+                                                    tlsCertificate, tlsKey]
+    static let all: [any OptionDeclaration] = settable + [configuration]
 
     /// The checks that need two options together.
     static func validate(_ args: ParsedInput) throws {
@@ -64,11 +70,11 @@ private enum ServeOption {
 
 let serveCommand = ServerCommand(
     "serve", abstract: LocalizedText("serve the /v1 sync API until SIGINT or SIGTERM", "die Sync-API /v1 bereitstellen bis SIGINT oder SIGTERM"),
-    options: ServeOption.all, validate: ServeOption.validate
+    options: ServeOption.all, defaults: ServeConfiguration.fill, validate: ServeOption.validate
 ) { args, context in
     let configuration = try serverConfiguration(args)
     let store = try ServerStore(path: context.databasePath, readerCount: configuration.threadPoolSize)
-    let api = SyncAPI(storage: store, rateLimiter: try rateLimiter(args)) { line in complain(line) }
+    let api = SyncAPI(storage: store, rateLimiter: try rateLimiter(args), commit: BuildStamp.commit) { line in complain(line) }
     let server = HTTPServer(configuration: configuration, handler: api)
     do {
         try server.start()
@@ -79,6 +85,41 @@ let serveCommand = ServerCommand(
     let scheme = configuration.tls == nil ? "http" : "https"
     FileHandle.standardOutput.write(Data("kette-server listening on \(scheme)://\(configuration.bindAddress):\(server.port) (database \(context.databasePath))\n".utf8))
     serveUntilStopped(server, store)
+}
+
+/// `kette-server serve --config FILE`: the serve options from a file, for systemd's unit.
+enum ServeConfiguration {
+    /// Read when it exists and `--config` is not given: where the Debian package puts it.
+    static let defaultPath = "/etc/kette/kette-server.conf"
+
+    /// The keys a configuration file accepts: the serve options' names and `db`.
+    static var keys: [any OptionDeclaration] { ServeOption.settable + [databaseOption] }
+
+    static func fill(_ input: inout ParsedInput) throws {
+        let path: String
+        if let given = input[ServeOption.configuration] {
+            path = given
+        } else if FileManager.default.fileExists(atPath: defaultPath) {
+            path = defaultPath
+        } else {
+            return
+        }
+        try input.fill(from: ConfigurationFile(path: path, text: try read(path)), options: keys)
+    }
+
+    private static func read(_ path: String) throws -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw UsageError("cannot read the configuration file \(path): \(reason); give another with --config FILE",
+                             "die Konfigurationsdatei \(path) ist nicht lesbar: \(reason); eine andere mit --config FILE angeben")
+        }
+        let data = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true).readDataToEndOfFile()
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw UsageError("the configuration file \(path) is not UTF-8 text", "die Konfigurationsdatei \(path) ist kein UTF-8-Text")
+        }
+        return text
+    }
 }
 
 /// The HTTP server's configuration from the command line.

@@ -25,14 +25,17 @@ do {
     exit(0)
 } catch let status as ExitStatus {
     exit(status.code)
-} catch let error as UsageError {
-    fail(kette.explain(error, language), code: 1)
-} catch let error as SyncError {
-    fail(error.message(language), code: error == .notConfigured ? 1 : 3)
-} catch let error as KetteError {
-    fail(error.message(language), code: error.isStorageFailure ? 4 : 1)
-} catch let error as SQLiteError {
-    fail(storageFailureMessage(error, language), code: 4)
 } catch {
-    fail("\(error)", code: 1)
+    fail(errorMessage(error, language), code: exitCode(for: error))
+}
+
+/// What an error that ends `kette` says to the user.
+func errorMessage(_ error: any Error, _ language: Language) -> String {
+    switch error {
+    case let error as UsageError: kette.explain(error, language)
+    case let error as SyncError: error.message(language)
+    case let error as KetteError: error.message(language)
+    case let error as SQLiteError: storageFailureMessage(error, language)
+    default: "\(error)"
+    }
 }

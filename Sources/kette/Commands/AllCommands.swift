@@ -1,4 +1,5 @@
 import KetteCommandLine
+import KetteProtocol
 
 typealias KetteCommand = Command<CommandContext>
 
@@ -16,7 +17,8 @@ let kette = Program<CommandContext>(
         """, """
         Exit-Codes: 0 in Ordnung, 1 Aufruf- oder Eingabefehler, 2 Sync mit abgelehnten oder widersprüchlichen Änderungen beendet,
                     3 Server nicht erreichbar, 4 Fehler im lokalen Speicher
-        """))
+        """),
+    version: "\(KetteVersion.release) (commit \(BuildStamp.commit))")
 
 /// `--home DIR`: every command's store; also before the command (`kette --home DIR offer list`).
 let homeOption = Option<String>(
