@@ -84,10 +84,26 @@ struct Roff {
     }
 
     /// `text` safe as roff text: backslashes escaped, hyphens as minus signs (so options can be
-    /// copied from the page), and a line that would start with `.` or `'` protected by `\&`.
+    /// copied from the page), anything beyond ASCII as a named glyph (`\[u00FC]`: groff reads its
+    /// input as Latin-1 unless a preprocessor converts it), and a line that would start with `.`
+    /// or `'` protected by `\&`.
     static func escaped(_ text: String) -> String {
-        let body = text.replacingOccurrences(of: "\\", with: "\\e").replacingOccurrences(of: "-", with: "\\-")
+        var body = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": body += "\\e"
+            case "-": body += "\\-"
+            case _ where scalar.value > 0x7E: body += "\\[u" + hex(scalar.value) + "]"
+            default: body.unicodeScalars.append(scalar)
+            }
+        }
         return body.hasPrefix(".") || body.hasPrefix("'") ? "\\&" + body : body
+    }
+
+    /// At least four upper-case hex digits, as groff's glyph names want them.
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// A macro argument in double quotes (a quote inside is written `""`).
