@@ -70,7 +70,8 @@ for package in kette kette-server; do
     root="$stage/$package"
     mkdir -p "$root/DEBIAN" "$stage/shlibs/debian"
     printf 'Source: kette\n\nPackage: %s\nArchitecture: amd64\n' "$package" > "$stage/shlibs/debian/control"
-    depends=$(cd "$stage/shlibs" && dpkg-shlibdeps -O -e "$(realpath "$root/usr/bin/$package")" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+    binary=$(realpath "$root/usr/bin/$package")
+    depends=$(cd "$stage/shlibs" && dpkg-shlibdeps -O -e "$binary" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
     [ -n "$depends" ] || { echo "package.sh: dpkg-shlibdeps found no dependencies of $package" >&2; exit 1; }
     size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
     sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" -e "s/@DEPENDS@/$depends/" "Packaging/debian/$package/control.in" > "$root/DEBIAN/control"

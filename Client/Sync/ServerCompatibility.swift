@@ -18,7 +18,7 @@ public enum ServerCompatibility {
     public static func warning(_ health: HealthStatus, url: String, _ language: Language) -> String? {
         let level = health.protocolLevel
         guard level < ProtocolLevel.requiredByClient else { return nil }
-        let server = health.version.map { "kette-server \($0)" } ?? language.pick("a kette-server before 0.9", "ein kette-server vor 0.9")
+        let server = health.version.map { "kette-server \($0)" } ?? language.pick("a kette-server before 0.9", "einem kette-server vor 0.9")
         let missing = ((level + 1)...ProtocolLevel.requiredByClient).map { ProtocolLevel.features(of: $0, language) }.joined(separator: "; ")
         return language.pick(
             "the server \(url) runs \(server) (protocol level \(level)); this kette \(KetteVersion.release) uses level \(ProtocolLevel.requiredByClient) (\(missing)). Ask the county's IT to update kette-server; until then syncs may fail.",
