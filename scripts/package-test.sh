@@ -34,7 +34,7 @@ depends_are_debian_libraries() {  # every Depends entry is a package of Debian's
     names=$(field "$1" Depends | tr ',' '\n' | sed 's/(.*)//; s/ //g')
     [ -n "$names" ] || return 1
     for package in $names; do
-        apt-cache show "$package" 2>/dev/null | grep -q '^Maintainer:' || { echo "  $package is not in Debian's archive" >&2; return 1; }
+        apt-cache show "$package" >/dev/null 2>&1 || { echo "  $package is not in Debian's archive" >&2; return 1; }
         case $package in *swift*) echo "  $package is a Swift package" >&2; return 1 ;; esac
     done
 }
@@ -108,14 +108,14 @@ check "dpkg knows the conffiles" sh -c "chroot '$root' dpkg-query -W -f='\${Conf
 check "the installed system units pass systemd-analyze verify" sh -c \
     "out=\$(systemd-analyze verify --man=no --root='$root' kette-server.service kette-server-backup.service kette-server-backup.timer 2>&1) && [ -z \"\$out\" ] || { echo \"\$out\" >&2; false; }"
 
-# 4. The server as the service runs it: its user, the shipped settings, a free port.
-as_service() { chroot --userspec=kette-server:kette-server "$root" env HOME=/var/lib/kette-server "$@"; }
+# 4. The server as the service runs it: its user, its umask, the shipped settings, a free port.
+as_service() { chroot --userspec=kette-server:kette-server "$root" env HOME=/var/lib/kette-server sh -c 'umask 077; exec "$@"' as-service "$@"; }
 db=/var/lib/kette-server/kette-server.db
 as_service kette-server district add nordstadt Nordstadt --db "$db" >/dev/null
 as_service kette-server user add anna --role coordinator --district nordstadt --db "$db" > "$root/tmp/token" 2>/dev/null
 # Not through the function: $! must be the server itself (chroot and env exec it), not a subshell.
 chroot --userspec=kette-server:kette-server "$root" env HOME=/var/lib/kette-server sh -c \
-    'cd /var/lib/kette-server && exec kette-server serve --config /etc/kette/kette-server.conf --port 0' > "$root/tmp/serve.out" 2>&1 &
+    'umask 077 && cd /var/lib/kette-server && exec kette-server serve --config /etc/kette/kette-server.conf --port 0' > "$root/tmp/serve.out" 2>&1 &
 serve=$!
 for _ in $(seq 100); do grep -q listening "$root/tmp/serve.out" && break; sleep 0.1; done
 port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$root/tmp/serve.out")
