@@ -98,11 +98,13 @@ struct PrometheusExposition {
     }
 }
 
-/// `promtool check metrics` (Debian's prometheus package) on `text`, when promtool is installed:
-/// Prometheus' own linter for names, help texts and units. Nil when it is not installed.
+/// `promtool check metrics` (from Debian's prometheus package; scripts/setup.sh puts it in
+/// .build-tools/) on `text`: Prometheus' own linter for names, help texts and units. Nil when
+/// there is no promtool.
 func promtoolProblems(_ text: String) throws -> String? {
-    let promtool = "/usr/bin/promtool"
-    guard FileManager.default.isExecutableFile(atPath: promtool) else { return nil }
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let candidates = ["/usr/bin/promtool", repository.appendingPathComponent(".build-tools/promtool").path]
+    guard let promtool = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else { return nil }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: promtool)
     process.arguments = ["check", "metrics"]
