@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
         // The parser itself, and both executables' declarations (every command's help in both languages).
-        .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteProtocol", "kette", "kette-server"]),
+        .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteProtocol", "KetteTestSupport", "kette", "kette-server"]),
         .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

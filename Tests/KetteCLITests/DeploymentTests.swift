@@ -48,16 +48,9 @@ final class DeploymentTests: FaultTestCase {
         XCTAssertEqual(serverLine, client.replacingOccurrences(of: "kette ", with: "kette-server "), "both built from the same commit")
         let commit = String(client.split(separator: "(commit ").last!.dropLast())
         // Built in a git clone, the commit is HEAD's.
-        let git = Process()
-        git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        git.arguments = ["-C", Self.repository.path, "rev-parse", "--short=12", "HEAD"]
-        let head = Pipe()
-        git.standardOutput = head
-        git.standardError = FileHandle.nullDevice
-        if (try? git.run()) != nil {
-            let hash = String(decoding: head.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .newlines)
-            git.waitUntilExit()
-            if git.terminationStatus == 0 { XCTAssertTrue(commit.hasPrefix(hash), "\(commit) is not HEAD \(hash)") }
+        if let git = try? runProcess("/usr/bin/git", ["-C", Self.repository.path, "rev-parse", "--short=12", "HEAD"]), git.status == 0 {
+            let hash = git.output.trimmingCharacters(in: .newlines)
+            XCTAssertTrue(commit.hasPrefix(hash), "\(commit) is not HEAD \(hash)")
         }
 
         let listening = try serve(["--db", runner.root.appendingPathComponent("v.db").path, "--port", "0"])
@@ -90,7 +83,7 @@ final class DeploymentTests: FaultTestCase {
         let configuration = runner.root.appendingPathComponent("bad.conf")
         let database = runner.root.appendingPathComponent("never.db").path
         let cases: [(String, [String])] = [
-            ("db = \(database)\nport = 0\nprot = 8080\n", ["bad.conf line 3: unknown key 'prot'; accepted: bind, port, threads,", "tls-key, db"]),
+            ("db = \(database)\nport = 0\nprot = 8080\n", ["bad.conf line 3: unknown key 'prot'; accepted: bind, port, threads,", "tls-key, metrics-allow, log-format, db"]),
             ("db = \(database)\nport = 70000\n", ["bad.conf line 2: port must be 0 to 65535; got '70000'"]),
             ("db = \(database)\ntls-cert = /etc/ssl/certs/x.pem\n", ["--tls-cert and --tls-key go together"]),
         ]

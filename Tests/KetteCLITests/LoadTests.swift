@@ -2,6 +2,7 @@ import Foundation
 import KetteClient
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Counts every answer and transport error a client sees; retries nothing, so a 503 (the
@@ -258,16 +259,9 @@ private final class MetricsScraper: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             while lock.withLock({ running }) {
                 let result = Result { () throws -> String in
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                    process.arguments = ["-sf", "--noproxy", "*", "-m", "10", url]
-                    let output = Pipe()
-                    process.standardOutput = output
-                    try process.run()
-                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    guard process.terminationStatus == 0 else { throw NSError(domain: "scrape", code: Int(process.terminationStatus)) }
-                    return text
+                    let scrape = try runProcess("/usr/bin/curl", ["-sf", "--noproxy", "*", "-m", "10", url])
+                    guard scrape.status == 0 else { throw NSError(domain: "scrape", code: Int(scrape.status)) }
+                    return scrape.output
                 }
                 lock.withLock { results.append(result) }
                 Thread.sleep(forTimeInterval: 1)

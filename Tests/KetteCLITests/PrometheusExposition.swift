@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 
 /// A parser for Prometheus' text exposition format (0.0.4), strict enough to fail on what a
@@ -105,17 +106,6 @@ func promtoolProblems(_ text: String) throws -> String? {
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let candidates = ["/usr/bin/promtool", repository.appendingPathComponent(".build-tools/promtool").path]
     guard let promtool = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: promtool)
-    process.arguments = ["check", "metrics"]
-    let input = Pipe(), output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    try input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-    try input.fileHandleForWriting.close()
-    let result = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? "" : result
+    let result = try runProcess(promtool, ["check", "metrics"], input: text, mergeErrors: true)
+    return result.status == 0 ? "" : result.output
 }

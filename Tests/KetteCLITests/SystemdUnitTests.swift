@@ -39,19 +39,11 @@ final class SystemdUnitTests: XCTestCase {
     /// Runs `script` with the packages' files mounted over /usr/bin and /usr/lib, in the unit folder.
     private func withInstalledFiles(_ script: String) throws -> (status: Int32, output: String) {
         let mounts = ["bin", "lib"].map { "mount -t overlay overlay -o lowerdir=\(directory.path)/usr/\($0):/usr/\($0) /usr/\($0)" }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["-m", "--propagation", "private", "/bin/sh", "-c", (mounts + [script]).joined(separator: " && ")]
-        process.currentDirectoryURL = Self.packaging.appendingPathComponent("systemd")
-        process.environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "XDG_RUNTIME_DIR": directory.appendingPathComponent("runtime").path,
-                               "SYSTEMD_PAGER": "", "LANG": "C.UTF-8"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let result = try runProcess("/usr/bin/unshare", ["-m", "--propagation", "private", "/bin/sh", "-c", (mounts + [script]).joined(separator: " && ")],
+                                    environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "XDG_RUNTIME_DIR": directory.appendingPathComponent("runtime").path,
+                                                  "SYSTEMD_PAGER": "", "LANG": "C.UTF-8"],
+                                    directory: Self.packaging.appendingPathComponent("systemd"), mergeErrors: true)
+        return (result.status, result.output)
     }
 
     func testEveryUnitPassesSystemdAnalyzeVerify() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import KetteCommandLine
 import KetteProtocol
+import KetteTestSupport
 @testable import kette
 @testable import kette_server
 import XCTest
@@ -110,21 +111,7 @@ final class GeneratedDocumentationTests: XCTestCase {
         XCTAssertTrue(kette.help(.program, .english).contains("--version"), "the overview lists --version")
     }
 
-    private func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe(), standardInput = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = standardInput
-        try process.run()
-        let writer = standardInput.fileHandleForWriting
-        let data = Data((input ?? "").utf8)
-        DispatchQueue.global().async { try? writer.write(contentsOf: data); try? writer.close() }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    private func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> ProcessOutcome {
+        try runProcess(executable, arguments, input: input)
     }
 }
