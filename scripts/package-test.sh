@@ -140,5 +140,5 @@ check "the programs and settings are gone" sh -c "! test -e '$root/usr/bin/kette
 check "the system user is gone" sh -c "! chroot '$root' getent passwd kette-server"
 check "the database stays" test -f "$root$db"
 
-echo "package test: $((checks - failures)) passed, $failures failed"
+echo "package-test: $((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
