@@ -25,6 +25,9 @@ done
 binaries="$scratch/release"
 version=$("$binaries/kette" --version | awk '{print $2}')
 [ -n "$version" ] || { echo "package.sh: kette --version printed no version" >&2; exit 1; }
+if "$binaries/kette" --version | grep -q -e '+modified' -e 'unknown commit'; then
+    echo "package.sh: warning: built from a tree with uncommitted changes or outside git: $("$binaries/kette" --version)" >&2
+fi
 stage="$scratch/stage"
 rm -rf "$stage"
 mkdir -p "$out"
