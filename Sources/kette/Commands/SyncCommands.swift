@@ -69,11 +69,11 @@ let syncCommands: [KetteCommand] = [
         options: [jsonFlag, syncLog],
         discussion: LocalizedText("""
             For unattended runs (a systemd timer, cron) --log FILE appends one line per run, whatever its outcome:
-              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N pulled=N conflicts=N pending=N duration_ms=N
+              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N kept_refusals=N pulled=N conflicts=N pending=N …
             A server older than the protocol features this kette uses is named in a warning after the sync.
             """, """
             Für unbeaufsichtigte Läufe (systemd-Timer, cron) hängt --log FILE je Lauf eine Zeile an, wie er auch ausgeht:
-              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N pulled=N conflicts=N pending=N duration_ms=N
+              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N kept_refusals=N pulled=N conflicts=N pending=N …
             Ein Server, der älter ist als die Protokollfunktionen dieses kette, wird nach dem Sync in einer Warnung genannt.
             """),
         run: { args, context in
@@ -148,6 +148,10 @@ private func synchronize(_ context: CommandContext) throws -> SyncReport {
             "Sync fertig: \(report.appliedChangeSets) Änderungssätze übertragen, \(report.pulledChanges) Änderungen empfangen; \(report.refusedChangeSets.count) abgelehnt, \(report.openConflicts) offene Konflikte."))
         for refused in report.refusedChangeSets {
             context.say(context.pick("  refused: ", "  abgelehnt: ") + "\(refused.summary) [\(shortID(refused.id))]: \(refused.reason)")
+        }
+        if report.keptRefusals > 0 {
+            context.say(context.pick("  \(report.keptRefusals) refused change sets taken back and kept: see `kette refused`",
+                                     "  \(report.keptRefusals) abgelehnte Änderungssätze zurückgenommen und aufbewahrt: siehe `kette refused`"))
         }
         if report.openConflicts > 0 {
             context.say(context.pick("  see `kette conflicts`", "  siehe `kette conflicts`"))

@@ -61,7 +61,7 @@ struct SyncRunLog {
     }
 
     private func counts(_ report: SyncReport) -> [(String, String)] {
-        [("pushed", report.appliedChangeSets), ("refused", report.refusedChangeSets.count), ("pulled", report.pulledChanges),
+        [("pushed", report.appliedChangeSets), ("refused", report.refusedChangeSets.count), ("kept_refusals", report.keptRefusals), ("pulled", report.pulledChanges),
          ("conflicts", report.openConflicts), ("pending", report.pendingChangeSets)].map { ($0.0, String($0.1)) }
     }
 
@@ -84,7 +84,7 @@ struct SyncRunLog {
 
     /// The fields' order in the line: when, how it ended, then counts.
     private static func order(_ key: String) -> Int {
-        ["time", "outcome", "exit", "pushed", "refused", "pulled", "conflicts", "pending", "duration_ms", "server_version", "server_protocol", "error"]
+        ["time", "outcome", "exit", "pushed", "refused", "kept_refusals", "pulled", "conflicts", "pending", "duration_ms", "server_version", "server_protocol", "error"]
             .firstIndex(of: key) ?? 99
     }
 }
