@@ -69,11 +69,11 @@ final class MetricsTests: FaultTestCase {
         XCTAssertEqual(requests("/v1/records/{type}/{id}", 404), 1)
         XCTAssertEqual(requests("other", 404), 1)
         XCTAssertEqual(requests("/v1/changesets", 200), 3, "a1: offer, a1: edit, b1: edit")
-        XCTAssertEqual(requests("/v1/me", 200), 10)
+        XCTAssertEqual(requests("/v1/me", 200), 10 + 5, "carl's 10 within his burst, one scope check at each of the 5 syncs")
         XCTAssertEqual(requests("/v1/me", 429), 4)
         XCTAssertEqual(requests("/v1/changes", 200), 5, "one pull per sync")
         XCTAssertEqual(metrics.all("kette_http_requests_total").filter { $0.labels["endpoint"] != "/metrics" }.reduce(0) { $0 + $1.value },
-                       8 + 1 + 1 + 1 + 3 + 10 + 4 + 5, "nothing else was counted")
+                       8 + 1 + 1 + 1 + 3 + 15 + 4 + 5, "nothing else was counted")
         XCTAssertEqual(metrics.value("kette_rate_limit_refusals_total"), Double(refusals))
         XCTAssertEqual(metrics.value("kette_change_sets_total", ["outcome": "applied"]), 2)
         XCTAssertEqual(metrics.value("kette_change_sets_total", ["outcome": "conflicts"]), 1)
@@ -84,6 +84,23 @@ final class MetricsTests: FaultTestCase {
         XCTAssertEqual(stat(server.database, &status), 0)
         XCTAssertGreaterThanOrEqual(metrics.value("kette_database_size_bytes") ?? 0, Double(status.st_size))
         if let problems = try promtoolProblems(try scrape().body) { XCTAssertEqual(problems, "", "promtool check metrics") }
+    }
+
+    func testOpenConnectionsAreCountedWhileTheyAreOpen() throws {
+        try makeServer(users: [.coordinator("anna", "nordstadt")])
+        try server.start(extraArguments: ["--metrics-allow", "127.0.0.1"])
+        let open = { () throws -> Double? in try PrometheusExposition(try self.scrape().body).value("kette_http_open_connections") }
+        // Settles once the server has seen earlier scrapes' connections close: only the scrape's own is open.
+        func settled(at expected: Double) throws -> Double? {
+            var value = try open()
+            for _ in 0..<100 where value != expected { usleep(50_000); value = try open() }
+            return value
+        }
+        XCTAssertEqual(try settled(at: 1), 1)
+        var idle = try (0..<3).map { _ in try TestSocket(port: server.port) }
+        XCTAssertEqual(try settled(at: 4), 4, "three idle connections and the scrape's")
+        idle.removeAll()
+        XCTAssertEqual(try settled(at: 1), 1, "closed ones are no longer counted")
     }
 
     func testTheLogHasOneJSONLinePerRequestAndEventAndNoToken() throws {
