@@ -61,6 +61,38 @@ final class DeploymentTests: FaultTestCase {
         XCTAssertEqual(health, HealthStatus(version: KetteVersion.release, commit: commit, protocol: ProtocolLevel.current))
     }
 
+    /// The build step behind `--version`: a clone's commit, "+modified" for a changed tree,
+    /// "unknown commit" outside git; an unchanged stamp is not rewritten (nothing recompiles).
+    func testTheVersionStampNamesTheCommitOrSaysItIsUnknown() throws {
+        let stamp = Self.repository.appendingPathComponent("Sources/VersionStampPlugin/stamp.sh").path
+        let package = runner.root.appendingPathComponent("package"), output = runner.root.appendingPathComponent("stamp")
+        try FileManager.default.createDirectory(at: package, withIntermediateDirectories: true)
+        func commit() throws -> String {
+            let result = try runProcess("/bin/sh", [stamp, package.path, output.path, runner.root.appendingPathComponent("scratch").path])
+            XCTAssertEqual(result.status, 0, result.errors)
+            let file = try String(contentsOf: output.appendingPathComponent("BuildStamp.swift"), encoding: .utf8)
+            return String(try XCTUnwrap(file.range(of: #"(?<=static let commit = ")[^"]*"#, options: .regularExpression).map { file[$0] }))
+        }
+        XCTAssertEqual(try commit(), "unknown commit", "a source tarball")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/git"), "no git")
+        let git = { (arguments: [String]) in
+            _ = try runProcess("/usr/bin/git", ["-C", package.path, "-c", "user.name=t", "-c", "user.email=t@example.org"] + arguments)
+        }
+        try git(["init", "-q"])
+        try "one".write(to: package.appendingPathComponent("file"), atomically: true, encoding: .utf8)
+        try git(["add", "file"])
+        try git(["commit", "-q", "-m", "one"])
+        let head = try runProcess("/usr/bin/git", ["-C", package.path, "rev-parse", "--short=12", "HEAD"]).output.trimmingCharacters(in: .newlines)
+        XCTAssertEqual(try commit(), head)
+        let written = try FileManager.default.attributesOfItem(atPath: output.appendingPathComponent("BuildStamp.swift").path)[.modificationDate] as? Date
+        usleep(1_100_000)
+        XCTAssertEqual(try commit(), head)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: output.appendingPathComponent("BuildStamp.swift").path)[.modificationDate] as? Date,
+                       written, "an unchanged stamp is left alone")
+        try "two".write(to: package.appendingPathComponent("file"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try commit(), head + "+modified")
+    }
+
     func testServeTakesItsSettingsFromTheConfigurationFileAndTheCommandLineWins() throws {
         let configuration = runner.root.appendingPathComponent("kette-server.conf")
         let fromFile = runner.root.appendingPathComponent("from-file.db").path
