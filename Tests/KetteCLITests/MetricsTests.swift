@@ -29,6 +29,9 @@ final class MetricsTests: FaultTestCase {
         let bad = try server.run(["serve", "--db", server.database, "--metrics-allow", "10.0.0.0/33"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.errors.contains("--metrics-allow must be an IPv4 or IPv6 address or network, e.g. 127.0.0.1, 10.0.0.0/8 or ::1/128; got '10.0.0.0/33'"), bad.errors)
+        let format = try server.run(["serve", "--db", server.database, "--log-format", "xml"])
+        XCTAssertEqual(format.status, 1)
+        XCTAssertTrue(format.errors.contains("--log-format must be one of: logfmt, json; got 'xml'"), format.errors)
     }
 
     private func buildCommit() throws -> String {
