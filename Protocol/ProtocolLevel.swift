@@ -24,15 +24,6 @@ public enum ProtocolLevel {
     /// The least level of server whose features the reference client relies on: below it, the
     /// client warns before it syncs (the sync may then fail on a missing endpoint).
     public static let requiredByClient = versioned
-
-    /// What each level added, in words for the client's warning.
-    public static func features(of level: Int, _ language: Language) -> String {
-        switch level {
-        case base: language.pick("push, pull and user management", "Senden, Holen und Benutzerverwaltung")
-        case versioned: language.pick("its version and protocol level in /v1/health", "Version und Protokollstufe in /v1/health")
-        default: language.pick("protocol level \(level)", "Protokollstufe \(level)")
-        }
-    }
 }
 
 /// The answer of `GET /v1/health`: the server is up, which release it runs and which protocol

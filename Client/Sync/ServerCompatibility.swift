@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 
 /// Whether the server a store syncs with serves the protocol features this client uses: asked of
@@ -15,13 +16,22 @@ public enum ServerCompatibility {
 
     /// A warning for the user when `health` shows a server below the level this client relies
     /// on; nil when it is new enough.
-    public static func warning(_ health: HealthStatus, url: String, _ language: Language) -> String? {
+    public static func warning(_ health: HealthStatus, url: String) -> LocalizedText? {
         let level = health.protocolLevel
         guard level < ProtocolLevel.requiredByClient else { return nil }
-        let server = health.version.map { "kette-server \($0)" } ?? language.pick("a kette-server before 0.9", "einem kette-server vor 0.9")
-        let missing = ((level + 1)...ProtocolLevel.requiredByClient).map { ProtocolLevel.features(of: $0, language) }.joined(separator: "; ")
-        return language.pick(
-            "the server \(url) runs \(server) (protocol level \(level)); this kette \(KetteVersion.release) uses level \(ProtocolLevel.requiredByClient) (\(missing)). Ask the county's IT to update kette-server; until then syncs may fail.",
-            "Der Server \(url) läuft mit \(server) (Protokollstufe \(level)); dieses kette \(KetteVersion.release) nutzt Stufe \(ProtocolLevel.requiredByClient) (\(missing)). Bitte die IT des Kreises, kette-server zu aktualisieren; bis dahin kann der Sync scheitern.")
+        let server = health.version.map { LocalizedText.verbatim("kette-server \($0)") } ?? SyncText.serverBefore09.text
+        let missing = ((level + 1)...ProtocolLevel.requiredByClient).map(features)
+        let joined = LocalizedText(missing.map(\.english).joined(separator: "; "), missing.map(\.german).joined(separator: "; "))
+        return SyncText.serverOlder.with(["url": url, "server": server, "level": level, "version": KetteVersion.release,
+                                          "required": ProtocolLevel.requiredByClient, "missing": joined])
+    }
+
+    /// What a protocol level added (SPEC §2.1), in words.
+    static func features(of level: Int) -> LocalizedText {
+        switch level {
+        case ProtocolLevel.base: SyncText.levelBase.text
+        case ProtocolLevel.versioned: SyncText.levelVersioned.text
+        default: SyncText.levelOther.with(["level": level])
+        }
     }
 }

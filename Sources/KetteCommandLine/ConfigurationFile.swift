@@ -27,8 +27,7 @@ public struct ConfigurationFile: Sendable {
             let line = rawLine.trimmingSpaces()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let equals = line.firstIndex(of: "="), !line[..<equals].trimmingSpaces().isEmpty else {
-                throw UsageError(LocalizedText("\(path) line \(index + 1): expected `key = value` or a # comment; got '\(line.prefix(60))'",
-                                               "\(path) Zeile \(index + 1): erwartet wird `Schlüssel = Wert` oder ein #-Kommentar; gefunden: „\(line.prefix(60))“"))
+                throw UsageError(ParserMessages.configLocation(path, index + 1) + ParserMessages.configExpected(String(line.prefix(60))))
             }
             var value = line[line.index(after: equals)...].trimmingSpaces()
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
@@ -46,20 +45,17 @@ extension ParsedInput {
         let givenOnCommandLine = Set(options.filter { isGiven($0) }.map(\.name))
         var seen: Set<String> = []
         for setting in file.settings {
-            let place = "\(file.path) line \(setting.line)"
-            let location = LocalizedText(place + ": ", "\(file.path) Zeile \(setting.line): ")
+            let location = ParserMessages.configLocation(file.path, setting.line)
             guard let option = options.first(where: { $0.name == setting.key }) else {
-                let keys = options.map(\.name).joined(separator: ", ")
-                throw UsageError(LocalizedText("\(place): unknown key '\(setting.key.prefix(60))'; accepted: \(keys)",
-                                               "\(file.path) Zeile \(setting.line): unbekannter Schlüssel „\(setting.key.prefix(60))“; erlaubt: \(keys)"))
+                throw UsageError(location + ParserMessages.configUnknownKey(String(setting.key.prefix(60)), accepted: options))
             }
             guard seen.insert(option.name).inserted || (option.isRepeatable && option.valueName != nil) else {
-                throw UsageError(LocalizedText("\(place): \(option.name) is set more than once", "\(file.path) Zeile \(setting.line): \(option.name) ist mehrfach gesetzt"))
+                throw UsageError(location + ParserMessages.configSetTwice(option.name))
             }
             if givenOnCommandLine.contains(option.name) { continue }
             guard option.valueName != nil else {
                 guard let on = Self.flagValue(setting.value) else {
-                    throw UsageError(location + ParserMessages.wrongForm(setting.key, setting.value, expected: LocalizedText("true or false", "true oder false")))
+                    throw UsageError(location + ParserMessages.wrongForm(setting.key, setting.value, expected: CommandLineText.trueOrFalse.text))
                 }
                 if on { add(true, for: option) }
                 continue

@@ -9,24 +9,24 @@ extension Program {
     public func manPage(_ language: Language) -> String {
         var page = Roff()
         page.line(".TH \(Roff.quoted(name.uppercased())) 1 \"\" \(Roff.quoted(version.map { "\(name) \($0)" } ?? name)) \"Kette\"")
-        page.section(language.pick("NAME", "BEZEICHNUNG"))
+        page.section(CommandLineText.manName(language))
         page.line(Roff.escaped(name) + " \\- " + Roff.escaped(abstract(language)))
-        page.section(language.pick("SYNOPSIS", "ÜBERSICHT"))
+        page.section(CommandLineText.manSynopsis(language))
         page.line(".B \(name)")
-        page.line(".I " + language.pick("COMMAND", "BEFEHL"))
-        page.text(language.pick("[options]", "[Optionen]"))
+        page.line(".I " + CommandLineText.manCommand(language))
+        page.text(CommandLineText.optionsMark(language).trimmingCharacters(in: .whitespaces))
         if version != nil { page.line(".br"); page.line(".B \(name) \\-\\-version") }
-        page.section(language.pick("COMMANDS", "BEFEHLE"))
+        page.section(CommandLineText.manCommands(language))
         for command in commands { manSection(for: command, into: &page, language) }
-        page.section(language.pick("OPTIONS FOR EVERY COMMAND", "OPTIONEN FÜR JEDEN BEFEHL"))
+        page.section(CommandLineText.manEveryCommand(language))
         for option in globalOptions { page.option(option, language) }
         if version != nil {
             page.line(".TP")
             page.line(".B \\-\\-version")
-            page.text(language.pick("print the version and the commit it was built from", "Version und Commit des Builds ausgeben"))
+            page.text(CommandLineText.showVersion(language))
         }
         if let epilogue {
-            page.section(language.pick("NOTES", "HINWEISE"))
+            page.section(CommandLineText.manNotes(language))
             page.preformatted(epilogue(language))
         }
         return page.text
@@ -80,7 +80,7 @@ struct Roff {
         var label = ".B \\-\\-" + Self.escaped(option.name)
         if let valueName = option.valueName { label = ".BI \\-\\-\(Self.escaped(option.name))\\~ " + Self.quoted(valueName) }
         line(label)
-        text(option.help(language) + (option.isRepeatable && option.valueName != nil ? language.pick(" (repeatable)", " (wiederholbar)") : ""))
+        text(option.help(language) + (option.isRepeatable && option.valueName != nil ? CommandLineText.manRepeatable(language) : ""))
     }
 
     /// `text` safe as roff text: backslashes escaped, hyphens as minus signs (so options can be

@@ -96,12 +96,12 @@ let serveCommand = ServerCommand(
         try server.start()
     } catch {
         log.event("failed", "\(error)")
-        fail("\(error)", code: 5)
+        fail(ServerText.startFailed.with(["reason": "\(error)"]), code: 5)
     }
     // Written unbuffered: scripts wait for this line to know the server is up.
     let scheme = configuration.tls == nil ? "http" : "https"
     let address = "\(scheme)://\(configuration.bindAddress):\(server.port)"
-    FileHandle.standardOutput.write(Data("kette-server listening on \(address) (database \(context.databasePath))\n".utf8))
+    FileHandle.standardOutput.write(Data((ServerText.listening(context.language, ["url": address, "path": context.databasePath]) + "\n").utf8))
     log.event("start", "listening on \(address)", [("version", KetteVersion.release), ("commit", BuildStamp.commit), ("database", context.databasePath)])
     serveUntilStopped(server, store, log)
 }
@@ -129,13 +129,11 @@ enum ServeConfiguration {
     private static func read(_ path: String) throws -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw UsageError("cannot read the configuration file \(path): \(reason); give another with --config FILE",
-                             "die Konfigurationsdatei \(path) ist nicht lesbar: \(reason); eine andere mit --config FILE angeben")
+            throw UsageError(ServerText.configUnreadable.with(["path": path, "reason": String(cString: strerror(errno))]))
         }
         let data = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true).readDataToEndOfFile()
         guard let text = String(data: data, encoding: .utf8) else {
-            throw UsageError("the configuration file \(path) is not UTF-8 text", "die Konfigurationsdatei \(path) ist kein UTF-8-Text")
+            throw UsageError(ServerText.configNotText.with(["path": path]))
         }
         return text
     }
@@ -154,7 +152,7 @@ private func serverConfiguration(_ args: ParsedInput) throws -> HTTPServer.Confi
         do {
             configuration.tls = try TLSCredentials.load(certificatePath: certificate, privateKeyPath: key)
         } catch {
-            throw UsageError("HTTPS cannot start: \(error)", "HTTPS kann nicht starten: \(error)")
+            throw UsageError(ServerText.tlsFailed.with(["reason": "\(error)"]))
         }
         warnIfReadableByOthers(key)
     }
@@ -177,7 +175,8 @@ private func rateLimiter(_ args: ParsedInput) throws -> RateLimiter? {
 private func warnIfReadableByOthers(_ path: String) {
     var status = stat()
     guard stat(path, &status) == 0, status.st_mode & 0o077 != 0 else { return }
-    complain("warning: the private key \(path) is readable by other users (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it")
+    complain(ServerText.keyReadable(Language.from(environment: ProcessInfo.processInfo.environment),
+                                    ["path": path, "mode": String(status.st_mode & 0o777, radix: 8)]))
 }
 
 /// Serves until SIGINT or SIGTERM; the daemon's threads do the work.
@@ -191,7 +190,7 @@ private func serveUntilStopped(_ server: HTTPServer, _ store: ServerStore, _ log
             // Reads are counted in memory and written about once a second: write the rest now.
             try? store.flushAuditReads()
             log.event("stop", "stopped on signal \(signalNumber)")
-            print("kette-server stopped")
+            print(ServerText.stopped(Language.from(environment: ProcessInfo.processInfo.environment)))
             exit(0)
         }
         source.resume()

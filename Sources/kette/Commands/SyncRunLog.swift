@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 /// `kette sync --log FILE`: one logfmt line per run, appended whatever the outcome, so a district
@@ -23,11 +24,12 @@ struct SyncRunLog {
             // Unreachable or a local failure: nothing to ask. An answer the client did not expect
             // may be an old server's missing endpoint.
             let health = serverAnswered(error) ? checkServer() : nil
-            append(fields(started: started, exit: exitCode(for: error), health: health)
-                   + [("outcome", "failed"), ("error", errorMessage(error, .english))])
+            let failure = Failure(error, language: .english) { kette.explain($0, .english) }
+            append(fields(started: started, exit: failure.exitCode, health: health)
+                   + [("outcome", "failed"), ("code", failure.code), ("error", failure.message)])
             throw error
         }
-        let exit: Int32 = report.needsAttention ? 2 : 0
+        let exit = report.needsAttention ? ExitCode.attention : ExitCode.ok
         let health = checkServer()
         append(fields(started: started, exit: exit, health: health) + [("outcome", exit == 0 ? "ok" : "attention")] + counts(report))
         if exit != 0 { throw ExitStatus(code: exit) }
@@ -47,8 +49,8 @@ struct SyncRunLog {
         configuration.caCertificatePath = remote.caCertificate
         configuration.totalTimeoutSeconds = 10
         guard let health = ServerCompatibility.health(of: remote, over: CurlTransport(configuration: configuration)) else { return nil }
-        if let warning = ServerCompatibility.warning(health, url: remote.url, context.language) {
-            FileHandle.standardError.write(Data(TerminalText.escaped(context.pick("kette: warning: ", "kette: Warnung: ") + warning + "\n").utf8))
+        if let warning = ServerCompatibility.warning(health, url: remote.url) {
+            FileHandle.standardError.write(Data(TerminalText.escaped(warning(context.language) + "\n").utf8))
         }
         return health
     }
@@ -77,14 +79,13 @@ struct SyncRunLog {
         let written = descriptor < 0 ? -1 : line.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
         if descriptor >= 0 { close(descriptor) }
         if written != line.utf8.count {
-            writeError(context.pick("could not write the sync log \(path): \(String(cString: strerror(errno)))",
-                                    "das Sync-Protokoll \(path) konnte nicht geschrieben werden: \(String(cString: strerror(errno)))"), context.language)
+            writeError(SyncText.logUnwritable(context.language, ["path": path, "reason": String(cString: strerror(errno))]), context.language)
         }
     }
 
     /// The fields' order in the line: when, how it ended, then counts.
     private static func order(_ key: String) -> Int {
-        ["time", "outcome", "exit", "pushed", "refused", "kept_refusals", "pulled", "conflicts", "pending", "duration_ms", "server_version", "server_protocol", "error"]
+        ["time", "outcome", "exit", "code", "pushed", "refused", "kept_refusals", "pulled", "conflicts", "pending", "duration_ms", "server_version", "server_protocol", "error"]
             .firstIndex(of: key) ?? 99
     }
 }
