@@ -10,4 +10,11 @@ static inline int kette_pg_diag_sqlstate(void) { return PG_DIAG_SQLSTATE; }
 /// The primary, one-line message of an error result (PG_DIAG_MESSAGE_PRIMARY).
 static inline int kette_pg_diag_message_primary(void) { return PG_DIAG_MESSAGE_PRIMARY; }
 
+// The throw-away test clusters start `pg_ctl` with posix_spawn, closing every inherited descriptor
+// and changing to `/` in the child. glibc declares these two only under _GNU_SOURCE, which Swift's
+// Glibc module is built without; they exist in glibc 2.34 and newer (Debian 12 has 2.36).
+#include <spawn.h>
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
+extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);
+
 #endif

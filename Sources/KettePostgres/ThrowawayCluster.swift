@@ -1,3 +1,4 @@
+import CPostgres
 import Foundation
 
 /// A PostgreSQL cluster of its own in a temporary directory, for tests and benchmarks: made with
@@ -195,33 +196,46 @@ private struct Programs: Sendable {
 
     /// Runs a PostgreSQL program (as the cluster's account under root) to its end; throws with its
     /// output when it fails.
+    ///
+    /// Spawned directly, not with Foundation's `Process`: `Process` learns that its child ended
+    /// when a socket the child inherits closes, and the server that `pg_ctl start` leaves running
+    /// would inherit it too, so `waitUntilExit` would wait for the server's end. For the same
+    /// reason the child gets no descriptor but its output file.
     @discardableResult
     func execute(_ name: String, _ arguments: [String]) throws -> String {
         let program = binaries + "/" + name
-        let process = Process()
-        if let account {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", account, "--", program] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
-        }
-        // Output to a file, not a pipe: pg_ctl's server inherits the descriptors and keeps a pipe open.
+        let command = account.map { ["/usr/sbin/runuser", "-u", $0, "--", program] } ?? [program]
         let outputPath = directory + "/command-\(UUID().uuidString.prefix(8)).out"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        try process.run()
-        process.waitUntilExit()
-        try? output.close()
+        let status = try Self.spawnAndWait(command + arguments, output: outputPath)
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw ThrowawayCluster.Failure(description: "\(name) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(text)")
+        guard status == 0 else {
+            throw ThrowawayCluster.Failure(description: "\(name) \(arguments.joined(separator: " ")) failed (\(status)): \(text)")
         }
         return text
+    }
+
+    /// Runs `command` with stdin from /dev/null and stdout and stderr to `output`, in `/` (the
+    /// unprivileged account may not enter the current directory), and returns its exit status.
+    private static func spawnAndWait(_ command: [String], output: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        posix_spawn_file_actions_addchdir_np(&actions, "/")
+        let argv = command.map { strdup($0) } + [nil]
+        let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + environment).forEach { free($0) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, command[0], &actions, nil, argv, environment)
+        guard code == 0 else {
+            throw ThrowawayCluster.Failure(description: "could not start \(command[0]): \(String(cString: strerror(code)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }
