@@ -32,7 +32,7 @@ let package = Package(
         // The three library modules, each in its own top-level folder.
         .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md", "openapi.json", "Examples", "check_examples.py"]),
         .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "CCurl"], path: "Client"),
-        .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "CMicroHTTPD"], path: "Server"),
+        .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "KettePostgres", "CMicroHTTPD"], path: "Server"),
 
         // The message catalog: every text both programs print, in English and German, and the
         // locale formats of numbers, days and times.

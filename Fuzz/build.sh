@@ -10,7 +10,7 @@ command -v swiftc >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 out=.build-fuzz
 mkdir -p "$out"
 # -O: the fuzzer's throughput; overflow and bounds checks stay on (they are not debug-only in Swift).
-flags=(-O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -I "$out" -I Sources/CSQLite -I Sources/CMicroHTTPD)
+flags=(-O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -I "$out" -I Sources/CSQLite -I Sources/CMicroHTTPD -I Sources/CPostgres)
 
 module() {  # module NAME SOURCES…: compiles NAME into $out/NAME.o and $out/NAME.swiftmodule
     local name=$1; shift
@@ -29,10 +29,11 @@ for target in "${targets[@]}"; do
     handler)
         module KetteStore Sources/KetteStore/*.swift
         module KetteMessages Sources/KetteMessages/*.swift
+        module KettePostgres Sources/KettePostgres/*.swift
         module KetteServer $(find Server -name '*.swift' | sort)
         swiftc "${flags[@]}" -module-name FuzzHandler Fuzz/Handler/FuzzHandler.swift Tests/KetteServerTests/HandlerFuzzInput.swift \
-            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteServer.o" \
-            -lsqlite3 -lmicrohttpd -lgnutls -o "$out/fuzz-handler"
+            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KettePostgres.o" "$out/KetteServer.o" \
+            -lsqlite3 -lmicrohttpd -lgnutls -lpq -o "$out/fuzz-handler"
         ;;
     *) echo "unknown fuzz target '$target'; accepted: decoder, handler" >&2; exit 1 ;;
     esac
