@@ -11,6 +11,8 @@ public enum ServerText: String, MessageSection {
     // Admin refusals (`AdminError`).
     case userExists, unknownUser, unknownDistrict, noDistrictsYet, districtExists, needsName, needsDistrict
     case districtIDForm, districtNeedsName, personForm, personUnsearchable
+    // Moving a county to PostgreSQL (`CountyMove`).
+    case moveTargetNotEmpty
     // Audit actions in `audit list`.
     case actionDistrictAdd, actionErase, actionPush, actionRead, actionUserAdd, actionUserRevoke, actionUserToken
     // Roles in `user list`.
@@ -71,6 +73,8 @@ public enum ServerText: String, MessageSection {
             "--person braucht den zu löschenden Namen, 3 bis 200 Zeichen (gefunden ohne Rücksicht auf Groß- und Kleinschreibung, Schreibweise der Akzente und Leerraum; ohne Platzhalter); angegeben: „{name}“"),
         .personUnsearchable: LocalizedText("the name '{name}' has fewer than 3 visible characters to search for",
                                            "Der Name „{name}“ hat weniger als 3 sichtbare Zeichen, nach denen gesucht werden kann"),
+        .moveTargetNotEmpty: LocalizedText("the PostgreSQL database already holds data (table {table}); a county moves only into an empty database",
+                                           "Die PostgreSQL-Datenbank enthält schon Daten (Tabelle {table}); ein Landkreis zieht nur in eine leere Datenbank um"),
         // English shows the action codes scripts and the audit chain use.
         .actionDistrictAdd: LocalizedText("district-add", "Sozialraum-angelegt"),
         .actionErase: LocalizedText("erase", "Name-gelöscht"),
