@@ -7,7 +7,7 @@ public enum Catalog {
     /// Every section; a test checks that each `MessageSection` in this module is listed here.
     public static let sections: [any MessageSection.Type] = [
         CommandLineText.self, InputText.self, FieldText.self, StoreText.self, SyncText.self, TransportText.self, RefusalText.self,
-        ListText.self, OutputText.self, RecordText.self, ExchangeText.self, ServerText.self, ReportLines.self, AuditText.self,
+        ListText.self, OutputText.self, RecordText.self, ExchangeText.self, ServerText.self, ReportLines.self, ReportPageText.self, ReportTerms.self, AuditText.self,
     ]
 
     /// One entry: its key (`SyncText.done`), whether it has a text, and the text.
