@@ -82,15 +82,10 @@ public struct ReportWindow: Hashable, Sendable, Codable {
         if let reporting = ReportingPeriod(exactly: period) {
             name = reporting.label(language)
         } else {
-            name = language.pick(Self.englishMonths[from.month - 1], Self.germanMonths[from.month - 1]) + " \(from.year)"
+            name = ReportTerms.months[from.month - 1](language) + " \(from.year)"
         }
         return "\(name) (\(from.label(language)) – \(to.label(language)))"
     }
-
-    static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                                "October", "November", "December"]
-    static let germanMonths = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-                               "Oktober", "November", "Dezember"]
 
     private static func firstMonth(of quarter: ReportingPeriod) -> Int {
         guard case .quarter(_, let number) = quarter else { return 1 }

@@ -98,7 +98,7 @@ public enum ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConvert
     public func label(_ language: Language) -> String {
         switch self {
         case .year(let year): "\(year)"
-        case .quarter(let year, let quarter): language.pick("Q\(quarter) \(year)", "\(quarter). Quartal \(year)")
+        case .quarter(let year, let quarter): ReportTerms.quarter(language, ["quarter": String(quarter), "year": String(year)])
         }
     }
 
