@@ -13,8 +13,7 @@ public struct ReportWindow: Hashable, Sendable, Codable {
     public let period: String?
 
     /// What `--period` accepts for reports that count by date, for messages.
-    public static let expectedForm = LocalizedText("a quarter YYYY-Qn, a year YYYY or a month YYYY-MM, e.g. 2026-Q1, 2026 or 2026-03",
-                                                   "ein Quartal JJJJ-Qn, ein Jahr JJJJ oder ein Monat JJJJ-MM, z. B. 2026-Q1, 2026 oder 2026-03")
+    public static var expectedForm: LocalizedText { InputText.expectedWindow.text }
 
     public init(day: CalendarDay) {
         self.init(from: day, to: day, period: nil)
