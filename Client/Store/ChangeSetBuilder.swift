@@ -14,6 +14,13 @@ public final class ChangeSetBuilder {
     private var changeIndex: [FieldKey: Int] = [:]
     private(set) var touchedOffers: Set<String> = []
     private(set) var touchedMeetings: Set<String> = []
+    /// Each written field as it was before this action, in the order first written: the local
+    /// history keeps it for `kette undo`, `kette trash` and `kette restore`.
+    private(set) var previousVersions: [LocalHistory.PreviousVersion] = []
+    /// The records this action makes.
+    private var createdRecords: Set<RecordKey> = []
+    /// The local action this one takes back (`kette undo`).
+    var undoing: Int?
 
     init(database: Database, hlc: HLCTimestamp, replica: ReplicaID) {
         self.database = database
@@ -42,6 +49,8 @@ public final class ChangeSetBuilder {
         } else {
             changeIndex[key] = changes.count
             changes.append(change)
+            previousVersions.append(LocalHistory.PreviousVersion(type: type, id: id, field: field, version: current,
+                                                                 created: createdRecords.contains(RecordKey(type: type, id: id))))
         }
         try RecordApplier.apply(change, in: database)
         try noteTouched(type: type, id: id)
@@ -49,6 +58,9 @@ public final class ChangeSetBuilder {
 
     /// Creates a record with the given fields (nil values are left unset).
     public func create(_ type: RecordType, _ id: String, _ fields: [(String, FieldValue?)]) throws {
+        if try database.scalarInt("SELECT 1 FROM \(type.table) WHERE id = ?", [id]) == nil {
+            createdRecords.insert(RecordKey(type: type, id: id))
+        }
         try RecordApplier.ensureRow(type: type, id: id, in: database)
         for (field, value) in fields {
             if let value { try set(type, id, field, value) }
@@ -61,6 +73,11 @@ public final class ChangeSetBuilder {
     public func delete(_ type: RecordType, _ id: String) throws {
         try set(type, id, RecordType.deletedField, .bool(true))
         for field in type.fieldsClearedOnDelete { try set(type, id, field.name, .null) }
+    }
+
+    private struct RecordKey: Hashable {
+        let type: RecordType
+        let id: String
     }
 
     private struct FieldKey: Hashable {

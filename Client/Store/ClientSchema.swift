@@ -7,6 +7,8 @@ enum ClientSchema {
         var migrator = Migrator()
         migrator.register("v1-replica-records-outbox", createVersion1)
         migrator.register("v2-sync-state-conflicts", createVersion2)
+        migrator.register("german-search", createGermanSearch)
+        migrator.register("local-history", LocalHistory.createTables)
         return migrator
     }
 
@@ -112,5 +114,20 @@ enum ClientSchema {
             ALTER TABLE outbox_change_sets ADD COLUMN refused_reason TEXT;
             ALTER TABLE outbox_change_sets ADD COLUMN refused_at TEXT;
             """)
+    }
+
+    /// The search index made for German (`SearchIndex`): trigram tables over folded text with
+    /// provider, district and phase columns, replacing the word index of version 1; rebuilt for
+    /// every record. The new indexes find the offers of a renamed organization and the meetings
+    /// of a body, whose search text changes with it.
+    private static func createGermanSearch(_ db: Database) throws {
+        try db.execute("""
+            DROP TABLE offers_fts;
+            DROP TABLE meetings_fts;
+            CREATE INDEX offers_by_provider ON offers (provider) WHERE deleted = 0;
+            CREATE INDEX meetings_by_body ON meetings (body);
+            """)
+        try SearchIndex.createTables(in: db)
+        try SearchIndex.rebuild(in: db)
     }
 }

@@ -33,6 +33,7 @@ public final class LocalStore {
         guard FileManager.default.fileExists(atPath: path) else { throw KetteError.storeMissing(directory: directory) }
         let database = try Self.openExisting(path: path)
         try ClientSchema.migrator.migrate(database)
+        try LocalHistory.purge(now: now(), in: database)
         let replica = ReplicaID(rawValue: try database.scalarString("SELECT value FROM replica_meta WHERE key = 'replica'") ?? "")
         let last = try database.scalarString("SELECT value FROM replica_meta WHERE key = 'clock'").flatMap(HLCTimestamp.init(encoded:))
         self.database = database
@@ -124,6 +125,7 @@ public final class LocalStore {
             guard !builder.changes.isEmpty else { return result }
             let changeSet = ChangeSet(id: makeID(), replica: replica, author: name, summary: summary, changes: builder.changes)
             try Outbox.append(changeSet, createdAt: hlc.physicalMilliseconds, in: db)
+            try LocalHistory.recordAction(changeSet, hlc: hlc, previous: builder.previousVersions, undoes: builder.undoing, in: db)
             try SearchIndex.reindex(offers: builder.touchedOffers, meetings: builder.touchedMeetings, in: db)
             try setMeta("clock", hlc.encoded, in: db)
             return result

@@ -23,6 +23,14 @@ public enum KetteError: Error, Equatable {
     /// The editor exited with an error or was not found; nothing was saved.
     case editorFailed(command: String, reason: String)
     case nothingToChange
+    /// `kette undo` found no action of this laptop's within the last 30 days left to take back.
+    case nothingToUndo
+    /// The action's previous values were dropped when the server erased a name.
+    case undoForgotten(summary: String)
+    /// A deletion asked for without a terminal to confirm it and without `--yes`.
+    case deletionNeedsConfirmation(what: String)
+    /// The person answered no.
+    case deletionDeclined
     /// A write the protocol would refuse (SPEC §6.2), stopped before it was stored: `reason` is
     /// `RecordType.problem(field:value:)`'s, in the protocol's English.
     case refusedWrite(reason: String)
@@ -92,6 +100,17 @@ public enum KetteError: Error, Equatable {
                       : "editor '\(command)' failed (\(reason)); nothing was saved."
         case .nothingToChange:
             return de ? "Nichts zu ändern: keine Option angegeben." : "nothing to change: no option given."
+        case .nothingToUndo:
+            return de ? "Nichts rückgängig zu machen: keine Aktion auf diesem Rechner aus den letzten 30 Tagen übrig."
+                      : "nothing to undo: no action of this laptop's from the last 30 days is left."
+        case .undoForgotten(let summary):
+            return de ? "„\(summary)“ kann nicht rückgängig gemacht werden: die früheren Werte wurden verworfen, als der Server einen Namen löschte."
+                      : "cannot undo '\(summary)': its earlier values were dropped when the server erased a name."
+        case .deletionNeedsConfirmation(let what):
+            return de ? "\(what) wird nicht gelöscht: ohne Terminal kann nicht nachgefragt werden. Mit --yes bestätigen."
+                      : "not deleting \(what): there is no terminal to ask on. Confirm with --yes."
+        case .deletionDeclined:
+            return de ? "Nicht gelöscht." : "not deleted."
         case .refusedWrite(let reason):
             return de ? "Nicht gespeichert, der Server würde es ablehnen: \(reason). Nichts wurde geändert."
                       : "not saved, the server would refuse it: \(reason). Nothing was changed."

@@ -87,9 +87,10 @@ public final class SyncEngine {
 
     public func sync(_ direction: Direction = .both) throws -> SyncReport {
         var report = SyncReport()
+        let started = store.physicalNow()
         if direction != .pull { try push(&report) }
         if direction != .push { try pull(&report) }
-        try store.recordSuccessfulSync(at: Date())
+        try store.recordSuccessfulSync(at: Date(), startedAt: started)
         report.refusedChangeSets = try store.refusedChangeSets()
         report.openConflicts = try store.conflicts().count
         report.pendingChangeSets = try Outbox.pendingCount(in: store.database)

@@ -10,6 +10,9 @@ private let taskDue = Option<String>("due", value: "YYYY-MM-DD", help: Localized
 private let openOnly = Flag("open", help: LocalizedText("only those not done", "nur unerledigte"))
 private let ownerFilter = Option<String>("owner", value: "O", help: LocalizedText(
     "only those whose owner contains O", "nur die, deren Verantwortliche*r O enthält"))
+private let newText = Option<String>("text", value: "T", help: LocalizedText("what is to be done", "was zu tun ist"))
+private let newOwner = Option<String>("owner", value: "O", help: LocalizedText("who does it", "wer ihn erledigt"))
+private let newDue = Option<String>("due", value: "YYYY-MM-DD", help: LocalizedText("by when (empty clears it)", "bis wann (leer: entfernen)"))
 
 /// Action items ("Arbeitsaufträge") given in meetings.
 let taskCommands: [KetteCommand] = [
@@ -38,5 +41,26 @@ let taskCommands: [KetteCommand] = [
     ) { args, context in
         let id = try context.store().completeTask(args[taskID], language: context.language)
         context.say(context.pick("Action item \(id) done.", "Arbeitsauftrag \(id) erledigt."))
+    },
+    KetteCommand(
+        "task reopen", abstract: LocalizedText("mark an action item open again", "einen Arbeitsauftrag wieder als offen markieren"),
+        arguments: [taskID]
+    ) { args, context in
+        let id = try context.store().reopenTask(args[taskID], language: context.language)
+        context.say(context.pick("Action item \(id) is open again.", "Arbeitsauftrag \(id) ist wieder offen."))
+    },
+    KetteCommand(
+        "task edit", abstract: LocalizedText("change an action item's text, owner or due date", "Text, Verantwortliche*n oder Fälligkeit eines Arbeitsauftrags ändern"),
+        arguments: [taskID], options: [newText, newOwner, newDue]
+    ) { args, context in
+        context.say(try context.store().editTask(args[taskID], text: args[newText], owner: args[newOwner], due: args[newDue],
+                                                 language: context.language))
+    },
+    KetteCommand(
+        "task delete", abstract: LocalizedText("delete an action item; asks first", "einen Arbeitsauftrag löschen; fragt vorher"),
+        arguments: [taskID], options: [yesFlag]
+    ) { args, context in
+        let id = try context.deleteAfterConfirming(.task, args[taskID])
+        context.say(context.pick("Deleted action item \(id).", "Arbeitsauftrag \(id) gelöscht."))
     },
 ]

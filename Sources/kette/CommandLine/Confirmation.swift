@@ -1,0 +1,30 @@
+import Foundation
+import KetteClient
+import KetteCommandLine
+import KetteProtocol
+
+/// `--yes`: a deletion goes ahead without asking.
+let yesFlag = Flag("yes", help: LocalizedText("delete without asking (needed without a terminal)",
+                                              "ohne Nachfrage löschen (ohne Terminal nötig)"))
+
+extension CommandContext {
+    /// Deletes a record after the person agreed: on a terminal the command asks, `--yes` answers
+    /// for scripts, and without either nothing is deleted (exit 1), so a mistyped script line
+    /// cannot empty a record unasked. Returns the deleted record's id.
+    func deleteAfterConfirming(_ type: RecordType, _ reference: String) throws -> String {
+        let store = try store()
+        let target = try store.describeRecord(type, reference, language: language)
+        let kind = LocalStore.kindName(type, language)
+        let what = target.title.map { pick("\(kind) '\($0)' (\(shortID(target.id)))", "\(kind) „\($0)“ (\(shortID(target.id)))") }
+            ?? "\(kind) \(shortID(target.id))"
+        if !input[yesFlag] {
+            guard isatty(STDIN_FILENO) == 1 else { throw KetteError.deletionNeedsConfirmation(what: what) }
+            let question = pick("Delete \(what)? Its texts stay in this laptop's trash for 30 days (kette restore). [y/N] ",
+                                "\(what) löschen? Die Texte bleiben 30 Tage im Papierkorb dieses Rechners (kette restore). [j/N] ")
+            FileHandle.standardError.write(Data(TerminalText.escaped(question).utf8))
+            let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            guard ["y", "yes", "j", "ja"].contains(answer) else { throw KetteError.deletionDeclined }
+        }
+        return try store.deleteRecord(type, target.id, language: language)
+    }
+}
