@@ -26,7 +26,7 @@ extension LocalStore {
     /// Derived, not random: two coordinators who record the same offer's figures for the same
     /// period offline write the same record, so sync merges their figures field by field (and
     /// shows a conflict if they differ) instead of keeping two records that reports would add up.
-    public static func indicatorID(offer: String, period: ReportingPeriod) -> String {
+    static func indicatorID(offer: String, period: ReportingPeriod) -> String {
         "\(offer)|\(period)"
     }
 

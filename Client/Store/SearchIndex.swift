@@ -110,7 +110,7 @@ public enum SearchIndex {
 
     /// The best matches for `text` among offers and meetings, best first (`SearchRanking`).
     /// Snippets, the expensive part, are made only for the hits returned.
-    public static func search(_ text: String, limit: Int = 20, in db: Database) throws -> [Hit] {
+    static func search(_ text: String, limit: Int = 20, in db: Database) throws -> [Hit] {
         let query = SearchQuery(text)
         guard query.ftsExpression != nil else { return [] }
         var candidates: [SearchRanking.Candidate] = []

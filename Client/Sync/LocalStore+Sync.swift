@@ -35,7 +35,7 @@ extension LocalStore {
     // MARK: Sync state
 
     /// Where the next pull starts: the server's sequence number of the last merged page.
-    public func pullCursor() throws -> Int64 { Int64(try meta("cursor") ?? "0") ?? 0 }
+    package func pullCursor() throws -> Int64 { Int64(try meta("cursor") ?? "0") ?? 0 }
 
     public func lastSuccessfulSync() throws -> String? { try meta("last_sync") }
 
@@ -186,7 +186,7 @@ extension LocalStore {
     /// Removes the bytes of erased names that merging left behind: old full-text segments (FTS5
     /// keeps deleted tokens until its segments are merged), freed cells and pages, and WAL frames.
     /// Runs after a page with redacted changes was merged, and at the next sync after a crash.
-    public func scrubErasedData() throws {
+    func scrubErasedData() throws {
         let secureDelete = try database.scalarInt("PRAGMA secure_delete") ?? 0
         try database.execute("PRAGMA secure_delete = ON")
         defer { try? database.execute("PRAGMA secure_delete = \(secureDelete)") }

@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteProtocol
+import KetteTestSupport
 import XCTest
 
 /// Exports (CSV, HSDS, OParl) and the offer import through the real `kette` binary: the files open
@@ -98,17 +99,14 @@ final class ExchangeTests: KetteCLITestCase {
         return url.path
     }
 
-    /// `../shared/standards` beside the repository (or `$KETTE_STANDARDS`): the official schemas.
+    /// The official schemas: `$KETTE_STANDARDS` when set, else the copy in `Tests/Standards`.
     private func standardsDirectory() throws -> String {
         if let override = ProcessInfo.processInfo.environment["KETTE_STANDARDS"], !override.isEmpty { return override }
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-            directory = directory.deletingLastPathComponent()
-        }
-        let standards = directory.deletingLastPathComponent().appendingPathComponent("shared/standards").path
+        let standards = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Standards").path
         guard FileManager.default.fileExists(atPath: standards + "/hsds-3.0/service.json"),
               FileManager.default.fileExists(atPath: standards + "/oparl-1.1/schema/Meeting.json") else {
-            XCTFail("the official schemas are not in \(standards) (expected beside the repository); set KETTE_STANDARDS")
+            XCTFail("the official schemas are not in \(standards) (they are part of the repository); set KETTE_STANDARDS")
             throw CocoaError(.fileNoSuchFile)
         }
         return standards

@@ -1,5 +1,6 @@
 import Foundation
 import KetteClient
+import KetteTestSupport
 import XCTest
 
 /// `kette search` made for German, through the real binary: umlaut spellings, word parts, quoted

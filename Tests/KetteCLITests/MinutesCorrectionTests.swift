@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 
 /// Fixing the minutes after the meeting, through the real binary: the minutes in `$EDITOR` again,

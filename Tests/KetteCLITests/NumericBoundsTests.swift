@@ -1,5 +1,6 @@
 import Foundation
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Integer fields have protocol bounds (SPEC §6.2) that the client and the server check alike, and

@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 import KetteClient
 import KetteProtocol

@@ -1,46 +1,29 @@
 import Foundation
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Two coordinators of one district, each with a `kette` store, and a real `kette-server` on
 /// loopback: what the minutes' order, undo, restore and the log look like on the other laptop
 /// after a sync.
-final class TwoLaptopsTests: KetteCLITestCase {
-    private var server: ServerProcess!
-    private var tokens: [String: String] = [:]
-
+final class TwoLaptopsTests: ServerTestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
-        server = ServerProcess(directory: runner.root)
-        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
-        for user in ["anna", "carl"] {
-            tokens[user] = try server.admin(["user", "add", user, "--role", "coordinator", "--district", "nordstadt"])
-        }
+        try makeServer(users: [.coordinator("anna", "nordstadt"), .coordinator("carl", "nordstadt")])
         try server.start()
-        for user in ["anna", "carl"] {
-            on(user, "init", "--name", user.capitalized)
-            on(user, "remote", server.url, "--token", tokens[user]!)
-            on(user, "sync")  // the district, from the server
-        }
-    }
-
-    override func tearDown() {
-        server?.kill()
-        server = nil
-        super.tearDown()
+        connect("anna", as: "anna")
+        connect("carl", as: "carl")
     }
 
     /// Runs kette in `user`'s store and asserts it succeeds; returns stdout without the last newline.
     @discardableResult
     private func on(_ user: String, _ arguments: String..., env: [String: String?] = [:],
                     file: StaticString = #filePath, line: UInt = #line) -> String {
-        let result = runner.run(["--home", runner.root.appendingPathComponent(user).path] + arguments, env: env, timeout: 60)
-        XCTAssertEqual(result.exitCode, 0, "\(result)", file: file, line: line)
-        return result.stdout.trimmingCharacters(in: .newlines)
+        kette(user, arguments, env: env, file: file, line: line).stdout.trimmingCharacters(in: .newlines)
     }
 
     private func jsonOn(_ user: String, _ arguments: String..., file: StaticString = #filePath, line: UInt = #line) throws -> Any {
-        let output = runner.run(["--home", runner.root.appendingPathComponent(user).path] + arguments + ["--json"]).stdout
+        let output = kette(user, arguments + ["--json"], file: file, line: line).stdout
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)), output, file: file, line: line)
     }
 
@@ -158,7 +141,7 @@ final class TwoLaptopsTests: KetteCLITestCase {
         let log = try XCTUnwrap(try jsonOn("anna", "log") as? [[String: Any]])
         let local = try XCTUnwrap(log.first, "newest first")
         XCTAssertEqual(local["origin"] as? String, "local")
-        XCTAssertEqual(local["author"] as? String, "Anna")
+        XCTAssertEqual(local["author"] as? String, "anna", "the name given at kette init")
         XCTAssertEqual(local["fields"] as? [String], ["title"])
         XCTAssertEqual(local["title"] as? String, "Elterncafé Nord")
         XCTAssertEqual(local["action"] as? String, "offer edit")
@@ -180,10 +163,8 @@ final class TwoLaptopsTests: KetteCLITestCase {
         XCTAssertTrue(human.contains("angelegt"), human)
         let english = on("anna", "log", "--limit", "1", env: ["LANG": "C"])
         XCTAssertTrue(english.contains("here") && english.contains("Elterncafé Nord") && !english.contains("server"), english)
-        let refused = runner.run(["--home", runner.root.appendingPathComponent("anna").path, "log", "--since-sync", "--since", "2026-01-01"])
-        XCTAssertEqual(refused.exitCode, 1, "\(refused)")
-        let badDate = runner.run(["--home", runner.root.appendingPathComponent("anna").path, "log", "--since", "gestern"])
-        XCTAssertEqual(badDate.exitCode, 1, "\(badDate)")
+        kette("anna", ["log", "--since-sync", "--since", "2026-01-01"], expect: 1)
+        let badDate = kette("anna", ["log", "--since", "gestern"], expect: 1)
         XCTAssertTrue(badDate.stderr.contains("gestern"), "\(badDate)")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// A mistake is not permanent, on one laptop: deletions ask first, `kette undo` takes the last

@@ -2,25 +2,22 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteClient
 
 /// The report queries over a local store, and the pieces reports are built from: periods, days,
 /// number formatting and escaping.
 final class ReportQueryTests: XCTestCase {
-    var home: String!
     var store: LocalStore!
 
     override func setUpWithError() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("kette-reports-\(UUID().uuidString)").path
-        try LocalStore.create(directory: home, name: "Koordination")
-        store = try LocalStore(directory: home)
+        store = try makeLocalStore(name: "Koordination")
         _ = try store.addDistrict(name: "Nordstadt", id: "nordstadt", parent: nil, language: .english)
         _ = try store.addDistrict(name: "Südstadt", id: "suedstadt", parent: nil, language: .english)
     }
 
     override func tearDownWithError() throws {
         store = nil
-        try? FileManager.default.removeItem(atPath: home)
     }
 
     @discardableResult
@@ -125,7 +122,10 @@ final class ReportQueryTests: XCTestCase {
 
         for (participants, sessions) in [("-3", nil), ("zwölf", nil), ("3.5", nil), ("", nil), ("5", "-1")] as [(String, String?)] {
             XCTAssertThrowsError(try store.recordIndicator(offer: id, period: "2026-Q2", participants: participants, sessions: sessions,
-                                                           language: .english))
+                                                           language: .english)) { error in
+                let (field, value) = sessions.map { ("sessions", $0) } ?? ("participants", participants)
+                XCTAssertEqual(error as? KetteError, .malformedValue(field: field, value: value, expected: "a whole number of 0 or more, e.g. 12"))
+            }
         }
         XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM indicators"), 1, "refused figures wrote nothing")
     }

@@ -62,7 +62,9 @@ final class JSONReaderTests: XCTestCase {
                 XCTAssertTrue(error is JSONReader.Failure, "\(error)")
             }
         }
-        XCTAssertThrowsError(try PullPage.decode(json: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]), "invalid UTF-8")
+        XCTAssertThrowsError(try PullPage.decode(json: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]), "invalid UTF-8") { error in
+            XCTAssertEqual((error as? JSONReader.Failure)?.message, "a string is not valid UTF-8", "\(error)")
+        }
     }
 
     func testStringsWithEscapesAndUnicode() throws {
