@@ -93,10 +93,10 @@ extension LocalStore {
         return id
     }
 
-    /// Marks an action item open again.
-    public func reopenTask(_ reference: String, language: Language) throws -> String {
+    /// Marks an action item done, or open again.
+    public func setTaskStatus(_ reference: String, to status: TaskStatus, language: Language) throws -> String {
         let id = try Resolver.resolve(reference, as: .task, in: database, language: language)
-        try record("task reopen") { change in try change.set(.task, id, "status", .string(TaskStatus.open.slug)) }
+        try record(status == .done ? "task done" : "task reopen") { change in try change.set(.task, id, "status", .string(status.slug)) }
         return id
     }
 }

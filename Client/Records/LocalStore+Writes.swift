@@ -232,8 +232,6 @@ extension LocalStore {
     }
 
     public func completeTask(_ reference: String, language: Language) throws -> String {
-        let id = try Resolver.resolve(reference, as: .task, in: database, language: language)
-        try record("task done") { change in try change.set(.task, id, "status", .string(TaskStatus.done.slug)) }
-        return id
+        try setTaskStatus(reference, to: .done, language: language)
     }
 }

@@ -86,6 +86,15 @@ private func printLog(_ entries: [LogEntry], _ context: CommandContext) {
     for line in context.table(header, rows) { context.say(line) }
 }
 
+/// `kette trash` and its longer name `kette trash list`.
+private func trashCommand(_ path: String, abstract: LocalizedText) -> KetteCommand {
+    KetteCommand(path, abstract: abstract, options: [jsonFlag]) { _, context in
+        let entries = try context.store().trash()
+        if context.wantsJSON { return try context.printJSON(entries) }
+        printTrash(entries, context)
+    }
+}
+
 let historyCommands: [KetteCommand] = [
     KetteCommand(
         "undo", abstract: LocalizedText("take back your last action on this laptop (as a new change that syncs)",
@@ -103,22 +112,8 @@ let historyCommands: [KetteCommand] = [
     ) { _, context in
         printUndo(try context.store().undo(language: context.language), context)
     },
-    KetteCommand(
-        "trash", abstract: LocalizedText("records deleted on this laptop in the last 30 days", "auf diesem Rechner in den letzten 30 Tagen gelöschte Einträge"),
-        options: [jsonFlag]
-    ) { _, context in
-        let entries = try context.store().trash()
-        if context.wantsJSON { return try context.printJSON(entries) }
-        printTrash(entries, context)
-    },
-    KetteCommand(
-        "trash list", abstract: LocalizedText("the same as kette trash", "dasselbe wie kette trash"),
-        options: [jsonFlag]
-    ) { _, context in
-        let entries = try context.store().trash()
-        if context.wantsJSON { return try context.printJSON(entries) }
-        printTrash(entries, context)
-    },
+    trashCommand("trash", abstract: LocalizedText("records deleted on this laptop in the last 30 days", "auf diesem Rechner in den letzten 30 Tagen gelöschte Einträge")),
+    trashCommand("trash list", abstract: LocalizedText("the same as kette trash", "dasselbe wie kette trash")),
     KetteCommand(
         "restore", abstract: LocalizedText("bring back a record from the trash with its texts (a new change that syncs)",
                                            "einen Eintrag mit seinen Texten aus dem Papierkorb zurückholen (als neue Änderung, die synchronisiert wird)"),

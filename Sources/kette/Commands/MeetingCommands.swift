@@ -198,11 +198,8 @@ let meetingCommands: [KetteCommand] = [
         let rows = meetings.map { [shortID($0.id), $0.date + ($0.time.map { " " + $0 } ?? ""), $0.bodyName ?? "–", $0.place ?? "–"] }
         for line in context.table(header, rows) { context.say(line) }
     },
-    KetteCommand(
-        "meeting delete", abstract: LocalizedText("delete a meeting (a tombstone that syncs); asks first", "eine Sitzung löschen (als Grabstein, der synchronisiert wird); fragt vorher"),
-        arguments: [meetingID], options: [yesFlag]
-    ) { args, context in
-        let id = try context.deleteAfterConfirming(.meeting, args[meetingID])
-        context.say(context.pick("Deleted meeting \(id).", "Sitzung \(id) gelöscht."))
+    deletionCommand("meeting delete", .meeting, argument: meetingID, abstract: LocalizedText(
+        "delete a meeting (a tombstone that syncs); asks first", "eine Sitzung löschen (als Grabstein, der synchronisiert wird); fragt vorher")) { id in
+        LocalizedText("Deleted meeting \(id).", "Sitzung \(id) gelöscht.")
     },
 ]

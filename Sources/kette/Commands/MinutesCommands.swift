@@ -26,10 +26,8 @@ private let decisionText = Argument<String>("TEXT", help: LocalizedText("what wa
 
 /// `meeting attendee|agenda|decision remove`: one deletion after confirming.
 private func removeCommand(_ path: String, _ type: RecordType, argument: Argument<String>, abstract: LocalizedText) -> KetteCommand {
-    KetteCommand(path, abstract: abstract, arguments: [argument], options: [yesFlag]) { args, context in
-        let id = try context.deleteAfterConfirming(type, args[argument])
-        context.say(context.pick("Removed \(LocalStore.kindName(type, context.language)) \(id).",
-                                 "\(LocalStore.kindName(type, context.language)) \(id) entfernt."))
+    deletionCommand(path, type, argument: argument, abstract: abstract) { id in
+        LocalizedText("Removed \(LocalStore.kindName(type, .english)) \(id).", "\(LocalStore.kindName(type, .german)) \(id) entfernt.")
     }
 }
 

@@ -124,15 +124,13 @@ let offerCommands: [KetteCommand] = [
         if context.wantsJSON { return try context.printJSON(offer) }
         printOffer(offer, context)
     },
-    KetteCommand(
-        "offer delete", abstract: LocalizedText("delete an offer (a tombstone that syncs); asks first",
-                                                "ein Angebot löschen (als Grabstein, der synchronisiert wird); fragt vorher"),
-        arguments: [offerID], options: [yesFlag],
+    deletionCommand(
+        "offer delete", .offer, argument: offerID,
+        abstract: LocalizedText("delete an offer (a tombstone that syncs); asks first", "ein Angebot löschen (als Grabstein, der synchronisiert wird); fragt vorher"),
         discussion: LocalizedText("Its texts stay in this laptop's trash for 30 days: `kette restore ID` brings it back, `kette undo` too.",
                                   "Die Texte bleiben 30 Tage im Papierkorb dieses Rechners: `kette restore ID` holt es zurück, `kette undo` ebenso.")
-    ) { args, context in
-        let id = try context.deleteAfterConfirming(.offer, args[offerID])
-        context.say(context.pick("Deleted offer \(id).", "Angebot \(id) gelöscht."))
+    ) { id in
+        LocalizedText("Deleted offer \(id).", "Angebot \(id) gelöscht.")
     },
     KetteCommand(
         "offer list", abstract: LocalizedText("list offers, optionally filtered", "Angebote auflisten, wahlweise gefiltert"),

@@ -14,6 +14,15 @@ private let newText = Option<String>("text", value: "T", help: LocalizedText("wh
 private let newOwner = Option<String>("owner", value: "O", help: LocalizedText("who does it", "wer ihn erledigt"))
 private let newDue = Option<String>("due", value: "YYYY-MM-DD", help: LocalizedText("by when (empty clears it)", "bis wann (leer: entfernen)"))
 
+/// `task done` and `task reopen`: one action item gets `status`.
+private func taskStatusCommand(_ path: String, _ status: TaskStatus, abstract: LocalizedText,
+                               done: @escaping @Sendable (String) -> LocalizedText) -> KetteCommand {
+    KetteCommand(path, abstract: abstract, arguments: [taskID]) { args, context in
+        let id = try context.store().setTaskStatus(args[taskID], to: status, language: context.language)
+        context.say(done(id)(context.language))
+    }
+}
+
 /// Action items ("Arbeitsaufträge") given in meetings.
 let taskCommands: [KetteCommand] = [
     KetteCommand(
@@ -35,19 +44,11 @@ let taskCommands: [KetteCommand] = [
         let rows = tasks.map { [shortID($0.id), $0.due ?? "–", $0.status.label(context.language), $0.owner ?? "–", $0.text] }
         for line in context.table(header, rows) { context.say(line) }
     },
-    KetteCommand(
-        "task done", abstract: LocalizedText("mark an action item done", "einen Arbeitsauftrag als erledigt markieren"),
-        arguments: [taskID]
-    ) { args, context in
-        let id = try context.store().completeTask(args[taskID], language: context.language)
-        context.say(context.pick("Action item \(id) done.", "Arbeitsauftrag \(id) erledigt."))
+    taskStatusCommand("task done", .done, abstract: LocalizedText("mark an action item done", "einen Arbeitsauftrag als erledigt markieren")) { id in
+        LocalizedText("Action item \(id) done.", "Arbeitsauftrag \(id) erledigt.")
     },
-    KetteCommand(
-        "task reopen", abstract: LocalizedText("mark an action item open again", "einen Arbeitsauftrag wieder als offen markieren"),
-        arguments: [taskID]
-    ) { args, context in
-        let id = try context.store().reopenTask(args[taskID], language: context.language)
-        context.say(context.pick("Action item \(id) is open again.", "Arbeitsauftrag \(id) ist wieder offen."))
+    taskStatusCommand("task reopen", .open, abstract: LocalizedText("mark an action item open again", "einen Arbeitsauftrag wieder als offen markieren")) { id in
+        LocalizedText("Action item \(id) is open again.", "Arbeitsauftrag \(id) ist wieder offen.")
     },
     KetteCommand(
         "task edit", abstract: LocalizedText("change an action item's text, owner or due date", "Text, Verantwortliche*n oder Fälligkeit eines Arbeitsauftrags ändern"),
@@ -56,11 +57,8 @@ let taskCommands: [KetteCommand] = [
         context.say(try context.store().editTask(args[taskID], text: args[newText], owner: args[newOwner], due: args[newDue],
                                                  language: context.language))
     },
-    KetteCommand(
-        "task delete", abstract: LocalizedText("delete an action item; asks first", "einen Arbeitsauftrag löschen; fragt vorher"),
-        arguments: [taskID], options: [yesFlag]
-    ) { args, context in
-        let id = try context.deleteAfterConfirming(.task, args[taskID])
-        context.say(context.pick("Deleted action item \(id).", "Arbeitsauftrag \(id) gelöscht."))
+    deletionCommand("task delete", .task, argument: taskID, abstract: LocalizedText("delete an action item; asks first",
+                                                                                    "einen Arbeitsauftrag löschen; fragt vorher")) { id in
+        LocalizedText("Deleted action item \(id).", "Arbeitsauftrag \(id) gelöscht.")
     },
 ]
