@@ -100,7 +100,7 @@ extension LocalStore {
             let at = Int64(row.int("at") ?? 0)
             let event = row.int("deleted").map { $0 == 1 ? "deleted" : "restored" } ?? "changed"
             return LogEntry(time: Self.isoTime(at), origin: "server", author: row.string("author"), recordType: type, recordID: id,
-                            title: try title(type, id), event: event, fields: FieldValue.storedList(row.string("fields")), action: nil, undone: nil,
+                            title: try title(type, id), event: event, fields: (row.string("fields") ?? "").split(separator: ",").map(String.init), action: nil, undone: nil,
                             writtenAt: at)
         }
     }

@@ -53,7 +53,7 @@ package final class ChangeSetBuilder {
                                                                  created: createdRecords.contains(RecordKey(type: type, id: id))))
         }
         try RecordApplier.apply(change, in: database)
-        try noteTouched(type: type, id: id)
+        try noteTouched(type: type, id: id, field: field)
     }
 
     /// Creates a record with the given fields (nil values are left unset).
@@ -86,8 +86,8 @@ package final class ChangeSetBuilder {
         let field: String
     }
 
-    private func noteTouched(type: RecordType, id: String) throws {
-        let affected = try SearchIndex.affectedRecords(type: type, id: id, in: database)
+    private func noteTouched(type: RecordType, id: String, field: String) throws {
+        let affected = try SearchIndex.affectedRecords(type: type, id: id, fields: CollectionOfOne(field), in: database)
         touchedOffers.formUnion(affected.offers)
         touchedMeetings.formUnion(affected.meetings)
     }

@@ -50,8 +50,8 @@ enum LocalHistory {
             ) WITHOUT ROWID;
             CREATE INDEX local_action_fields_deletions ON local_action_fields (record_type, record_id) WHERE field = 'deleted';
 
-            -- Per record and version merged from a pulled page: its fields (JSON list), author and
-            -- times; `deleted` 1 or 0 when it deleted or restored the record.
+            -- Per record and version merged from a pulled page: its fields (comma-separated), author
+            -- and times; `deleted` 1 or 0 when it deleted or restored the record.
             CREATE TABLE received_changes (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 record_type TEXT NOT NULL,
@@ -104,8 +104,15 @@ enum LocalHistory {
         let insert = try db.cachedStatement("""
             INSERT INTO received_changes (record_type, record_id, fields, deleted, author, hlc, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for (hlc, changes) in Dictionary(grouping: won, by: \.hlc).sorted(by: { $0.key < $1.key }) {
-            let fields = FieldValue.list(changes.map(\.field).sorted()).jsonText
+        // Mostly one version (one change set) per record and page: grouped without a dictionary.
+        var versions: [(hlc: HLCTimestamp, changes: [Change])] = []
+        for change in won {
+            if let index = versions.firstIndex(where: { $0.hlc == change.hlc }) { versions[index].changes.append(change) } else {
+                versions.append((change.hlc, [change]))
+            }
+        }
+        for (hlc, changes) in versions {
+            let fields = changes.map(\.field).sorted().joined(separator: ",")
             let tombstone: DatabaseValue = switch changes.first(where: { $0.field == RecordType.deletedField })?.value {
             case .bool(let deleted)?: .integer(deleted ? 1 : 0)
             default: .null

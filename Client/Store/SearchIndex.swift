@@ -7,7 +7,8 @@ import KetteStore
 ///
 /// The index holds, per offer and meeting, five columns of folded text: `title`, `body` (every
 /// other text, the minutes' parts included), `provider` (the offer's provider's name), `district`
-/// (the district's name) and `phase` (the offer's life phases as slugs and labels). Rowids are
+/// (the district's name) and `phase` (the offer's life phases' slugs; `phase:Kita` is turned into
+/// the slugs whose labels hold it before the index is asked). Rowids are
 /// those of `offers` and `meetings`, so reindexing one record is a lookup, not a scan. It is
 /// rebuilt for the records each write or pulled page touches (`affectedRecords`), including the
 /// offers of a renamed organization or district.
@@ -51,12 +52,32 @@ public enum SearchIndex {
     /// Creates the index tables (empty).
     static func createTables(in db: Database) throws {
         for (_, table, _) in tables {
-            try db.execute("CREATE VIRTUAL TABLE \(table) USING fts5 (title, body, provider, district, phase, tokenize = 'trigram')")
+            // No column sizes: they serve only bm25, which the ranking does not use (`SearchRanking`).
+            try db.execute("CREATE VIRTUAL TABLE \(table) USING fts5 (title, body, provider, district, phase, tokenize = 'trigram', columnsize = 0)")
         }
     }
 
-    /// The offers and meetings whose search text a write to `(type, id)` changes.
-    static func affectedRecords(type: RecordType, id: String, in db: Database) throws -> (offers: Set<String>, meetings: Set<String>) {
+    /// The fields whose values are part of some record's search text (the tombstone too: a
+    /// deleted record leaves the index, and a deletion empties names).
+    private static let indexedFields: [RecordType: Set<String>] = [
+        .offer: ["title", "description", "location", "contact", "schedule", "accessibility", "targetGroups", "provider", "district", "phases"],
+        .meeting: ["body", "date", "place", "minutes"],
+        .attendee: ["meeting", "name"], .agendaItem: ["meeting", "title", "notes"],
+        .decision: ["meeting", "text"], .task: ["meeting", "text"],
+        .body: ["name", "district"], .organization: ["name"], .district: ["name"],
+    ]
+
+    /// The offers and meetings whose search text a write of `fields` of `(type, id)` changes;
+    /// none when no field is part of a search text (an offer's status, an indicator).
+    static func affectedRecords(type: RecordType, id: String, fields: some Sequence<String>,
+                                in db: Database) throws -> (offers: Set<String>, meetings: Set<String>) {
+        guard let indexed = indexedFields[type], fields.contains(where: { $0 == RecordType.deletedField || indexed.contains($0) }) else {
+            return ([], [])
+        }
+        return try affectedRecords(type: type, id: id, in: db)
+    }
+
+    private static func affectedRecords(type: RecordType, id: String, in db: Database) throws -> (offers: Set<String>, meetings: Set<String>) {
         func ids(_ sql: String) throws -> Set<String> { Set(try db.rows(sql, [id]).compactMap { $0.string("id") }) }
         switch type {
         case .offer: return ([id], [])
@@ -78,23 +99,26 @@ public enum SearchIndex {
     }
 
     /// Rebuilds the index rows of the given records; deleted records leave the index.
+    ///
+    /// In rowid order: FTS5 keeps a transaction's new entries in memory only while rowids rise,
+    /// and writes them out as a segment (and merges segments) whenever a smaller one comes, which
+    /// made a pulled page's reindexing in id order ten times as expensive.
     static func reindex(offers: Set<String>, meetings: Set<String>, in db: Database) throws {
-        for id in offers.sorted() {
-            try reindex(try SearchSource.offer(id, in: db), table: "offers_fts", in: db)
+        for source in try offers.compactMap({ try SearchSource.offer($0, in: db) }).sorted(by: { $0.rowid < $1.rowid }) {
+            try reindex(source, table: "offers_fts", in: db)
         }
-        for id in meetings.sorted() {
-            try reindex(try SearchSource.meeting(id, in: db), table: "meetings_fts", in: db)
+        for source in try meetings.compactMap({ try SearchSource.meeting($0, in: db) }).sorted(by: { $0.rowid < $1.rowid }) {
+            try reindex(source, table: "meetings_fts", in: db)
         }
     }
 
-    private static func reindex(_ source: SearchSource?, table: String, in db: Database) throws {
-        guard let source else { return }
+    private static func reindex(_ source: SearchSource, table: String, in db: Database) throws {
         try db.execute("DELETE FROM \(table) WHERE rowid = ?", [source.rowid])
         guard !source.deleted else { return }
         try db.execute("INSERT INTO \(table) (rowid, title, body, provider, district, phase) VALUES (?, ?, ?, ?, ?, ?)",
                        [source.rowid, SearchText.indexed([source.title]), SearchText.indexed(source.parts.map(\.text)),
                         SearchText.indexed([source.provider]), SearchText.indexed([source.district]),
-                        SearchText.indexed(source.phases.flatMap { [$0.slug, $0.englishLabel, $0.germanLabel] })])
+                        SearchText.indexed(source.phases.map(\.slug))])
     }
 
     /// Indexes every record again: after a migration changed what the index holds.
@@ -111,7 +135,7 @@ public enum SearchIndex {
     /// The best matches for `text` among offers and meetings, best first (`SearchRanking`).
     /// Snippets, the expensive part, are made only for the hits returned.
     static func search(_ text: String, limit: Int = 20, in db: Database) throws -> [Hit] {
-        let query = SearchQuery(text)
+        let query = try SearchQuery(text)
         guard query.ftsExpression != nil else { return [] }
         var candidates: [SearchRanking.Candidate] = []
         for (kind, table, _) in tables {

@@ -9,8 +9,9 @@ import KetteProtocol
 /// - a quoted phrase (`"Frühe Hilfen"`) matches exactly those words in that order;
 /// - a field prefix limits a word or a quoted phrase to one field: `anbieter:`/`provider:`/
 ///   `träger:` (the offer's provider), `bezirk:`/`district:`/`sozialraum:` (the district of an
-///   offer or of a meeting's body), `phase:`/`lebensphase:` (an offer's life phases, by slug or
-///   label), `titel:`/`title:`.
+///   offer or of a meeting's body), `phase:`/`lebensphase:` (an offer's life phases: every phase
+///   whose slug or English or German label holds the value; none is an error that lists them),
+///   `titel:`/`title:`.
 ///
 /// Folding (`SearchText`) applies to both sides, so `Mueller` finds "Müller".
 struct SearchQuery: Equatable {
@@ -47,6 +48,8 @@ struct SearchQuery: Equatable {
         /// Folded words in this order; `exact`: whole words, else the first may end and the last
         /// start a longer word.
         case phrase([String], exact: Bool)
+        /// Any of these life phases (their slugs), for `phase:`.
+        case phases([LifePhase])
     }
 
     struct Clause: Equatable {
@@ -56,8 +59,9 @@ struct SearchQuery: Equatable {
 
     var clauses: [Clause]
 
-    init(_ text: String) {
-        clauses = Self.tokens(text).flatMap(Self.clauses)
+    /// Throws for a `phase:` value that names no life phase.
+    init(_ text: String) throws {
+        clauses = try Self.tokens(text).flatMap(Self.clauses).map(Self.resolvingPhases)
     }
 
     /// The query for an FTS5 trigram table whose columns hold `SearchText.indexed` text; nil when
@@ -65,13 +69,13 @@ struct SearchQuery: Equatable {
     /// quotes around each pattern cannot be broken out of.
     var ftsExpression: String? {
         guard !clauses.isEmpty else { return nil }
-        return clauses.map { "\($0.scope.columns) : \"\(Self.ftsText($0.pattern))\"" }.joined(separator: " AND ")
+        return clauses.map { "\($0.scope.columns) : \(Self.ftsText($0.pattern))" }.joined(separator: " AND ")
     }
 
     /// Whether every plain word and phrase occurs in `indexed` (text in the form of
     /// `SearchText.indexed`) as the index finds it: the index's own test, for one title.
     func plainWordsMatch(_ indexed: String) -> Bool {
-        clauses.allSatisfy { $0.scope != .text || indexed.contains(Self.ftsText($0.pattern)) }
+        clauses.allSatisfy { $0.scope != .text || indexed.contains(Self.searchedText($0.pattern)) }
     }
 
     /// How many of the plain words and phrases stand as whole words in `indexed` (text in the
@@ -81,20 +85,51 @@ struct SearchQuery: Equatable {
             switch clause.pattern {
             case .word(let word): indexed.contains(" \(word) ")
             case .phrase(let words, _): indexed.contains(" \(words.joined(separator: " ")) ")
+            case .phases: false
             }
         }.count
     }
 
-    /// A pattern as the trigram index can find it: the text, padded with the spaces that mark
-    /// word boundaries where the pattern needs them (the index finds substrings of 3 or more).
+    /// A pattern as the trigram index can find it, quoted: the text, padded with the spaces that
+    /// mark word boundaries where the pattern needs them (the index finds substrings of 3 or more).
     private static func ftsText(_ pattern: Pattern) -> String {
+        switch pattern {
+        case .phases(let phases): "(" + phases.map { "\"\(indexedSlug($0))\"" }.joined(separator: " OR ") + ")"
+        default: "\"\(searchedText(pattern))\""
+        }
+    }
+
+    /// What the index must hold for a word or phrase to match (see `ftsText`).
+    private static func searchedText(_ pattern: Pattern) -> String {
         switch pattern {
         case .word(let word) where word.unicodeScalars.count == 1: " \(word) "
         case .word(let word) where word.unicodeScalars.count == 2: " \(word)"
         case .word(let word): word
         case .phrase(let words, exact: true): " \(words.joined(separator: " ")) "
         case .phrase(let words, exact: false): words.joined(separator: " ")
+        case .phases: ""  // never a plain word: `phase:` clauses have their own column
         }
+    }
+
+    /// A phase's slug as the index's phase column holds it: " early childhood ".
+    static func indexedSlug(_ phase: LifePhase) -> String {
+        " \(SearchText.folded(phase.slug)) "
+    }
+
+    /// A `phase:` clause as the phases it names: those whose slug or label holds the value.
+    private static func resolvingPhases(_ clause: Clause) throws -> Clause {
+        guard clause.scope == .phase else { return clause }
+        let value: String
+        switch clause.pattern {
+        case .word(let word): value = word
+        case .phrase(let words, _): value = words.joined(separator: " ")
+        case .phases: return clause
+        }
+        let phases = LifePhase.allCases.filter { phase in
+            [phase.slug, phase.englishLabel, phase.germanLabel].contains { SearchText.folded($0).contains(value) }
+        }
+        guard !phases.isEmpty else { throw KetteError.invalidValue(field: "phase", value: value, accepted: LifePhase.slugs) }
+        return Clause(scope: .phase, pattern: .phases(phases))
     }
 
     // MARK: Reading what was typed
@@ -189,6 +224,8 @@ extension SearchQuery {
         switch pattern {
         case .word(let word):
             return words.indices.filter { wordMatches(word, words[$0]) }.map { ($0, 1) }
+        case .phases:
+            return []
         case .phrase(let phrase, let exact):
             guard phrase.count <= words.count else { return [] }
             return (0...(words.count - phrase.count)).filter { start in

@@ -44,9 +44,26 @@ enum SearchText {
     /// The indexed form of some texts: their folded words separated by single spaces, with a
     /// space before the first and after the last, so that a word's start and end can be matched
     /// (" kita" is a word that starts with "kita"; " ag " is the word "ag").
+    ///
+    /// One pass into one buffer, without a string per word: pulling a county store folds every
+    /// offer's and meeting's texts.
     static func indexed(_ texts: [String?]) -> String {
-        let words = texts.compactMap { $0 }.flatMap { SearchText.words($0).map(\.folded) }
-        return words.isEmpty ? "" : " " + words.joined(separator: " ") + " "
+        var writer = FoldedWord()
+        for text in texts.compactMap({ $0 }) {
+            var inWord = false
+            for scalar in text.unicodeScalars {
+                if isWordPart(scalar) {
+                    if !inWord { writer.startWord() }
+                    inWord = true
+                    writer.append(scalar)
+                } else {
+                    inWord = false
+                }
+            }
+        }
+        guard !writer.scalars.isEmpty else { return "" }
+        if writer.scalars.last != " " { writer.scalars.append(" ") }
+        return String(writer.scalars)
     }
 
     /// `text` folded as one word list, e.g. for comparing names: "AWO Kreisverband" → "awo kreisverband".
@@ -64,21 +81,34 @@ enum SearchText {
         return properties.isAlphabetic || properties.numericType != nil || properties.generalCategory == .nonspacingMark
     }
 
-    /// A word being folded. An e that makes ae, oe or ue with the letter before it is left out,
-    /// once: "Queen" folds to "quen".
+    /// Folded words being written, one or several separated by spaces. An e that makes ae, oe or
+    /// ue with the letter before it is left out, once: "Queen" folds to "quen".
     private struct FoldedWord {
         var scalars = String.UnicodeScalarView()
         private var pairOpen = false
 
+        /// Starts another word in the same buffer, after a space.
+        mutating func startWord() {
+            if scalars.last != " " { scalars.append(" ") }
+            pairOpen = false
+        }
+
         mutating func append(_ scalar: Unicode.Scalar) {
-            for folded in foldedScalars(scalar) {
-                if folded == "e", pairOpen {
-                    pairOpen = false
-                    continue
-                }
-                pairOpen = folded == "a" || folded == "o" || folded == "u"
-                scalars.append(folded)
+            // ASCII, most of every text, without the array of the general case.
+            if scalar.isASCII {
+                appendFolded(scalar.value >= 0x41 && scalar.value <= 0x5A ? Unicode.Scalar(UInt8(scalar.value + 0x20)) : scalar)
+                return
             }
+            for folded in foldedScalars(scalar) { appendFolded(folded) }
+        }
+
+        private mutating func appendFolded(_ folded: Unicode.Scalar) {
+            if folded == "e", pairOpen {
+                pairOpen = false
+                return
+            }
+            pairOpen = folded == "a" || folded == "o" || folded == "u"
+            scalars.append(folded)
         }
     }
 

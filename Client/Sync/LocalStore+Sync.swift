@@ -162,7 +162,7 @@ extension LocalStore {
                 if !won.isEmpty {
                     merged += won.count
                     try LocalHistory.recordReceived(won, authors: authors, receivedAt: receivedAt, in: db)
-                    let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)
+                    let affected = try SearchIndex.affectedRecords(type: type, id: id, fields: won.lazy.map(\.field), in: db)
                     offers.formUnion(affected.offers)
                     meetings.formUnion(affected.meetings)
                 }
@@ -195,6 +195,8 @@ extension LocalStore {
                 INSERT INTO offers_fts (offers_fts) VALUES ('optimize');
                 INSERT INTO meetings_fts (meetings_fts) VALUES ('optimize');
                 """)
+            // Also here, for a scrub cut off before the page that asked for it forgot them.
+            try LocalHistory.forgetPreviousValues(in: db)
         }
         // VACUUM rewrites the file from its live rows; the checkpoint then empties the WAL.
         try database.execute("VACUUM")

@@ -82,6 +82,8 @@ final class GermanSearchTests: KetteCLITestCase {
             XCTAssertEqual(try ids("titel:Hilfen", env: environment), [county.reversed])
         }
         XCTAssertEqual(try ids("anbieter:Mueller"), [], "a prefix limits the word to its field")
+        try assertRejected(["search", "phase:Rente"], mentions: ["phase", "'rente'", "pregnancy", "transition"])
+        try assertRejected(["search", "phase:Rente"], mentions: ["„rente“", "pregnancy"], env: german)
         let shown = ok(["search", "anbieter:AWO"], env: german)
         XCTAssertTrue(shown.contains("Träger: [AWO] Kreisverband"), "the provider is shown, marked: \(shown)")
 

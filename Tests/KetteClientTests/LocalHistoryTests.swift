@@ -76,7 +76,7 @@ final class LocalHistoryTests: XCTestCase {
         let store = try open()
         try store.database.inTransaction { db in
             for index in 0..<(LocalHistory.maxReceivedRows + 10) {
-                try db.execute("INSERT INTO received_changes (record_type, record_id, fields, hlc, at, received_at) VALUES ('offer', ?, '[\"title\"]', 'x', ?, ?)",
+                try db.execute("INSERT INTO received_changes (record_type, record_id, fields, hlc, at, received_at) VALUES ('offer', ?, 'title', 'x', ?, ?)",
                                ["o\(index)", time, time])
             }
         }

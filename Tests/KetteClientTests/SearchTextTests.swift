@@ -28,47 +28,58 @@ final class SearchTextTests: XCTestCase {
         XCTAssertEqual(SearchText.indexed([nil, " , "]), "")
     }
 
-    func testAQueryReadsWordsPhrasesAndPrefixes() {
-        XCTAssertEqual(SearchQuery("Mueller erhebung").clauses, [.init(scope: .text, pattern: .word("muller")), .init(scope: .text, pattern: .word("erhebung"))])
-        XCTAssertEqual(SearchQuery("\"Frühe  Hilfen\"").clauses, [.init(scope: .text, pattern: .phrase(["fruhe", "hilfen"], exact: true))])
-        XCTAssertEqual(SearchQuery("Kita-Alter").clauses, [.init(scope: .text, pattern: .phrase(["kita", "alter"], exact: false))])
-        XCTAssertEqual(SearchQuery("anbieter:AWO Träger:Caritas provider:\"AWO Kreisverband\"").clauses,
+    func testAQueryReadsWordsPhrasesAndPrefixes() throws {
+        XCTAssertEqual(try SearchQuery("Mueller erhebung").clauses, [.init(scope: .text, pattern: .word("muller")), .init(scope: .text, pattern: .word("erhebung"))])
+        XCTAssertEqual(try SearchQuery("\"Frühe  Hilfen\"").clauses, [.init(scope: .text, pattern: .phrase(["fruhe", "hilfen"], exact: true))])
+        XCTAssertEqual(try SearchQuery("Kita-Alter").clauses, [.init(scope: .text, pattern: .phrase(["kita", "alter"], exact: false))])
+        XCTAssertEqual(try SearchQuery("anbieter:AWO Träger:Caritas provider:\"AWO Kreisverband\"").clauses,
                        [.init(scope: .provider, pattern: .word("awo")), .init(scope: .provider, pattern: .word("caritas")),
                         .init(scope: .provider, pattern: .phrase(["awo", "kreisverband"], exact: true))])
-        XCTAssertEqual(SearchQuery("bezirk:Südstadt district:nord phase:Kita TITEL:x").clauses.map(\.scope), [.district, .district, .phase, .title])
-        XCTAssertEqual(SearchQuery("siehe:\"Anlage 2\" 9:30").clauses,
+        XCTAssertEqual(try SearchQuery("bezirk:Südstadt district:nord phase:Kita TITEL:x").clauses.map(\.scope), [.district, .district, .phase, .title])
+        XCTAssertEqual(try SearchQuery("siehe:\"Anlage 2\" 9:30").clauses,
                        [.init(scope: .text, pattern: .word("siehe")), .init(scope: .text, pattern: .phrase(["anlage", "2"], exact: true)),
                         .init(scope: .text, pattern: .phrase(["9", "30"], exact: false))], "an unknown prefix is a word like any other")
-        XCTAssertNil(SearchQuery(" ,;: \"\" ").ftsExpression, "nothing searchable")
-        XCTAssertNil(SearchQuery("anbieter:").ftsExpression)
+        XCTAssertNil(try SearchQuery(" ,;: \"\" ").ftsExpression, "nothing searchable")
+        XCTAssertNil(try SearchQuery("anbieter:").ftsExpression)
     }
 
-    func testTheIndexQueryMarksWordBoundariesForShortWordsAndPhrases() {
-        XCTAssertEqual(SearchQuery("erhebung").ftsExpression, "{title body provider} : \"erhebung\"")
-        XCTAssertEqual(SearchQuery("AG").ftsExpression, "{title body provider} : \" ag\"", "two letters: the start of a word")
-        XCTAssertEqual(SearchQuery("x").ftsExpression, "{title body provider} : \" x \"", "one letter: that word")
-        XCTAssertEqual(SearchQuery("\"Frühe Hilfen\" anbieter:AWO").ftsExpression,
+    func testTheIndexQueryMarksWordBoundariesForShortWordsAndPhrases() throws {
+        XCTAssertEqual(try SearchQuery("erhebung").ftsExpression, "{title body provider} : \"erhebung\"")
+        XCTAssertEqual(try SearchQuery("AG").ftsExpression, "{title body provider} : \" ag\"", "two letters: the start of a word")
+        XCTAssertEqual(try SearchQuery("x").ftsExpression, "{title body provider} : \" x \"", "one letter: that word")
+        XCTAssertEqual(try SearchQuery("\"Frühe Hilfen\" anbieter:AWO").ftsExpression,
                        "{title body provider} : \" fruhe hilfen \" AND provider : \"awo\"")
         // What people type cannot break out of the quotes: folded words hold letters, digits and spaces only.
-        XCTAssertEqual(SearchQuery("\"AND (\" NEAR* x\"").ftsExpression, "{title body provider} : \" and \" AND {title body provider} : \"near\" AND {title body provider} : \" x \"")
+        XCTAssertEqual(try SearchQuery("\"AND (\" NEAR* x\"").ftsExpression, "{title body provider} : \" and \" AND {title body provider} : \"near\" AND {title body provider} : \" x \"")
     }
 
-    func testMarksCoverTheWholeWordsThatMatched() {
-        func marked(_ query: String, _ text: String, _ scopes: Set<SearchQuery.Scope> = [.text]) -> String {
-            let marks = SearchQuery(query).marks(in: text, scopes: scopes)
+    func testAPhasePrefixNamesThePhasesWhoseSlugOrLabelHoldsIt() throws {
+        XCTAssertEqual(try SearchQuery("phase:Kita").ftsExpression, "phase : (\" preschool \")")
+        XCTAssertEqual(try SearchQuery("phase:Kindheit").ftsExpression, "phase : (\" early childhood \")", "the German label")
+        XCTAssertEqual(try SearchQuery("Lebensphase:early-childhood").ftsExpression, "phase : (\" early childhood \")", "the slug")
+        XCTAssertEqual(try SearchQuery("phase:schul").ftsExpression, "phase : (\" primary \" OR \" transition \")",
+                       "Grundschulalter and Übergang Schule–Beruf")
+        XCTAssertThrowsError(try SearchQuery("phase:Rente")) { error in
+            XCTAssertEqual(error as? KetteError, .invalidValue(field: "phase", value: "rente", accepted: LifePhase.slugs))
+        }
+    }
+
+    func testMarksCoverTheWholeWordsThatMatched() throws {
+        func marked(_ query: String, _ text: String, _ scopes: Set<SearchQuery.Scope> = [.text]) throws -> String {
+            let marks = try SearchQuery(query).marks(in: text, scopes: scopes)
             return SearchIndex.Hit.marked(text, marks.map { SearchIndex.Mark(offset: $0.lowerBound, length: $0.count) })
         }
-        XCTAssertEqual(marked("Mueller", "Gespräch mit Frau Müller, Jugendamt"), "Gespräch mit Frau [Müller], Jugendamt")
-        XCTAssertEqual(marked("erhebung", "Die Bedarfserhebung läuft"), "Die [Bedarfserhebung] läuft")
-        XCTAssertEqual(marked("\"frühe hilfen\"", "Hilfen, frühe Hilfen und frühe Förderung"), "Hilfen, [frühe Hilfen] und frühe Förderung")
-        XCTAssertEqual(marked("ag", "AG Jugend, Tagung"), "[AG] Jugend, Tagung", "two letters match a word's start only")
-        XCTAssertEqual(marked("anbieter:AWO", "AWO Kreisverband"), "AWO Kreisverband", "a provider clause marks nothing in other fields")
-        XCTAssertEqual(marked("anbieter:AWO", "AWO Kreisverband", [.provider]), "[AWO] Kreisverband")
+        XCTAssertEqual(try marked("Mueller", "Gespräch mit Frau Müller, Jugendamt"), "Gespräch mit Frau [Müller], Jugendamt")
+        XCTAssertEqual(try marked("erhebung", "Die Bedarfserhebung läuft"), "Die [Bedarfserhebung] läuft")
+        XCTAssertEqual(try marked("\"frühe hilfen\"", "Hilfen, frühe Hilfen und frühe Förderung"), "Hilfen, [frühe Hilfen] und frühe Förderung")
+        XCTAssertEqual(try marked("ag", "AG Jugend, Tagung"), "[AG] Jugend, Tagung", "two letters match a word's start only")
+        XCTAssertEqual(try marked("anbieter:AWO", "AWO Kreisverband"), "AWO Kreisverband", "a provider clause marks nothing in other fields")
+        XCTAssertEqual(try marked("anbieter:AWO", "AWO Kreisverband", [.provider]), "[AWO] Kreisverband")
     }
 
-    func testASnippetIsCutAroundTheFirstMarkOnOneLine() {
+    func testASnippetIsCutAroundTheFirstMarkOnOneLine() throws {
         let text = "Eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn Bedarfserhebung\nfünfzehn sechzehn siebzehn achtzehn neunzehn zwanzig einundzwanzig"
-        let marks = SearchQuery("erhebung").marks(in: text, scopes: [.text])
+        let marks = try SearchQuery("erhebung").marks(in: text, scopes: [.text])
         let snippet = Snippet(text, marks: marks)
         XCTAssertEqual(SearchIndex.Hit.marked(snippet.text, snippet.marks.map { SearchIndex.Mark(offset: $0.lowerBound, length: $0.count) }),
                        "…zehn elf zwölf dreizehn [Bedarfserhebung] fünfzehn sechzehn siebzehn achtzehn neunzehn zwanzig einundzwanzig")
