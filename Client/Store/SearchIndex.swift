@@ -57,6 +57,17 @@ public enum SearchIndex {
         }
     }
 
+    /// Offers and meetings whose search text must be rebuilt, collected over several writes.
+    struct Affected {
+        var offers = Set<String>()
+        var meetings = Set<String>()
+
+        mutating func formUnion(_ records: (offers: Set<String>, meetings: Set<String>)) {
+            offers.formUnion(records.offers)
+            meetings.formUnion(records.meetings)
+        }
+    }
+
     /// The fields whose values are part of some record's search text (the tombstone too: a
     /// deleted record leaves the index, and a deletion empties names).
     private static let indexedFields: [RecordType: Set<String>] = [
@@ -77,7 +88,8 @@ public enum SearchIndex {
         return try affectedRecords(type: type, id: id, in: db)
     }
 
-    private static func affectedRecords(type: RecordType, id: String, in db: Database) throws -> (offers: Set<String>, meetings: Set<String>) {
+    /// The offers and meetings whose search text a write to `(type, id)` changes, whatever field.
+    static func affectedRecords(type: RecordType, id: String, in db: Database) throws -> (offers: Set<String>, meetings: Set<String>) {
         func ids(_ sql: String) throws -> Set<String> { Set(try db.rows(sql, [id]).compactMap { $0.string("id") }) }
         switch type {
         case .offer: return ([id], [])
