@@ -151,7 +151,7 @@ public enum SearchIndex {
         guard query.ftsExpression != nil else { return [] }
         var candidates: [SearchRanking.Candidate] = []
         for (kind, table, _) in tables {
-            candidates += try SearchRanking.candidates(kind: kind, table: table, query: query, in: db)
+            candidates += try SearchRanking.candidates(kind: kind, table: table, query: query, limit: limit, in: db)
         }
         let best = candidates.sorted(by: SearchRanking.ranksBefore).prefix(limit)
         return try best.enumerated().compactMap { place, match in

@@ -8,11 +8,12 @@ import KetteStore
 /// query; on the 20,000-offer benchmark store that tripled the instructions of `kette search`
 /// (bm25 over 2,800 matches of a common word, for offers and minutes). This order needs only the
 /// matches' rowids, which the index yields newest first and stops after a window, and their
-/// folded titles. The cost of the window: of more than `window` matches in one table only the
-/// newest `window` are ranked, and a title match among the older ones is not found (a county
-/// store rarely has that many records with one word; narrow the search with a prefix).
+/// folded titles. The cost of the window: of more matches in one table than the window (300, or
+/// `--limit` when larger) only the newest are ranked, and the older ones are not found, a title
+/// match among them neither (a county store rarely has that many records with one word; narrow
+/// the search with a prefix).
 enum SearchRanking {
-    static let window = 300
+    static let smallestWindow = 300
 
     struct Candidate {
         let kind: String
@@ -32,11 +33,11 @@ enum SearchRanking {
         return a.rowid > b.rowid
     }
 
-    /// The newest `window` matches of the query in one table.
-    static func candidates(kind: String, table: String, query: SearchQuery, in db: Database) throws -> [Candidate] {
+    /// The newest matches of the query in one table: as many as `limit`, and at least `smallestWindow`.
+    static func candidates(kind: String, table: String, query: SearchQuery, limit: Int, in db: Database) throws -> [Candidate] {
         guard let expression = query.ftsExpression else { return [] }
         let sql = "SELECT rowid AS index_rowid, title FROM \(table) WHERE \(table) MATCH ? ORDER BY rowid DESC LIMIT ?"
-        return try db.rows(sql, [expression, window]).compactMap { row in
+        return try db.rows(sql, [expression, max(limit, smallestWindow)]).compactMap { row in
             guard let rowid = row.int("index_rowid") else { return nil }
             let title = row.string("title") ?? ""
             return Candidate(kind: kind, rowid: rowid, tier: query.plainWordsMatch(title) ? 0 : 1,

@@ -70,7 +70,7 @@ extension SyncEndToEndTests {
         let next = try XCTUnwrap(json(kette("carla", ["sync", "--json"])) as? [String: Any])
         XCTAssertEqual((next["refusedChangeSets"] as? [Any])?.count, 0)
         XCTAssertEqual(next["keptRefusals"] as? Int, 1)
-        kette("carla", ["offer", "delete", own])
+        kette("carla", ["offer", "delete", own, "--yes"])
         kette("carla", ["sync"])
 
         // Still outside her districts: the retry is refused at once and the refusal stays.
