@@ -96,13 +96,28 @@ final class TwoLaptopsTests: ServerTestCase {
         on("carl", "offer", "edit", offer, "--status", "active")
         sync("carl", "anna")
         let kept = on("anna", "undo")
-        XCTAssertTrue(kept.contains("Kept, because written again after it:") && kept.contains("status"), kept)
+        XCTAssertTrue(kept.contains("Kept, because someone else wrote them after it:") && kept.contains("status"), kept)
         sync("anna", "carl")
         for user in ["anna", "carl"] {
             let now = try XCTUnwrap(try jsonOn(user, "offer", "show", offer) as? [String: Any])
             XCTAssertEqual(now["title"] as? String, "Elterncafé", user)
             XCTAssertEqual(now["status"] as? String, "active", "\(user): the later change of someone else is not overwritten")
         }
+
+        // When someone else wrote every field since, nothing is taken back, and the next undo
+        // goes further back.
+        on("anna", "offer", "edit", offer, "--status", "planned")
+        sync("anna", "carl")
+        on("carl", "offer", "edit", offer, "--status", "ended")
+        sync("carl", "anna")
+        let nothing = on("anna", "undo", env: ["LANG": "de_DE.UTF-8"])
+        XCTAssertTrue(nothing.contains("nichts zurückgenommen") && nothing.contains("jemand anderes"), nothing)
+        XCTAssertEqual((try jsonOn("anna", "offer", "show", offer) as? [String: Any])?["status"] as? String, "ended")
+        // Further back (the two edits before were taken back already): the offer's making; it
+        // stays too, since Carl wrote to the offer.
+        let further = on("anna", "undo")
+        XCTAssertTrue(further.contains("Nothing taken back of “offer add”"), further)
+        XCTAssertEqual(try XCTUnwrap(try jsonOn("carl", "offer", "list") as? [Any]).count, 1)
     }
 
     func testARestoredOfferHasItsDescriptionBackEverywhereAndTheTombstoneHeldNoText() throws {

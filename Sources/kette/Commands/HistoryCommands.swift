@@ -47,14 +47,14 @@ private func describe(_ fields: [FieldReference], _ context: CommandContext) -> 
 private func printUndo(_ result: UndoResult, _ context: CommandContext) {
     let when = localTime(result.writtenAt)
     if result.restored.isEmpty {
-        context.say(context.pick("Nothing taken back of “\(result.summary)” (\(when)): every field was changed since. The next `kette undo` goes further back.",
-                                 "Von „\(result.summary)“ (\(when)) nichts zurückgenommen: jedes Feld wurde seither geändert. Das nächste `kette undo` geht weiter zurück."))
+        context.say(context.pick("Nothing taken back of “\(result.summary)” (\(when)): someone else wrote every field since. The next `kette undo` goes further back.",
+                                 "Von „\(result.summary)“ (\(when)) nichts zurückgenommen: jedes Feld hat seither jemand anderes geschrieben. Das nächste `kette undo` geht weiter zurück."))
     } else {
         context.say(context.pick("Took back “\(result.summary)” (\(when)):", "„\(result.summary)“ (\(when)) zurückgenommen:"))
         for line in describe(result.restored, context) { context.say("  " + line) }
     }
     guard !result.kept.isEmpty else { return }
-    context.say(context.pick("Kept, because written again after it:", "Beibehalten, weil danach erneut geschrieben:"))
+    context.say(context.pick("Kept, because someone else wrote them after it:", "Beibehalten, weil danach von anderen geschrieben:"))
     for line in describe(result.kept, context) { context.say("  " + line) }
 }
 
@@ -100,12 +100,12 @@ let historyCommands: [KetteCommand] = [
         "undo", abstract: LocalizedText("take back your last action on this laptop (as a new change that syncs)",
                                         "Ihre letzte Aktion auf diesem Rechner zurücknehmen (als neue Änderung, die synchronisiert wird)"),
         discussion: LocalizedText("""
-            Each field gets the value it had before the action back; a field someone wrote after it (here or elsewhere, \
-            learnt by a sync) keeps that later value and is listed. A record the action made is deleted, a record it deleted \
+            Each field gets the value it had before the action back; a field someone else wrote after it (on another \
+            laptop, learnt by a sync) keeps that later value and is listed. A record the action made is deleted, a record it deleted \
             comes back with its texts. Again and again, undo goes further back, within 30 days.
             """, """
-            Jedes Feld bekommt den Wert von vor der Aktion zurück; ein Feld, das danach jemand geschrieben hat (hier oder \
-            anderswo, durch einen Sync bekannt), behält den späteren Wert und wird aufgeführt. Ein von der Aktion angelegter \
+            Jedes Feld bekommt den Wert von vor der Aktion zurück; ein Feld, das danach jemand anderes geschrieben hat (auf \
+            einem anderen Rechner, durch einen Sync bekannt), behält den späteren Wert und wird aufgeführt. Ein von der Aktion angelegter \
             Eintrag wird gelöscht, ein von ihr gelöschter kommt mit seinen Texten zurück. Wiederholt geht undo weiter zurück, \
             innerhalb von 30 Tagen.
             """)
