@@ -13,8 +13,9 @@ public struct LogEntry: Codable, Hashable, Sendable {
     public var recordID: String
     /// The record's title or name now; nil when it has none (deleted, or a kind without one).
     public var title: String?
-    /// `created`, `deleted`, `restored` (deleted set back to false), else `changed`. Records
-    /// received from the server are never `created`: the client keeps no earlier state to tell.
+    /// `created`, `deleted`, `restored` (deleted set back to false), else `changed`; for a conflict
+    /// entry `conflict` (the server opened it) or `conflictResolved`. Records received from the
+    /// server are never `created`: the client keeps no earlier state to tell.
     public var event: String
     /// The fields that changed.
     public var fields: [String]
@@ -63,6 +64,9 @@ extension LocalStore {
         }
         var entries = try localLogEntries(since: from, title: title)
         entries += try receivedLogEntries(since: from, byArrival: byArrival, title: title)
+        for index in entries.indices where entries[index].recordType == .conflict {
+            entries[index].event = entries[index].fields.contains("winnerValue") ? "conflict" : "conflictResolved"
+        }
         return entries.sorted { $0.writtenAt != $1.writtenAt ? $0.writtenAt > $1.writtenAt : $0.origin < $1.origin }
     }
 
@@ -109,11 +113,6 @@ extension LocalStore {
         ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
-    /// The kind of record as people call it ("offer", "Angebot").
-    public static func kindName(_ type: RecordType, _ language: Language) -> String {
-        Resolver.kindName(type, language)
-    }
-
     /// The live record `reference` names (id, start of an id, or name), with its title.
     public func describeRecord(_ type: RecordType, _ reference: String, language: Language) throws -> (id: String, title: String?) {
         let id = try Resolver.resolve(reference, as: type, in: database, language: language)
@@ -132,7 +131,12 @@ extension LocalStore {
             sql = "SELECT trim(coalesce(b.name, '') || ' ' || coalesce(m.meeting_date, '')) AS label FROM meetings m LEFT JOIN bodies b ON b.id = m.body WHERE m.id = ?"
         case .indicator: sql = "SELECT coalesce(o.title, '') || ' ' || coalesce(i.period, '') AS label FROM indicators i LEFT JOIN offers o ON o.id = i.offer WHERE i.id = ?"
         case .member: sql = "SELECT role AS label FROM members WHERE id = ?"
-        case .conflict: sql = "SELECT record_type || ' ' || field AS label FROM conflicts WHERE id = ?"
+        case .conflict:
+            // A conflict is about a field of another record: that record's title.
+            guard let row = try database.firstRow("SELECT record_type, record_id FROM conflicts WHERE id = ?", [id]),
+                  let type = row.string("record_type").flatMap(RecordType.init(rawValue:)), type != .conflict,
+                  let about = row.string("record_id") else { return nil }
+            return try recordTitle(type, about)
         }
         guard let label = try database.firstRow(sql, [id])?.string("label")?.trimmingCharacters(in: .whitespaces), !label.isEmpty else { return nil }
         return label

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -27,8 +28,8 @@ extension LocalStore {
             let meeting = try database.scalarString("SELECT meeting FROM agenda_items WHERE id = ?", [id]) ?? ""
             let items = try AgendaOrder.items(meeting: meeting, in: database)
             guard (1...max(items.count, 1)).contains(number) else {
-                throw KetteError.malformedValue(field: "TOP", value: String(number),
-                                                expected: language.pick("a number from 1 to \(items.count)", "eine Zahl von 1 bis \(items.count)"))
+                throw KetteError.malformedValue(field: .verbatim("TOP"), value: String(number),
+                                                expected: MinutesText.expectedTOP.with(["count": items.count]))
             }
             let others = items.filter { $0.id != id }
             for item in AgendaOrder.place(id, at: number - 1, among: others) {
@@ -57,7 +58,7 @@ extension LocalStore {
     public func editAttendee(_ reference: String, name: String?, organization: String?, role: String?, language: Language) throws -> String {
         guard name != nil || organization != nil || role != nil else { throw KetteError.nothingToChange }
         let id = try Resolver.resolve(reference, as: .attendee, in: database, language: language)
-        let name = try name.map { try Input.requiredText($0, field: language.pick("name", "Name")) }
+        let name = try name.map { try Input.requiredText($0, field: "name") }
         try record("meeting attendee edit") { change in
             if let name { try change.set(.attendee, id, "name", .string(name)) }
             if let organization = Input.optionalText(organization) { try change.set(.attendee, id, "organization", organization) }

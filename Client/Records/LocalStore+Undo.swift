@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -216,8 +217,8 @@ extension LocalStore {
     /// former title or name (folded, whole or its start).
     private func trashDeletion(_ reference: String, language: Language) throws -> (entry: TrashEntry, action: Int) {
         let wanted = reference.trimmingCharacters(in: .whitespaces)
-        let kind = language.pick("record in the trash", "Eintrag im Papierkorb")
-        guard !wanted.isEmpty else { throw KetteError.missingValue(field: "ID") }
+        let kind = HistoryText.trashEntry.text
+        guard !wanted.isEmpty else { throw KetteError.missingValue(field: FieldText.id.text) }
         let deletions = try trashDeletions()
         var matches = deletions.filter { $0.entry.id == wanted }
         if matches.isEmpty, wanted.count >= 4 { matches = deletions.filter { $0.entry.id.hasPrefix(wanted.lowercased()) } }

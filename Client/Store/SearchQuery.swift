@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// What a person typed into `kette search`, read as clauses that must all match:
@@ -128,7 +129,7 @@ struct SearchQuery: Equatable {
         let phases = LifePhase.allCases.filter { phase in
             [phase.slug, phase.englishLabel, phase.germanLabel].contains { SearchText.folded($0).contains(value) }
         }
-        guard !phases.isEmpty else { throw KetteError.invalidValue(field: "phase", value: value, accepted: LifePhase.slugs) }
+        guard !phases.isEmpty else { throw KetteError.invalidValue(field: FieldText.phase.text, value: value, accepted: Input.accepted(LifePhase.self)) }
         return Clause(scope: .phase, pattern: .phases(phases))
     }
 

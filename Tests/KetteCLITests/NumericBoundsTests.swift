@@ -134,7 +134,7 @@ final class NumericBoundsTests: KetteCLITestCase {
         // after them, and the positions written stay within the protocol's bounds (with no gap left
         // after the last position, the agenda is numbered afresh).
         let agenda = ok("meeting", "show", meeting)
-        XCTAssertTrue(agenda.contains("TOP 1: Begrüßung") && agenda.contains("TOP 2: Lückenanalyse"), agenda)
+        XCTAssertTrue(agenda.contains("Item 1: Begrüßung") && agenda.contains("Item 2: Lückenanalyse"), agenda)
         ok("meeting", "agenda", meeting, "Verschiedenes")
         let items = try XCTUnwrap(try jsonObject("meeting", "show", meeting, "--json")["agenda"] as? [[String: Any]])
         XCTAssertEqual(items.map { $0["title"] as? String }, ["Begrüßung", "Lückenanalyse", "Verschiedenes"])

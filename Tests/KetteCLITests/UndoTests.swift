@@ -61,7 +61,7 @@ final class UndoTests: KetteCLITestCase {
 
         // Last first: the deletion, with every text back.
         let first = ok(["undo"], env: german)
-        XCTAssertTrue(first.contains("„offer delete“") && first.contains("zurückgenommen"), first)
+        XCTAssertTrue(first.contains("`offer delete`") && first.contains("zurückgenommen"), first)
         var shown = try jsonObject("offer", "show", offer, "--json")
         XCTAssertEqual(shown["title"] as? String, "Elterncafe Nord")
         XCTAssertEqual(shown["description"] as? String, "Austausch für Eltern")
@@ -70,7 +70,7 @@ final class UndoTests: KetteCLITestCase {
 
         // Then the addition: the offer goes (to the trash).
         let second = ok("undo")
-        XCTAssertTrue(second.contains("Took back “offer add”"), second)
+        XCTAssertTrue(second.contains("Took back `offer add`"), second)
         XCTAssertEqual(try jsonArray("offer", "list", "--json").compactMap { $0["id"] as? String }, [offer])
         XCTAssertEqual(try jsonArray("trash", "--json").compactMap { $0["id"] as? String }, [added])
 

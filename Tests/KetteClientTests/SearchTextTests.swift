@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import KetteMessages
 import KetteProtocol
 import KetteStore
 @testable import KetteClient
@@ -60,7 +61,7 @@ final class SearchTextTests: XCTestCase {
         XCTAssertEqual(try SearchQuery("phase:schul").ftsExpression, "phase : (\" primary \" OR \" transition \")",
                        "Grundschulalter and Übergang Schule–Beruf")
         XCTAssertThrowsError(try SearchQuery("phase:Rente")) { error in
-            XCTAssertEqual(error as? KetteError, .invalidValue(field: "phase", value: "rente", accepted: LifePhase.slugs))
+            XCTAssertEqual(error as? KetteError, .invalidValue(field: FieldText.phase.text, value: "rente", accepted: Input.accepted(LifePhase.self)))
         }
     }
 

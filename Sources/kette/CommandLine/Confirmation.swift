@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 /// `--yes`: a deletion goes ahead without asking.
@@ -14,13 +15,12 @@ extension CommandContext {
     func deleteAfterConfirming(_ type: RecordType, _ reference: String) throws -> String {
         let store = try store()
         let target = try store.describeRecord(type, reference, language: language)
-        let kind = LocalStore.kindName(type, language)
-        let what = target.title.map { pick("\(kind) '\($0)' (\(shortID(target.id)))", "\(kind) „\($0)“ (\(shortID(target.id)))") }
-            ?? "\(kind) \(shortID(target.id))"
+        let kind = FieldText.kind(type)
+        let what = target.title.map { HistoryText.recordNamed.with(["kind": kind, "title": $0, "id": shortID(target.id)]) }
+            ?? HistoryText.recordUnnamed.with(["kind": kind, "id": shortID(target.id)])
         if !input[yesFlag] {
             guard isatty(STDIN_FILENO) == 1 else { throw KetteError.deletionNeedsConfirmation(what: what) }
-            let question = pick("Delete \(what)? Its texts stay in this laptop's trash for 30 days (kette restore). [y/N] ",
-                                "\(what) löschen? Die Texte bleiben 30 Tage im Papierkorb dieses Rechners (kette restore). [j/N] ")
+            let question = HistoryText.deletionQuestion(language, ["what": what])
             FileHandle.standardError.write(Data(TerminalText.escaped(question).utf8))
             let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             guard ["y", "yes", "j", "ja"].contains(answer) else { throw KetteError.deletionDeclined }

@@ -1,5 +1,6 @@
 import Foundation
 import KetteClient
+import KetteMessages
 import KetteProtocol
 
 /// The minutes of a meeting, written in `$EDITOR` (else `$VISUAL`, else vi): a file with a few
@@ -21,10 +22,10 @@ struct MinutesEditor {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // The editor may carry arguments ("code --wait"), so the shell splits it; the file is "$1".
         process.arguments = ["-c", "\(editor) \"$1\"", "kette-editor", file.path]
-        do { try process.run() } catch { throw KetteError.editorFailed(command: editor, reason: "\(error)") }
+        do { try process.run() } catch { throw KetteError.editorFailed(command: editor, reason: .verbatim("\(error)")) }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw KetteError.editorFailed(command: editor, reason: "exit status \(process.terminationStatus)")
+            throw KetteError.editorFailed(command: editor, reason: InputText.editorExit.with(["status": String(process.terminationStatus)]))
         }
         let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
         let kept = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(marker) }.joined(separator: "\n")
@@ -34,12 +35,7 @@ struct MinutesEditor {
 
     /// The instruction lines, each starting with `marker`, and an empty line.
     private func instructions(marker: String, editing: Bool) -> String {
-        let lines = editing
-            ? context.pick("Change the minutes below. Lines starting with \(marker) are left out.\nSave and close the editor to keep the change; an empty text changes nothing.",
-                           "Protokoll unten ändern. Zeilen, die mit \(marker) beginnen, werden nicht übernommen.\nSpeichern und Editor schließen, um die Änderung zu übernehmen; ein leerer Text ändert nichts.")
-            : context.pick("Write the minutes below. Lines starting with \(marker) are left out.\nSave and close the editor to record the meeting; leave it empty for no minutes.",
-                           "Protokoll unten eintragen. Zeilen, die mit \(marker) beginnen, werden nicht übernommen.\nSpeichern und Editor schließen, um die Sitzung zu erfassen; leer lassen für kein Protokoll.")
-        return lines.split(separator: "\n").map { "\(marker) \($0)\n" }.joined() + "\n"
+        (editing ? MinutesText.editorEditing : MinutesText.editorNew)(context.language, ["marker": marker])
     }
 
     /// The instruction lines' marker: `#`, unless a line of the minutes starts with it (a Markdown

@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 // What happened on this laptop and to its records, and taking a mistake back: `undo`, `trash`,
@@ -14,24 +15,24 @@ private let sinceSync = Flag("since-sync", help: LocalizedText(
     "nur was der letzte Sync empfangen hat und was hier seit seinem Beginn geschrieben wurde"))
 private let sinceDate = Option<String>("since", value: "YYYY-MM-DD", help: LocalizedText(
     "only changes written on or after this day", "nur Änderungen ab diesem Tag"))
-private let logLimit = Option<Int>.integer("limit", in: 1...Int.max, expected: LocalizedText("a whole number above 0", "eine ganze Zahl größer als 0"),
-                                           help: LocalizedText("at most N entries, the newest", "höchstens N Einträge, die neuesten"))
 
-/// Local time for people: "2026-03-14 10:02".
-private func localTime(_ milliseconds: Int64) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.dateFormat = "yyyy-MM-dd HH:mm"
-    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+/// When a change was written, for people: local time, as the catalog writes times.
+private func localTime(_ milliseconds: Int64, _ language: Language) -> String {
+    LocalFormat.localTime(Int(milliseconds / 1000), language)
 }
 
-private func localTime(iso: String) -> String {
-    guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
-    return localTime(Int64(date.timeIntervalSince1970 * 1000))
+private func localTime(iso: String, _ language: Language) -> String {
+    LocalFormat.epochSeconds(iso: iso).map { LocalFormat.localTime($0, language) } ?? iso
+}
+
+/// Field names as people read them: "title, description" / "Titel, Beschreibung".
+private func fieldNames(_ names: [String]) -> LocalizedText {
+    let texts = names.map(FieldText.named)
+    return LocalizedText(texts.map(\.english).joined(separator: ", "), texts.map(\.german).joined(separator: ", "))
 }
 
 /// "offer 3f2a9c1e: title, description" per record, for the undo report.
-private func describe(_ fields: [FieldReference], _ context: CommandContext) -> [String] {
+private func describe(_ fields: [FieldReference], _ context: CommandContext) -> [LocalizedText] {
     var order: [String] = []
     var byRecord: [String: (FieldReference, [String])] = [:]
     for field in fields {
@@ -40,57 +41,67 @@ private func describe(_ fields: [FieldReference], _ context: CommandContext) -> 
         byRecord[key]?.1.append(field.field)
     }
     return order.compactMap { byRecord[$0] }.map { record, names in
-        "\(LocalStore.kindName(record.recordType, context.language)) \(shortID(record.recordID)): \(names.joined(separator: ", "))"
+        HistoryText.fieldsOfRecord.with(["kind": FieldText.kind(record.recordType), "id": shortID(record.recordID),
+                                         "fields": fieldNames(names)])
     }
 }
 
 private func printUndo(_ result: UndoResult, _ context: CommandContext) {
-    let when = localTime(result.writtenAt)
+    let values: MessageValues = ["action": result.summary, "time": localTime(result.writtenAt, context.language)]
     if result.restored.isEmpty {
-        context.say(context.pick("Nothing taken back of “\(result.summary)” (\(when)): someone else wrote every field since. The next `kette undo` goes further back.",
-                                 "Von „\(result.summary)“ (\(when)) nichts zurückgenommen: jedes Feld hat seither jemand anderes geschrieben. Das nächste `kette undo` geht weiter zurück."))
+        context.say(HistoryText.nothingTakenBack.with(values))
     } else {
-        context.say(context.pick("Took back “\(result.summary)” (\(when)):", "„\(result.summary)“ (\(when)) zurückgenommen:"))
-        for line in describe(result.restored, context) { context.say("  " + line) }
+        context.say(HistoryText.tookBack.with(values))
+        for line in describe(result.restored, context) { context.say(line) }
     }
     guard !result.kept.isEmpty else { return }
-    context.say(context.pick("Kept, because someone else wrote them after it:", "Beibehalten, weil danach von anderen geschrieben:"))
-    for line in describe(result.kept, context) { context.say("  " + line) }
+    context.say(HistoryText.keptHeader.text)
+    for line in describe(result.kept, context) { context.say(line) }
 }
 
 private func printTrash(_ entries: [TrashEntry], _ context: CommandContext) {
-    if entries.isEmpty { return context.say(context.pick("The trash is empty.", "Der Papierkorb ist leer.")) }
-    let header = ["ID", context.pick("KIND", "ART"), context.pick("DELETED", "GELÖSCHT"), context.pick("TITLE", "TITEL")]
-    let rows = entries.map { [shortID($0.id), LocalStore.kindName($0.recordType, context.language), localTime(iso: $0.deletedAt), $0.title] }
+    if entries.isEmpty { return context.say(HistoryText.trashEmpty.text) }
+    let shown = context.limited(entries)
+    let header = context.headers(.headerID, .headerKind) + [HistoryText.headerDeleted(context.language)] + context.headers(.headerTitle)
+    let rows = shown.map { [shortID($0.id), FieldText.kind($0.recordType)(context.language), localTime(iso: $0.deletedAt, context.language), $0.title] }
     for line in context.table(header, rows) { context.say(line) }
-    context.say(context.pick("Restore with `kette restore ID`; kept for 30 days after the deletion.",
-                             "Wiederherstellen mit `kette restore ID`; aufbewahrt 30 Tage nach dem Löschen."))
+    context.sayTotal(shown: shown.count, of: entries.count, .deletedRecords)
+    context.say(HistoryText.trashHint.text)
+}
+
+/// What a log entry says happened to its record.
+private func what(_ entry: LogEntry, _ language: Language) -> String {
+    let event: String = switch entry.event {
+    case "created": HistoryText.eventCreated(language)
+    case "deleted": HistoryText.eventDeleted(language)
+    case "restored": HistoryText.eventRestored(language)
+    case "conflict": HistoryText.eventConflict(language)
+    case "conflictResolved": HistoryText.eventConflictResolved(language)
+    default: fieldNames(entry.fields)(language)
+    }
+    return event + (entry.undone == true ? HistoryText.undoneMark(language) : "")
 }
 
 private func printLog(_ entries: [LogEntry], _ context: CommandContext) {
-    if entries.isEmpty { return context.say(context.pick("No changes.", "Keine Änderungen.")) }
-    let header = [context.pick("WHEN", "WANN"), context.pick("FROM", "HERKUNFT"), context.pick("BY", "VON"), context.pick("RECORD", "EINTRAG"),
-                  context.pick("TITLE", "TITEL"), context.pick("WHAT", "WAS")]
-    let rows = entries.map { entry -> [String] in
-        let origin = entry.origin == "local" ? context.pick("here", "hier") : context.pick("server", "Server")
-        let what: String = switch entry.event {
-        case "created": context.pick("created", "angelegt")
-        case "deleted": context.pick("deleted", "gelöscht")
-        case "restored": context.pick("restored", "wiederhergestellt")
-        default: entry.fields.joined(separator: ", ")
-        }
-        let undone = entry.undone == true ? context.pick(" (undone)", " (rückgängig gemacht)") : ""
-        return [localTime(iso: entry.time), origin, entry.author ?? "–",
-                "\(LocalStore.kindName(entry.recordType, context.language)) \(shortID(entry.recordID))", entry.title ?? "–", what + undone]
+    if entries.isEmpty { return context.say(HistoryText.noChanges.text) }
+    let shown = context.limited(entries)
+    let language = context.language
+    let header = [HistoryText.headerWhen, .headerFrom, .headerBy, .headerRecord].map { $0(language) } + context.headers(.headerTitle)
+        + [HistoryText.headerWhat(language)]
+    let rows = shown.map { entry -> [String] in
+        let origin = (entry.origin == "local" ? HistoryText.originHere : HistoryText.originServer)(language)
+        return [localTime(iso: entry.time, language), origin, entry.author ?? "–",
+                "\(FieldText.kind(entry.recordType)(language)) \(shortID(entry.recordID))", entry.title ?? "–", what(entry, language)]
     }
     for line in context.table(header, rows) { context.say(line) }
+    context.sayTotal(shown: shown.count, of: entries.count, .changes)
 }
 
 /// `kette trash` and its longer name `kette trash list`.
 private func trashCommand(_ path: String, abstract: LocalizedText) -> KetteCommand {
-    KetteCommand(path, abstract: abstract, options: [jsonFlag]) { _, context in
+    KetteCommand(path, abstract: abstract, options: [limitOption, jsonFlag]) { _, context in
         let entries = try context.store().trash()
-        if context.wantsJSON { return try context.printJSON(entries) }
+        if context.wantsJSON { return try context.printJSONList(entries) }
         printTrash(entries, context)
     }
 }
@@ -102,11 +113,11 @@ let historyCommands: [KetteCommand] = [
         discussion: LocalizedText("""
             Each field gets the value it had before the action back; a field someone else wrote after it (on another \
             laptop, learnt by a sync) keeps that later value and is listed. A record the action made is deleted, a record it deleted \
-            comes back with its texts. Again and again, undo goes further back, within 30 days.
+            comes back with its texts. Again and again, `kette undo` goes further back, within 30 days.
             """, """
             Jedes Feld bekommt den Wert von vor der Aktion zurück; ein Feld, das danach jemand anderes geschrieben hat (auf \
             einem anderen Rechner, durch einen Sync bekannt), behält den späteren Wert und wird aufgeführt. Ein von der Aktion angelegter \
-            Eintrag wird gelöscht, ein von ihr gelöschter kommt mit seinen Texten zurück. Wiederholt geht undo weiter zurück, \
+            Eintrag wird gelöscht, ein von ihr gelöschter kommt mit seinen Texten zurück. Wiederholt geht `kette undo` weiter zurück, \
             innerhalb von 30 Tagen.
             """)
     ) { _, context in
@@ -120,36 +131,32 @@ let historyCommands: [KetteCommand] = [
         arguments: [restoreID]
     ) { args, context in
         let entry = try context.store().restore(args[restoreID], language: context.language)
-        let kind = LocalStore.kindName(entry.recordType, context.language)
-        context.say(context.pick("Restored \(kind) “\(entry.title)” (\(entry.id)).", "\(kind) „\(entry.title)“ (\(entry.id)) wiederhergestellt."))
+        context.say(HistoryText.restored.with(["kind": FieldText.kind(entry.recordType), "title": entry.title, "id": entry.id]))
     },
     KetteCommand(
         "log", abstract: LocalizedText("what changed: each record, its fields, by whom, when, from here or from the server",
                                        "was sich geändert hat: jeder Eintrag, seine Felder, von wem, wann, von hier oder vom Server"),
-        options: [sinceSync, sinceDate, logLimit, jsonFlag],
+        options: [sinceSync, sinceDate, limitOption, jsonFlag],
         discussion: LocalizedText("Newest first; kept for 30 days on this laptop only.", "Neueste zuerst; 30 Tage lang nur auf diesem Rechner aufbewahrt."),
         validate: { args in
             if args[sinceSync], args[sinceDate] != nil {
-                throw UsageError("--since-sync and --since exclude each other: give only one", "--since-sync und --since schließen einander aus: nur eines angeben")
+                throw UsageError(HistoryText.sinceExclusive.text)
             }
         }
     ) { args, context in
         var range = LogRange.all
         if args[sinceSync] { range = .sinceLastSync }
         if let day = args[sinceDate] { range = .writtenSince(try startOfDay(day)) }
-        var entries = try context.store().log(range)
-        if let limit = args[logLimit] { entries = Array(entries.prefix(limit)) }
-        if context.wantsJSON { return try context.printJSON(entries) }
+        let entries = try context.store().log(range)
+        if context.wantsJSON { return try context.printJSONList(entries) }
         printLog(entries, context)
     },
 ]
 
-/// Midnight at the start of `day` (YYYY-MM-DD) in the local time zone, in milliseconds since 1970.
+/// Midnight at the start of `day` (2026-03-14 or 14.03.2026) in local time, in milliseconds since 1970.
 private func startOfDay(_ day: String) throws -> Int64 {
-    _ = try Input.date(day, field: "--since")
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.dateFormat = "yyyy-MM-dd"
-    guard let date = formatter.date(from: day) else { throw KetteError.malformedValue(field: "--since", value: day, expected: "a date YYYY-MM-DD, e.g. 2026-03-14") }
-    return Int64(date.timeIntervalSince1970 * 1000)
+    guard let iso = try Input.date(day, field: "date"), let seconds = LocalFormat.localMidnight(iso) else {
+        throw KetteError.malformedValue(field: .verbatim("--since"), value: day, expected: InputText.expectedDate.text)
+    }
+    return Int64(seconds) * 1000
 }

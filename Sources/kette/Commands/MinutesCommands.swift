@@ -1,5 +1,6 @@
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 // Corrections of a meeting's minutes after the fact: its attendees, agenda items and decisions,
@@ -7,7 +8,7 @@ import KetteProtocol
 
 private let meetingID = Argument<String>("MEETING_ID", help: LocalizedText("the meeting's id or the start of it", "die ID der Sitzung oder ihr Anfang"))
 private let attendeeID = Argument<String>("ID", help: LocalizedText(
-    "the attendee's id or the start of it (see meeting show)", "die ID der*des Teilnehmenden oder ihr Anfang (siehe meeting show)"))
+    "the attendee's id or the start of it (see `kette meeting show`)", "die ID der*des Teilnehmenden oder ihr Anfang (siehe `kette meeting show`)"))
 private let attendeeText = Argument<String>("ATTENDEE", help: LocalizedText(
     "\"Name; Organization; Role\" (organization and role optional)", "\"Name; Organisation; Rolle\" (Organisation und Rolle optional)"))
 private let attendeeName = Option<String>("name", value: "N", help: LocalizedText("the attendee's name", "Name der*des Teilnehmenden"))
@@ -15,19 +16,19 @@ private let attendeeOrganization = Option<String>("organization", value: "O", he
     "their organization (empty clears it)", "ihre Organisation (leer: entfernen)"))
 private let attendeeRole = Option<String>("role", value: "R", help: LocalizedText("their role (empty clears it)", "ihre Rolle (leer: entfernen)"))
 private let agendaItemID = Argument<String>("ID", help: LocalizedText(
-    "the agenda item's id or the start of it (see meeting show)", "die ID des Tagesordnungspunkts oder ihr Anfang (siehe meeting show)"))
+    "the agenda item's id or the start of it (see `kette meeting show`)", "die ID des Tagesordnungspunkts oder ihr Anfang (siehe `kette meeting show`)"))
 private let agendaTitle = Option<String>("title", value: "T", help: LocalizedText("the item's title", "Titel des Punkts"))
 private let agendaNotes = Option<String>("notes", value: "TEXT", help: LocalizedText("notes on the item (empty clears them)", "Notizen zum Punkt (leer: entfernen)"))
 private let topNumber = Argument<Int>("TOP", help: LocalizedText("the number it is to have (1 = first)", "die Nummer, die er bekommen soll (1 = erster)"),
                                       expected: LocalizedText("a whole number from 1", "eine ganze Zahl ab 1")) { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
 private let decisionID = Argument<String>("ID", help: LocalizedText(
-    "the decision's id or the start of it (see meeting show)", "die ID des Beschlusses oder ihr Anfang (siehe meeting show)"))
+    "the decision's id or the start of it (see `kette meeting show`)", "die ID des Beschlusses oder ihr Anfang (siehe `kette meeting show`)"))
 private let decisionText = Argument<String>("TEXT", help: LocalizedText("what was decided", "was beschlossen wurde"))
 
 /// `meeting attendee|agenda|decision remove`: one deletion after confirming.
 private func removeCommand(_ path: String, _ type: RecordType, argument: Argument<String>, abstract: LocalizedText) -> KetteCommand {
     deletionCommand(path, type, argument: argument, abstract: abstract) { id in
-        LocalizedText("Removed \(LocalStore.kindName(type, .english)) \(id).", "\(LocalStore.kindName(type, .german)) \(id) entfernt.")
+        MinutesText.removed.with(["kind": FieldText.kind(type), "id": id])
     }
 }
 
@@ -61,7 +62,7 @@ let minutesCommands: [KetteCommand] = [
                                   "Die Punkte dazwischen rücken um eins auf oder ab. TOP-Nummern sind die Plätze in der Reihenfolge der Tagesordnung und werden beim Anzeigen bestimmt.")
     ) { args, context in
         let id = try context.store().moveAgendaItem(args[agendaItemID], to: args[topNumber], language: context.language)
-        context.say(context.pick("Agenda item \(id) is now TOP \(args[topNumber]).", "Tagesordnungspunkt \(id) ist jetzt TOP \(args[topNumber])."))
+        context.say(MinutesText.movedTo.with(["id": id, "number": String(args[topNumber])]))
     },
     removeCommand("meeting agenda remove", .agendaItem, argument: agendaItemID, abstract: LocalizedText(
         "remove an agenda item; asks first", "einen Tagesordnungspunkt entfernen; fragt vorher")),
