@@ -11,7 +11,8 @@ public struct LogEntry: Codable, Hashable, Sendable {
     public var author: String?
     public var recordType: RecordType
     public var recordID: String
-    /// The record's title or name now; nil when it has none (deleted, or a kind without one).
+    /// The record's title or name now, or for a record deleted here the one its deletion emptied;
+    /// nil when it has none.
     public var title: String?
     /// `created`, `deleted`, `restored` (deleted set back to false), else `changed`; for a conflict
     /// entry `conflict` (the server opened it) or `conflictResolved`. Records received from the
@@ -56,10 +57,17 @@ extension LocalStore {
             byArrival = true
         }
         var titles: [String: String?] = [:]
+        var formerTitles: [String: String]?
         func title(_ type: RecordType, _ id: String) throws -> String? {
-            if let known = titles[type.rawValue + "/" + id] { return known }
-            let found = try recordTitle(type, id)
-            titles[type.rawValue + "/" + id] = found
+            let key = type.rawValue + "/" + id
+            if let known = titles[key] { return known }
+            var found = try recordTitle(type, id)
+            if found == nil {
+                // Deleted here: the title its deletion emptied, as the trash shows it.
+                if formerTitles == nil { formerTitles = try keptTitles() }
+                found = formerTitles?[key]
+            }
+            titles[key] = found
             return found
         }
         var entries = try localLogEntries(since: from, title: title)
@@ -107,6 +115,21 @@ extension LocalStore {
                             title: try title(type, id), event: event, fields: (row.string("fields") ?? "").split(separator: ",").map(String.init), action: nil, undone: nil,
                             writtenAt: at)
         }
+    }
+
+    /// The newest title or name this laptop's history keeps for each record (by "type/id"): what
+    /// a deletion here emptied. One pass, read only when a listed record has no title now.
+    private func keptTitles() throws -> [String: String] {
+        var titles: [String: String] = [:]
+        try database.forEachRow("""
+            SELECT record_type, record_id, previous_value FROM local_action_fields
+            WHERE field IN ('title', 'name', 'text') AND previous_value IS NOT NULL ORDER BY action
+            """) { row in
+            guard let type = row.string("record_type"), let id = row.string("record_id"),
+                  let text = try row.string("previous_value").map({ try FieldValue(jsonText: $0) })?.stringValue, !text.isEmpty else { return }
+            titles[type + "/" + id] = text
+        }
+        return titles
     }
 
     static func isoTime(_ milliseconds: Int64) -> String {

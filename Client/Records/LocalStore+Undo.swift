@@ -206,7 +206,10 @@ extension LocalStore {
                   let action = row.int("seq"), seen.insert(type.rawValue + "/" + id).inserted, try isDeleted(type, id) else { continue }
             let fields = try previousFields(of: action).filter { $0.type == type && $0.id == id }
             let kept = fields.filter { $0.field != RecordType.deletedField && $0.value != nil && $0.value != .null }
-            let title = ["title", "name", "text", "date"].lazy.compactMap { name in kept.first { $0.field == name }?.value?.stringValue }.first
+            // A deletion empties the texts people may be named in, not every name (a district's
+            // stays): what it did not empty is read from the record.
+            let title = try ["title", "name", "text", "date"].lazy.compactMap { name in kept.first { $0.field == name }?.value?.stringValue }.first
+                ?? recordTitle(type, id)
             let deletedAt = formatter.string(from: Date(timeIntervalSince1970: Double(row.int("at") ?? 0) / 1000))
             result.append((TrashEntry(recordType: type, id: id, title: title ?? "", deletedAt: deletedAt, keptFields: kept.map(\.field)), action))
         }

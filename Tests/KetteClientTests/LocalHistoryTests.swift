@@ -62,6 +62,19 @@ final class LocalHistoryTests: XCTestCase {
                        "\"Frau Öztürk lädt ein\"", "the text is kept here, beside the outbox")
     }
 
+    func testTrashAndLogNameADeletedRecordByItsFormerTitle() throws {
+        let store = try open()
+        let offer = try addOffer(store, "Elterncafé", description: "Frau Öztürk lädt ein")
+        _ = try store.deleteRecord(.offer, offer, language: .english)
+        _ = try store.deleteRecord(.district, "nordstadt", language: .english)
+        XCTAssertEqual(try store.trash().map(\.title), ["Nordstadt", "Elterncafé"],
+                       "a name the deletion did not empty is read from the record")
+        let log = try store.log(.all)
+        XCTAssertEqual(log.filter { $0.recordID == offer }.map(\.title), ["Elterncafé", "Elterncafé"],
+                       "the deletion and the creation of the offer, whose title the deletion emptied: \(log)")
+        XCTAssertEqual(Set(log.filter { $0.recordType == .district }.compactMap(\.title)), ["Nordstadt"])
+    }
+
     func testAnErasureDropsEveryKeptValue() throws {
         let store = try open()
         let offer = try addOffer(store, "Elterncafé", description: "Frau Öztürk lädt ein")
