@@ -1,7 +1,7 @@
 /// What `kette undo`, `trash`, `restore` and `log` say, and the question before a deletion.
 public enum HistoryText: String, MessageSection {
     // Deleting.
-    case deletionQuestion, deletionNeedsConfirmation, deletionDeclined, recordNamed, recordUnnamed
+    case deletionQuestion, deletionNeedsConfirmation, deletionDeclined, recordNamed, recordUnnamed, dropQuestion, everyRefusal
     // `kette undo`.
     case nothingToUndo, undoForgotten, tookBack, nothingTakenBack, keptHeader, fieldsOfRecord
     // `kette trash` and `kette restore`.
@@ -19,6 +19,9 @@ public enum HistoryText: String, MessageSection {
         .deletionDeclined: LocalizedText("not deleted.", "Nicht gelöscht."),
         .recordNamed: LocalizedText("{kind} '{title}' ({id})", "{kind} „{title}“ ({id})"),
         .recordUnnamed: LocalizedText("{kind} {id}", "{kind} {id}"),
+        .dropQuestion: LocalizedText("Forget {what}? What it would have written cannot be brought back. [y/N] ",
+                                     "{what} verwerfen? Was er geschrieben hätte, lässt sich nicht zurückholen. [j/N] "),
+        .everyRefusal: LocalizedText("every refused change set kept here ({count})", "alle hier aufbewahrten abgelehnten Änderungssätze ({count})"),
         .nothingToUndo: LocalizedText("nothing to undo: no action of this laptop's from the last 30 days is left.",
                                       "Nichts rückgängig zu machen: keine Aktion auf diesem Rechner aus den letzten 30 Tagen übrig."),
         .undoForgotten: LocalizedText("cannot undo `{action}`: its earlier values were dropped when the server erased a name.",

@@ -18,14 +18,18 @@ extension CommandContext {
         let kind = FieldText.kind(type)
         let what = target.title.map { HistoryText.recordNamed.with(["kind": kind, "title": $0, "id": shortID(target.id)]) }
             ?? HistoryText.recordUnnamed.with(["kind": kind, "id": shortID(target.id)])
-        if !input[yesFlag] {
-            guard isatty(STDIN_FILENO) == 1 else { throw KetteError.deletionNeedsConfirmation(what: what) }
-            let question = HistoryText.deletionQuestion(language, ["what": what])
-            FileHandle.standardError.write(Data(TerminalText.escaped(question).utf8))
-            let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-            guard ["y", "yes", "j", "ja"].contains(answer) else { throw KetteError.deletionDeclined }
-        }
+        try confirm(HistoryText.deletionQuestion.with(["what": what]), what: what)
         return try store.deleteRecord(type, target.id, language: language)
+    }
+
+    /// Goes on only when the person agreed to lose `what`: on a terminal it asks `question`,
+    /// `--yes` answers for scripts, and without either it throws, so nothing is lost unasked.
+    func confirm(_ question: LocalizedText, what: LocalizedText) throws {
+        guard !input[yesFlag] else { return }
+        guard isatty(STDIN_FILENO) == 1 else { throw KetteError.deletionNeedsConfirmation(what: what) }
+        FileHandle.standardError.write(Data(TerminalText.escaped(question(language)).utf8))
+        let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        guard ["y", "yes", "j", "ja"].contains(answer) else { throw KetteError.deletionDeclined }
     }
 }
 
