@@ -92,6 +92,11 @@ let serveCommand = ServerCommand(
     let server = HTTPServer(configuration: configuration,
                             handler: ObservedAPI(api: api, metrics: metrics, metricsAllowed: args.all(ServeOption.metricsAllow), log: log))
     metrics.countOpenConnections { [unowned server] in server.openConnections }
+    // Caught before the server announces itself: the signals are ignored until their sources
+    // have registered, which happens asynchronously; made after the "listening" line, a SIGTERM
+    // sent right after it (by a test or systemd) could fall into that gap on a loaded machine and
+    // the server served on.
+    let stopSignals = catchStopSignals(server, store, log)
     do {
         try server.start()
     } catch {
@@ -103,7 +108,7 @@ let serveCommand = ServerCommand(
     let address = "\(scheme)://\(configuration.bindAddress):\(server.port)"
     FileHandle.standardOutput.write(Data((ServerText.listening(context.language, ["url": address, "path": context.databasePath]) + "\n").utf8))
     log.event("start", "listening on \(address)", [("version", KetteVersion.release), ("commit", BuildStamp.commit), ("database", context.databasePath)])
-    serveUntilStopped(server, store, log)
+    withExtendedLifetime(stopSignals) { dispatchMain() }
 }
 
 /// `kette-server serve --config FILE`: the serve options from a file, for systemd's unit.
@@ -179,8 +184,9 @@ private func warnIfReadableByOthers(_ path: String) {
                                     ["path": path, "mode": String(status.st_mode & 0o777, radix: 8)]))
 }
 
-/// Serves until SIGINT or SIGTERM; the daemon's threads do the work.
-private func serveUntilStopped(_ server: HTTPServer, _ store: ServerStore, _ log: ServerLog) -> Never {
+/// Stops the server on SIGINT or SIGTERM, once the main queue runs (`dispatchMain`); the daemon's
+/// threads do the work until then. Keep the returned sources alive.
+private func catchStopSignals(_ server: HTTPServer, _ store: ServerStore, _ log: ServerLog) -> [DispatchSourceSignal] {
     signal(SIGINT, SIG_IGN)
     signal(SIGTERM, SIG_IGN)
     let stopSignals = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
@@ -196,5 +202,5 @@ private func serveUntilStopped(_ server: HTTPServer, _ store: ServerStore, _ log
         source.resume()
         return source
     }
-    withExtendedLifetime(stopSignals) { dispatchMain() }
+    return stopSignals
 }
