@@ -7,11 +7,7 @@ import KetteStore
 enum Resolver {
     /// The column that names records of a type, if people refer to them by name.
     private static func nameColumn(_ type: RecordType) -> String? {
-        switch type {
-        case .district, .organization, .body: "name"
-        case .offer: "title"
-        default: nil
-        }
+        type.nameField.flatMap { type.field(named: $0)?.column }
     }
 
     /// The kind of record as people call it, for messages.
@@ -29,6 +25,14 @@ enum Resolver {
         case .indicator: language.pick("indicator", "Kennzahl")
         case .member: language.pick("member", "Mitglied")
         case .conflict: language.pick("conflict", "Konflikt")
+        case .need: language.pick("need", "Bedarf")
+        case .goal: language.pick("goal", "Ziel")
+        case .target: language.pick("target", "Zielwert")
+        case .targetFigure: language.pick("target figure", "Kennzahlwert")
+        case .measure: language.pick("measure", "Maßnahme")
+        case .measureNote: language.pick("progress note", "Fortschrittsnotiz")
+        case .contact: language.pick("contact", "Kontakt")
+        case .agreement: language.pick("agreement", "Vereinbarung")
         }
     }
 

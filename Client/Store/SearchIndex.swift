@@ -34,7 +34,8 @@ public enum SearchIndex {
         case .body:
             // A body's name is part of its meetings' search text.
             return ([], Set(try db.rows("SELECT id FROM meetings WHERE body = ?", [id]).compactMap { $0.string("id") }))
-        case .district, .organization, .indicator, .member, .conflict:
+        case .district, .organization, .indicator, .member, .conflict, .need, .goal, .target, .targetFigure, .measure, .measureNote,
+             .contact, .agreement:
             return ([], [])
         }
     }

@@ -143,6 +143,10 @@ struct ChangeSetApplier {
             return refuse("unsupported_schema", "written with record schema \(changeSet.schemaVersion); this server understands up to \(ChangeSet.currentSchemaVersion). Update the server; the change set waits on the client.")
         }
         if changeSet.schemaVersion < 1 { return refuse("invalid", "schemaVersion must be 1 or more") }
+        let needed = ChangeSet.schemaVersion(of: changeSet.changes)
+        if changeSet.schemaVersion < needed {
+            return refuse("invalid", "schemaVersion \(changeSet.schemaVersion) does not have every record type and field written; they need record schema \(needed)")
+        }
         guard !changeSet.id.isEmpty, changeSet.id.count <= 100 else { return refuse("invalid", "a change set id is 1 to 100 characters") }
         for change in changeSet.changes {
             guard !change.recordID.isEmpty, change.recordID.count <= 100 else {
@@ -202,13 +206,7 @@ struct ChangeSetApplier {
     static let clientConflictFields: Set<String> = ["status", "resolution"]
 
     static func missingParent(_ type: RecordType) -> String {
-        switch type {
-        case .offer: "an offer needs a district"
-        case .meeting, .member: "its body is unknown to the server"
-        case .indicator: "its offer is unknown to the server"
-        case .conflict: "the conflicting record is unknown to the server"
-        default: "its meeting is unknown to the server"
-        }
+        type.unplaceableReason
     }
 
     static func duration(_ milliseconds: Int64) -> String {
@@ -251,14 +249,11 @@ struct ChangeSetApplier {
             return RecordScope(type: key.type, storedDistrict: nil)
         }
         let value = try fieldValue(key, field, overlay: overlay, in: db)
-        switch key.type {
-        case .offer:
-            guard case .string(let district)? = value else { return nil }
-            return .district(district)
-        case .body:
+        switch key.type.placement {
+        case .district(_, let required):
             if case .string(let district)? = value { return .district(district) }
-            return .county
-        case .conflict:
+            return required ? nil : .county
+        case .concernedRecord:
             // A conflict stays where the server placed it when it opened it (clients may write
             // only its status and resolution, never what it is about).
             if let stored = try storedScope(key, in: db) { return stored }

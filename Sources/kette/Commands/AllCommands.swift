@@ -7,7 +7,8 @@ let kette = Program<CommandContext>(
     name: "kette",
     abstract: LocalizedText("offline record keeper for prevention-chain coordinators (Präventionsketten)",
                             "Offline-Erfassung für Koordinator*innen von Präventionsketten"),
-    commands: storeCommands + registerCommands + offerCommands + bodyCommands + meetingCommands + taskCommands + findCommands
+    commands: storeCommands + registerCommands + offerCommands + bodyCommands + memberCommands + meetingCommands + taskCommands
+        + needCommands + goalCommands + measureCommands + contactCommands + agreementCommands + findCommands
         + syncCommands + refusalCommands + reportCommands + exchangeCommands,
     globalOptions: [homeOption],
     epilogue: LocalizedText("""
