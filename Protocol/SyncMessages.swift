@@ -111,10 +111,14 @@ public struct Identity: Codable, Hashable, Sendable {
     public var user: String
     public var role: Role
     public var districts: [String]
-    public init(user: String, role: Role, districts: [String]) {
+    /// In the answer to `GET /v1/me` only: the newest record schema the server understands
+    /// (SPEC §2). A server that leaves it out understands schema 1.
+    public var schemaVersion: Int?
+    public init(user: String, role: Role, districts: [String], schemaVersion: Int? = nil) {
         self.user = user
         self.role = role
         self.districts = districts
+        self.schemaVersion = schemaVersion
     }
 }
 

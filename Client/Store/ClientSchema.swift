@@ -21,25 +21,7 @@ enum ClientSchema {
             ) STRICT;
             """)
 
-        // One table per record type. Columns are nullable and carry no foreign keys on purpose:
-        // replicas merge field changes in any order, so a field or a referenced record may
-        // arrive after the record that names it. Validation happens where people write.
-        // The record types of schema version 1, frozen: later types get their own migration.
-        let version1Types: [RecordType] = [.district, .organization, .offer, .indicator, .body, .member, .meeting,
-                                           .attendee, .agendaItem, .decision, .task]
-        for type in version1Types {
-            try createRecordTable(type, schema: 1, in: db)
-        }
-        try db.execute("""
-            CREATE INDEX offers_by_district ON offers (district) WHERE deleted = 0;
-            CREATE INDEX indicators_by_offer ON indicators (offer);
-            CREATE INDEX members_by_body ON members (body);
-            CREATE INDEX meetings_by_date ON meetings (meeting_date);
-            CREATE INDEX attendees_by_meeting ON attendees (meeting);
-            CREATE INDEX agenda_items_by_meeting ON agenda_items (meeting);
-            CREATE INDEX decisions_by_meeting ON decisions (meeting);
-            CREATE INDEX tasks_by_meeting ON tasks (meeting);
-            """)
+        try createVersion1RecordTables(db)
 
         // The version of every field this replica holds: the merge rule compares against it,
         // and a local write records it as the change's base.
@@ -83,6 +65,28 @@ enum ClientSchema {
         try db.execute("""
             CREATE VIRTUAL TABLE offers_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 0');
             CREATE VIRTUAL TABLE meetings_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 0');
+            """)
+    }
+
+    /// One table per record type. Columns are nullable and carry no foreign keys on purpose:
+    /// replicas merge field changes in any order, so a field or a referenced record may arrive
+    /// after the record that names it. Validation happens where people write. The record types
+    /// and fields of schema version 1, frozen: later ones get their own migration.
+    private static func createVersion1RecordTables(_ db: Database) throws {
+        let version1Types: [RecordType] = [.district, .organization, .offer, .indicator, .body, .member, .meeting,
+                                           .attendee, .agendaItem, .decision, .task]
+        for type in version1Types {
+            try createRecordTable(type, schema: 1, in: db)
+        }
+        try db.execute("""
+            CREATE INDEX offers_by_district ON offers (district) WHERE deleted = 0;
+            CREATE INDEX indicators_by_offer ON indicators (offer);
+            CREATE INDEX members_by_body ON members (body);
+            CREATE INDEX meetings_by_date ON meetings (meeting_date);
+            CREATE INDEX attendees_by_meeting ON attendees (meeting);
+            CREATE INDEX agenda_items_by_meeting ON agenda_items (meeting);
+            CREATE INDEX decisions_by_meeting ON decisions (meeting);
+            CREATE INDEX tasks_by_meeting ON tasks (meeting);
             """)
     }
 

@@ -170,6 +170,14 @@ extension LocalStore {
         try database.inTransaction { db in try setMeta("cursor", nil, in: db) }
     }
 
+    /// The record schema this store last finished a pull with; 1 for a store pulled by a client
+    /// that did not say (the server then left out newer record types).
+    func pulledSchema() throws -> Int { Int(try meta("pulled_schema") ?? "1") ?? 1 }
+
+    func recordPulledSchema(_ version: Int) throws {
+        try database.inTransaction { db in try setMeta("pulled_schema", String(version), in: db) }
+    }
+
     // MARK: Conflicts
 
     public func conflicts(includeResolved: Bool = false) throws -> [ConflictEntry] {

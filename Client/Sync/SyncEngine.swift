@@ -95,7 +95,7 @@ public final class SyncEngine {
         // Who the server says this user is: the scope `kette` checks writes against until the next sync.
         let identity: Identity = try exchange("GET", "/v1/me", body: nil)
         try store.recordUserScope(identity)
-        if direction != .pull { try push(&report) }
+        if direction != .pull { try push(&report, serverSchema: identity.schemaVersion ?? 1) }
         if direction != .push { try pull(&report) }
         try store.recordSuccessfulSync(at: Date())
         // New refusals: those taken back and not yet reported by a finished sync, and those newly
@@ -113,13 +113,22 @@ public final class SyncEngine {
 
     // MARK: Push
 
-    private func push(_ report: inout SyncReport) throws {
+    private func push(_ report: inout SyncReport, serverSchema: Int) throws {
         let total = try Outbox.pendingCount(in: store.database)
         var lastSeq = 0
         var restampedOnce = false
         while true {
             var batch = try store.outboxBatch(after: lastSeq, limit: pushBatchSize)
             guard !batch.isEmpty else { break }
+            // Change sets of a newer record schema than the server's stay here, waiting as if the
+            // server had refused them (`unsupported_schema`): sent, a type it does not know would
+            // fail the whole push (SPEC §2, §15).
+            let newer = batch.filter { $0.changeSet.schemaVersion > serverSchema }
+            if !newer.isEmpty {
+                report.refusedChangeSets += try store.applyPushResults(newer.map { Self.heldBack($0.changeSet, serverSchema: serverSchema) })
+                batch.removeAll { $0.changeSet.schemaVersion > serverSchema }
+                if batch.isEmpty { lastSeq = newer.last!.seq; continue }
+            }
             // Requests stay well under the server's body limit: a batch that encodes too large
             // is halved, down to a single change set, which must travel whole.
             var body = PushRequest(changeSets: batch.map(\.changeSet)).encodeJSON()
@@ -147,12 +156,22 @@ public final class SyncEngine {
         }
     }
 
+    /// The answer the server would give a change set of a record schema it does not know yet.
+    static func heldBack(_ changeSet: ChangeSet, serverSchema: Int) -> ChangeSetResult {
+        ChangeSetResult(id: changeSet.id, status: .refused, code: "unsupported_schema",
+                        reason: "written with record schema \(changeSet.schemaVersion); the server understands up to \(serverSchema). "
+                            + "Update the server; the change set waits here and is sent once it does.")
+    }
+
     // MARK: Pull
 
     /// Pulls pages until the server has no more. The next page is fetched while the current
     /// one is merged: the server's work and the client's overlap, on different cores.
     private func pull(_ report: inout SyncReport) throws {
         if try store.scrubPending() { try store.scrubErasedData() }
+        // Pulled before with an older record schema, the server left out the types this client
+        // did not know then: start again from 0 to get them (merging the rest again changes nothing).
+        if try store.pulledSchema() < ChangeSet.currentSchemaVersion { try store.resetPullCursor() }
         var restarted = false
         var cursor = try store.pullCursor()
         var pending = startFetch(after: cursor)
@@ -185,6 +204,7 @@ public final class SyncEngine {
             guard let next else { break }
             pending = next
         }
+        try store.recordPulledSchema(ChangeSet.currentSchemaVersion)
     }
 
     /// A page on its way: fetched on another thread, handed over once.
@@ -201,7 +221,7 @@ public final class SyncEngine {
 
     private func startFetch(after cursor: Int64) -> PendingPage {
         let pending = PendingPage()
-        let transport = self.transport, remote = self.remote, path = "/v1/changes?after=\(cursor)&limit=\(pageSize)"
+        let transport = self.transport, remote = self.remote, path = "/v1/changes?after=\(cursor)&limit=\(pageSize)&schema=\(ChangeSet.currentSchemaVersion)"
         DispatchQueue.global().async {
             pending.result = Result { try Self.exchange(transport, remote, "GET", path, body: nil, decode: PullPage.decode(json:)) }
             pending.arrived.signal()

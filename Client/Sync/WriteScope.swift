@@ -113,6 +113,8 @@ final class WriteScope {
 extension LocalStore {
     /// Stores who the server says this user is, for checking writes until the next sync.
     func recordUserScope(_ identity: Identity) throws {
+        var identity = identity
+        identity.schemaVersion = nil  // the server's, not the user's
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let text = String(decoding: try encoder.encode(identity), as: UTF8.self)

@@ -50,7 +50,9 @@ public final class SyncAPI: HTTPHandler, Sendable {
             return try json(200, ["status": "ok"])
         case "/v1/me":
             try allow(request, ["GET"])
-            return try json(200, try authenticate(request))
+            var identity = try authenticate(request)
+            identity.schemaVersion = ChangeSet.currentSchemaVersion
+            return try json(200, identity)
         case "/v1/changesets":
             try allow(request, ["POST"])
             let identity = try authenticate(request)
@@ -63,7 +65,11 @@ public final class SyncAPI: HTTPHandler, Sendable {
             let after = try integer(request.query["after"] ?? "0", name: "after")
             let limit = try integer(request.query["limit"] ?? String(SyncLimits.defaultPageSize), name: "limit")
             guard limit >= 1 else { throw APIError.badRequest("limit must be at least 1; got \(limit)") }
-            return .json(200, try storage.pullPage(after: after, limit: Int(min(limit, Int64(SyncLimits.maxPageSize))), for: identity))
+            // The record schema the client reads (SPEC §2); a client that does not say reads schema 1.
+            let schema = try integer(request.query["schema"] ?? "1", name: "schema")
+            guard schema >= 1 else { throw APIError.badRequest("schema must be 1 or more; got \(schema)") }
+            return .json(200, try storage.pullPage(after: after, limit: Int(min(limit, Int64(SyncLimits.maxPageSize))), for: identity,
+                                                   schema: Int(min(schema, Int64(ChangeSet.currentSchemaVersion)))))
         case let path where path.hasPrefix("/v1/records/"):
             try allow(request, ["GET"])
             let identity = try authenticate(request)

@@ -8,7 +8,7 @@ public protocol ServerStorage: AnyObject, Sendable {
     func authenticate(token: String) throws -> Identity?
     func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
     /// The next page after `cursor` in the caller's scope, as the JSON body of a `PullPage`.
-    func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8]
+    func pullPage(after cursor: Int64, limit: Int, for identity: Identity, schema: Int) throws -> [UInt8]
     /// One record's current fields; 403 outside the caller's scope, 404 when unknown.
     func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
     /// Every user, for the admin endpoints; the listing is audited as a read by `identity`.
@@ -309,7 +309,9 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     // MARK: - Pull
 
-    public func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8] {
+    /// - Parameter schema: the newest record schema the caller reads; record types of a newer one
+    ///   (and conflicts about them) are left out of its pages, since it could not decode them.
+    public func pullPage(after cursor: Int64, limit: Int, for identity: Identity, schema: Int = ChangeSet.currentSchemaVersion) throws -> [UInt8] {
         guard cursor >= 0 else { throw APIError.badRequest("after must be 0 or a cursor the server returned; got \(cursor)", code: "bad_cursor") }
         let limit = min(max(1, limit), SyncLimits.maxPageSize)
         let serverNow = now()
@@ -330,6 +332,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
                     """
                 arguments.append(FieldValue.list(identity.districts).jsonText)
             }
+            sql += Self.newerSchemaCondition(readBy: schema)
             sql += " ORDER BY f.seq LIMIT ?"
             arguments.append(limit + 1)
             // Rows go straight into the page's JSON: values are stored as JSON text already, so
@@ -349,6 +352,19 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             audit.noteRead(user: identity.user, pages: 1, changes: page.count)
             return page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow)
         }
+    }
+
+    /// The SQL condition that leaves out what a client reading record schema `schema` cannot
+    /// decode: records of newer types, and conflicts about them. Empty for the current schema.
+    static func newerSchemaCondition(readBy schema: Int) -> String {
+        let newer = RecordType.allCases.filter { $0.schemaVersion > schema }
+        guard !newer.isEmpty else { return "" }
+        let types = newer.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let asValues = newer.map { "'\"\($0.rawValue)\"'" }.joined(separator: ", ")
+        return """
+             AND f.record_type NOT IN (\(types)) AND NOT (f.record_type = 'conflict' AND EXISTS (SELECT 1 FROM field_state c
+             WHERE c.record_type = 'conflict' AND c.record_id = f.record_id AND c.field = 'recordType' AND c.value IN (\(asValues))))
+            """
     }
 
     // MARK: - One record

@@ -268,7 +268,9 @@ struct ChangeSetApplier {
         default:
             guard case .string(let parentID)? = value, let parentType else { return nil }
             let parent = RecordKey(type: parentType, id: parentID)
-            if overlay[parent] == nil, let stored = try storedScope(parent, in: db) { return stored }
+            // A parent neither written in this change set nor known to the server cannot place
+            // its child (without this, a parent whose own district is optional read as county-wide).
+            if overlay[parent] == nil { return try storedScope(parent, in: db) }
             return try scope(of: parent, overlay: overlay, in: db, depth: depth + 1)
         }
     }
