@@ -34,6 +34,9 @@ extension RecordType {
         }
     }
 
+    /// A contact's fields that reach the person besides the name: erased with it (SPEC §8.7).
+    public static let contactDetailFields = ["phone", "email"]
+
     /// The record schema (SPEC §2) that introduced this type.
     public var schemaVersion: Int {
         switch self {
