@@ -31,8 +31,8 @@ public struct ErasureReport: Codable, Sendable, Equatable {
 
     /// One line for the audit log and the command's output.
     public var summary: String {
-        "\(fieldVersions) field versions in \(records) records, \(authoredVersions) author entries, \(changeSets) change-set users, "
-            + "\(changeSetOutcomes) change-set outcomes, \(auditDetails) audit details, \(contactDetails) contact details"
+        "\(fieldVersions) field versions in \(records) records, \(contactDetails) contact details, \(authoredVersions) author entries, "
+            + "\(changeSets) change-set users, \(changeSetOutcomes) change-set outcomes, \(auditDetails) audit details"
     }
 }
 
