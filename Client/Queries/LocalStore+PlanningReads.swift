@@ -6,7 +6,10 @@ public struct PlanningFilter: Sendable {
     public var district: String?
     public var phase: String?
     public var status: String?
+    /// One record, by id (`need(_:)`, `goal(_:)`, …).
+    var id: String?
     public init() {}
+    init(id: String) { self.id = id }
 }
 
 /// Reading needs, goals, measures, contacts, members and agreements as people see them.
@@ -26,10 +29,7 @@ extension LocalStore {
     }
 
     public func need(_ reference: String, language: Language) throws -> Need {
-        let id = try Resolver.resolve(reference, as: .need, in: database, language: language)
-        guard let row = try database.firstRow("SELECT n.*, d.name AS district_name FROM needs n LEFT JOIN districts d ON d.id = n.district WHERE n.id = ?",
-                                              [id]) else { throw KetteError.notFound(kind: Resolver.kindName(.need, language), reference: reference) }
-        return Self.need(from: row)
+        try single(.need, reference, language: language) { try needs(PlanningFilter(id: $0), language: language) }
     }
 
     private static func need(from row: Row) -> Need {
@@ -57,12 +57,7 @@ extension LocalStore {
     }
 
     public func goal(_ reference: String, language: Language) throws -> Goal {
-        let id = try Resolver.resolve(reference, as: .goal, in: database, language: language)
-        guard let row = try database.firstRow("""
-            SELECT g.*, b.name AS body_name, d.name AS district_name FROM goals g LEFT JOIN bodies b ON b.id = g.body
-            LEFT JOIN districts d ON d.id = g.district WHERE g.id = ?
-            """, [id]) else { throw KetteError.notFound(kind: Resolver.kindName(.goal, language), reference: reference) }
-        return try goal(from: row)
+        try single(.goal, reference, language: language) { try goals(PlanningFilter(id: $0), language: language) }
     }
 
     private func goal(from row: Row) throws -> Goal {
@@ -116,12 +111,7 @@ extension LocalStore {
     }
 
     public func measure(_ reference: String, language: Language) throws -> Measure {
-        let id = try Resolver.resolve(reference, as: .measure, in: database, language: language)
-        guard let row = try database.firstRow("""
-            SELECT m.*, d.name AS district_name, o.name AS organization_name FROM measures m LEFT JOIN districts d ON d.id = m.district
-            LEFT JOIN organizations o ON o.id = m.organization WHERE m.id = ?
-            """, [id]) else { throw KetteError.notFound(kind: Resolver.kindName(.measure, language), reference: reference) }
-        return try measure(from: row)
+        try single(.measure, reference, language: language) { try measures(PlanningFilter(id: $0), language: language) }
     }
 
     private func measure(from row: Row) throws -> Measure {
@@ -151,18 +141,18 @@ extension LocalStore {
     // MARK: Contacts and members
 
     public func contacts() throws -> [Contact] {
+        try contacts(id: nil)
+    }
+
+    private func contacts(id: String?) throws -> [Contact] {
         try database.rows("""
             SELECT c.*, o.name AS organization_name FROM contacts c LEFT JOIN organizations o ON o.id = c.organization
-            WHERE c.deleted = 0 ORDER BY c.name COLLATE NOCASE, c.id
-            """).map(Self.contact(from:))
+            WHERE c.deleted = 0 AND (?1 IS NULL OR c.id = ?1) ORDER BY c.name COLLATE NOCASE, c.id
+            """, [id]).map(Self.contact(from:))
     }
 
     public func contact(_ reference: String, language: Language) throws -> Contact {
-        let id = try Resolver.resolve(reference, as: .contact, in: database, language: language)
-        guard let row = try database.firstRow("""
-            SELECT c.*, o.name AS organization_name FROM contacts c LEFT JOIN organizations o ON o.id = c.organization WHERE c.id = ?
-            """, [id]) else { throw KetteError.notFound(kind: Resolver.kindName(.contact, language), reference: reference) }
-        return Self.contact(from: row)
+        try single(.contact, reference, language: language) { try contacts(id: $0) }
     }
 
     private static func contact(from row: Row) -> Contact {
@@ -218,20 +208,27 @@ extension LocalStore {
     }
 
     public func agreement(_ reference: String, language: Language) throws -> Agreement {
-        let id = try Resolver.resolve(reference, as: .agreement, in: database, language: language)
-        guard let agreement = try agreements().first(where: { $0.id == id }) else {
-            throw KetteError.notFound(kind: Resolver.kindName(.agreement, language), reference: reference)
-        }
-        return agreement
+        try single(.agreement, reference, language: language) { id in try agreements().filter { $0.id == id } }
     }
 
     // MARK: Filters
+
+    /// The record a person means, read with the query that lists its kind.
+    private func single<T>(_ type: RecordType, _ reference: String, language: Language, _ read: (String) throws -> [T]) throws -> T {
+        let id = try Resolver.resolve(reference, as: type, in: database, language: language)
+        guard let record = try read(id).first else { throw KetteError.notFound(kind: Resolver.kindName(type, language), reference: reference) }
+        return record
+    }
 
     /// The SQL conditions of a planning filter on `table` (alias): live records, a district, a status.
     private func planningConditions<S: Vocabulary>(_ filter: PlanningFilter, table: String, status: S.Type?,
                                                    language: Language) throws -> ([String], [DatabaseValueConvertible?]) {
         var conditions = ["\(table).deleted = 0"]
         var arguments: [DatabaseValueConvertible?] = []
+        if let id = filter.id {
+            conditions.append("\(table).id = ?")
+            arguments.append(id)
+        }
         if let district = filter.district {
             conditions.append("\(table).district = ?")
             arguments.append(try Resolver.resolve(district, as: .district, in: database, language: language))
