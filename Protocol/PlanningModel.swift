@@ -158,7 +158,7 @@ public struct Agreement: Hashable, Sendable {
 
 extension KeyedEncodingContainer {
     /// Encodes every pair, null for a nil value: `--json` keeps its shape.
-    mutating func encodeEach(_ pairs: [(Key, (any Encodable)?)]) throws {
+    package mutating func encodeEach(_ pairs: [(Key, (any Encodable)?)]) throws {
         for (key, value) in pairs {
             if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
         }
