@@ -9,7 +9,7 @@ let kette = Program<CommandContext>(
                             "Offline-Erfassung für Koordinator*innen von Präventionsketten"),
     commands: storeCommands + registerCommands + offerCommands + bodyCommands + memberCommands + meetingCommands + taskCommands
         + needCommands + goalCommands + measureCommands + contactCommands + agreementCommands + findCommands
-        + syncCommands + refusalCommands + reportCommands + exchangeCommands,
+        + syncCommands + refusalCommands + reportCommands + planningReportCommands + exchangeCommands,
     globalOptions: [homeOption],
     epilogue: LocalizedText("""
         exit codes: 0 ok, 1 usage or input error (also a write outside your districts), 2 sync finished but received
