@@ -59,4 +59,40 @@ extension ExchangeTests {
         XCTAssertEqual(after.first { $0["id"] as? String == petraPerson["id"] as? String }?["deleted"] as? Bool, true)
         XCTAssertFalse(try allText(withdrawn).contains("Petra"))
     }
+
+    func testTheCSVExportHasTheCycleAndNamesOnlyContactsWhoConsented() throws {
+        let fixture = makeFixture()
+        let petra = ok("contact", "add", "Petra Sommer", "--organization", fixture.jugendamt, "--phone", "0201 4711", "--consent", "given")
+        let jonas = ok("contact", "add", "Jonas Brandt", "--phone", "0201 0815", "--consent", "withheld")
+        ok("body", "member", "add", fixture.steering, "--contact", petra, "--role", "Vorsitz")
+        ok("body", "member", "add", fixture.steering, "--contact", jonas)
+        let need = ok("need", "add", "Keine Elternberatung", "--district", "nordstadt", "--phase", "early-childhood,pregnancy", "--category", "counselling")
+        let goal = ok("goal", "add", "Beratung für alle Familien", "--district", "nordstadt")
+        let target = ok("goal", "target", "add", goal, "--indicator", "custom", "--name", "Beratene Familien", "--value", "40", "--due", "2027")
+        ok("goal", "figure", target, "--period", "2026-Q1", "--value", "4")
+        ok("goal", "add", "Ohne Zielwert")
+        let measure = ok("measure", "add", "=Elterncafé", "--district", "nordstadt", "--need", need, "--goal", goal, "--gap", "nordstadt:pregnancy",
+                         "--contact", jonas, "--owner", "Jonas Brandt")
+        ok("measure", "note", measure, "Räume gefunden", "--date", "2026-04-02")
+        ok("agreement", "add", "Geschäftsordnung", "--kind", "rules-of-procedure", "--party", fixture.jugendamt, "--review", "2027-01-31")
+
+        let out = directory("csv-planning")
+        ok(["export", "csv", "--out", out.path], env: ["LANG": "de_DE.UTF-8"])
+        let needs = try spreadsheetText(out, "needs.csv")
+        XCTAssertTrue(needs.hasPrefix("ID;Bedarf;Sozialraum;Lebensphasen;Kategorie;Quelle;Sitzung;Erkannt;Status\r\n"), needs)
+        XCTAssertTrue(needs.contains(";Nordstadt;Schwangerschaft und Geburt, Frühe Kindheit;Beratung;"), needs)
+        let goals = try spreadsheetText(out, "goals.csv").components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        XCTAssertEqual(goals.count, 3, "a header, the target's row and the goal without target: \(goals)")
+        XCTAssertTrue(goals.contains { $0.contains("Beratene Familien") && $0.contains("eigene Kennzahl") && $0.contains("2026-Q1: 4") }, "\(goals)")
+        let measures = try spreadsheetText(out, "measures.csv")
+        XCTAssertTrue(measures.contains("'=Elterncafé"), "a formula-like title is neutralized: \(measures)")
+        XCTAssertTrue(measures.contains("nordstadt:pregnancy") && measures.contains("Keine Elternberatung") && measures.contains("2026-04-02: Räume gefunden"))
+        let members = try spreadsheetText(out, "members.csv")
+        XCTAssertTrue(members.contains("Petra Sommer"), members)
+        let contacts = try spreadsheetText(out, "contacts.csv")
+        XCTAssertTrue(contacts.contains("Petra Sommer;Jugendamt Süd;;0201 4711"), contacts)
+        let everything = try allText(out)
+        for hidden in ["Jonas", "Brandt", "0201 0815"] { XCTAssertFalse(everything.contains(hidden), "\(hidden) was exported without consent") }
+        XCTAssertTrue(try spreadsheetText(out, "agreements.csv").contains("Geschäftsordnung;Geschäftsordnung;Jugendamt Süd"))
+    }
 }

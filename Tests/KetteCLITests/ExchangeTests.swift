@@ -151,7 +151,8 @@ final class ExchangeTests: KetteCLITestCase {
         let output = ok(["export", "csv", "--out", out.path], env: german)
         XCTAssertTrue(output.contains("offers.csv") && output.contains("tasks.csv"), output)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(),
-                       ["meetings.csv", "offers.csv", "organizations.csv", "tasks.csv"])
+                       ["agreements.csv", "contacts.csv", "goals.csv", "measures.csv", "meetings.csv", "members.csv", "needs.csv", "offers.csv",
+                        "organizations.csv", "tasks.csv"])
 
         let offers = try spreadsheetText(out, "offers.csv")
         XCTAssertTrue(offers.hasPrefix("ID;Titel;Sozialraum;Lebensphasen;Kategorie;Bereich;Träger;Status;Kosten;Sprachen;Zielgruppen;"
