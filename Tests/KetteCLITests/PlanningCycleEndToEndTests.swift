@@ -106,6 +106,10 @@ final class PlanningCycleEndToEndTests: ServerTestCase {
             XCTAssertFalse(output(name, ["offer", "list"]).contains("Sprachkita West"), name)
         }
         XCTAssertFalse(output("cem", ["measure", "list", "--json"]).contains(measure), "Südstadt does not hold Nordstadt's measure")
+        // A coordinator's need without a district would be county-wide: refused before anything is written.
+        let refused = kette("anna", ["need", "add", "Kreisweiter Bedarf"], expect: 1)
+        XCTAssertTrue(refused.stderr.contains("county-wide") && refused.stderr.contains("Nordstadt (nordstadt)"), refused.stderr)
+        XCTAssertEqual(kette("anna", ["status", "--json"]).stdout.contains("\"pendingChangeSets\" : 0"), true)
         let german = kette("bea", ["report", "measures"] + day, env: ["LANG": "de_DE.UTF-8"]).stdout
         XCTAssertTrue(german.contains("Lücke Nordstadt × Frühe Kindheit: geschlossen"), german)
     }
