@@ -122,6 +122,9 @@ enum ClientSchema {
                 try db.execute("ALTER TABLE \(type.table) ADD COLUMN \(columnDefinition(field))")
             }
         }
+        // A store that pulled before knows nothing of the newer types: the server left them out
+        // of its pages (SPEC §2). Its next sync pulls from 0 once (`LocalStore.pulledSchema`).
+        try db.execute("INSERT INTO replica_meta (key, value) SELECT 'pulled_schema', '1' WHERE EXISTS (SELECT 1 FROM replica_meta WHERE key = 'cursor')")
         try db.execute("""
             CREATE INDEX needs_by_district ON needs (district) WHERE deleted = 0;
             CREATE INDEX targets_by_goal ON targets (goal);

@@ -171,7 +171,7 @@ public final class SyncEngine {
         if try store.scrubPending() { try store.scrubErasedData() }
         // Pulled before with an older record schema, the server left out the types this client
         // did not know then: start again from 0 to get them (merging the rest again changes nothing).
-        if try store.pulledSchema() < ChangeSet.currentSchemaVersion { try store.resetPullCursor() }
+        if try store.pulledSchema() < ChangeSet.currentSchemaVersion { try store.resetPullCursor(schema: ChangeSet.currentSchemaVersion) }
         var restarted = false
         var cursor = try store.pullCursor()
         var pending = startFetch(after: cursor)
@@ -204,7 +204,6 @@ public final class SyncEngine {
             guard let next else { break }
             pending = next
         }
-        try store.recordPulledSchema(ChangeSet.currentSchemaVersion)
     }
 
     /// A page on its way: fetched on another thread, handed over once.

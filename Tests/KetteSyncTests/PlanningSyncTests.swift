@@ -101,8 +101,11 @@ final class PlanningSyncTests: InProcessSyncTestCase {
         _ = try annaOldSync.sync()
         XCTAssertEqual(try anna.offers(OfferFilter(), language: .english).map(\.id), [offer])
         XCTAssertEqual(try anna.needs(language: .english).count, 0, "a pull that did not say its schema got no need")
-        // What the client of schema 1 left behind: a cursor past the need, and no pulled schema.
-        try anna.database.execute("DELETE FROM replica_meta WHERE key = 'pulled_schema'")
+        // What the migration to schema 2 leaves in a store a client of schema 1 pulled into: a
+        // cursor past the need, and the schema it was pulled with.
+        try anna.database.execute("""
+            INSERT INTO replica_meta (key, value) VALUES ('pulled_schema', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """)
 
         let annaSync = SyncEngine(store: anna, remote: remotes["anna"]!, transport: InProcessTransport(api: api, seed: 6))
         _ = try annaSync.sync()
