@@ -42,6 +42,12 @@ public enum TargetIndicator: String, Vocabulary {
         case .custom: "eigene Kennzahl"
         }
     }
+    public var germanShortForms: [String] {
+        switch self {
+        case .sessions: ["Termine"]
+        case .activeOffers, .custom, .participants: []
+        }
+    }
 }
 
 /// Where a measure ("Maßnahme") stands.
@@ -73,6 +79,7 @@ public enum PublicationConsent: String, Vocabulary {
     public static let fieldName = "consent"
     public var englishLabel: String { self == .given ? "consented to publication" : "no consent to publication" }
     public var germanLabel: String { self == .given ? "Veröffentlichung erlaubt" : "Veröffentlichung nicht erlaubt" }
+    public var germanShortForms: [String] { self == .given ? ["erteilt", "ja"] : ["verweigert", "nein"] }
 }
 
 /// The kind of an agreement between the partners of a network or body.
@@ -91,6 +98,13 @@ public enum AgreementKind: String, Vocabulary {
         case .cooperation: "Kooperationsvereinbarung"
         case .rulesOfProcedure: "Geschäftsordnung"
         case .other: "Sonstige Vereinbarung"
+        }
+    }
+    public var germanShortForms: [String] {
+        switch self {
+        case .cooperation: ["Kooperation"]
+        case .rulesOfProcedure: []
+        case .other: ["sonstige"]
         }
     }
 }

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -216,7 +217,7 @@ extension LocalStore {
     /// The record a person means, read with the query that lists its kind.
     private func single<T>(_ type: RecordType, _ reference: String, language: Language, _ read: (String) throws -> [T]) throws -> T {
         let id = try Resolver.resolve(reference, as: type, in: database, language: language)
-        guard let record = try read(id).first else { throw KetteError.notFound(kind: Resolver.kindName(type, language), reference: reference) }
+        guard let record = try read(id).first else { throw KetteError.notFound(kind: FieldText.kind(type), reference: reference) }
         return record
     }
 
@@ -255,7 +256,7 @@ extension LocalStore {
     public func bodyOverview(_ reference: String, language: Language) throws -> BodyOverview {
         let id = try Resolver.resolve(reference, as: .body, in: database, language: language)
         guard let body = try bodies().first(where: { $0.id == id }) else {
-            throw KetteError.notFound(kind: Resolver.kindName(.body, language), reference: reference)
+            throw KetteError.notFound(kind: FieldText.kind(.body), reference: reference)
         }
         let members = try members(body: id)
         let represented = Set(members.compactMap(\.sector))

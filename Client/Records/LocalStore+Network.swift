@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -24,7 +25,7 @@ extension FieldRule {
         FieldRule(field: field, required: false) { text, _, _ in
             let parts = text.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !text.contains(where: \.isWhitespace) else {
-                throw KetteError.malformedValue(field: field, value: text, expected: "an e-mail address, e.g. name@jugendamt.example")
+                throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: PlanningText.expectedEmail.text)
             }
             return .string(text)
         }
@@ -72,8 +73,7 @@ extension LocalStore {
             fields.setDefault("sector", try database.scalarString("SELECT sector FROM organizations WHERE id = ?", [organization]).map(FieldValue.string))
         }
         guard fields.value(of: "organization") != nil || fields.value(of: "person") != nil else {
-            throw KetteError.missingValue(field: language.pick("--organization or --person or --contact (who sits in the body)",
-                                                               "--organization, --person oder --contact (wer im Gremium sitzt)"))
+            throw KetteError.missingValue(field: PlanningText.memberWho.text)
         }
         fields.append(("body", .string(body)))
         return try addRecord(.member, fields, summary: "body member add")

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -94,11 +95,10 @@ extension LocalStore {
         }
         guard case .string(let slug)? = fields.value(of: "indicator"), let indicator = TargetIndicator(rawValue: slug) else { return }
         if indicator == .activeOffers, !(given("district") && given("phase")) {
-            throw KetteError.missingValue(field: language.pick("--district and --phase (the coverage cell whose active offers are counted)",
-                                                               "--district und --phase (die Zelle, deren aktive Angebote gezählt werden)"))
+            throw KetteError.missingValue(field: PlanningText.cellFields.text)
         }
         if indicator == .custom, !given("name") {
-            throw KetteError.missingValue(field: language.pick("--name (what the custom indicator counts)", "--name (was die eigene Kennzahl zählt)"))
+            throw KetteError.missingValue(field: PlanningText.customName.text)
         }
     }
 
@@ -109,13 +109,11 @@ extension LocalStore {
         let target = try Resolver.resolve(reference, as: .target, in: database, language: language)
         let indicator = try database.scalarString("SELECT indicator FROM targets WHERE id = ?", [target]).flatMap(TargetIndicator.init(rawValue:))
         guard indicator == .custom else {
-            throw KetteError.malformedValue(field: "target", value: reference, expected: language.pick(
-                "a target on a custom indicator; participants, sessions and active offers are computed from the offers and their figures (`kette offer indicator`)",
-                "ein Zielwert mit eigener Kennzahl; Teilnehmende, Termine und aktive Angebote werden aus den Angeboten und ihren Kennzahlen berechnet (`kette offer indicator`)"))
+            throw KetteError.malformedValue(field: FieldText.target.text, value: reference, expected: PlanningText.expectedCustomTarget.text)
         }
         let period = try ReportingPeriod(parsing: periodText)
         guard case .integer(let value) = try FieldRule.count(.targetFigure, "value").convert(valueText.trimmingCharacters(in: .whitespaces), database, language) else {
-            throw KetteError.missingValue(field: "value")
+            throw KetteError.missingValue(field: FieldText.value.text)
         }
         // Derived, as for offers' figures: two people recording the same period write one record.
         let id = "\(target)|\(period)"

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -42,7 +43,8 @@ struct FieldRule: Sendable {
         FieldRule(field: field, required: required) { text, _, _ in
             let bounds = type.integerRange(field: field)
             guard let number = Int64(text), bounds.contains(number) else {
-                throw KetteError.malformedValue(field: field, value: text, expected: "a whole number of 0 or more, e.g. 12, at most \(bounds.upperBound)")
+                throw KetteError.malformedValue(field: FieldText.named(field), value: text,
+                                                expected: InputText.expectedCountOrZero.text + .verbatim(", ") + InputText.expectedAtMost.with(["max": Int(bounds.upperBound)]))
             }
             return .integer(number)
         }
@@ -92,11 +94,11 @@ struct FieldRule: Sendable {
 
     static func cell(_ text: String, field: String, in db: Database, language: Language) throws -> CoverageCell {
         guard let colon = text.lastIndex(of: ":") else {
-            throw KetteError.malformedValue(field: field, value: text, expected: "a cell DISTRICT:PHASE, e.g. nordstadt:early-childhood")
+            throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: PlanningText.expectedCell.text)
         }
         let district = try Resolver.resolve(String(text[..<colon]), as: .district, in: db, language: language)
         guard let phase = try Input.vocabulary(String(text[text.index(after: colon)...]), LifePhase.self, field: field) else {
-            throw KetteError.missingValue(field: field)
+            throw KetteError.missingValue(field: FieldText.named(field))
         }
         return CoverageCell(district: district, phase: phase)
     }
@@ -110,12 +112,12 @@ extension LocalStore {
         var fields: [(String, FieldValue?)] = []
         for rule in rules {
             guard let typed = input[rule.field] else {
-                if creating && rule.required { throw KetteError.missingValue(field: rule.field) }
+                if creating && rule.required { throw KetteError.missingValue(field: FieldText.named(rule.field)) }
                 continue
             }
             let text = typed.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty {
-                if rule.required { throw KetteError.missingValue(field: rule.field) }
+                if rule.required { throw KetteError.missingValue(field: FieldText.named(rule.field)) }
                 if !creating { fields.append((rule.field, .null)) }
                 continue
             }

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// When a target is looked at: over a period asked for, or as of a day.
@@ -41,13 +42,13 @@ public enum TargetStanding: String, Codable, Sendable, CaseIterable {
 
     public var isOnTrack: Bool { self == .met || self == .onTrack }
 
-    public func label(_ language: Language) -> String {
+    public var text: LocalizedText {
         switch self {
-        case .met: language.pick("met", "erreicht")
-        case .onTrack: language.pick("on track", "im Plan")
-        case .behind: language.pick("behind", "im Rückstand")
-        case .missed: language.pick("missed", "verfehlt")
-        case .noData: language.pick("no data", "keine Daten")
+        case .met: PlanningText.met.text
+        case .onTrack: PlanningText.onTrack.text
+        case .behind: PlanningText.behind.text
+        case .missed: PlanningText.missed.text
+        case .noData: PlanningText.noData.text
         }
     }
 }

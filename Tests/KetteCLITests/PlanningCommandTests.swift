@@ -85,7 +85,7 @@ final class PlanningCommandTests: KetteCLITestCase {
         try assertRejected(["goal", "target", "add", goal, "--indicator", "custom", "--value", "2"], mentions: ["--name"])
         try assertRejected(["goal", "target", "add", goal, "--indicator", "besucher", "--value", "2"],
                            mentions: ["besucher", "participants, sessions, active-offers, custom"])
-        try assertRejected(["goal", "target", "add", goal, "--indicator", "participants"], mentions: ["targetValue"])
+        try assertRejected(["goal", "target", "add", goal, "--indicator", "participants"], mentions: ["--value"])
         try assertRejected(["goal", "target", "add", goal, "--indicator", "participants", "--value", "-3"], mentions: ["-3", "whole number"])
         try assertRejected(["goal", "target", "add", goal, "--indicator", "participants", "--value", "5", "--due", "Ende 2027"], mentions: ["YYYY-Qn"])
         try assertRejected(["goal", "target", "edit", participants, "--indicator", "active-offers"], mentions: ["--district and --phase"])
@@ -154,7 +154,7 @@ final class PlanningCommandTests: KetteCLITestCase {
         XCTAssertEqual(contact["organizationName"] as? String, "Jugendamt Süd")
         XCTAssertEqual(contact["consent"] as? String, "given")
         try assertRejected(["contact", "add", "Max Muster", "--email", "max at example"], mentions: ["e-mail address"])
-        try assertRejected(["contact", "add", "Max Muster", "--consent", "ja"], mentions: ["given, withheld"])
+        try assertRejected(["contact", "add", "Max Muster", "--consent", "vielleicht"], mentions: ["given, withheld"])
         try assertRejected(["contact", "add", " "], mentions: ["name"])
 
         let body = ok("body", "add", "Netzwerk Frühe Hilfen", "--level", "network", "--district", "nordstadt")
@@ -195,7 +195,7 @@ final class PlanningCommandTests: KetteCLITestCase {
         ok("body", "member", "remove", viaContact)
         overview = try jsonObject("body", "show", "Steuerungsgruppe", "--json")
         XCTAssertEqual(overview["sectorsMissing"] as? [String], ["youth-welfare", "education", "social"])
-        try assertRejected(["body", "member", "add", "Steuerungsgruppe", "--role", "Gast"], mentions: ["--organization or --person or --contact"])
+        try assertRejected(["body", "member", "add", "Steuerungsgruppe", "--role", "Gast"], mentions: ["--organization, --person or --contact"])
         try assertRejected(["body", "member", "add", "Steuerungsgruppe", "--person", "X", "--sector", "polizei"], mentions: ["polizei", "youth-welfare"])
         try assertRejected(["body", "member", "add", "Kein Gremium", "--person", "X"], mentions: ["Kein Gremium", "Steuerungsgruppe Präventionskette"])
     }

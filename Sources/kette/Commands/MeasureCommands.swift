@@ -1,5 +1,6 @@
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 /// The options that set a measure's fields, shared by `measure add` and `measure edit`.
@@ -11,16 +12,16 @@ private enum MeasureField {
         FieldOption("need", field: "needs", value: "NEED", help: LocalizedText("a need it serves (id); repeatable; an open need becomes addressed",
                                                                                 "ein Bedarf, dem sie dient (ID); wiederholbar; ein offener Bedarf wird aufgegriffen"), repeatable: true),
         FieldOption("gap", field: "gaps", value: "DISTRICT:PHASE", help: LocalizedText("a coverage gap it is to close, e.g. nordstadt:early-childhood; repeatable",
-                                                                                       "eine Lücke, die sie schließen soll, z. B. nordstadt:early-childhood; wiederholbar"), repeatable: true),
+                                                                                       "eine Lücke, die sie schließen soll, z. B. nordstadt:fruehe-kindheit; wiederholbar"), repeatable: true),
         FieldOption("goal", field: "goals", value: "GOAL", help: LocalizedText("a goal it serves (id or statement); repeatable", "ein Ziel, dem sie dient (ID oder Aussage); wiederholbar"),
                     repeatable: true),
         FieldOption("organization", value: "ORG", help: LocalizedText("the organization responsible (id or name)", "der verantwortliche Träger (ID oder Name)")),
         FieldOption("owner", value: "NAME", help: LocalizedText("the person responsible", "die verantwortliche Person")),
         FieldOption("contact", value: "CONTACT", help: LocalizedText("the responsible person in the contact register (id or name)",
                                                                      "die verantwortliche Person aus dem Kontaktregister (ID oder Name)")),
-        FieldOption("start", value: "YYYY-MM-DD", help: LocalizedText("when it starts", "wann sie beginnt")),
-        FieldOption("due", value: "YYYY-MM-DD", help: LocalizedText("when it is to be done", "bis wann sie erledigt sein soll")),
-        FieldOption("status", MeasureStatus.self, note: LocalizedText("default: planned", "Standard: planned")),
+        FieldOption("start", value: "DATE", help: LocalizedText("when it starts", "wann sie beginnt")),
+        FieldOption("due", value: "DATE", help: LocalizedText("when it is to be done", "bis wann sie erledigt sein soll")),
+        FieldOption("status", MeasureStatus.self, note: LocalizedText("default: planned", "Standard: geplant")),
     ]
     static let title = FieldOption("title", value: "TEXT", help: LocalizedText("what is to be done", "was zu tun ist"))
     static let fromDecision = Option<String>("from-decision", value: "DECISION", help: LocalizedText(
@@ -33,27 +34,26 @@ private let measureID = Argument<String>("ID", help: LocalizedText("the measure'
 private let measureTitle = Argument<String?>.optional("TITLE", help: LocalizedText(
     "what is to be done (may be left out with --from-decision or --from-task)", "was zu tun ist (entfällt mit --from-decision oder --from-task)"))
 private let noteText = Argument<String>("TEXT", help: LocalizedText("what happened", "was geschehen ist"))
-private let noteDate = Option<String>("date", value: "YYYY-MM-DD", help: LocalizedText("the day of the note (default: today)", "der Tag der Notiz (Standard: heute)"))
+private let noteDate = Option<String>("date", value: "DATE", help: LocalizedText("the day of the note (default: today)", "der Tag der Notiz (Standard: heute)"))
 private let noteStatus = Option<String>("status", value: "S", help: LocalizedText(
-    "the measure's new status: " + MeasureStatus.slugs.joined(separator: ", "), "der neue Status der Maßnahme: " + MeasureStatus.slugs.joined(separator: ", ")))
+    "the measure's new status: " + MeasureStatus.slugs.joined(separator: ", "), "der neue Status der Maßnahme: " + germanChoices(MeasureStatus.self)))
 private let measureStatusFilter = PlanningListFilter.status(MeasureStatus.self)
 
 private func printMeasure(_ measure: Measure, _ context: CommandContext) {
-    context.printFields([
-        ("ID", measure.id), (context.pick("Measure", "Maßnahme"), measure.title), (context.pick("Status", "Status"), measure.status.label(context.language)),
-        (context.pick("District", "Sozialraum"), measure.districtName ?? measure.district ?? context.pick("county-wide", "kreisweit")),
-        (context.pick("Organization", "Träger"), measure.organizationName ?? measure.organization), (context.pick("Owner", "Verantwortlich"), measure.owner),
-        (context.pick("Contact", "Kontakt"), measure.contact), (context.pick("Start", "Beginn"), measure.start), (context.pick("Due", "Fällig"), measure.due),
-        (context.pick("Needs", "Bedarfe"), measure.needs.isEmpty ? nil : measure.needs.map(shortID).joined(separator: ", ")),
-        (context.pick("Gaps", "Lücken"), measure.gaps.isEmpty ? nil : measure.gaps.joined(separator: ", ")),
-        (context.pick("Goals", "Ziele"), measure.goals.isEmpty ? nil : measure.goals.map(shortID).joined(separator: ", ")),
-        (context.pick("Decision", "Beschluss"), measure.decision), (context.pick("Action item", "Arbeitsauftrag"), measure.task),
-        (context.pick("Description", "Beschreibung"), measure.description),
+    context.printFields(id: measure.id, [
+        (.measure, measure.title), (.status, measure.status.label(context.language)),
+        (.district, measure.districtName ?? measure.district ?? context.text(.countyWide)),
+        (.organization, measure.organizationName ?? measure.organization), (.owner, measure.owner), (.contact, measure.contact),
+        (.start, context.day(measure.start)), (.due, context.day(measure.due)),
+        (.needs, measure.needs.isEmpty ? nil : measure.needs.map(shortID).joined(separator: ", ")),
+        (.gaps, measure.gaps.isEmpty ? nil : measure.gaps.joined(separator: ", ")),
+        (.goals, measure.goals.isEmpty ? nil : measure.goals.map(shortID).joined(separator: ", ")),
+        (.decision, measure.decision), (.task, measure.task), (.description, measure.description),
     ])
     guard !measure.notes.isEmpty else { return }
     context.say("")
-    context.say(context.pick("Progress:", "Fortschritt:"))
-    for note in measure.notes { context.say("  \(note.date ?? "–")  \(note.text)") }
+    context.say(context.text(.progress))
+    for note in measure.notes { context.say("  \(context.day(note.date) ?? "–")  \(note.text)") }
 }
 
 let measureCommands: [KetteCommand] = [
@@ -62,7 +62,7 @@ let measureCommands: [KetteCommand] = [
                  arguments: [measureTitle], options: MeasureField.all.declarations + [MeasureField.fromDecision, MeasureField.fromTask],
                  validate: { args in
                      guard args[measureTitle] != nil || args[MeasureField.fromDecision] != nil || args[MeasureField.fromTask] != nil else {
-                         throw UsageError("give TITLE, --from-decision or --from-task", "TITLE, --from-decision oder --from-task angeben")
+                         throw UsageError(PlanningText.titleOrFrom.text)
                      }
                  }) { args, context in
         context.say(try context.store().addMeasure(MeasureField.all.input(args, ["title": args[measureTitle]]), fromDecision: args[MeasureField.fromDecision],
@@ -84,15 +84,16 @@ let measureCommands: [KetteCommand] = [
                  arguments: [measureID], options: [jsonFlag]) { args, context in
         let measure = try context.store().measure(args[measureID], language: context.language)
         if context.wantsJSON { return try context.printJSON(measure) }
+        context.startPaging()
         printMeasure(measure, context)
     },
     KetteCommand("measure list", abstract: LocalizedText("list measures, soonest due first", "Maßnahmen auflisten, die nächstfälligen zuerst"),
-                 options: [PlanningListFilter.district, measureStatusFilter, jsonFlag]) { args, context in
+                 options: [PlanningListFilter.district, measureStatusFilter, limitOption, jsonFlag]) { args, context in
         let measures = try context.store().measures(PlanningListFilter.filter(args, status: measureStatusFilter), language: context.language)
-        try context.printList(measures, header: ["ID", context.pick("DUE", "FÄLLIG"), context.pick("STATUS", "STATUS"), context.pick("DISTRICT", "SOZIALRAUM"),
-                                                 context.pick("OWNER", "VERANTWORTLICH"), context.pick("MEASURE", "MASSNAHME")],
-                              count: LocalizedText("Measures", "Maßnahmen")) { measure in
-            [shortID(measure.id), measure.due ?? "–", measure.status.label(context.language), measure.districtName ?? measure.district ?? context.pick("county", "Kreis"),
+        try context.printList(measures, header: context.headers(.headerID, .headerDue, .headerStatus, .headerDistrict, .headerOwner)
+                                + [context.text(.headerMeasure)], noun: .nounMeasures) { measure in
+            [shortID(measure.id), context.day(measure.due) ?? "–", measure.status.label(context.language),
+             measure.districtName ?? measure.district ?? context.text(.county),
              measure.owner ?? measure.organizationName ?? "–", measure.title]
         }
     },

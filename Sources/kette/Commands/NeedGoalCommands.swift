@@ -1,5 +1,6 @@
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 /// The options that set a need's fields, shared by `need add` and `need edit`.
@@ -9,8 +10,8 @@ private enum NeedField {
         FieldOption("source", value: "TEXT", help: LocalizedText("where it was found, e.g. \"Bedarfserhebung Kita 2026\"",
                                                                  "wo er erkannt wurde, z. B. \"Bedarfserhebung Kita 2026\"")),
         FieldOption("meeting", value: "MEETING", help: LocalizedText("the meeting it was found in (id)", "die Sitzung, in der er erkannt wurde (ID)")),
-        FieldOption("found", value: "YYYY-MM-DD", help: LocalizedText("when it was found (default: today)", "wann er erkannt wurde (Standard: heute)")),
-        FieldOption("status", NeedStatus.self, note: LocalizedText("default: open", "Standard: open")),
+        FieldOption("found", value: "DATE", help: LocalizedText("when it was found (default: today)", "wann er erkannt wurde (Standard: heute)")),
+        FieldOption("status", NeedStatus.self, note: LocalizedText("default: open", "Standard: offen")),
     ]
     static let description = FieldOption("description", value: "TEXT", help: LocalizedText("what is needed", "was gebraucht wird"))
 }
@@ -22,10 +23,10 @@ private let needText = Argument<String>("DESCRIPTION", help: LocalizedText("what
 enum PlanningListFilter {
     static let district = Option<String>("district", value: "D", help: LocalizedText("only this district (id or name)", "nur dieser Sozialraum (ID oder Name)"))
     static let phase = Option<String>("phase", value: "P", help: LocalizedText(
-        "only this life phase: " + LifePhase.slugs.joined(separator: ", "), "nur diese Lebensphase: " + LifePhase.slugs.joined(separator: ", ")))
+        "only this life phase: " + LifePhase.slugs.joined(separator: ", "), "nur diese Lebensphase: " + germanChoices(LifePhase.self)))
     static func status<V: Vocabulary>(_ type: V.Type) -> Option<String> {
         Option<String>("status", value: "S", help: LocalizedText("only this status: " + V.slugs.joined(separator: ", "),
-                                                                "nur dieser Status: " + V.slugs.joined(separator: ", ")))
+                                                                "nur dieser Status: " + germanChoices(V.self)))
     }
 
     static func filter(_ args: ParsedInput, status: Option<String>?) -> PlanningFilter {
@@ -53,22 +54,20 @@ let needCommands: [KetteCommand] = [
     KetteCommand("need show", abstract: LocalizedText("show one need", "einen Bedarf anzeigen"), arguments: [needID], options: [jsonFlag]) { args, context in
         let need = try context.store().need(args[needID], language: context.language)
         if context.wantsJSON { return try context.printJSON(need) }
-        context.printFields([
-            ("ID", need.id), (context.pick("Need", "Bedarf"), need.description),
-            (context.pick("District", "Sozialraum"), need.districtName ?? need.district ?? context.pick("county-wide", "kreisweit")),
-            (context.pick("Life phases", "Lebensphasen"), context.labels(need.phases)),
-            (context.pick("Category", "Kategorie"), need.category?.label(context.language)), (context.pick("Source", "Quelle"), need.source),
-            (context.pick("Meeting", "Sitzung"), need.meeting), (context.pick("Found", "Erkannt"), need.found),
-            (context.pick("Status", "Status"), need.status.label(context.language)),
+        context.startPaging()
+        context.printFields(id: need.id, [
+            (.need, need.description), (.district, need.districtName ?? need.district ?? context.text(.countyWide)),
+            (.phases, context.labels(need.phases)), (.category, need.category?.label(context.language)), (.source, need.source),
+            (.meeting, need.meeting), (.found, context.day(need.found)), (.status, need.status.label(context.language)),
         ])
     },
     KetteCommand("need list", abstract: LocalizedText("list needs, newest first", "Bedarfe auflisten, die neuesten zuerst"),
                  options: [PlanningListFilter.district, PlanningListFilter.phase, needStatusFilter, jsonFlag]) { args, context in
         let needs = try context.store().needs(PlanningListFilter.filter(args, status: needStatusFilter), language: context.language)
-        try context.printList(needs, header: ["ID", context.pick("FOUND", "ERKANNT"), context.pick("DISTRICT", "SOZIALRAUM"),
-                                              context.pick("PHASES", "PHASEN"), context.pick("STATUS", "STATUS"), context.pick("NEED", "BEDARF")],
-                              count: LocalizedText("Needs", "Bedarfe")) { need in
-            [shortID(need.id), need.found ?? "–", need.districtName ?? need.district ?? context.pick("county", "Kreis"),
+        try context.printList(needs, header: ["ID", context.text(.headerFound), OutputText.headerDistrict(context.language), context.text(.headerPhases),
+                                              OutputText.headerStatus(context.language), context.text(.headerNeed)],
+                              noun: .nounNeeds) { need in
+            [shortID(need.id), context.day(need.found) ?? "–", need.districtName ?? need.district ?? context.text(.county),
              need.phases.map(\.slug).joined(separator: ","), need.status.label(context.language), need.description]
         }
     },
@@ -94,10 +93,10 @@ private enum TargetField {
     static let all: [FieldOption] = [
         FieldOption("indicator", TargetIndicator.self, note: LocalizedText("required", "Pflicht")),
         FieldOption("district", value: "D", help: LocalizedText("the district counted in (id or name); for active-offers required",
-                                                                "der Sozialraum, in dem gezählt wird (ID oder Name); bei active-offers Pflicht")),
+                                                                "der Sozialraum, in dem gezählt wird (ID oder Name); bei aktive-angebote Pflicht")),
         FieldOption("phase", value: "P", help: LocalizedText("the life phase counted in; for active-offers required",
-                                                             "die Lebensphase, in der gezählt wird; bei active-offers Pflicht")),
-        FieldOption("name", value: "TEXT", help: LocalizedText("a custom indicator's name (required for custom)", "Name einer eigenen Kennzahl (bei custom Pflicht)")),
+                                                             "die Lebensphase, in der gezählt wird; bei aktive-angebote Pflicht")),
+        FieldOption("name", value: "TEXT", help: LocalizedText("a custom indicator's name (required for custom)", "Name einer eigenen Kennzahl (bei eigene-kennzahl Pflicht)")),
         FieldOption("unit", value: "TEXT", help: LocalizedText("a custom indicator's unit, e.g. \"Familien\"", "Einheit einer eigenen Kennzahl, z. B. \"Familien\"")),
         FieldOption("baseline", value: "N", help: LocalizedText("the value at the start", "der Ausgangswert")),
         FieldOption("baseline-period", field: "baselinePeriod", value: "YYYY[-Qn]", help: LocalizedText("the period of the baseline", "der Zeitraum des Ausgangswerts")),
@@ -115,22 +114,20 @@ private let figureValue = Option<String>("value", value: "N", help: LocalizedTex
 private func targetLine(_ target: Target, _ context: CommandContext) -> String {
     let what = target.indicator == .custom ? (target.name ?? "–") + (target.unit.map { " (\($0))" } ?? "") : context.label(target.indicator)
     let cell = [target.district, target.phase?.label(context.language)].compactMap { $0 }.joined(separator: " × ")
-    let values = context.pick("baseline", "Ausgangswert") + " \(target.baseline.map(String.init) ?? "–")"
-        + (target.baselinePeriod.map { " (\($0))" } ?? "") + " → " + context.pick("target", "Ziel") + " \(target.targetValue.map(String.init) ?? "–")"
-        + (target.due.map { context.pick(" by ", " bis ") + $0 } ?? "")
+    let values = context.text(.baseline) + " \(target.baseline.map(String.init) ?? "–")"
+        + (target.baselinePeriod.map { " (\($0))" } ?? "") + " → " + context.text(.target) + " \(target.targetValue.map(String.init) ?? "–")"
+        + (target.due.map { context.text(.by) + $0 } ?? "")
     return "  \(shortID(target.id))  \(what)" + (cell.isEmpty ? "" : " [\(cell)]") + ": " + values
 }
 
 private func printGoal(_ goal: Goal, _ context: CommandContext) {
-    context.printFields([
-        ("ID", goal.id), (context.pick("Goal", "Ziel"), goal.statement), (context.pick("Body", "Gremium"), goal.bodyName ?? goal.body),
-        (context.pick("Decision", "Beschluss"), goal.decision),
-        (context.pick("District", "Sozialraum"), goal.districtName ?? goal.district ?? context.pick("county-wide", "kreisweit")),
-        (context.pick("Life phases", "Lebensphasen"), context.labels(goal.phases)),
+    context.printFields(id: goal.id, [
+        (.goal, goal.statement), (.body, goal.bodyName ?? goal.body), (.decision, goal.decision),
+        (.district, goal.districtName ?? goal.district ?? context.text(.countyWide)), (.phases, context.labels(goal.phases)),
     ])
     guard !goal.targets.isEmpty else { return }
     context.say("")
-    context.say(context.pick("Targets:", "Zielwerte:"))
+    context.say(context.text(.targets))
     for target in goal.targets {
         context.say(targetLine(target, context))
         for figure in target.figures { context.say("      \(figure.period): \(figure.value)") }
@@ -150,14 +147,15 @@ let goalCommands: [KetteCommand] = [
                  arguments: [goalID], options: [jsonFlag]) { args, context in
         let goal = try context.store().goal(args[goalID], language: context.language)
         if context.wantsJSON { return try context.printJSON(goal) }
+        context.startPaging()
         printGoal(goal, context)
     },
     KetteCommand("goal list", abstract: LocalizedText("list goals with their targets", "Ziele mit ihren Zielwerten auflisten"),
                  options: [PlanningListFilter.district, jsonFlag]) { args, context in
         let goals = try context.store().goals(PlanningListFilter.filter(args, status: nil), language: context.language)
-        try context.printList(goals, header: ["ID", context.pick("DISTRICT", "SOZIALRAUM"), context.pick("TARGETS", "ZIELWERTE"), context.pick("GOAL", "ZIEL")],
-                              count: LocalizedText("Goals", "Ziele")) { goal in
-            [shortID(goal.id), goal.districtName ?? goal.district ?? context.pick("county", "Kreis"), "\(goal.targets.count)", goal.statement]
+        try context.printList(goals, header: ["ID", OutputText.headerDistrict(context.language), context.text(.headerTargets), context.text(.headerGoal)],
+                              noun: .nounGoals) { goal in
+            [shortID(goal.id), goal.districtName ?? goal.district ?? context.text(.county), "\(goal.targets.count)", goal.statement]
         }
     },
     deleteCommand(.goal, goalID, LocalizedText("a goal", "Ziel")),
@@ -165,7 +163,7 @@ let goalCommands: [KetteCommand] = [
                                                             "einem Ziel einen Zielwert geben: Kennzahl, Ausgangswert und Wert bis zu einem Zeitraum; gibt seine ID aus"),
                  arguments: [goalID], options: TargetField.all.declarations,
                  discussion: LocalizedText("Progress is computed: participants and sessions from the offers' figures, active-offers from the coverage of the cell, custom from `kette goal figure`.",
-                                           "Der Fortschritt wird berechnet: Teilnehmende und Termine aus den Kennzahlen der Angebote, active-offers aus der Abdeckung der Zelle, custom aus `kette goal figure`.")) { args, context in
+                                           "Der Fortschritt wird berechnet: Teilnehmende und Termine aus den Kennzahlen der Angebote, aktive Angebote aus der Abdeckung der Zelle, eigene Kennzahlen aus `kette goal figure`.")) { args, context in
         context.say(try context.store().addTarget(goal: args[goalID], TargetField.all.input(args), language: context.language))
     },
     KetteCommand("goal target edit", abstract: LocalizedText("change a target", "einen Zielwert ändern"),
@@ -175,13 +173,13 @@ let goalCommands: [KetteCommand] = [
     KetteCommand("goal target delete", abstract: LocalizedText("delete a target (a tombstone that syncs)", "einen Zielwert löschen (als Grabstein, der synchronisiert wird)"),
                  arguments: [targetID]) { args, context in
         let id = try context.store().deleteRecord(.target, args[targetID], language: context.language)
-        context.say(context.pick("Deleted target \(id).", "Zielwert \(id) gelöscht."))
+        context.say(PlanningText.deleted.with(["kind": FieldText.target.text, "id": id]))
     },
     KetteCommand("goal figure", abstract: LocalizedText("record a custom indicator's figure for a period", "die Zahl einer eigenen Kennzahl für einen Zeitraum erfassen"),
                  arguments: [targetID], options: [figurePeriod, figureValue],
                  validate: { args in
                      guard args[figurePeriod] != nil, args[figureValue] != nil else {
-                         throw UsageError("--period and --value are required", "--period und --value sind Pflicht")
+                         throw UsageError(PlanningText.periodAndValue.text)
                      }
                  }) { args, context in
         context.say(try context.store().recordTargetFigure(target: args[targetID], period: args[figurePeriod]!, value: args[figureValue]!,

@@ -1,5 +1,6 @@
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 // MARK: - Contacts
@@ -32,18 +33,18 @@ let contactCommands: [KetteCommand] = [
     KetteCommand("contact show", abstract: LocalizedText("show one contact", "einen Kontakt anzeigen"), arguments: [contactID], options: [jsonFlag]) { args, context in
         let contact = try context.store().contact(args[contactID], language: context.language)
         if context.wantsJSON { return try context.printJSON(contact) }
-        context.printFields([
-            ("ID", contact.id), (context.pick("Name", "Name"), contact.name), (context.pick("Organization", "Träger"), contact.organizationName ?? contact.organization),
-            (context.pick("Role", "Rolle"), contact.role), (context.pick("Phone", "Telefon"), contact.phone), (context.pick("E-mail", "E-Mail"), contact.email),
-            (context.pick("Publication", "Veröffentlichung"), (contact.consent ?? .withheld).label(context.language)),
+        context.startPaging()
+        context.printFields(id: contact.id, [
+            (.name, contact.name), (.organization, contact.organizationName ?? contact.organization), (.role, contact.role),
+            (.phone, contact.phone), (.email, contact.email), (.publication, (contact.consent ?? .withheld).label(context.language)),
         ])
     },
-    KetteCommand("contact list", abstract: LocalizedText("list the contact register", "das Kontaktregister auflisten"), options: [jsonFlag]) { _, context in
-        try context.printList(try context.store().contacts(), header: ["ID", context.pick("NAME", "NAME"), context.pick("ORGANIZATION", "TRÄGER"),
-                                                                     context.pick("ROLE", "ROLLE"), context.pick("PUBLISHED", "VERÖFFENTLICHT")],
-                              count: LocalizedText("Contacts", "Kontakte")) { contact in
+    KetteCommand("contact list", abstract: LocalizedText("list the contact register", "das Kontaktregister auflisten"),
+                 options: [limitOption, jsonFlag]) { _, context in
+        try context.printList(try context.store().contacts(), header: context.headers(.headerID, .headerName)
+                                + [context.text(.headerOrganization), context.text(.headerRole), context.text(.headerPublished)], noun: .nounContacts) { contact in
             [shortID(contact.id), contact.name, contact.organizationName ?? "–", contact.role ?? "–",
-             contact.mayBePublished ? context.pick("yes", "ja") : context.pick("no", "nein")]
+             (contact.mayBePublished ? OutputText.yes : OutputText.no)(context.language)]
         }
     },
     deleteCommand(.contact, contactID, LocalizedText("a contact", "Kontakt")),
@@ -59,8 +60,8 @@ private enum AgreementField {
         FieldOption("body", value: "B", help: LocalizedText("the body it belongs to (id or name)", "das Gremium, zu dem sie gehört (ID oder Name)")),
         FieldOption("district", value: "D", help: LocalizedText("its district (id or name); default: the body's; none: county-wide",
                                                                 "sein Sozialraum (ID oder Name); Standard: der des Gremiums; ohne: kreisweit")),
-        FieldOption("signed", value: "YYYY-MM-DD", help: LocalizedText("when it was signed", "wann sie unterzeichnet wurde")),
-        FieldOption("review", value: "YYYY-MM-DD", help: LocalizedText("when it is to be reviewed (`kette report tasks` lists it from then)",
+        FieldOption("signed", value: "DATE", help: LocalizedText("when it was signed", "wann sie unterzeichnet wurde")),
+        FieldOption("review", value: "DATE", help: LocalizedText("when it is to be reviewed (`kette report tasks` lists it from then)",
                                                                        "wann sie zu überprüfen ist (`kette report tasks` führt sie ab dann auf)")),
         FieldOption("summary", value: "TEXT", help: LocalizedText("what it says", "was sie regelt")),
         FieldOption("reference", value: "LINK|FILE", help: LocalizedText("where the document is: a link or a file reference", "wo das Dokument liegt: Link oder Ablage")),
@@ -85,20 +86,20 @@ let agreementCommands: [KetteCommand] = [
     KetteCommand("agreement show", abstract: LocalizedText("show one agreement", "eine Vereinbarung anzeigen"), arguments: [agreementID], options: [jsonFlag]) { args, context in
         let agreement = try context.store().agreement(args[agreementID], language: context.language)
         if context.wantsJSON { return try context.printJSON(agreement) }
-        context.printFields([
-            ("ID", agreement.id), (context.pick("Title", "Titel"), agreement.title), (context.pick("Kind", "Art"), agreement.kind?.label(context.language)),
-            (context.pick("Parties", "Parteien"), agreement.partyNames.isEmpty ? nil : agreement.partyNames.joined(separator: ", ")),
-            (context.pick("Body", "Gremium"), agreement.bodyName ?? agreement.body), (context.pick("District", "Sozialraum"), agreement.district),
-            (context.pick("Signed", "Unterzeichnet"), agreement.signed), (context.pick("Review", "Überprüfung"), agreement.review),
-            (context.pick("Summary", "Inhalt"), agreement.summary), (context.pick("Document", "Dokument"), agreement.reference),
+        context.startPaging()
+        context.printFields(id: agreement.id, [
+            (.title, agreement.title), (.kind, agreement.kind?.label(context.language)),
+            (.parties, agreement.partyNames.isEmpty ? nil : agreement.partyNames.joined(separator: ", ")),
+            (.body, agreement.bodyName ?? agreement.body), (.district, agreement.district ?? context.text(.countyWide)),
+            (.signed, context.day(agreement.signed)), (.review, context.day(agreement.review)), (.summary, agreement.summary),
+            (.document, agreement.reference),
         ])
     },
     KetteCommand("agreement list", abstract: LocalizedText("list agreements, soonest review first", "Vereinbarungen auflisten, nächste Überprüfung zuerst"),
-                 options: [jsonFlag]) { _, context in
-        try context.printList(try context.store().agreements(), header: ["ID", context.pick("REVIEW", "ÜBERPRÜFUNG"), context.pick("KIND", "ART"),
-                                                                       context.pick("TITLE", "TITEL")],
-                              count: LocalizedText("Agreements", "Vereinbarungen")) { agreement in
-            [shortID(agreement.id), agreement.review ?? "–", context.label(agreement.kind), agreement.title]
+                 options: [limitOption, jsonFlag]) { _, context in
+        try context.printList(try context.store().agreements(), header: ["ID", context.text(.headerReview), context.text(.headerKind)]
+                                + context.headers(.headerTitle), noun: .nounAgreements) { agreement in
+            [shortID(agreement.id), context.day(agreement.review) ?? "–", context.label(agreement.kind), agreement.title]
         }
     },
     deleteCommand(.agreement, agreementID, LocalizedText("an agreement", "Vereinbarung")),
@@ -131,24 +132,25 @@ let memberCommands: [KetteCommand] = [
                                                                "ein Mitglied aus seinem Gremium entfernen (als Grabstein, der synchronisiert wird)"),
                  arguments: [memberID]) { args, context in
         let id = try context.store().deleteRecord(.member, args[memberID], language: context.language)
-        context.say(context.pick("Removed member \(id).", "Mitglied \(id) entfernt."))
+        context.say(PlanningText.removedMember.with(["id": id]))
     },
     KetteCommand("body member list", abstract: LocalizedText("list a body's members", "die Mitglieder eines Gremiums auflisten"),
-                 arguments: [memberBody], options: [jsonFlag]) { args, context in
+                 arguments: [memberBody], options: [limitOption, jsonFlag]) { args, context in
         let body = try context.store().bodyOverview(args[memberBody], language: context.language)
-        try context.printList(body.members, header: memberHeader(context), count: LocalizedText("Members", "Mitglieder")) { memberRow($0, context) }
+        try context.printList(body.members, header: memberHeader(context), noun: .nounMembers) { memberRow($0, context) }
     },
     KetteCommand("body show", abstract: LocalizedText("show a body with its members and the sectors represented and missing",
                                                       "ein Gremium mit Mitgliedern und vertretenen und fehlenden Bereichen anzeigen"),
                  arguments: [memberBody], options: [jsonFlag]) { args, context in
         let overview = try context.store().bodyOverview(args[memberBody], language: context.language)
         if context.wantsJSON { return try context.printJSON(overview) }
+        context.startPaging()
         printBody(overview, context)
     },
 ]
 
 private func memberHeader(_ context: CommandContext) -> [String] {
-    ["ID", context.pick("SECTOR", "BEREICH"), context.pick("ORGANIZATION", "TRÄGER"), context.pick("PERSON", "PERSON"), context.pick("ROLE", "ROLLE")]
+    ["ID", context.text(.headerSector), context.text(.headerOrganization), context.text(.headerPerson), context.text(.headerRole)]
 }
 
 private func memberRow(_ member: Member, _ context: CommandContext) -> [String] {
@@ -156,11 +158,11 @@ private func memberRow(_ member: Member, _ context: CommandContext) -> [String] 
 }
 
 private func printBody(_ overview: BodyOverview, _ context: CommandContext) {
-    context.printFields([
-        ("ID", overview.body.id), (context.pick("Body", "Gremium"), overview.body.name), (context.pick("Level", "Ebene"), context.label(overview.body.level)),
-        (context.pick("District", "Sozialraum"), overview.body.district ?? context.pick("county-wide", "kreisweit")),
-        (context.pick("Sectors represented", "Vertretene Bereiche"), context.labels(overview.sectorsRepresented) ?? context.pick("none", "keine")),
-        (context.pick("Sectors missing", "Fehlende Bereiche"), context.labels(overview.sectorsMissing) ?? context.pick("none", "keine")),
+    context.printFields(id: overview.body.id, [
+        (.body, overview.body.name), (.level, context.label(overview.body.level)),
+        (.district, overview.body.district ?? context.text(.countyWide)),
+        (.sectorsRepresented, context.labels(overview.sectorsRepresented) ?? context.text(.none)),
+        (.sectorsMissing, context.labels(overview.sectorsMissing) ?? context.text(.none)),
     ])
     guard !overview.members.isEmpty else { return }
     context.say("")

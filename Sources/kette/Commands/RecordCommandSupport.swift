@@ -1,5 +1,6 @@
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 /// An option that sets one field of a record (`--baseline-period P` → `baselinePeriod`). Given
@@ -13,11 +14,10 @@ struct FieldOption {
         self.field = field ?? name
     }
 
-    /// A field from a closed list: the help names the accepted values.
+    /// A field from a closed list: the help names the accepted values, in each language's words.
     init<V: Vocabulary>(_ name: String, field: String? = nil, _ type: V.Type, note: LocalizedText? = nil) {
-        let slugs = V.slugs.joined(separator: ", ")
-        let help = LocalizedText("one of: \(slugs)" + (note.map { " (\($0.english))" } ?? ""),
-                                 "eines von: \(slugs)" + (note.map { " (\($0.german))" } ?? ""))
+        let help = LocalizedText("one of: \(V.slugs.joined(separator: ", "))", "eines von: \(germanChoices(V.self))")
+            + (note.map { LocalizedText.verbatim(" (") + $0 + .verbatim(")") } ?? .verbatim(""))
         self.init(name, field: field, value: String(name.prefix(1)).uppercased(), help: help)
     }
 }
@@ -42,13 +42,19 @@ enum CommonField {
     static let district = FieldOption("district", value: "D", help: LocalizedText(
         "its district (id or name); empty or none: county-wide", "sein Sozialraum (ID oder Name); leer oder ohne: kreisweit"))
     static let phases = FieldOption("phase", field: "phases", value: "P[,P…]", help: LocalizedText(
-        "life phases: " + LifePhase.slugs.joined(separator: ", "), "Lebensphasen: " + LifePhase.slugs.joined(separator: ", ")), repeatable: true)
+        "life phases: " + LifePhase.slugs.joined(separator: ", "), "Lebensphasen: " + germanChoices(LifePhase.self)), repeatable: true)
 }
 
 extension CommandContext {
-    /// Prints `label: value` lines, values aligned, leaving out the empty ones.
-    func printFields(_ rows: [(String, String?)]) {
-        let shown = rows.compactMap { label, value in value.flatMap { $0.isEmpty ? nil : ($0, label) } }.map { ($0.1, $0.0) }
+    /// A planning message in the user's language.
+    func text(_ key: PlanningText) -> String { key(language) }
+
+    /// A stored day as people read it (`14.03.2026` in German).
+    func day(_ iso: String?) -> String? { iso.map { Day($0).text(language) } }
+
+    /// Prints `label: value` lines, values aligned, leaving out the empty ones; the first row is the id.
+    func printFields(id: String, _ rows: [(PlanningText, String?)]) {
+        let shown = [("ID", id)] + rows.compactMap { key, value in value.flatMap { $0.isEmpty ? nil : (key(language), $0) } }
         let width = shown.map(\.0.count).max() ?? 0
         for (label, value) in shown { say(label + ":" + String(repeating: " ", count: width - label.count + 1) + value) }
     }
@@ -58,11 +64,14 @@ extension CommandContext {
         values.isEmpty ? nil : values.map { $0.label(language) }.joined(separator: ", ")
     }
 
-    /// Prints records as JSON, or as a table with a count line below it.
-    func printList<T: Encodable>(_ records: [T], header: [String], count: LocalizedText, row: (T) -> [String]) throws {
-        if wantsJSON { return try printJSON(records) }
-        for line in table(header, records.map(row)) { say(line) }
-        say(pick(count.english, count.german) + ": \(records.count)")
+    /// Prints records as JSON, or as a table (cut to `--limit`) with a count line below it.
+    func printList<T: Encodable>(_ records: [T], header: [String], noun: PlanningText, row: (T) -> [String]) throws {
+        if wantsJSON { return try printJSONList(records) }
+        let shown = limited(records)
+        for line in table(header, shown.map(row)) { say(line) }
+        let nouns = noun.with(["n": records.count])
+        say(shown.count < records.count ? ListText.shownOf.with(["shown": shown.count, "total": records.count, "noun": nouns])
+                                        : ListText.total.with(["total": records.count, "noun": nouns]))
     }
 }
 
@@ -72,6 +81,6 @@ func deleteCommand(_ type: RecordType, _ argument: Argument<String>, _ what: Loc
                                                                   "\(what.german) löschen (als Grabstein, der synchronisiert wird)"),
                  arguments: [argument]) { args, context in
         let id = try context.store().deleteRecord(type, args[argument], language: context.language)
-        context.say(context.pick("Deleted \(type.rawValue) \(id).", "\(what.german) \(id) gelöscht."))
+        context.say(PlanningText.deleted.with(["kind": FieldText.kind(type), "id": id]))
     }
 }
