@@ -179,7 +179,8 @@ public final class SyncEngine {
     static func heldBack(_ changeSet: ChangeSet, serverSchema: Int) -> ChangeSetResult {
         ChangeSetResult(id: changeSet.id, status: .refused, code: "unsupported_schema",
                         reason: "written with record schema \(changeSet.schemaVersion); the server understands up to \(serverSchema). "
-                            + "Update the server; the change set waits here and is sent once it does.")
+                            + "Update the server; the change set waits here and is sent once it does.",
+                        details: RefusalDetails(schemaVersion: changeSet.schemaVersion, supportedSchemaVersion: serverSchema))
     }
 
     // MARK: Pull
