@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// The committee report as HTML: a page with a fixed budget (long lists cut to their most
@@ -32,6 +33,7 @@ extension ReportHTML {
                                overview: !detail, newPage: true)
             + meetingSection(report.meetings, heading: "3. " + pick("Work of the bodies", "Arbeit der Gremien"))
             + taskSection(report.tasks, heading: "4. " + pick("Open action items", "Offene Arbeitsaufträge"))
+            + planningSection(goals: report.goals, measures: report.measures, heading: "5. " + PlanningText.goalsAndMeasures(language))
     }
 
     /// The key figures in boxes, for the reader who looks at nothing else.

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// The bodies' work and the open action items as HTML.
@@ -89,7 +90,8 @@ extension ReportHTML {
         var html: HTML = "<section class=\"tasks\(newPage ? " new-page" : "")\">\n<h2>\(heading)</h2>\n"
         html += "<p class=\"lead\">\(pick("\(report.tasks.count) open, \(report.overdue) of them overdue, as of \(day(report.today)).", "\(report.tasks.count) offen, davon \(report.overdue) überfällig, Stand \(day(report.today))."))</p>\n"
         if report.tasks.isEmpty {
-            return html + "<p class=\"empty\">\(pick("No open action items.", "Keine offenen Arbeitsaufträge."))</p>\n</section>\n"
+            return html + "<p class=\"empty\">\(pick("No open action items.", "Keine offenen Arbeitsaufträge."))</p>\n"
+                + reviewTable(report) + "</section>\n"
         }
         html += "<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr><th>\(pick("Due", "Fällig"))</th><th>\(pick("Action item", "Arbeitsauftrag"))</th>"
             + "<th>\(pick("Responsible", "Verantwortlich"))</th><th>\(pick("Given by", "Vergeben von"))</th></tr></thead><tbody>"
@@ -105,6 +107,27 @@ extension ReportHTML {
             let source = (task.body?.name ?? "–") + ", " + pick("meeting of ", "Sitzung vom ") + day(task.meetingDate)
             html += "<tr><td>\(due)</td><td>\(task.text)</td><td>\(task.owner ?? "–")</td><td>\(source)</td></tr>"
         }
-        return html + "</tbody></table>\n" + more(report.tasks.count - shown.count) + "</section>\n"
+        return html + "</tbody></table>\n" + more(report.tasks.count - shown.count) + reviewTable(report) + "</section>\n"
+    }
+
+    /// The agreements due for review, under the action items; nothing when none is due.
+    private func reviewTable(_ report: TaskReport) -> HTML {
+        let agreements = report.agreementsForReview
+        guard !agreements.isEmpty else { return HTML() }
+        let title = PlanningText.reviewTitle(language, ["horizon": TaskReport.AgreementReview.horizonDays, "count": agreements.count])
+        var html: HTML = "<h3>\(title)</h3>\n<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr>"
+            + "<th>\(PlanningText.review(language))</th><th>\(PlanningText.title(language))</th><th>\(PlanningText.kind(language))</th>"
+            + "<th>\(PlanningText.body(language))</th></tr></thead><tbody>"
+        // Soonest review first, so the head of the list is the most pressing.
+        let shown = agreements.prefix(limits.tasks)
+        for agreement in shown {
+            var review = HTML(text: day(agreement.review))
+            if let late = agreement.daysOverdue {
+                review += " <span class=\"overdue\">\(PlanningText.reviewOverdue(language, ["days": late]))</span>"
+            }
+            html += "<tr><td>\(review)</td><td>\(agreement.title)</td><td>\(agreement.kind?.label(language) ?? "–")</td>"
+                + "<td>\(agreement.body?.name ?? "–")</td></tr>"
+        }
+        return html + "</tbody></table>\n" + more(agreements.count - shown.count)
     }
 }

@@ -22,6 +22,12 @@ public enum PlanningText: String, MessageSection {
     // The goals and measures reports.
     case goalsInPeriod, goalsAsOf, noGoals, measuresAsOf, overdueDays, gapClosed, gapOpen, gapLine, needLine, needClosed, needCovered
     case ownerLine, latestLine
+    // Agreements in `report tasks`.
+    case reviewTitle, reviewOverdue, reviewComing, headerAgreement
+    // Marks on `report coverage`.
+    case coverageMarks, markedCells, cellMarks
+    // The committee page's section on goals and measures.
+    case goalsAndMeasures, noPlanning, planningLead, headerTargetName, columnBaseline, columnTarget, currentValue, standing, addresses
 
     public static let texts: [PlanningText: LocalizedText] = [
         .cellFields: LocalizedText("--district and --phase (the coverage cell whose active offers are counted)",
@@ -126,5 +132,26 @@ public enum PlanningText: String, MessageSection {
         .needCovered: LocalizedText("covered by running offers: close it?", "durch laufende Angebote gedeckt: schließen?"),
         .ownerLine: LocalizedText("Owner: {owner}", "Verantwortlich: {owner}"),
         .latestLine: LocalizedText("Latest: {date} {text}", "Zuletzt: {date} {text}"),
+        .reviewTitle: LocalizedText("Agreements due for review within {horizon} days: {count}",
+                                    "Vereinbarungen, die in den nächsten {horizon} Tagen zu überprüfen sind: {count}"),
+        .reviewOverdue: LocalizedText("overdue by {days} {days:day|days}", "seit {days} {days:Tag|Tagen} überfällig"),
+        .reviewComing: LocalizedText("in {days} {days:day|days}", "in {days} {days:Tag|Tagen}"),
+        .headerAgreement: LocalizedText("AGREEMENT", "VEREINBARUNG"),
+        .goalsAndMeasures: LocalizedText("Goals and measures", "Ziele und Maßnahmen"),
+        .noPlanning: LocalizedText("No goals or measures recorded.", "Keine Ziele oder Maßnahmen erfasst."),
+        .planningLead: LocalizedText(
+            "{goals} {goals:goal|goals} with {targets} {targets:target|targets}: {standings}. {measures} {measures:measure|measures}: {statuses}; {overdue} overdue.",
+            "{goals} {goals:Ziel|Ziele} mit {targets} {targets:Zielwert|Zielwerten}: {standings}. {measures} {measures:Maßnahme|Maßnahmen}: {statuses}; davon {overdue} überfällig."),
+        .headerTargetName: LocalizedText("Indicator, where", "Kennzahl, wo"),
+        .columnBaseline: LocalizedText("Baseline", "Ausgangswert"),
+        .columnTarget: LocalizedText("Target", "Zielwert"),
+        .currentValue: LocalizedText("Current value", "Aktueller Wert"),
+        .standing: LocalizedText("Standing", "Stand"),
+        .addresses: LocalizedText("Gaps and needs addressed", "Angegangene Lücken und Bedarfe"),
+        .coverageMarks: LocalizedText("? open need (not closed)   + running measure", "? offener Bedarf (nicht geschlossen)   + laufende Maßnahme"),
+        .markedCells: LocalizedText("Cells with open needs or running measures ({count}):",
+                                    "Zellen mit offenen Bedarfen oder laufenden Maßnahmen ({count}):"),
+        .cellMarks: LocalizedText("{needs} open {needs:need|needs}, {measures} running {measures:measure|measures}",
+                                  "{needs} {needs:offener Bedarf|offene Bedarfe}, {measures} {measures:laufende Maßnahme|laufende Maßnahmen}"),
     ]
 }
