@@ -30,18 +30,25 @@ extension ReportHTML {
             "overdue": measures.overdue])
     }
 
+    /// The targets under their goals: a goal's statement once as a row across the table, then
+    /// its targets one a line, so long statements do not squeeze the figures.
     private func targetTable(_ targets: [(goal: GoalReport.GoalLine, target: GoalReport.TargetLine)]) -> HTML {
         guard !targets.isEmpty else { return HTML() }
         // What needs the committee's attention first: missed, behind, no data, then on track and met.
         let urgency: [TargetStanding] = [.met, .onTrack, .noData, .behind, .missed]
         let shown = targets.mostRelevant(limits.targets) { urgency.firstIndex(of: $0.target.standing) ?? 0 }
-        var html: HTML = "<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr><th>\(PlanningText.goal(language))</th>"
-            + "<th>\(PlanningText.headerTargetName(language))</th><th>\(PlanningText.columnBaseline(language))</th><th>\(PlanningText.columnTarget(language))</th>"
+        var html: HTML = "<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr><th>\(PlanningText.headerTargetName(language))</th>"
+            + "<th>\(PlanningText.columnBaseline(language))</th><th>\(PlanningText.columnTarget(language))</th>"
             + "<th>\(PlanningText.currentValue(language))</th><th>\(PlanningText.standing(language))</th></tr></thead><tbody>"
+        var goalShown: String?
         for (goal, target) in shown {
+            if goal.id != goalShown {
+                html += "<tr class=\"goal\"><td colspan=\"5\"><strong>\(goal.statement)</strong></td></tr>"
+                goalShown = goal.id
+            }
             let current = target.current.map { number($0) + (target.period.map { " (\(day($0)))" } ?? "") } ?? "–"
             let goalValue = target.targetValue.map(number).map { $0 + (target.due.map { PlanningText.by(language) + $0 } ?? "") }
-            html += "<tr><td>\(goal.statement)</td><td>\(targetName(target))</td><td>\(target.baseline.map(number) ?? "–")</td>"
+            html += "<tr><td>\(targetName(target))</td><td>\(target.baseline.map(number) ?? "–")</td>"
                 + "<td>\(goalValue ?? "–")</td><td>\(current)</td><td>\(target.standing.text(language))</td></tr>"
         }
         return html + "</tbody></table>\n" + more(targets.count - shown.count)
@@ -72,8 +79,15 @@ extension ReportHTML {
         return html + "</tbody></table>\n" + more(report.measures.count - shown.count)
     }
 
-    /// The gaps and needs a measure addresses, each with whether it is closed now.
+    /// The gaps and needs a measure addresses, each with whether it is closed now; on a page with
+    /// a budget only how many of them are closed.
     private func addressed(_ measure: MeasureReport.Line) -> String {
+        if !limits.isUnlimited {
+            guard !measure.gaps.isEmpty || !measure.needs.isEmpty else { return "–" }
+            return PlanningText.addressedCounts(language, [
+                "closedGaps": measure.gaps.filter(\.closedNow).count, "gaps": measure.gaps.count,
+                "closedNeeds": measure.needs.filter(\.closedNow).count, "needs": measure.needs.count])
+        }
         let gaps = measure.gaps.map { gap in
             "\(gap.district.name) × \(ReportFormatting.shortLabel(gap.phase, language)): "
                 + (gap.closedNow ? PlanningText.gapClosed(language, ["offers": gap.runningOffers]) : PlanningText.gapOpen(language))

@@ -115,11 +115,12 @@ extension ReportHTML {
         let agreements = report.agreementsForReview
         guard !agreements.isEmpty else { return HTML() }
         let title = PlanningText.reviewTitle(language, ["horizon": TaskReport.AgreementReview.horizonDays, "count": agreements.count])
+        let shown = agreements.prefix(limits.agreements)
+        guard !shown.isEmpty else { return "<p class=\"lead\">\(title)</p>\n" }
         var html: HTML = "<h3>\(title)</h3>\n<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr>"
             + "<th>\(PlanningText.review(language))</th><th>\(PlanningText.title(language))</th><th>\(PlanningText.kind(language))</th>"
             + "<th>\(PlanningText.body(language))</th></tr></thead><tbody>"
         // Soonest review first, so the head of the list is the most pressing.
-        let shown = agreements.prefix(limits.tasks)
         for agreement in shown {
             var review = HTML(text: day(agreement.review))
             if let late = agreement.daysOverdue {

@@ -27,7 +27,7 @@ public enum PlanningText: String, MessageSection {
     // Marks on `report coverage`.
     case coverageMarks, markedCells, cellMarks
     // The committee page's section on goals and measures.
-    case goalsAndMeasures, noPlanning, planningLead, headerTargetName, columnBaseline, columnTarget, currentValue, standing, addresses
+    case goalsAndMeasures, noPlanning, planningLead, headerTargetName, columnBaseline, columnTarget, currentValue, standing, addresses, addressedCounts
 
     public static let texts: [PlanningText: LocalizedText] = [
         .cellFields: LocalizedText("--district and --phase (the coverage cell whose active offers are counted)",
@@ -142,12 +142,14 @@ public enum PlanningText: String, MessageSection {
         .planningLead: LocalizedText(
             "{goals} {goals:goal|goals} with {targets} {targets:target|targets}: {standings}. {measures} {measures:measure|measures}: {statuses}; {overdue} overdue.",
             "{goals} {goals:Ziel|Ziele} mit {targets} {targets:Zielwert|Zielwerten}: {standings}. {measures} {measures:Maßnahme|Maßnahmen}: {statuses}; davon {overdue} überfällig."),
-        .headerTargetName: LocalizedText("Indicator, where", "Kennzahl, wo"),
+        .headerTargetName: LocalizedText("Goal and its targets (indicator, where)", "Ziel und seine Zielwerte (Kennzahl, wo)"),
         .columnBaseline: LocalizedText("Baseline", "Ausgangswert"),
         .columnTarget: LocalizedText("Target", "Zielwert"),
         .currentValue: LocalizedText("Current value", "Aktueller Wert"),
         .standing: LocalizedText("Standing", "Stand"),
-        .addresses: LocalizedText("Gaps and needs addressed", "Angegangene Lücken und Bedarfe"),
+        .addresses: LocalizedText("Gaps, needs", "Lücken, Bedarfe"),
+        .addressedCounts: LocalizedText("closed: gaps {closedGaps}/{gaps}, needs {closedNeeds}/{needs}",
+                                        "geschlossen: Lücken {closedGaps}/{gaps}, Bedarfe {closedNeeds}/{needs}"),
         .coverageMarks: LocalizedText("? open need (not closed)   + running measure", "? offener Bedarf (nicht geschlossen)   + laufende Maßnahme"),
         .markedCells: LocalizedText("Cells with open needs or running measures ({count}):",
                                     "Zellen mit offenen Bedarfen oder laufenden Maßnahmen ({count}):"),

@@ -98,6 +98,11 @@ final class PlanningCycleEndToEndTests: ServerTestCase {
             XCTAssertEqual((line["lastNote"] as? [String: Any])?["text"] as? String, "Sprechstunde läuft seit Juni")
             XCTAssertEqual(output(name, ["conflicts"]).contains("measure"), false)
         }
+        // The county's coverage marks the cell: the need is addressed, not closed, and the measure runs.
+        let cells = try XCTUnwrap(try json("kreis", ["report", "coverage"] + day)["cells"] as? [[String: Any]])
+        let cell = try XCTUnwrap(cells.first { $0["district"] as? String == "nordstadt" && $0["phase"] as? String == "early-childhood" })
+        XCTAssertEqual(cell["openNeeds"] as? [String], [need])
+        XCTAssertEqual(cell["runningMeasures"] as? [String], [measure])
         // Scope: the county office holds every district's records, Nordstadt's coordinators only theirs.
         let countyNeeds = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output("kreis", ["need", "list", "--json"]).utf8)) as? [[String: Any]])
         XCTAssertEqual(Set(countyNeeds.compactMap { $0["id"] as? String }), [need, southNeed])

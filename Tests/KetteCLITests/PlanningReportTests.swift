@@ -110,13 +110,15 @@ final class PlanningReportTests: KetteCLITestCase {
         XCTAssertTrue(page.contains("1 Ziel mit 9 Zielwerten: 1 erreicht, 8 im Rückstand."), page)
         XCTAssertTrue(page.contains("&lt;im Sozialraum&gt;"), "escaped")
         XCTAssertTrue(page.contains("Elterncafé einrichten") && page.contains("seit 14 Tagen überfällig"), page)
-        XCTAssertTrue(page.contains("Kein Treffpunkt: durch laufende Angebote gedeckt"), page)
-        // Nine targets on a budget of eight: the met one is cut, those behind are shown.
-        XCTAssertTrue(page.contains("… und 1 weitere"), page)
+        XCTAssertTrue(page.contains("geschlossen: Lücken 1/1, Bedarfe 1/1"), page)
+        // Nine targets on a budget of three: the met one is cut, three of those behind are shown.
+        XCTAssertTrue(page.contains("… und 6 weitere"), page)
         XCTAssertFalse(page.contains("<td>erreicht</td>"), page)
         let appendix = runner.root.appendingPathComponent("anhang.html").path
         ok(args + ["--out", out, "--appendix", appendix])
-        XCTAssertTrue(try String(contentsOfFile: appendix, encoding: .utf8).contains("<td>erreicht</td>"), "the appendix has every target")
+        let full = try String(contentsOfFile: appendix, encoding: .utf8)
+        XCTAssertTrue(full.contains("<td>erreicht</td>"), "the appendix has every target")
+        XCTAssertTrue(full.contains("Kein Treffpunkt: durch laufende Angebote gedeckt"), "and names the needs")
         let json = try json(args + ["--format", "json"])
         XCTAssertEqual(((json["goals"] as? [String: Any])?["goals"] as? [[String: Any]])?.count, 1)
         XCTAssertEqual(((json["measures"] as? [String: Any])?["measures"] as? [[String: Any]])?.count, 1)
