@@ -10,7 +10,8 @@ command -v swiftc >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 out=.build-fuzz
 mkdir -p "$out"
 # -O: the fuzzer's throughput; overflow and bounds checks stay on (they are not debug-only in Swift).
-flags=(-O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -I "$out" -I Sources/CSQLite -I Sources/CMicroHTTPD)
+# -package-name: as SwiftPM passes it, so `package` declarations are seen across the modules.
+flags=(-O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name kette -I "$out" -I Sources/CSQLite -I Sources/CMicroHTTPD)
 
 module() {  # module NAME SOURCES…: compiles NAME into $out/NAME.o and $out/NAME.swiftmodule
     local name=$1; shift
