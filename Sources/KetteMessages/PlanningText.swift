@@ -137,7 +137,7 @@ public enum PlanningText: String, MessageSection {
         .reviewOverdue: LocalizedText("overdue by {days} {days:day|days}", "seit {days} {days:Tag|Tagen} überfällig"),
         .reviewComing: LocalizedText("in {days} {days:day|days}", "in {days} {days:Tag|Tagen}"),
         .headerAgreement: LocalizedText("AGREEMENT", "VEREINBARUNG"),
-        .goalsAndMeasures: LocalizedText("Goals and measures", "Ziele und Maßnahmen"),
+        .goalsAndMeasures: LocalizedText("5. Goals and measures", "5. Ziele und Maßnahmen"),
         .noPlanning: LocalizedText("No goals or measures recorded.", "Keine Ziele oder Maßnahmen erfasst."),
         .planningLead: LocalizedText(
             "{goals} {goals:goal|goals} with {targets} {targets:target|targets}: {standings}. {measures} {measures:measure|measures}: {statuses}; {overdue} overdue.",
