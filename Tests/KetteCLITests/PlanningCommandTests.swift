@@ -48,6 +48,18 @@ final class PlanningCommandTests: KetteCLITestCase {
         XCTAssertEqual(kette("need", "show", id).exitCode, 1)
     }
 
+    func testADeletedNeedOrGoalIsInTheTrashByItsTextAndComesBack() throws {
+        let need = ok("need", "add", "Kein Treffpunkt für Eltern", "--district", "nordstadt", "--phase", "preschool")
+        let goal = ok("goal", "add", "Eltern finden einen Treffpunkt", "--district", "nordstadt")
+        ok("need", "delete", need)
+        ok("goal", "delete", goal)
+        let trash = ok("trash")
+        XCTAssertTrue(trash.contains("Kein Treffpunkt für Eltern") && trash.contains("Eltern finden einen Treffpunkt"), trash)
+        ok("restore", "Kein Treffpunkt")
+        XCTAssertEqual(try jsonObject("need", "show", need, "--json")["description"] as? String, "Kein Treffpunkt für Eltern")
+        XCTAssertTrue(ok("log").contains("Eltern finden einen Treffpunkt"), "the log names the deleted goal by its statement")
+    }
+
     func testAGoalSetByADecisionTakesItsBodyAndDistrictAndHoldsItsTargets() throws {
         let meeting = minutes()
         let goal = ok("goal", "add", "Jede Familie mit Kleinkind findet Beratung im Sozialraum", "--decision", meeting.decision, "--phase", "early-childhood")

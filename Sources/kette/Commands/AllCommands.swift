@@ -9,8 +9,8 @@ let kette = Program<CommandContext>(
     name: "kette",
     abstract: LocalizedText("offline record keeper for prevention-chain coordinators (Präventionsketten)",
                             "Offline-Erfassung für Koordinator*innen von Präventionsketten"),
-    commands: storeCommands + registerCommands + offerCommands + bodyCommands + memberCommands + meetingCommands + taskCommands
-        + needCommands + goalCommands + measureCommands + contactCommands + agreementCommands + findCommands
+    commands: storeCommands + registerCommands + offerCommands + bodyCommands + memberCommands + meetingCommands + minutesCommands + taskCommands
+        + needCommands + goalCommands + measureCommands + contactCommands + agreementCommands + findCommands + historyCommands
         + syncCommands + refusalCommands + reportCommands + planningReportCommands + exchangeCommands,
     globalOptions: [homeOption],
     epilogue: LocalizedText("""
