@@ -22,11 +22,14 @@ let package = Package(
 
         // The one SQLite layer shared by client and server.
         .target(name: "KetteStore", dependencies: ["CSQLite"], path: "Sources/KetteStore"),
+        // The server's HTTP transport (libmicrohttpd), below the application as HummingbirdCore
+        // is below Hummingbird: requests, responses, limits; no knowledge of the protocol.
+        .target(name: "KetteHTTP", dependencies: ["CMicroHTTPD"], path: "Sources/KetteHTTP"),
 
         // The three library modules, each in its own top-level folder.
         .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md", "openapi.json", "Examples", "check_examples.py"]),
         .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteStore", "CCurl"], path: "Client"),
-        .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteStore", "CMicroHTTPD"], path: "Server"),
+        .target(name: "KetteServer", dependencies: ["KetteHTTP", "KetteProtocol", "KetteStore", "CMicroHTTPD"], path: "Server"),
 
         // Executables.
         .executableTarget(name: "kette", dependencies: ["KetteClient"], path: "Sources/kette"),
@@ -38,6 +41,7 @@ let package = Package(
         .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
         // Socket helpers for the tests that speak raw HTTP to a real server.
         .target(name: "KetteTestSupport", path: "Tests/KetteTestSupport"),
+        .testTarget(name: "KetteHTTPTests", dependencies: ["KetteHTTP", "KetteTestSupport"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore"]),
         .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),

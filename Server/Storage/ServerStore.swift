@@ -9,7 +9,8 @@ public protocol ServerStorage: AnyObject, Sendable {
     func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
     /// The next page after `cursor` in the caller's scope, as the JSON body of a `PullPage`.
     func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8]
-    /// One record's current fields; 403 outside the caller's scope, 404 when unknown.
+    /// One record's current fields; `StorageError.outsideScope` outside the caller's scope,
+    /// `.recordNotFound` when unknown.
     func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
     /// Every user, for the admin endpoints; the listing is audited as a read by `identity`.
     func users(readBy identity: Identity) throws -> [UserInfo]
@@ -258,7 +259,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     public func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse {
         guard request.changeSets.count <= SyncLimits.maxChangeSetsPerPush else {
-            throw APIError.badRequest("at most \(SyncLimits.maxChangeSetsPerPush) change sets per push; got \(request.changeSets.count)", code: "too_many_change_sets")
+            throw StorageError.tooManyChangeSets(count: request.changeSets.count, limit: SyncLimits.maxChangeSetsPerPush)
         }
         let serverNow = now()
         // One transaction for the whole batch: an acknowledged push is durable as a whole, and
@@ -294,15 +295,12 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     // MARK: - Pull
 
     public func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8] {
-        guard cursor >= 0 else { throw APIError.badRequest("after must be 0 or a cursor the server returned; got \(cursor)", code: "bad_cursor") }
+        guard cursor >= 0 else { throw StorageError.negativeCursor(cursor) }
         let limit = min(max(1, limit), SyncLimits.maxPageSize)
         let serverNow = now()
         return try readers.read { db in
             let newest = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
-            guard cursor <= newest else {
-                throw APIError(400, "cursor_ahead",
-                               "cursor \(cursor) is ahead of this server's newest change \(newest); was the server restored from a backup? Pull again from 0")
-            }
+            guard cursor <= newest else { throw StorageError.cursorAhead(cursor: cursor, newest: newest) }
             var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted FROM field_state f "
             var arguments: [DatabaseValueConvertible?] = [cursor]
             if identity.role.seesEverything {
@@ -340,13 +338,13 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     public func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot {
         try readers.read { db in
             guard let scopeRow = try db.firstRow("SELECT district FROM record_scope WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) else {
-                throw APIError(404, "not_found", "no \(type.rawValue) \(id.prefix(100))")
+                throw StorageError.recordNotFound(type, id: id)
             }
             let scope = RecordScope(type: type, storedDistrict: scopeRow.string(0))
             // Reading follows writing, except that everyone reads the list of districts. The
             // answer to a record outside one's scope says no more than that.
             guard scope.isReadableByEveryone || scope.isWritable(by: identity) else {
-                throw APIError.forbidden("\(type.rawValue) \(id.prefix(100)) is outside the districts of \(identity.user)")
+                throw StorageError.outsideScope(type, id: id, user: identity.user)
             }
             var fields: [String: FieldValue] = [:]
             for row in try db.rows("SELECT field, value FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {

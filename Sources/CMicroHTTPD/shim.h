@@ -38,6 +38,16 @@ static inline struct MHD_OptionItem kette_mhd_option_notify_connection(MHD_Notif
     return item;
 }
 
+// MHD_OPTION_URI_LOG_CALLBACK's callback has no typedef in microhttpd.h: it gets the request
+// target as the client sent it, before libmicrohttpd decodes it (and would cut it at a NUL), and
+// what it returns becomes the request's pointer in the access handler.
+typedef void *(*KetteURILogCallback)(void *cls, const char *uri, struct MHD_Connection *connection);
+
+static inline struct MHD_OptionItem kette_mhd_option_uri_log(KetteURILogCallback callback, void *callback_cls) {
+    struct MHD_OptionItem item = { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t) callback, callback_cls };
+    return item;
+}
+
 // The connection's socket, or -1; the header deadline shuts it down from another thread.
 static inline int kette_mhd_connection_fd(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);

@@ -1,7 +1,7 @@
 import Foundation
 import KetteTestSupport
 import XCTest
-@testable import KetteServer
+@testable import KetteHTTP
 
 /// The HTTP transport through a real socket: libmicrohttpd on 127.0.0.1, a kernel-picked port,
 /// and `curl` or a raw POSIX socket as the client.
