@@ -41,6 +41,11 @@ public final class Database {
             flags |= SQLITE_OPEN_READWRITE
             if configuration.createIfMissing { flags |= SQLITE_OPEN_CREATE }
         }
+        if !configuration.readOnly && configuration.createIfMissing && path != ":memory:" && !path.isEmpty {
+            // SQLite would create the file 0644 (less the umask), and its -wal and -shm take the
+            // database file's mode: made 0600 first, all three are private (minutes name people).
+            PrivateFile.prepareDatabase(at: path)
+        }
         var connection: OpaquePointer?
         let code = sqlite3_open_v2(path, &connection, flags, nil)
         guard code == SQLITE_OK, let connection else {

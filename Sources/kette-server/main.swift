@@ -78,7 +78,18 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 func openStore(_ arguments: Arguments) throws -> ServerStore {
-    try ServerStore(path: arguments.databasePath)
+    let store = try ServerStore(path: arguments.databasePath)
+    warnAboutOpenFiles(arguments.databasePath)
+    return store
+}
+
+/// The database holds minutes, attendee names and token hashes: say so when others may read its files.
+func warnAboutOpenFiles(_ databasePath: String) {
+    let language = Language.from(environment: ProcessInfo.processInfo.environment)
+    for (path, mode) in PrivateFile.tooOpen(ServerStore.privateFiles(databasePath: databasePath)) {
+        let warning = PrivateFile.warning(path: path, mode: mode)
+        FileHandle.standardError.write(Data("kette-server: \(language.pick(warning.english, warning.german))\n".utf8))
+    }
 }
 
 /// The per-user limit from `--rate-limit N` (requests per second, 0: none) and `--rate-burst N`.
@@ -159,6 +170,7 @@ func serve(_ arguments: Arguments) throws -> Never {
         throw UsageError(message: "--tls-cert and --tls-key go together: the certificate (PEM) and its private key (PEM)")
     }
     let store = try ServerStore(path: arguments.databasePath, readerCount: configuration.threadPoolSize)
+    warnAboutOpenFiles(arguments.databasePath)
     let api = SyncAPI(storage: store, rateLimiter: rateLimiter) { line in
         FileHandle.standardError.write(Data("kette-server: \(line)\n".utf8))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteProtocol
+import KetteStore
 
 /// What a command runs with: the language, the environment, the store's location, and output.
 final class CommandContext {
@@ -29,7 +30,16 @@ final class CommandContext {
         if let openedStore { return openedStore }
         let store = try LocalStore(directory: homeDirectory)
         openedStore = store
+        warnAboutOpenFiles()
         return store
+    }
+
+    /// The store names people (minutes, contacts): say so when others may read its files.
+    private func warnAboutOpenFiles() {
+        for (path, mode) in PrivateFile.tooOpen(LocalStore.privateFiles(directory: homeDirectory)) {
+            let warning = PrivateFile.warning(path: path, mode: mode)
+            FileHandle.standardError.write(Data("kette: \(pick(warning.english, warning.german))\n".utf8))
+        }
     }
 
     var wantsJSON: Bool { arguments.flag("json") }
