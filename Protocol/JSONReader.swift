@@ -137,8 +137,49 @@ public struct JSONReader {
             index += 1
         }
         if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+            // `1.0`, `2.50e1`, `1e3`: whole numbers written another way are read as the number (SPEC §5.4).
             index = start
-            throw failure("expected a whole number, not a fraction")
+            return try readWholeNumberWithFractionOrExponent()
+        }
+        return value
+    }
+
+    /// Reads a number with a fraction or an exponent that is nevertheless whole (`1.0` is 1, `25e-1`
+    /// is not), exactly, without going through a Double.
+    private mutating func readWholeNumberWithFractionOrExponent() throws -> Int64 {
+        let start = index
+        try skipNumber()
+        let lexeme = bytes[start..<index]
+        let negative = lexeme.first == UInt8(ascii: "-")
+        let mantissaEnd = lexeme.firstIndex { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") } ?? lexeme.endIndex
+        let mantissa = lexeme[(negative ? start + 1 : start)..<mantissaEnd]
+        let point = mantissa.firstIndex(of: UInt8(ascii: ".")) ?? mantissa.endIndex
+        var digits = Array(mantissa.filter { $0 != UInt8(ascii: ".") })
+        // The exponent, saturated: no whole number in 64 bits needs more than 19 digits either way.
+        var exponent = 0
+        if mantissaEnd < lexeme.endIndex {
+            var position = mantissaEnd + 1
+            let exponentNegative = bytes[position] == UInt8(ascii: "-")
+            if bytes[position] == UInt8(ascii: "-") || bytes[position] == UInt8(ascii: "+") { position += 1 }
+            for byte in bytes[position..<lexeme.endIndex] { exponent = min(exponent * 10 + Int(byte - UInt8(ascii: "0")), 100_000) }
+            if exponentNegative { exponent = -exponent }
+        }
+        exponent -= mantissa.distance(from: point, to: mantissa.endIndex) - (point < mantissa.endIndex ? 1 : 0)
+        while digits.first == UInt8(ascii: "0") { digits.removeFirst() }
+        if digits.isEmpty { return 0 }
+        while exponent < 0, digits.last == UInt8(ascii: "0") {
+            digits.removeLast()
+            exponent += 1
+        }
+        guard exponent >= 0 else { index = start; throw failure("expected a whole number, not a fraction") }
+        guard digits.count + exponent <= 19 else { index = start; throw failure("number out of range") }
+        var value: Int64 = 0
+        for digit in digits + Array(repeating: UInt8(ascii: "0"), count: exponent) {
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let next = Int64(digit - UInt8(ascii: "0"))
+            let (sum, overflow2) = negative ? shifted.subtractingReportingOverflow(next) : shifted.addingReportingOverflow(next)
+            guard !overflow1, !overflow2 else { index = start; throw failure("number out of range") }
+            value = sum
         }
         return value
     }

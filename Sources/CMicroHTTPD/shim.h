@@ -54,6 +54,12 @@ static inline int kette_mhd_connection_fd(struct MHD_Connection *connection) {
     return info == NULL ? -1 : (int) info->connect_fd;
 }
 
+// The size of the request's head as received (request line, headers, line ends), or 0.
+static inline size_t kette_mhd_request_head_size(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    return info == NULL ? 0 : info->header_size;
+}
+
 // What the notify-connection callback stored for this connection, or NULL.
 static inline void *kette_mhd_socket_context(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);

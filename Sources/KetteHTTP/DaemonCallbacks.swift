@@ -57,8 +57,8 @@ enum DaemonCallbacks {
 
         if !pending.headersSeen {
             if let watched { transport.watch.headersArrived(watched) }
-            let head = RequestHead(connection: connection, method: method.map { String(cString: $0) } ?? "",
-                                   target: pending.target, url: url.map { String(cString: $0) } ?? "/")
+            let head = RequestHead(connection: connection, method: method, target: pending.target,
+                                   url: url.map { String(cString: $0) } ?? "/")
             guard let answer = pending.begin(head, transport) else { return .YES }
             return queue(answer, on: connection, watched, transport)
         }

@@ -61,6 +61,10 @@ final class PendingRequest {
             // be the body rather than a smuggled second request: answer and close.
             return answer(.badFraming(problem))
         }
+        if head.hidesBytes {
+            return answer(.error(400, code: "bad_header", message: "A header value holds a NUL character; header values are text.",
+                                 headers: [("Connection", "close")]))
+        }
         let declared = head.declaredLength ?? 0
         if declared > transport.maxBodyBytes {
             // Answering before the upload starts means the body is never read: libmicrohttpd

@@ -16,11 +16,16 @@ struct RequestHead {
     /// Every header line in the order sent, names as sent: the framing checks count repeats.
     let headerLines: [(name: String, value: String)]
 
-    /// Reads the head of the request on `connection`. `target` is the request target as the
-    /// client sent it (from the URI log callback); `url` is libmicrohttpd's decoded path, used
-    /// only if the target is missing.
-    init(connection: OpaquePointer, method: String, target: String?, url: String) {
+    /// True when libmicrohttpd hid bytes of a header value behind a NUL (see `HiddenHeaderBytes`).
+    let hidesBytes: Bool
+
+    /// Reads the head of the request on `connection`. `method` is libmicrohttpd's pointer to the
+    /// request line; `target` is the request target as the client sent it (from the URI log
+    /// callback); `url` is libmicrohttpd's decoded path, used only if the target is missing.
+    init(connection: OpaquePointer, method methodPointer: UnsafePointer<CChar>?, target: String?, url: String) {
+        let method = methodPointer.map { String(cString: $0) } ?? ""
         headerLines = Self.values(of: .HEADER_KIND, on: connection)
+        hidesBytes = HiddenHeaderBytes.found(on: connection, requestLine: methodPointer)
         var headers: [String: String] = [:]
         for (name, value) in headerLines {
             let key = name.lowercased()
