@@ -382,6 +382,8 @@ public struct JSONWriter {
     public mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
     public mutating func string(_ text: String) { bytes.append(contentsOf: FieldValue.quoted(text).utf8) }
     public mutating func integer(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
+    /// Drops what was written after the first `count` bytes.
+    public mutating func truncate(to count: Int) { bytes.removeSubrange(min(count, bytes.count)...) }
 }
 
 /// The value of one hexadecimal digit (either case), nil for any other byte.

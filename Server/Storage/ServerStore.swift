@@ -143,7 +143,10 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     /// operating-system account running the command.
     public func addUser(name: String, role: Role, districts: [String], actor: String? = nil) throws -> String {
         let name = name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 200 else { throw AdminError.invalid("a user needs a name (at most 200 characters)") }
+        // The name is the author of every field the user writes, in every pull page: bounded in bytes too.
+        guard !name.isEmpty, name.count <= 200, name.utf8.count <= 800, !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw AdminError.invalid("a user needs a name (at most 200 characters, no control characters)")
+        }
         if !role.seesEverything && districts.isEmpty {
             throw AdminError.invalid("a \(role.rawValue) needs at least one --district")
         }
@@ -316,15 +319,21 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             arguments.append(limit + 1)
             // Rows go straight into the page's JSON: values are stored as JSON text already, so
             // nothing is decoded and encoded again.
+            // Capped in rows and in bytes: a row that does not fit starts the next page.
             var page = PullPageWriter(expectedChanges: limit)
             var lastSeq = cursor
             var more = false
-            try db.forEachRow(sql, arguments) { row in
-                guard page.count < limit else { more = true; return }
-                lastSeq = Int64(row.int(0) ?? 0)
-                page.append(seq: lastSeq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
-                            valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6), author: row.string(7),
-                            redacted: row.int(8) == 1)
+            try db.scanRows(sql, arguments) { row in
+                let seq = Int64(row.int(0) ?? 0)
+                guard page.count < limit,
+                      page.append(seq: seq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
+                                  valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6),
+                                  author: row.string(7), redacted: row.int(8) == 1) else {
+                    more = true
+                    return false
+                }
+                lastSeq = seq
+                return true
             }
             // With nothing more to read, the cursor moves to the newest change even when the
             // caller's scope held none of the last ones, so they are not scanned again.

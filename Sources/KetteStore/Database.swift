@@ -126,10 +126,20 @@ public final class Database {
 
     /// Runs a query and calls `body` per row without collecting them: for large results.
     public func forEachRow(_ sql: String, _ arguments: [DatabaseValueConvertible?] = [], _ body: (Row) throws -> Void) throws {
+        try scanRows(sql, arguments) { row in
+            try body(row)
+            return true
+        }
+    }
+
+    /// Runs a query and calls `body` per row until it returns false: rows after that are not read.
+    public func scanRows(_ sql: String, _ arguments: [DatabaseValueConvertible?] = [], while body: (Row) throws -> Bool) throws {
         let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
-        while try statement.step() { try body(statement.row()) }
+        while try statement.step() {
+            guard try body(statement.row()) else { return }
+        }
     }
 
     public func firstRow(_ sql: String, _ arguments: [DatabaseValueConvertible?] = []) throws(SQLiteError) -> Row? {
