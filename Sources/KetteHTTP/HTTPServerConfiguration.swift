@@ -22,7 +22,8 @@ extension HTTPServer {
         public var bodyTimeoutSeconds: Int
         /// The most connections one client IP may hold at once.
         public var perIPConnectionLimit: Int
-        /// The most connections the server holds at once; more are refused at accept.
+        /// The most connections the server holds at once. At the limit libmicrohttpd stops
+        /// accepting: more connections wait in the kernel's queue until one closes.
         public var connectionLimit: Int
         /// The largest request body accepted; larger ones are answered with 413.
         public var maxBodyBytes: Int

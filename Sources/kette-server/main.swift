@@ -11,11 +11,14 @@ let usage = """
 
     usage:
       kette-server serve [--db PATH] [--bind ADDR] [--port N] [--threads N] [--max-body-mb N]
-                         [--per-ip-limit N] [--header-timeout S] [--rate-limit N] [--rate-burst N]
+                         [--max-inflight-mb N] [--max-connections N] [--per-ip-limit N]
+                         [--header-timeout S] [--body-timeout S] [--rate-limit N] [--rate-burst N]
                          [--tls-cert FILE --tls-key FILE]
                                          serve the /v1 sync API (defaults: ./kette-server.db, 127.0.0.1, 8080,
                                          4 threads, requests up to 64 MiB: one change set, a big import, fits;
-                                         64 connections per client address; request headers within 20 s;
+                                         bodies and answers in memory at most 128 MiB together;
+                                         512 connections, 64 per client address; request headers within 20 s,
+                                         a body within 120 s of its headers and an answer taken within 120 s;
                                          50 requests per second per user with bursts of 1000, 0 turns it off);
                                          with --tls-cert and --tls-key (PEM) it serves HTTPS only
       kette-server district add ID NAME [--parent ID] [--db PATH]
@@ -45,7 +48,8 @@ struct Arguments {
     var options: [String: [String]] = [:]
     var flags: Set<String> = []
     static let valueOptions: Set<String> = ["db", "bind", "port", "threads", "max-body-mb", "role", "district", "parent",
-                                            "tls-cert", "tls-key", "person", "per-ip-limit", "header-timeout", "rate-limit", "rate-burst"]
+                                            "tls-cert", "tls-key", "person", "per-ip-limit", "header-timeout", "rate-limit", "rate-burst",
+                                            "body-timeout", "max-connections", "max-inflight-mb"]
     static let flagOptions: Set<String> = ["json", "help"]
 
     init(_ arguments: [String]) throws {
@@ -127,34 +131,38 @@ func warnIfReadableByOthers(_ path: String) {
     FileHandle.standardError.write(Data("kette-server: warning: the private key \(path) is readable by other users (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it\n".utf8))
 }
 
-func serve(_ arguments: Arguments) throws -> Never {
+/// `--NAME N` as a whole number in `range`, or nil when the option is not given.
+func number(_ arguments: Arguments, _ name: String, _ range: ClosedRange<Int>, _ unit: String) throws -> Int? {
+    guard let text = arguments.value(name) else { return nil }
+    guard let number = Int(text), range.contains(number) else {
+        throw UsageError(message: "--\(name) must be \(range.lowerBound) to \(range.upperBound)\(unit); got \(text)")
+    }
+    return number
+}
+
+/// Where to listen and the limits that protect the server, from the command line.
+func serverConfiguration(_ arguments: Arguments) throws -> HTTPServer.Configuration {
     var configuration = HTTPServer.Configuration()
     configuration.bindAddress = arguments.value("bind") ?? ServerDefaults.bindAddress
-    if let port = arguments.value("port") {
-        guard let number = UInt16(port) else { throw UsageError(message: "--port must be 0 to 65535; got \(port)") }
-        configuration.port = number
-    } else {
-        configuration.port = ServerDefaults.port
-    }
-    if let threads = arguments.value("threads") {
-        guard let number = Int(threads), (1...64).contains(number) else { throw UsageError(message: "--threads must be 1 to 64; got \(threads)") }
-        configuration.threadPoolSize = number
-    }
+    configuration.port = try number(arguments, "port", 0...65535, "").map(UInt16.init) ?? ServerDefaults.port
+    configuration.threadPoolSize = try number(arguments, "threads", 1...64, "") ?? configuration.threadPoolSize
     // A change set travels whole in one request, and an import of tens of thousands of offers is
     // one change set: the default leaves room for that, a county can set its own bound.
-    configuration.maxBodyBytes = 64 << 20
-    if let megabytes = arguments.value("max-body-mb") {
-        guard let number = Int(megabytes), (1...1024).contains(number) else { throw UsageError(message: "--max-body-mb must be 1 to 1024; got \(megabytes)") }
-        configuration.maxBodyBytes = number << 20
+    configuration.maxBodyBytes = (try number(arguments, "max-body-mb", 1...1024, "") ?? 64) << 20
+    configuration.maxInFlightBytes = try number(arguments, "max-inflight-mb", 1...65536, " MiB").map { $0 << 20 }
+        ?? HTTPServer.Configuration.defaultInFlightBytes(maxBodyBytes: configuration.maxBodyBytes)
+    guard configuration.maxInFlightBytes >= configuration.maxBodyBytes else {
+        throw UsageError(message: "--max-inflight-mb must be at least --max-body-mb (\(configuration.maxBodyBytes >> 20)): a body within the limit must fit")
     }
-    if let limit = arguments.value("per-ip-limit") {
-        guard let number = Int(limit), (1...100_000).contains(number) else { throw UsageError(message: "--per-ip-limit must be 1 to 100000 connections; got \(limit)") }
-        configuration.perIPConnectionLimit = number
-    }
-    if let timeout = arguments.value("header-timeout") {
-        guard let number = Int(timeout), (1...3600).contains(number) else { throw UsageError(message: "--header-timeout must be 1 to 3600 seconds; got \(timeout)") }
-        configuration.headerTimeoutSeconds = number
-    }
+    configuration.connectionLimit = try number(arguments, "max-connections", 1...100_000, " connections") ?? configuration.connectionLimit
+    configuration.perIPConnectionLimit = try number(arguments, "per-ip-limit", 1...100_000, " connections") ?? configuration.perIPConnectionLimit
+    configuration.headerTimeoutSeconds = try number(arguments, "header-timeout", 1...3600, " seconds") ?? configuration.headerTimeoutSeconds
+    configuration.bodyTimeoutSeconds = try number(arguments, "body-timeout", 1...3600, " seconds") ?? configuration.bodyTimeoutSeconds
+    return configuration
+}
+
+func serve(_ arguments: Arguments) throws -> Never {
+    var configuration = try serverConfiguration(arguments)
     let rateLimiter = try makeRateLimiter(arguments)
     switch (arguments.value("tls-cert"), arguments.value("tls-key")) {
     case (nil, nil):

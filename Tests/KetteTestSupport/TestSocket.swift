@@ -11,12 +11,27 @@ public final class TestSocket {
 
     private let fd: Int32
 
-    public init(port: UInt16, receiveTimeout: Double = 5) throws {
+    /// Connects to `port` on 127.0.0.1; from `source` (another loopback address such as 127.0.0.2,
+    /// to look like another client to per-address limits) when given.
+    public init(port: UInt16, receiveTimeout: Double = 5, source: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - receiveTimeout.rounded(.down)) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                let code = errno
+                close(fd)
+                throw POSIXError(.init(rawValue: code) ?? .EIO)
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -34,8 +49,10 @@ public final class TestSocket {
     deinit { close(fd) }
 
     /// Sends everything; false once the server has closed or reset the connection.
-    public func send(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+    public func send(_ text: String) -> Bool { send(bytes: Array(text.utf8)) }
+
+    /// Sends `bytes` whole; false once the server has closed or reset the connection.
+    public func send(bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
             // MSG_NOSIGNAL: a closed peer must fail the call, not kill the test process with SIGPIPE.
