@@ -31,19 +31,27 @@ let package = Package(
         .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteStore", "CCurl"], path: "Client"),
         .target(name: "KetteServer", dependencies: ["KetteHTTP", "KetteProtocol", "KetteStore", "CMicroHTTPD"], path: "Server"),
 
-        // Executables.
-        .executableTarget(name: "kette", dependencies: ["KetteClient"], path: "Sources/kette"),
-        .executableTarget(name: "kette-server", dependencies: ["KetteServer"], path: "Sources/kette-server"),
-        .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore"], path: "Sources/kette-bench"),
+        // The command-line parser both executables use: typed options, validation, generated help.
+        .target(name: "KetteCommandLine", dependencies: ["KetteProtocol"], path: "Sources/KetteCommandLine"),
 
-        .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore"]),
-        .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),
-        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
-        // Socket helpers for the tests that speak raw HTTP to a real server.
-        .target(name: "KetteTestSupport", path: "Tests/KetteTestSupport"),
+        // Executables; each declares every module it imports.
+        .executableTarget(name: "kette", dependencies: ["KetteCommandLine", "KetteClient", "KetteProtocol", "KetteStore"], path: "Sources/kette"),
+        .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteServer", "KetteProtocol", "KetteStore"],
+                          path: "Sources/kette-server"),
+        .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore", "KetteProtocol"], path: "Sources/kette-bench"),
+
+        // What the tests share: a test clock, throw-away directories and stores, the `kette` runner,
+        // a real `kette-server` process with users and tokens, raw sockets, typed error checks.
+        .target(name: "KetteTestSupport", dependencies: ["KetteProtocol", "KetteStore", "KetteClient", "KetteServer"],
+                path: "Tests/KetteTestSupport"),
+        .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore", "KetteTestSupport"]),
+        .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol", "KetteTestSupport"]),
+        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KetteHTTPTests", dependencies: ["KetteHTTP", "KetteTestSupport"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
-        .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore"]),
+        .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
+        // The parser itself, and both executables' declarations (every command's help in both languages).
+        .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteProtocol", "kette", "kette-server"]),
         .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

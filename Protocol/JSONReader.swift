@@ -18,6 +18,10 @@ public struct JSONReader {
     /// reading and skipping recurse. Found by the decoder fuzzer.
     public static let maxDepth = 64
 
+    /// Whether `1.0`, `2.5e1` read as the whole numbers they are (SPEC §5.4, for the wire: other
+    /// programs write numbers so). Off for stored JSON text, which Kette writes canonically.
+    public var acceptsWholeNumbersWithFractions = false
+
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     public func failure(_ message: String) -> Failure { Failure(offset: index, message: message) }
@@ -137,8 +141,9 @@ public struct JSONReader {
             index += 1
         }
         if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
-            // `1.0`, `2.50e1`, `1e3`: whole numbers written another way are read as the number (SPEC §5.4).
             index = start
+            // `1.0`, `2.50e1`, `1e3`: whole numbers written another way are read as the number (SPEC §5.4).
+            guard acceptsWholeNumbersWithFractions else { throw failure("expected a whole number, not a fraction") }
             return try readWholeNumberWithFractionOrExponent()
         }
         return value

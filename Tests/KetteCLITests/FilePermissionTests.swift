@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteStore
+import KetteTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc

@@ -62,7 +62,9 @@ final class JSONReaderTests: XCTestCase {
                 XCTAssertTrue(error is JSONReader.Failure, "\(error)")
             }
         }
-        XCTAssertThrowsError(try PullPage.decode(json: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]), "invalid UTF-8")
+        XCTAssertThrowsError(try PullPage.decode(json: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]), "invalid UTF-8") { error in
+            XCTAssertEqual((error as? JSONReader.Failure)?.message, "a string is not valid UTF-8", "\(error)")
+        }
     }
 
     func testStringsWithEscapesAndUnicode() throws {
@@ -115,6 +117,35 @@ extension JSONReaderTests {
         XCTAssertNil(problem(#"{"changeSets": []}"#))
     }
 
+    func testAFieldValueReadsBackFromItsOwnJSONText() throws {
+        let values: [FieldValue] = [.null, .bool(true), .bool(false), .integer(0), .integer(-42), .integer(.max), .integer(.min),
+                                    .string(""), .string("Süd \"Stadt\"\\ \n\t\u{1} 😀"), .list([]), .list(["a", "b,c", "\"q\""])]
+        for value in values {
+            XCTAssertEqual(try FieldValue(jsonText: value.jsonText), value, value.jsonText)
+            // The reader agrees with Codable, which the wire uses.
+            XCTAssertEqual(try JSONDecoder().decode(FieldValue.self, from: Data(value.jsonText.utf8)), value)
+        }
+        XCTAssertEqual(try FieldValue(jsonText: " [ \"x\" ] "), .list(["x"]), "white space around the value is JSON")
+    }
+
+    func testStoredJSONTextThatIsNotOneFieldValueIsRefusedWithAPosition() {
+        for text in ["", "nul", "\"open", "1.5", "1e3", "99999999999999999999", "{\"a\":1}", "[1]", "[[\"a\"]]", "\"a\" \"b\"", "null x"] {
+            XCTAssertThrowsError(try FieldValue(jsonText: text), text) { error in
+                XCTAssertNotNil(error as? JSONReader.Failure, "\(text): \(error)")
+            }
+        }
+        XCTAssertThrowsError(try FieldValue(jsonText: "\"a\" 7")) { error in
+            XCTAssertEqual((error as? JSONReader.Failure)?.message, "unexpected content after the document")
+        }
+    }
+
+    func testAStoredListReadsAsItsStringsAndAnythingElseAsEmpty() {
+        XCTAssertEqual(FieldValue.storedList(#"["preschool","primary"]"#), ["preschool", "primary"])
+        XCTAssertEqual(FieldValue.storedList("[]"), [])
+        XCTAssertEqual(FieldValue.storedList(nil), [])
+        XCTAssertEqual(FieldValue.storedList(#""primary""#), [], "a string is no list")
+        XCTAssertEqual(FieldValue.storedList("[\"x\""), [], "a damaged list reads as empty instead of failing the read")
+    }
     /// SPEC §5.4: `1.0` is read as 1; a real fraction is not a whole number (issue 12.11).
     func testWholeNumbersWrittenWithAFractionOrExponentAreReadExactly() throws {
         let whole: [(String, Int64)] = [("1.0", 1), ("12.000", 12), ("-0.0", 0), ("0e5", 0), ("1e3", 1000), ("2.50e1", 25),
@@ -122,6 +153,7 @@ extension JSONReaderTests {
                                         ("0.00000e-99999", 0)]
         for (text, expected) in whole {
             var reader = JSONReader(Array(text.utf8))
+            reader.acceptsWholeNumbersWithFractions = true
             XCTAssertEqual(try reader.readInteger(), expected, text)
             XCTAssertNoThrow(try reader.finish(), text)
         }
@@ -129,12 +161,17 @@ extension JSONReaderTests {
                                            ("9223372036854775808.0", "out of range"), ("1e19", "out of range"), ("1e99999999999", "out of range")]
         for (text, reason) in refused {
             var reader = JSONReader(Array(text.utf8))
+            reader.acceptsWholeNumbersWithFractions = true
             XCTAssertThrowsError(try reader.readInteger(), text) { error in
                 XCTAssertTrue("\(error)".contains(reason), "\(text): \(error)")
             }
         }
         var field = JSONReader(Array("7.0".utf8))
+        field.acceptsWholeNumbersWithFractions = true
         XCTAssertEqual(try field.readFieldValue(), .integer(7), "a field value too")
+        // Stored values are read strictly: they were written canonically, so `1.0` there is damage.
+        var stored = JSONReader(Array("1.0".utf8))
+        XCTAssertThrowsError(try stored.readInteger())
     }
 
     /// SPEC §4: a bare scalar is not JSON the protocol accepts (invalid_json); an array is the wrong shape.

@@ -3,6 +3,7 @@ import XCTest
 import KetteClient
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// DESIGN.md §4 as a property: random interleavings of edits, deletes, conflict resolutions and
@@ -18,23 +19,10 @@ final class ConvergenceTests: XCTestCase {
         let engine: SyncEngine
     }
 
-    final class Clock: @unchecked Sendable {
-        // @unchecked: the test drives it from one thread.
-        var milliseconds: Int64 = 1_763_900_000_000
-    }
-
-    var directories: [String] = []
+    let directories = TemporaryDirectories()
 
     override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
         directories.removeAll()
-    }
-
-    func temporaryDirectory(_ name: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-conv-\(name)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        directories.append(path)
-        return path
     }
 
     func testRandomInterleavingsConverge() throws {
@@ -76,21 +64,21 @@ final class ConvergenceTests: XCTestCase {
     func runScenario(seed: UInt64, steps: Int) throws -> Statistics {
         var statistics = Statistics()
         var random = SeededGenerator(seed: seed)
-        let clock = Clock()
-        let serverDirectory = try temporaryDirectory("server")
+        let clock = TestClock()
+        let serverDirectory = try directories.make("conv-server")
         // Replica ids come from the seed too, so a failing seed replays exactly (KETTE_SEED).
         let server = try ServerStore(path: serverDirectory + "/server.db", replica: ReplicaID(rawValue: String(format: "5e%014llx", seed)),
-                                     now: { clock.milliseconds })
+                                     now: clock.now)
         let api = SyncAPI(storage: server)
         try server.addDistrict(id: "nordstadt", name: "Nordstadt")
         var replicas: [Replica] = []
         for index in 0..<4 {
             let name = "r\(index)"
             let token = try server.addUser(name: name, role: index == 0 ? .county : .coordinator, districts: ["nordstadt"])
-            let directory = try temporaryDirectory(name)
+            let directory = try directories.make("conv-" + name)
             try LocalStore.create(directory: directory, name: name, replica: ReplicaID(rawValue: String(format: "%02x%014llx", index, seed)))
             var ids = SeededGenerator(seed: seed &* 1000 &+ UInt64(index))
-            let store = try LocalStore(directory: directory, now: { clock.milliseconds },
+            let store = try LocalStore(directory: directory, now: clock.now,
                                        makeID: { String(format: "%016llx", ids.next()) })
             let transport = InProcessTransport(api: api, seed: seed &+ UInt64(index) &* 7919)
             let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
