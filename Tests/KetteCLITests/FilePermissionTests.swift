@@ -86,29 +86,14 @@ final class FilePermissionTests: KetteCLITestCase {
 
         try server.admin(["district", "add", "nordstadt", "Nordstadt"])
         XCTAssertEqual(chmod(server.database, 0o640), 0)
-        let listing = try serverAdmin(["district", "list"], language: "de_DE.UTF-8")
-        XCTAssertTrue(listing.stderr.contains("Warnung: \(server.database) enthält personenbezogene Daten"), listing.stderr)
-        XCTAssertTrue(listing.stderr.contains("Modus 640"), listing.stderr)
+        let listing = try server.run(["district", "list", "--db", server.database], language: "de_DE.UTF-8")
+        XCTAssertTrue(listing.errors.contains("Warnung: \(server.database) enthält personenbezogene Daten"), listing.errors)
+        XCTAssertTrue(listing.errors.contains("Modus 640"), listing.errors)
         try server.start()
         let log = try String(contentsOfFile: server.logPath + ".err", encoding: .utf8)
         XCTAssertTrue(log.contains("warning: \(server.database) holds personal data"), log)
         // A private file draws no warning.
         XCTAssertEqual(chmod(runner.databasePath, 0o600), 0)
         XCTAssertEqual(kette("org", "list").stderr, "")
-    }
-
-    /// Runs a `kette-server` admin command with `LANG` set; returns its stderr.
-    private func serverAdmin(_ arguments: [String], language: String) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = server.binary
-        process.arguments = arguments + ["--db", server.database]
-        process.environment = ["PATH": "/usr/bin:/bin", "LANG": language]
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
     }
 }

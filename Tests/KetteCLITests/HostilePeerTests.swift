@@ -107,15 +107,8 @@ final class HostilePeerTests: KetteCLITestCase {
         try server.start(extraArguments: ["--body-timeout", "2"])
         let socket = try TestSocket(port: server.port, receiveTimeout: 0.5)
         XCTAssertTrue(socket.send(pushHead(length: 1000, authorization: "Bearer \(tokens["anna"]!)")))
-        let started = Date()
-        var end = TestSocket.End.timedOut
         // One byte every half second: never idle long enough for the idle timeout (30 s).
-        while Date().timeIntervalSince(started) < 20 {
-            guard socket.send("{") else { end = .reset; break }
-            end = socket.readToEnd().end
-            if end != .timedOut { break }
-        }
-        let elapsed = Date().timeIntervalSince(started)
+        let (end, elapsed) = socket.trickle("{", for: 20)
         print("body trickling 1 byte / 0.5 s cut after \(String(format: "%.2f", elapsed)) s with --body-timeout 2")
         XCTAssertNotEqual(end, .timedOut, "the server closes the connection")
         XCTAssertGreaterThan(elapsed, 1.5)
@@ -142,24 +135,10 @@ final class HostilePeerTests: KetteCLITestCase {
         for (flag, value, expected) in [("--max-connections", "0", "--max-connections must be 1 to 100000"),
                                         ("--body-timeout", "0", "--body-timeout must be 1 to 3600"),
                                         ("--max-inflight-mb", "8", "--max-inflight-mb must be at least --max-body-mb")] {
-            let (status, stderr) = try serve([flag, value])
-            XCTAssertEqual(status, 1, "\(flag) \(value)")
-            XCTAssertTrue(stderr.contains(expected), "\(flag) \(value): \(stderr)")
+            let refused = try server.run(["serve", "--db", server.database, "--port", "0", flag, value])
+            XCTAssertEqual(refused.status, 1, "\(flag) \(value)")
+            XCTAssertTrue(refused.errors.contains(expected), "\(flag) \(value): \(refused.errors)")
         }
-    }
-
-    /// Runs `kette-server serve` with `arguments` that should make it refuse to start.
-    func serve(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = server.binary
-        process.arguments = ["serve", "--db", server.database, "--port", "0"] + arguments
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
     }
 
     /// Issue 12.2 in small: connections that announce a body and then trickle it no longer hold

@@ -101,14 +101,7 @@ final class TransportLimitTests: XCTestCase {
         let server = try start(HTTPServer.Configuration(port: 0, connectionTimeoutSeconds: 30, bodyTimeoutSeconds: 2), handler)
         let socket = try TestSocket(port: server.port, receiveTimeout: 0.3)
         XCTAssertTrue(socket.send(post("/slow", length: 100)))
-        let started = Date()
-        var end = TestSocket.End.timedOut
-        while Date().timeIntervalSince(started) < 15 {
-            guard socket.send("x") else { end = .reset; break }
-            end = socket.readToEnd().end
-            if end != .timedOut { break }
-        }
-        let elapsed = Date().timeIntervalSince(started)
+        let (end, elapsed) = socket.trickle("x", for: 15)
         XCTAssertNotEqual(end, .timedOut)
         XCTAssertGreaterThan(elapsed, 1.5)
         XCTAssertLessThan(elapsed, 4.0)

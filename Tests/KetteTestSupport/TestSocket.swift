@@ -63,6 +63,20 @@ public final class TestSocket {
         return true
     }
 
+    /// Sends `text` again and again, waiting the receive timeout after each, until the server ends
+    /// the connection or `limit` seconds have passed: a client that trickles, never idle for long.
+    /// Returns how the connection ended (`.timedOut`: still open at the limit) and after how long.
+    public func trickle(_ text: String, for limit: Double) -> (end: End, seconds: Double) {
+        let started = Date()
+        var end = End.timedOut
+        while Date().timeIntervalSince(started) < limit {
+            guard send(text) else { end = .reset; break }
+            end = readToEnd().end
+            if end != .timedOut { break }
+        }
+        return (end, Date().timeIntervalSince(started))
+    }
+
     /// Reads until the server closes the connection, resets it, or the receive timeout passes.
     public func readToEnd() -> (bytes: [UInt8], end: End) {
         var received: [UInt8] = []
