@@ -17,35 +17,7 @@ struct ListeningSocket: ~Copyable {
 
     /// Creates a TCP socket on `address` (numeric IPv4 or IPv6) and `port`, and starts listening.
     init(address: String, port requestedPort: UInt16) throws(HTTPServerError) {
-        var storage = sockaddr_storage()
-        let length: socklen_t
-        let family: Int32
-        // Accept "[::1]" as well as "::1": the bracketed form is what people copy from URLs.
-        let numeric = address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
-        var ipv4 = in_addr()
-        var ipv6 = in6_addr()
-        if inet_pton(AF_INET, numeric, &ipv4) == 1 {
-            family = AF_INET
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            withUnsafeMutableBytes(of: &storage) { raw in
-                let sin = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in.self)
-                sin.pointee.sin_family = sa_family_t(AF_INET)
-                sin.pointee.sin_port = requestedPort.bigEndian
-                sin.pointee.sin_addr = ipv4
-            }
-        } else if inet_pton(AF_INET6, numeric, &ipv6) == 1 {
-            family = AF_INET6
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            withUnsafeMutableBytes(of: &storage) { raw in
-                let sin6 = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in6.self)
-                sin6.pointee.sin6_family = sa_family_t(AF_INET6)
-                sin6.pointee.sin6_port = requestedPort.bigEndian
-                sin6.pointee.sin6_addr = ipv6
-            }
-        } else {
-            throw .invalidAddress(address)
-        }
-
+        var (storage, length, family) = try Self.socketAddress(address, requestedPort)
         // CLOEXEC: child processes must not inherit the port. NONBLOCK: all pool threads
         // accept on this one socket, and a thread that loses the race must not block in accept.
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
@@ -57,38 +29,75 @@ struct ListeningSocket: ~Copyable {
         // on Linux it still refuses a port another socket is listening on.
         var on: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        do {
+            try Self.bindAndListen(fd, &storage, length, address, requestedPort)
+            self.port = try Self.boundPort(fd, address, requestedPort)
+        } catch {
+            close(fd)
+            throw error
+        }
+        self.descriptor = fd
+    }
 
+    /// The socket address for a numeric IPv4 or IPv6 address ("[::1]" as well as "::1": the
+    /// bracketed form is what people copy from URLs).
+    private static func socketAddress(_ address: String, _ port: UInt16) throws(HTTPServerError)
+        -> (sockaddr_storage, socklen_t, Int32) {
+        var storage = sockaddr_storage()
+        let numeric = address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
+        var ipv4 = in_addr()
+        var ipv6 = in6_addr()
+        if inet_pton(AF_INET, numeric, &ipv4) == 1 {
+            withUnsafeMutableBytes(of: &storage) { raw in
+                let sin = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in.self)
+                sin.pointee.sin_family = sa_family_t(AF_INET)
+                sin.pointee.sin_port = port.bigEndian
+                sin.pointee.sin_addr = ipv4
+            }
+            return (storage, socklen_t(MemoryLayout<sockaddr_in>.size), AF_INET)
+        }
+        if inet_pton(AF_INET6, numeric, &ipv6) == 1 {
+            withUnsafeMutableBytes(of: &storage) { raw in
+                let sin6 = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in6.self)
+                sin6.pointee.sin6_family = sa_family_t(AF_INET6)
+                sin6.pointee.sin6_port = port.bigEndian
+                sin6.pointee.sin6_addr = ipv6
+            }
+            return (storage, socklen_t(MemoryLayout<sockaddr_in6>.size), AF_INET6)
+        }
+        throw .invalidAddress(address)
+    }
+
+    private static func bindAndListen(_ fd: Int32, _ storage: inout sockaddr_storage, _ length: socklen_t,
+                                      _ address: String, _ port: UInt16) throws(HTTPServerError) {
         let bound = withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         guard bound == 0 else {
             let code = errno
-            close(fd)
-            if code == EADDRINUSE { throw .addressInUse(address, requestedPort) }
-            throw .bindFailed(address, requestedPort, reason: "bind(): " + Self.errnoText(code))
+            if code == EADDRINUSE { throw .addressInUse(address, port) }
+            throw .bindFailed(address, port, reason: "bind(): " + Self.errnoText(code))
         }
         guard listen(fd, SOMAXCONN) == 0 else {
             let code = errno
-            close(fd)
             // Two sockets can bind the same port with SO_REUSEADDR before either listens.
-            if code == EADDRINUSE { throw .addressInUse(address, requestedPort) }
-            throw .bindFailed(address, requestedPort, reason: "listen(): " + Self.errnoText(code))
+            if code == EADDRINUSE { throw .addressInUse(address, port) }
+            throw .bindFailed(address, port, reason: "listen(): " + Self.errnoText(code))
         }
+    }
 
+    /// The port the kernel bound (differs from the requested one when that was 0).
+    private static func boundPort(_ fd: Int32, _ address: String, _ port: UInt16) throws(HTTPServerError) -> UInt16 {
         var actual = sockaddr_storage()
         var actualLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let named = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &actualLength) }
         }
         guard named == 0 else {
-            let code = errno
-            close(fd)
-            throw .bindFailed(address, requestedPort, reason: "getsockname(): " + Self.errnoText(code))
+            throw .bindFailed(address, port, reason: "getsockname(): " + Self.errnoText(errno))
         }
         // sin_port and sin6_port sit at the same offset, right after the family.
-        let networkPort = withUnsafeBytes(of: &actual) { $0.load(fromByteOffset: 2, as: UInt16.self) }
-        self.descriptor = fd
-        self.port = UInt16(bigEndian: networkPort)
+        return UInt16(bigEndian: withUnsafeBytes(of: &actual) { $0.load(fromByteOffset: 2, as: UInt16.self) })
     }
 
     deinit { close(descriptor) }
