@@ -36,6 +36,34 @@ enum RecordApplier {
             """, [change.recordType.rawValue, change.recordID, change.field, change.hlc.encoded, change.base?.encoded])
     }
 
+    /// A record, by type and id.
+    struct RecordKey: Hashable {
+        let type: RecordType
+        let id: String
+    }
+
+    /// Forgets a field's version: the column is empty again, as if the field had never been written
+    /// (a refused write of a field the server holds no version of, taken back).
+    static func removeVersion(type: RecordType, id: String, field: String, in db: Database) throws {
+        let column = try self.column(type: type, field: field)
+        // The tombstone column is NOT NULL: never written means not deleted.
+        let empty = column.kind == .bool ? DatabaseValue.integer(0) : databaseValue(.null, kind: column.kind)
+        try db.execute("UPDATE \(type.table) SET \(column.name) = ? WHERE id = ?", [empty, id])
+        try db.execute("DELETE FROM field_versions WHERE record_type = ? AND record_id = ? AND field = ?", [type.rawValue, id, field])
+    }
+
+    /// Removes a record's row, and its search entry, when none of its fields has a version left:
+    /// a record that only a refused write made, which the server never had.
+    static func removeIfUnwritten(type: RecordType, id: String, in db: Database) throws {
+        guard try db.scalarInt("SELECT 1 FROM field_versions WHERE record_type = ? AND record_id = ? LIMIT 1", [type.rawValue, id]) == nil else { return }
+        switch type {
+        case .offer: try db.execute("DELETE FROM offers_fts WHERE rowid = (SELECT rowid FROM offers WHERE id = ?)", [id])
+        case .meeting: try db.execute("DELETE FROM meetings_fts WHERE rowid = (SELECT rowid FROM meetings WHERE id = ?)", [id])
+        default: break
+        }
+        try db.execute("DELETE FROM \(type.table) WHERE id = ?", [id])
+    }
+
     /// Merges changes received for one record (a run of a pulled page): the fields whose incoming
     /// timestamp is the greatest seen take the incoming value, in one row update. Returns the
     /// changes that won. Conflicts are not looked for here: the server finds them and sends them

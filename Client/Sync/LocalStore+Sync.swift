@@ -2,14 +2,6 @@ import Foundation
 import KetteProtocol
 import KetteStore
 
-/// A change set the server refused; it stays in the outbox, visible and retried on every sync.
-public struct RefusedChangeSet: Codable, Hashable, Sendable {
-    public var id: String
-    public var summary: String
-    public var code: String
-    public var reason: String
-}
-
 /// A conflict entry as `kette conflicts` shows it.
 public struct ConflictEntry: Codable, Hashable, Sendable {
     public struct Side: Codable, Hashable, Sendable {
@@ -41,31 +33,6 @@ extension LocalStore {
 
     func recordSuccessfulSync(at time: Date) throws {
         try database.inTransaction { db in try setMeta("last_sync", ISO8601DateFormatter().string(from: time), in: db) }
-    }
-
-    // MARK: Push results
-
-    /// Removes confirmed change sets from the outbox and marks refused ones, in one transaction.
-    func applyPushResults(_ results: [ChangeSetResult]) throws {
-        try database.inTransaction { db in
-            let now = ISO8601DateFormatter().string(from: Date())
-            for result in results {
-                switch result.status {
-                case .applied, .conflicts:
-                    // Only now, after the server confirmed it, does the change set leave the outbox.
-                    try db.execute("DELETE FROM outbox_change_sets WHERE id = ?", [result.id])
-                case .refused:
-                    try db.execute("UPDATE outbox_change_sets SET refused_code = ?, refused_reason = ?, refused_at = ? WHERE id = ?",
-                                   [result.code ?? "refused", result.reason ?? "", now, result.id])
-                }
-            }
-        }
-    }
-
-    public func refusedChangeSets() throws -> [RefusedChangeSet] {
-        try database.rows("SELECT id, summary, refused_code, refused_reason FROM outbox_change_sets WHERE refused_code IS NOT NULL ORDER BY seq").map {
-            RefusedChangeSet(id: $0.string(0) ?? "", summary: $0.string(1) ?? "", code: $0.string(2) ?? "", reason: $0.string(3) ?? "")
-        }
     }
 
     /// Outbox entries after `seq`, oldest first, with their outbox sequence numbers.
@@ -138,6 +105,9 @@ extension LocalStore {
             let redacted = page.changes.map(\.redacted)
             let statements = try RecordApplier.MergeStatements(db)
             defer { statements.reset() }
+            // Fields with unconfirmed local writes remember the server's newest version (for
+            // taking a refused write back); most pulls find none and skip that bookkeeping.
+            let tracking = try ServerVersions.anyTracked(in: db)
             while start < changes.count {
                 var end = start + 1
                 while end < changes.count, changes[end].recordType == changes[start].recordType, changes[end].recordID == changes[start].recordID {
@@ -149,6 +119,9 @@ extension LocalStore {
                 let redactedFields = Set((start..<end).filter { redacted[$0] }.map { changes[$0].field })
                 let (won, scrub) = try RecordApplier.mergeRecord(type: type, id: id, changes: known, redacted: redactedFields, in: db, statements: statements)
                 if scrub { erased = true }
+                if tracking {
+                    for change in known { try ServerVersions.notePulled(change, redacted: redactedFields.contains(change.field), in: db) }
+                }
                 if !won.isEmpty {
                     merged += won.count
                     let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)
@@ -255,7 +228,10 @@ extension LocalStore {
             label = "value"
         }
         try record("conflict resolve") { change in
-            try change.set(type, entry.recordID, entry.field, chosen)
+            // Written even when it keeps the value that holds: the write carries the base its
+            // author saw, so a resolution made without seeing another one of the same field
+            // becomes a new conflict on the server instead of losing silently (SPEC §8.5).
+            try change.set(type, entry.recordID, entry.field, chosen, evenIfUnchanged: true)
             try change.set(.conflict, id, "status", .string("resolved"))
             try change.set(.conflict, id, "resolution", .string(label))
         }

@@ -7,7 +7,11 @@ import KetteStore
 public struct SyncReport: Codable, Sendable {
     public var pushedChangeSets = 0
     public var appliedChangeSets = 0
+    /// The refusals this sync received: taken back and kept, or waiting in the outbox. A
+    /// refusal kept from an earlier finished sync is not listed again (see `keptRefusals`).
     public var refusedChangeSets: [RefusedChangeSet] = []
+    /// How many refused change sets are kept for `kette refused`, from this sync and earlier ones.
+    public var keptRefusals = 0
     public var restampedChangeSets = 0
     public var pulledPages = 0
     public var pulledChanges = 0
@@ -19,7 +23,8 @@ public struct SyncReport: Codable, Sendable {
     public var pullTransferSeconds = 0.0
     public var pullMergeSeconds = 0.0
 
-    /// Exit code 2's condition: done, but something needs a person.
+    /// Exit code 2's condition: done, but something needs a person: a refusal received in this
+    /// sync (once; a kept refusal does not fail every later sync) or an open conflict.
     public var needsAttention: Bool { !refusedChangeSets.isEmpty || openConflicts > 0 }
 }
 
@@ -87,10 +92,19 @@ public final class SyncEngine {
 
     public func sync(_ direction: Direction = .both) throws -> SyncReport {
         var report = SyncReport()
+        // Who the server says this user is: the scope `kette` checks writes against until the next sync.
+        let identity: Identity = try exchange("GET", "/v1/me", body: nil)
+        try store.recordUserScope(identity)
         if direction != .pull { try push(&report) }
         if direction != .push { try pull(&report) }
         try store.recordSuccessfulSync(at: Date())
-        report.refusedChangeSets = try store.refusedChangeSets()
+        // New refusals: those taken back and not yet reported by a finished sync, and those newly
+        // waiting in the outbox that still wait (a re-stamped one may have gone through since).
+        let stillWaiting = Set(try store.refusedChangeSets().filter(\.waiting).map(\.id))
+        var seen = Set<String>()
+        let newlyWaiting = report.refusedChangeSets.reversed().filter { seen.insert($0.id).inserted && stillWaiting.contains($0.id) }.reversed()
+        report.refusedChangeSets = try store.takeUnreportedRefusals() + newlyWaiting
+        report.keptRefusals = try store.keptRefusals().count
         report.openConflicts = try store.conflicts().count
         report.pendingChangeSets = try Outbox.pendingCount(in: store.database)
         report.cursor = try store.pullCursor()
@@ -119,7 +133,7 @@ public final class SyncEngine {
             guard Set(response.results.map(\.id)) == Set(batch.map(\.changeSet.id)) else {
                 throw SyncError.protocolViolation("the push answer does not list exactly the change sets sent")
             }
-            try store.applyPushResults(response.results)
+            report.refusedChangeSets += try store.applyPushResults(response.results)
             report.pushedChangeSets += batch.count
             report.appliedChangeSets += response.results.filter { $0.status != .refused }.count
             progress("push \(report.pushedChangeSets)/\(total)")

@@ -165,6 +165,22 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         return token
     }
 
+    /// Gives a user another set of districts (taking over a district, handing one on); it counts
+    /// from the user's next request. `actor` is who did it, for the audit log.
+    public func setDistricts(user name: String, districts: [String], actor: String? = nil) throws {
+        try audited { db, events in
+            guard let role = try db.scalarString("SELECT role FROM users WHERE name = ?", [name]).flatMap(Role.init(rawValue:)) else {
+                throw AdminError.unknownUser(name)
+            }
+            if !role.seesEverything && districts.isEmpty { throw AdminError.invalid("a \(role.rawValue) needs at least one --district") }
+            let known = try Self.districtIDs(in: db)
+            if let unknown = districts.first(where: { !known.contains($0) }) { throw AdminError.unknownDistrict(unknown, known: known.sorted()) }
+            try db.execute("UPDATE users SET districts = ? WHERE name = ?", [FieldValue.list(districts).jsonText, name])
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-districts",
+                                detail: "\(name): \(districts.isEmpty ? "none" : districts.joined(separator: ", "))"))
+        }
+    }
+
     public func users() throws -> [UserInfo] {
         try readers.read { db in
             try db.rows("SELECT name, role, districts, created_at, revoked_at FROM users ORDER BY name").map { row in
@@ -346,10 +362,9 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     public func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot {
         try readers.read { db in
-            guard let scopeRow = try db.firstRow("SELECT district FROM record_scope WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) else {
+            guard let scope = try RecordScope.stored(type: type, id: id, in: db) else {
                 throw StorageError.recordNotFound(type, id: id)
             }
-            let scope = RecordScope(type: type, storedDistrict: scopeRow.string(0))
             // Reading follows writing, except that everyone reads the list of districts. The
             // answer to a record outside one's scope says no more than that.
             guard scope.isReadableByEveryone || scope.isWritable(by: identity) else {

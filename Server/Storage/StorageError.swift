@@ -1,7 +1,7 @@
 import KetteProtocol
 
 /// Why storage refused a request: storage speaks of change sets, cursors and records, never of
-/// HTTP. The API maps each case to a status and a code in one place (`APIError.init(_:)`).
+/// HTTP. The API maps each case to a status and a code in one place (`APIError.init(mapping:log:)`).
 public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A push with more change sets than one request may carry.
     case tooManyChangeSets(count: Int, limit: Int)
