@@ -211,7 +211,7 @@ enum ClientFuzzReports {
 }
 
 /// A server that answers the client's pulls with the given pages, in order, and then with an
-/// empty last page; every other request gets a 404.
+/// empty last page, and `/v1/me` with the county's user; every other request gets a 404.
 final class PageServer: HTTPTransport, @unchecked Sendable {
     // @unchecked: `next` is only touched under `lock`.
     private let pages: [[UInt8]]
@@ -221,6 +221,9 @@ final class PageServer: HTTPTransport, @unchecked Sendable {
     init(pages: [[UInt8]]) { self.pages = pages }
 
     func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
+        if request.method == "GET", request.url.hasSuffix("/v1/me") {
+            return TransportResponse(status: 200, body: Array(#"{"user":"kreis","role":"county","districts":[]}"#.utf8))
+        }
         guard request.method == "GET", request.url.contains("/v1/changes?") else {
             return TransportResponse(status: 404, body: Array(#"{"error":{"code":"not_found","message":"no endpoint"}}"#.utf8))
         }
