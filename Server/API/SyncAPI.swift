@@ -89,7 +89,9 @@ public final class SyncAPI: HTTPHandler, Sendable {
     }
 
     private func respond(to endpoint: Endpoint, _ request: HTTPRequest, _ identity: Identity?) throws -> HTTPResponse {
-        guard let identity else { return try json(200, ["status": "ok"]) }  // health, the one endpoint without a token
+        if case .health = endpoint { return try json(200, ["status": "ok"]) }
+        // Every other endpoint needs a token; `handle` authenticated it or took the admitted one.
+        guard let identity else { throw APIError.unauthorized }
         switch endpoint {
         case .health:
             return try json(200, ["status": "ok"])
