@@ -37,6 +37,11 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         APIError(429, "rate_limited", "too many requests for this token; wait \(seconds) s (Retry-After) and try again",
                  headers: ["Retry-After": String(seconds)])
     }
+    /// A user with as many requests in progress as the server allows (slow bodies, stuck clients).
+    public static func tooManyInProgress(limit: Int) -> APIError {
+        APIError(429, "too_many_in_progress", "this token has \(limit) requests in progress already; wait for one to finish (Retry-After) and try again",
+                 headers: ["Retry-After": "1"])
+    }
     /// Anything unexpected: no internals leak to the client.
     public static let internalError = APIError(500, "internal", "the server could not complete the request; nothing was changed, try again later")
     public static let storageFailed = APIError(503, "storage_failed", "the server could not write to its disk (I/O error or disk full); try again later")

@@ -12,10 +12,18 @@ public final class SyncAPI: HTTPHandler, Sendable {
     private let log: @Sendable (String) -> Void
     /// Requests per user; nil: no limit (in-process use, tests).
     private let rateLimiter: RateLimiter?
+    /// Requests per user in progress at once, counted from the head to the answer.
+    let requestsInProgress: UserRequestLimit
 
-    public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// The most requests one user may have in progress at once through the transport.
+    public static let defaultRequestsInProgressPerUser = 16
+
+    public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil,
+                requestsInProgressPerUser: Int = SyncAPI.defaultRequestsInProgressPerUser,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.storage = storage
         self.rateLimiter = rateLimiter
+        self.requestsInProgress = UserRequestLimit(limit: max(1, requestsInProgressPerUser))
         self.log = log
     }
 
@@ -25,7 +33,11 @@ public final class SyncAPI: HTTPHandler, Sendable {
             guard endpoint.needsToken else { return .readBody(context: nil) }
             let identity = try authenticate(head)
             if endpoint.takesJSON { try checkContentType(head) }
-            return .readBody(context: identity)
+            // The place is held until the transport lets go of the request, answered or cut.
+            guard let admission = requestsInProgress.admit(identity) else {
+                throw APIError.tooManyInProgress(limit: requestsInProgress.limit)
+            }
+            return .readBody(context: admission)
         } catch {
             return .answer(answer(to: error, head))
         }
@@ -35,7 +47,8 @@ public final class SyncAPI: HTTPHandler, Sendable {
         do {
             let endpoint = try Endpoint(request)
             // Admitted by the transport: the token was checked (and counted) at the head.
-            let identity = endpoint.needsToken ? try (request.context as? Identity) ?? authenticate(request) : nil
+            let admitted = (request.context as? UserRequestLimit.Admission)?.identity
+            let identity = endpoint.needsToken ? try admitted ?? authenticate(request) : nil
             return try respond(to: endpoint, request, identity)
         } catch {
             return answer(to: error, request)

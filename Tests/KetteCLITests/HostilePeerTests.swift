@@ -141,6 +141,40 @@ final class HostilePeerTests: KetteCLITestCase {
         }
     }
 
+    /// A stolen token cannot hold the server's connections with slow bodies: one user has at
+    /// most 16 requests in progress; the 17th is answered 429 at once, others are not affected.
+    func testOneTokenHasAtMostSixteenRequestsInProgress() throws {
+        try server.start()
+        let head = pushHead(length: 1000, authorization: "Bearer \(tokens["anna"]!)")
+        var held: [TestSocket] = []
+        for _ in 0..<16 {
+            let socket = try TestSocket(port: server.port, receiveTimeout: 5)
+            XCTAssertTrue(socket.send(head))  // and then no body: the request stays in progress
+            held.append(socket)
+        }
+        usleep(300_000)
+        let extra = try TestSocket(port: server.port, receiveTimeout: 5)
+        XCTAssertTrue(extra.send(head))
+        let refused = String(decoding: extra.readToEnd().bytes, as: UTF8.self)
+        XCTAssertTrue(refused.hasPrefix("HTTP/1.1 429"), refused)
+        XCTAssertTrue(refused.contains(#""code":"too_many_in_progress""#), refused)
+        XCTAssertTrue(refused.contains("Retry-After: 1"), refused)
+        let me = "GET /v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer %@\r\n\r\n"
+        let bert = try TestSocket(port: server.port)
+        XCTAssertTrue(bert.send(String(format: me, tokens["bert"]!)))
+        XCTAssertTrue(String(decoding: bert.readToEnd().bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"), "another user is served")
+        // One of Anna's requests goes away: she has a place again.
+        held.removeFirst()
+        var answer = ""
+        for _ in 0..<50 where !answer.hasPrefix("HTTP/1.1 200") {
+            usleep(100_000)
+            let retry = try TestSocket(port: server.port)
+            XCTAssertTrue(retry.send(String(format: me, tokens["anna"]!)))
+            answer = String(decoding: retry.readToEnd().bytes, as: UTF8.self)
+        }
+        XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200"), answer)
+    }
+
     /// Issue 12.2 in small: connections that announce a body and then trickle it no longer hold
     /// the server. Without a token they are answered at once; with one they last the body timeout.
     func testSlowBodiesDoNotLockALegitimateSyncOut() throws {
