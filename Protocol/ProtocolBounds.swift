@@ -25,24 +25,34 @@ public enum ProtocolBounds {
 }
 
 extension Change {
-    /// Why this change breaks the protocol's bounds (its id, its timestamps or its value), or nil.
-    public var problem: String? {
-        if let problem = ProtocolBounds.idProblem(recordID) { return "record ids are \(problem) (\(recordType.rawValue))" }
-        for stamp in [hlc] + (base.map { [$0] } ?? []) where stamp.replica.rawValue.utf8.count > ProtocolBounds.maxTimestampReplicaBytes {
-            return "a timestamp names a replica of more than \(ProtocolBounds.maxTimestampReplicaBytes) characters (\(recordType.rawValue))"
+    /// Why this change breaks the protocol's bounds (its id, its timestamps or its value), with
+    /// the details a refusal carries, or nil.
+    public var boundsProblem: (reason: String, details: RefusalDetails)? {
+        if let problem = ProtocolBounds.idProblem(recordID) {
+            return ("record ids are \(problem) (\(recordType.rawValue))", RefusalDetails(recordType: recordType.rawValue, problem: "id"))
         }
-        return recordType.problem(field: field, value: value)
+        for stamp in [hlc] + (base.map { [$0] } ?? []) where stamp.replica.rawValue.utf8.count > ProtocolBounds.maxTimestampReplicaBytes {
+            return ("a timestamp names a replica of more than \(ProtocolBounds.maxTimestampReplicaBytes) characters (\(recordType.rawValue))",
+                    RefusalDetails(recordType: recordType.rawValue, recordID: recordID, problem: "id"))
+        }
+        guard let problem = recordType.problem(field: field, value: value) else { return nil }
+        return (problem, RefusalDetails(recordType: recordType.rawValue, recordID: recordID, field: field, problem: "value"))
     }
+
+    /// Why this change breaks the protocol's bounds, or nil.
+    public var problem: String? { boundsProblem?.reason }
 }
 
 extension ChangeSet {
-    /// Why this change set breaks the protocol's bounds whatever the server holds, or nil: its id,
-    /// its replica and every one of its changes.
-    public var problem: String? {
-        if let problem = ProtocolBounds.idProblem(id) { return "a change set id is \(problem)" }
-        if let problem = ProtocolBounds.idProblem(replica.rawValue) { return "a change set's replica is \(problem)" }
+    /// Why this change set breaks the protocol's bounds whatever the server holds (its id, its
+    /// replica and every one of its changes), with the details a refusal carries, or nil.
+    public var boundsProblem: (reason: String, details: RefusalDetails)? {
+        if let problem = ProtocolBounds.idProblem(id) { return ("a change set id is \(problem)", RefusalDetails(problem: "id")) }
+        if let problem = ProtocolBounds.idProblem(replica.rawValue) {
+            return ("a change set's replica is \(problem)", RefusalDetails(problem: "id"))
+        }
         for change in changes {
-            if let problem = change.problem { return problem }
+            if let problem = change.boundsProblem { return problem }
         }
         return nil
     }

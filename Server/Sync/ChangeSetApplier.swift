@@ -136,18 +136,20 @@ struct ChangeSetApplier {
     /// Why the change set cannot be applied, nil when it can. Refusals are not stored: the
     /// client keeps the change set and may retry it once the reason is gone.
     private func refusal(for changeSet: ChangeSet, in db: Database) throws -> ChangeSetResult? {
-        func refuse(_ code: String, _ reason: String) -> ChangeSetResult {
-            ChangeSetResult(id: changeSet.id, status: .refused, code: code, reason: reason)
+        func refuse(_ code: String, _ reason: String, _ details: RefusalDetails? = nil) -> ChangeSetResult {
+            ChangeSetResult(id: changeSet.id, status: .refused, code: code, reason: reason, details: details)
         }
         if changeSet.schemaVersion > ChangeSet.currentSchemaVersion {
-            return refuse("unsupported_schema", "written with record schema \(changeSet.schemaVersion); this server understands up to \(ChangeSet.currentSchemaVersion). Update the server; the change set waits on the client.")
+            return refuse("unsupported_schema", "written with record schema \(changeSet.schemaVersion); this server understands up to \(ChangeSet.currentSchemaVersion). Update the server; the change set waits on the client.",
+                          RefusalDetails(schemaVersion: changeSet.schemaVersion, supportedSchemaVersion: ChangeSet.currentSchemaVersion))
         }
-        if changeSet.schemaVersion < 1 { return refuse("invalid", "schemaVersion must be 1 or more") }
+        if changeSet.schemaVersion < 1 { return refuse("invalid", "schemaVersion must be 1 or more", RefusalDetails(problem: "schema")) }
         // Ids, timestamps and values within the protocol's bounds (no NUL, no oversized row).
-        if let problem = changeSet.problem { return refuse("invalid", problem) }
+        if let (reason, details) = changeSet.boundsProblem { return refuse("invalid", reason, details) }
         if let latest = changeSet.changes.map(\.hlc).max(), latest.physicalMilliseconds - serverNow > SyncLimits.maxClockAheadMilliseconds {
             let ahead = latest.physicalMilliseconds - serverNow
-            return refuse("clock_ahead", "stamped \(Self.duration(ahead)) ahead of the server's clock; the device clock is wrong. Kette re-stamps such changes and pushes them again.")
+            return refuse("clock_ahead", "stamped \(Self.duration(ahead)) ahead of the server's clock; the device clock is wrong. Kette re-stamps such changes and pushes them again.",
+                          RefusalDetails(aheadMilliseconds: ahead))
         }
 
         if let problem = try conflictWriteProblem(changeSet, in: db) { return refuse("forbidden", problem) }
@@ -159,13 +161,16 @@ struct ChangeSetApplier {
         }
         for key in overlay.keys.sorted(by: { ($0.type.rawValue, $0.id) < ($1.type.rawValue, $1.id) }) {
             guard let scope = try scope(of: key, overlay: overlay, in: db) else {
-                return refuse("invalid", "\(key.type.rawValue) \(key.id) cannot be placed: \(Self.missingParent(key.type))")
+                return refuse("invalid", "\(key.type.rawValue) \(key.id) cannot be placed: \(Self.missingParent(key.type))",
+                              RefusalDetails(recordType: key.type.rawValue, recordID: key.id, problem: "parent"))
             }
             if !scope.isWritable(by: identity) {
-                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(scope.description), outside what \(identity.user) (\(identity.role.rawValue)) may write")
+                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(scope.description), outside what \(identity.user) (\(identity.role.rawValue)) may write",
+                              scope.refusalDetails(key, identity))
             }
             if let previous = try storedScope(key, in: db), previous != scope, !previous.isWritable(by: identity) {
-                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(previous.description), outside what \(identity.user) may write")
+                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(previous.description), outside what \(identity.user) may write",
+                              previous.refusalDetails(key, identity))
             }
         }
         return nil

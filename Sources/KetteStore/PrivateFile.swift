@@ -66,21 +66,13 @@ public enum PrivateFile {
     }
 
     /// Those of `paths` that exist and let others than their owner read or write them, with their
-    /// permission bits: the start-up warning names them.
+    /// permission bits: the start-up warning (`StoreText.privateFileOpen`) names them.
     public static func tooOpen(_ paths: [String]) -> [(path: String, mode: mode_t)] {
         paths.compactMap { path in
             var status = stat()
             guard stat(path, &status) == 0, status.st_mode & 0o077 != 0 else { return nil }
             return (path, status.st_mode & 0o777)
         }
-    }
-
-    /// The warning for a file found more open than 0600, in English and German.
-    public static func warning(path: String, mode: mode_t) -> (english: String, german: String) {
-        let octal = String(mode, radix: 8)
-        return ("warning: \(path) holds personal data but other users may read it (mode \(octal)); run: chmod 600 \(path)",
-                "Warnung: \(path) enthält personenbezogene Daten, ist aber für andere Benutzer lesbar (Modus \(octal)); "
-                + "Abhilfe: chmod 600 \(path)")
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 import KetteServer
 import KetteStore
@@ -26,8 +27,7 @@ final class ServerContext: Sendable {
     /// The database holds minutes, attendee names and token hashes: says so when others may read its files.
     func warnAboutOpenFiles() {
         for (path, mode) in PrivateFile.tooOpen(ServerStore.privateFiles(databasePath: databasePath)) {
-            let warning = PrivateFile.warning(path: path, mode: mode)
-            complain(language.pick(warning.english, warning.german))
+            complain(StoreText.privateFileOpen(language, ["path": path, "mode": String(mode, radix: 8)]))
         }
     }
 
@@ -43,6 +43,17 @@ final class ServerContext: Sendable {
     func printJSON<T: Encodable>(_ value: T) throws {
         print(try JSONOutput.text(value))
     }
+
+    /// Prints a catalog message in the operator's language.
+    func say(_ text: LocalizedText) {
+        say(text(language))
+    }
+
+    /// The first `--limit` items of a list (all without it).
+    func limited<T>(_ items: [T]) -> [T] {
+        guard input.accepts(limitOption), let limit = input[limitOption] else { return items }
+        return Array(items.prefix(limit))
+    }
 }
 
 /// Writes `kette-server: MESSAGE` to standard error, escaped like human output.
@@ -54,4 +65,9 @@ func complain(_ message: String) {
 func fail(_ message: String, code: Int32) -> Never {
     complain(message)
     exit(code)
+}
+
+/// Ends `kette-server` with a catalog message in the operator's language.
+func fail(_ message: LocalizedText, code: Int32) -> Never {
+    fail(message(Language.from(environment: ProcessInfo.processInfo.environment)), code: code)
 }

@@ -28,8 +28,8 @@ public final class ServerProcess {
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Runs `kette-server arguments…` (in English unless `language` names another `LANG`; no
-    /// database added) to its end.
+    /// Runs `kette-server arguments…` (in English, no database added) to its end.
+    /// `language`: the child's `LANG` (English unless a test reads the German output).
     public func run(_ arguments: [String], language: String = "C.UTF-8") throws -> (status: Int32, errors: String, output: String) {
         let process = Process()
         process.executableURL = binary

@@ -1,0 +1,81 @@
+/// Messages of `kette remote`, `kette sync` and `kette conflicts`, and why a sync stopped.
+public enum SyncText: String, MessageSection {
+    case pushProgress, pullProgress
+    case done, refusedLine, keptRefusals, seeConflicts
+    case noServer, serverIs, willSync
+    case noConflicts, conflictLine, conflictResolvedMark, conflictNow, conflictLost, thisStore, unknownAuthor, resolved
+    // Why a sync stopped.
+    case retry, notConfigured, tooLarge, tokenRefused, serverError, serverStorage, protocolViolation
+
+    public static let texts: [SyncText: LocalizedText] = [
+        .pushProgress: LocalizedText("sending {done} of {total}", "sende {done} von {total}"),
+        .pullProgress: LocalizedText("received {changes} {changes:change|changes}", "{changes} {changes:Änderung|Änderungen} empfangen"),
+        .done: LocalizedText(
+            "Sync done: pushed {pushed} {pushed:change set|change sets}, pulled {pulled} {pulled:change|changes}; {refused} refused, {conflicts} open {conflicts:conflict|conflicts}.",
+            "Sync fertig: {pushed} {pushed:Änderungssatz|Änderungssätze} übertragen, {pulled} {pulled:Änderung|Änderungen} empfangen; {refused} abgelehnt, {conflicts} {conflicts:offener Konflikt|offene Konflikte}."),
+        .refusedLine: LocalizedText("  refused: {summary} [{id}]: {reason}", "  abgelehnt: {summary} [{id}]: {reason}"),
+        .keptRefusals: LocalizedText("  {count} refused {count:change set|change sets} taken back and kept: see `kette refused`",
+                                     "  {count} {count:abgelehnter Änderungssatz|abgelehnte Änderungssätze} zurückgenommen und aufbewahrt: siehe `kette refused`"),
+        .seeConflicts: LocalizedText("  see `kette conflicts`", "  siehe `kette conflicts`"),
+        .noServer: LocalizedText("No server configured.", "Kein Server eingerichtet."),
+        .serverIs: LocalizedText("{url}", "{url}"),
+        .willSync: LocalizedText("Will sync with {url}.", "Synchronisiert künftig mit {url}."),
+        .noConflicts: LocalizedText("No open conflicts.", "Keine offenen Konflikte."),
+        .conflictLine: LocalizedText("{id}  {kind} {record} · {field}{mark}", "{id}  {kind} {record} · {field}{mark}"),
+        .conflictResolvedMark: LocalizedText(" (resolved)", " (gelöst)"),
+        .conflictNow: LocalizedText("    now: {value}  — {who}, {time}", "    jetzt: {value}  — {who}, {time}"),
+        .conflictLost: LocalizedText("    lost: {value}  — {who}, {time}", "    verloren: {value}  — {who}, {time}"),
+        .thisStore: LocalizedText("{author} (this store)", "{author} (dieser Speicher)"),
+        .unknownAuthor: LocalizedText("unknown", "unbekannt"),
+        .resolved: LocalizedText("Resolved conflict {id} ({kind}, {field}); run `kette sync` to share it.",
+                                 "Konflikt {id} gelöst ({kind}, {field}); mit `kette sync` teilen."),
+        .retry: LocalizedText("Nothing was lost; run `kette sync` again later.", "Nichts ging verloren; `kette sync` später erneut ausführen."),
+        .notConfigured: LocalizedText("no server configured: run `kette remote URL --token TOKEN` first.",
+                                      "Kein Server eingerichtet: zuerst `kette remote URL --token TOKEN` ausführen."),
+        .tooLarge: LocalizedText(
+            "a change set is larger than the server accepts. Nothing was lost; ask the county's IT to raise `kette-server serve --max-body-mb`.",
+            "Ein Änderungssatz ist größer, als der Server annimmt. Nichts ging verloren; die IT des Kreises kann `kette-server serve --max-body-mb` erhöhen."),
+        .tokenRefused: LocalizedText(
+            "the server refused your token: it was revoked or replaced, or is unknown to this server. Ask the county office for a new token, then run `kette remote URL --token NEW_TOKEN`. Your changes stay on this device; nothing was lost.",
+            "Der Server lehnt Ihren Token ab: Er wurde widerrufen oder ersetzt oder ist diesem Server unbekannt. Bitte beim Kreis einen neuen Token erfragen und dann `kette remote URL --token NEUER_TOKEN` ausführen. Ihre Änderungen bleiben auf diesem Gerät, nichts ging verloren."),
+        .serverError: LocalizedText("the server answered with an error ({status} {code}). {retry}",
+                                    "Der Server hat mit einem Fehler geantwortet ({status} {code}). {retry}"),
+        .serverStorage: LocalizedText("the server could not write to its disk ({status} {code}). {retry}",
+                                      "Der Server konnte nicht auf seine Festplatte schreiben ({status} {code}). {retry}"),
+        .protocolViolation: LocalizedText("unexpected answer from the server: it was not understood (a fault of the server or of what lies between, not of this device). {retry}",
+                                          "Unerwartete Antwort des Servers: Sie war nicht verständlich (ein Fehler des Servers oder der Verbindung dazwischen, nicht dieses Geräts). {retry}"),
+    ]
+}
+
+/// Why a request reached no server, by libcurl's error class, in plain words: what happened, that
+/// nothing was lost, what to do. libcurl's own text stays out of the message (it is English); it
+/// is kept in the error for `--json` and logs.
+public enum TransportText: String, MessageSection {
+    case unreachable, hostUnknown, refused, timedOut, untrusted, wrongHost, handshake, caFile, tls, tooLarge, failed, kept
+
+    public static let texts: [TransportText: LocalizedText] = [
+        .unreachable: LocalizedText("the connection to the server broke off or no answer came.",
+                                    "Die Verbindung zum Server ist abgebrochen oder es kam keine Antwort."),
+        .hostUnknown: LocalizedText("the server's name cannot be found (no network, or a typing error in the address?).",
+                                    "Der Name des Servers ist nicht auffindbar (kein Netz oder ein Tippfehler in der Adresse?)."),
+        .refused: LocalizedText("the server cannot be reached: nothing answers at that address (is it running, is the port right?).",
+                                "Der Server ist nicht erreichbar: Unter der Adresse antwortet nichts (läuft er, stimmt der Port?)."),
+        .timedOut: LocalizedText("the server did not answer in time (slow or broken connection).",
+                                 "Der Server hat nicht rechtzeitig geantwortet (langsame oder gestörte Verbindung)."),
+        .untrusted: LocalizedText(
+            "no secure connection: the server's certificate is not trusted. If the county uses its own certificate authority, give its certificate with `kette remote URL --token TOKEN --cacert FILE`.",
+            "Keine sichere Verbindung: Dem Zertifikat des Servers wird nicht vertraut. Nutzt der Kreis eine eigene Zertifizierungsstelle, deren Zertifikat mit `kette remote URL --token TOKEN --cacert DATEI` angeben."),
+        .wrongHost: LocalizedText("no secure connection: the server's certificate is not valid for this host name. Check the address.",
+                                  "Keine sichere Verbindung: Das Zertifikat des Servers gilt nicht für diese Adresse. Bitte die Adresse prüfen."),
+        .handshake: LocalizedText("no secure connection: the secure handshake failed (is the address really an https server?).",
+                                  "Keine sichere Verbindung: Der sichere Verbindungsaufbau ist gescheitert (ist die Adresse wirklich ein HTTPS-Server?)."),
+        .caFile: LocalizedText("no secure connection: the trusted certificate file (--cacert) cannot be read.",
+                               "Keine sichere Verbindung: Die Zertifikatsdatei (--cacert) kann nicht gelesen werden."),
+        .tls: LocalizedText("no secure connection to the server. Check the address or ask whoever runs the server.",
+                            "Keine sichere Verbindung zum Server. Bitte die Adresse prüfen oder die Administration fragen."),
+        .tooLarge: LocalizedText("the server's answer is larger than Kette accepts.", "Die Antwort des Servers ist größer, als Kette annimmt."),
+        .failed: LocalizedText("the request to the server failed.", "Die Anfrage an den Server ist fehlgeschlagen."),
+        .kept: LocalizedText("Your changes stay on this device; nothing was lost. Try again later.",
+                             "Ihre Änderungen bleiben auf diesem Gerät gespeichert, nichts ist verloren. Bitte später noch einmal versuchen."),
+    ]
+}
