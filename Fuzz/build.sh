@@ -30,17 +30,19 @@ for target in "${targets[@]}"; do
         ;;
     handler)
         module KetteStore Sources/KetteStore/*.swift
+        module KetteMessages Sources/KetteMessages/*.swift
         module KetteHTTP Sources/KetteHTTP/*.swift
         module KetteServer $(find Server -name '*.swift' | sort)
         swiftc "${flags[@]}" -module-name FuzzHandler Fuzz/Handler/FuzzHandler.swift Tests/KetteServerTests/HandlerFuzzInput.swift \
-            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteHTTP.o" "$out/KetteServer.o" \
+            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteHTTP.o" "$out/KetteServer.o" \
             -lsqlite3 -lmicrohttpd -lgnutls -o "$out/fuzz-handler"
         ;;
     client)
         module KetteStore Sources/KetteStore/*.swift
+        module KetteMessages Sources/KetteMessages/*.swift
         module KetteClient $(find Client -name '*.swift' | sort)
         swiftc "${flags[@]}" -module-name FuzzClient Fuzz/Client/FuzzClient.swift Tests/KetteClientTests/ClientFuzzInput.swift \
-            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteClient.o" -lsqlite3 -lcurl -o "$out/fuzz-client"
+            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteClient.o" -lsqlite3 -lcurl -o "$out/fuzz-client"
         ;;
     *) echo "unknown fuzz target '$target'; accepted: decoder, handler, client" >&2; exit 1 ;;
     esac

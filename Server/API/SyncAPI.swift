@@ -17,21 +17,31 @@ public final class SyncAPI: HTTPHandler, Sendable {
 
     /// The most requests one user may have in progress at once through the transport.
     public static let defaultRequestsInProgressPerUser = 16
+    /// What `/v1/health` says about this server: its release, commit and protocol level.
+    private let health: HealthStatus
 
+    /// - Parameter commit: the git commit the executable was built from (the library cannot know it).
     public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil,
-                requestsInProgressPerUser: Int = SyncAPI.defaultRequestsInProgressPerUser,
+                requestsInProgressPerUser: Int = SyncAPI.defaultRequestsInProgressPerUser, commit: String = "unknown commit",
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.storage = storage
         self.rateLimiter = rateLimiter
         self.requestsInProgress = UserRequestLimit(limit: max(1, requestsInProgressPerUser))
+        self.health = HealthStatus(version: KetteVersion.release, commit: commit, protocol: ProtocolLevel.current)
         self.log = log
     }
 
     public func admit(_ head: HTTPRequest) -> HTTPHeadDecision {
+        var note = RequestNote()
+        return admit(head, note: &note)
+    }
+
+    /// Decides on `head` before its body is read, and notes who sent it, for the log and metrics.
+    public func admit(_ head: HTTPRequest, note: inout RequestNote) -> HTTPHeadDecision {
         do {
             let endpoint = try Endpoint(head)
             guard endpoint.needsToken else { return .readBody(context: nil) }
-            let identity = try authenticate(head)
+            let identity = try authenticate(head, &note)
             if endpoint.takesJSON { try checkContentType(head) }
             // The place is held until the transport lets go of the request, answered or cut.
             guard let admission = requestsInProgress.admit(identity) else {
@@ -44,12 +54,19 @@ public final class SyncAPI: HTTPHandler, Sendable {
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        var note = RequestNote()
+        return handle(request, note: &note)
+    }
+
+    /// Answers `request` and notes who sent it and what its push did, for the log and metrics.
+    public func handle(_ request: HTTPRequest, note: inout RequestNote) -> HTTPResponse {
         do {
             let endpoint = try Endpoint(request)
             // Admitted by the transport: the token was checked (and counted) at the head.
             let admitted = (request.context as? UserRequestLimit.Admission)?.identity
-            let identity = endpoint.needsToken ? try admitted ?? authenticate(request) : nil
-            return try respond(to: endpoint, request, identity)
+            let identity = endpoint.needsToken ? try admitted ?? authenticate(request, &note) : nil
+            note.user = identity?.user
+            return try respond(to: endpoint, request, identity, &note)
         } catch {
             return answer(to: error, request)
         }
@@ -57,6 +74,17 @@ public final class SyncAPI: HTTPHandler, Sendable {
 
     private func answer(to error: any Error, _ request: HTTPRequest) -> HTTPResponse {
         APIError(mapping: error) { detail in log("\(request.method.prefix(20)) \(request.path.prefix(200)): \(detail)") }.response
+    }
+
+    /// The endpoint `path` is, as a metrics label: the route's pattern, never an id or a name
+    /// from the path, so the label set stays small whatever clients send.
+    public static func endpoint(of path: String) -> String {
+        switch path {
+        case "/v1/health", "/v1/me", "/v1/changesets", "/v1/changes", "/v1/admin/users": path
+        case _ where path.hasPrefix("/v1/records/"): "/v1/records/{type}/{id}"
+        case _ where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"): "/v1/admin/users/{name}/revoke"
+        default: "other"
+        }
     }
 
     /// The endpoints, by path; the method is checked when the path is known.
@@ -101,17 +129,20 @@ public final class SyncAPI: HTTPHandler, Sendable {
         }
     }
 
-    private func respond(to endpoint: Endpoint, _ request: HTTPRequest, _ identity: Identity?) throws -> HTTPResponse {
-        if case .health = endpoint { return try json(200, ["status": "ok"]) }
+    private func respond(to endpoint: Endpoint, _ request: HTTPRequest, _ identity: Identity?,
+                         _ note: inout RequestNote) throws -> HTTPResponse {
+        if case .health = endpoint { return try json(200, health) }
         // Every other endpoint needs a token; `handle` authenticated it or took the admitted one.
         guard let identity else { throw APIError.unauthorized }
         switch endpoint {
         case .health:
-            return try json(200, ["status": "ok"])
+            return try json(200, health)
         case .me:
             return try json(200, identity)
         case .push:
-            return try json(200, try storage.push(try decodePush(request), by: identity))
+            let response = try storage.push(try decodePush(request), by: identity)
+            note.record(response)
+            return try json(200, response)
         case .pull:
             let after = try integer(request.query["after"] ?? "0", name: "after")
             let limit = try integer(request.query["limit"] ?? String(SyncLimits.defaultPageSize), name: "limit")
@@ -142,12 +173,13 @@ public final class SyncAPI: HTTPHandler, Sendable {
     }
 
     /// The caller's identity from `Authorization: Bearer TOKEN`, counted against their rate limit.
-    private func authenticate(_ request: HTTPRequest) throws -> Identity {
+    private func authenticate(_ request: HTTPRequest, _ note: inout RequestNote) throws -> Identity {
         guard let header = request.headers["authorization"], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         // A control character (a NUL the transport kept) is never part of a token.
         guard !token.isEmpty, token.count <= 200, !token.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
               let identity = try storage.authenticate(token: token) else { throw APIError.unauthorized }
+        note.user = identity.user
         // Counted per user once the token is known good, before any work is done for the request.
         if let rateLimiter, case .limited(let seconds) = rateLimiter.admit(identity.user) {
             throw APIError.rateLimited(retryAfterSeconds: seconds)

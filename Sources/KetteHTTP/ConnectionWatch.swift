@@ -66,6 +66,9 @@ final class ConnectionWatch: @unchecked Sendable {
     /// Stops the timer; connections still open are left to libmicrohttpd.
     func stop() { timer.cancel() }
 
+    /// How many connections are open now (for `/metrics`).
+    var openCount: Int { lock.withLock { open.count } }
+
     /// How many connections the watch has shut down while they were in `phase`.
     func cut(in phase: Phase) -> Int { lock.withLock { cutCounts[phase, default: 0] } }
 

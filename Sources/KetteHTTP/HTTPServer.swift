@@ -55,6 +55,11 @@ public final class HTTPServer: @unchecked Sendable {
         state.sync { listeningPort != nil }
     }
 
+    /// The connections open right now (for `/metrics`); safe to read from a handler.
+    public var openConnections: Int {
+        state.sync { running }?.watch.openCount ?? 0
+    }
+
     /// What the limits have done since the server started.
     public struct Statistics: Sendable, Equatable {
         /// Connections closed because their headers, body or answer passed its deadline.

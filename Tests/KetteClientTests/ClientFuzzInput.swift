@@ -178,17 +178,20 @@ enum ClientFuzzReports {
         for language in [Language.english, .german] {
             do {
                 let html = ReportHTML(language: language)
+                let csv = ReportCSV(language: language)
                 let committee = try store.committeeReport(period: "2026", today: today, language: language)
                 _ = html.committeePage(committee, title: nil)
-                let coverage = try store.coverageReport(language: language)
-                _ = html.coveragePage(coverage, asOf: today.description) + ReportCSV.coverage(coverage)
-                _ = CoverageHeatMap.svg(coverage, language: language)
-                let indicators = try store.indicatorReport(language: language)
-                _ = html.indicatorPage(indicators) + ReportCSV.indicators(indicators)
+                for window in [ReportWindow(day: today), try ReportWindow(parsing: "2026")] {
+                    let coverage = try store.coverageReport(window: window, language: language)
+                    _ = html.coveragePage(coverage) + csv.coverage(coverage)
+                    _ = CoverageHeatMap.svg(coverage, language: language)
+                }
+                let indicators = try store.indicatorReport(today: today, language: language)
+                _ = html.indicatorPage(indicators) + csv.indicators(indicators)
                 let meetings = try store.meetingReport(language: language)
-                _ = html.meetingPage(meetings) + ReportCSV.meetings(meetings)
+                _ = html.meetingPage(meetings) + csv.meetings(meetings)
                 let tasks = try store.taskReport(today: today, language: language)
-                _ = html.taskPage(tasks) + ReportCSV.tasks(tasks)
+                _ = html.taskPage(tasks) + csv.tasks(tasks)
                 _ = try store.offers(OfferFilter(), language: language)
                 _ = try store.csvExport(language: language)
             } catch let error as SQLiteError {
