@@ -7,7 +7,8 @@ import Glibc
 
 /// A blocking TCP connection to 127.0.0.1, for clients curl cannot imitate (partial or hostile requests).
 public final class TestSocket {
-    public enum End: Equatable { case closed, reset, timedOut, failed(Int32) }
+    /// How a read ended; `.complete`: a whole answer arrived and the connection is still open.
+    public enum End: Equatable { case closed, reset, timedOut, complete, failed(Int32) }
 
     private let fd: Int32
 
@@ -78,13 +79,33 @@ public final class TestSocket {
     }
 
     /// Reads until the server closes the connection, resets it, or the receive timeout passes.
-    public func readToEnd() -> (bytes: [UInt8], end: End) {
+    public func readToEnd() -> (bytes: [UInt8], end: End) { read(until: { _ in false }) }
+
+    /// Reads one answer on a kept-alive connection: returns as soon as its head and the
+    /// `Content-Length` bytes of its body are in, without waiting for the receive timeout.
+    public func readAnswer() -> (bytes: [UInt8], end: End) { read(until: Self.holdsWholeAnswer) }
+
+    private static func holdsWholeAnswer(_ bytes: [UInt8]) -> Bool {
+        let separator = Array("\r\n\r\n".utf8)
+        guard bytes.count >= 4, let end = (0...bytes.count - 4).first(where: { bytes[$0..<$0 + 4].elementsEqual(separator) }) else {
+            return false
+        }
+        let head = String(decoding: bytes[..<end], as: UTF8.self).lowercased()
+        let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        return bytes.count >= end + 4 + length
+    }
+
+    /// Reads until the server closes the connection, resets it, the receive timeout passes, or
+    /// `isComplete` says the bytes so far are all that is wanted.
+    private func read(until isComplete: ([UInt8]) -> Bool) -> (bytes: [UInt8], end: End) {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count > 0 {
                 received += buffer[..<count]
+                if isComplete(received) { return (received, .complete) }
             } else if count == 0 {
                 return (received, .closed)
             } else if errno == EINTR {
