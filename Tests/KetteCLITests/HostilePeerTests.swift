@@ -9,35 +9,18 @@ import Glibc
 /// Issue 12.1-12.3 against the real `kette-server`: a client without a token cannot make the
 /// server hold a body, a slow body or too many connections cannot lock others out, and a
 /// coordinator's large records cannot make pages that other clients cannot read.
-final class HostilePeerTests: KetteCLITestCase {
-    var server: ServerProcess!
-    var tokens: [String: String] = [:]
+final class HostilePeerTests: ServerTestCase {
+    override var ketteTimeout: TimeInterval { 300 }
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        server = ServerProcess(directory: runner.root)
-        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
-        try server.admin(["district", "add", "suedstadt", "Südstadt"])
-        tokens["anna"] = try server.admin(["user", "add", "anna", "--role", "coordinator", "--district", "nordstadt"])
-        tokens["bert"] = try server.admin(["user", "add", "bert", "--role", "coordinator", "--district", "suedstadt"])
-        tokens["kreis"] = try server.admin(["user", "add", "kreis", "--role", "county"])
+        try makeServer(districts: [.nordstadt, .suedstadt],
+                       users: [.coordinator("anna", "nordstadt"), .coordinator("bert", "suedstadt"), .county("kreis")])
     }
 
-    override func tearDown() {
-        server?.kill()
-        server = nil
-        super.tearDown()
-    }
-
-    @discardableResult
-    func kette(_ name: String, _ arguments: [String], env: [String: String?] = [:], expect: Int32? = 0,
-               file: StaticString = #filePath, line: UInt = #line) -> KetteResult {
-        let result = runner.run(["--home", runner.root.appendingPathComponent(name).path] + arguments, env: env, timeout: 300)
-        if let expect { XCTAssertEqual(result.exitCode, expect, "\(result)", file: file, line: line) }
-        return result
-    }
-
-    func connect(_ name: String, as user: String) {
+    /// Makes the store `name` for `user` and points it at the server, without a first sync (the
+    /// test's own first sync is the one it measures).
+    func attach(_ name: String, as user: String) {
         kette(name, ["init", "--name", user])
         kette(name, ["remote", server.url, "--token", tokens[user]!])
     }
@@ -179,7 +162,7 @@ final class HostilePeerTests: KetteCLITestCase {
     /// the server. Without a token they are answered at once; with one they last the body timeout.
     func testSlowBodiesDoNotLockALegitimateSyncOut() throws {
         try server.start(extraArguments: ["--max-connections", "20", "--per-ip-limit", "20", "--body-timeout", "3"])
-        connect("anna", as: "anna")
+        attach("anna", as: "anna")
         kette("anna", ["org", "add", "Jugendamt"])
         let stop = Flag()
         let group = DispatchGroup()
@@ -231,7 +214,7 @@ final class HostilePeerTests: KetteCLITestCase {
         print("pushed 280 organizations in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         // Another district's coordinator, and a new county store: both pull all 280.
         for (store, user) in [("bert", "bert"), ("kreis", "kreis")] {
-            connect(store, as: user)
+            attach(store, as: user)
             let syncStarted = Date()
             let result = kette(store, ["sync", "--json"])
             print("\(store): sync took \(String(format: "%.1f", Date().timeIntervalSince(syncStarted))) s")
