@@ -173,7 +173,7 @@ let offerCommands: [KetteCommand] = [
         let report = try context.store().duplicateOffers(district: args[OfferListFilter.district], language: context.language)
         if context.wantsJSON { return try context.printJSON(report) }
         context.say(report.scope.label(context.language))
-        context.say(context.language.pick("Likely duplicates: \(report.groups.count) groups", "Wahrscheinliche Duplikate: \(report.groups.count) Gruppen"))
+        context.say(ReportLines.likelyDuplicates.with(["count": report.groups.count]))
         for (number, group) in report.groups.enumerated() {
             context.say("")
             context.say("\(number + 1). " + group.reason)

@@ -10,8 +10,6 @@ struct ReportText {
 
     private var language: Language { context.language }
     private func say(_ line: ReportLines, _ values: MessageValues = [:]) -> String { line(language, values) }
-    /// Lines of issue 15 not yet in the catalog (`ReportLines`).
-    private func pick(_ english: String, _ german: String) -> String { context.language.pick(english, german) }
     private func number(_ value: Int) -> String { ReportFormatting.number(value, language) }
     private func day(_ text: String?) -> String { ReportFormatting.day(text, language) }
     private func lines(_ lines: [String]) -> String { lines.map { $0 + "\n" }.joined() }
@@ -19,8 +17,8 @@ struct ReportText {
     func coverage(_ report: CoverageReport) -> String {
         var out: [String] = []
         let scope = report.category.map { say(.categoryScope, ["category": Label($0)]) } ?? say(.allCategories)
-        let counted = report.window.isDay ? pick("running on ", "laufend am ") : pick("running in ", "laufend im Zeitraum ")
-        out.append(say(.coverageTitle, ["scope": scope]) + ", " + counted + report.window.label(language))
+        let counted = say(report.window.isDay ? .runningOn : .runningIn, ["window": report.window.label(language)])
+        out.append(say(.coverageTitle, ["scope": scope]) + ", " + counted)
         out.append(report.scope.label(language))
         out.append("")
         let header = [OutputText.headerDistrict(language)] + report.phases.map { ReportFormatting.shortLabel($0, language).uppercased() }
@@ -54,16 +52,15 @@ struct ReportText {
             out.append(say(.withoutPhase)
                        + report.offersWithoutPhase.map { "\($0.title) [\(shortID($0.id))]" }.joined(separator: "; "))
         }
-        out += datedOffers(pick("Ended, not counted (\(report.ended.count)):", "Beendet, nicht gezählt (\(report.ended.count)):"), report.ended)
-        out += datedOffers(pick("Planned, not yet counted (\(report.planned.count)):", "Geplant, noch nicht gezählt (\(report.planned.count)):"),
-                           report.planned)
+        out += datedOffers(say(.endedNotCounted, ["count": String(report.ended.count)]), report.ended)
+        out += datedOffers(say(.plannedNotCounted, ["count": String(report.planned.count)]), report.planned)
         return lines(out)
     }
 
     /// The ended or planned offers, one a line with district and dates.
     private func datedOffers(_ heading: String, _ offers: [CoverageReport.DatedOffer]) -> [String] {
         var out = ["", heading]
-        if offers.isEmpty { out.append(pick("  none", "  keine")) }
+        if offers.isEmpty { out.append(say(.none)) }
         for offer in offers {
             let dates = "\(offer.start.map(day) ?? "…") – \(offer.end.map(day) ?? "…")"
             let status = offer.status.map { " (\($0.label(language)))" } ?? ""
@@ -75,9 +72,9 @@ struct ReportText {
     func indicators(_ report: IndicatorReport) -> String {
         var out: [String] = []
         if let period = report.period, let comparison = report.comparison(for: period) {
-            out.append(pick("Figures for ", "Zahlen für ") + comparisonLine(comparison))
+            out.append(say(.figuresFor, ["comparison": comparisonLine(comparison)]))
         } else {
-            out.append(report.granularity == .year ? pick("Figures per year", "Zahlen je Jahr") : pick("Figures per quarter", "Zahlen je Quartal"))
+            out.append(say(report.granularity == .year ? .figuresPerYear : .figuresPerQuarter))
             out += report.comparisons.map { "  " + comparisonLine($0) }
         }
         out.append(report.scope.label(language))
@@ -88,8 +85,8 @@ struct ReportText {
         out.append("")
         let quarters = report.granularity == .quarter
         var header = [say(.headerPeriod), OutputText.headerDistrict(language), say(.headerPhase), say(.headerOffers),
-                      say(.headerParticipations), quarters ? pick("TO QUARTER BEFORE", "ZUM VORQUARTAL") : say(.headerChange)]
-        if quarters { header.append(pick("TO YEAR BEFORE", "ZUM VORJAHR")) }
+                      say(.headerParticipations), say(quarters ? .headerToQuarterBefore : .headerChange)]
+        if quarters { header.append(say(.headerToYearBefore)) }
         header += [say(.headerSessions), say(.headerChange)]
         func figures(_ f: IndicatorReport.Figures) -> [String] {
             var cells = [number(f.offers), number(f.participants), ReportFormatting.change(f.participants, from: f.previousParticipants, language)]
@@ -109,11 +106,15 @@ struct ReportText {
 
     /// "Q1 2026, compared with Q4 2025 and Q1 2025" and the like: what a period's figures are compared with.
     private func comparisonLine(_ comparison: IndicatorReport.Comparison) -> String {
-        let compared = [comparison.previous, comparison.yearBefore].compactMap { $0?.label(language) }
-        guard !compared.isEmpty else {
-            return comparison.current.label(language) + pick(", no comparable period", ", ohne vergleichbaren Zeitraum")
+        let current = comparison.current.label(language)
+        switch (comparison.previous, comparison.yearBefore) {
+        case (let previous?, let yearBefore?):
+            return say(.comparedWithBoth, ["period": current, "previous": previous.label(language), "yearBefore": yearBefore.label(language)])
+        case (let previous?, nil), (nil, let previous?):
+            return say(.comparedWith, ["period": current, "previous": previous.label(language)])
+        case (nil, nil):
+            return say(.noComparablePeriod, ["period": current])
         }
-        return comparison.current.label(language) + pick(", compared with ", ", verglichen mit ") + compared.joined(separator: pick(" and ", " und "))
     }
 
     func tasks(_ report: TaskReport) -> String {
