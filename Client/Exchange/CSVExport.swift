@@ -69,8 +69,11 @@ extension LocalStore {
             if let meeting = row.string("meeting") { attendees[meeting] = row.int("attendees") ?? 0 }
         }
         var agenda: [String: [String]] = [:]
-        for row in try database.rows("SELECT meeting, position, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, position, id") {
-            if let meeting = row.string("meeting") { agenda[meeting, default: []].append("\(row.int("position") ?? 0). \(row.string("title") ?? "")") }
+        for row in try database.rows("SELECT meeting, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, \(AgendaOrder.sql)") {
+            // Numbered by their place in the agenda's order, as `meeting show` numbers them.
+            if let meeting = row.string("meeting") {
+                agenda[meeting, default: []].append("\((agenda[meeting]?.count ?? 0) + 1). \(row.string("title") ?? "")")
+            }
         }
         var decisions: [String: [String]] = [:]
         for row in try database.rows("SELECT meeting, decision_text FROM decisions WHERE deleted = 0 ORDER BY rowid") {

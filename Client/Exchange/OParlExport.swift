@@ -162,10 +162,11 @@ private struct OParlReader {
     /// Agenda items per meeting id, in their order.
     func agenda() throws -> [String: [OParl.AgendaItem]] {
         var agenda: [String: [OParl.AgendaItem]] = [:]
-        for row in try database.rows("SELECT meeting, id, position, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, position, id") {
+        for row in try database.rows("SELECT meeting, id, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, \(AgendaOrder.sql)") {
             guard let meeting = row.string("meeting"), let id = row.string("id") else { continue }
-            var item = OParl.AgendaItem(id: url.object("agendaitem", id), type: OParl.type("AgendaItem"), order: agenda[meeting]?.count ?? 0)
-            item.number = row.int("position").map(String.init)
+            let order = agenda[meeting]?.count ?? 0
+            var item = OParl.AgendaItem(id: url.object("agendaitem", id), type: OParl.type("AgendaItem"), order: order)
+            item.number = String(order + 1)  // the TOP number as `meeting show` prints it
             item.name = row.string("title")
             item.created = times.of(.agendaItem, id).created
             item.modified = times.of(.agendaItem, id).modified

@@ -196,21 +196,15 @@ extension LocalStore {
         let title = try Input.requiredText(title, field: "title")
         let id = newID()
         return try record("meeting agenda") { change in
-            let last = try database.scalarInt("SELECT max(position) FROM agenda_items WHERE meeting = ? AND deleted = 0", [meeting]) ?? 0
-            let position = Self.nextPosition(after: last)
-            try change.create(.agendaItem, id, [("meeting", .string(meeting)), ("position", .integer(Int64(position))),
-                                                ("title", .string(title)), ("notes", Input.optionalText(notes))])
+            // At the end of the agenda (`AgendaOrder`): a gap after the last item, or, when the
+            // positions left none (within the protocol's bounds), every item numbered afresh.
+            let items = try AgendaOrder.items(meeting: meeting, in: database)
+            try change.create(.agendaItem, id, [("meeting", .string(meeting)), ("title", .string(title)), ("notes", Input.optionalText(notes))])
+            for item in AgendaOrder.place(id, at: items.count, among: items) {
+                try change.set(.agendaItem, item.id, "position", .integer(item.position))
+            }
             return id
         }
-    }
-
-    /// The position after `last`, within the protocol's bounds (SPEC §6.2). A store may hold a
-    /// position beyond them (an older server accepted any integer): then the new item shares the
-    /// last allowed position, ordered by id, rather than `last + 1` trapping or being refused.
-    static func nextPosition(after last: Int) -> Int {
-        let bounds = RecordType.agendaItem.integerRange(field: "position")
-        guard Int64(last) < bounds.upperBound else { return Int(bounds.upperBound) }
-        return Int(max(Int64(last) + 1, bounds.lowerBound))
     }
 
     public func addDecision(meeting reference: String, text: String, language: Language) throws -> String {
@@ -239,8 +233,6 @@ extension LocalStore {
     }
 
     public func completeTask(_ reference: String, language: Language) throws -> String {
-        let id = try Resolver.resolve(reference, as: .task, in: database, language: language)
-        try record("task done") { change in try change.set(.task, id, "status", .string(TaskStatus.done.slug)) }
-        return id
+        try setTaskStatus(reference, to: .done, language: language)
     }
 }

@@ -48,7 +48,7 @@ extension LocalStore {
                                               status: row.string("status").flatMap(OfferStatus.init(rawValue:)),
                                               start: row.string("start_date"), end: row.string("end_date"))
             buckets[districtID + "\u{0}" + provider, default: []].append(
-                DuplicateCandidate(offer: offer, folded: GermanFolding.folded(offer.title), district: districtID,
+                DuplicateCandidate(offer: offer, folded: SearchText.folded(offer.title), district: districtID,
                                    provider: NamedReference(id: provider, name: providerName)))
         }
         let districts = Dictionary(scope.districts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -8,6 +8,8 @@ enum ClientSchema {
         migrator.register("v1-replica-records-outbox", createVersion1)
         migrator.register("v2-sync-state-conflicts", createVersion2)
         migrator.register("v3-refusals-server-versions", createRefusalsAndServerVersions)
+        migrator.register("german-search", createGermanSearch)
+        migrator.register("local-history", LocalHistory.createTables)
         return migrator
     }
 
@@ -148,5 +150,20 @@ enum ClientSchema {
                 reported INTEGER NOT NULL DEFAULT 0
             );
             """)
+    }
+
+    /// The search index made for German (`SearchIndex`): trigram tables over folded text with
+    /// provider, district and phase columns, replacing the word index of version 1; rebuilt for
+    /// every record. The new indexes find the offers of a renamed organization and the meetings
+    /// of a body, whose search text changes with it.
+    private static func createGermanSearch(_ db: Database) throws {
+        try db.execute("""
+            DROP TABLE offers_fts;
+            DROP TABLE meetings_fts;
+            CREATE INDEX offers_by_provider ON offers (provider) WHERE deleted = 0;
+            CREATE INDEX meetings_by_body ON meetings (body);
+            """)
+        try SearchIndex.createTables(in: db)
+        try SearchIndex.rebuild(in: db)
     }
 }

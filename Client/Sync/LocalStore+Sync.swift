@@ -32,8 +32,13 @@ extension LocalStore {
 
     public func lastSuccessfulSync() throws -> String? { try meta("last_sync") }
 
-    func recordSuccessfulSync(at time: Date) throws {
-        try database.inTransaction { db in try setMeta("last_sync", ISO8601DateFormatter().string(from: time), in: db) }
+    /// - Parameter startedAt: when the sync began (milliseconds since 1970): `kette log
+    ///   --since-sync` lists what was received or written from then on.
+    func recordSuccessfulSync(at time: Date, startedAt: Int64) throws {
+        try database.inTransaction { db in
+            try setMeta("last_sync", ISO8601DateFormatter().string(from: time), in: db)
+            try setMeta("last_sync_started", String(startedAt), in: db)
+        }
     }
 
     /// Outbox entries after `seq`, oldest first, with their outbox sequence numbers.
@@ -79,6 +84,8 @@ extension LocalStore {
                 UPDATE outbox_changes SET base = restamp.new FROM restamp WHERE outbox_changes.base = restamp.old;
                 UPDATE field_versions SET hlc = restamp.new FROM restamp WHERE field_versions.hlc = restamp.old;
                 UPDATE field_versions SET base = restamp.new FROM restamp WHERE field_versions.base = restamp.old;
+                UPDATE local_actions SET hlc = restamp.new FROM restamp WHERE local_actions.hlc = restamp.old;
+                UPDATE local_action_fields SET previous_hlc = restamp.new FROM restamp WHERE local_action_fields.previous_hlc = restamp.old;
                 DELETE FROM restamp;
                 """)
             try setMeta("clock", clock.last.encoded, in: db)
@@ -106,6 +113,9 @@ extension LocalStore {
             let redacted = page.changes.map(\.redacted)
             let statements = try RecordApplier.MergeStatements(db)
             defer { statements.reset() }
+            let authors = Dictionary(page.changes.compactMap { pulled in pulled.author.map { (pulled.change.hlc.encoded, $0) } },
+                                     uniquingKeysWith: { first, _ in first })
+            let receivedAt = physicalNow()
             // Fields with unconfirmed local writes remember the server's newest version (for
             // taking a refused write back); most pulls find none and skip that bookkeeping.
             let tracking = try ServerVersions.anyTracked(in: db)
@@ -125,7 +135,8 @@ extension LocalStore {
                 }
                 if !won.isEmpty {
                     merged += won.count
-                    let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)
+                    try LocalHistory.recordReceived(won, authors: authors, receivedAt: receivedAt, in: db)
+                    let affected = try SearchIndex.affectedRecords(type: type, id: id, fields: won.lazy.map(\.field), in: db)
                     offers.formUnion(affected.offers)
                     meetings.formUnion(affected.meetings)
                 }
@@ -136,7 +147,10 @@ extension LocalStore {
             try setMeta("cursor", String(page.cursor), in: db)
             try setMeta("clock", clock.last.encoded, in: db)
             // Kept with the page: a crash before the scrub below leaves it to the next sync.
-            if erased { try setMeta("scrub_pending", "1", in: db) }
+            if erased {
+                try setMeta("scrub_pending", "1", in: db)
+                try LocalHistory.forgetPreviousValues(in: db)
+            }
         }
         self.clock = clock
         if erased { try scrubErasedData() }
@@ -155,6 +169,8 @@ extension LocalStore {
                 INSERT INTO offers_fts (offers_fts) VALUES ('optimize');
                 INSERT INTO meetings_fts (meetings_fts) VALUES ('optimize');
                 """)
+            // Also here, for a scrub cut off before the page that asked for it forgot them.
+            try LocalHistory.forgetPreviousValues(in: db)
         }
         // VACUUM rewrites the file from its live rows; the checkpoint then empties the WAL.
         try database.execute("VACUUM")

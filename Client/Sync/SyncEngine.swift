@@ -106,12 +106,13 @@ public final class SyncEngine {
 
     public func sync(_ direction: Direction = .both) throws -> SyncReport {
         var report = SyncReport()
+        let started = store.physicalNow()
         // Who the server says this user is: the scope `kette` checks writes against until the next sync.
         let identity: Identity = try exchange("GET", "/v1/me", body: nil)
         try store.recordUserScope(identity)
         if direction != .pull { try push(&report) }
         if direction != .push { try pull(&report) }
-        try store.recordSuccessfulSync(at: Date())
+        try store.recordSuccessfulSync(at: Date(), startedAt: started)
         // New refusals: those taken back and not yet reported by a finished sync, and those newly
         // waiting in the outbox that still wait (a re-stamped one may have gone through since).
         let stillWaiting = Set(try store.refusedChangeSets().filter(\.waiting).map(\.id))

@@ -7,7 +7,8 @@ public enum Catalog {
     /// Every section; a test checks that each `MessageSection` in this module is listed here.
     public static let sections: [any MessageSection.Type] = [
         CommandLineText.self, InputText.self, FieldText.self, StoreText.self, SyncText.self, TransportText.self, RefusalText.self,
-        ListText.self, OutputText.self, RecordText.self, ExchangeText.self, ServerText.self, ReportLines.self, ReportPageText.self, ReportTerms.self, AuditText.self,
+        ListText.self, OutputText.self, RecordText.self, MinutesText.self, HistoryText.self, ExchangeText.self, ServerText.self,
+        ReportLines.self, ReportPageText.self, ReportTerms.self, AuditText.self,
     ]
 
     /// One entry: its key (`SyncText.done`), whether it has a text, and the text.
@@ -52,7 +53,7 @@ public enum CatalogWords {
     /// "Präventionskette", the OParl body's default name, which English help shows as it is.
     public static let shared: Set<String> = ["person", "name", "status", "start", "server", "token", "sport", "team", "kette", "json", "csv",
                                              "html", "https", "http", "hsds", "oparl", "sync", "audit", "editor", "minute", "client", "clients", "per", "details",
-                                             "listen", "präventionskette"]
+                                             "laptop", "listen", "präventionskette"]
 
     /// The words of the catalog's `language` side (vocabulary labels and `extra` texts included)
     /// that its other side never uses: an English word among them in German output is an

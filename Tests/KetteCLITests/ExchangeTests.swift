@@ -43,7 +43,7 @@ final class ExchangeTests: KetteCLITestCase {
             "--location", "Familienzentrum Regenbogen, Lindenweg 3", "--cost", "paid", "--status", "ended"]))
         county.offers.append(addOffer(title: "Hebammensprechstunde", extra: ["--location", "familienzentrum regenbogen, lindenweg 3"]))
         county.deletedOffer = addOffer(title: "Gelöschtes Angebot", extra: ["--description", "soll nirgends auftauchen"])
-        ok("offer", "delete", county.deletedOffer)
+        ok("offer", "delete", county.deletedOffer, "--yes")
 
         county.meeting = ok("meeting", "add", "--body", "steuerungsgruppe", "--date", "2026-03-14", "--time", "09:30",
                             "--place", "Rathaus, Raum 2", "--attendee", "Ali Öztürk; Jugendamt; Leitung", "--attendee", "Petra Müller",
@@ -53,7 +53,7 @@ final class ExchangeTests: KetteCLITestCase {
         ok("meeting", "decide", county.meeting, "Die Angebotsliste wird jährlich aktualisiert.")
         ok("task", "add", county.meeting, "Angebotsliste aktualisieren", "--owner", "Petra Müller", "--due", "2026-04-01")
         county.deletedMeeting = ok("meeting", "add", "--body", "steuerungsgruppe", "--date", "2026-07-02", "--attendee", "Jörg Weiß")
-        ok("meeting", "delete", county.deletedMeeting)
+        ok("meeting", "delete", county.deletedMeeting, "--yes")
 
         // Seats in bodies and deleting a body have no command yet: written through the library,
         // as a sync would bring them.
