@@ -44,6 +44,18 @@ final class FilePermissionTests: KetteCLITestCase {
         }
     }
 
+    /// The minutes handed to `$EDITOR` name people: their temporary file is private too.
+    func testTheMinutesGivenToTheEditorAreInAPrivateFile() throws {
+        _ = makeFixture()
+        let id = ok("meeting", "add", "--body", "steuerungsgruppe", "--date", "2026-03-14", "--minutes", "Anna Schmidt berichtet.")
+        let seen = runner.root.appendingPathComponent("editor-saw-mode.txt").path
+        let editor = runner.root.appendingPathComponent("editor.sh").path
+        try "#!/bin/sh\nstat -c %a \"$1\" > '\(seen)'\n".write(toFile: editor, atomically: true, encoding: .utf8)
+        XCTAssertEqual(chmod(editor, 0o755), 0)
+        XCTAssertEqual(ok(["meeting", "edit", id, "--minutes"], env: ["EDITOR": editor]), "Minutes unchanged.")
+        XCTAssertEqual(try String(contentsOfFile: seen, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), "600")
+    }
+
     func testServerDatabaseWithWALShmAndAuditFilesIsCreatedPrivate() throws {
         let token = try server.admin(["user", "add", "kreis", "--role", "county"])
         try server.start()
