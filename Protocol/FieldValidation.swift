@@ -19,7 +19,8 @@ extension RecordType {
             if isPeriodField(field), !Self.isPeriod(text) {
                 return "\(rawValue).\(field) '\(text.prefix(40))' is not a period: YYYY or YYYY-Qn, e.g. 2026 or 2026-Q1"
             }
-            return text.utf8.count > Self.maxTextBytes ? "\(rawValue).\(field) is longer than \(Self.maxTextBytes) bytes" : nil
+            if text.utf8.count > Self.maxTextBytes { return "\(rawValue).\(field) is longer than \(Self.maxTextBytes) bytes" }
+            return text.utf8.contains(0) ? "\(rawValue).\(field) contains a NUL character, which is not text" : nil
         case (.list, .list(let items)):
             if let accepted = acceptedValues(field: field), let wrong = items.first(where: { !accepted.contains($0) }) {
                 return "\(rawValue).\(field) item '\(wrong)' is not one of \(accepted.joined(separator: ", "))"
@@ -27,7 +28,12 @@ extension RecordType {
             if self == .measure, field == "gaps", let wrong = items.first(where: { CoverageCell($0) == nil }) {
                 return "\(rawValue).\(field) item '\(wrong.prefix(60))' is not a coverage cell: DISTRICT:PHASE with a phase of \(LifePhase.slugs.joined(separator: ", "))"
             }
-            return items.count > 1000 ? "\(rawValue).\(field) has more than 1000 items" : nil
+            if items.count > Self.maxListItems { return "\(rawValue).\(field) has more than \(Self.maxListItems) items" }
+            // In all no longer than one text field, so a list cannot make a row larger than a text can.
+            if items.reduce(0, { $0 + $1.utf8.count }) > Self.maxTextBytes {
+                return "\(rawValue).\(field) holds more than \(Self.maxTextBytes) bytes of text in all"
+            }
+            return items.contains { $0.utf8.contains(0) } ? "\(rawValue).\(field) has an item with a NUL character, which is not text" : nil
         case (.integer, .integer(let number)):
             let range = integerRange(field: field)
             guard range.contains(number) else {
@@ -99,8 +105,11 @@ extension RecordType {
         return bytes.count == 4 || (bytes[4] == UInt8(ascii: "-") && bytes[5] == UInt8(ascii: "Q") && (49...52).contains(bytes[6]))
     }
 
-    /// One text field's upper bound: minutes are long, but not megabytes.
+    /// One text field's upper bound: minutes are long, but not megabytes. A list's items together
+    /// have the same bound.
     public static let maxTextBytes = 256 * 1024
+    /// The most items in a list field.
+    public static let maxListItems = 1000
 }
 
 extension RecordType.FieldKind {

@@ -210,12 +210,14 @@ public final class SyncEngine {
                 pending = startFetch(after: 0)
                 continue
             }
-            guard page.cursor >= cursor else {
-                throw SyncError.protocolViolation("the server moved the cursor back from \(cursor) to \(page.cursor)")
+            // Checked whole before anything of it is stored (a bad page is the server's fault, exit 3).
+            if let problem = page.problem(after: cursor) { throw SyncError.protocolViolation(problem) }
+            guard report.pulledPages < PullPage.maxPagesPerPull else {
+                throw SyncError.protocolViolation("the server sent more than \(PullPage.maxPagesPerPull) pages in one pull")
             }
             let next = page.more ? startFetch(after: page.cursor) : nil
             let received = DispatchTime.now().uptimeNanoseconds
-            report.mergedChanges += try store.mergePulledPage(page)
+            report.mergedChanges += try merge(page)
             report.pullTransferSeconds += Double(received - waited) / 1e9
             report.pullMergeSeconds += Double(DispatchTime.now().uptimeNanoseconds - received) / 1e9
             report.pulledPages += 1
@@ -226,6 +228,19 @@ public final class SyncEngine {
             pending = next
         }
     }
+
+    /// Stores a checked page. A constraint the page breaks all the same (the checks missed a
+    /// case) is the server's fault too, not a broken disk: the transaction was rolled back.
+    private func merge(_ page: PullPage) throws -> Int {
+        do {
+            return try store.mergePulledPage(page)
+        } catch let error as SQLiteError where Self.pageFaults.contains(error.code.primary) {
+            throw SyncError.protocolViolation("a pulled page could not be stored (\(error.code.primary.description))")
+        }
+    }
+
+    /// What a page can make SQLite refuse: a constraint, a value too big, a type mismatch.
+    private static let pageFaults: Set<ResultCode> = [.constraint, ResultCode(rawValue: 18), ResultCode(rawValue: 20)]
 
     /// A page on its way: fetched on another thread, handed over once.
     private final class PendingPage: @unchecked Sendable {

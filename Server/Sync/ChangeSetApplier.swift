@@ -144,23 +144,12 @@ struct ChangeSetApplier {
                           RefusalDetails(schemaVersion: changeSet.schemaVersion, supportedSchemaVersion: ChangeSet.currentSchemaVersion))
         }
         if changeSet.schemaVersion < 1 { return refuse("invalid", "schemaVersion must be 1 or more", RefusalDetails(problem: "schema")) }
-        guard !changeSet.id.isEmpty, changeSet.id.count <= 100 else {
-            return refuse("invalid", "a change set id is 1 to 100 characters", RefusalDetails(problem: "id"))
-        }
+        // Ids, timestamps and values within the protocol's bounds (no NUL, no oversized row).
+        if let (reason, details) = changeSet.boundsProblem { return refuse("invalid", reason, details) }
         let needed = ChangeSet.schemaVersion(of: changeSet.changes)
         if changeSet.schemaVersion < needed {
             return refuse("invalid", "schemaVersion \(changeSet.schemaVersion) does not have every record type and field written; they need record schema \(needed)",
                           RefusalDetails(problem: "schema", schemaVersion: changeSet.schemaVersion, supportedSchemaVersion: needed))
-        }
-        for change in changeSet.changes {
-            guard !change.recordID.isEmpty, change.recordID.count <= 100 else {
-                return refuse("invalid", "record ids are 1 to 100 characters (\(change.recordType.rawValue))",
-                              RefusalDetails(recordType: change.recordType.rawValue, problem: "id"))
-            }
-            if let problem = change.recordType.problem(field: change.field, value: change.value) {
-                return refuse("invalid", problem, RefusalDetails(recordType: change.recordType.rawValue, recordID: change.recordID,
-                                                                 field: change.field, problem: "value"))
-            }
         }
         if let latest = changeSet.changes.map(\.hlc).max(), latest.physicalMilliseconds - serverNow > SyncLimits.maxClockAheadMilliseconds {
             let ahead = latest.physicalMilliseconds - serverNow

@@ -181,7 +181,7 @@ final class AuthorizationMatrixTests: XCTestCase {
     func currentValue(_ type: RecordType, _ id: String, _ field: String) throws -> FieldValue? {
         do {
             return try store.record(type: type, id: id, for: Identity(user: "test", role: .admin, districts: [])).fields[field]
-        } catch let error as APIError where error.status == 404 {
+        } catch StorageError.recordNotFound {
             return nil
         }
     }
