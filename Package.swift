@@ -28,11 +28,14 @@ let package = Package(
         // The PostgreSQL layer beside it: connections, prepared statements, COPY, pool, migrations;
         // rows and values are KetteStore's.
         .target(name: "KettePostgres", dependencies: ["CPostgres", "KetteStore"], path: "Sources/KettePostgres"),
+        // The server's HTTP transport (libmicrohttpd), below the application as HummingbirdCore
+        // is below Hummingbird: requests, responses, limits; no knowledge of the protocol.
+        .target(name: "KetteHTTP", dependencies: ["CMicroHTTPD"], path: "Sources/KetteHTTP"),
 
         // The three library modules, each in its own top-level folder.
         .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md", "openapi.json", "Examples", "check_examples.py"]),
         .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "CCurl"], path: "Client"),
-        .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "KettePostgres", "CMicroHTTPD"], path: "Server"),
+        .target(name: "KetteServer", dependencies: ["KetteHTTP", "KetteProtocol", "KetteMessages", "KetteStore", "KettePostgres", "CMicroHTTPD"], path: "Server"),
 
         // The message catalog: every text both programs print, in English and German, and the
         // locale formats of numbers, days and times.
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "KettePostgresTests", dependencies: ["KettePostgres", "KetteStore", "KetteTestSupport"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KetteHTTPTests", dependencies: ["KetteHTTP", "KetteTestSupport"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
         // The parser itself, and both executables' declarations (every command's help in both languages).
