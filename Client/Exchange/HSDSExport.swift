@@ -26,7 +26,8 @@ extension LocalStore {
         let organizations = try self.organizations()
         let organizationIDs = Set(organizations.map(\.id))
         var lastModified: [String: Int64] = [:]
-        for row in try database.rows("SELECT record_id, max(hlc) FROM field_versions WHERE record_type = 'offer' GROUP BY record_id") {
+        // The newest write time: the timestamps' millisecond part (15 digits), not a merge decision.
+        for row in try database.rows("SELECT record_id, max(substr(hlc, 1, 15)) FROM field_versions WHERE record_type = 'offer' GROUP BY record_id") {
             if let id = row.string(0), let hlc = row.string(1), let millis = Int64(hlc.prefix(15)) { lastModified[id] = millis }
         }
 

@@ -88,7 +88,8 @@ extension LocalStore {
         var restamped = 0
         var clock = HybridLogicalClock(replica: replica)
         try database.inTransaction { db in
-            let cutoff = HLCTimestamp(physicalMilliseconds: limit, counter: 0, replica: ReplicaID(rawValue: "")).encoded
+            // Stamped before `limit` or at/after it, as SQL text comparisons: text order is clock order.
+            let cutoff = HLCTimestamp.encodedStart(ofMillisecond: limit)
             // The corrected clock must still stay above every stamp the server has accepted.
             if let accepted = try db.scalarString("SELECT max(hlc) FROM field_versions WHERE hlc < ?", [cutoff]),
                let stamp = HLCTimestamp(encoded: accepted) {
@@ -155,7 +156,7 @@ extension LocalStore {
                     offers.formUnion(affected.offers)
                     meetings.formUnion(affected.meetings)
                 }
-                if let newest = changes[start..<end].map(\.hlc).max() { clock.observe(newest, now: physicalNow()) }
+                clock.observe(newestOf: changes[start..<end].lazy.map(\.hlc), now: physicalNow())
                 start = end
             }
             try SearchIndex.reindex(offers: offers, meetings: meetings, in: db)

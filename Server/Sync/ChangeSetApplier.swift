@@ -134,8 +134,8 @@ struct ChangeSetApplier {
                 return refuse("invalid", problem)
             }
         }
-        if let latest = changeSet.changes.map(\.hlc).max(), latest.physicalMilliseconds - serverNow > SyncLimits.maxClockAheadMilliseconds {
-            let ahead = latest.physicalMilliseconds - serverNow
+        if let latest = changeSet.changes.map(\.hlc.physicalMilliseconds).max(), latest - serverNow > SyncLimits.maxClockAheadMilliseconds {
+            let ahead = latest - serverNow
             return refuse("clock_ahead", "stamped \(Self.duration(ahead)) ahead of the server's clock; the device clock is wrong. Kette re-stamps such changes and pushes them again.")
         }
 
