@@ -12,7 +12,7 @@ public struct PullPageWriter {
 
     /// Appends one field version; `valueJSON` is the value's JSON text as `FieldValue.jsonText` wrote it.
     public mutating func append(seq: Int64, type: String, id: String, field: String, valueJSON: String,
-                                hlc: String, base: String?, author: String?, redacted: Bool = false) {
+                                hlc: String, base: String?, author: String?, redacted: Bool = false, changeSet: String? = nil) {
         if count > 0 { writer.raw(",") }
         writer.raw(#"{"seq":"#)
         writer.integer(seq)
@@ -25,16 +25,42 @@ public struct PullPageWriter {
         if let author { writer.raw(#","author":"#); writer.string(author) }
         // Only present when true, so a page without erasures is byte for byte what it was.
         if redacted { writer.raw(#","redacted":true"#) }
+        if let changeSet { writer.raw(#","changeSet":"#); writer.string(changeSet) }
         writer.raw("}")
         count += 1
     }
 
-    public mutating func finish(cursor: Int64, more: Bool, serverTime: Int64) -> [UInt8] {
-        writer.raw(#"],"cursor":"#)
+    /// Ends the page: the records that left the caller's scope, where the next page starts, and
+    /// which server database and scopes the page comes from.
+    public mutating func finish(left: [ScopeExit] = [], cursor: Int64, more: Bool, serverTime: Int64,
+                                server: String? = nil, scope: [String]? = nil) -> [UInt8] {
+        writer.raw("]")
+        if !left.isEmpty {
+            writer.raw(#","left":["#)
+            for (index, exit) in left.enumerated() {
+                writer.raw(index == 0 ? #"{"seq":"# : #",{"seq":"#)
+                writer.integer(exit.seq)
+                writer.raw(#","type":"#); writer.string(exit.type.rawValue)
+                writer.raw(#","id":"#); writer.string(exit.id)
+                writer.raw(#","digest":"#); writer.string(exit.digest)
+                writer.raw("}")
+            }
+            writer.raw("]")
+        }
+        writer.raw(#","cursor":"#)
         writer.integer(cursor)
         writer.raw(more ? #","more":true"# : #","more":false"#)
         writer.raw(#","serverTime":"#)
         writer.integer(serverTime)
+        if let server { writer.raw(#","server":"#); writer.string(server) }
+        if let scope {
+            writer.raw(#","scope":["#)
+            for (index, key) in scope.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.string(key)
+            }
+            writer.raw("]")
+        }
         writer.raw("}")
         return writer.bytes
     }
@@ -44,15 +70,22 @@ extension PullPage {
     /// Reads a page with `JSONReader`; unknown keys are skipped (a newer server may add some).
     public static func decode(json bytes: [UInt8]) throws -> PullPage {
         var reader = JSONReader(bytes)
-        var changes: [PulledChange] = []
-        var cursor: Int64?, more: Bool?, serverTime: Int64?
+        var changes: [PulledChange] = [], left: [ScopeExit] = []
+        var cursor: Int64?, more: Bool?, serverTime: Int64?, server: String?, scope: [String]?
         try reader.readObject { reader, key in
             switch key {
             case "changes":
                 try reader.readArray { reader in changes.append(try PulledChange.read(&reader)) }
+            case "left":
+                try reader.readArray { reader in left.append(try ScopeExit.read(&reader)) }
             case "cursor": cursor = try reader.readInteger()
             case "more": more = try reader.readBool()
             case "serverTime": serverTime = try reader.readInteger()
+            case "server": server = try reader.readNullIfPresent() ? nil : try reader.readString()
+            case "scope":
+                var keys: [String] = []
+                try reader.readArray { reader in keys.append(try reader.readString()) }
+                scope = keys
             default: try reader.skipValue()
             }
         }
@@ -60,14 +93,34 @@ extension PullPage {
         guard let cursor, let more, let serverTime else {
             throw reader.failure("a pull page needs cursor, more and serverTime")
         }
-        return PullPage(changes: changes, cursor: cursor, more: more, serverTime: serverTime)
+        return PullPage(changes: changes, left: left, cursor: cursor, more: more, serverTime: serverTime, server: server, scope: scope)
+    }
+}
+
+extension ScopeExit {
+    static func read(_ reader: inout JSONReader) throws -> ScopeExit {
+        var seq: Int64?, type: RecordType?, id: String?, digest: String?
+        try reader.readObject { reader, key in
+            switch key {
+            case "seq": seq = try reader.readInteger()
+            case "type":
+                let name = try reader.readString()
+                guard let known = RecordType(rawValue: name) else { throw reader.failure("unknown record type '\(name.prefix(40))'") }
+                type = known
+            case "id": id = try reader.readString()
+            case "digest": digest = try reader.readString()
+            default: try reader.skipValue()
+            }
+        }
+        guard let seq, let type, let id, let digest else { throw reader.failure("a left entry needs seq, type, id and digest") }
+        return ScopeExit(seq: seq, type: type, id: id, digest: digest)
     }
 }
 
 extension PulledChange {
     static func read(_ reader: inout JSONReader) throws -> PulledChange {
         var seq: Int64?, type: RecordType?, id: String?, field: String?, value: FieldValue?, hlc: HLCTimestamp?
-        var base: HLCTimestamp?, author: String?, redacted = false
+        var base: HLCTimestamp?, author: String?, redacted = false, changeSet: String?
         try reader.readObject { reader, key in
             switch key {
             case "seq": seq = try reader.readInteger()
@@ -82,6 +135,7 @@ extension PulledChange {
             case "base": base = try reader.readNullIfPresent() ? nil : try reader.readTimestamp()
             case "author": author = try reader.readNullIfPresent() ? nil : try reader.readString()
             case "redacted": redacted = try reader.readBool()
+            case "changeSet": changeSet = try reader.readNullIfPresent() ? nil : try reader.readString()
             default: try reader.skipValue()
             }
         }
@@ -89,6 +143,6 @@ extension PulledChange {
             throw reader.failure("a pulled change needs seq, type, id, field, value and hlc")
         }
         return PulledChange(seq: seq, change: Change(recordType: type, recordID: id, field: field, value: value, hlc: hlc, base: base),
-                            author: author, redacted: redacted)
+                            author: author, redacted: redacted, changeSet: changeSet)
     }
 }

@@ -89,7 +89,81 @@ public final class SyncAPI: HTTPHandler, Sendable {
             }
             return try json(200, ["revoked": name])
         default:
+            if let response = try antiEntropyRoute(request) { return response }
             throw APIError.notFound(request.path)
+        }
+    }
+
+    /// The digest check and repair endpoints (SPEC §16); nil for any other path.
+    private func antiEntropyRoute(_ request: HTTPRequest) throws -> HTTPResponse? {
+        switch request.path {
+        case "/v1/digests":
+            try allow(request, ["GET"])
+            let identity = try authenticate(request)
+            let total = try request.query["total"].map { text -> UInt64 in
+                guard let total = VersionDigest.parse(text) else { throw APIError.badRequest("total must be 1 to 16 hex digits; got '\(text.prefix(40))'") }
+                return total
+            }
+            return try json(200, try storage.digests(for: identity, clientTotal: total))
+        case "/v1/digests/buckets":
+            try allow(request, ["POST"])
+            let identity = try authenticate(request)
+            let listing: BucketListingRequest = try decodeBody(request)
+            let wanted = Set(listing.buckets)
+            guard !wanted.isEmpty, wanted.count == listing.buckets.count, wanted.allSatisfy((0..<VersionDigest.bucketCount).contains) else {
+                throw APIError.badRequest("buckets must be 1 to \(VersionDigest.bucketCount) different numbers from 0 to \(VersionDigest.bucketCount - 1)",
+                                          code: "invalid_body")
+            }
+            return try json(200, try storage.bucketListing(listing, for: identity))
+        case "/v1/digests/records":
+            try allow(request, ["POST"])
+            let identity = try authenticate(request)
+            let check: RecordCheckRequest = try decodeBody(request)
+            try limit(check.records.count, SyncLimits.maxRecordsPerCheck, "records per check")
+            for record in check.records {
+                if let bad = record.versions.first(where: { HLCTimestamp(encoded: $0.value) == nil }) {
+                    throw APIError.badRequest("\(record.type.rawValue) \(record.id.prefix(100)): versions.\(bad.key.prefix(60)) is not a timestamp", code: "invalid_body")
+                }
+            }
+            return try json(200, try storage.checkRecords(check, for: identity))
+        case "/v1/repairs":
+            try allow(request, ["POST"])
+            let identity = try authenticate(request)
+            let repair: RepairRequest = try decodeBody(request)
+            try limit(repair.versions.count, SyncLimits.maxVersionsPerRepair, "versions per repair")
+            return try json(200, try storage.repair(repair, by: identity))
+        default:
+            return nil
+        }
+    }
+
+    private func limit(_ count: Int, _ maximum: Int, _ what: String) throws {
+        guard count <= maximum else { throw APIError.badRequest("at most \(maximum) \(what); got \(count)", code: "invalid_body") }
+    }
+
+    /// Reads a JSON body of the anti-entropy endpoints; its shape errors are named back.
+    private func decodeBody<T: Decodable>(_ request: HTTPRequest) throws -> T {
+        try checkJSONBody(request)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(request.body))
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw APIError.badRequest("the body is not valid JSON", code: "invalid_json")
+        } catch let error as DecodingError {
+            throw APIError.badRequest("the body is not a valid request for \(request.path): \(Self.describe(error))", code: "invalid_body")
+        } catch {
+            throw APIError.badRequest("the body is not valid JSON", code: "invalid_json")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context)) lacks the key '\(key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)): \(context.debugDescription)"
+        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
         }
     }
 

@@ -51,6 +51,7 @@ public final class AuditLog: @unchecked Sendable {
     public enum Problem: Error, CustomStringConvertible {
         case keyMissing(path: String, entries: Int64)
         case keyUnreadable(path: String, reason: String)
+        case headUnwritable(path: String)
 
         public var description: String {
             switch self {
@@ -58,6 +59,8 @@ public final class AuditLog: @unchecked Sendable {
                 "the audit key file \(path) is missing, but the audit log holds \(entries) entries signed with it; restore the key file (a new key would make the whole log unverifiable)"
             case .keyUnreadable(let path, let reason):
                 "the audit key file \(path) cannot be used: \(reason); it must hold 64 hex digits"
+            case .headUnwritable(let path):
+                "the signed head \(path) could not be written; check the directory's permissions and free space"
             }
         }
     }
@@ -149,13 +152,24 @@ public final class AuditLog: @unchecked Sendable {
         defer { lock.unlock() }
         guard head.seq > publishedSeq else { return }
         if case .success(let existing)? = readHead(), existing.seq >= head.seq { publishedSeq = existing.seq; return }
+        if writeHead(head) { publishedSeq = head.seq }
+    }
+
+    /// Makes `head` the signed head even though it is behind the current one: only for a restore
+    /// from a backup, whose log legitimately ends earlier (its own entry says so).
+    func replaceHead(_ head: Head) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard writeHead(head) else { throw Problem.headUnwritable(path: headPath) }
+        publishedSeq = head.seq
+    }
+
+    private func writeHead(_ head: Head) -> Bool {
         let temporary = headPath + ".tmp-\(getpid())"
         let text = "\(head.seq) \(head.mac) \(headMAC(head))\n"
         // Rename is atomic: a reader sees the old head or the new one, never half of one.
-        if FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
-           rename(temporary, headPath) == 0 {
-            publishedSeq = head.seq
-        }
+        return FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            && rename(temporary, headPath) == 0
     }
 
     // MARK: Appending

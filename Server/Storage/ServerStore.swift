@@ -9,6 +9,15 @@ public protocol ServerStorage: AnyObject, Sendable {
     func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
     /// The next page after `cursor` in the caller's scope, as the JSON body of a `PullPage`.
     func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8]
+    /// The digests of every scope the caller reads, summed per bucket (SPEC §16); the buckets are
+    /// left out when `clientTotal` matches their sum.
+    func digests(for identity: Identity, clientTotal: UInt64?) throws -> DigestAnswer
+    /// The records the caller reads in the given buckets (valid, distinct bucket numbers), with their digests.
+    func bucketListing(_ request: BucketListingRequest, for identity: Identity) throws -> BucketListing
+    /// What the server holds of each record, and which of the caller's versions it lacks.
+    func checkRecords(_ request: RecordCheckRequest, for identity: Identity) throws -> RecordCheck
+    /// Takes back field versions the server lacks, by the merge rule, where `identity` may write.
+    func repair(_ request: RepairRequest, by identity: Identity) throws -> RepairAnswer
     /// One record's current fields; 403 outside the caller's scope, 404 when unknown.
     func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
     /// Every user, for the admin endpoints; the listing is audited as a read by `identity`.
@@ -59,7 +68,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     // @unchecked: the writer is a DatabaseQueue (serial), the readers a pool handing each
     // connection to one thread at a time; the remaining stored properties are immutable.
     let writer: DatabaseQueue
-    private let readers: ReaderPool
+    let readers: ReaderPool
     let now: @Sendable () -> Int64
     public let path: String
     /// Who changed, read, erased or administered what (never the content); see `AuditLog`.
@@ -82,6 +91,10 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
                 try db.execute("INSERT INTO server_meta (key, value) VALUES ('replica', ?) ON CONFLICT (key) DO NOTHING",
                                [replica.rawValue])
                 try db.execute("INSERT INTO server_meta (key, value) VALUES ('seq', '0') ON CONFLICT (key) DO NOTHING")
+                // The database's identity, new with every restore (`restore(from:to:)`): clients
+                // that see another one pull again from 0 and repair.
+                try db.execute("INSERT INTO server_meta (key, value) VALUES ('database', ?) ON CONFLICT (key) DO NOTHING",
+                               [ReplicaID.random().rawValue])
             }
         }
         audit = try writer.read { db in try AuditLog(databasePath: path, db: db) }
@@ -161,6 +174,23 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         return token
     }
 
+    /// Gives a user a new set of districts: their next sync receives the records of districts
+    /// given (they pull again from 0) and removes those of districts taken away (SPEC §16).
+    public func setDistricts(user name: String, districts: [String], actor: String? = nil) throws {
+        let districts = Array(Set(districts)).sorted()
+        try audited { db, events in
+            guard let row = try db.firstRow("SELECT role, districts FROM users WHERE name = ?", [name]) else { throw AdminError.unknownUser(name) }
+            let role = row.string(0).flatMap(Role.init(rawValue:)) ?? .coordinator
+            if !role.seesEverything && districts.isEmpty { throw AdminError.invalid("a \(role.rawValue) needs at least one --district") }
+            let known = try Self.districtIDs(in: db)
+            if let unknown = districts.first(where: { !known.contains($0) }) { throw AdminError.unknownDistrict(unknown, known: known.sorted()) }
+            try db.execute("UPDATE users SET districts = ? WHERE name = ?", [FieldValue.list(districts).jsonText, name])
+            let before = Self.decodeList(row.string(1)).joined(separator: ", ")
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-districts",
+                                detail: "\(name): \(before.isEmpty ? "none" : before) → \(districts.isEmpty ? "none" : districts.joined(separator: ", "))"))
+        }
+    }
+
     public func users() throws -> [UserInfo] {
         try readers.read { db in
             try db.rows("SELECT name, role, districts, created_at, revoked_at FROM users ORDER BY name").map { row in
@@ -226,8 +256,12 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             let hlc = context.tick()
             var changes = [Change(recordType: .district, recordID: id, field: "name", value: .string(name), hlc: hlc, base: nil)]
             if let parent { changes.append(Change(recordType: .district, recordID: id, field: "parent", value: .string(parent), hlc: hlc, base: nil)) }
-            for change in changes { try context.writeState(change, replica: context.replica, author: "kette-server") }
-            try db.execute("INSERT INTO record_scope (record_type, record_id, district, everyone) VALUES ('district', ?, NULL, 1) ON CONFLICT DO NOTHING", [id])
+            for change in changes {
+                let held = try db.scalarString("SELECT hlc FROM field_state WHERE record_type = 'district' AND record_id = ? AND field = ?",
+                                               [id, change.field]).flatMap(HLCTimestamp.init(encoded:))
+                try context.writeState(change, replica: context.replica, author: "kette-server", replacing: held)
+            }
+            try context.place(RecordKey(type: .district, id: id), in: StoredScope(district: nil, everyone: true), parent: nil)
             try context.save()
             events.append(.init(actor: actor ?? AuditLog.localActor, action: "district-add", detail: id))
         }
@@ -303,7 +337,9 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
                 throw APIError(400, "cursor_ahead",
                                "cursor \(cursor) is ahead of this server's newest change \(newest); was the server restored from a backup? Pull again from 0")
             }
-            var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted FROM field_state f "
+            // Records that left the caller's scope since the cursor; they count towards the page.
+            let exits = try Self.scopeExits(after: cursor, limit: limit + 1, for: identity, in: db)
+            var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted, f.change_set FROM field_state f "
             var arguments: [DatabaseValueConvertible?] = [cursor]
             if identity.role.seesEverything {
                 sql += "WHERE f.seq > ? "
@@ -317,21 +353,34 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             sql += " ORDER BY f.seq LIMIT ?"
             arguments.append(limit + 1)
             // Rows go straight into the page's JSON: values are stored as JSON text already, so
-            // nothing is decoded and encoded again.
+            // nothing is decoded and encoded again. Field rows and scope exits are taken in
+            // sequence order, `limit` entries in all.
             var page = PullPageWriter(expectedChanges: limit)
+            var left: [ScopeExit] = []
             var lastSeq = cursor
             var more = false
             try db.forEachRow(sql, arguments) { row in
-                guard page.count < limit else { more = true; return }
-                lastSeq = Int64(row.int(0) ?? 0)
+                let seq = Int64(row.int(0) ?? 0)
+                while left.count < exits.count, exits[left.count].seq < seq, page.count + left.count < limit {
+                    left.append(exits[left.count])
+                    lastSeq = left.last!.seq
+                }
+                guard page.count + left.count < limit else { more = true; return }
+                lastSeq = seq
                 page.append(seq: lastSeq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
                             valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6), author: row.string(7),
-                            redacted: row.int(8) == 1)
+                            redacted: row.int(8) == 1, changeSet: row.string(9))
+            }
+            while !more, left.count < exits.count {
+                guard page.count + left.count < limit else { more = true; break }
+                left.append(exits[left.count])
+                lastSeq = left.last!.seq
             }
             // With nothing more to read, the cursor moves to the newest change even when the
             // caller's scope held none of the last ones, so they are not scanned again.
             audit.noteRead(user: identity.user, pages: 1, changes: page.count)
-            return page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow)
+            return page.finish(left: left, cursor: more ? lastSeq : newest, more: more, serverTime: serverNow,
+                               server: try Self.databaseID(in: db), scope: DigestScope.keys(readBy: identity))
         }
     }
 
