@@ -42,8 +42,14 @@ public struct PullPageWriter {
                 writer.integer(exit.seq)
                 writer.raw(#","type":"#); writer.string(exit.type.rawValue)
                 writer.raw(#","id":"#); writer.string(exit.id)
-                writer.raw(#","digest":"#); writer.string(exit.digest)
-                writer.raw("}")
+                writer.raw(#","versions":{"#)
+                for (fieldIndex, (field, hlc)) in exit.versions.sorted(by: { $0.key < $1.key }).enumerated() {
+                    if fieldIndex > 0 { writer.raw(",") }
+                    writer.string(field)
+                    writer.raw(":")
+                    writer.string(hlc)
+                }
+                writer.raw("}}")
             }
             writer.raw("]")
         }
@@ -99,7 +105,7 @@ extension PullPage {
 
 extension ScopeExit {
     static func read(_ reader: inout JSONReader) throws -> ScopeExit {
-        var seq: Int64?, type: RecordType?, id: String?, digest: String?
+        var seq: Int64?, type: RecordType?, id: String?, versions: [String: String]?
         try reader.readObject { reader, key in
             switch key {
             case "seq": seq = try reader.readInteger()
@@ -108,12 +114,15 @@ extension ScopeExit {
                 guard let known = RecordType(rawValue: name) else { throw reader.failure("unknown record type '\(name.prefix(40))'") }
                 type = known
             case "id": id = try reader.readString()
-            case "digest": digest = try reader.readString()
+            case "versions":
+                var fields: [String: String] = [:]
+                try reader.readObject { reader, field in fields[field] = try reader.readString() }
+                versions = fields
             default: try reader.skipValue()
             }
         }
-        guard let seq, let type, let id, let digest else { throw reader.failure("a left entry needs seq, type, id and digest") }
-        return ScopeExit(seq: seq, type: type, id: id, digest: digest)
+        guard let seq, let type, let id, let versions else { throw reader.failure("a left entry needs seq, type, id and versions") }
+        return ScopeExit(seq: seq, type: type, id: id, versions: versions)
     }
 }
 

@@ -101,16 +101,16 @@ public struct ScopeExit: Codable, Hashable, Sendable {
     public var seq: Int64
     public var type: RecordType
     public var id: String
-    /// The record's digest on the server (the sum of its versions' hashes, `VersionDigest`): a
-    /// replica whose copy has the same digest loses nothing by removing it; one whose copy
-    /// differs keeps it for the digest check to settle (it may hold versions the server lacks).
-    public var digest: String
+    /// The server's version (hlc) of each of the record's fields: a replica none of whose versions
+    /// of the record is newer loses nothing by removing its copy; one holding a newer version
+    /// (the server was restored from a backup) keeps it for the digest check to settle.
+    public var versions: [String: String]
 
-    public init(seq: Int64, type: RecordType, id: String, digest: String) {
+    public init(seq: Int64, type: RecordType, id: String, versions: [String: String]) {
         self.seq = seq
         self.type = type
         self.id = id
-        self.digest = digest
+        self.versions = versions
     }
 }
 

@@ -8,6 +8,10 @@ public final class ChangeSetBuilder {
     let database: Database
     let hlc: HLCTimestamp
     let replica: ReplicaID
+    /// The id the change set will have; each version written records it.
+    let changeSetID: String
+    /// The action's digest changes, written with it.
+    let digests = DigestDeltas()
     private(set) var changes: [Change] = []
     /// Where each written field's change sits in `changes`: a bulk action (an import of thousands
     /// of offers) must not search the whole list on every write.
@@ -15,10 +19,11 @@ public final class ChangeSetBuilder {
     private(set) var touchedOffers: Set<String> = []
     private(set) var touchedMeetings: Set<String> = []
 
-    init(database: Database, hlc: HLCTimestamp, replica: ReplicaID) {
+    init(database: Database, hlc: HLCTimestamp, replica: ReplicaID, changeSetID: String) {
         self.database = database
         self.hlc = hlc
         self.replica = replica
+        self.changeSetID = changeSetID
     }
 
     /// Writes one field. A value equal to the current one records nothing: a change set holds
@@ -40,7 +45,7 @@ public final class ChangeSetBuilder {
             changeIndex[key] = changes.count
             changes.append(change)
         }
-        try RecordApplier.apply(change, in: database)
+        try RecordApplier.apply(change, changeSet: changeSetID, replacing: current?.hlc, digests: digests, in: database)
         try noteTouched(type: type, id: id)
     }
 

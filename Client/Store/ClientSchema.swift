@@ -7,6 +7,7 @@ enum ClientSchema {
         var migrator = Migrator()
         migrator.register("v1-replica-records-outbox", createVersion1)
         migrator.register("v2-sync-state-conflicts", createVersion2)
+        migrator.register("v3-version-origin-and-digests", addVersionOriginAndDigests)
         return migrator
     }
 
@@ -112,5 +113,20 @@ enum ClientSchema {
             ALTER TABLE outbox_change_sets ADD COLUMN refused_reason TEXT;
             ALTER TABLE outbox_change_sets ADD COLUMN refused_at TEXT;
             """)
+    }
+
+    /// Anti-entropy (SPEC §16): who wrote each version and in which change set (NULL author: this
+    /// replica's user), so a repair can bring a version back as it was written; and the digest of
+    /// every version held, per bucket, kept up to date in the same transaction as every write.
+    private static func addVersionOriginAndDigests(_ db: Database) throws {
+        try db.execute("""
+            ALTER TABLE field_versions ADD COLUMN author TEXT;
+            ALTER TABLE field_versions ADD COLUMN change_set TEXT;
+            CREATE TABLE replica_digests (
+                bucket INTEGER PRIMARY KEY NOT NULL,
+                digest INTEGER NOT NULL
+            ) STRICT;
+            """)
+        try ReplicaDigest.rebuild(in: db)
     }
 }

@@ -119,10 +119,11 @@ public final class LocalStore {
         var clock = self.clock
         let hlc = clock.tick(now: physicalNow())
         let result = try database.inTransaction { db -> T in
-            let builder = ChangeSetBuilder(database: db, hlc: hlc, replica: replica)
+            let builder = ChangeSetBuilder(database: db, hlc: hlc, replica: replica, changeSetID: makeID())
             let result = try body(builder)
             guard !builder.changes.isEmpty else { return result }
-            let changeSet = ChangeSet(id: makeID(), replica: replica, author: name, summary: summary, changes: builder.changes)
+            try builder.digests.write(into: db)
+            let changeSet = ChangeSet(id: builder.changeSetID, replica: replica, author: name, summary: summary, changes: builder.changes)
             try Outbox.append(changeSet, createdAt: hlc.physicalMilliseconds, in: db)
             try SearchIndex.reindex(offers: builder.touchedOffers, meetings: builder.touchedMeetings, in: db)
             try setMeta("clock", hlc.encoded, in: db)

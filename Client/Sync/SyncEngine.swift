@@ -18,9 +18,58 @@ public struct SyncReport: Codable, Sendable {
     /// Where a pull's time went: waiting for and reading pages, and merging them into the store.
     public var pullTransferSeconds = 0.0
     public var pullMergeSeconds = 0.0
+    /// Records the pull removed because they left the user's scope (moved to a district the
+    /// user does not read, or belonging to such a record). They are not deleted.
+    public var leftScope = 0
+    /// Why the pull started again from 0, when it did.
+    public var pullRestart: LocalStore.PullRestart?
+    /// The digest check the sync ended with; nil when it did not run (push or pull only).
+    public var verification: Verification?
 
     /// Exit code 2's condition: done, but something needs a person.
-    public var needsAttention: Bool { !refusedChangeSets.isEmpty || openConflicts > 0 }
+    public var needsAttention: Bool { !refusedChangeSets.isEmpty || openConflicts > 0 || verification?.outcome == .differs }
+}
+
+/// What the digest check at the end of a sync found and repaired (SPEC §16).
+public struct Verification: Codable, Sendable {
+    public enum Outcome: String, Codable, Sendable {
+        /// The replica holds exactly the server's versions of everything the user reads.
+        case verified
+        /// It did not, and after the repair (counted below) it does.
+        case repaired
+        /// A difference remains: versions that wait in refused change sets, versions the server
+        /// lacks in a scope the user may not write, or writes that came in during the check.
+        case differs
+    }
+    public var outcome: Outcome = .verified
+    /// Digest rounds: a check, and a recheck after each repair (at most 3).
+    public var rounds = 0
+    /// Buckets whose digests differed at the first check.
+    public var differingBuckets = 0
+    /// Field versions taken from the server.
+    public var pulled = 0
+    /// Field versions the server lacked and took back from this replica.
+    public var pushed = 0
+    /// Records removed because the server holds them in a scope the user does not read.
+    public var leftScope = 0
+    /// Records kept although the server holds them elsewhere or not at all, because they hold
+    /// versions the server lacks and this user may not bring back.
+    public var kept = 0
+    /// Field versions the server lacks that wait in the outbox (refused change sets).
+    public var waiting = 0
+    /// Records whose versions the server did not take back, and why.
+    public var refused: [RepairAnswer.Refusal] = []
+    /// The server database was another than at the last pull: everything was pulled again.
+    public var serverChanged = false
+    /// The replica checked its kept digests against its data (every sync for stores of up to
+    /// 100,000 versions, else daily; always in `kette verify`).
+    public var selfChecked = false
+    /// Buckets whose kept digest did not match the data, and versions whose record row was gone:
+    /// the store was changed behind its back (damage, a bug, a hand edit). Rewritten, then repaired.
+    public var damagedBuckets = 0
+    public var orphanedVersions = 0
+
+    var changedAnything: Bool { pulled > 0 || pushed > 0 || leftScope > 0 || serverChanged || damagedBuckets > 0 || orphanedVersions > 0 }
 }
 
 /// Why a sync stopped. Nothing is lost: the outbox and the cursor are as the last completed step
@@ -60,7 +109,7 @@ public enum SyncError: Error, Equatable {
 
 /// Pushes the outbox and pulls what is new, over any transport.
 public final class SyncEngine {
-    private let store: LocalStore
+    let store: LocalStore
     private let remote: RemoteConfiguration
     private let transport: any HTTPTransport
     private let pushBatchSize: Int
@@ -89,12 +138,27 @@ public final class SyncEngine {
         var report = SyncReport()
         if direction != .pull { try push(&report) }
         if direction != .push { try pull(&report) }
+        // Every full sync ends with the digest check, which repairs what differs both ways.
+        if direction == .both { try verify(&report, selfCheck: false) }
+        try finish(&report)
+        return report
+    }
+
+    /// Only the digest check and its repair (`kette verify`): no push of the outbox, and a pull
+    /// only when the server database changed.
+    public func verify() throws -> SyncReport {
+        var report = SyncReport()
+        try verify(&report, selfCheck: true)
+        try finish(&report)
+        return report
+    }
+
+    private func finish(_ report: inout SyncReport) throws {
         try store.recordSuccessfulSync(at: Date())
         report.refusedChangeSets = try store.refusedChangeSets()
         report.openConflicts = try store.conflicts().count
         report.pendingChangeSets = try Outbox.pendingCount(in: store.database)
         report.cursor = try store.pullCursor()
-        return report
     }
 
     // MARK: Push
@@ -137,9 +201,8 @@ public final class SyncEngine {
 
     /// Pulls pages until the server has no more. The next page is fetched while the current
     /// one is merged: the server's work and the client's overlap, on different cores.
-    private func pull(_ report: inout SyncReport) throws {
+    func pull(_ report: inout SyncReport) throws {
         if try store.scrubPending() { try store.scrubErasedData() }
-        var restarted = false
         var cursor = try store.pullCursor()
         var pending = startFetch(after: cursor)
         while true {
@@ -147,13 +210,20 @@ public final class SyncEngine {
             let page: PullPage
             do {
                 page = try pending.wait()
-            } catch SyncError.server(400, "cursor_ahead", _) where !restarted {
+            } catch SyncError.server(400, "cursor_ahead", _) where report.pullRestart == nil {
                 // The server knows less than we pulled (restored from a backup): start over;
                 // merging what we already hold again changes nothing.
-                restarted = true
-                try store.resetPullCursor()
+                report.pullRestart = .cursorAhead
                 cursor = 0
-                pending = startFetch(after: 0)
+                pending = try restartPull()
+                continue
+            }
+            // Another server database (a restore), or a scope the user did not read before: the
+            // cursor means nothing for them. Merging what we already hold again changes nothing.
+            if cursor > 0, report.pullRestart == nil, let reason = try store.pullRestartReason(for: page) {
+                report.pullRestart = reason
+                cursor = 0
+                pending = try restartPull()
                 continue
             }
             guard page.cursor >= cursor else {
@@ -161,7 +231,9 @@ public final class SyncEngine {
             }
             let next = page.more ? startFetch(after: page.cursor) : nil
             let received = DispatchTime.now().uptimeNanoseconds
-            report.mergedChanges += try store.mergePulledPage(page)
+            let outcome = try store.mergePulledPage(page)
+            report.mergedChanges += outcome.merged
+            report.leftScope += outcome.left
             report.pullTransferSeconds += Double(received - waited) / 1e9
             report.pullMergeSeconds += Double(DispatchTime.now().uptimeNanoseconds - received) / 1e9
             report.pulledPages += 1
@@ -171,6 +243,11 @@ public final class SyncEngine {
             guard let next else { break }
             pending = next
         }
+    }
+
+    private func restartPull() throws -> PendingPage {
+        try store.resetPullCursor()
+        return startFetch(after: 0)
     }
 
     /// A page on its way: fetched on another thread, handed over once.
@@ -197,7 +274,7 @@ public final class SyncEngine {
 
     // MARK: HTTP
 
-    private func exchange<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?) throws -> T {
+    func exchange<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?) throws -> T {
         try Self.exchange(transport, remote, method, path, body: body) { try JSONDecoder().decode(T.self, from: Data($0)) }
     }
 

@@ -30,8 +30,11 @@ extension ServerStore {
             """, [cursor, districts, districts, limit])
         return try rows.compactMap { row in
             guard let type = row.string(1).flatMap(RecordType.init(rawValue:)), let id = row.string(2) else { return nil }
-            let digest = try DigestUpkeep.recordDigest(RecordKey(type: type, id: id), in: db)
-            return ScopeExit(seq: Int64(row.int(0) ?? 0), type: type, id: id, digest: VersionDigest.hex(digest))
+            var versions: [String: String] = [:]
+            for field in try db.rows("SELECT field, hlc FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {
+                versions[field.string(0) ?? ""] = field.string(1) ?? ""
+            }
+            return ScopeExit(seq: Int64(row.int(0) ?? 0), type: type, id: id, versions: versions)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KetteClient
+import KetteProtocol
 import KetteServer
 import XCTest
 
@@ -15,6 +16,8 @@ class InProcessSyncTestCase: XCTestCase {
     var directories: [String] = []
     var server: ServerStore!
     var api: SyncAPI!
+    /// The clients' transports, so a test can point them at a restored server.
+    var transports: [InProcessTransport] = []
     let clock = Clock()
 
     override func setUpWithError() throws {
@@ -28,6 +31,7 @@ class InProcessSyncTestCase: XCTestCase {
     override func tearDown() {
         server = nil
         api = nil
+        transports = []
         for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
         super.tearDown()
     }
@@ -39,15 +43,18 @@ class InProcessSyncTestCase: XCTestCase {
         return path
     }
 
-    /// A new coordinator of `nordstadt` with an empty store and a sync engine; not yet synced.
-    func client(_ name: String) throws -> (LocalStore, SyncEngine) {
-        let token = try server.addUser(name: name, role: .coordinator, districts: ["nordstadt"])
+    /// A new user (by default a coordinator of `nordstadt`) with an empty store and a sync
+    /// engine; not yet synced.
+    func client(_ name: String, role: Role = .coordinator, districts: [String] = ["nordstadt"]) throws -> (LocalStore, SyncEngine) {
+        let token = try server.addUser(name: name, role: role, districts: districts)
         let directory = try temporaryDirectory()
         try LocalStore.create(directory: directory, name: name)
         let clock = clock
         let store = try LocalStore(directory: directory, now: { clock.milliseconds })
+        let transport = InProcessTransport(api: api, seed: 1)
+        transports.append(transport)
         let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
-                                transport: InProcessTransport(api: api, seed: 1))
+                                transport: transport)
         return (store, engine)
     }
 }
