@@ -28,10 +28,14 @@ let package = Package(
         .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteStore", "CCurl"], path: "Client"),
         .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteStore", "CMicroHTTPD"], path: "Server"),
 
-        // Executables.
-        .executableTarget(name: "kette", dependencies: ["KetteClient"], path: "Sources/kette"),
-        .executableTarget(name: "kette-server", dependencies: ["KetteServer"], path: "Sources/kette-server"),
-        .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore"], path: "Sources/kette-bench"),
+        // The command-line parser both executables use: typed options, validation, generated help.
+        .target(name: "KetteCommandLine", dependencies: ["KetteProtocol"], path: "Sources/KetteCommandLine"),
+
+        // Executables; each declares every module it imports.
+        .executableTarget(name: "kette", dependencies: ["KetteCommandLine", "KetteClient", "KetteProtocol", "KetteStore"], path: "Sources/kette"),
+        .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteServer", "KetteProtocol", "KetteStore"],
+                          path: "Sources/kette-server"),
+        .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore", "KetteProtocol"], path: "Sources/kette-bench"),
 
         .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),
@@ -40,6 +44,8 @@ let package = Package(
         .target(name: "KetteTestSupport", path: "Tests/KetteTestSupport"),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore"]),
+        // The parser itself, and both executables' declarations (every command's help in both languages).
+        .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteProtocol", "kette", "kette-server"]),
         .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 import KetteStore
 
@@ -8,37 +9,26 @@ import KetteStore
 
 let environment = ProcessInfo.processInfo.environment
 let language = Language.from(environment: environment)
-let arguments = Array(CommandLine.arguments.dropFirst())
-let errorPrefix = language.pick("kette: error: ", "kette: Fehler: ")
 
 func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data((errorPrefix + message + "\n").utf8))
+    writeError(message, language)
     exit(code)
 }
 
 do {
-    let (command, parsed) = try ArgumentParser.parse(arguments, commands: allCommands, language: language)
-    guard let command else {
-        if let group = parsed.value("group") {
-            print(ArgumentParser.groupHelp(group, allCommands))
-        } else {
-            print(ArgumentParser.overview(allCommands))
-        }
-        exit(0)
+    switch try kette.parse(Array(CommandLine.arguments.dropFirst())) {
+    case .help(let topic):
+        print(kette.help(topic, language))
+    case .run(let command, let input):
+        try command.run(input, CommandContext(input: input, environment: environment))
     }
-    if parsed.flag("help") {
-        print(ArgumentParser.help(for: command))
-        exit(0)
-    }
-    try command.run(parsed, CommandContext(arguments: parsed, environment: environment))
     exit(0)
 } catch let status as ExitStatus {
     exit(status.code)
+} catch let error as UsageError {
+    fail(kette.explain(error, language), code: 1)
 } catch let error as SyncError {
     fail(error.message(language), code: error == .notConfigured ? 1 : 3)
-} catch let error as UsageError {
-    let hint = language.pick("see `kette \(error.command.joined(separator: " ")) --help`", "siehe `kette \(error.command.joined(separator: " ")) --help`")
-    fail("\(error.message)\n(\(hint.replacingOccurrences(of: "kette  --help", with: "kette --help")))", code: 1)
 } catch let error as KetteError {
     fail(error.message(language), code: error.isStorageFailure ? 4 : 1)
 } catch let error as SQLiteError {

@@ -259,17 +259,7 @@ final class PrivacyTests: KetteCLITestCase {
     /// Runs `kette-server` on another database path (a tampered copy) and returns its exit code
     /// and stderr.
     func serverCommand(_ arguments: [String], database: String) throws -> (status: Int32, errors: String, output: String) {
-        let process = Process()
-        process.executableURL = server.binary
-        process.arguments = arguments + ["--db", database]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, err, out)
+        try server.run(arguments + ["--db", database])
     }
 
     func curl(_ arguments: [String]) throws -> Int {

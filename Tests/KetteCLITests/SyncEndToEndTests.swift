@@ -22,18 +22,25 @@ final class ServerProcess {
     /// Runs an admin command against the database and returns its stdout (trimmed).
     @discardableResult
     func admin(_ arguments: [String], expectExit: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let result = try run(arguments + ["--db", database])
+        XCTAssertEqual(result.status, expectExit, "kette-server \(arguments.joined(separator: " ")): \(result.errors)", file: file, line: line)
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `kette-server arguments…` (in English) to the end.
+    func run(_ arguments: [String]) throws -> (status: Int32, errors: String, output: String) {
         let process = Process()
         process.executableURL = binary
-        process.arguments = arguments + ["--db", database]
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]) { $1 }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, expectExit, "kette-server \(arguments.joined(separator: " ")): \(errorText)", file: file, line: line)
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (process.terminationStatus, err, out)
     }
 
     /// Starts `serve` on `port` (0: any free port) and waits for its "listening" line.
@@ -113,6 +120,28 @@ final class SyncEndToEndTests: KetteCLITestCase {
 
     func json(_ result: KetteResult) -> Any? {
         try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    }
+
+    /// Issue 12 item 8: a name with terminal escapes, written on one laptop, arrives exactly on
+    /// another and is shown there, not obeyed.
+    func testEscapesInAColleaguesRecordArriveExactAndPrintVisibly() throws {
+        connect("anna", as: "anna")
+        connect("kreis", as: "kreis")
+        let name = TerminalEscapeTests.hostileName, title = TerminalEscapeTests.hostileTitle
+        kette("anna", ["org", "add", name])
+        let offer = kette("anna", ["offer", "add", "--title", title, "--district", "nordstadt", "--provider", name]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        kette("anna", ["sync"])
+        kette("kreis", ["sync"])
+        for command in [["org", "list"], ["offer", "list"], ["offer", "show", offer]] {
+            let output = kette("kreis", command).stdout
+            XCTAssertFalse(output.utf8.contains(0x1B), "\(command): \(output)")
+            XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{2066}" || $0 == "\u{9B}" }, "\(command): \(output)")
+            XCTAssertTrue(output.contains("<U+001B>"), "\(command): \(output)")
+        }
+        let organizations = json(kette("kreis", ["org", "list", "--json"])) as? [[String: Any]]
+        XCTAssertEqual(organizations?.compactMap { $0["name"] as? String }, [name])
+        XCTAssertEqual((json(kette("kreis", ["offer", "show", offer, "--json"])) as? [String: Any])?["title"] as? String, title)
     }
 
     func testTheCountySeesEveryDistrictAndAConflictResolvesEverywhere() throws {

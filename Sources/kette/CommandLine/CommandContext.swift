@@ -1,23 +1,24 @@
 import Foundation
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 
 /// What a command runs with: the language, the environment, the store's location, and output.
 final class CommandContext {
     let language: Language
     let environment: [String: String]
-    let arguments: ParsedArguments
+    let input: ParsedInput
     private var openedStore: LocalStore?
 
-    init(arguments: ParsedArguments, environment: [String: String]) {
-        self.arguments = arguments
+    init(input: ParsedInput, environment: [String: String]) {
+        self.input = input
         self.environment = environment
         self.language = Language.from(environment: environment)
     }
 
     /// `--home`, else `$KETTE_HOME`, else `$XDG_DATA_HOME/kette`, else `~/.local/share/kette`.
     var homeDirectory: String {
-        if let home = arguments.value("home"), !home.isEmpty { return home }
+        if let home = input[homeOption], !home.isEmpty { return home }
         if let home = environment["KETTE_HOME"], !home.isEmpty { return home }
         if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return (data as NSString).appendingPathComponent("kette") }
         let user = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
@@ -32,17 +33,20 @@ final class CommandContext {
         return store
     }
 
-    var wantsJSON: Bool { arguments.flag("json") }
+    /// Whether the command offers `--json` and it was given.
+    var wantsJSON: Bool { input.accepts(jsonFlag) && input[jsonFlag] }
 
+    /// Prints a line of human output. Every human print path ends here (text reports in
+    /// `deliver`, errors in `writeError`), so control characters and bidirectional overrides in
+    /// other people's text are shown, not obeyed by the terminal; JSON output goes through
+    /// `printJSON` and stays exact.
     func say(_ line: String) {
-        print(line)
+        print(TerminalText.escaped(line))
     }
 
     /// Prints `value` as pretty JSON with stable key order.
     func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(try JSONOutput.text(value))
     }
 
     func label<V: Vocabulary>(_ value: V?) -> String {
@@ -51,9 +55,10 @@ final class CommandContext {
 
     func pick(_ english: String, _ german: String) -> String { language.pick(english, german) }
 
-    /// Lines of a table with columns padded to their widest cell.
+    /// Lines of a table with columns padded to their widest cell. Cells are escaped before they
+    /// are measured, so a cell with control characters still lines up.
     func table(_ header: [String], _ rows: [[String]]) -> [String] {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map(TerminalText.escaped) }
         var widths = Array(repeating: 0, count: header.count)
         for row in all { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
         return all.map { row in
@@ -62,6 +67,13 @@ final class CommandContext {
             }.joined(separator: "  ")
         }
     }
+}
+
+/// Writes `kette: error: MESSAGE` to standard error. The message may quote other people's text
+/// (a server's refusal, a cell of an imported file), so it is escaped like human output.
+func writeError(_ message: String, _ language: Language) {
+    let line = language.pick("kette: error: ", "kette: Fehler: ") + message + "\n"
+    FileHandle.standardError.write(Data(TerminalText.escaped(line).utf8))
 }
 
 /// The first eight characters of an id: enough for people to refer to it (`kette offer show 3f2a9c1e`).

@@ -1,6 +1,29 @@
-/// Every command of `kette`, in the order `kette --help` lists them.
-let allCommands: [CommandSpec] =
-    storeCommands + registerCommands + offerCommands + bodyCommands + meetingCommands + taskCommands + findCommands + syncCommands
-    + reportCommands + exchangeCommands
+import KetteCommandLine
 
-let jsonFlag = OptionSpec.flag("json", "print JSON (stable English keys and slugs) for scripts")
+typealias KetteCommand = Command<CommandContext>
+
+/// `kette` and every command of it, in the order `kette --help` lists them.
+let kette = Program<CommandContext>(
+    name: "kette",
+    abstract: LocalizedText("offline record keeper for prevention-chain coordinators (Präventionsketten)",
+                            "Offline-Erfassung für Koordinator*innen von Präventionsketten"),
+    commands: storeCommands + registerCommands + offerCommands + bodyCommands + meetingCommands + taskCommands + findCommands
+        + syncCommands + reportCommands + exchangeCommands,
+    globalOptions: [homeOption],
+    epilogue: LocalizedText("""
+        exit codes: 0 ok, 1 usage or input error, 2 sync finished with refused or conflicting changes,
+                    3 server unreachable, 4 local storage error
+        """, """
+        Exit-Codes: 0 in Ordnung, 1 Aufruf- oder Eingabefehler, 2 Sync mit abgelehnten oder widersprüchlichen Änderungen beendet,
+                    3 Server nicht erreichbar, 4 Fehler im lokalen Speicher
+        """))
+
+/// `--home DIR`: every command's store; also before the command (`kette --home DIR offer list`).
+let homeOption = Option<String>(
+    "home", value: "DIR",
+    help: LocalizedText("the store's directory (default: $KETTE_HOME, else $XDG_DATA_HOME/kette, else ~/.local/share/kette)",
+                        "Verzeichnis des Speichers (Standard: $KETTE_HOME, sonst $XDG_DATA_HOME/kette, sonst ~/.local/share/kette)"))
+
+/// `--json`, for the commands that print records or results.
+let jsonFlag = Flag("json", help: LocalizedText("print JSON (stable English keys and slugs) for scripts",
+                                                "JSON ausgeben (feste englische Schlüssel und Kürzel) für Skripte"))

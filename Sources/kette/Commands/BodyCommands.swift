@@ -1,23 +1,30 @@
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 
-let bodyCommands: [CommandSpec] = [
-    CommandSpec(
-        path: ["body", "add"], abstract: "add a body (Gremium): steering group, planning group, working group, network",
-        arguments: [ArgumentSpec(name: "NAME", help: "the body's name, e.g. \"Steuerungsgruppe Präventionskette\"")],
-        options: [.value("level", "L", "one of: " + BodyLevel.slugs.joined(separator: ", ") + " (required)"),
-                  .value("district", "D", "its district (id or name); none: county-wide")],
-        run: { args, context in
-            guard args.value("level") != nil else { throw KetteError.missingValue(field: "--level (" + BodyLevel.slugs.joined(separator: "|") + ")") }
-            context.say(try context.store().addBody(name: args.positional(0)!, level: args.value("level"), district: args.value("district"),
-                                                    language: context.language))
-        }),
-    CommandSpec(
-        path: ["body", "list"], abstract: "list bodies", options: [jsonFlag],
-        run: { _, context in
-            let bodies = try context.store().bodies()
-            if context.wantsJSON { return try context.printJSON(bodies) }
-            let header = ["ID", context.pick("NAME", "NAME"), context.pick("LEVEL", "EBENE")]
-            for line in context.table(header, bodies.map { [shortID($0.id), $0.name, context.label($0.level)] }) { context.say(line) }
-        }),
+private let bodyName = Argument<String>("NAME", help: LocalizedText(
+    "the body's name, e.g. \"Steuerungsgruppe Präventionskette\"", "Name des Gremiums, z. B. \"Steuerungsgruppe Präventionskette\""))
+private let bodyLevel = Option<String>("level", value: "L", help: LocalizedText(
+    "one of: " + BodyLevel.slugs.joined(separator: ", ") + " (required)", "eine von: " + BodyLevel.slugs.joined(separator: ", ") + " (Pflicht)"))
+private let bodyDistrict = Option<String>("district", value: "D", help: LocalizedText(
+    "its district (id or name); none: county-wide", "sein Sozialraum (ID oder Name); ohne: kreisweit"))
+
+let bodyCommands: [KetteCommand] = [
+    KetteCommand(
+        "body add", abstract: LocalizedText("add a body (Gremium): steering group, planning group, working group, network",
+                                            "ein Gremium anlegen: Steuerungsgruppe, Planungsgruppe, Facharbeitsgruppe, Netzwerk"),
+        arguments: [bodyName], options: [bodyLevel, bodyDistrict]
+    ) { args, context in
+        guard args[bodyLevel] != nil else { throw KetteError.missingValue(field: "--level (" + BodyLevel.slugs.joined(separator: "|") + ")") }
+        context.say(try context.store().addBody(name: args[bodyName], level: args[bodyLevel], district: args[bodyDistrict],
+                                                language: context.language))
+    },
+    KetteCommand(
+        "body list", abstract: LocalizedText("list bodies", "Gremien auflisten"), options: [jsonFlag]
+    ) { _, context in
+        let bodies = try context.store().bodies()
+        if context.wantsJSON { return try context.printJSON(bodies) }
+        let header = ["ID", context.pick("NAME", "NAME"), context.pick("LEVEL", "EBENE")]
+        for line in context.table(header, bodies.map { [shortID($0.id), $0.name, context.label($0.level)] }) { context.say(line) }
+    },
 ]

@@ -1,23 +1,40 @@
 import Foundation
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 
-private let outOption = OptionSpec.value("out", "DIR", "the directory to write the files to (made when missing; files of the same name are replaced)")
+private let outOption = Option<String>("out", value: "DIR", help: LocalizedText(
+    "the directory to write the files to (made when missing; files of the same name are replaced)",
+    "das Verzeichnis für die Dateien (wird angelegt, wenn es fehlt; gleichnamige Dateien werden ersetzt)"))
 
-/// `--out`, required by every export.
-private func outputDirectory(_ args: ParsedArguments) throws -> String {
-    guard let out = args.value("out"), !out.trimmingCharacters(in: .whitespaces).isEmpty else {
+/// `--out`, required by every export: checked before anything is read.
+private func outputDirectory(_ args: ParsedInput) throws -> String {
+    guard let out = args[outOption], !out.trimmingCharacters(in: .whitespaces).isEmpty else {
         throw KetteError.missingValue(field: "--out DIR")
     }
     return out
 }
+
+private let baseURL = Option<String>("base-url", value: "URL", help: LocalizedText(
+    "where the files will be published; ids are URLs below it (default: \(OParlExportOptions.defaultBaseURL))",
+    "wo die Dateien veröffentlicht werden; IDs sind URLs darunter (Standard: \(OParlExportOptions.defaultBaseURL))"))
+private let bodyName = Option<String>("body-name", value: "NAME", help: LocalizedText(
+    "the name of the OParl Body, e.g. \"Präventionskette Landkreis Musterland\" (default: Präventionskette)",
+    "Name des OParl-Body, z. B. \"Präventionskette Landkreis Musterland\" (Standard: Präventionskette)"))
+private let publicPeople = Flag("public-people", help: LocalizedText(
+    "export attendees as Person objects (only when they agreed to be published)",
+    "Teilnehmende als Person-Objekte exportieren (nur wenn sie der Veröffentlichung zugestimmt haben)"))
+private let importFile = Argument<String>("FILE", help: LocalizedText(
+    "the CSV file: ';' between cells, UTF-8 with or without byte-order mark", "die CSV-Datei: ';' zwischen Zellen, UTF-8 mit oder ohne Byte-Order-Mark"))
+private let dryRun = Flag("dry-run", help: LocalizedText(
+    "check every row and say what would be imported; write nothing", "jede Zeile prüfen und sagen, was importiert würde; nichts schreiben"))
 
 /// Runs an exchange step; its refusals end `kette` with exit 1 and the message, as input errors do.
 private func refusingOnError(_ context: CommandContext, _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as ExchangeError {
-        FileHandle.standardError.write(Data((context.pick("kette: error: ", "kette: Fehler: ") + error.message(context.language) + "\n").utf8))
+        writeError(error.message(context.language), context.language)
         throw ExitStatus(code: 1)
     }
 }
@@ -34,47 +51,60 @@ private func writeExport(_ files: [ExportFile], to directory: String, _ context:
 private let columnTable: String = {
     let cells = OfferColumn.allCases.map { "\($0.germanHeader) / \($0.key)" }
     return stride(from: 0, to: cells.count, by: 3).map { start in
-        "  " + cells[start..<min(start + 3, cells.count)].map { ArgumentParser.pad($0, 34) }.joined().trimmingCharacters(in: .whitespaces)
+        "  " + cells[start..<min(start + 3, cells.count)].map { HelpLayout.pad($0, 34) }.joined().trimmingCharacters(in: .whitespaces)
     }.joined(separator: "\n")
 }()
 
-let exchangeCommands: [CommandSpec] = [
-    CommandSpec(
-        path: ["export", "csv"], abstract: "offers, organizations, meetings and action items as spreadsheets (CSV)",
+let exchangeCommands: [KetteCommand] = [
+    KetteCommand(
+        "export csv", abstract: LocalizedText("offers, organizations, meetings and action items as spreadsheets (CSV)",
+                                              "Angebote, Träger, Sitzungen und Arbeitsaufträge als Tabellen (CSV)"),
         options: [outOption],
-        discussion: """
+        discussion: LocalizedText("""
             Writes offers.csv, organizations.csv, meetings.csv and tasks.csv: UTF-8 with byte-order mark,
             ';' between cells, CRLF, so a German spreadsheet opens them as they are. With LANG=de… the
             headers and values are German labels, otherwise JSON keys and slugs; offers.csv reads back
             with `kette import offers` either way. Deleted records are left out, and so are attendee
             names (personal data; meetings.csv counts the attendees).
-            """,
-        run: { args, context in
-            let directory = try outputDirectory(args)
-            try writeExport(try context.store().csvExport(language: context.language), to: directory, context)
-        }),
-    CommandSpec(
-        path: ["export", "hsds"], abstract: "offers as Open Referral HSDS 3.0 (JSON, one file per table)",
+            """, """
+            Schreibt offers.csv, organizations.csv, meetings.csv und tasks.csv: UTF-8 mit Byte-Order-Mark,
+            ';' zwischen Zellen, CRLF, sodass eine deutsche Tabellenkalkulation sie direkt öffnet. Mit LANG=de…
+            sind Überschriften und Werte deutsche Bezeichnungen, sonst JSON-Schlüssel und Kürzel; offers.csv
+            lässt sich in beiden Fällen mit `kette import offers` wieder einlesen. Gelöschte Datensätze fehlen,
+            ebenso die Namen der Teilnehmenden (personenbezogene Daten; meetings.csv zählt die Teilnehmenden).
+            """)
+    ) { args, context in
+        let directory = try outputDirectory(args)
+        try writeExport(try context.store().csvExport(language: context.language), to: directory, context)
+    },
+    KetteCommand(
+        "export hsds", abstract: LocalizedText("offers as Open Referral HSDS 3.0 (JSON, one file per table)",
+                                               "Angebote als Open Referral HSDS 3.0 (JSON, eine Datei je Tabelle)"),
         options: [outOption],
-        discussion: """
+        discussion: LocalizedText("""
             Writes organizations.json, services.json, locations.json, service_at_location.json, service_areas.json,
             schedules.json, languages.json, contacts.json, accessibility.json, taxonomies.json, taxonomy_terms.json
             and attributes.json: one JSON array per HSDS table. Offers are services, their providers
             organizations, districts service areas; life phases, categories and sectors are taxonomy terms
             attached through attributes. Every id is a UUID that stays the same from one export to the next.
             Deleted records are left out.
-            """,
-        run: { args, context in
-            let directory = try outputDirectory(args)
-            try writeExport(try context.store().hsdsExport(), to: directory, context)
-        }),
-    CommandSpec(
-        path: ["export", "oparl"], abstract: "bodies and meetings as OParl 1.1 (JSON lists, ready to publish)",
-        options: [outOption,
-                  .value("base-url", "URL", "where the files will be published; ids are URLs below it (default: \(OParlExportOptions.defaultBaseURL))"),
-                  .value("body-name", "NAME", "the name of the OParl Body, e.g. \"Präventionskette Landkreis Musterland\" (default: Präventionskette)"),
-                  .flag("public-people", "export attendees as Person objects (only when they agreed to be published)")],
-        discussion: """
+            """, """
+            Schreibt organizations.json, services.json, locations.json, service_at_location.json, service_areas.json,
+            schedules.json, languages.json, contacts.json, accessibility.json, taxonomies.json, taxonomy_terms.json
+            und attributes.json: ein JSON-Array je HSDS-Tabelle. Angebote sind Services, ihre Träger
+            Organizations, Sozialräume Service Areas; Lebensphasen, Kategorien und Bereiche sind Taxonomy Terms,
+            verknüpft über Attributes. Jede ID ist eine UUID, die von Export zu Export gleich bleibt.
+            Gelöschte Datensätze fehlen.
+            """)
+    ) { args, context in
+        let directory = try outputDirectory(args)
+        try writeExport(try context.store().hsdsExport(), to: directory, context)
+    },
+    KetteCommand(
+        "export oparl", abstract: LocalizedText("bodies and meetings as OParl 1.1 (JSON lists, ready to publish)",
+                                                "Gremien und Sitzungen als OParl 1.1 (JSON-Listen, bereit zur Veröffentlichung)"),
+        options: [outOption, baseURL, bodyName, publicPeople],
+        discussion: LocalizedText("""
             Writes body.json and the lists organizations.json (bodies as Organization of type Gremium, and the
             organizations that sit in them), meetings.json (Meeting with AgendaItems), memberships.json,
             persons.json and papers.json. Deleted bodies, meetings and memberships appear with deleted: true.
@@ -82,22 +112,30 @@ let exchangeCommands: [CommandSpec] = [
             participants unless --public-people is given, for attendees who agreed to be published; then names
             found only on deleted records are listed as deleted persons, so consumers erase them too.
             Minutes, agenda notes, decisions and action items are not exported.
-            """,
-        run: { args, context in
-            let directory = try outputDirectory(args)
-            var options = OParlExportOptions(publicPeople: args.flag("public-people"))
-            if let base = args.value("base-url") { options.baseURL = base }
-            if let name = args.value("body-name") { options.bodyName = try Input.requiredText(name, field: "--body-name") }
-            try refusingOnError(context) {
-                let files = try context.store().oparlExport(options)
-                try writeExport(files, to: directory, context)
-            }
-        }),
-    CommandSpec(
-        path: ["import", "offers"], abstract: "add the offers of a spreadsheet (CSV), all in one change set or none",
-        arguments: [ArgumentSpec(name: "FILE", help: "the CSV file: ';' between cells, UTF-8 with or without byte-order mark")],
-        options: [.flag("dry-run", "check every row and say what would be imported; write nothing")],
-        discussion: """
+            """, """
+            Schreibt body.json und die Listen organizations.json (Gremien als Organization vom Typ Gremium und die
+            Träger, die darin sitzen), meetings.json (Meeting mit AgendaItems), memberships.json,
+            persons.json und papers.json. Gelöschte Gremien, Sitzungen und Mitgliedschaften erscheinen mit deleted: true.
+            Teilnehmende sind personenbezogene Daten (DSGVO): persons.json bleibt leer, und Sitzungen nennen keine
+            Teilnehmenden, außer mit --public-people, für Teilnehmende, die der Veröffentlichung zugestimmt haben; dann
+            werden Namen, die nur in gelöschten Datensätzen stehen, als gelöschte Personen geführt, damit Abnehmer sie
+            ebenfalls löschen. Protokolle, Notizen zu Tagesordnungspunkten, Beschlüsse und Arbeitsaufträge werden nicht exportiert.
+            """)
+    ) { args, context in
+        let directory = try outputDirectory(args)
+        var options = OParlExportOptions(publicPeople: args[publicPeople])
+        if let base = args[baseURL] { options.baseURL = base }
+        if let name = args[bodyName] { options.bodyName = try Input.requiredText(name, field: "--body-name") }
+        try refusingOnError(context) {
+            let files = try context.store().oparlExport(options)
+            try writeExport(files, to: directory, context)
+        }
+    },
+    KetteCommand(
+        "import offers", abstract: LocalizedText("add the offers of a spreadsheet (CSV), all in one change set or none",
+                                                 "die Angebote einer Tabelle (CSV) hinzufügen, alle in einem Änderungssatz oder keines"),
+        arguments: [importFile], options: [dryRun],
+        discussion: LocalizedText("""
             The first row names the columns, in any case, by German header or by the JSON key of `offer show --json`:
             \(columnTable)
             Titel/title and Sozialraum/district are required; other columns may be left out. Values as for
@@ -105,25 +143,33 @@ let exchangeCommands: [CommandSpec] = [
             dates YYYY-MM-DD, several life phases, languages or target groups separated by ',' in one cell.
             An ID column keeps the offers' ids (as `kette export csv` writes them); a row whose id is in the
             store already is refused. If any row is wrong, nothing is imported and every problem is listed.
-            """,
-        run: { args, context in
-            let path = args.positional(0)!
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw KetteError.unreadableFile(path: path, reason: (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription)
+            """, """
+            Die erste Zeile benennt die Spalten, in beliebiger Schreibung, mit deutscher Überschrift oder dem JSON-Schlüssel von `offer show --json`:
+            \(columnTable)
+            Titel/title und Sozialraum/district sind Pflicht; andere Spalten dürfen fehlen. Werte wie bei
+            `kette offer add`: Kürzel oder deutsche oder englische Bezeichnungen, Sozialraum und Träger per ID oder Name,
+            Datumsangaben JJJJ-MM-TT, mehrere Lebensphasen, Sprachen oder Zielgruppen durch ',' getrennt in einer Zelle.
+            Eine Spalte ID behält die IDs der Angebote (wie `kette export csv` sie schreibt); eine Zeile, deren ID schon
+            im Speicher ist, wird abgelehnt. Ist eine Zeile fehlerhaft, wird nichts importiert und jedes Problem aufgeführt.
+            """)
+    ) { args, context in
+        let path = args[importFile]
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw KetteError.unreadableFile(path: path, reason: (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription)
+        }
+        try refusingOnError(context) {
+            let result = try context.store().importOffers(csv: data, dryRun: args[dryRun], language: context.language)
+            let count = result.offers
+            if result.dryRun {
+                context.say(context.pick("Dry run: \(count) offers would be imported; nothing was written.",
+                                         "Probelauf: \(count) Angebote würden importiert; nichts wurde geschrieben."))
+            } else {
+                context.say(context.pick("Imported \(count) offers in one change set.", "\(count) Angebote in einem Änderungssatz importiert."))
             }
-            try refusingOnError(context) {
-                let result = try context.store().importOffers(csv: data, dryRun: args.flag("dry-run"), language: context.language)
-                let count = result.offers
-                if result.dryRun {
-                    context.say(context.pick("Dry run: \(count) offers would be imported; nothing was written.",
-                                             "Probelauf: \(count) Angebote würden importiert; nichts wurde geschrieben."))
-                } else {
-                    context.say(context.pick("Imported \(count) offers in one change set.", "\(count) Angebote in einem Änderungssatz importiert."))
-                }
-                if result.blankRows > 0 {
-                    context.say(context.pick("Empty rows skipped: \(result.blankRows).", "Leere Zeilen übersprungen: \(result.blankRows)."))
-                }
+            if result.blankRows > 0 {
+                context.say(context.pick("Empty rows skipped: \(result.blankRows).", "Leere Zeilen übersprungen: \(result.blankRows)."))
             }
-        }),
+        }
+    },
 ]

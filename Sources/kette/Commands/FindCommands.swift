@@ -1,26 +1,26 @@
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 
-let findCommands: [CommandSpec] = [
-    CommandSpec(
-        path: ["search"], abstract: "full-text search over offers and minutes, best matches first",
-        arguments: [ArgumentSpec(name: "TEXT", help: "words to find; each must occur (as a word or its start)")],
-        options: [.value("limit", "N", "at most N results (default 20)"), jsonFlag],
-        run: { args, context in
-            var limit = 20
-            if let text = args.value("limit") {
-                guard let number = Int(text), number > 0 else {
-                    throw KetteError.malformedValue(field: "limit", value: text, expected: "a whole number above 0")
-                }
-                limit = number
-            }
-            let hits = try context.store().search(args.positional(0)!, limit: limit)
-            if context.wantsJSON { return try context.printJSON(hits) }
-            if hits.isEmpty { return context.say(context.pick("No matches.", "Keine Treffer.")) }
-            for hit in hits {
-                let kind = hit.kind == "offer" ? context.pick("offer", "Angebot") : context.pick("meeting", "Sitzung")
-                context.say("\(shortID(hit.id))  [\(kind)] \(hit.title)")
-                context.say("          \(hit.snippet.replacingOccurrences(of: "\n", with: " "))")
-            }
-        }),
+private let searchText = Argument<String>("TEXT", help: LocalizedText(
+    "words to find; each must occur (as a word or its start)", "gesuchte Wörter; jedes muss vorkommen (als Wort oder Wortanfang)"))
+private let searchLimit = Option<Int>.integer(
+    "limit", in: 1...Int.max, expected: LocalizedText("a whole number above 0", "eine ganze Zahl größer als 0"),
+    help: LocalizedText("at most N results (default 20)", "höchstens N Treffer (Standard 20)"))
+
+let findCommands: [KetteCommand] = [
+    KetteCommand(
+        "search", abstract: LocalizedText("full-text search over offers and minutes, best matches first",
+                                          "Volltextsuche in Angeboten und Protokollen, beste Treffer zuerst"),
+        arguments: [searchText], options: [searchLimit, jsonFlag]
+    ) { args, context in
+        let hits = try context.store().search(args[searchText], limit: args[searchLimit] ?? 20)
+        if context.wantsJSON { return try context.printJSON(hits) }
+        if hits.isEmpty { return context.say(context.pick("No matches.", "Keine Treffer.")) }
+        for hit in hits {
+            let kind = hit.kind == "offer" ? context.pick("offer", "Angebot") : context.pick("meeting", "Sitzung")
+            context.say("\(shortID(hit.id))  [\(kind)] \(hit.title)")
+            context.say("          \(hit.snippet.replacingOccurrences(of: "\n", with: " "))")
+        }
+    },
 ]

@@ -1,25 +1,49 @@
 import Foundation
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 
-private let meetingFieldOptions: [OptionSpec] = [
-    .value("body", "B", "the body that met (id or name)"),
-    .value("date", "YYYY-MM-DD", "the day of the meeting"),
-    .value("time", "HH:MM", "when it started"),
-    .value("place", "P", "where it took place"),
-    .value("attendee", "\"Name; Organization; Role\"", "someone who attended (organization and role optional)", repeatable: true),
-    .value("offer", "OFFER", "an offer the meeting dealt with (id or title)", repeatable: true),
-    .value("minutes", "TEXT", "the free minutes text"),
-    .value("minutes-file", "F", "read the minutes text from file F (- for standard input)"),
-]
+/// The options that set a meeting's fields, shared by `meeting add` and `meeting edit`.
+private enum MeetingField {
+    static let body = Option<String>("body", value: "B", help: LocalizedText("the body that met (id or name)", "das Gremium, das getagt hat (ID oder Name)"))
+    static let date = Option<String>("date", value: "YYYY-MM-DD", help: LocalizedText("the day of the meeting", "der Tag der Sitzung"))
+    static let time = Option<String>("time", value: "HH:MM", help: LocalizedText("when it started", "wann sie begann"))
+    static let place = Option<String>("place", value: "P", help: LocalizedText("where it took place", "wo sie stattfand"))
+    static let attendee = Option<String>("attendee", value: "\"Name; Organization; Role\"", help: LocalizedText(
+        "someone who attended (organization and role optional)", "jemand, der teilnahm (Organisation und Rolle optional)"), repeatable: true)
+    static let offer = Option<String>("offer", value: "OFFER", help: LocalizedText(
+        "an offer the meeting dealt with (id or title)", "ein Angebot, um das es ging (ID oder Titel)"), repeatable: true)
+    static let minutes = Option<String>("minutes", value: "TEXT", help: LocalizedText("the free minutes text", "der freie Protokolltext"))
+    static let minutesFile = Option<String>("minutes-file", value: "F", help: LocalizedText(
+        "read the minutes text from file F (- for standard input)", "den Protokolltext aus Datei F lesen (- für die Standardeingabe)"))
+
+    static let all: [any OptionDeclaration] = [body, date, time, place, attendee, offer, minutes, minutesFile]
+
+    /// Refuses both minutes options at once, before anything else is checked.
+    static func validate(_ args: ParsedInput) throws {
+        if args[minutes] != nil, args[minutesFile] != nil {
+            throw UsageError("--minutes and --minutes-file exclude each other: give only one of --minutes and --minutes-file",
+                             "--minutes und --minutes-file schließen einander aus: nur eines von --minutes und --minutes-file angeben")
+        }
+    }
+
+    static func input(_ args: ParsedInput) throws -> MeetingInput {
+        var input = MeetingInput()
+        input.body = args[body]
+        input.date = args[date]
+        input.time = args[time]
+        input.place = args[place]
+        input.attendees = args.all(attendee)
+        input.offers = args.all(offer)
+        input.minutes = try minutesText(text: args[minutes], file: args[minutesFile])
+        return input
+    }
+}
 
 /// The minutes text from --minutes or --minutes-file; nil when neither is given.
-private func minutesText(_ args: ParsedArguments) throws -> String? {
-    if args.value("minutes") != nil, args.value("minutes-file") != nil {
-        throw KetteError.malformedValue(field: "minutes", value: "--minutes + --minutes-file", expected: "only one of --minutes and --minutes-file")
-    }
-    if let text = args.value("minutes") { return text }
-    guard let path = args.value("minutes-file") else { return nil }
+private func minutesText(text: String?, file: String?) throws -> String? {
+    if let text { return text }
+    guard let path = file else { return nil }
     let data: Data
     if path == "-" {
         data = FileHandle.standardInput.readDataToEndOfFile()
@@ -57,18 +81,6 @@ private func minutesFromEditor(_ context: CommandContext) throws -> String? {
     let kept = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
     let trimmed = kept.trimmingCharacters(in: .whitespacesAndNewlines)
     return trimmed.isEmpty ? nil : trimmed
-}
-
-private func meetingInput(_ args: ParsedArguments) throws -> MeetingInput {
-    var input = MeetingInput()
-    input.body = args.value("body")
-    input.date = args.value("date")
-    input.time = args.value("time")
-    input.place = args.value("place")
-    input.attendees = args.all("attendee")
-    input.offers = args.all("offer")
-    input.minutes = try minutesText(args)
-    return input
 }
 
 private func printMeeting(_ meeting: Meeting, _ context: CommandContext) {
@@ -117,67 +129,75 @@ private func printMeeting(_ meeting: Meeting, _ context: CommandContext) {
     }
 }
 
-private let meetingReference = ArgumentSpec(name: "ID", help: "the meeting's id or the start of it")
+private let meetingID = Argument<String>("ID", help: LocalizedText("the meeting's id or the start of it", "die ID der Sitzung oder ihr Anfang"))
+private let agendaTitle = Argument<String>("TITLE", help: LocalizedText("the item's title", "Titel des Punkts"))
+private let agendaNotes = Option<String>("notes", value: "TEXT", help: LocalizedText("notes on the item", "Notizen zum Punkt"))
+private let decisionText = Argument<String>("TEXT", help: LocalizedText("what was decided", "was beschlossen wurde"))
+private let bodyFilter = Option<String>("body", value: "B", help: LocalizedText(
+    "only this body's meetings (id or name)", "nur Sitzungen dieses Gremiums (ID oder Name)"))
 
-let meetingCommands: [CommandSpec] = [
-    CommandSpec(
-        path: ["meeting", "add"], abstract: "record a meeting and its minutes (Protokoll); prints its id",
-        options: meetingFieldOptions,
-        discussion: "--body and --date are required. Without --minutes or --minutes-file on a terminal, $EDITOR opens for the minutes.",
-        run: { args, context in
-            var input = try meetingInput(args)
-            // Check everything else before the editor opens, so nobody types minutes for a
-            // meeting that cannot be saved.
-            let store = try context.store()
-            if input.minutes == nil, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
-                _ = try store.validateMeeting(input, language: context.language)
-                input.minutes = try minutesFromEditor(context)
-            }
-            context.say(try store.addMeeting(input, language: context.language))
-        }),
-    CommandSpec(
-        path: ["meeting", "edit"], abstract: "change a meeting; --attendee adds attendees",
-        arguments: [meetingReference], options: meetingFieldOptions,
-        run: { args, context in
-            context.say(try context.store().editMeeting(args.positional(0)!, try meetingInput(args), language: context.language))
-        }),
-    CommandSpec(
-        path: ["meeting", "agenda"], abstract: "add an agenda item (Tagesordnungspunkt) to a meeting",
-        arguments: [meetingReference, ArgumentSpec(name: "TITLE", help: "the item's title")],
-        options: [.value("notes", "TEXT", "notes on the item")],
-        run: { args, context in
-            context.say(try context.store().addAgendaItem(meeting: args.positional(0)!, title: args.positional(1)!, notes: args.value("notes"),
-                                                          language: context.language))
-        }),
-    CommandSpec(
-        path: ["meeting", "decide"], abstract: "record a decision (Beschluss) of a meeting",
-        arguments: [meetingReference, ArgumentSpec(name: "TEXT", help: "what was decided")],
-        run: { args, context in
-            context.say(try context.store().addDecision(meeting: args.positional(0)!, text: args.positional(1)!, language: context.language))
-        }),
-    CommandSpec(
-        path: ["meeting", "show"], abstract: "show a meeting with its whole minutes",
-        arguments: [meetingReference], options: [jsonFlag],
-        run: { args, context in
-            let meeting = try context.store().meeting(args.positional(0)!, language: context.language)
-            if context.wantsJSON { return try context.printJSON(meeting) }
-            printMeeting(meeting, context)
-        }),
-    CommandSpec(
-        path: ["meeting", "list"], abstract: "list meetings, newest first",
-        options: [.value("body", "B", "only this body's meetings (id or name)"), jsonFlag],
-        run: { args, context in
-            let meetings = try context.store().meetings(body: args.value("body"), language: context.language)
-            if context.wantsJSON { return try context.printJSON(meetings) }
-            let header = ["ID", context.pick("DATE", "DATUM"), context.pick("BODY", "GREMIUM"), context.pick("PLACE", "ORT")]
-            let rows = meetings.map { [shortID($0.id), $0.date + ($0.time.map { " " + $0 } ?? ""), $0.bodyName ?? "–", $0.place ?? "–"] }
-            for line in context.table(header, rows) { context.say(line) }
-        }),
-    CommandSpec(
-        path: ["meeting", "delete"], abstract: "delete a meeting (a tombstone that syncs)",
-        arguments: [meetingReference],
-        run: { args, context in
-            let id = try context.store().deleteRecord(.meeting, args.positional(0)!, language: context.language)
-            context.say(context.pick("Deleted meeting \(id).", "Sitzung \(id) gelöscht."))
-        }),
+let meetingCommands: [KetteCommand] = [
+    KetteCommand(
+        "meeting add", abstract: LocalizedText("record a meeting and its minutes (Protokoll); prints its id",
+                                               "eine Sitzung mit Protokoll erfassen; gibt ihre ID aus"),
+        options: MeetingField.all,
+        discussion: LocalizedText("--body and --date are required. Without --minutes or --minutes-file on a terminal, $EDITOR opens for the minutes.",
+                                  "--body und --date sind Pflicht. Ohne --minutes oder --minutes-file öffnet sich am Terminal $EDITOR für das Protokoll."),
+        validate: MeetingField.validate
+    ) { args, context in
+        var input = try MeetingField.input(args)
+        // Check everything else before the editor opens, so nobody types minutes for a
+        // meeting that cannot be saved.
+        let store = try context.store()
+        if input.minutes == nil, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
+            _ = try store.validateMeeting(input, language: context.language)
+            input.minutes = try minutesFromEditor(context)
+        }
+        context.say(try store.addMeeting(input, language: context.language))
+    },
+    KetteCommand(
+        "meeting edit", abstract: LocalizedText("change a meeting; --attendee adds attendees", "eine Sitzung ändern; --attendee fügt Teilnehmende hinzu"),
+        arguments: [meetingID], options: MeetingField.all, validate: MeetingField.validate
+    ) { args, context in
+        context.say(try context.store().editMeeting(args[meetingID], try MeetingField.input(args), language: context.language))
+    },
+    KetteCommand(
+        "meeting agenda", abstract: LocalizedText("add an agenda item (Tagesordnungspunkt) to a meeting",
+                                                  "einen Tagesordnungspunkt zu einer Sitzung hinzufügen"),
+        arguments: [meetingID, agendaTitle], options: [agendaNotes]
+    ) { args, context in
+        context.say(try context.store().addAgendaItem(meeting: args[meetingID], title: args[agendaTitle], notes: args[agendaNotes],
+                                                      language: context.language))
+    },
+    KetteCommand(
+        "meeting decide", abstract: LocalizedText("record a decision (Beschluss) of a meeting", "einen Beschluss einer Sitzung erfassen"),
+        arguments: [meetingID, decisionText]
+    ) { args, context in
+        context.say(try context.store().addDecision(meeting: args[meetingID], text: args[decisionText], language: context.language))
+    },
+    KetteCommand(
+        "meeting show", abstract: LocalizedText("show a meeting with its whole minutes", "eine Sitzung mit dem ganzen Protokoll anzeigen"),
+        arguments: [meetingID], options: [jsonFlag]
+    ) { args, context in
+        let meeting = try context.store().meeting(args[meetingID], language: context.language)
+        if context.wantsJSON { return try context.printJSON(meeting) }
+        printMeeting(meeting, context)
+    },
+    KetteCommand(
+        "meeting list", abstract: LocalizedText("list meetings, newest first", "Sitzungen auflisten, die neuesten zuerst"),
+        options: [bodyFilter, jsonFlag]
+    ) { args, context in
+        let meetings = try context.store().meetings(body: args[bodyFilter], language: context.language)
+        if context.wantsJSON { return try context.printJSON(meetings) }
+        let header = ["ID", context.pick("DATE", "DATUM"), context.pick("BODY", "GREMIUM"), context.pick("PLACE", "ORT")]
+        let rows = meetings.map { [shortID($0.id), $0.date + ($0.time.map { " " + $0 } ?? ""), $0.bodyName ?? "–", $0.place ?? "–"] }
+        for line in context.table(header, rows) { context.say(line) }
+    },
+    KetteCommand(
+        "meeting delete", abstract: LocalizedText("delete a meeting (a tombstone that syncs)", "eine Sitzung löschen (als Grabstein, der synchronisiert wird)"),
+        arguments: [meetingID]
+    ) { args, context in
+        let id = try context.store().deleteRecord(.meeting, args[meetingID], language: context.language)
+        context.say(context.pick("Deleted meeting \(id).", "Sitzung \(id) gelöscht."))
+    },
 ]

@@ -1,47 +1,66 @@
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 
-private let offerFieldOptions: [OptionSpec] = [
-    .value("title", "T", "the offer's title"),
-    .value("district", "D", "its district (id or name)"),
-    .value("phase", "P[,P…]", "life phases: " + LifePhase.slugs.joined(separator: ", ")),
-    .value("category", "C", "one of: " + OfferCategory.slugs.joined(separator: ", ")),
-    .value("sector", "S", "one of: " + Sector.slugs.joined(separator: ", ")),
-    .value("provider", "ORG", "the providing organization (id or name)"),
-    .value("description", "TEXT", "what the offer is"),
-    .value("status", "S", "one of: " + OfferStatus.slugs.joined(separator: ", ") + " (default on add: active)"),
-    .value("contact", "TEXT", "contact person"),
-    .value("location", "TEXT", "where it takes place"),
-    .value("cost", "free|paid", "whether it costs something"),
-    .value("languages", "L[,L…]", "languages offered, e.g. de,tr,ar"),
-    .value("target-groups", "G[,G…]", "target groups, e.g. \"Eltern,Alleinerziehende\""),
-    .value("schedule", "TEXT", "when, e.g. \"dienstags 9–11 Uhr\""),
-    .value("accessibility", "TEXT", "accessibility notes"),
-    .value("start", "YYYY-MM-DD", "first day"),
-    .value("end", "YYYY-MM-DD", "last day"),
-]
+/// The options that set an offer's fields, shared by `offer add` and `offer edit`.
+private enum OfferField {
+    static let title = Option<String>("title", value: "T", help: LocalizedText("the offer's title", "Titel des Angebots"))
+    static let district = Option<String>("district", value: "D", help: LocalizedText("its district (id or name)", "sein Sozialraum (ID oder Name)"))
+    static let phase = Option<String>("phase", value: "P[,P…]", help: LocalizedText(
+        "life phases: " + LifePhase.slugs.joined(separator: ", "), "Lebensphasen: " + LifePhase.slugs.joined(separator: ", ")))
+    static let category = Option<String>("category", value: "C", help: LocalizedText(
+        "one of: " + OfferCategory.slugs.joined(separator: ", "), "eine von: " + OfferCategory.slugs.joined(separator: ", ")))
+    static let sector = Option<String>("sector", value: "S", help: LocalizedText(
+        "one of: " + Sector.slugs.joined(separator: ", "), "einer von: " + Sector.slugs.joined(separator: ", ")))
+    static let provider = Option<String>("provider", value: "ORG", help: LocalizedText(
+        "the providing organization (id or name)", "der anbietende Träger (ID oder Name)"))
+    static let description = Option<String>("description", value: "TEXT", help: LocalizedText("what the offer is", "was das Angebot ist"))
+    static let status = Option<String>("status", value: "S", help: LocalizedText(
+        "one of: " + OfferStatus.slugs.joined(separator: ", ") + " (default on add: active)",
+        "einer von: " + OfferStatus.slugs.joined(separator: ", ") + " (Standard beim Anlegen: active)"))
+    static let contact = Option<String>("contact", value: "TEXT", help: LocalizedText("contact person", "Ansprechperson"))
+    static let location = Option<String>("location", value: "TEXT", help: LocalizedText("where it takes place", "wo es stattfindet"))
+    static let cost = Option<String>("cost", value: "free|paid", help: LocalizedText("whether it costs something", "ob es etwas kostet"))
+    static let languages = Option<String>("languages", value: "L[,L…]", help: LocalizedText(
+        "languages offered, e.g. de,tr,ar", "angebotene Sprachen, z. B. de,tr,ar"))
+    static let targetGroups = Option<String>("target-groups", value: "G[,G…]", help: LocalizedText(
+        "target groups, e.g. \"Eltern,Alleinerziehende\"", "Zielgruppen, z. B. \"Eltern,Alleinerziehende\""))
+    static let schedule = Option<String>("schedule", value: "TEXT", help: LocalizedText(
+        "when, e.g. \"dienstags 9–11 Uhr\"", "wann, z. B. \"dienstags 9–11 Uhr\""))
+    static let accessibility = Option<String>("accessibility", value: "TEXT", help: LocalizedText(
+        "accessibility notes", "Hinweise zur Barrierefreiheit"))
+    static let start = Option<String>("start", value: "YYYY-MM-DD", help: LocalizedText("first day", "erster Tag"))
+    static let end = Option<String>("end", value: "YYYY-MM-DD", help: LocalizedText("last day", "letzter Tag"))
 
-private func offerInput(_ args: ParsedArguments) -> OfferInput {
-    var input = OfferInput()
-    input.title = args.value("title")
-    input.district = args.value("district")
-    input.phases = args.value("phase")
-    input.category = args.value("category")
-    input.sector = args.value("sector")
-    input.provider = args.value("provider")
-    input.description = args.value("description")
-    input.status = args.value("status")
-    input.contact = args.value("contact")
-    input.location = args.value("location")
-    input.cost = args.value("cost")
-    input.languages = args.value("languages")
-    input.targetGroups = args.value("target-groups")
-    input.schedule = args.value("schedule")
-    input.accessibility = args.value("accessibility")
-    input.start = args.value("start")
-    input.end = args.value("end")
-    return input
+    static let all: [any OptionDeclaration] = [title, district, phase, category, sector, provider, description, status, contact,
+                                               location, cost, languages, targetGroups, schedule, accessibility, start, end]
+
+    static func input(_ args: ParsedInput) -> OfferInput {
+        var input = OfferInput()
+        input.title = args[title]
+        input.district = args[district]
+        input.phases = args[phase]
+        input.category = args[category]
+        input.sector = args[sector]
+        input.provider = args[provider]
+        input.description = args[description]
+        input.status = args[status]
+        input.contact = args[contact]
+        input.location = args[location]
+        input.cost = args[cost]
+        input.languages = args[languages]
+        input.targetGroups = args[targetGroups]
+        input.schedule = args[schedule]
+        input.accessibility = args[accessibility]
+        input.start = args[start]
+        input.end = args[end]
+        return input
+    }
 }
+
+/// The offer a command works on.
+let offerID = Argument<String>("ID", help: LocalizedText("the offer's id, the start of it, or its title",
+                                                         "die ID des Angebots, ihr Anfang oder sein Titel"))
 
 private func printOffer(_ offer: Offer, _ context: CommandContext) {
     let rows: [(String, String?)] = [
@@ -69,56 +88,64 @@ private func printOffer(_ offer: Offer, _ context: CommandContext) {
     for (label, value) in shown { context.say(label + ":" + String(repeating: " ", count: width - label.count + 1) + value) }
 }
 
-let offerCommands: [CommandSpec] = [
-    CommandSpec(
-        path: ["offer", "add"], abstract: "record an offer (Angebot); prints its id",
-        options: offerFieldOptions,
-        discussion: "--title and --district are required. Names are accepted wherever an id is.",
-        run: { args, context in
-            context.say(try context.store().addOffer(offerInput(args), language: context.language))
-        }),
-    CommandSpec(
-        path: ["offer", "edit"], abstract: "change an offer's fields; an empty value clears an optional field",
-        arguments: [ArgumentSpec(name: "ID", help: "the offer's id, the start of it, or its title")],
-        options: offerFieldOptions,
-        run: { args, context in
-            context.say(try context.store().editOffer(args.positional(0)!, offerInput(args), language: context.language))
-        }),
-    CommandSpec(
-        path: ["offer", "show"], abstract: "show one offer",
-        arguments: [ArgumentSpec(name: "ID", help: "the offer's id, the start of it, or its title")],
-        options: [jsonFlag],
-        run: { args, context in
-            let offer = try context.store().offer(args.positional(0)!, language: context.language)
-            if context.wantsJSON { return try context.printJSON(offer) }
-            printOffer(offer, context)
-        }),
-    CommandSpec(
-        path: ["offer", "delete"], abstract: "delete an offer (a tombstone that syncs)",
-        arguments: [ArgumentSpec(name: "ID", help: "the offer's id, the start of it, or its title")],
-        run: { args, context in
-            let id = try context.store().deleteRecord(.offer, args.positional(0)!, language: context.language)
-            context.say(context.pick("Deleted offer \(id).", "Angebot \(id) gelöscht."))
-        }),
-    CommandSpec(
-        path: ["offer", "list"], abstract: "list offers, optionally filtered",
-        options: [.value("district", "D", "only this district (id or name)"),
-                  .value("phase", "P", "only offers for this life phase: " + LifePhase.slugs.joined(separator: ", ")),
-                  .value("category", "C", "only this category: " + OfferCategory.slugs.joined(separator: ", ")),
-                  .value("status", "S", "only this status: " + OfferStatus.slugs.joined(separator: ", ")),
-                  jsonFlag],
-        run: { args, context in
-            var filter = OfferFilter()
-            filter.district = args.value("district")
-            filter.phase = args.value("phase")
-            filter.category = args.value("category")
-            filter.status = args.value("status")
-            let offers = try context.store().offers(filter, language: context.language)
-            if context.wantsJSON { return try context.printJSON(offers) }
-            let header = ["ID", context.pick("TITLE", "TITEL"), context.pick("DISTRICT", "SOZIALRAUM"),
-                          context.pick("CATEGORY", "KATEGORIE"), context.pick("STATUS", "STATUS")]
-            let rows = offers.map { [shortID($0.id), $0.title, $0.districtName ?? $0.district ?? "–", context.label($0.category), context.label($0.status)] }
-            for line in context.table(header, rows) { context.say(line) }
-            context.say(context.pick("Offers: \(offers.count)", "Angebote: \(offers.count)"))
-        }),
+/// The filters of `offer list`.
+private enum OfferListFilter {
+    static let district = Option<String>("district", value: "D", help: LocalizedText("only this district (id or name)", "nur dieser Sozialraum (ID oder Name)"))
+    static let phase = Option<String>("phase", value: "P", help: LocalizedText(
+        "only offers for this life phase: " + LifePhase.slugs.joined(separator: ", "),
+        "nur Angebote für diese Lebensphase: " + LifePhase.slugs.joined(separator: ", ")))
+    static let category = Option<String>("category", value: "C", help: LocalizedText(
+        "only this category: " + OfferCategory.slugs.joined(separator: ", "), "nur diese Kategorie: " + OfferCategory.slugs.joined(separator: ", ")))
+    static let status = Option<String>("status", value: "S", help: LocalizedText(
+        "only this status: " + OfferStatus.slugs.joined(separator: ", "), "nur dieser Status: " + OfferStatus.slugs.joined(separator: ", ")))
+}
+
+let offerCommands: [KetteCommand] = [
+    KetteCommand(
+        "offer add", abstract: LocalizedText("record an offer (Angebot); prints its id", "ein Angebot erfassen; gibt seine ID aus"),
+        options: OfferField.all,
+        discussion: LocalizedText("--title and --district are required. Names are accepted wherever an id is.",
+                                  "--title und --district sind Pflicht. Wo eine ID erwartet wird, geht auch ein Name.")
+    ) { args, context in
+        context.say(try context.store().addOffer(OfferField.input(args), language: context.language))
+    },
+    KetteCommand(
+        "offer edit", abstract: LocalizedText("change an offer's fields; an empty value clears an optional field",
+                                              "Felder eines Angebots ändern; ein leerer Wert leert ein optionales Feld"),
+        arguments: [offerID], options: OfferField.all
+    ) { args, context in
+        context.say(try context.store().editOffer(args[offerID], OfferField.input(args), language: context.language))
+    },
+    KetteCommand(
+        "offer show", abstract: LocalizedText("show one offer", "ein Angebot anzeigen"),
+        arguments: [offerID], options: [jsonFlag]
+    ) { args, context in
+        let offer = try context.store().offer(args[offerID], language: context.language)
+        if context.wantsJSON { return try context.printJSON(offer) }
+        printOffer(offer, context)
+    },
+    KetteCommand(
+        "offer delete", abstract: LocalizedText("delete an offer (a tombstone that syncs)", "ein Angebot löschen (als Grabstein, der synchronisiert wird)"),
+        arguments: [offerID]
+    ) { args, context in
+        let id = try context.store().deleteRecord(.offer, args[offerID], language: context.language)
+        context.say(context.pick("Deleted offer \(id).", "Angebot \(id) gelöscht."))
+    },
+    KetteCommand(
+        "offer list", abstract: LocalizedText("list offers, optionally filtered", "Angebote auflisten, wahlweise gefiltert"),
+        options: [OfferListFilter.district, OfferListFilter.phase, OfferListFilter.category, OfferListFilter.status, jsonFlag]
+    ) { args, context in
+        var filter = OfferFilter()
+        filter.district = args[OfferListFilter.district]
+        filter.phase = args[OfferListFilter.phase]
+        filter.category = args[OfferListFilter.category]
+        filter.status = args[OfferListFilter.status]
+        let offers = try context.store().offers(filter, language: context.language)
+        if context.wantsJSON { return try context.printJSON(offers) }
+        let header = ["ID", context.pick("TITLE", "TITEL"), context.pick("DISTRICT", "SOZIALRAUM"),
+                      context.pick("CATEGORY", "KATEGORIE"), context.pick("STATUS", "STATUS")]
+        let rows = offers.map { [shortID($0.id), $0.title, $0.districtName ?? $0.district ?? "–", context.label($0.category), context.label($0.status)] }
+        for line in context.table(header, rows) { context.say(line) }
+        context.say(context.pick("Offers: \(offers.count)", "Angebote: \(offers.count)"))
+    },
 ]

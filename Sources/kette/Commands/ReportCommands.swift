@@ -1,50 +1,55 @@
 import Foundation
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 
 /// The forms a report can take.
-enum ReportFormat: String, CaseIterable {
+enum ReportFormat: String, CaseIterable, Sendable {
     case text, csv, json, html
 
-    /// `--format F`, or `--json`; `fallback` when neither is given. Refuses formats the command
-    /// does not offer, naming the ones it does.
-    static func from(_ args: ParsedArguments, accepted: [ReportFormat] = ReportFormat.allCases, fallback: ReportFormat = .text) throws -> ReportFormat {
-        if args.flag("json") {
-            if let text = args.value("format"), text != "json" {
-                throw KetteError.malformedValue(field: "format", value: "--json + --format \(text)", expected: "only one of --json and --format")
-            }
-            return .json
-        }
-        guard let text = args.value("format") else { return fallback }
-        guard let format = ReportFormat(rawValue: text.lowercased()), accepted.contains(format) else {
-            throw KetteError.invalidValue(field: "format", value: text, accepted: accepted.map(\.rawValue))
-        }
-        return format
+    /// `--format F`, or `--json` where the command offers it; `fallback` when neither is given.
+    static func chosen(_ args: ParsedInput, _ option: Option<ReportFormat>, fallback: ReportFormat = .text) -> ReportFormat {
+        args.accepts(jsonFlag) && args[jsonFlag] ? .json : args[option] ?? fallback
+    }
+
+    /// Refuses `--json` together with a `--format` other than json.
+    static func validate(_ args: ParsedInput, _ option: Option<ReportFormat>) throws {
+        guard args.accepts(jsonFlag), args[jsonFlag], let format = args[option], format != .json else { return }
+        throw UsageError("--json and --format \(format.rawValue) exclude each other: give only one of --json and --format",
+                         "--json und --format \(format.rawValue) schließen einander aus: nur eines von --json und --format angeben")
     }
 }
 
-private let formatOption = OptionSpec.value("format", "F", "text (default), csv, json or html (a page in German, for the committee)")
-private let outOption = OptionSpec.value("out", "FILE", "write the report to FILE instead of standard output")
-private let todayOption = OptionSpec.value("today", "YYYY-MM-DD", "the day to report as of (default: $KETTE_TODAY, else today)")
+private let formatOption = Option<ReportFormat>.choice("format", value: "F", help: LocalizedText(
+    "text (default), csv, json or html (a page in German, for the committee)",
+    "text (Standard), csv, json oder html (eine Seite auf Deutsch, für den Ausschuss)"))
+private let outOption = Option<String>("out", value: "FILE", help: LocalizedText(
+    "write the report to FILE instead of standard output", "den Bericht in DATEI schreiben statt auf die Standardausgabe"))
+private let todayOption = Option<CalendarDay>(
+    "today", value: "YYYY-MM-DD",
+    help: LocalizedText("the day to report as of (default: $KETTE_TODAY, else today)", "der Stichtag des Berichts (Standard: $KETTE_TODAY, sonst heute)"),
+    expected: LocalizedText("a date YYYY-MM-DD, e.g. 2026-03-14", "ein Datum JJJJ-MM-TT (YYYY-MM-DD), z. B. 2026-03-14"), read: CalendarDay.init)
+private let districtFilter = Option<String>("district", value: "D", help: LocalizedText("only this district (id or name)", "nur dieser Sozialraum (ID oder Name)"))
+private let bodyFilter = Option<String>("body", value: "B", help: LocalizedText("only this body (id or name)", "nur dieses Gremium (ID oder Name)"))
 
 /// The day reports count "overdue" and "as of" from: `--today`, else `$KETTE_TODAY`, else the
 /// machine's date. Injectable so a report can be prepared for a meeting day, and tests are
 /// deterministic.
-private func reportDay(_ args: ParsedArguments, _ context: CommandContext) throws -> CalendarDay {
-    for (field, value) in [("today", args.value("today")), ("KETTE_TODAY", context.environment["KETTE_TODAY"])] {
-        guard let value, !value.isEmpty else { continue }
-        guard let day = CalendarDay(value) else {
-            throw KetteError.malformedValue(field: field, value: value, expected: "a date YYYY-MM-DD, e.g. 2026-03-14")
-        }
-        return day
+private func reportDay(_ args: ParsedInput, _ context: CommandContext) throws -> CalendarDay {
+    if let day = args[todayOption] { return day }
+    guard let value = context.environment["KETTE_TODAY"], !value.isEmpty else { return CalendarDay.today() }
+    guard let day = CalendarDay(value) else {
+        throw KetteError.malformedValue(field: "KETTE_TODAY", value: value, expected: "a date YYYY-MM-DD, e.g. 2026-03-14")
     }
-    return CalendarDay.today()
+    return day
 }
 
 /// Writes a finished report to `--out` or standard output. A file is written whole or not at
-/// all: a report that fails half way never replaces the last good one.
-private func deliver(_ text: String, _ args: ParsedArguments) throws {
-    guard let path = args.value("out") else {
+/// all: a report that fails half way never replaces the last good one. Text reports are for
+/// people and escaped as all human output is; CSV, JSON and HTML stay exact.
+private func deliver(_ text: String, as format: ReportFormat, to path: String?) throws {
+    let text = format == .text ? TerminalText.escaped(text) : text
+    guard let path else {
         FileHandle.standardOutput.write(Data(text.utf8))
         return
     }
@@ -56,122 +61,129 @@ private func deliver(_ text: String, _ args: ParsedArguments) throws {
     }
 }
 
-private func json<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+/// Writes a report in the form `--format` or `--json` chose (JSON is the same for every
+/// report) to `--out` or standard output.
+private func deliverReport<Report: Encodable>(_ report: Report, _ args: ParsedInput, _ context: CommandContext, csv: (Report) -> String,
+                                              html: (ReportHTML, Report) -> String, text: (ReportText, Report) -> String) throws {
+    let format = ReportFormat.chosen(args, formatOption)
+    let output = switch format {
+    case .json: try JSONOutput.text(report) + "\n"
+    case .csv: csv(report)
+    case .html: html(ReportHTML(language: committeeLanguage), report)
+    case .text: text(ReportText(context), report)
+    }
+    try deliver(output, as: format, to: args[outOption])
 }
 
 /// HTML reports are read by committee members: German, whatever the coordinator's terminal speaks.
 private let committeeLanguage = Language.german
 
-let reportCommands: [CommandSpec] = [
-    CommandSpec(
-        path: ["offer", "indicator"], abstract: "record an offer's figures for a period (participants, sessions held); prints the record's id",
-        arguments: [ArgumentSpec(name: "ID", help: "the offer's id, the start of it, or its title")],
-        options: [.value("period", "YYYY-Qn|YYYY", "the quarter or year the figures are for (required)"),
-                  .value("participants", "N", "participants in the period (required)"),
-                  .value("sessions", "N", "sessions held in the period"),
-                  jsonFlag],
-        discussion: "Recording the same offer and period again updates those figures; --sessions left out keeps the recorded number.",
-        run: { args, context in
-            // Shapes first, so a bad value is named before the store is even opened.
-            guard let period = args.value("period") else { throw KetteError.missingValue(field: "--period (YYYY-Qn or YYYY)") }
-            _ = try ReportingPeriod(parsing: period)
-            guard let participants = args.value("participants") else { throw KetteError.missingValue(field: "--participants") }
-            let record = try context.store().recordIndicator(offer: args.positional(0)!, period: period, participants: participants,
-                                                             sessions: args.value("sessions"), language: context.language)
-            if context.wantsJSON { return try context.printJSON(record) }
-            context.say(record.id)
-        }),
-    CommandSpec(
-        path: ["report", "coverage"], abstract: "active offers per district and life phase: gaps and possible parallel structures",
-        options: [.value("district", "D", "only this district (id or name)"),
-                  .value("category", "C", "only offers of this category: " + OfferCategory.slugs.joined(separator: ", ")),
-                  formatOption, outOption, todayOption, jsonFlag],
-        discussion: "An empty cell is a gap. A cell with two or more active offers of one category is listed as a possible parallel structure.",
-        run: { args, context in
-            let format = try ReportFormat.from(args)
-            let today = try reportDay(args, context)
-            let report = try context.store().coverageReport(district: args.value("district"), category: args.value("category"),
-                                                            language: context.language)
-            switch format {
-            case .json: try deliver(try json(report), args)
-            case .csv: try deliver(ReportCSV.coverage(report), args)
-            case .html: try deliver(ReportHTML(language: committeeLanguage).coveragePage(report, asOf: today.description), args)
-            case .text: try deliver(ReportText(context).coverage(report), args)
-            }
-        }),
-    CommandSpec(
-        path: ["report", "indicators"], abstract: "participants and sessions per period, district and life phase, with the change to the period before",
-        options: [.value("period", "YYYY-Qn|YYYY", "only this quarter or year (its form sets the granularity)"),
-                  .value("by", "quarter|year", "without --period: figures per quarter (default) or per year"),
-                  .value("district", "D", "only this district (id or name)"),
-                  .value("phase", "P", "only this life phase: " + LifePhase.slugs.joined(separator: ", ")),
-                  formatOption, outOption, jsonFlag],
-        discussion: "Per year an offer counts with its yearly figure where one was recorded, else with the sum of its quarters.",
-        run: { args, context in
-            let format = try ReportFormat.from(args)
-            var granularity = PeriodGranularity.quarter
-            if let by = args.value("by") {
-                guard let parsed = PeriodGranularity(rawValue: by.lowercased()) else {
-                    throw KetteError.invalidValue(field: "by", value: by, accepted: PeriodGranularity.allCases.map(\.rawValue))
-                }
-                granularity = parsed
-            }
-            let report = try context.store().indicatorReport(period: args.value("period"), granularity: granularity,
-                                                             district: args.value("district"), phase: args.value("phase"),
-                                                             language: context.language)
-            switch format {
-            case .json: try deliver(try json(report), args)
-            case .csv: try deliver(ReportCSV.indicators(report), args)
-            case .html: try deliver(ReportHTML(language: committeeLanguage).indicatorPage(report), args)
-            case .text: try deliver(ReportText(context).indicators(report), args)
-            }
-        }),
-    CommandSpec(
-        path: ["report", "tasks"], abstract: "open action items of all bodies, overdue first, with owner and meeting",
-        options: [.value("body", "B", "only this body's action items (id or name)"), todayOption, formatOption, outOption, jsonFlag],
-        run: { args, context in
-            let format = try ReportFormat.from(args)
-            let report = try context.store().taskReport(today: try reportDay(args, context), body: args.value("body"),
-                                                        language: context.language)
-            switch format {
-            case .json: try deliver(try json(report), args)
-            case .csv: try deliver(ReportCSV.tasks(report), args)
-            case .html: try deliver(ReportHTML(language: committeeLanguage).taskPage(report), args)
-            case .text: try deliver(ReportText(context).tasks(report), args)
-            }
-        }),
-    CommandSpec(
-        path: ["report", "meetings"], abstract: "meetings per body and quarter: attendance by organization, decisions taken",
-        options: [.value("period", "YYYY-Qn|YYYY", "only meetings in this quarter or year"),
-                  .value("body", "B", "only this body (id or name)"), formatOption, outOption, jsonFlag],
-        run: { args, context in
-            let format = try ReportFormat.from(args)
-            let report = try context.store().meetingReport(period: args.value("period"), body: args.value("body"), language: context.language)
-            switch format {
-            case .json: try deliver(try json(report), args)
-            case .csv: try deliver(ReportCSV.meetings(report), args)
-            case .html: try deliver(ReportHTML(language: committeeLanguage).meetingPage(report), args)
-            case .text: try deliver(ReportText(context).meetings(report), args)
-            }
-        }),
-    CommandSpec(
-        path: ["report", "committee"], abstract: "the report to the committee: coverage, indicators, meetings and action items on one printable page",
-        options: [.value("period", "YYYY-Qn|YYYY", "the quarter or year reported on (required)"),
-                  .value("out", "FILE", "write the page to FILE (e.g. report.html) instead of standard output"),
-                  .value("title", "T", "the page's title (default: \"Präventionskette: Bericht an den Ausschuss\")"),
-                  todayOption,
-                  .value("format", "F", "html (default; in German, A4, ready to print) or json")],
-        discussion: "Open the page in a browser and print it, or save it as PDF; it needs no network and no other files.",
-        run: { args, context in
-            let format = try ReportFormat.from(args, accepted: [.html, .json], fallback: .html)
-            guard let period = args.value("period") else { throw KetteError.missingValue(field: "--period (YYYY-Qn or YYYY)") }
-            let report = try context.store().committeeReport(period: period, today: try reportDay(args, context), language: committeeLanguage)
-            switch format {
-            case .json: try deliver(try json(report), args)
-            default: try deliver(ReportHTML(language: committeeLanguage).committeePage(report, title: args.value("title").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }), args)
-            }
-        }),
+private enum IndicatorOption {
+    static let period = Option<String>("period", value: "YYYY-Qn|YYYY", help: LocalizedText(
+        "the quarter or year the figures are for (required)", "das Quartal oder Jahr, für das die Zahlen gelten (Pflicht)"))
+    static let participants = Option<String>("participants", value: "N", help: LocalizedText(
+        "participants in the period (required)", "Teilnehmende im Zeitraum (Pflicht)"))
+    static let sessions = Option<String>("sessions", value: "N", help: LocalizedText("sessions held in the period", "durchgeführte Termine im Zeitraum"))
+
+    /// Shapes first, so a bad value is named before the store is even opened.
+    static func validate(_ args: ParsedInput) throws {
+        _ = try ReportingPeriod(parsing: try args.require(period))
+        _ = try args.require(participants)
+    }
+}
+
+private let reportPeriod = Option<String>("period", value: "YYYY-Qn|YYYY", help: LocalizedText(
+    "only this quarter or year (its form sets the granularity)", "nur dieses Quartal oder Jahr (seine Form bestimmt die Gliederung)"))
+private let granularity = Option<PeriodGranularity>.choice("by", value: "quarter|year", help: LocalizedText(
+    "without --period: figures per quarter (default) or per year", "ohne --period: Zahlen je Quartal (Standard) oder je Jahr"))
+private let categoryFilter = Option<String>("category", value: "C", help: LocalizedText(
+    "only offers of this category: " + OfferCategory.slugs.joined(separator: ", "),
+    "nur Angebote dieser Kategorie: " + OfferCategory.slugs.joined(separator: ", ")))
+private let phaseFilter = Option<String>("phase", value: "P", help: LocalizedText(
+    "only this life phase: " + LifePhase.slugs.joined(separator: ", "), "nur diese Lebensphase: " + LifePhase.slugs.joined(separator: ", ")))
+
+/// The options of `report committee`, whose page has its own defaults.
+private enum CommitteeOption {
+    static let period = Option<String>("period", value: "YYYY-Qn|YYYY", help: LocalizedText(
+        "the quarter or year reported on (required)", "das Quartal oder Jahr, über das berichtet wird (Pflicht)"))
+    static let out = Option<String>("out", value: "FILE", help: LocalizedText(
+        "write the page to FILE (e.g. report.html) instead of standard output", "die Seite in DATEI schreiben (z. B. bericht.html) statt auf die Standardausgabe"))
+    static let title = Option<String>("title", value: "T", help: LocalizedText(
+        "the page's title (default: \"Präventionskette: Bericht an den Ausschuss\")",
+        "Titel der Seite (Standard: \"Präventionskette: Bericht an den Ausschuss\")"))
+    static let format = Option<ReportFormat>.choice("format", value: "F", among: [.html, .json], help: LocalizedText(
+        "html (default; in German, A4, ready to print) or json", "html (Standard; deutsch, A4, druckfertig) oder json"))
+}
+
+let reportCommands: [KetteCommand] = [
+    KetteCommand(
+        "offer indicator", abstract: LocalizedText("record an offer's figures for a period (participants, sessions held); prints the record's id",
+                                                   "Kennzahlen eines Angebots für einen Zeitraum erfassen (Teilnehmende, Termine); gibt die ID des Eintrags aus"),
+        arguments: [offerID], options: [IndicatorOption.period, IndicatorOption.participants, IndicatorOption.sessions, jsonFlag],
+        discussion: LocalizedText("Recording the same offer and period again updates those figures; --sessions left out keeps the recorded number.",
+                                  "Dasselbe Angebot und denselben Zeitraum erneut zu erfassen, aktualisiert die Zahlen; ohne --sessions bleibt die erfasste Zahl."),
+        validate: IndicatorOption.validate
+    ) { args, context in
+        let record = try context.store().recordIndicator(offer: args[offerID], period: try args.require(IndicatorOption.period),
+                                                         participants: try args.require(IndicatorOption.participants),
+                                                         sessions: args[IndicatorOption.sessions], language: context.language)
+        if context.wantsJSON { return try context.printJSON(record) }
+        context.say(record.id)
+    },
+    KetteCommand(
+        "report coverage", abstract: LocalizedText("active offers per district and life phase: gaps and possible parallel structures",
+                                                   "aktive Angebote je Sozialraum und Lebensphase: Lücken und mögliche Parallelstrukturen"),
+        options: [districtFilter, categoryFilter, formatOption, outOption, todayOption, jsonFlag],
+        discussion: LocalizedText("An empty cell is a gap. A cell with two or more active offers of one category is listed as a possible parallel structure.",
+                                  "Eine leere Zelle ist eine Lücke. Eine Zelle mit zwei oder mehr aktiven Angeboten einer Kategorie wird als mögliche Parallelstruktur aufgeführt."),
+        validate: { try ReportFormat.validate($0, formatOption) }
+    ) { args, context in
+        let today = try reportDay(args, context)
+        let report = try context.store().coverageReport(district: args[districtFilter], category: args[categoryFilter], language: context.language)
+        try deliverReport(report, args, context, csv: ReportCSV.coverage, html: { $0.coveragePage($1, asOf: today.description) }, text: { $0.coverage($1) })
+    },
+    KetteCommand(
+        "report indicators", abstract: LocalizedText("participants and sessions per period, district and life phase, with the change to the period before",
+                                                     "Teilnehmende und Termine je Zeitraum, Sozialraum und Lebensphase, mit der Veränderung zum Vorzeitraum"),
+        options: [reportPeriod, granularity, districtFilter, phaseFilter, formatOption, outOption, jsonFlag],
+        discussion: LocalizedText("Per year an offer counts with its yearly figure where one was recorded, else with the sum of its quarters.",
+                                  "Je Jahr zählt ein Angebot mit seiner Jahreszahl, wo eine erfasst wurde, sonst mit der Summe seiner Quartale."),
+        validate: { try ReportFormat.validate($0, formatOption) }
+    ) { args, context in
+        let report = try context.store().indicatorReport(period: args[reportPeriod], granularity: args[granularity] ?? .quarter,
+                                                         district: args[districtFilter], phase: args[phaseFilter], language: context.language)
+        try deliverReport(report, args, context, csv: ReportCSV.indicators, html: { $0.indicatorPage($1) }, text: { $0.indicators($1) })
+    },
+    KetteCommand(
+        "report tasks", abstract: LocalizedText("open action items of all bodies, overdue first, with owner and meeting",
+                                                "offene Arbeitsaufträge aller Gremien, überfällige zuerst, mit Verantwortlichen und Sitzung"),
+        options: [bodyFilter, todayOption, formatOption, outOption, jsonFlag],
+        validate: { try ReportFormat.validate($0, formatOption) }
+    ) { args, context in
+        let report = try context.store().taskReport(today: try reportDay(args, context), body: args[bodyFilter], language: context.language)
+        try deliverReport(report, args, context, csv: ReportCSV.tasks, html: { $0.taskPage($1) }, text: { $0.tasks($1) })
+    },
+    KetteCommand(
+        "report meetings", abstract: LocalizedText("meetings per body and quarter: attendance by organization, decisions taken",
+                                                   "Sitzungen je Gremium und Quartal: Teilnahme nach Organisation, gefasste Beschlüsse"),
+        options: [reportPeriod, bodyFilter, formatOption, outOption, jsonFlag],
+        validate: { try ReportFormat.validate($0, formatOption) }
+    ) { args, context in
+        let report = try context.store().meetingReport(period: args[reportPeriod], body: args[bodyFilter], language: context.language)
+        try deliverReport(report, args, context, csv: ReportCSV.meetings, html: { $0.meetingPage($1) }, text: { $0.meetings($1) })
+    },
+    KetteCommand(
+        "report committee", abstract: LocalizedText("the report to the committee: coverage, indicators, meetings and action items on one printable page",
+                                                    "der Bericht an den Ausschuss: Abdeckung, Kennzahlen, Sitzungen und Arbeitsaufträge auf einer druckbaren Seite"),
+        options: [CommitteeOption.period, CommitteeOption.out, CommitteeOption.title, todayOption, CommitteeOption.format],
+        discussion: LocalizedText("Open the page in a browser and print it, or save it as PDF; it needs no network and no other files.",
+                                  "Die Seite im Browser öffnen und drucken oder als PDF speichern; sie braucht kein Netz und keine weiteren Dateien."),
+        validate: { _ = try $0.require(CommitteeOption.period) }
+    ) { args, context in
+        let format = args[CommitteeOption.format] ?? .html
+        let report = try context.store().committeeReport(period: try args.require(CommitteeOption.period), today: try reportDay(args, context), language: committeeLanguage)
+        let title = args[CommitteeOption.title].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let text = format == .json ? try JSONOutput.text(report) + "\n" : ReportHTML(language: committeeLanguage).committeePage(report, title: title)
+        try deliver(text, as: format, to: args[CommitteeOption.out])
+    },
 ]

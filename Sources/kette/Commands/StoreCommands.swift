@@ -1,21 +1,27 @@
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 
-let storeCommands: [CommandSpec] = [
-    CommandSpec(
-        path: ["init"], abstract: "create the local store",
-        options: [.value("name", "NAME", "who works with this store (a coordinator or an office); shown as author of changes")],
+private let storeName = Option<String>("name", value: "NAME", help: LocalizedText(
+    "who works with this store (a coordinator or an office); shown as author of changes",
+    "wer mit diesem Speicher arbeitet (Koordinator*in oder Büro); erscheint als Autor von Änderungen"))
+
+let storeCommands: [KetteCommand] = [
+    KetteCommand(
+        "init", abstract: LocalizedText("create the local store", "den lokalen Speicher anlegen"),
+        options: [storeName],
         run: { args, context in
             let directory = context.homeDirectory
-            if try LocalStore.create(directory: directory, name: args.value("name")) {
+            if try LocalStore.create(directory: directory, name: args[storeName]) {
                 context.say(context.pick("Created a Kette store in \(directory).", "Kette-Speicher in \(directory) angelegt."))
             } else {
                 context.say(context.pick("A Kette store already exists in \(directory); left unchanged.",
                                          "In \(directory) gibt es bereits einen Kette-Speicher; unverändert gelassen."))
             }
         }),
-    CommandSpec(
-        path: ["status"], abstract: "counts of records and of change sets waiting to be synced",
+    KetteCommand(
+        "status", abstract: LocalizedText("counts of records and of change sets waiting to be synced",
+                                          "Anzahl der Datensätze und der Änderungssätze, die auf Sync warten"),
         options: [jsonFlag],
         run: { _, context in
             var status = try context.store().status()

@@ -1,5 +1,6 @@
 import Foundation
 import KetteClient
+import KetteCommandLine
 import KetteProtocol
 
 /// The transport `kette sync` uses: libcurl with timeouts, retried with backoff on network
@@ -29,30 +30,41 @@ func describe(_ value: FieldValue) -> String {
     }
 }
 
-let syncCommands: [CommandSpec] = [
-    CommandSpec(
-        path: ["remote"], abstract: "set the county server to sync with (or show it)",
-        arguments: [ArgumentSpec(name: "URL", help: "the server, e.g. https://kette.kreis-example.de", optional: true)],
-        options: [.value("token", "TOKEN", "your token from `kette-server user add` (stored with file mode 0600)"),
-                  .value("cacert", "F", "a CA certificate (PEM) to trust, for the municipality's own CA")],
+private let serverURL = Argument<String?>.optional("URL", help: LocalizedText(
+    "the server, e.g. https://kette.kreis-example.de", "der Server, z. B. https://kette.kreis-example.de"))
+private let remoteToken = Option<String>("token", value: "TOKEN", help: LocalizedText(
+    "your token from `kette-server user add` (stored with file mode 0600)", "Ihr Token von `kette-server user add` (mit Dateimodus 0600 gespeichert)"))
+private let caCertificate = Option<String>("cacert", value: "F", help: LocalizedText(
+    "a CA certificate (PEM) to trust, for the municipality's own CA", "ein CA-Zertifikat (PEM), dem vertraut wird, für die eigene CA der Kommune"))
+private let includeResolved = Flag("all", help: LocalizedText("include resolved conflicts", "auch gelöste Konflikte"))
+private let conflictID = Argument<String>("ID", help: LocalizedText("the conflict's id or the start of it", "die ID des Konflikts oder ihr Anfang"))
+private let keep = Option<String>("keep", value: "mine|theirs|winner|loser", help: LocalizedText(
+    "which side's value to keep", "welcher Wert bleibt"))
+private let newValue = Option<String>("value", value: "V", help: LocalizedText("a new value instead of either side", "ein neuer Wert statt beider Seiten"))
+
+let syncCommands: [KetteCommand] = [
+    KetteCommand(
+        "remote", abstract: LocalizedText("set the county server to sync with (or show it)", "den Kreisserver für den Sync festlegen (oder anzeigen)"),
+        arguments: [serverURL], options: [remoteToken, caCertificate],
         run: { args, context in
             let directory = context.homeDirectory
             _ = try context.store()
-            guard let url = args.positional(0) else {
+            guard let url = args[serverURL] else {
                 guard let remote = try RemoteConfiguration.load(from: directory) else {
                     return context.say(context.pick("No server configured.", "Kein Server eingerichtet."))
                 }
                 return context.say(remote.url)
             }
-            guard let token = args.value("token") else { throw KetteError.missingValue(field: "--token") }
-            let remote = try RemoteConfiguration.validated(url: url, token: token, caCertificate: args.value("cacert"))
+            guard let token = args[remoteToken] else { throw KetteError.missingValue(field: "--token") }
+            let remote = try RemoteConfiguration.validated(url: url, token: token, caCertificate: args[caCertificate])
             try remote.save(in: directory)
             context.say(context.pick("Will sync with \(remote.url).", "Synchronisiert künftig mit \(remote.url)."))
         }),
-    CommandSpec(
-        path: ["sync"], abstract: "push waiting change sets, then pull what is new (exit 2: refusals or conflicts, 3: server unreachable)",
+    KetteCommand(
+        "sync", abstract: LocalizedText("push waiting change sets, then pull what is new (exit 2: refusals or conflicts, 3: server unreachable)",
+                                        "wartende Änderungssätze senden, dann Neues holen (Exit 2: Ablehnungen oder Konflikte, 3: Server nicht erreichbar)"),
         options: [jsonFlag],
-        run: { args, context in
+        run: { _, context in
             let store = try context.store()
             guard let remote = try RemoteConfiguration.load(from: context.homeDirectory) else { throw SyncError.notConfigured }
             // Tuning knobs for slow links and for tests: change sets per push, changes per pulled page
@@ -62,7 +74,7 @@ let syncCommands: [CommandSpec] = [
             let engine = SyncEngine(store: store, remote: remote, transport: makeTransport(remote, context), pushBatchSize: batch, pageSize: page)
             let onTerminal = isatty(STDERR_FILENO) == 1 && !context.wantsJSON
             if onTerminal {
-                engine.progress = { line in FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8)) }
+                engine.progress = { line in FileHandle.standardError.write(Data("\r\u{1B}[K\(TerminalText.escaped(line))".utf8)) }
             }
             // KETTE_SYNC_ONLY=push|pull: one direction only, for measurements and very slow links.
             let direction = context.environment["KETTE_SYNC_ONLY"].flatMap(SyncEngine.Direction.init(rawValue:)) ?? .both
@@ -89,11 +101,12 @@ let syncCommands: [CommandSpec] = [
             }
             if report.needsAttention { throw ExitStatus(code: 2) }
         }),
-    CommandSpec(
-        path: ["conflicts"], abstract: "list open conflicts: fields two people changed without seeing each other's edit",
-        options: [.flag("all", "include resolved conflicts"), jsonFlag],
+    KetteCommand(
+        "conflicts", abstract: LocalizedText("list open conflicts: fields two people changed without seeing each other's edit",
+                                             "offene Konflikte auflisten: Felder, die zwei Personen geändert haben, ohne die Änderung der anderen zu sehen"),
+        options: [includeResolved, jsonFlag],
         run: { args, context in
-            let conflicts = try context.store().conflicts(includeResolved: args.flag("all"))
+            let conflicts = try context.store().conflicts(includeResolved: args[includeResolved])
             if context.wantsJSON { return try context.printJSON(conflicts) }
             if conflicts.isEmpty { return context.say(context.pick("No open conflicts.", "Keine offenen Konflikte.")) }
             for conflict in conflicts {
@@ -104,14 +117,13 @@ let syncCommands: [CommandSpec] = [
                 }
             }
         }),
-    CommandSpec(
-        path: ["conflicts", "resolve"], abstract: "settle a conflict; the resolution syncs like any change",
-        arguments: [ArgumentSpec(name: "ID", help: "the conflict's id or the start of it")],
-        options: [.value("keep", "mine|theirs|winner|loser", "which side's value to keep"),
-                  .value("value", "V", "a new value instead of either side")],
+    KetteCommand(
+        "conflicts resolve", abstract: LocalizedText("settle a conflict; the resolution syncs like any change",
+                                                     "einen Konflikt lösen; die Lösung wird wie jede Änderung synchronisiert"),
+        arguments: [conflictID], options: [keep, newValue],
         run: { args, context in
             let resolution: LocalStore.Resolution
-            switch (args.value("keep"), args.value("value")) {
+            switch (args[keep], args[newValue]) {
             case (nil, let value?): resolution = .value(value)
             case ("mine"?, nil): resolution = .mine
             case ("theirs"?, nil): resolution = .theirs
@@ -121,7 +133,7 @@ let syncCommands: [CommandSpec] = [
             case (nil, nil): throw KetteError.missingValue(field: "--keep mine|theirs or --value V")
             case (_?, _?): throw KetteError.malformedValue(field: "--keep/--value", value: "both", expected: "only one of --keep and --value")
             }
-            let entry = try context.store().resolveConflict(args.positional(0)!, resolution, language: context.language)
+            let entry = try context.store().resolveConflict(args[conflictID], resolution, language: context.language)
             context.say(context.pick("Resolved conflict \(shortID(entry.id)) (\(entry.recordType).\(entry.field)); run `kette sync` to share it.",
                                      "Konflikt \(shortID(entry.id)) gelöst (\(entry.recordType).\(entry.field)); mit `kette sync` teilen."))
         }),

@@ -1,0 +1,140 @@
+import Foundation
+import KetteCommandLine
+import KetteServer
+
+/// The options of `serve`, with the bounds the server accepts.
+private enum ServeOption {
+    /// The server's own defaults, named in the help.
+    static let defaults = HTTPServer.Configuration()
+    static let defaultRate = Int(RateLimiter.Configuration.defaultRate)
+    /// A change set travels whole in one request, and an import of tens of thousands of offers is
+    /// one change set: the default leaves room for that, a county can set its own bound.
+    static let defaultMaxBodyMegabytes = 64
+
+    static let bind = Option<String>("bind", value: "ADDR", help: LocalizedText(
+        "the address to listen on (default: \(ServerDefaults.bindAddress); 0.0.0.0 or :: for every interface)",
+        "die Adresse, auf der gelauscht wird (Standard: \(ServerDefaults.bindAddress); 0.0.0.0 oder :: für alle Schnittstellen)"))
+    static let port = Option<Int>.integer("port", in: 0...65535, help: LocalizedText(
+        "the TCP port (default: \(ServerDefaults.port); 0 picks a free one)", "der TCP-Port (Standard: \(ServerDefaults.port); 0 wählt einen freien)"))
+    static let threads = Option<Int>.integer("threads", in: 1...64, help: LocalizedText(
+        "worker threads (default: \(defaults.threadPoolSize))", "Arbeits-Threads (Standard: \(defaults.threadPoolSize))"))
+    static let maxBodyMegabytes = Option<Int>.integer("max-body-mb", in: 1...1024, help: LocalizedText(
+        "the largest request body in MiB (default: \(defaultMaxBodyMegabytes): one change set, a big import, fits)",
+        "der größte Anfrageinhalt in MiB (Standard: \(defaultMaxBodyMegabytes): ein Änderungssatz, ein großer Import, passt hinein)"))
+    static let perIPLimit = Option<Int>.integer(
+        "per-ip-limit", in: 1...100_000, expected: LocalizedText("1 to 100000 connections", "1 bis 100000 Verbindungen"),
+        help: LocalizedText("connections one client address may hold (default: \(defaults.perIPConnectionLimit))",
+                            "Verbindungen je Client-Adresse (Standard: \(defaults.perIPConnectionLimit))"))
+    static let headerTimeout = Option<Int>.integer(
+        "header-timeout", value: "S", in: 1...3600, expected: LocalizedText("1 to 3600 seconds", "1 bis 3600 Sekunden"),
+        help: LocalizedText("seconds within which request headers must be complete (default: \(defaults.headerTimeoutSeconds))",
+                            "Sekunden, in denen die Kopfzeilen einer Anfrage vollständig sein müssen (Standard: \(defaults.headerTimeoutSeconds))"))
+    static let rateLimit = Option<Double>(
+        "rate-limit", value: "N", help: LocalizedText(
+            "requests per second per user (default: \(defaultRate); 0 turns limiting off)",
+            "Anfragen pro Sekunde je Person (Standard: \(defaultRate); 0 schaltet die Begrenzung ab)"),
+        expected: LocalizedText("0 (no limit) to 1000000 requests per second", "0 (keine Grenze) bis 1000000 Anfragen pro Sekunde")
+    ) { text in
+        Double(text).flatMap { $0.isFinite && (0...1_000_000).contains($0) ? $0 : nil }
+    }
+    static let rateBurst = Option<Int>.integer(
+        "rate-burst", in: 1...10_000_000, expected: LocalizedText("1 to 10000000 requests", "1 bis 10000000 Anfragen"),
+        help: LocalizedText("requests a user may send at once before the rate applies (default: 20 seconds' worth, at least 10)",
+                            "Anfragen, die eine Person auf einmal senden darf, bevor die Rate greift (Standard: 20 Sekunden Anfragen, mindestens 10)"))
+    static let tlsCertificate = Option<String>("tls-cert", value: "FILE", help: LocalizedText(
+        "the server's certificate (PEM); with --tls-key it serves HTTPS only", "das Zertifikat des Servers (PEM); mit --tls-key nur HTTPS"))
+    static let tlsKey = Option<String>("tls-key", value: "FILE", help: LocalizedText(
+        "the certificate's private key (PEM)", "der private Schlüssel des Zertifikats (PEM)"))
+
+    static let all: [any OptionDeclaration] = [bind, port, threads, maxBodyMegabytes, perIPLimit, headerTimeout, rateLimit, rateBurst,
+                                               tlsCertificate, tlsKey]
+
+    /// The checks that need two options together.
+    static func validate(_ args: ParsedInput) throws {
+        if (args[tlsCertificate] == nil) != (args[tlsKey] == nil) {
+            throw UsageError("--tls-cert and --tls-key go together: the certificate (PEM) and its private key (PEM)",
+                             "--tls-cert und --tls-key gehören zusammen: das Zertifikat (PEM) und sein privater Schlüssel (PEM)")
+        }
+        if args[rateLimit] == 0, args[rateBurst] != nil {
+            throw UsageError("--rate-burst needs a rate limit; --rate-limit 0 turns limiting off",
+                             "--rate-burst braucht eine Ratenbegrenzung; --rate-limit 0 schaltet sie ab")
+        }
+    }
+}
+
+let serveCommand = ServerCommand(
+    "serve", abstract: LocalizedText("serve the /v1 sync API until SIGINT or SIGTERM", "die Sync-API /v1 bereitstellen bis SIGINT oder SIGTERM"),
+    options: ServeOption.all, validate: ServeOption.validate
+) { args, context in
+    let configuration = try serverConfiguration(args)
+    let store = try ServerStore(path: context.databasePath, readerCount: configuration.threadPoolSize)
+    let api = SyncAPI(storage: store, rateLimiter: try rateLimiter(args)) { line in complain(line) }
+    let server = HTTPServer(configuration: configuration, handler: api)
+    do {
+        try server.start()
+    } catch {
+        fail("\(error)", code: 5)
+    }
+    // Written unbuffered: scripts wait for this line to know the server is up.
+    let scheme = configuration.tls == nil ? "http" : "https"
+    FileHandle.standardOutput.write(Data("kette-server listening on \(scheme)://\(configuration.bindAddress):\(server.port) (database \(context.databasePath))\n".utf8))
+    serveUntilStopped(server, store)
+}
+
+/// The HTTP server's configuration from the command line.
+private func serverConfiguration(_ args: ParsedInput) throws -> HTTPServer.Configuration {
+    var configuration = HTTPServer.Configuration()
+    configuration.bindAddress = args[ServeOption.bind] ?? ServerDefaults.bindAddress
+    configuration.port = args[ServeOption.port].map { UInt16($0) } ?? ServerDefaults.port
+    if let threads = args[ServeOption.threads] { configuration.threadPoolSize = threads }
+    configuration.maxBodyBytes = (args[ServeOption.maxBodyMegabytes] ?? ServeOption.defaultMaxBodyMegabytes) << 20
+    if let limit = args[ServeOption.perIPLimit] { configuration.perIPConnectionLimit = limit }
+    if let timeout = args[ServeOption.headerTimeout] { configuration.headerTimeoutSeconds = timeout }
+    if let certificate = args[ServeOption.tlsCertificate], let key = args[ServeOption.tlsKey] {
+        do {
+            configuration.tls = try TLSCredentials.load(certificatePath: certificate, privateKeyPath: key)
+        } catch {
+            throw UsageError("HTTPS cannot start: \(error)", "HTTPS kann nicht starten: \(error)")
+        }
+        warnIfReadableByOthers(key)
+    }
+    return configuration
+}
+
+/// The per-user limit from `--rate-limit N` (requests per second, 0: none) and `--rate-burst N`.
+private func rateLimiter(_ args: ParsedInput) throws -> RateLimiter? {
+    let rate = args[ServeOption.rateLimit] ?? RateLimiter.Configuration.defaultRate
+    if rate == 0 { return nil }
+    do {
+        return try RateLimiter(RateLimiter.Configuration(rate: rate, burst: args[ServeOption.rateBurst]))
+    } catch {
+        throw UsageError(error.description, error.description)
+    }
+}
+
+/// A private key others can read is as good as published; say so, but serve (the administrator
+/// may have reasons, such as a group-readable key for a service account).
+private func warnIfReadableByOthers(_ path: String) {
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & 0o077 != 0 else { return }
+    complain("warning: the private key \(path) is readable by other users (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it")
+}
+
+/// Serves until SIGINT or SIGTERM; the daemon's threads do the work.
+private func serveUntilStopped(_ server: HTTPServer, _ store: ServerStore) -> Never {
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let stopSignals = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+        source.setEventHandler {
+            server.stop()
+            // Reads are counted in memory and written about once a second: write the rest now.
+            try? store.flushAuditReads()
+            print("kette-server stopped")
+            exit(0)
+        }
+        source.resume()
+        return source
+    }
+    withExtendedLifetime(stopSignals) { dispatchMain() }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import KetteCommandLine
+import KetteProtocol
+import KetteServer
+
+/// What a `kette-server` command runs with: its input, the language, and the database.
+final class ServerContext: Sendable {
+    let input: ParsedInput
+    let language: Language
+
+    init(input: ParsedInput, language: Language) {
+        self.input = input
+        self.language = language
+    }
+
+    /// `--db PATH`, else the default next to the working directory.
+    var databasePath: String { input[databaseOption] ?? ServerDefaults.databasePath }
+
+    func openStore() throws -> ServerStore {
+        try ServerStore(path: databasePath)
+    }
+
+    /// Whether the command offers `--json` and it was given.
+    var wantsJSON: Bool { input.accepts(jsonFlag) && input[jsonFlag] }
+
+    /// Prints a line of human output; names come from administrators and clients, so control
+    /// characters in them are shown, not obeyed (JSON output stays exact).
+    func say(_ line: String) {
+        print(TerminalText.escaped(line))
+    }
+
+    func printJSON<T: Encodable>(_ value: T) throws {
+        print(try JSONOutput.text(value))
+    }
+}
+
+/// Writes `kette-server: MESSAGE` to standard error, escaped like human output.
+func complain(_ message: String) {
+    FileHandle.standardError.write(Data(TerminalText.escaped("kette-server: \(message)\n").utf8))
+}
+
+/// Ends `kette-server` with a message and one of its exit codes.
+func fail(_ message: String, code: Int32) -> Never {
+    complain(message)
+    exit(code)
+}

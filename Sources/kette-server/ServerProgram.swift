@@ -1,0 +1,31 @@
+import KetteCommandLine
+import KetteServer
+
+typealias ServerCommand = Command<ServerContext>
+
+/// `kette-server` and every command of it, in the order `kette-server --help` lists them.
+let server = Program<ServerContext>(
+    name: "kette-server",
+    abstract: LocalizedText("the county sync server for Kette", "der Sync-Server des Kreises für Kette"),
+    commands: [serveCommand] + adminCommands,
+    globalOptions: [databaseOption],
+    epilogue: LocalizedText("""
+        Admin commands open the same database file and work while the server runs; a revocation
+        takes effect on the next request.
+
+        exit codes: 0 ok, 1 usage or input error, 4 storage error (database unusable), 5 address in use or server failure,
+                    6 audit log altered (audit verify names the first broken entry)
+        """, """
+        Verwaltungsbefehle öffnen dieselbe Datenbankdatei und funktionieren, während der Server läuft; ein
+        Widerruf wirkt ab der nächsten Anfrage.
+
+        Exit-Codes: 0 in Ordnung, 1 Aufruf- oder Eingabefehler, 4 Speicherfehler (Datenbank unbrauchbar),
+                    5 Adresse belegt oder Serverfehler, 6 Audit-Protokoll verändert (audit verify nennt den ersten beschädigten Eintrag)
+        """))
+
+/// `--db PATH`, the database every command works on.
+let databaseOption = Option<String>("db", value: "PATH", help: LocalizedText(
+    "the database file (default: \(ServerDefaults.databasePath))", "die Datenbankdatei (Standard: \(ServerDefaults.databasePath))"))
+
+/// `--json`, for the commands that list or report.
+let jsonFlag = Flag("json", help: LocalizedText("print JSON for scripts", "JSON für Skripte ausgeben"))
