@@ -98,8 +98,31 @@ let syncCommands: [KetteCommand] = [
                 if report.openConflicts > 0 {
                     context.say(context.pick("  see `kette conflicts`", "  siehe `kette conflicts`"))
                 }
+                verificationLines(report, context).forEach(context.say)
             }
             if report.needsAttention { throw ExitStatus(code: 2) }
+        }),
+    KetteCommand(
+        "verify", abstract: LocalizedText("check this store against the server and repair what differs, both ways (exit 2: a difference remains)",
+                                          "diesen Speicher mit dem Server vergleichen und Unterschiede in beide Richtungen reparieren (Exit 2: ein Unterschied bleibt)"),
+        options: [jsonFlag],
+        discussion: LocalizedText("""
+            The check every `kette sync` ends with, alone: no waiting change set is pushed. This store's check sums are
+            compared with its data first. A difference that was repaired ends with exit 0.
+            """, """
+            Die Prüfung, mit der jeder `kette sync` endet, allein: wartende Änderungssätze werden nicht gesendet. Zuerst
+            werden die Prüfsummen dieses Speichers mit seinen Daten verglichen. Ein reparierter Unterschied endet mit Exit 0.
+            """),
+        run: { _, context in
+            let store = try context.store()
+            guard let remote = try RemoteConfiguration.load(from: context.homeDirectory) else { throw SyncError.notConfigured }
+            let report = try SyncEngine(store: store, remote: remote, transport: makeTransport(remote, context)).verify()
+            if context.wantsJSON {
+                try context.printJSON(report)
+            } else {
+                verificationLines(report, context).forEach(context.say)
+            }
+            if report.verification?.outcome == .differs { throw ExitStatus(code: 2) }
         }),
     KetteCommand(
         "conflicts", abstract: LocalizedText("list open conflicts: fields two people changed without seeing each other's edit",

@@ -1,0 +1,77 @@
+import Foundation
+import KetteCommandLine
+import KetteProtocol
+import KetteServer
+
+private let backupTarget = Option<String>("to", value: "FILE", help: LocalizedText(
+    "where to write the backup (required; replaced if it exists, readable by the owner only)",
+    "wohin die Sicherung geschrieben wird (Pflicht; eine vorhandene Datei wird ersetzt, nur für den Eigentümer lesbar)"))
+private let backupFile = Argument<String>("FILE", help: LocalizedText("a file written by `kette-server backup`",
+                                                                       "eine von `kette-server backup` geschriebene Datei"))
+private let userName = Argument<String>("NAME", help: LocalizedText("the user's name", "Name der Person"))
+private let newDistricts = Option<String>("district", value: "ID", help: LocalizedText(
+    "a district the user works in from now on; repeat for several (all of them: the list replaces the old one)",
+    "ein Sozialraum, in dem die Person künftig arbeitet; für mehrere wiederholen (alle: die Liste ersetzt die bisherige)"), repeatable: true)
+
+/// Backups, restores and changes of a user's districts: what changes which records a replica
+/// must hold (SPEC §16).
+let recoveryCommands: [ServerCommand] = [
+    ServerCommand(
+        "backup", abstract: LocalizedText("write a consistent copy of the database while the server runs",
+                                          "eine stimmige Kopie der Datenbank schreiben, während der Server läuft"),
+        options: [backupTarget, jsonFlag],
+        discussion: LocalizedText("""
+            The copy is one snapshot (SQLite's online backup API), mode 0600. The audit key file is not copied: keep it
+            apart from the backups.
+            """, """
+            Die Kopie ist ein einziger Schnappschuss (die Online-Backup-Schnittstelle von SQLite), Modus 0600. Die
+            Schlüsseldatei des Audit-Protokolls wird nicht kopiert: getrennt von den Sicherungen aufbewahren.
+            """),
+        validate: { _ = try $0.require(backupTarget) }
+    ) { args, context in
+        let report = try context.openStore().backup(to: try args.require(backupTarget))
+        if context.wantsJSON { return try context.printJSON(report) }
+        context.say("backup written to \(report.path): \(report.fieldVersions) field versions up to sequence \(report.seq) (database \(report.database))")
+    },
+    ServerCommand(
+        "restore", abstract: LocalizedText("replace the database given with --db by a backup, under a new database id",
+                                           "die mit --db angegebene Datenbank durch eine Sicherung ersetzen, mit neuer Datenbank-ID"),
+        arguments: [backupFile], options: [jsonFlag],
+        discussion: LocalizedText("""
+            Stop `kette-server serve` first. Clients see the new id at their next sync, pull everything again and bring
+            back what they hold that the backup lacks. Users, tokens and their districts are as they were at the backup:
+            make changes since then again.
+            """, """
+            Zuerst `kette-server serve` beenden. Clients sehen die neue ID beim nächsten Sync, holen alles neu und bringen
+            zurück, was sie haben und der Sicherung fehlt. Personen, Tokens und ihre Sozialräume sind wie zur Zeit der
+            Sicherung: spätere Änderungen erneut vornehmen.
+            """),
+        validate: { input in
+            guard input[databaseOption] != nil else {
+                throw UsageError("restore needs --db PATH, the database to replace (or to make)",
+                                 "restore braucht --db PFAD, die zu ersetzende (oder anzulegende) Datenbank")
+            }
+        }
+    ) { args, context in
+        let report = try ServerStore.restore(from: args[backupFile], to: context.databasePath)
+        if context.wantsJSON { return try context.printJSON(report) }
+        context.say("restored \(args[backupFile]) into \(report.path): new database id \(report.database), \(report.fieldVersions) field versions up to sequence \(report.seq)")
+        complain("clients pull everything again at their next sync and bring back what the backup lacks; users, tokens and their districts are as at the backup")
+    },
+    ServerCommand(
+        "user districts", abstract: LocalizedText("set the districts a coordinator or district office works in",
+                                                  "die Sozialräume festlegen, in denen eine Koordination oder ein Bezirksbüro arbeitet"),
+        arguments: [userName], options: [newDistricts],
+        discussion: LocalizedText("""
+            At their next sync the user receives the records of districts given and their replica drops those of
+            districts taken away (nothing the server lacks is dropped).
+            """, """
+            Beim nächsten Sync erhält die Person die Datensätze neuer Sozialräume, und ihr Replikat verliert die der
+            entzogenen (nichts, was dem Server fehlt).
+            """)
+    ) { args, context in
+        let districts = args.all(newDistricts)
+        try context.openStore().setDistricts(user: args[userName], districts: districts)
+        context.say("user \(args[userName]) now works in \(districts.isEmpty ? "no district" : Set(districts).sorted().joined(separator: ", "))")
+    },
+]
