@@ -15,15 +15,16 @@ extension SyncEngine {
 
     /// - Parameter selfCheck: check the kept digests against the data even when not due.
     func verify(_ report: inout SyncReport, selfCheck: Bool) throws {
-        var verification = Verification()
+        // A sync that checked before (after finding the server restored) adds to that check.
+        var verification = report.verification ?? Verification()
         defer { report.verification = verification }
         if let check = try store.selfCheck(force: selfCheck) {
             verification.selfChecked = true
             verification.damagedBuckets = check.wrongBuckets
             verification.orphanedVersions = check.orphanedVersions
         }
-        for round in 1...Self.verificationRounds {
-            verification.rounds = round
+        for _ in 1...Self.verificationRounds {
+            verification.rounds += 1
             let local = try store.replicaDigests()
             let answer: DigestAnswer = try exchange("GET", "/v1/digests?total=\(VersionDigest.hex(local.total))", body: nil)
             if let known = try store.knownServer(), known != answer.server, !verification.serverChanged {
@@ -39,7 +40,7 @@ extension SyncEngine {
                 return
             }
             let differing = local.differingBuckets(from: server)
-            if round == 1 { verification.differingBuckets = differing.count }
+            if verification.rounds == 1 { verification.differingBuckets = differing.count }
             let before = (verification.pulled, verification.pushed, verification.leftScope)
             try repair(buckets: differing, &verification)
             // A round that changed nothing would change nothing again: what differs needs a person.

@@ -136,7 +136,17 @@ public final class SyncEngine {
 
     public func sync(_ direction: Direction = .both) throws -> SyncReport {
         var report = SyncReport()
-        if direction != .pull { try push(&report) }
+        if direction != .pull {
+            do {
+                try push(&report)
+            } catch SyncError.server(409, "server_changed", _) {
+                // The server was restored from a backup: what it lost comes back first (a pull
+                // from 0 and the repair), so the outbox's edits of lost records can be placed.
+                try pull(&report)
+                try verify(&report, selfCheck: false)
+                try push(&report)
+            }
+        }
         if direction != .push { try pull(&report) }
         // Every full sync ends with the digest check, which repairs what differs both ways.
         if direction == .both { try verify(&report, selfCheck: false) }
@@ -178,7 +188,10 @@ public final class SyncEngine {
                 body = PushRequest(changeSets: batch.map(\.changeSet)).encodeJSON()
             }
             let last = batch.last!
-            let response: PushResponse = try exchange("POST", "/v1/changesets", body: body)
+            // The database this replica last pulled from (ids are letters and digits).
+            let known = try store.knownServer().flatMap { id in id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } ? id : nil }
+            let server = known.map { "?server=" + $0 } ?? ""
+            let response: PushResponse = try exchange("POST", "/v1/changesets" + server, body: body)
             let localTime = LocalStore.systemMilliseconds()
             guard Set(response.results.map(\.id)) == Set(batch.map(\.changeSet.id)) else {
                 throw SyncError.protocolViolation("the push answer does not list exactly the change sets sent")

@@ -55,6 +55,12 @@ public final class SyncAPI: HTTPHandler, Sendable {
             try allow(request, ["POST"])
             let identity = try authenticate(request)
             let push = try decodePush(request)
+            // A client that last synced with another database (this one was restored from a
+            // backup) must first pull from 0 and repair, or its edits of records the restore
+            // lost could not be placed (SPEC §16).
+            if let expected = request.query["server"], expected != (try storage.databaseID()) {
+                throw APIError(409, "server_changed", "this server's database is not the one you last synced with (it was restored from a backup or replaced); pull from 0 and repair, then push again")
+            }
             let response = try storage.push(push, by: identity)
             return try json(200, response)
         case "/v1/changes":

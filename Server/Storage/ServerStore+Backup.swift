@@ -41,7 +41,10 @@ extension ServerStore {
     /// the new id, pull everything again and repair what the backup lacks (SPEC §16). Refuses
     /// while any process has `path` open (stop `kette-server serve` first). The audit log is the
     /// backup's, with an entry for the restore; its signed head is moved back to it.
-    public static func restore(from backup: String, to path: String, actor: String? = nil) throws -> BackupReport {
+    /// - Parameter identity: the new database id and server replica id; random unless a test
+    ///   needs to replay a run.
+    public static func restore(from backup: String, to path: String, actor: String? = nil,
+                               identity: (database: String, replica: ReplicaID) = (ReplicaID.random().rawValue, .random())) throws -> BackupReport {
         try checkIsServerDatabase(backup)
         if FileManager.default.fileExists(atPath: path) { try checkUnused(path) }
         let keyPath = AuditLog.keyPath(for: path)
@@ -59,7 +62,7 @@ extension ServerStore {
             configuration.createIfMissing = false
             configuration.switchToWAL = false
             try Database(path: backup, configuration: configuration).backup(into: temporary)
-            (audit, head) = try renew(temporary, auditedAs: path, actor: actor ?? AuditLog.localActor, backup: backup)
+            (audit, head) = try renew(temporary, auditedAs: path, actor: actor ?? AuditLog.localActor, backup: backup, identity: identity)
             // The old database's WAL must not be replayed onto the restored file.
             for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
             guard rename(temporary, path) == 0 else { throw AdminError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
@@ -73,19 +76,20 @@ extension ServerStore {
     }
 
     /// Gives the copy at `temporary` its new identity and its audit entry, in one transaction.
-    private static func renew(_ temporary: String, auditedAs path: String, actor: String, backup: String) throws -> (AuditLog, AuditLog.Head?) {
+    private static func renew(_ temporary: String, auditedAs path: String, actor: String, backup: String,
+                              identity: (database: String, replica: ReplicaID)) throws -> (AuditLog, AuditLog.Head?) {
         var configuration = Database.Configuration()
         configuration.switchToWAL = false
         let db = try Database(path: temporary, configuration: configuration)
         try ServerSchema.migrator.migrate(db)
         let audit = try AuditLog(databasePath: path, db: db)
         let old = try databaseID(in: db)
-        let new = ReplicaID.random().rawValue
+        let new = identity.database
         let head = try db.inTransaction { db -> AuditLog.Head? in
             try db.execute("INSERT INTO server_meta (key, value) VALUES ('database', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [new])
             // A new replica id too: no timestamp the restored server stamps can equal one the
             // lost database stamped after the backup.
-            try db.execute("UPDATE server_meta SET value = ? WHERE key = 'replica'", [ReplicaID.random().rawValue])
+            try db.execute("UPDATE server_meta SET value = ? WHERE key = 'replica'", [identity.replica.rawValue])
             let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
             return try audit.append([.init(actor: actor, action: "restore",
                                            detail: "from \(backup); database \(old.isEmpty ? "(none)" : old) is now \(new); entries written after the backup are not in this log")],

@@ -9,6 +9,8 @@ public protocol ServerStorage: AnyObject, Sendable {
     func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
     /// The next page after `cursor` in the caller's scope, as the JSON body of a `PullPage`.
     func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8]
+    /// The database's identity, new after every restore (SPEC §16).
+    func databaseID() throws -> String
     /// The digests of every scope the caller reads, summed per bucket (SPEC §16); the buckets are
     /// left out when `clientTotal` matches their sum.
     func digests(for identity: Identity, clientTotal: UInt64?) throws -> DigestAnswer

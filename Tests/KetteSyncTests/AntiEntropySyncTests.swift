@@ -102,7 +102,13 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
         // not ahead, only the new server id tells her pull to start again.
         for index in 0..<3 { _ = try addOffer(county, "Nach der Wiederherstellung \(index)") }
         _ = try countySync.sync()
+        // Anna edits, offline, the offer the restore lost: the push waits until it is back.
+        var edit = OfferInput()
+        edit.location = "Rathaus"
+        _ = try anna.editOffer(after, edit, language: .english)
         let report = try annaSync.sync()
+        XCTAssertEqual(report.refusedChangeSets, [], "the push was held back until the repair had brought the offer back")
+        XCTAssertEqual(try serverValue(.offer, after, "location")?.value, #""Rathaus""#)
         XCTAssertEqual(report.pullRestart, .serverChanged, "a new server id: pull again from 0")
         XCTAssertEqual(report.verification?.outcome, .repaired)
         XCTAssertGreaterThan(report.verification?.pushed ?? 0, 0)
