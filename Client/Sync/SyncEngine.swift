@@ -220,9 +220,9 @@ public final class SyncEngine {
         var pending = startFetch(after: cursor)
         while true {
             let waited = DispatchTime.now().uptimeNanoseconds
-            let page: PullPage
+            let fetched: PullPage
             do {
-                page = try pending.wait()
+                fetched = try pending.wait()
             } catch SyncError.server(400, "cursor_ahead", _) where report.pullRestart == nil {
                 // The server knows less than we pulled (restored from a backup): start over;
                 // merging what we already hold again changes nothing.
@@ -233,15 +233,16 @@ public final class SyncEngine {
             }
             // Another server database (a restore), or a scope the user did not read before: the
             // cursor means nothing for them. Merging what we already hold again changes nothing.
-            if cursor > 0, report.pullRestart == nil, let reason = try store.pullRestartReason(for: page) {
+            if cursor > 0, report.pullRestart == nil, let reason = try store.pullRestartReason(for: fetched) {
                 report.pullRestart = reason
                 cursor = 0
                 pending = try restartPull()
                 continue
             }
-            guard page.cursor >= cursor else {
-                throw SyncError.protocolViolation("the server moved the cursor back from \(cursor) to \(page.cursor)")
+            guard fetched.cursor >= cursor else {
+                throw SyncError.protocolViolation("the server moved the cursor back from \(cursor) to \(fetched.cursor)")
             }
+            let page = fetched.holdingBackTrailingRecord()
             let next = page.more ? startFetch(after: page.cursor) : nil
             let received = DispatchTime.now().uptimeNanoseconds
             let outcome = try store.mergePulledPage(page)
@@ -317,3 +318,22 @@ public final class SyncEngine {
 
 @available(*, unavailable)
 extension SyncEngine: Sendable {}
+
+extension PullPage {
+    /// The page without the versions of its last record when more pages follow, and the cursor
+    /// set before them: the next page starts with that record, so a replica never holds part of
+    /// what one write wrote (a pull cut off there, followed by a restore that lost the record,
+    /// would leave a fragment no repair could place). A page of one record is taken whole.
+    func holdingBackTrailingRecord() -> PullPage {
+        guard more, let last = changes.last, (left.last?.seq ?? 0) < last.seq else { return self }
+        var start = changes.count - 1
+        while start > 0, changes[start - 1].change.recordType == last.change.recordType,
+              changes[start - 1].change.recordID == last.change.recordID { start -= 1 }
+        guard start > 0 else { return self }
+        var page = self
+        page.changes = Array(changes[..<start])
+        page.cursor = changes[start - 1].seq
+        page.left = left.filter { $0.seq <= page.cursor }
+        return page
+    }
+}

@@ -246,7 +246,9 @@ struct ChangeSetApplier {
 
     /// Writes a conflict entry as a record of the server's own, in the scope of the record it
     /// concerns, so it reaches everyone who sees that record.
-    func writeConflict(_ conflict: PendingConflict, into context: inout WriteContext) throws -> String {
+    /// - Parameter stamp: the timestamp of the conflict's fields; a new one from the server's
+    ///   clock unless a repair re-opens a conflict the lost database had opened (`RepairApplier`).
+    func writeConflict(_ conflict: PendingConflict, into context: inout WriteContext, stamp: HLCTimestamp? = nil) throws -> String {
         // Named after what it is about, so the same conflict always gets the same id.
         let digest = Secrets.sha256Hex("\(conflict.record.type.rawValue)|\(conflict.record.id)|\(conflict.field)|\(conflict.winner.hlc.encoded)|\(conflict.loser.hlc.encoded)")
         let hex = Array(digest.prefix(32))
@@ -257,7 +259,7 @@ struct ChangeSetApplier {
         if try context.db.firstRow("SELECT 1 FROM record_scope WHERE record_type = 'conflict' AND record_id = ?", [id]) != nil {
             return id
         }
-        let hlc = context.tick()
+        let hlc = stamp ?? context.tick()
         let fields: [(String, FieldValue)] = [
             ("recordType", .string(conflict.record.type.rawValue)), ("recordID", .string(conflict.record.id)),
             ("field", .string(conflict.field)),

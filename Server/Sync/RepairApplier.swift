@@ -62,7 +62,12 @@ struct RepairApplier {
         try place(key, written: Set(winners.map(\.version.change.field)), into: &context)
         try applier.clearTombstone(key, into: &context)
         for conflict in conflicts {
-            let id = try applier.writeConflict(conflict, into: &context)
+            // The lost database opened this conflict when the newer write arrived, and replicas
+            // may hold it, resolved since: stamped as of that write, the conflict record any
+            // replica brings back (and its resolution) is newer and wins, and none is reopened.
+            let stamp = HLCTimestamp(physicalMilliseconds: conflict.winner.hlc.physicalMilliseconds, counter: conflict.winner.hlc.counter,
+                                     replica: context.replica)
+            let id = try applier.writeConflict(conflict, into: &context, stamp: stamp)
             if !answer.conflicts.contains(id) { answer.conflicts.append(id) }
         }
     }
