@@ -17,7 +17,11 @@ extension SyncEngine {
     func verify(_ report: inout SyncReport, selfCheck: Bool) throws {
         // A sync that checked before (after finding the server restored) adds to that check.
         var verification = report.verification ?? Verification()
-        defer { report.verification = verification }
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer {
+            verification.seconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            report.verification = verification
+        }
         if let check = try store.selfCheck(force: selfCheck) {
             verification.selfChecked = true
             verification.damagedBuckets = check.wrongBuckets

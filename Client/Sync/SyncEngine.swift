@@ -68,6 +68,8 @@ public struct Verification: Codable, Sendable {
     /// the store was changed behind its back (damage, a bug, a hand edit). Rewritten, then repaired.
     public var damagedBuckets = 0
     public var orphanedVersions = 0
+    /// Wall time of the check and its repair.
+    public var seconds = 0.0
 
     var changedAnything: Bool { pulled > 0 || pushed > 0 || leftScope > 0 || serverChanged || damagedBuckets > 0 || orphanedVersions > 0 }
 }

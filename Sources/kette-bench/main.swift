@@ -50,8 +50,19 @@ do {
                 pullRatios.median * 100, Sample(values: f.incrementalMilliseconds).median, Sample(values: f.pushClientRSS).maximum,
                 Sample(values: f.pullClientRSS).maximum, Sample(values: f.serverRSS).maximum)
             print(line)
+            let ae = f.antiEntropy
+            let check = String(format: """
+                    digest check, nothing differs (%d field versions): server %.2f ms (in process, median of %d), \
+                %.2f ms over loopback HTTP (median of %d), %d request; restore that lost %d rows (%.1f%%): county's next sync \
+                %.1f s, of which check and repair %.1f s, %d versions brought back
+                """, ae.fieldVersions, Sample(values: ae.checkServerMilliseconds).median, ae.checkServerMilliseconds.count,
+                Sample(values: ae.checkRoundTripMilliseconds).median, ae.checkRoundTripMilliseconds.count, ae.checkRequests, ae.lostRows,
+                Double(ae.lostRows) * 100 / Double(max(1, ae.fieldVersions)), Sample(values: ae.repairSyncSeconds).median,
+                Sample(values: ae.repairCheckSeconds).median, ae.broughtBack)
+            print(check)
             print("    spreads over \(f.pushSeconds.count) runs: push s \(Sample(values: f.pushSeconds)), pull s \(pull), ceiling insert s \(Sample(values: f.ceilingInsertSeconds)), ceiling select s \(Sample(values: f.ceilingSelectSeconds))")
             lines.append(line)
+            lines.append(check)
         }
         if let many = option("many").flatMap(Int.init), many > 0 {
             let result = try benchmark.runManyClients(count: many, changesEach: number("many-changes", default: 2_000))
