@@ -123,25 +123,16 @@ public struct RepairVersion: Codable, Hashable, Sendable {
         self.changeSet = changeSet
     }
 
-    enum CodingKeys: String, CodingKey { case type, id, field, value, hlc, base, author, changeSet }
-
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        change = Change(recordType: try c.decode(RecordType.self, forKey: .type), recordID: try c.decode(String.self, forKey: .id),
-                        field: try c.decode(String.self, forKey: .field), value: try c.decode(FieldValue.self, forKey: .value),
-                        hlc: try c.decode(HLCTimestamp.self, forKey: .hlc), base: try c.decodeIfPresent(HLCTimestamp.self, forKey: .base))
+        let c = try decoder.container(keyedBy: VersionKeys.self)
+        change = try VersionKeys.decodeChange(c)
         author = try c.decodeIfPresent(String.self, forKey: .author)
         changeSet = try c.decodeIfPresent(String.self, forKey: .changeSet)
     }
 
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(change.recordType, forKey: .type)
-        try c.encode(change.recordID, forKey: .id)
-        try c.encode(change.field, forKey: .field)
-        try c.encode(change.value, forKey: .value)
-        try c.encode(change.hlc, forKey: .hlc)
-        try c.encodeIfPresent(change.base, forKey: .base)
+        var c = encoder.container(keyedBy: VersionKeys.self)
+        try VersionKeys.encode(change, into: &c)
         try c.encodeIfPresent(author, forKey: .author)
         try c.encodeIfPresent(changeSet, forKey: .changeSet)
     }

@@ -109,10 +109,7 @@ extension ScopeExit {
         try reader.readObject { reader, key in
             switch key {
             case "seq": seq = try reader.readInteger()
-            case "type":
-                let name = try reader.readString()
-                guard let known = RecordType(rawValue: name) else { throw reader.failure("unknown record type '\(name.prefix(40))'") }
-                type = known
+            case "type": type = try reader.readRecordType()
             case "id": id = try reader.readString()
             case "versions":
                 var fields: [String: String] = [:]
@@ -133,10 +130,7 @@ extension PulledChange {
         try reader.readObject { reader, key in
             switch key {
             case "seq": seq = try reader.readInteger()
-            case "type":
-                let name = try reader.readString()
-                guard let known = RecordType(rawValue: name) else { throw reader.failure("unknown record type '\(name.prefix(40))'") }
-                type = known
+            case "type": type = try reader.readRecordType()
             case "id": id = try reader.readString()
             case "field": field = try reader.readString()
             case "value": value = try reader.readFieldValue()
@@ -153,5 +147,14 @@ extension PulledChange {
         }
         return PulledChange(seq: seq, change: Change(recordType: type, recordID: id, field: field, value: value, hlc: hlc, base: base),
                             author: author, redacted: redacted, changeSet: changeSet)
+    }
+}
+
+extension JSONReader {
+    /// A record type's name; one this version does not know makes the page unreadable for it.
+    mutating func readRecordType() throws -> RecordType {
+        let name = try readString()
+        guard let known = RecordType(rawValue: name) else { throw failure("unknown record type '\(name.prefix(40))'") }
+        return known
     }
 }

@@ -67,31 +67,43 @@ public struct PulledChange: Codable, Hashable, Sendable {
         self.changeSet = changeSet
     }
 
-    enum CodingKeys: String, CodingKey { case seq, type, id, field, value, hlc, base, author, redacted, changeSet }
-
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.container(keyedBy: VersionKeys.self)
         seq = try c.decode(Int64.self, forKey: .seq)
-        change = Change(recordType: try c.decode(RecordType.self, forKey: .type), recordID: try c.decode(String.self, forKey: .id),
-                        field: try c.decode(String.self, forKey: .field), value: try c.decode(FieldValue.self, forKey: .value),
-                        hlc: try c.decode(HLCTimestamp.self, forKey: .hlc), base: try c.decodeIfPresent(HLCTimestamp.self, forKey: .base))
+        change = try VersionKeys.decodeChange(c)
         author = try c.decodeIfPresent(String.self, forKey: .author)
         redacted = try c.decodeIfPresent(Bool.self, forKey: .redacted) ?? false
         changeSet = try c.decodeIfPresent(String.self, forKey: .changeSet)
     }
 
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
+        var c = encoder.container(keyedBy: VersionKeys.self)
         try c.encode(seq, forKey: .seq)
+        try VersionKeys.encode(change, into: &c)
+        try c.encodeIfPresent(author, forKey: .author)
+        if redacted { try c.encode(true, forKey: .redacted) }
+        try c.encodeIfPresent(changeSet, forKey: .changeSet)
+    }
+}
+
+/// The keys of a field version as pulls, record checks and repairs carry it: a change's keys
+/// (`type`, `id`, `field`, `value`, `hlc`, `base`) and where it came from.
+enum VersionKeys: String, CodingKey {
+    case seq, type, id, field, value, hlc, base, author, redacted, changeSet
+
+    static func decodeChange(_ c: KeyedDecodingContainer<VersionKeys>) throws -> Change {
+        Change(recordType: try c.decode(RecordType.self, forKey: .type), recordID: try c.decode(String.self, forKey: .id),
+               field: try c.decode(String.self, forKey: .field), value: try c.decode(FieldValue.self, forKey: .value),
+               hlc: try c.decode(HLCTimestamp.self, forKey: .hlc), base: try c.decodeIfPresent(HLCTimestamp.self, forKey: .base))
+    }
+
+    static func encode(_ change: Change, into c: inout KeyedEncodingContainer<VersionKeys>) throws {
         try c.encode(change.recordType, forKey: .type)
         try c.encode(change.recordID, forKey: .id)
         try c.encode(change.field, forKey: .field)
         try c.encode(change.value, forKey: .value)
         try c.encode(change.hlc, forKey: .hlc)
         try c.encodeIfPresent(change.base, forKey: .base)
-        try c.encodeIfPresent(author, forKey: .author)
-        if redacted { try c.encode(true, forKey: .redacted) }
-        try c.encodeIfPresent(changeSet, forKey: .changeSet)
     }
 }
 
