@@ -37,13 +37,15 @@ let package = Package(
                           path: "Sources/kette-server"),
         .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore", "KetteProtocol"], path: "Sources/kette-bench"),
 
-        .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore"]),
-        .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol"]),
-        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore"], exclude: ["Fixtures"]),
-        // Socket helpers for the tests that speak raw HTTP to a real server.
-        .target(name: "KetteTestSupport", path: "Tests/KetteTestSupport"),
+        // What the tests share: a test clock, throw-away directories and stores, the `kette` runner,
+        // a real `kette-server` process with users and tokens, raw sockets, typed error checks.
+        .target(name: "KetteTestSupport", dependencies: ["KetteProtocol", "KetteStore", "KetteClient", "KetteServer"],
+                path: "Tests/KetteTestSupport"),
+        .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore", "KetteTestSupport"]),
+        .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol", "KetteTestSupport"]),
+        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
-        .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore"]),
+        .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
         // The parser itself, and both executables' declarations (every command's help in both languages).
         .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteProtocol", "kette", "kette-server"]),
         .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),

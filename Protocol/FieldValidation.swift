@@ -26,7 +26,10 @@ extension RecordType {
             }
             return items.count > 1000 ? "\(rawValue).\(field) has more than 1000 items" : nil
         case (.integer, .integer(let number)):
-            if self == .indicator && number < 0 { return "\(rawValue).\(field) must be 0 or more" }
+            let range = integerRange(field: field)
+            guard range.contains(number) else {
+                return "\(rawValue).\(field) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(number)"
+            }
             return nil
         case (.bool, .bool):
             return nil
@@ -49,6 +52,24 @@ extension RecordType {
         default: nil
         }
     }
+
+    /// The whole numbers an integer field takes (SPEC §6.2). Every integer field is bounded, so
+    /// no accepted value can make a replica's arithmetic overflow: counts (participants and
+    /// sessions of a period) by 10 million, more than any county's participations in a year,
+    /// whose sums over a million offers still stay far below 2^63; positions (an order, which may
+    /// be negative or numbered with gaps) and any other integer by the 32-bit range, which every
+    /// consumer (JavaScript, spreadsheets, 32-bit columns) holds exactly.
+    public func integerRange(field: String) -> ClosedRange<Int64> {
+        switch (self, field) {
+        case (.indicator, "participants"), (.indicator, "sessions"): Self.counts
+        default: Self.positions
+        }
+    }
+
+    /// A count of people or sessions in one period.
+    public static let counts: ClosedRange<Int64> = 0...10_000_000
+    /// An order (agenda items' `position`), and the bound of any other integer field.
+    public static let positions: ClosedRange<Int64> = Int64(Int32.min)...Int64(Int32.max)
 
     /// A reporting period: a year (2026) or a quarter (2026-Q1).
     static func isPeriod(_ text: String) -> Bool {

@@ -8,6 +8,7 @@ public enum FieldValue: Hashable, Sendable {
     case list([String])
 
     public var stringValue: String? { if case .string(let value) = self { return value } else { return nil } }
+    public var listValue: [String]? { if case .list(let value) = self { return value } else { return nil } }
 }
 
 extension FieldValue: Codable {
@@ -36,6 +37,31 @@ extension FieldValue: Codable {
 }
 
 extension FieldValue {
+    /// The value that `jsonText` holds: how both sides read the field values they store as JSON
+    /// text (field versions, conflict sides, outbox changes, list columns), with the same strict
+    /// reader as the sync messages, so a value reads back exactly as it was written.
+    ///
+    /// Throws for anything but exactly one field value: text that is not JSON, a number with a
+    /// fraction or outside Int64, an object, a list holding anything but strings, trailing content.
+    public init(jsonText: some StringProtocol) throws(JSONReader.Failure) {
+        var reader = JSONReader(Array(jsonText.utf8))
+        do {
+            self = try reader.readFieldValue()
+            try reader.finish()
+        } catch let failure as JSONReader.Failure {
+            throw failure
+        } catch {
+            throw reader.failure("\(error)")
+        }
+    }
+
+    /// The strings of a stored list column; an unreadable or non-list value reads as empty, so
+    /// one damaged cell cannot fail a whole read (a list column is never written as anything else).
+    public static func storedList(_ jsonText: String?) -> [String] {
+        guard let jsonText, jsonText != "[]" else { return [] }
+        return (try? FieldValue(jsonText: jsonText))?.listValue ?? []
+    }
+
     /// The value as compact JSON text, written by hand because the outbox stores one per change
     /// and JSONEncoder's per-call setup would dominate bulk writes.
     public var jsonText: String {

@@ -18,10 +18,10 @@ extension LocalStore {
         let meetings = try self.meetings(body: nil, language: language)
         let tasks = try self.tasks(openOnly: false, owner: nil)
         return [
-            ExportFile(name: "offers.csv", data: CSV.write(offerRows(offers, districtNames, providerNames, language)), records: offers.count),
-            ExportFile(name: "organizations.csv", data: CSV.write(organizationRows(organizations, language)), records: organizations.count),
-            ExportFile(name: "meetings.csv", data: CSV.write(try meetingRows(meetings, language)), records: meetings.count),
-            ExportFile(name: "tasks.csv", data: CSV.write(try taskRows(tasks, language)), records: tasks.count),
+            ExportFile(name: "offers.csv", data: CSV.write(offerRows(offers, districtNames, providerNames, language), dialect: .excel), records: offers.count),
+            ExportFile(name: "organizations.csv", data: CSV.write(organizationRows(organizations, language), dialect: .excel), records: organizations.count),
+            ExportFile(name: "meetings.csv", data: CSV.write(try meetingRows(meetings, language), dialect: .excel), records: meetings.count),
+            ExportFile(name: "tasks.csv", data: CSV.write(try taskRows(tasks, language), dialect: .excel), records: tasks.count),
         ]
     }
 
@@ -65,20 +65,20 @@ extension LocalStore {
     /// (`kette meeting show` has them); the row counts them.
     private func meetingRows(_ meetings: [Meeting], _ language: Language) throws -> [[String]] {
         var attendees: [String: Int] = [:]
-        for row in try database.rows("SELECT meeting, count(*) FROM attendees WHERE deleted = 0 GROUP BY meeting") {
-            if let meeting = row.string(0) { attendees[meeting] = row.int(1) ?? 0 }
+        for row in try database.rows("SELECT meeting, count(*) AS attendees FROM attendees WHERE deleted = 0 GROUP BY meeting") {
+            if let meeting = row.string("meeting") { attendees[meeting] = row.int("attendees") ?? 0 }
         }
         var agenda: [String: [String]] = [:]
         for row in try database.rows("SELECT meeting, position, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, position, id") {
-            if let meeting = row.string(0) { agenda[meeting, default: []].append("\(row.int(1) ?? 0). \(row.string(2) ?? "")") }
+            if let meeting = row.string("meeting") { agenda[meeting, default: []].append("\(row.int("position") ?? 0). \(row.string("title") ?? "")") }
         }
         var decisions: [String: [String]] = [:]
         for row in try database.rows("SELECT meeting, decision_text FROM decisions WHERE deleted = 0 ORDER BY rowid") {
-            if let meeting = row.string(0) { decisions[meeting, default: []].append(row.string(1) ?? "") }
+            if let meeting = row.string("meeting") { decisions[meeting, default: []].append(row.string("decision_text") ?? "") }
         }
         var offerTitles: [String: String] = [:]
         for row in try database.rows("SELECT id, title FROM offers") {
-            if let id = row.string(0) { offerTitles[id] = row.string(1) ?? id }
+            if let id = row.string("id") { offerTitles[id] = row.string("title") ?? id }
         }
         let header = language == .german
             ? ["ID", "Gremium", "Datum", "Uhrzeit", "Ort", "Teilnehmende", "Tagesordnung", "Beschlüsse", "Angebote", "Protokoll"]
@@ -95,8 +95,8 @@ extension LocalStore {
 
     private func taskRows(_ tasks: [ActionItem], _ language: Language) throws -> [[String]] {
         var meetings: [String: (date: String, body: String)] = [:]
-        for row in try database.rows("SELECT m.id, m.meeting_date, b.name FROM meetings m LEFT JOIN bodies b ON b.id = m.body") {
-            if let id = row.string(0) { meetings[id] = (row.string(1) ?? "", row.string(2) ?? "") }
+        for row in try database.rows("SELECT m.id, m.meeting_date, b.name AS body_name FROM meetings m LEFT JOIN bodies b ON b.id = m.body") {
+            if let id = row.string("id") { meetings[id] = (row.string("meeting_date") ?? "", row.string("body_name") ?? "") }
         }
         let header = language == .german
             ? ["ID", "Arbeitsauftrag", "Verantwortlich", "Fällig", "Status", "Sitzungs-ID", "Gremium", "Sitzungsdatum"]
@@ -125,7 +125,7 @@ struct ReferenceNames {
     init(table: String, in db: Database) throws {
         var live: [(id: String, name: String)] = []
         for row in try db.rows("SELECT id, name FROM \(table) WHERE deleted = 0 AND name IS NOT NULL") {
-            if let id = row.string(0), let name = row.string(1) { live.append((id, name)) }
+            if let id = row.string("id"), let name = row.string("name") { live.append((id, name)) }
         }
         let ids = Set(live.map(\.id))
         var uses: [String: Int] = [:]

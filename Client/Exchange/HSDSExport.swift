@@ -22,75 +22,25 @@ import KetteStore
 extension LocalStore {
     public func hsdsExport() throws -> [ExportFile] {
         var tables = HSDSTables()
-        let districtNames = Dictionary(try districts().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        tables.addTaxonomies()
         let organizations = try self.organizations()
-        let organizationIDs = Set(organizations.map(\.id))
+        for organization in organizations { tables.add(organization) }
+        let context = HSDSTables.OfferContext(
+            districtNames: Dictionary(try districts().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
+            organizationIDs: Set(organizations.map(\.id)),
+            lastModified: try offersLastModified())
+        for offer in try offers(OfferFilter(), language: .german) { tables.add(offer, context) }
+        return try tables.files()
+    }
+
+    /// When each offer last changed (ms since 1970): its newest field version's clock time.
+    private func offersLastModified() throws -> [String: Int64] {
         var lastModified: [String: Int64] = [:]
         // The newest write time: the timestamps' millisecond part (15 digits), not a merge decision.
-        for row in try database.rows("SELECT record_id, max(substr(hlc, 1, 15)) FROM field_versions WHERE record_type = 'offer' GROUP BY record_id") {
-            if let id = row.string(0), let hlc = row.string(1), let millis = Int64(hlc.prefix(15)) { lastModified[id] = millis }
+        for row in try database.rows("SELECT record_id, max(substr(hlc, 1, 15)) AS newest FROM field_versions WHERE record_type = 'offer' GROUP BY record_id") {
+            if let id = row.string("record_id"), let hlc = row.string("newest"), let millis = Int64(hlc.prefix(15)) { lastModified[id] = millis }
         }
-
-        tables.addTaxonomy(LifePhase.self, key: "life-phase", name: "Lebensphasen der Präventionskette",
-                           description: "Phases of growing up along which a prevention chain is ordered")
-        tables.addTaxonomy(OfferCategory.self, key: "category", name: "Angebotskategorien",
-                           description: "Kinds of offers of a prevention chain")
-        tables.addTaxonomy(Sector.self, key: "sector", name: "Bereiche",
-                           description: "Sectors that providers and offers belong to")
-
-        for organization in organizations {
-            let id = HSDS.id(organization.id, type: "organization")
-            tables.organizations.append(HSDS.Organization(id: id, name: organization.name, description: organization.kind ?? ""))
-            if let sector = organization.sector { tables.attach(sector, key: "sector", to: id, entity: "organization") }
-            if let contact = organization.contact {
-                tables.contacts.append(HSDS.Contact(id: HSDS.derived("organization/\(organization.id)/contact"), organizationId: id, name: contact))
-            }
-        }
-
-        let formatter = ISO8601DateFormatter()
-        for offer in try offers(OfferFilter(), language: .german) {
-            let id = HSDS.id(offer.id, type: "offer")
-            var service = HSDS.Service(id: id, name: offer.title, status: HSDS.status(offer.status))
-            service.organizationId = offer.provider.flatMap { organizationIDs.contains($0) ? HSDS.id($0, type: "organization") : nil }
-            service.description = offer.description
-            service.feesDescription = offer.cost?.germanLabel
-            service.eligibilityDescription = offer.targetGroups.isEmpty ? nil : offer.targetGroups.joined(separator: ", ")
-            service.lastModified = lastModified[offer.id].map { formatter.string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
-            tables.services.append(service)
-
-            for phase in offer.phases { tables.attach(phase, key: "life-phase", to: id, entity: "service") }
-            if let category = offer.category { tables.attach(category, key: "category", to: id, entity: "service") }
-            if let sector = offer.sector { tables.attach(sector, key: "sector", to: id, entity: "service") }
-
-            if let district = offer.district {
-                tables.serviceAreas.append(HSDS.ServiceArea(id: HSDS.derived("offer/\(offer.id)/district"), serviceId: id,
-                                                            name: districtNames[district] ?? district))
-            }
-            if let place = offer.location {
-                let location = tables.location(named: place, district: offer.district)
-                tables.serviceAtLocations.append(HSDS.ServiceAtLocation(id: HSDS.derived("offer/\(offer.id)/location"),
-                                                                        serviceId: id, locationId: location))
-                if let notes = offer.accessibility {
-                    tables.accessibility.append(HSDS.Accessibility(id: HSDS.derived("offer/\(offer.id)/accessibility"),
-                                                                   locationId: location, description: notes))
-                }
-            }
-            if offer.schedule != nil || offer.start != nil || offer.end != nil {
-                tables.schedules.append(HSDS.Schedule(id: HSDS.derived("offer/\(offer.id)/schedule"), serviceId: id,
-                                                      validFrom: offer.start, validTo: offer.end, description: offer.schedule))
-            }
-            var seenLanguages: Set<String> = []
-            for language in offer.languages where seenLanguages.insert(language).inserted {
-                // Codes as people type them ("de", "tr"); a word that is no ISO 639 code is kept as the name.
-                let isCode = (2...3).contains(language.count) && language.allSatisfy { $0.isASCII && $0.isLetter }
-                tables.languages.append(HSDS.Language(id: HSDS.derived("offer/\(offer.id)/language/\(language)"), serviceId: id,
-                                                      name: isCode ? nil : language, code: isCode ? language : nil))
-            }
-            if let contact = offer.contact {
-                tables.contacts.append(HSDS.Contact(id: HSDS.derived("offer/\(offer.id)/contact"), serviceId: id, name: contact))
-            }
-        }
-        return try tables.files()
+        return lastModified
     }
 }
 
@@ -109,6 +59,79 @@ struct HSDSTables {
     var taxonomyTerms: [HSDS.TaxonomyTerm] = []
     var attributes: [HSDS.Attribute] = []
     private var locationIDs: Set<String> = []
+
+    /// What turning an offer into rows needs to know about the rest of the store.
+    struct OfferContext {
+        let districtNames: [String: String]
+        let organizationIDs: Set<String>
+        let lastModified: [String: Int64]
+        let formatter = ISO8601DateFormatter()
+    }
+
+    mutating func addTaxonomies() {
+        addTaxonomy(LifePhase.self, key: "life-phase", name: "Lebensphasen der Präventionskette",
+                    description: "Phases of growing up along which a prevention chain is ordered")
+        addTaxonomy(OfferCategory.self, key: "category", name: "Angebotskategorien", description: "Kinds of offers of a prevention chain")
+        addTaxonomy(Sector.self, key: "sector", name: "Bereiche", description: "Sectors that providers and offers belong to")
+    }
+
+    mutating func add(_ organization: KetteProtocol.Organization) {
+        let id = HSDS.id(organization.id, type: "organization")
+        organizations.append(HSDS.Organization(id: id, name: organization.name, description: organization.kind ?? ""))
+        if let sector = organization.sector { attach(sector, key: "sector", to: id, entity: "organization") }
+        if let contact = organization.contact {
+            contacts.append(HSDS.Contact(id: HSDS.derived("organization/\(organization.id)/contact"), organizationId: id, name: contact))
+        }
+    }
+
+    /// An offer as a service with its taxonomy terms, then the rows around it.
+    mutating func add(_ offer: Offer, _ context: OfferContext) {
+        let id = HSDS.id(offer.id, type: "offer")
+        var service = HSDS.Service(id: id, name: offer.title, status: HSDS.status(offer.status))
+        service.organizationId = offer.provider.flatMap { context.organizationIDs.contains($0) ? HSDS.id($0, type: "organization") : nil }
+        service.description = offer.description
+        service.feesDescription = offer.cost?.germanLabel
+        service.eligibilityDescription = offer.targetGroups.isEmpty ? nil : offer.targetGroups.joined(separator: ", ")
+        service.lastModified = context.lastModified[offer.id].map { context.formatter.string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
+        services.append(service)
+
+        for phase in offer.phases { attach(phase, key: "life-phase", to: id, entity: "service") }
+        if let category = offer.category { attach(category, key: "category", to: id, entity: "service") }
+        if let sector = offer.sector { attach(sector, key: "sector", to: id, entity: "service") }
+        addPlace(of: offer, service: id, districtNames: context.districtNames)
+        addTimesLanguagesAndContact(of: offer, service: id)
+    }
+
+    /// Where: the district as service area, the place as a shared location with its accessibility notes.
+    private mutating func addPlace(of offer: Offer, service id: String, districtNames: [String: String]) {
+        if let district = offer.district {
+            serviceAreas.append(HSDS.ServiceArea(id: HSDS.derived("offer/\(offer.id)/district"), serviceId: id,
+                                                 name: districtNames[district] ?? district))
+        }
+        guard let place = offer.location else { return }
+        let location = location(named: place, district: offer.district)
+        serviceAtLocations.append(HSDS.ServiceAtLocation(id: HSDS.derived("offer/\(offer.id)/location"), serviceId: id, locationId: location))
+        if let notes = offer.accessibility {
+            accessibility.append(HSDS.Accessibility(id: HSDS.derived("offer/\(offer.id)/accessibility"), locationId: location, description: notes))
+        }
+    }
+
+    private mutating func addTimesLanguagesAndContact(of offer: Offer, service id: String) {
+        if offer.schedule != nil || offer.start != nil || offer.end != nil {
+            schedules.append(HSDS.Schedule(id: HSDS.derived("offer/\(offer.id)/schedule"), serviceId: id,
+                                           validFrom: offer.start, validTo: offer.end, description: offer.schedule))
+        }
+        var seenLanguages: Set<String> = []
+        for language in offer.languages where seenLanguages.insert(language).inserted {
+            // Codes as people type them ("de", "tr"); a word that is no ISO 639 code is kept as the name.
+            let isCode = (2...3).contains(language.count) && language.allSatisfy { $0.isASCII && $0.isLetter }
+            languages.append(HSDS.Language(id: HSDS.derived("offer/\(offer.id)/language/\(language)"), serviceId: id,
+                                           name: isCode ? nil : language, code: isCode ? language : nil))
+        }
+        if let contact = offer.contact {
+            contacts.append(HSDS.Contact(id: HSDS.derived("offer/\(offer.id)/contact"), serviceId: id, name: contact))
+        }
+    }
 
     mutating func addTaxonomy<V: Vocabulary>(_ type: V.Type, key: String, name: String, description: String) {
         let taxonomy = HSDS.derived("taxonomy/\(key)")

@@ -46,120 +46,17 @@ public struct OParlExportOptions: Sendable {
 extension LocalStore {
     public func oparlExport(_ options: OParlExportOptions) throws -> [ExportFile] {
         let base = try OParl.validatedBase(options.baseURL)
-        let url = OParl.URLs(base: base)
-        let times = try OParl.RecordTimes(in: database)
-
-        var districtNames: [String: String] = [:]
-        for row in try database.rows("SELECT id, name FROM districts WHERE deleted = 0") {
-            if let id = row.string(0), let name = row.string(1) { districtNames[id] = name }
-        }
-
-        // Bodies and their seats.
-        var organizations: [OParl.Organization] = []
-        var bodyMemberships: [String: [String]] = [:]
-        var memberships: [OParl.Membership] = []
-        var seatedOrganizations: Set<String> = []
-        for row in try database.rows("SELECT id, body, organization, role, deleted FROM members ORDER BY body, rowid") {
-            guard let id = row.string(0) else { continue }
-            if row.int(4) != 0 {
-                memberships.append(.init(tombstone: url.object("membership", id), times.of(.member, id)))
-                continue
-            }
-            var membership = OParl.Membership(id: url.object("membership", id), type: OParl.type("Membership"))
-            membership.organization = row.string(1).map { url.object("organization", $0) }
-            membership.onBehalfOf = row.string(2).map { url.object("organization", $0) }
-            membership.role = row.string(3)
-            membership.created = times.of(.member, id).created
-            membership.modified = times.of(.member, id).modified
-            memberships.append(membership)
-            if let body = row.string(1) { bodyMemberships[body, default: []].append(membership.id) }
-            if let organization = row.string(2) { seatedOrganizations.insert(organization) }
-        }
-        for row in try database.rows("SELECT id, name, level, district, deleted FROM bodies ORDER BY name COLLATE NOCASE, id") {
-            guard let id = row.string(0) else { continue }
-            if row.int(4) != 0 {
-                organizations.append(.init(tombstone: url.object("organization", id), times.of(.body, id)))
-                continue
-            }
-            var organization = OParl.Organization(id: url.object("organization", id), type: OParl.type("Organization"))
-            organization.body = url.body
-            organization.name = row.string(1)
-            organization.organizationType = "Gremium"
-            organization.classification = row.string(2).flatMap(BodyLevel.init(rawValue:))?.germanLabel
-            organization.membership = bodyMemberships[id]
-            organization.keyword = row.string(3).flatMap { districtNames[$0] }.map { [$0] }
-            organization.created = times.of(.body, id).created
-            organization.modified = times.of(.body, id).modified
-            organizations.append(organization)
-        }
-        for row in try database.rows("SELECT id, name, kind, deleted FROM organizations ORDER BY name COLLATE NOCASE, id") {
-            guard let id = row.string(0), seatedOrganizations.contains(id) else { continue }
-            if row.int(3) != 0 {
-                organizations.append(.init(tombstone: url.object("organization", id), times.of(.organization, id)))
-                continue
-            }
-            var organization = OParl.Organization(id: url.object("organization", id), type: OParl.type("Organization"))
-            organization.body = url.body
-            organization.name = row.string(1)
-            organization.organizationType = "Institution"
-            organization.classification = row.string(2)
-            organization.created = times.of(.organization, id).created
-            organization.modified = times.of(.organization, id).modified
-            organizations.append(organization)
-        }
-
-        // Meetings with their agenda, and (if public) who attended.
-        var agenda: [String: [OParl.AgendaItem]] = [:]
-        for row in try database.rows("SELECT meeting, id, position, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, position, id") {
-            guard let meeting = row.string(0), let id = row.string(1) else { continue }
-            var item = OParl.AgendaItem(id: url.object("agendaitem", id), type: OParl.type("AgendaItem"), order: agenda[meeting]?.count ?? 0)
-            item.number = row.int(2).map(String.init)
-            item.name = row.string(3)
-            item.created = times.of(.agendaItem, id).created
-            item.modified = times.of(.agendaItem, id).modified
-            agenda[meeting, default: []].append(item)
-        }
-        var people = OParl.People(salt: replica.rawValue, url: url)
-        if options.publicPeople {
-            for row in try database.rows("""
-                SELECT a.meeting, a.name, a.deleted OR coalesce(m.deleted, 1) FROM attendees a LEFT JOIN meetings m ON m.id = a.meeting
-                ORDER BY a.rowid
-                """) {
-                guard let meeting = row.string(0), let name = row.string(1) else { continue }
-                people.note(name, meeting: meeting, attended: row.int(2) == 0)
-            }
-        }
-        var meetings: [OParl.Meeting] = []
-        for row in try database.rows("""
-            SELECT m.id, m.body, b.name, m.meeting_date, m.meeting_time, m.place, m.deleted
-            FROM meetings m LEFT JOIN bodies b ON b.id = m.body ORDER BY m.meeting_date, m.meeting_time, m.id
-            """) {
-            guard let id = row.string(0) else { continue }
-            if row.int(6) != 0 {
-                meetings.append(.init(tombstone: url.object("meeting", id), times.of(.meeting, id)))
-                continue
-            }
-            var meeting = OParl.Meeting(id: url.object("meeting", id), type: OParl.type("Meeting"))
-            let date = row.string(3) ?? ""
-            meeting.name = OParl.meetingName(body: row.string(2), date: date)
-            meeting.start = OParl.GermanTime.dateTime(date: date, time: row.string(4))
-            meeting.location = row.string(5).map {
-                OParl.Location(id: url.object("location", id), type: OParl.type("Location"), description: $0)
-            }
-            meeting.organization = row.string(1).map { [url.object("organization", $0)] }
-            meeting.participant = people.participants(of: id)
-            meeting.agendaItem = agenda[id]
-            meeting.created = times.of(.meeting, id).created
-            meeting.modified = times.of(.meeting, id).modified
-            meetings.append(meeting)
-        }
-
-        var body = OParl.Body(id: url.body, type: OParl.type("Body"), name: options.bodyName)
-        body.organization = url.list("organizations")
-        body.person = url.list("persons")
-        body.meeting = url.list("meetings")
-        body.paper = url.list("papers")
-        body.membership = url.list("memberships")
+        let reader = OParlReader(database: database, url: OParl.URLs(base: base), times: try OParl.RecordTimes(in: database))
+        let seats = try reader.memberships()
+        let organizations = try reader.bodies(seats: seats) + (try reader.institutions(seated: seats.organizations))
+        let people = try reader.people(salt: replica.rawValue, public: options.publicPeople)
+        let meetings = try reader.meetings(agenda: try reader.agenda(), people: people)
+        var body = OParl.Body(id: reader.url.body, type: OParl.type("Body"), name: options.bodyName)
+        body.organization = reader.url.list("organizations")
+        body.person = reader.url.list("persons")
+        body.meeting = reader.url.list("meetings")
+        body.paper = reader.url.list("papers")
+        body.membership = reader.url.list("memberships")
         body.classification = "Präventionskette"
 
         let encoder = JSONEncoder()
@@ -171,10 +68,152 @@ extension LocalStore {
             ExportFile(name: "body.json", data: try encoder.encode(body) + Data("\n".utf8), records: 1),
             try list("organizations", organizations),
             try list("meetings", meetings),
-            try list("memberships", memberships),
+            try list("memberships", seats.memberships),
             try list("persons", people.persons()),
             try list("papers", [String]()),  // no papers: the list exists because a Body must name one
         ]
+    }
+}
+
+/// Reads the store's records into OParl objects, list by list, for one export.
+private struct OParlReader {
+    let database: Database
+    let url: OParl.URLs
+    let times: OParl.RecordTimes
+
+    /// Organizations' seats in bodies.
+    struct Seats {
+        var memberships: [OParl.Membership] = []
+        /// Membership URLs per body id.
+        var byBody: [String: [String]] = [:]
+        /// The ids of organizations with a live seat: only those are exported as institutions.
+        var organizations: Set<String> = []
+    }
+
+    func memberships() throws -> Seats {
+        var seats = Seats()
+        for row in try database.rows("SELECT id, body, organization, role, deleted FROM members ORDER BY body, rowid") {
+            guard let id = row.string("id") else { continue }
+            if row.int("deleted") != 0 {
+                seats.memberships.append(.init(tombstone: url.object("membership", id), times.of(.member, id)))
+                continue
+            }
+            var membership = OParl.Membership(id: url.object("membership", id), type: OParl.type("Membership"))
+            membership.organization = row.string("body").map { url.object("organization", $0) }
+            membership.onBehalfOf = row.string("organization").map { url.object("organization", $0) }
+            membership.role = row.string("role")
+            membership.created = times.of(.member, id).created
+            membership.modified = times.of(.member, id).modified
+            seats.memberships.append(membership)
+            if let body = row.string("body") { seats.byBody[body, default: []].append(membership.id) }
+            if let organization = row.string("organization") { seats.organizations.insert(organization) }
+        }
+        return seats
+    }
+
+    /// Bodies ("Gremien") as organizations of type "Gremium", keyed by their district's name.
+    func bodies(seats: Seats) throws -> [OParl.Organization] {
+        var districtNames: [String: String] = [:]
+        for row in try database.rows("SELECT id, name FROM districts WHERE deleted = 0") {
+            if let id = row.string("id"), let name = row.string("name") { districtNames[id] = name }
+        }
+        var organizations: [OParl.Organization] = []
+        for row in try database.rows("SELECT id, name, level, district, deleted FROM bodies ORDER BY name COLLATE NOCASE, id") {
+            guard let id = row.string("id") else { continue }
+            if row.int("deleted") != 0 {
+                organizations.append(.init(tombstone: url.object("organization", id), times.of(.body, id)))
+                continue
+            }
+            var organization = OParl.Organization(id: url.object("organization", id), type: OParl.type("Organization"))
+            organization.body = url.body
+            organization.name = row.string("name")
+            organization.organizationType = "Gremium"
+            organization.classification = row.string("level").flatMap(BodyLevel.init(rawValue:))?.germanLabel
+            organization.membership = seats.byBody[id]
+            organization.keyword = row.string("district").flatMap { districtNames[$0] }.map { [$0] }
+            organization.created = times.of(.body, id).created
+            organization.modified = times.of(.body, id).modified
+            organizations.append(organization)
+        }
+        return organizations
+    }
+
+    /// The organizations that sit in bodies, as organizations of type "Institution".
+    func institutions(seated: Set<String>) throws -> [OParl.Organization] {
+        var organizations: [OParl.Organization] = []
+        for row in try database.rows("SELECT id, name, kind, deleted FROM organizations ORDER BY name COLLATE NOCASE, id") {
+            guard let id = row.string("id"), seated.contains(id) else { continue }
+            if row.int("deleted") != 0 {
+                organizations.append(.init(tombstone: url.object("organization", id), times.of(.organization, id)))
+                continue
+            }
+            var organization = OParl.Organization(id: url.object("organization", id), type: OParl.type("Organization"))
+            organization.body = url.body
+            organization.name = row.string("name")
+            organization.organizationType = "Institution"
+            organization.classification = row.string("kind")
+            organization.created = times.of(.organization, id).created
+            organization.modified = times.of(.organization, id).modified
+            organizations.append(organization)
+        }
+        return organizations
+    }
+
+    /// Agenda items per meeting id, in their order.
+    func agenda() throws -> [String: [OParl.AgendaItem]] {
+        var agenda: [String: [OParl.AgendaItem]] = [:]
+        for row in try database.rows("SELECT meeting, id, position, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, position, id") {
+            guard let meeting = row.string("meeting"), let id = row.string("id") else { continue }
+            var item = OParl.AgendaItem(id: url.object("agendaitem", id), type: OParl.type("AgendaItem"), order: agenda[meeting]?.count ?? 0)
+            item.number = row.int("position").map(String.init)
+            item.name = row.string("title")
+            item.created = times.of(.agendaItem, id).created
+            item.modified = times.of(.agendaItem, id).modified
+            agenda[meeting, default: []].append(item)
+        }
+        return agenda
+    }
+
+    /// Who attended which meeting, only when people may be published (see `oparlExport`).
+    func people(salt: String, public publicPeople: Bool) throws -> OParl.People {
+        var people = OParl.People(salt: salt, url: url)
+        guard publicPeople else { return people }
+        for row in try database.rows("""
+            SELECT a.meeting, a.name, a.deleted OR coalesce(m.deleted, 1) AS gone FROM attendees a LEFT JOIN meetings m ON m.id = a.meeting
+            ORDER BY a.rowid
+            """) {
+            guard let meeting = row.string("meeting"), let name = row.string("name") else { continue }
+            people.note(name, meeting: meeting, attended: row.int("gone") == 0)
+        }
+        return people
+    }
+
+    func meetings(agenda: [String: [OParl.AgendaItem]], people: OParl.People) throws -> [OParl.Meeting] {
+        var meetings: [OParl.Meeting] = []
+        for row in try database.rows("""
+            SELECT m.id, m.body, b.name AS body_name, m.meeting_date, m.meeting_time, m.place, m.deleted
+            FROM meetings m LEFT JOIN bodies b ON b.id = m.body ORDER BY m.meeting_date, m.meeting_time, m.id
+            """) {
+            guard let id = row.string("id") else { continue }
+            if row.int("deleted") != 0 {
+                meetings.append(.init(tombstone: url.object("meeting", id), times.of(.meeting, id)))
+                continue
+            }
+            var meeting = OParl.Meeting(id: url.object("meeting", id), type: OParl.type("Meeting"))
+            let date = row.string("meeting_date") ?? ""
+            meeting.name = OParl.meetingName(body: row.string("body_name"), date: date)
+            meeting.start = OParl.GermanTime.dateTime(date: date, time: row.string("meeting_time"))
+            meeting.location = row.string("place").map {
+                OParl.Location(id: url.object("location", id), type: OParl.type("Location"), description: $0)
+            }
+            meeting.organization = row.string("body").map { [url.object("organization", $0)] }
+            meeting.participant = people.participants(of: id)
+            meeting.agendaItem = agenda[id]
+            meeting.created = times.of(.meeting, id).created
+            meeting.modified = times.of(.meeting, id).modified
+            meetings.append(meeting)
+        }
+        return meetings
     }
 }
 
@@ -223,11 +262,11 @@ enum OParl {
             }
             // First and newest write times: the timestamps' millisecond part, not a merge decision.
             for row in try db.rows("""
-                SELECT record_type, record_id, min(substr(hlc, 1, 15)), max(substr(hlc, 1, 15)) FROM field_versions
+                SELECT record_type, record_id, min(substr(hlc, 1, 15)) AS first, max(substr(hlc, 1, 15)) AS last FROM field_versions
                 WHERE record_type IN ('body', 'member', 'organization', 'meeting', 'agenda-item') GROUP BY record_type, record_id
                 """) {
-                guard let type = row.string(0), let id = row.string(1), let created = text(row.string(2)),
-                      let modified = text(row.string(3)) else { continue }
+                guard let type = row.string("record_type"), let id = row.string("record_id"), let created = text(row.string("first")),
+                      let modified = text(row.string("last")) else { continue }
                 times["\(type)/\(id)"] = (created, modified)
             }
         }

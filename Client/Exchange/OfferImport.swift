@@ -27,7 +27,7 @@ public struct OfferImportResult: Sendable {
 extension LocalStore {
     public func importOffers(csv data: Data, dryRun: Bool, language: Language) throws -> OfferImportResult {
         let table: [CSV.Row]
-        do { table = try CSV.read(data) } catch { throw ExchangeError.malformedCSV(error) }
+        do { table = try CSV.read(data, dialect: .excel) } catch { throw ExchangeError.malformedCSV(error) }
         guard let header = table.first, !header.isBlank else { throw ExchangeError.emptyFile }
         let columns = try Self.importColumns(header.cells)
 
@@ -242,9 +242,9 @@ struct ReferenceLookup {
     mutating func resolve(_ reference: String, in db: Database, language: Language) throws -> String {
         if !loaded {
             for row in try db.rows("SELECT id, name FROM \(type.table) WHERE deleted = 0") {
-                guard let id = row.string(0) else { continue }
+                guard let id = row.string("id") else { continue }
                 ids.insert(id)
-                if let name = row.string(1) { idsByFoldedName[name.folded, default: []].append(id) }
+                if let name = row.string("name") { idsByFoldedName[name.folded, default: []].append(id) }
             }
             loaded = true
         }

@@ -33,43 +33,44 @@ public struct StoreStatus: Codable, Sendable {
 extension LocalStore {
     public func districts() throws -> [District] {
         try database.rows("SELECT id, name, parent FROM districts WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id").map {
-            District(id: $0.string(0) ?? "", name: $0.string(1) ?? "", parent: $0.string(2))
+            District(id: $0.string("id") ?? "", name: $0.string("name") ?? "", parent: $0.string("parent"))
         }
     }
 
     public func organizations() throws -> [Organization] {
         try database.rows("SELECT id, name, kind, sector, contact FROM organizations WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id").map {
-            Organization(id: $0.string(0) ?? "", name: $0.string(1) ?? "", kind: $0.string(2),
-                         sector: $0.string(3).flatMap(Sector.init(rawValue:)), contact: $0.string(4))
+            Organization(id: $0.string("id") ?? "", name: $0.string("name") ?? "", kind: $0.string("kind"),
+                         sector: $0.string("sector").flatMap(Sector.init(rawValue:)), contact: $0.string("contact"))
         }
     }
 
     private static let offerColumns = """
-        o.id, o.title, o.district, d.name, o.phases, o.category, o.sector, o.provider, p.name, o.description, o.status,
-        o.contact, o.location, o.cost, o.languages, o.target_groups, o.schedule, o.accessibility, o.start_date, o.end_date
+        o.id, o.title, o.district, d.name AS district_name, o.phases, o.category, o.sector, o.provider, p.name AS provider_name,
+        o.description, o.status, o.contact, o.location, o.cost, o.languages, o.target_groups, o.schedule, o.accessibility,
+        o.start_date, o.end_date
         FROM offers o LEFT JOIN districts d ON d.id = o.district LEFT JOIN organizations p ON p.id = o.provider
         """
 
     private static func offer(from row: Row) -> Offer {
-        var offer = Offer(id: row.string(0) ?? "", title: row.string(1) ?? "")
-        offer.district = row.string(2)
-        offer.districtName = row.string(3)
-        offer.phases = RecordApplier.decodeList(row.string(4) ?? "[]").compactMap(LifePhase.init(rawValue:))
-        offer.category = row.string(5).flatMap(OfferCategory.init(rawValue:))
-        offer.sector = row.string(6).flatMap(Sector.init(rawValue:))
-        offer.provider = row.string(7)
-        offer.providerName = row.string(8)
-        offer.description = row.string(9)
-        offer.status = row.string(10).flatMap(OfferStatus.init(rawValue:))
-        offer.contact = row.string(11)
-        offer.location = row.string(12)
-        offer.cost = row.string(13).flatMap(Cost.init(rawValue:))
-        offer.languages = RecordApplier.decodeList(row.string(14) ?? "[]")
-        offer.targetGroups = RecordApplier.decodeList(row.string(15) ?? "[]")
-        offer.schedule = row.string(16)
-        offer.accessibility = row.string(17)
-        offer.start = row.string(18)
-        offer.end = row.string(19)
+        var offer = Offer(id: row.string("id") ?? "", title: row.string("title") ?? "")
+        offer.district = row.string("district")
+        offer.districtName = row.string("district_name")
+        offer.phases = FieldValue.storedList(row.string("phases")).compactMap(LifePhase.init(rawValue:))
+        offer.category = row.string("category").flatMap(OfferCategory.init(rawValue:))
+        offer.sector = row.string("sector").flatMap(Sector.init(rawValue:))
+        offer.provider = row.string("provider")
+        offer.providerName = row.string("provider_name")
+        offer.description = row.string("description")
+        offer.status = row.string("status").flatMap(OfferStatus.init(rawValue:))
+        offer.contact = row.string("contact")
+        offer.location = row.string("location")
+        offer.cost = row.string("cost").flatMap(Cost.init(rawValue:))
+        offer.languages = FieldValue.storedList(row.string("languages"))
+        offer.targetGroups = FieldValue.storedList(row.string("target_groups"))
+        offer.schedule = row.string("schedule")
+        offer.accessibility = row.string("accessibility")
+        offer.start = row.string("start_date")
+        offer.end = row.string("end_date")
         return offer
     }
 
@@ -106,19 +107,20 @@ extension LocalStore {
 
     public func bodies() throws -> [Body] {
         try database.rows("SELECT id, name, level, district FROM bodies WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id").map {
-            Body(id: $0.string(0) ?? "", name: $0.string(1) ?? "", level: $0.string(2).flatMap(BodyLevel.init(rawValue:)), district: $0.string(3))
+            Body(id: $0.string("id") ?? "", name: $0.string("name") ?? "", level: $0.string("level").flatMap(BodyLevel.init(rawValue:)),
+                 district: $0.string("district"))
         }
     }
 
     private static let meetingColumns = """
-        m.id, m.body, b.name, m.meeting_date, m.meeting_time, m.place, m.minutes, m.linked_offers
+        m.id, m.body, b.name AS body_name, m.meeting_date, m.meeting_time, m.place, m.minutes, m.linked_offers
         FROM meetings m LEFT JOIN bodies b ON b.id = m.body
         """
 
     private static func meeting(from row: Row) -> Meeting {
-        Meeting(id: row.string(0) ?? "", body: row.string(1), bodyName: row.string(2), date: row.string(3) ?? "",
-                time: row.string(4), place: row.string(5), minutes: row.string(6),
-                offers: RecordApplier.decodeList(row.string(7) ?? "[]"))
+        Meeting(id: row.string("id") ?? "", body: row.string("body"), bodyName: row.string("body_name"), date: row.string("meeting_date") ?? "",
+                time: row.string("meeting_time"), place: row.string("place"), minutes: row.string("minutes"),
+                offers: FieldValue.storedList(row.string("linked_offers")))
     }
 
     /// Meetings, newest first, without their minutes' parts (see `meeting(_:)`).
@@ -140,13 +142,13 @@ extension LocalStore {
         }
         var meeting = Self.meeting(from: row)
         meeting.attendees = try database.rows("SELECT id, name, organization, role FROM attendees WHERE meeting = ? AND deleted = 0 ORDER BY rowid", [id]).map {
-            Attendee(id: $0.string(0) ?? "", name: $0.string(1) ?? "", organization: $0.string(2), role: $0.string(3))
+            Attendee(id: $0.string("id") ?? "", name: $0.string("name") ?? "", organization: $0.string("organization"), role: $0.string("role"))
         }
         meeting.agenda = try database.rows("SELECT id, position, title, notes FROM agenda_items WHERE meeting = ? AND deleted = 0 ORDER BY position, id", [id]).map {
-            AgendaItem(id: $0.string(0) ?? "", position: $0.int(1) ?? 0, title: $0.string(2) ?? "", notes: $0.string(3))
+            AgendaItem(id: $0.string("id") ?? "", position: $0.int("position") ?? 0, title: $0.string("title") ?? "", notes: $0.string("notes"))
         }
         meeting.decisions = try database.rows("SELECT id, decision_text FROM decisions WHERE meeting = ? AND deleted = 0 ORDER BY rowid", [id]).map {
-            Decision(id: $0.string(0) ?? "", text: $0.string(1) ?? "")
+            Decision(id: $0.string("id") ?? "", text: $0.string("decision_text") ?? "")
         }
         meeting.tasks = try tasks(meeting: id, openOnly: false, owner: nil)
         return meeting
@@ -159,8 +161,8 @@ extension LocalStore {
         // Anything not marked done is open, a task whose status never arrived included.
         if openOnly { conditions.append("status IS NOT 'done'") }
         var rows = try database.rows("SELECT id, meeting, task_text, owner, due, status FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY due IS NULL, due, rowid", arguments).map {
-            ActionItem(id: $0.string(0) ?? "", meeting: $0.string(1) ?? "", text: $0.string(2) ?? "", owner: $0.string(3),
-                       due: $0.string(4), status: $0.string(5).flatMap(TaskStatus.init(rawValue:)) ?? .open)
+            ActionItem(id: $0.string("id") ?? "", meeting: $0.string("meeting") ?? "", text: $0.string("task_text") ?? "", owner: $0.string("owner"),
+                       due: $0.string("due"), status: $0.string("status").flatMap(TaskStatus.init(rawValue:)) ?? .open)
         }
         if let owner {
             // Owners are free text ("Frau Öztürk, Jugendamt"): match case-insensitively, umlauts included.

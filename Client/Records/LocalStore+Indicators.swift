@@ -26,7 +26,7 @@ extension LocalStore {
     /// Derived, not random: two coordinators who record the same offer's figures for the same
     /// period offline write the same record, so sync merges their figures field by field (and
     /// shows a conflict if they differ) instead of keeping two records that reports would add up.
-    public static func indicatorID(offer: String, period: ReportingPeriod) -> String {
+    static func indicatorID(offer: String, period: ReportingPeriod) -> String {
         "\(offer)|\(period)"
     }
 
@@ -56,20 +56,23 @@ extension LocalStore {
     public func indicators(offer: String) throws -> [IndicatorRecord] {
         try database.rows("SELECT id, offer, period, participants, sessions FROM indicators WHERE offer = ? AND deleted = 0", [offer])
             .compactMap { row in
-                guard let period = row.string(2).flatMap(ReportingPeriod.init(exactly:)) else { return nil }
-                return IndicatorRecord(id: row.string(0) ?? "", offer: row.string(1) ?? "", period: period,
-                                       participants: row.int(3) ?? 0, sessions: row.int(4))
+                guard let period = row.string("period").flatMap(ReportingPeriod.init(exactly:)) else { return nil }
+                return IndicatorRecord(id: row.string("id") ?? "", offer: row.string("offer") ?? "", period: period,
+                                       participants: row.int("participants") ?? 0, sessions: row.int("sessions"))
             }
             .sorted { $0.period < $1.period }
     }
 
-    /// A whole number of at least 0, as people type it ("12").
+    /// A count as people type it ("12"), within the protocol's bounds for counts (SPEC §6.2).
     static func count(_ text: String, field: String) throws -> Int {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber), let number = Int(trimmed),
-              number <= 10_000_000 else {
+        guard !trimmed.isEmpty, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber) else {
             throw KetteError.malformedValue(field: field, value: text, expected: "a whole number of 0 or more, e.g. 12")
         }
-        return number
+        let bounds = RecordType.indicator.integerRange(field: field)
+        guard let number = Int64(trimmed), bounds.contains(number) else {
+            throw KetteError.malformedValue(field: field, value: text, expected: "a whole number of at most \(bounds.upperBound)")
+        }
+        return Int(number)
     }
 }

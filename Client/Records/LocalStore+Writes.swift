@@ -195,11 +195,21 @@ extension LocalStore {
         let title = try Input.requiredText(title, field: "title")
         let id = newID()
         return try record("meeting agenda") { change in
-            let position = (try database.scalarInt("SELECT max(position) FROM agenda_items WHERE meeting = ? AND deleted = 0", [meeting]) ?? 0) + 1
+            let last = try database.scalarInt("SELECT max(position) FROM agenda_items WHERE meeting = ? AND deleted = 0", [meeting]) ?? 0
+            let position = Self.nextPosition(after: last)
             try change.create(.agendaItem, id, [("meeting", .string(meeting)), ("position", .integer(Int64(position))),
                                                 ("title", .string(title)), ("notes", Input.optionalText(notes))])
             return id
         }
+    }
+
+    /// The position after `last`, within the protocol's bounds (SPEC §6.2). A store may hold a
+    /// position beyond them (an older server accepted any integer): then the new item shares the
+    /// last allowed position, ordered by id, rather than `last + 1` trapping or being refused.
+    static func nextPosition(after last: Int) -> Int {
+        let bounds = RecordType.agendaItem.integerRange(field: "position")
+        guard Int64(last) < bounds.upperBound else { return Int(bounds.upperBound) }
+        return Int(max(Int64(last) + 1, bounds.lowerBound))
     }
 
     public func addDecision(meeting reference: String, text: String, language: Language) throws -> String {

@@ -47,8 +47,8 @@ enum Resolver {
             // ("steuerungsgruppe" for "Steuerungsgruppe Präventionskette").
             let wanted = trimmed.folded
             var starting: [(id: String, name: String?)] = []
-            try db.forEachRow("SELECT id, \(column) FROM \(table) WHERE deleted = 0 AND \(column) IS NOT NULL") { row in
-                guard let name = row.string(1), let id = row.string(0) else { return }
+            try db.forEachRow("SELECT id, \(column) AS name FROM \(table) WHERE deleted = 0 AND \(column) IS NOT NULL") { row in
+                guard let name = row.string("name"), let id = row.string("id") else { return }
                 let folded = name.folded
                 if folded == wanted { matches.append((id, name)) } else if folded.hasPrefix(wanted) { starting.append((id, name)) }
             }
@@ -56,9 +56,9 @@ enum Resolver {
         }
         // The start of an id, as people copy it from a list ("3f2a9c1e").
         if matches.isEmpty, trimmed.count >= 4, trimmed.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
-            for row in try db.rows("SELECT id, \(nameSQL) FROM \(table) WHERE deleted = 0 AND substr(id, 1, ?) = ? LIMIT 11",
+            for row in try db.rows("SELECT id, \(nameSQL) AS name FROM \(table) WHERE deleted = 0 AND substr(id, 1, ?) = ? LIMIT 11",
                                    [trimmed.count, trimmed.lowercased()]) {
-                if let id = row.string(0) { matches.append((id, row.string(1))) }
+                if let id = row.string("id") { matches.append((id, row.string("name"))) }
             }
         }
         switch matches.count {
@@ -67,8 +67,8 @@ enum Resolver {
             // right there. Offers and organizations are too many to list.
             if type == .district || type == .body {
                 let known = try db.rows("SELECT id, name FROM \(table) WHERE deleted = 0 ORDER BY name LIMIT 41").map { row -> String in
-                    let name = row.string(1) ?? ""
-                    return type == .district ? "\(name) (\(row.string(0) ?? ""))" : name
+                    let name = row.string("name") ?? ""
+                    return type == .district ? "\(name) (\(row.string("id") ?? ""))" : name
                 }
                 throw KetteError.notFoundAmong(kind: kindName(type, language), reference: trimmed,
                                                known: known.count > 40 ? Array(known.prefix(40)) + ["…"] : known)

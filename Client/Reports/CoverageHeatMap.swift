@@ -55,7 +55,7 @@ public enum CoverageHeatMap {
 
     static let gapStripe = "#d6604d"
     /// A light outline that keeps a number readable over the gap stripes.
-    static let halo = " stroke=\"#fde0d3\" stroke-width=\"3\" paint-order=\"stroke\""
+    static let halo: HTML = " stroke=\"#fde0d3\" stroke-width=\"3\" paint-order=\"stroke\""
     /// Yellow with a dark edge: it stands out on light and on dark blue, and in grey print.
     static let parallelMark = "#ffd92f"
 
@@ -67,34 +67,23 @@ public enum CoverageHeatMap {
     static let gutter = 2
 
     /// The heat map of `report` as an inline SVG element.
-    public static func svg(_ report: CoverageReport, language: Language) -> String {
+    public static func svg(_ report: CoverageReport, language: Language) -> HTML {
         let width = labelWidth + cellWidth * report.phases.count
         let height = headerHeight + rowHeight * report.districts.count + gutter
         let title = language.pick("Active offers per district and life phase", "Aktive Angebote je Sozialraum und Lebensphase")
-        var svg = """
+        var svg: HTML = """
             <svg xmlns="http://www.w3.org/2000/svg" class="heatmap" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" \
             role="img" aria-labelledby="heatmap-title" font-family="Liberation Sans, DejaVu Sans, Arial, Helvetica, sans-serif">
-            <title id="heatmap-title">\(HTMLDocument.escape(title))</title>
+            <title id="heatmap-title">\(title)</title>
             <defs>\(gapPattern(id: "gap-hatch"))</defs>
 
             """
-        for (column, phase) in report.phases.enumerated() {
-            let centre = labelWidth + column * cellWidth + cellWidth / 2
-            let lines = twoLines(ReportFormatting.phaseName(phase, language))
-            var y = lines.count == 1 ? 30 : 18
-            for line in lines {
-                svg += "<text x=\"\(centre)\" y=\"\(y)\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\" fill=\"#1b1b1b\">\(HTMLDocument.escape(line))</text>\n"
-                y += 14
-            }
-            if let ages = ReportFormatting.ageRange(phase, language) {
-                svg += "<text x=\"\(centre)\" y=\"50\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555555\">\(HTMLDocument.escape(ages))</text>\n"
-            }
-        }
+        svg += phaseHeaders(report, language: language)
         for (row, district) in report.districts.enumerated() {
             let top = headerHeight + row * rowHeight
             let name = district.name.count > 24 ? String(district.name.prefix(23)) + "…" : district.name
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(top + rowHeight / 2 + 4)\" text-anchor=\"end\" font-size=\"12.5\" fill=\"#1b1b1b\">"
-                + "<title>\(HTMLDocument.escape(district.name))</title>\(HTMLDocument.escape(name))</text>\n"
+                + "<title>\(district.name)</title>\(name)</text>\n"
             for (column, phase) in report.phases.enumerated() {
                 guard let cell = report.cell(district: district.id, phase: phase) else { continue }
                 svg += cellSVG(cell, district: district, x: labelWidth + column * cellWidth, y: top, language: language)
@@ -103,26 +92,42 @@ public enum CoverageHeatMap {
         return svg + "</svg>"
     }
 
-    private static func cellSVG(_ cell: CoverageReport.Cell, district: NamedReference, x: Int, y: Int, language: Language) -> String {
+    /// The column heads: each life phase's name on one or two lines, its ages below.
+    private static func phaseHeaders(_ report: CoverageReport, language: Language) -> HTML {
+        var svg = HTML()
+        for (column, phase) in report.phases.enumerated() {
+            let centre = labelWidth + column * cellWidth + cellWidth / 2
+            let lines = twoLines(ReportFormatting.phaseName(phase, language))
+            var y = lines.count == 1 ? 30 : 18
+            for line in lines {
+                svg += "<text x=\"\(centre)\" y=\"\(y)\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\" fill=\"#1b1b1b\">\(line)</text>\n"
+                y += 14
+            }
+            if let ages = ReportFormatting.ageRange(phase, language) {
+                svg += "<text x=\"\(centre)\" y=\"50\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555555\">\(ages)</text>\n"
+            }
+        }
+        return svg
+    }
+
+    private static func cellSVG(_ cell: CoverageReport.Cell, district: NamedReference, x: Int, y: Int, language: Language) -> HTML {
         let shade = Shade(count: cell.activeOffers)
         let (w, h) = (cellWidth - gutter, rowHeight - gutter)
         var tooltip = "\(district.name) – \(cell.phase.label(language)): "
             + ReportFormatting.count(cell.activeOffers, ("active offer", "aktives Angebot"), ("active offers", "aktive Angebote"), language)
+        var parallelAttribute = HTML()
         if !cell.parallelCategories.isEmpty {
             tooltip += language.pick("; several offers of the same category: ", "; mehrere Angebote derselben Kategorie: ")
                 + cell.parallelCategories.map { $0.label(language) }.joined(separator: ", ")
-        }
-        var parallelAttribute = ""
-        if !cell.parallelCategories.isEmpty {
             parallelAttribute = " data-parallel=\"\(cell.parallelCategories.map(\.slug).joined(separator: ","))\""
         }
-        var text = "<g class=\"cell\" data-district=\"\(HTMLDocument.escape(district.id))\" data-phase=\"\(cell.phase.slug)\" "
-            + "data-count=\"\(cell.activeOffers)\"\(parallelAttribute)><title>\(HTMLDocument.escape(tooltip))</title>"
+        var text: HTML = "<g class=\"cell\" data-district=\"\(district.id)\" data-phase=\"\(cell.phase.slug)\" "
+            + "data-count=\"\(cell.activeOffers)\"\(parallelAttribute)><title>\(tooltip)</title>"
         text += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(w)\" height=\"\(h)\" fill=\"\(shade.fill)\"/>"
         if shade == .gap {
             text += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(w)\" height=\"\(h)\" fill=\"url(#gap-hatch)\"/>"
         }
-        text += "<text x=\"\(x + w / 2)\" y=\"\(y + h / 2 + 5)\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" fill=\"\(shade.ink)\"\(shade == .gap ? halo : "")>\(cell.activeOffers)</text>"
+        text += "<text x=\"\(x + w / 2)\" y=\"\(y + h / 2 + 5)\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" fill=\"\(shade.ink)\"\(shade == .gap ? halo : HTML())>\(cell.activeOffers)</text>"
         if !cell.parallelCategories.isEmpty {
             text += parallelMarkSVG(right: x + w, top: y)
         }
@@ -130,12 +135,12 @@ public enum CoverageHeatMap {
     }
 
     /// The corner mark of a cell with possible parallel structures.
-    static func parallelMarkSVG(right: Int, top: Int, size: Int = 13) -> String {
+    static func parallelMarkSVG(right: Int, top: Int, size: Int = 13) -> HTML {
         "<polygon points=\"\(right - size),\(top + 1) \(right - 1),\(top + 1) \(right - 1),\(top + size)\" fill=\"\(parallelMark)\" stroke=\"#1b1b1b\" stroke-width=\"1.2\" stroke-linejoin=\"round\"/>"
     }
 
     /// Thin diagonal stripes over the gap colour: gaps stay recognizable when printed in grey.
-    static func gapPattern(id: String) -> String {
+    static func gapPattern(id: String) -> HTML {
         "<pattern id=\"\(id)\" patternUnits=\"userSpaceOnUse\" width=\"9\" height=\"9\" patternTransform=\"rotate(45)\">"
             + "<rect x=\"0\" y=\"0\" width=\"2\" height=\"9\" fill=\"\(gapStripe)\"/></pattern>"
     }
@@ -154,20 +159,12 @@ public enum CoverageHeatMap {
     }
 
     /// The legend under the map, in words a committee member understands without help.
-    public static func legend(_ report: CoverageReport, language: Language) -> String {
-        func swatch(_ shade: Shade) -> String {
-            var svg = "<svg width=\"30\" height=\"18\" viewBox=\"0 0 30 18\" aria-hidden=\"true\">"
-            if shade == .gap { svg += "<defs>\(gapPattern(id: "gap-hatch-legend"))</defs>" }
-            svg += "<rect x=\"0\" y=\"0\" width=\"30\" height=\"18\" fill=\"\(shade.fill)\" stroke=\"#999\" stroke-width=\"0.5\"/>"
-            if shade == .gap { svg += "<rect x=\"0\" y=\"0\" width=\"30\" height=\"18\" fill=\"url(#gap-hatch-legend)\"/>" }
-            return svg + "</svg>"
-        }
-        var items = Shade.allCases.map { "<li>\(swatch($0))<span>\(HTMLDocument.escape($0.label(language)))</span></li>" }
+    public static func legend(_ report: CoverageReport, language: Language) -> HTML {
+        var items = Shade.allCases.map { shade -> HTML in "<li>\(swatch(shade))<span>\(shade.label(language))</span></li>" }
         items.append("<li><svg width=\"30\" height=\"18\" viewBox=\"0 0 30 18\" aria-hidden=\"true\">"
                      + "<rect x=\"0\" y=\"0\" width=\"30\" height=\"18\" fill=\"\(Shade.two.fill)\" stroke=\"#999\" stroke-width=\"0.5\"/>"
                      + parallelMarkSVG(right: 30, top: 0, size: 10) + "</svg><span>"
-                     + HTMLDocument.escape(language.pick("yellow corner: two or more offers of the same category – a possible parallel structure (see list)",
-                                                         "Gelbe Ecke: zwei oder mehr Angebote derselben Kategorie – mögliche Parallelstruktur (siehe Liste)"))
+                     + "\(language.pick("yellow corner: two or more offers of the same category – a possible parallel structure (see list)", "Gelbe Ecke: zwei oder mehr Angebote derselben Kategorie – mögliche Parallelstruktur (siehe Liste)"))"
                      + "</span></li>")
         let scope = report.category.map {
             language.pick("Only offers of the category “\($0.label(language))” are counted. ",
@@ -182,9 +179,18 @@ public enum CoverageHeatMap {
                 + "Ein Angebot für mehrere Lebensphasen zählt in jeder davon. ")
         return """
             <div class="legend">
-            <p>\(HTMLDocument.escape(reading + scope))</p>
+            <p>\(reading + scope)</p>
             <ul>\(items.joined())</ul>
             </div>
             """
+    }
+
+    /// A legend's colour sample.
+    private static func swatch(_ shade: Shade) -> HTML {
+        var svg: HTML = "<svg width=\"30\" height=\"18\" viewBox=\"0 0 30 18\" aria-hidden=\"true\">"
+        if shade == .gap { svg += "<defs>\(gapPattern(id: "gap-hatch-legend"))</defs>" }
+        svg += "<rect x=\"0\" y=\"0\" width=\"30\" height=\"18\" fill=\"\(shade.fill)\" stroke=\"#999\" stroke-width=\"0.5\"/>"
+        if shade == .gap { svg += "<rect x=\"0\" y=\"0\" width=\"30\" height=\"18\" fill=\"url(#gap-hatch-legend)\"/>" }
+        return svg + "</svg>"
     }
 }

@@ -125,7 +125,7 @@ extension LocalStore {
             let category: OfferCategory?
         }
         var sql = """
-            SELECT o.id, o.title, p.name, o.district, o.phases, o.category
+            SELECT o.id, o.title, p.name AS provider_name, o.district, o.phases, o.category
             FROM offers o LEFT JOIN organizations p ON p.id = o.provider
             WHERE o.deleted = 0 AND o.status = 'active'
             """
@@ -135,11 +135,12 @@ extension LocalStore {
             arguments.append(category.slug)
         }
         let offers = try database.rows(sql + " ORDER BY o.title COLLATE NOCASE, o.id", arguments).compactMap { row -> ActiveOffer? in
-            guard let district = row.string(3), wanted.contains(district) else { return nil }
-            let reference = CoverageReport.OfferReference(id: row.string(0) ?? "", title: row.string(1) ?? "", provider: row.string(2))
+            guard let district = row.string("district"), wanted.contains(district) else { return nil }
+            let reference = CoverageReport.OfferReference(id: row.string("id") ?? "", title: row.string("title") ?? "",
+                                                          provider: row.string("provider_name"))
             return ActiveOffer(reference: reference, district: district,
-                               phases: RecordApplier.decodeList(row.string(4) ?? "[]").compactMap(LifePhase.init(rawValue:)),
-                               category: row.string(5).flatMap(OfferCategory.init(rawValue:)))
+                               phases: FieldValue.storedList(row.string("phases")).compactMap(LifePhase.init(rawValue:)),
+                               category: row.string("category").flatMap(OfferCategory.init(rawValue:)))
         }
 
         var byCell: [String: [ActiveOffer]] = [:]

@@ -23,28 +23,29 @@ public enum HTMLDocument {
         return escaped
     }
 
-    /// A whole page around `body` (HTML already escaped where needed).
-    public static func page(title: String, body: String, language: Language) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="\(language.rawValue)">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="generator" content="Kette">
-        <title>\(escape(title))</title>
-        <style>
-        \(styles)
-        </style>
-        </head>
-        <body>
-        <main class="sheet">
-        \(body)
-        </main>
-        </body>
-        </html>
+    /// A whole page around `body`.
+    public static func page(title: String, body: HTML, language: Language) -> String {
+        let page: HTML = """
+            <!DOCTYPE html>
+            <html lang="\(language.rawValue)">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="generator" content="Kette">
+            <title>\(title)</title>
+            <style>
+            \(trusted: styles)
+            </style>
+            </head>
+            <body>
+            <main class="sheet">
+            \(body)
+            </main>
+            </body>
+            </html>
 
-        """
+            """
+        return page.markup
     }
 
     /// Print first: A4 with margins a printer keeps, headings kept with what follows them, rows
@@ -99,4 +100,68 @@ public enum HTMLDocument {
         .keep { break-inside: avoid; }
         ul.decisions { margin: 1mm 0 3mm; padding-left: 5mm; }
         """
+}
+
+/// A piece of HTML built so that text cannot become markup by accident: in an `HTML` literal the
+/// literal parts are markup (they are written in code), and every interpolated string is escaped.
+/// Markup built elsewhere goes in as an `HTML` value, numbers as their digits; anything else
+/// (trusted markup held in a `String`) needs `\(trusted:)`, which says so where it happens.
+///
+///     let row: HTML = "<td>\(offer.title)</td><td class=\"num\">\(count)</td>"
+///
+/// The idea is GRDB's `SQL` literal, whose interpolations become bound arguments, not SQL text.
+public struct HTML: Equatable, Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
+    /// The markup, ready to write out.
+    public private(set) var markup: String
+
+    public init() { markup = "" }
+
+    /// A literal without interpolations: markup written in code.
+    public init(stringLiteral literal: String) { markup = literal }
+
+    public init(stringInterpolation: StringInterpolation) { markup = stringInterpolation.markup }
+
+    /// `text` as the content of an element or a quoted attribute value.
+    public init(text: some StringProtocol) { markup = HTMLDocument.escape(String(text)) }
+
+    /// Markup that is known to be safe (a fixed style sheet, a colour): no escaping.
+    public init(trusted markup: String) { self.markup = markup }
+
+    public var description: String { markup }
+    public var isEmpty: Bool { markup.isEmpty }
+
+    public static func + (left: HTML, right: HTML) -> HTML { HTML(trusted: left.markup + right.markup) }
+    public static func += (left: inout HTML, right: HTML) { left.markup += right.markup }
+
+    public struct StringInterpolation: StringInterpolationProtocol {
+        var markup = ""
+
+        public init(literalCapacity: Int, interpolationCount: Int) { markup.reserveCapacity(literalCapacity + 16 * interpolationCount) }
+
+        public mutating func appendLiteral(_ literal: String) { markup += literal }
+
+        /// Text: escaped.
+        public mutating func appendInterpolation(_ text: some StringProtocol) { markup += HTMLDocument.escape(String(text)) }
+
+        /// Markup built as `HTML`: as it is.
+        public mutating func appendInterpolation(_ html: HTML) { markup += html.markup }
+
+        /// A whole number: its digits need no escaping.
+        public mutating func appendInterpolation(_ number: Int) { markup += String(number) }
+
+        /// Markup held in a string, inserted without escaping: only for text written in code.
+        public mutating func appendInterpolation(trusted markup: String) { self.markup += markup }
+    }
+}
+
+extension Sequence where Element == HTML {
+    /// The pieces one after the other, with `separator` between them.
+    public func joined(separator: HTML = HTML()) -> HTML {
+        var result = HTML()
+        for (index, piece) in enumerated() {
+            if index > 0 { result += separator }
+            result += piece
+        }
+        return result
+    }
 }

@@ -21,8 +21,9 @@ public struct IndicatorReport: Codable, Sendable {
         public var previousParticipants: Int?
         public var previousSessions: Int?
 
-        public var participantsChange: Int? { previousParticipants.map { participants - $0 } }
-        public var sessionsChange: Int? { sessions.flatMap { current in previousSessions.map { current - $0 } } }
+        /// Saturating: a store may hold figures beyond the protocol's bounds (see `saturatingAdding`).
+        public var participantsChange: Int? { previousParticipants.map { participants.saturatingSubtracting($0) } }
+        public var sessionsChange: Int? { sessions.flatMap { current in previousSessions.map { current.saturatingSubtracting($0) } } }
 
         enum CodingKeys: String, CodingKey {
             case offers, participants, sessions, previousParticipants, previousSessions, participantsChange, sessionsChange
@@ -121,123 +122,186 @@ extension LocalStore {
         let granularity = period.map { $0.isQuarter ? .quarter : .year } ?? granularity
         let districtID = try district.map { try Resolver.resolve($0, as: .district, in: database, language: language) }
         let phase = try Input.vocabulary(phase, LifePhase.self)
+        let recorded = try recordedIndicators(granularity: granularity, district: districtID, phase: phase)
+        var sums = IndicatorSums()
+        sums.add(recorded, phase: phase)
+        return sums.report(granularity: granularity, period: period)
+    }
 
-        struct OfferFacts {
-            let district: NamedReference
-            let phases: [LifePhase]
-        }
-        /// Figures added up; sessions stay nil until some figure had them, as "none recorded" is not 0.
-        struct Sum {
-            var offers = 0
-            var participants = 0
-            var sessions: Int?
-
-            func adding(participants: Int, sessions: Int?, offers: Int = 0) -> Sum {
-                let sessions = sessions.map { (self.sessions ?? 0) + $0 } ?? self.sessions
-                return Sum(offers: self.offers + offers, participants: self.participants + participants, sessions: sessions)
-            }
-
-            func figures(before: Sum?) -> IndicatorReport.Figures {
-                .init(offers: offers, participants: participants, sessions: sessions,
-                      previousParticipants: before?.participants, previousSessions: before?.sessions)
-            }
-        }
-        var facts: [String: OfferFacts] = [:]
-        // Figures per offer and period at the wanted granularity; for years, recorded years and
-        // summed quarters are kept apart until the end, where a recorded year wins.
-        var figures: [String: [ReportingPeriod: Sum]] = [:]
-        var summedQuarters: [String: [ReportingPeriod: Sum]] = [:]
-        // One figure per offer and period. `kette offer indicator` writes one record per pair by
-        // its id; should records written some other way name the same pair, the one with the
-        // usual id counts, else the first by id: never their sum, and the same on every replica.
+    /// Every offer's figures per period at `granularity`, for the offers in `district` and `phase`.
+    ///
+    /// One figure per offer and period. `kette offer indicator` writes one record per pair by its
+    /// id; should records written some other way name the same pair, the one with the usual id
+    /// counts, else the first by id: never their sum, and the same on every replica.
+    private func recordedIndicators(granularity: PeriodGranularity, district: String?, phase: LifePhase?) throws -> RecordedIndicators {
+        var recorded = RecordedIndicators(granularity: granularity)
         var seen: Set<String> = []
         let rows = try database.rows("""
-            SELECT i.offer, i.period, i.participants, i.sessions, o.district, d.name, o.phases, i.id
+            SELECT i.offer, i.period, i.participants, i.sessions, o.district, d.name AS district_name, o.phases, i.id
             FROM indicators i JOIN offers o ON o.id = i.offer JOIN districts d ON d.id = o.district
             WHERE i.deleted = 0 AND o.deleted = 0 AND d.deleted = 0
             ORDER BY i.id = i.offer || '|' || i.period DESC, i.id
             """)
         for row in rows {
-            guard let offer = row.string(0), let recorded = row.string(1).flatMap(ReportingPeriod.init(exactly:)),
-                  let districtOfOffer = row.string(4), seen.insert(Self.indicatorID(offer: offer, period: recorded)).inserted else { continue }
-            if let districtID, districtOfOffer != districtID { continue }
-            let phases = RecordApplier.decodeList(row.string(6) ?? "[]").compactMap(LifePhase.init(rawValue:))
+            guard let offer = row.string("offer"), let period = row.string("period").flatMap(ReportingPeriod.init(exactly:)),
+                  let districtOfOffer = row.string("district"), seen.insert(Self.indicatorID(offer: offer, period: period)).inserted else { continue }
+            if let district, districtOfOffer != district { continue }
+            let phases = FieldValue.storedList(row.string("phases")).compactMap(LifePhase.init(rawValue:))
             if let phase, !phases.contains(phase) { continue }
-            facts[offer] = OfferFacts(district: NamedReference(id: districtOfOffer, name: row.string(5) ?? districtOfOffer), phases: phases)
-            let value = Sum().adding(participants: row.int(2) ?? 0, sessions: row.int(3))
-            switch (granularity, recorded.isQuarter) {
-            case (.quarter, true), (.year, false):
-                figures[offer, default: [:]][recorded] = value
-            case (.year, true):
-                let year = recorded.enclosingYear
-                summedQuarters[offer, default: [:]][year] = (summedQuarters[offer]?[year] ?? Sum())
-                    .adding(participants: value.participants, sessions: value.sessions)
-            case (.quarter, false):
-                continue  // a year's figure cannot be split into quarters
-            }
+            recorded.facts[offer] = .init(district: NamedReference(id: districtOfOffer, name: row.string("district_name") ?? districtOfOffer),
+                                          phases: phases)
+            recorded.note(offer: offer, period: period,
+                          IndicatorSum().adding(participants: row.int("participants") ?? 0, sessions: row.int("sessions")))
         }
+        recorded.preferRecordedYears()
+        return recorded
+    }
+}
+
+/// Figures added up; sessions stay nil until some figure had them, as "none recorded" is not 0.
+/// Sums saturate (`saturatingAdding`): figures from beyond the protocol's bounds cannot trap a report.
+private struct IndicatorSum: Equatable {
+    var offers = 0
+    var participants = 0
+    var sessions: Int?
+
+    func adding(participants: Int, sessions: Int?, offers: Int = 0) -> IndicatorSum {
+        let sessions = sessions.map { (self.sessions ?? 0).saturatingAdding($0) } ?? self.sessions
+        return IndicatorSum(offers: self.offers + offers, participants: self.participants.saturatingAdding(participants), sessions: sessions)
+    }
+
+    func adding(_ other: IndicatorSum, offers: Int = 0) -> IndicatorSum {
+        adding(participants: other.participants, sessions: other.sessions, offers: offers)
+    }
+
+    func figures(before: IndicatorSum?) -> IndicatorReport.Figures {
+        .init(offers: offers, participants: participants, sessions: sessions,
+              previousParticipants: before?.participants, previousSessions: before?.sessions)
+    }
+}
+
+/// Each offer's figures per period at the wanted granularity, with what the report needs to know
+/// about the offer. For years, recorded years and summed quarters are kept apart until the end,
+/// where a recorded year wins.
+private struct RecordedIndicators {
+    struct OfferFacts {
+        let district: NamedReference
+        let phases: [LifePhase]
+    }
+
+    let granularity: PeriodGranularity
+    var facts: [String: OfferFacts] = [:]
+    private(set) var figures: [String: [ReportingPeriod: IndicatorSum]] = [:]
+    private var summedQuarters: [String: [ReportingPeriod: IndicatorSum]] = [:]
+
+    init(granularity: PeriodGranularity) { self.granularity = granularity }
+
+    mutating func note(offer: String, period: ReportingPeriod, _ value: IndicatorSum) {
+        switch (granularity, period.isQuarter) {
+        case (.quarter, true), (.year, false):
+            figures[offer, default: [:]][period] = value
+        case (.year, true):
+            let year = period.enclosingYear
+            summedQuarters[offer, default: [:]][year] = (summedQuarters[offer]?[year] ?? IndicatorSum()).adding(value)
+        case (.quarter, false):
+            break  // a year's figure cannot be split into quarters
+        }
+    }
+
+    mutating func preferRecordedYears() {
         for (offer, years) in summedQuarters {
             for (year, sum) in years where figures[offer]?[year] == nil { figures[offer, default: [:]][year] = sum }
         }
+        summedQuarters = [:]
+    }
+}
 
-        struct GroupKey: Hashable {
-            let period: ReportingPeriod
-            let district: String
-            let phase: LifePhase?
-        }
-        var groups: [GroupKey: Sum] = [:]
-        var phaseSums: [GroupKey: Sum] = [:]  // district ""
-        var districtSums: [GroupKey: Sum] = [:]  // phase nil
-        var totals: [ReportingPeriod: Sum] = [:]
-        var districtNames: [String: NamedReference] = [:]
-        for (offer, periods) in figures {
-            guard let fact = facts[offer] else { continue }
+/// The figures summed per period and district and life phase, per life phase, per district, and
+/// in all; then laid out as the report, each sum beside the one of the period before.
+private struct IndicatorSums {
+    struct GroupKey: Hashable {
+        let period: ReportingPeriod
+        let district: String
+        let phase: LifePhase?
+    }
+
+    private var groups: [GroupKey: IndicatorSum] = [:]
+    private var phaseSums: [GroupKey: IndicatorSum] = [:]  // district ""
+    private var districtSums: [GroupKey: IndicatorSum] = [:]  // phase nil
+    private var totals: [ReportingPeriod: IndicatorSum] = [:]
+    private var districtNames: [String: NamedReference] = [:]
+
+    /// An offer for several life phases counts in each of them (of those asked for); districts
+    /// and totals count it once.
+    mutating func add(_ recorded: RecordedIndicators, phase: LifePhase?) {
+        for (offer, periods) in recorded.figures {
+            guard let fact = recorded.facts[offer] else { continue }
             districtNames[fact.district.id] = fact.district
-            for (recorded, value) in periods {
-                let phases: [LifePhase?] = fact.phases.isEmpty ? [nil] : fact.phases.filter { phase == nil || $0 == phase }
+            let phases: [LifePhase?] = fact.phases.isEmpty ? [nil] : fact.phases.filter { phase == nil || $0 == phase }
+            for (period, value) in periods {
                 for offerPhase in phases {
-                    let key = GroupKey(period: recorded, district: fact.district.id, phase: offerPhase)
-                    groups[key] = (groups[key] ?? Sum()).adding(participants: value.participants, sessions: value.sessions, offers: 1)
-                    let phaseKey = GroupKey(period: recorded, district: "", phase: offerPhase)
-                    phaseSums[phaseKey] = (phaseSums[phaseKey] ?? Sum()).adding(participants: value.participants, sessions: value.sessions, offers: 1)
+                    Self.add(value, to: &groups, GroupKey(period: period, district: fact.district.id, phase: offerPhase))
+                    Self.add(value, to: &phaseSums, GroupKey(period: period, district: "", phase: offerPhase))
                 }
-                let districtKey = GroupKey(period: recorded, district: fact.district.id, phase: nil)
-                districtSums[districtKey] = (districtSums[districtKey] ?? Sum()).adding(participants: value.participants, sessions: value.sessions, offers: 1)
-                totals[recorded] = (totals[recorded] ?? Sum()).adding(participants: value.participants, sessions: value.sessions, offers: 1)
+                Self.add(value, to: &districtSums, GroupKey(period: period, district: fact.district.id, phase: nil))
+                totals[period] = (totals[period] ?? IndicatorSum()).adding(value, offers: 1)
             }
         }
+    }
 
-        var report = IndicatorReport(granularity: granularity, period: period, rows: [], byPhase: [], byDistrict: [], totals: [])
-        let phaseOrder = { (phase: LifePhase?) in phase.flatMap { LifePhase.allCases.firstIndex(of: $0) } ?? LifePhase.allCases.count }
-        for (key, sum) in groups where period == nil || key.period == period {
+    private static func add(_ value: IndicatorSum, to sums: inout [GroupKey: IndicatorSum], _ key: GroupKey) {
+        sums[key] = (sums[key] ?? IndicatorSum()).adding(value, offers: 1)
+    }
+
+    func report(granularity: PeriodGranularity, period: ReportingPeriod?) -> IndicatorReport {
+        let shown = { (candidate: ReportingPeriod) in period == nil || candidate == period }
+        return IndicatorReport(granularity: granularity, period: period, rows: rows(shown), byPhase: byPhase(shown),
+                               byDistrict: byDistrict(shown), totals: totalRows(shown))
+    }
+
+    private static func phaseOrder(_ phase: LifePhase?) -> Int {
+        phase.flatMap { LifePhase.allCases.firstIndex(of: $0) } ?? LifePhase.allCases.count
+    }
+
+    /// Newest period first; within a period by district name, then phase.
+    private func rows(_ shown: (ReportingPeriod) -> Bool) -> [IndicatorReport.Row] {
+        var rows: [IndicatorReport.Row] = []
+        for (key, sum) in groups where shown(key.period) {
             let before = groups[GroupKey(period: key.period.previous, district: key.district, phase: key.phase)]
-            report.rows.append(.init(period: key.period, district: districtNames[key.district]!, phase: key.phase,
-                                     figures: sum.figures(before: before)))
+            rows.append(.init(period: key.period, district: districtNames[key.district]!, phase: key.phase, figures: sum.figures(before: before)))
         }
-        report.rows.sort {
+        return rows.sorted {
             if $0.period != $1.period { return $0.period > $1.period }
             if $0.district.name.folded != $1.district.name.folded { return $0.district.name.folded < $1.district.name.folded }
             if $0.district.id != $1.district.id { return $0.district.id < $1.district.id }
-            return phaseOrder($0.phase) < phaseOrder($1.phase)
+            return Self.phaseOrder($0.phase) < Self.phaseOrder($1.phase)
         }
-        for (key, sum) in phaseSums where period == nil || key.period == period {
+    }
+
+    private func byPhase(_ shown: (ReportingPeriod) -> Bool) -> [IndicatorReport.PhaseSum] {
+        var sums: [IndicatorReport.PhaseSum] = []
+        for (key, sum) in phaseSums where shown(key.period) {
             let before = phaseSums[GroupKey(period: key.period.previous, district: "", phase: key.phase)]
-            report.byPhase.append(.init(period: key.period, phase: key.phase, figures: sum.figures(before: before)))
+            sums.append(.init(period: key.period, phase: key.phase, figures: sum.figures(before: before)))
         }
-        report.byPhase.sort { $0.period != $1.period ? $0.period > $1.period : phaseOrder($0.phase) < phaseOrder($1.phase) }
-        for (key, sum) in districtSums where period == nil || key.period == period {
+        return sums.sorted { $0.period != $1.period ? $0.period > $1.period : Self.phaseOrder($0.phase) < Self.phaseOrder($1.phase) }
+    }
+
+    private func byDistrict(_ shown: (ReportingPeriod) -> Bool) -> [IndicatorReport.DistrictSum] {
+        var sums: [IndicatorReport.DistrictSum] = []
+        for (key, sum) in districtSums where shown(key.period) {
             let before = districtSums[GroupKey(period: key.period.previous, district: key.district, phase: nil)]
-            report.byDistrict.append(.init(period: key.period, district: districtNames[key.district]!, figures: sum.figures(before: before)))
+            sums.append(.init(period: key.period, district: districtNames[key.district]!, figures: sum.figures(before: before)))
         }
-        report.byDistrict.sort {
+        return sums.sorted {
             if $0.period != $1.period { return $0.period > $1.period }
             return $0.district.name.folded != $1.district.name.folded ? $0.district.name.folded < $1.district.name.folded : $0.district.id < $1.district.id
         }
-        for (recorded, sum) in totals where period == nil || recorded == period {
-            let before = totals[recorded.previous]
-            report.totals.append(.init(period: recorded, figures: sum.figures(before: before)))
-        }
-        report.totals.sort { $0.period > $1.period }
-        return report
+    }
+
+    private func totalRows(_ shown: (ReportingPeriod) -> Bool) -> [IndicatorReport.Total] {
+        totals.filter { shown($0.key) }
+            .map { IndicatorReport.Total(period: $0.key, figures: $0.value.figures(before: totals[$0.key.previous])) }
+            .sorted { $0.period > $1.period }
     }
 }

@@ -107,7 +107,7 @@ extension LocalStore {
         }
         var meetingsByBody: [String: [ReportingPeriod: [MeetingFacts]]] = [:]
         for row in try database.rows("SELECT id, meeting_date, body FROM meetings WHERE deleted = 0 AND body IS NOT NULL ORDER BY meeting_date, id") {
-            guard let id = row.string(0), let date = row.string(1), let body = row.string(2),
+            guard let id = row.string("id"), let date = row.string("meeting_date"), let body = row.string("body"),
                   let quarter = ReportingPeriod.quarter(of: date) else { continue }
             if let bodyID, body != bodyID { continue }
             if let period, !period.contains(day: date) { continue }
@@ -141,7 +141,7 @@ extension LocalStore {
         for meeting in meetings {
             var seenHere: Set<String> = []
             for row in try database.rows("SELECT organization FROM attendees WHERE meeting = ? AND deleted = 0 ORDER BY rowid", [meeting.id]) {
-                let name = row.string(0)?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+                let name = row.string("organization")?.trimmingCharacters(in: .whitespaces).nilIfEmpty
                 let key = name?.folded ?? ""
                 var entry = attendance[key] ?? (name, 0, 0)
                 entry.attendees += 1
@@ -149,7 +149,7 @@ extension LocalStore {
                 attendance[key] = entry
             }
             for row in try database.rows("SELECT decision_text FROM decisions WHERE meeting = ? AND deleted = 0 ORDER BY rowid", [meeting.id]) {
-                decisions.append(.init(meeting: meeting.id, date: meeting.date, text: row.string(0) ?? ""))
+                decisions.append(.init(meeting: meeting.id, date: meeting.date, text: row.string("decision_text") ?? ""))
             }
         }
         let organizations = attendance.values.map { MeetingReport.Attendance(organization: $0.name, meetings: $0.meetings, attendees: $0.attendees) }

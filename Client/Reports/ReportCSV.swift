@@ -1,22 +1,16 @@
 import KetteProtocol
 
-/// The reports as CSV (RFC 4180): one row per cell, figure or item, stable English column names
-/// and slugs, so a spreadsheet can filter and pivot them. Names are given beside ids.
+/// The reports as CSV: one row per cell, figure or item, stable English column names and slugs,
+/// so a spreadsheet can filter and pivot them. Names are given beside ids. Written by the one CSV
+/// codec in `CSVDialect.rfc4180` (`,`, CRLF, no mark), with formula-like text neutralized as in
+/// every CSV Kette writes.
 public enum ReportCSV {
-    /// One field, quoted when it must be. Text that a spreadsheet would run as a formula
-    /// ("=HYPERLINK(…)" typed as an offer's title) gets a leading apostrophe.
-    public static func field(_ text: String) -> String {
-        var text = text
-        if let first = text.first, "=+-@\t\r".contains(first), Int(text) == nil { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ") else {
-            return text
-        }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    /// The dialect of every report's CSV.
+    public static let dialect = CSVDialect.rfc4180
 
-    /// A whole table, header first, lines ended by CRLF as RFC 4180 asks.
+    /// A whole table, header first.
     public static func table(_ header: [String], _ rows: [[String]]) -> String {
-        ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
+        CSV.text([header] + rows, dialect: dialect)
     }
 
     private static func optional(_ value: Int?) -> String { value.map(String.init) ?? "" }

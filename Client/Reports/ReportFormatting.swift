@@ -5,24 +5,31 @@ import KetteProtocol
 public enum ReportFormatting {
     /// "1.234" / "1,234".
     public static func number(_ value: Int, _ language: Language) -> String {
-        let digits = String(value.magnitude)
+        (value < 0 ? "−" : "") + grouped(value.magnitude, language)
+    }
+
+    private static func grouped(_ magnitude: UInt, _ language: Language) -> String {
+        let digits = String(magnitude)
         var grouped = ""
         for (index, digit) in digits.enumerated() {
             if index > 0, (digits.count - index) % 3 == 0 { grouped += language == .german ? "." : "," }
             grouped.append(digit)
         }
-        return (value < 0 ? "−" : "") + grouped
+        return grouped
     }
 
     /// The change from `previous` to `current`: "+12 (+8 %)", "−3 (−20 %)", "±0"; "–" when there
     /// is nothing to compare with. No percentage when the previous value was 0.
+    ///
+    /// Exact for any two `Int`s: the difference of figures from beyond the protocol's bounds
+    /// (2^63 − 1 participants from an older server) does not fit an `Int` but fits its magnitude.
     public static func change(_ current: Int, from previous: Int?, _ language: Language) -> String {
         guard let previous else { return "–" }
-        let difference = current - previous
-        let sign = difference > 0 ? "+" : difference < 0 ? "−" : "±"
-        var text = sign + number(abs(difference), language)
-        if previous > 0, difference != 0 {
-            let percent = Int((Double(abs(difference)) / Double(previous) * 100).rounded())
+        let rising = current >= previous
+        let difference = rising ? UInt(bitPattern: current &- previous) : UInt(bitPattern: previous &- current)
+        let sign = difference == 0 ? "±" : rising ? "+" : "−"
+        var text = sign + grouped(difference, language)
+        if previous > 0, difference != 0, let percent = UInt(exactly: (Double(difference) / Double(previous) * 100).rounded()) {
             text += language == .german ? " (\(sign)\(percent) %)" : " (\(sign)\(percent)%)"
         }
         return text

@@ -66,7 +66,7 @@ extension LocalStore {
     /// Open action items of meetings that still exist, optionally of one body only.
     public func taskReport(today: CalendarDay, body: String? = nil, language: Language) throws -> TaskReport {
         var sql = """
-            SELECT t.id, t.task_text, t.owner, t.due, t.meeting, m.meeting_date, m.body, b.name
+            SELECT t.id, t.task_text, t.owner, t.due, t.meeting, m.meeting_date, m.body, b.name AS body_name
             FROM tasks t JOIN meetings m ON m.id = t.meeting LEFT JOIN bodies b ON b.id = m.body
             WHERE t.deleted = 0 AND m.deleted = 0 AND t.status IS NOT 'done'
             """
@@ -76,12 +76,13 @@ extension LocalStore {
             arguments.append(try Resolver.resolve(body, as: .body, in: database, language: language))
         }
         let items = try database.rows(sql, arguments).map { row -> TaskReport.Item in
-            let due = row.string(3)
+            let due = row.string("due")
             // A due date that is not a day (a synced value typed elsewhere) cannot be overdue.
             let late = due.flatMap(CalendarDay.init).map { today.dayNumber - $0.dayNumber }
-            return .init(id: row.string(0) ?? "", text: row.string(1) ?? "", owner: row.string(2), due: due,
-                         daysOverdue: late.flatMap { $0 > 0 ? $0 : nil }, meeting: row.string(4) ?? "", meetingDate: row.string(5),
-                         body: row.string(6).map { NamedReference(id: $0, name: row.string(7) ?? $0) })
+            return .init(id: row.string("id") ?? "", text: row.string("task_text") ?? "", owner: row.string("owner"), due: due,
+                         daysOverdue: late.flatMap { $0 > 0 ? $0 : nil }, meeting: row.string("meeting") ?? "",
+                         meetingDate: row.string("meeting_date"),
+                         body: row.string("body").map { NamedReference(id: $0, name: row.string("body_name") ?? $0) })
         }
         let ordered = items.sorted { a, b in
             if a.overdue != b.overdue { return a.overdue }

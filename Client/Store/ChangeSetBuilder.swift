@@ -4,7 +4,7 @@ import KetteStore
 
 /// Collects the field changes of one user action and applies each to the replica as it goes,
 /// inside the transaction `LocalStore.record` opened.
-public final class ChangeSetBuilder {
+package final class ChangeSetBuilder {
     let database: Database
     let hlc: HLCTimestamp
     let replica: ReplicaID
@@ -29,7 +29,10 @@ public final class ChangeSetBuilder {
     /// Writes one field. A value equal to the current one records nothing: a change set holds
     /// only what the user actually changed, so it cannot overwrite someone else's edit of a field
     /// this user did not touch.
-    public func set(_ type: RecordType, _ id: String, _ field: String, _ value: FieldValue) throws {
+    /// A value the protocol refuses (SPEC §6.2) is refused here, before it is stored or queued:
+    /// the input checks in front of this should have caught it with a friendlier message.
+    package func set(_ type: RecordType, _ id: String, _ field: String, _ value: FieldValue) throws {
+        if let problem = type.problem(field: field, value: value) { throw KetteError.refusedWrite(reason: problem) }
         let current = try RecordApplier.currentVersion(type: type, id: id, field: field, in: database)
         if let current, current.value == value { return }
         if current == nil, value == .null { return }
@@ -50,7 +53,7 @@ public final class ChangeSetBuilder {
     }
 
     /// Creates a record with the given fields (nil values are left unset).
-    public func create(_ type: RecordType, _ id: String, _ fields: [(String, FieldValue?)]) throws {
+    package func create(_ type: RecordType, _ id: String, _ fields: [(String, FieldValue?)]) throws {
         try RecordApplier.ensureRow(type: type, id: id, in: database)
         for (field, value) in fields {
             if let value { try set(type, id, field, value) }
@@ -60,7 +63,7 @@ public final class ChangeSetBuilder {
     /// Deletes a record: a tombstone change, in the same change set as the emptying of its text
     /// and list fields, so the tombstone keeps no personal data (names in attendees, owners,
     /// minutes). References stay: they place the record in its district.
-    public func delete(_ type: RecordType, _ id: String) throws {
+    package func delete(_ type: RecordType, _ id: String) throws {
         try set(type, id, RecordType.deletedField, .bool(true))
         for field in type.fieldsClearedOnDelete { try set(type, id, field.name, .null) }
     }

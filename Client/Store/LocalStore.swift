@@ -7,10 +7,30 @@ import KetteStore
 ///
 /// Every write goes through `record(_:_:)`, which turns one user action into one change set and
 /// commits the records, the field versions and the outbox entry in one transaction.
+///
+/// The store's API is spread over extensions, one concern per file:
+///
+/// | concern | file |
+/// | --- | --- |
+/// | opening, creating, the clock, `record(_:_:)` | `Client/Store/LocalStore.swift` (this file) |
+/// | writes: districts, organizations, offers, bodies, meetings, agenda, decisions, tasks, deletion | `Client/Records/LocalStore+Writes.swift` |
+/// | indicator figures per offer and period | `Client/Records/LocalStore+Indicators.swift` |
+/// | reads: lists, single records, search, status | `Client/Queries/LocalStore+Reads.swift` |
+/// | sync state: outbox batches, push results, merging pulled pages, cursor, conflicts, refusals | `Client/Sync/LocalStore+Sync.swift` |
+/// | reports: coverage, indicators, meetings, tasks, the committee report | `Client/Reports/*Report.swift` |
+/// | exports (CSV, HSDS, OParl) and the offer import | `Client/Exchange/CSVExport.swift`, `HSDSExport.swift`, `OParlExport.swift`, `OfferImport.swift` |
+///
+/// Access levels: `public` is the client library's API, what a front end such as `kette` needs
+/// (open, record, read, report, export, import, conflicts and sync status). `package` is for
+/// this package's tests and `kette-bench` only: the SQLite connection (`database`), raw change
+/// sets (`record(_:_:)`, `ChangeSetBuilder`, `newID()`), the `Outbox` and the pull cursor.
+/// Everything else is internal to `KetteClient`.
 public final class LocalStore {
     public static let fileName = "kette.db"
 
-    public let database: Database
+    /// The SQLite connection. Not public: everything a front end may change goes through
+    /// `record(_:_:)`, so that no write bypasses the outbox.
+    package let database: Database
     public let replica: ReplicaID
     /// The name given at `kette init` (a coordinator or an office), the author of local changes.
     public let name: String?
@@ -110,12 +130,12 @@ public final class LocalStore {
     }
 
     /// A new id for a record or change set.
-    public func newID() -> String { makeID() }
+    package func newID() -> String { makeID() }
 
     /// Records one user action: `body` writes fields through the builder; the resulting change
     /// set, the records and the field versions are committed together, or nothing is.
     @discardableResult
-    public func record<T>(_ summary: String, _ body: (ChangeSetBuilder) throws -> T) throws -> T {
+    package func record<T>(_ summary: String, _ body: (ChangeSetBuilder) throws -> T) throws -> T {
         var clock = self.clock
         let hlc = clock.tick(now: physicalNow())
         let result = try database.inTransaction { db -> T in

@@ -3,7 +3,7 @@ import KetteProtocol
 import KetteStore
 
 /// The change sets written on this replica and not yet confirmed by the server.
-public enum Outbox {
+package enum Outbox {
     static func append(_ changeSet: ChangeSet, createdAt: Int64, in db: Database) throws {
         let created = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(createdAt) / 1000))
         try db.execute("INSERT INTO outbox_change_sets (id, summary, author, schema_version, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -19,17 +19,17 @@ public enum Outbox {
     }
 
     /// How many change sets wait to be pushed.
-    public static func pendingCount(in db: Database) throws -> Int {
+    package static func pendingCount(in db: Database) throws -> Int {
         try db.scalarInt("SELECT count(*) FROM outbox_change_sets") ?? 0
     }
 
     /// How many field changes wait to be pushed.
-    public static func pendingChanges(in db: Database) throws -> Int {
+    package static func pendingChanges(in db: Database) throws -> Int {
         try db.scalarInt("SELECT count(*) FROM outbox_changes") ?? 0
     }
 
     /// The waiting change sets, oldest first, decoded as they will go on the wire.
-    public static func pending(in db: Database, replica: ReplicaID, seqRange: ClosedRange<Int> = 0...Int.max) throws -> [ChangeSet] {
+    package static func pending(in db: Database, replica: ReplicaID, seqRange: ClosedRange<Int> = 0...Int.max) throws -> [ChangeSet] {
         // Two queries for the whole range, not one per change set: a push reads hundreds at once.
         var changesBySet: [Int: [Change]] = [:]
         try db.forEachRow("""
@@ -40,8 +40,7 @@ public enum Outbox {
                   let hlc = row.string(5).flatMap(HLCTimestamp.init(encoded:)) else {
                 throw KetteError.storeDamaged(path: db.path, reason: "the outbox holds an unreadable change")
             }
-            var reader = JSONReader(Array((row.string(4) ?? "null").utf8))
-            let value = try reader.readFieldValue()
+            let value = try FieldValue(jsonText: row.string(4) ?? "null")
             changesBySet[seq, default: []].append(Change(recordType: type, recordID: row.string(2) ?? "", field: row.string(3) ?? "",
                                                          value: value, hlc: hlc, base: row.string(6).flatMap(HLCTimestamp.init(encoded:))))
         }

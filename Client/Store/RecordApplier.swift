@@ -160,16 +160,11 @@ enum RecordApplier {
         case (.null, _): return .null
         case (.integer(let number), .bool): return .bool(number != 0)
         case (.integer(let number), _): return .integer(number)
-        case (.text(let text), .list): return .list(decodeList(text))
+        case (.text(let text), .list): return .list(FieldValue.storedList(text))
         case (.text(let text), _): return .string(text)
-        case (.real(let number), _): return .integer(Int64(number))
+        // Only a damaged or hand-edited store holds a real here; `Int64(_:)` would trap on 1e300.
+        case (.real(let number), _): return Int64(exactly: number.rounded(.towardZero)).map(FieldValue.integer) ?? .null
         case (.blob, _): return .null
         }
-    }
-
-    /// Decodes a list column; an unreadable list reads as empty rather than failing a read path.
-    static func decodeList(_ text: String) -> [String] {
-        guard text != "[]" else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
 }

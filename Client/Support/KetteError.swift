@@ -23,6 +23,9 @@ public enum KetteError: Error, Equatable {
     /// The editor exited with an error or was not found; nothing was saved.
     case editorFailed(command: String, reason: String)
     case nothingToChange
+    /// A write the protocol would refuse (SPEC §6.2), stopped before it was stored: `reason` is
+    /// `RecordType.problem(field:value:)`'s, in the protocol's English.
+    case refusedWrite(reason: String)
 
     /// Storage errors exit 4, everything else 1.
     public var isStorageFailure: Bool {
@@ -39,6 +42,7 @@ public enum KetteError: Error, Equatable {
             ("a date YYYY-MM-DD, e.g. ", "ein Datum im Format YYYY-MM-DD, z. B. "),
             ("a time HH:MM, e.g. ", "eine Uhrzeit im Format HH:MM, z. B. "),
             ("a whole number of 0 or more, e.g. ", "eine ganze Zahl ab 0, z. B. "),
+            ("a whole number of at most ", "eine ganze Zahl bis höchstens "),
             ("a whole number above 0", "eine ganze Zahl größer als 0"),
             ("a whole number", "eine ganze Zahl"),
             ("only one of ", "nur eine der Angaben "),
@@ -88,6 +92,9 @@ public enum KetteError: Error, Equatable {
                       : "editor '\(command)' failed (\(reason)); nothing was saved."
         case .nothingToChange:
             return de ? "Nichts zu ändern: keine Option angegeben." : "nothing to change: no option given."
+        case .refusedWrite(let reason):
+            return de ? "Nicht gespeichert, der Server würde es ablehnen: \(reason). Nichts wurde geändert."
+                      : "not saved, the server would refuse it: \(reason). Nothing was changed."
         }
     }
 }

@@ -35,7 +35,7 @@ extension LocalStore {
     // MARK: Sync state
 
     /// Where the next pull starts: the server's sequence number of the last merged page.
-    public func pullCursor() throws -> Int64 { Int64(try meta("cursor") ?? "0") ?? 0 }
+    package func pullCursor() throws -> Int64 { Int64(try meta("cursor") ?? "0") ?? 0 }
 
     public func lastSuccessfulSync() throws -> String? { try meta("last_sync") }
 
@@ -239,7 +239,7 @@ extension LocalStore {
     /// Removes the bytes of erased names that merging left behind: old full-text segments (FTS5
     /// keeps deleted tokens until its segments are merged), freed cells and pages, and WAL frames.
     /// Runs after a page with redacted changes was merged, and at the next sync after a crash.
-    public func scrubErasedData() throws {
+    func scrubErasedData() throws {
         let secureDelete = try database.scalarInt("PRAGMA secure_delete") ?? 0
         try database.execute("PRAGMA secure_delete = ON")
         defer { try? database.execute("PRAGMA secure_delete = \(secureDelete)") }
@@ -275,7 +275,7 @@ extension LocalStore {
         return try database.rows(sql).map { row in
             func side(_ value: Int, _ hlc: Int, _ author: Int) -> ConflictEntry.Side {
                 let stamp = row.string(hlc).flatMap(HLCTimestamp.init(encoded:))
-                let decoded = (try? JSONDecoder().decode(FieldValue.self, from: Data((row.string(value) ?? "null").utf8))) ?? .null
+                let decoded = (try? FieldValue(jsonText: row.string(value) ?? "null")) ?? .null
                 return ConflictEntry.Side(value: decoded, author: row.string(author),
                                           time: stamp.map { formatter.string(from: Date(timeIntervalSince1970: Double($0.physicalMilliseconds) / 1000)) } ?? "",
                                           hlc: row.string(hlc) ?? "", mine: stamp?.replica == replica)

@@ -52,9 +52,13 @@ public final class AuditLog: @unchecked Sendable {
         case keyMissing(path: String, entries: Int64)
         case keyUnreadable(path: String, reason: String)
         case headUnwritable(path: String)
+        /// An erasure found the log already altered: signing it anew would hide that.
+        case alteredBeforeErasure(reason: String)
 
         public var description: String {
             switch self {
+            case .alteredBeforeErasure(let reason):
+                "the audit log does not verify (\(reason)); an erasure would sign its entries anew and hide that, so nothing was erased. Check it with `kette-server audit verify` and restore the database and its audit files from a backup"
             case .keyMissing(let path, let entries):
                 "the audit key file \(path) is missing, but the audit log holds \(entries) entries signed with it; restore the key file (a new key would make the whole log unverifiable)"
             case .keyUnreadable(let path, let reason):
@@ -196,6 +200,34 @@ public final class AuditLog: @unchecked Sendable {
                            [seq, time, event.actor, event.action, event.detail, previous])
         }
         return Head(seq: seq, mac: previous)
+    }
+
+    // MARK: Erasure
+
+    /// Rewrites the details that `rewrite` changes (an erasure, the one change the log allows) and
+    /// signs every entry from the first changed one on anew, inside the caller's write
+    /// transaction. The triggers that refuse UPDATE are lifted for this transaction alone. The
+    /// log must verify first: re-signing an altered log would hide the alteration. The head
+    /// published after the commit (with the erasure's own entry) follows the new chain.
+    /// Returns how many details changed.
+    func rewriteDetails(in db: Database, _ rewrite: (String) -> String?) throws -> Int {
+        var changed: [Int64: String] = [:]
+        try db.forEachRow("SELECT seq, detail FROM audit_log") { row in
+            if let detail = row.string(1), let redacted = rewrite(detail) { changed[Int64(row.int(0) ?? 0)] = redacted }
+        }
+        guard let first = changed.keys.min() else { return 0 }
+        if case .broken(_, let reason) = try verify(in: db) { throw Problem.alteredBeforeErasure(reason: reason) }
+        let triggers = try db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+            .compactMap { row in row.string(0).flatMap { name in row.string(1).map { (name, $0) } } }
+        for (name, _) in triggers { try db.execute("DROP TRIGGER \"\(name)\"") }
+        var previous = try db.scalarString("SELECT mac FROM audit_log WHERE seq = ?", [first - 1]) ?? Self.genesis
+        for entry in try Self.entries(in: db) where entry.seq >= first {
+            let detail = changed[entry.seq] ?? entry.detail
+            previous = mac(previous: previous, seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action, detail: detail)
+            try db.execute("UPDATE audit_log SET detail = ?, mac = ? WHERE seq = ?", [detail, previous, entry.seq])
+        }
+        for (_, sql) in triggers { try db.execute(sql) }
+        return changed.count
     }
 
     // MARK: Reads

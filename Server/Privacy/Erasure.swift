@@ -2,50 +2,6 @@ import Foundation
 import KetteProtocol
 import KetteStore
 
-/// A person's name as `kette-server erase` looks for it: case-insensitively, anywhere inside a
-/// text (also inside longer words: erasure errs on the side of removing), with any run of
-/// whitespace, line breaks included, between the parts of the name.
-public struct PersonName {
-    /// What an erased name is replaced with, on the server and, by sync, on every client. One
-    /// fixed text, so a reader of the minutes sees that something was removed.
-    public static let marker = "[gelöscht]"
-
-    private let expression: NSRegularExpression
-
-    public init(_ name: String) throws(AdminError) {
-        let parts = name.split(whereSeparator: \.isWhitespace).map(String.init)
-        let letters = parts.joined().count
-        guard letters >= 3, letters <= 200 else {
-            throw AdminError.invalid("--person needs the name to erase, 3 to 200 characters (it is matched ignoring case, as written, no wildcards); got '\(name.prefix(40))'")
-        }
-        let pattern = parts.map(NSRegularExpression.escapedPattern(for:)).joined(separator: "\\s+")
-        do {
-            expression = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
-        } catch {
-            throw AdminError.invalid("the name '\(name.prefix(40))' cannot be searched for")
-        }
-    }
-
-    /// `text` with every occurrence of the name replaced by the marker; nil when there is none.
-    public func redact(_ text: String) -> String? {
-        let range = NSRange(text.startIndex..., in: text)
-        guard expression.firstMatch(in: text, range: range) != nil else { return nil }
-        return expression.stringByReplacingMatches(in: text, range: range, withTemplate: NSRegularExpression.escapedTemplate(for: Self.marker))
-    }
-
-    /// The value with the name replaced in every text it holds; nil when it holds none.
-    public func redact(_ value: FieldValue) -> FieldValue? {
-        switch value {
-        case .string(let text): return redact(text).map(FieldValue.string)
-        case .list(let items):
-            let redacted = items.map { redact($0) }
-            guard redacted.contains(where: { $0 != nil }) else { return nil }
-            return .list(zip(items, redacted).map { $1 ?? $0 })
-        default: return nil
-        }
-    }
-}
-
 /// What an erasure changed; no names, so it can be printed and logged.
 public struct ErasureReport: Codable, Sendable, Equatable {
     /// Field versions whose value held the name (record fields and conflict entries).
@@ -55,16 +11,27 @@ public struct ErasureReport: Codable, Sendable, Equatable {
     /// Field versions whose author was the name.
     public var authoredVersions: Int
     /// Applied change sets whose pushing user was the name.
-    public var changeSets: Int
+    public var changeSets: Int = 0
+    /// Applied change sets whose stored outcome (the answer to their push) held the name.
+    public var changeSetOutcomes: Int = 0
+    /// Audit log entries whose detail held the name (their signatures are renewed).
+    public var auditDetails: Int = 0
     /// User accounts whose name matches: not renamed (sign-in and the audit log refer to them).
-    public var userAccounts: Int
+    public var userAccounts: Int = 0
     /// False when a reader kept the write-ahead log from being emptied; run the command again.
-    public var walTruncated: Bool
+    public var walTruncated: Bool = false
+
+    /// One line for the audit log and the command's output.
+    public var summary: String {
+        "\(fieldVersions) field versions in \(records) records, \(authoredVersions) author entries, \(changeSets) change-set users, "
+            + "\(changeSetOutcomes) change-set outcomes, \(auditDetails) audit details"
+    }
 }
 
 extension ServerStore {
-    /// Removes a person's name from every field version, conflict entry and change-set record on
-    /// the server, and scrubs the old bytes from the database file and its WAL.
+    /// Removes a person's name, in any of its spellings (see `PersonName`), from every field
+    /// version, conflict entry and change-set record on the server and from the details of the
+    /// audit log, and scrubs the old bytes from the database file and its WAL.
     ///
     /// Each rewritten field version keeps its hlc, base and replica, gets a new sequence number
     /// (so every client pulls it again, however far its cursor is) and is marked redacted (so a
@@ -80,44 +47,13 @@ extension ServerStore {
         defer { try? writer.read { db in try db.execute("PRAGMA secure_delete = \(secureDelete)") } }
         var report = try audited { db, events -> ErasureReport in
             var context = try WriteContext(db: db, now: now())
-            struct Rewrite { let type: String, id: String, field: String, value: String, author: String?, valueChanged: Bool, authorChanged: Bool }
-            var rewrites: [Rewrite] = []
-            var recordKeys = Set<String>()
-            try db.forEachRow("SELECT record_type, record_id, field, value, author FROM field_state") { row in
-                let text = row.string(3) ?? "null"
-                var value: String?
-                // Only strings and lists can hold a name; other values are not decoded.
-                if let first = text.utf8.first, first == UInt8(ascii: "\"") || first == UInt8(ascii: "[") {
-                    var reader = JSONReader(Array(text.utf8))
-                    value = try person.redact(reader.readFieldValue())?.jsonText
-                }
-                let author = row.string(4).flatMap { person.redact($0) }
-                guard value != nil || author != nil else { return }
-                let type = row.string(0) ?? "", id = row.string(1) ?? ""
-                rewrites.append(Rewrite(type: type, id: id, field: row.string(2) ?? "", value: value ?? text,
-                                        author: author ?? row.string(4), valueChanged: value != nil, authorChanged: author != nil))
-                if value != nil { recordKeys.insert(type + "|" + id) }
-            }
-            for rewrite in rewrites {
-                try db.execute("""
-                    UPDATE field_state SET value = ?, author = ?, redacted = 1, seq = ?
-                    WHERE record_type = ? AND record_id = ? AND field = ?
-                    """, [rewrite.value, rewrite.author, context.nextSeq(), rewrite.type, rewrite.id, rewrite.field])
-            }
-            var changeSets = 0
-            for user in try db.rows("SELECT DISTINCT user_name FROM change_sets").compactMap({ $0.string(0) }) {
-                guard let redacted = person.redact(user) else { continue }
-                try db.execute("UPDATE change_sets SET user_name = ? WHERE user_name = ?", [redacted, user])
-                changeSets += db.changes
-            }
-            let accounts = try db.rows("SELECT name FROM users").compactMap { $0.string(0) }.filter { person.redact($0) != nil }.count
+            var report = try Self.eraseFromFieldVersions(person, in: db, context: &context)
+            (report.changeSets, report.changeSetOutcomes) = try Self.eraseFromChangeSets(person, in: db)
+            report.auditDetails = try audit.rewriteDetails(in: db) { person.redact($0) }
+            report.userAccounts = try db.rows("SELECT name FROM users").compactMap { $0.string(0) }.filter { person.redact($0) != nil }.count
             try context.save()
-            let report = ErasureReport(fieldVersions: rewrites.filter(\.valueChanged).count, records: recordKeys.count,
-                                       authoredVersions: rewrites.filter(\.authorChanged).count,
-                                       changeSets: changeSets, userAccounts: accounts, walTruncated: false)
             // The log says that an erasure happened and how much it changed, never whose name.
-            events.append(.init(actor: actor ?? AuditLog.localActor, action: "erase",
-                                detail: "\(report.fieldVersions) field versions in \(report.records) records, \(report.authoredVersions) author entries, \(report.changeSets) change-set users"))
+            events.append(.init(actor: actor ?? AuditLog.localActor, action: "erase", detail: report.summary))
             return report
         }
         // Deleted and rewritten rows may still sit in free pages and in old WAL frames: VACUUM
@@ -128,5 +64,54 @@ extension ServerStore {
             return result?.int(0) == 0
         }
         return report
+    }
+
+    /// Rewrites the field versions whose value or author holds the name: the value and author
+    /// redacted, a new sequence number, marked redacted. Counts what it changed.
+    private static func eraseFromFieldVersions(_ person: PersonName, in db: Database, context: inout WriteContext) throws -> ErasureReport {
+        struct Rewrite { let type: String, id: String, field: String, value: String, author: String?, valueChanged: Bool, authorChanged: Bool }
+        var rewrites: [Rewrite] = []
+        try db.forEachRow("SELECT record_type, record_id, field, value, author FROM field_state") { row in
+            let text = row.string(3) ?? "null"
+            var value: String?
+            // Only strings and lists can hold a name; other values are not decoded. A string may
+            // itself be JSON text (a conflict's values): the name is matched in it as written there.
+            if let first = text.utf8.first, first == UInt8(ascii: "\"") || first == UInt8(ascii: "[") {
+                var reader = JSONReader(Array(text.utf8))
+                value = try person.redact(reader.readFieldValue())?.jsonText
+            }
+            let author = row.string(4).flatMap { person.redact($0) }
+            guard value != nil || author != nil else { return }
+            rewrites.append(Rewrite(type: row.string(0) ?? "", id: row.string(1) ?? "", field: row.string(2) ?? "", value: value ?? text,
+                                    author: author ?? row.string(4), valueChanged: value != nil, authorChanged: author != nil))
+        }
+        for rewrite in rewrites {
+            try db.execute("""
+                UPDATE field_state SET value = ?, author = ?, redacted = 1, seq = ?
+                WHERE record_type = ? AND record_id = ? AND field = ?
+                """, [rewrite.value, rewrite.author, context.nextSeq(), rewrite.type, rewrite.id, rewrite.field])
+        }
+        let values = rewrites.filter(\.valueChanged)
+        return ErasureReport(fieldVersions: values.count, records: Set(values.map { $0.type + "|" + $0.id }).count,
+                             authoredVersions: rewrites.filter(\.authorChanged).count)
+    }
+
+    /// Redacts the pushing user's name and the stored outcome (JSON text) of applied change sets.
+    /// Returns how many user names and how many outcomes it changed.
+    private static func eraseFromChangeSets(_ person: PersonName, in db: Database) throws -> (users: Int, outcomes: Int) {
+        var users = 0
+        for user in try db.rows("SELECT DISTINCT user_name FROM change_sets").compactMap({ $0.string(0) }) {
+            guard let redacted = person.redact(user) else { continue }
+            try db.execute("UPDATE change_sets SET user_name = ? WHERE user_name = ?", [redacted, user])
+            users += db.changes
+        }
+        var outcomes: [(id: String, outcome: String)] = []
+        try db.forEachRow("SELECT id, outcome FROM change_sets") { row in
+            // The matched characters lie inside JSON strings (a name holds no quote or brace), and
+            // the marker needs no escaping: the outcome stays valid JSON.
+            if let id = row.string(0), let redacted = row.string(1).flatMap({ person.redact($0) }) { outcomes.append((id, redacted)) }
+        }
+        for (id, outcome) in outcomes { try db.execute("UPDATE change_sets SET outcome = ? WHERE id = ?", [outcome, id]) }
+        return (users, outcomes.count)
     }
 }

@@ -401,7 +401,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             }
             var fields: [String: FieldValue] = [:]
             for row in try db.rows("SELECT field, value FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {
-                fields[row.string(0) ?? ""] = try JSONDecoder().decode(FieldValue.self, from: Data((row.string(1) ?? "null").utf8))
+                fields[row.string(0) ?? ""] = try FieldValue(jsonText: row.string(1) ?? "null")
             }
             audit.noteRead(user: identity.user, records: 1)
             return RecordSnapshot(type: type, id: id, fields: fields)
@@ -410,14 +410,11 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     // MARK: - Helpers
 
-    static func decodeList(_ text: String?) -> [String] {
-        guard let text else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
-    }
+    static func decodeList(_ text: String?) -> [String] { FieldValue.storedList(text) }
 
     /// A field_state value (JSON text) as a string, nil when it is not one.
     static func decodeString(_ text: String?) -> String? {
-        guard let text, let value = try? JSONDecoder().decode(FieldValue.self, from: Data(text.utf8)) else { return nil }
-        return value.stringValue
+        guard let text else { return nil }
+        return (try? FieldValue(jsonText: text))?.stringValue
     }
 }

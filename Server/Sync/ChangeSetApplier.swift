@@ -177,8 +177,7 @@ struct ChangeSetApplier {
         guard try statement.step() else { return nil }
         let row = statement.row()
         guard let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)) else { return nil }
-        var reader = JSONReader(Array((row.string(0) ?? "null").utf8))
-        let value = try reader.readFieldValue()
+        let value = try FieldValue(jsonText: row.string(0) ?? "null")
         return (MergeRule.Version(value: value, hlc: hlc, base: row.string(2).flatMap(HLCTimestamp.init(encoded:))),
                 row.string(3) ?? "", row.string(4))
     }

@@ -5,6 +5,7 @@ public final class Statement {
     private let handle: OpaquePointer
     private unowned let database: Database
     public let sql: String
+    private var cachedColumns: RowColumns?
 
     init(database: Database, sql: String) throws(SQLiteError) {
         var statement: OpaquePointer?
@@ -91,34 +92,23 @@ public final class Statement {
             default: values.append(.null)
             }
         }
-        return Row(values: values)
+        return Row(values: values, columns: columns())
+    }
+
+    /// The names of the result's columns, read from SQLite once per statement and shared by every
+    /// row it returns. Read again only if SQLite re-prepared the statement with another shape
+    /// (a schema change under `SELECT *`).
+    private func columns() -> RowColumns {
+        let count = Int(sqlite3_column_count(handle))
+        if let cachedColumns, cachedColumns.names.count == count { return cachedColumns }
+        let names = (0..<count).map { column in
+            sqlite3_column_name(handle, Int32(column)).map { String(cString: $0) } ?? ""
+        }
+        let columns = RowColumns(names: names, sql: sql)
+        cachedColumns = columns
+        return columns
     }
 }
 
 @available(*, unavailable)
 extension Statement: Sendable {}
-
-/// One result row, copied out of SQLite so it outlives the statement step.
-public struct Row: Sendable {
-    public let values: [DatabaseValue]
-
-    public subscript(index: Int) -> DatabaseValue { values[index] }
-
-    public func string(_ index: Int) -> String? {
-        switch values[index] {
-        case .text(let text): return text
-        case .integer(let value): return String(value)
-        case .real(let value): return String(value)
-        default: return nil
-        }
-    }
-
-    public func int(_ index: Int) -> Int? {
-        switch values[index] {
-        case .integer(let value): return Int(value)
-        case .real(let value): return Int(value)
-        case .text(let text): return Int(text)
-        default: return nil
-        }
-    }
-}

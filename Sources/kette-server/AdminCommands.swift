@@ -95,16 +95,19 @@ private let eraseCommand = ServerCommand(
                                      "den Namen einer Person aus allen Datensätzen, Konflikten und Änderungssätzen entfernen"),
     options: [person, jsonFlag],
     discussion: LocalizedText("""
-        The name is matched ignoring case, also inside texts. Clients receive the erasure on their next sync.
+        The name is matched ignoring case and how accents are encoded, across any white space (also written as
+        \\n in the JSON text of conflicts), also inside texts; audit details that hold it are rewritten and signed
+        anew. Clients receive the erasure on their next sync.
         """, """
-        Der Name wird ohne Rücksicht auf Groß- und Kleinschreibung gefunden, auch in Texten. Clients erhalten die
-        Löschung beim nächsten Sync.
+        Der Name wird ohne Rücksicht auf Groß- und Kleinschreibung und auf die Kodierung von Umlauten gefunden, über
+        jeden Leerraum hinweg (auch als \\n im JSON-Text von Konflikten), auch in Texten; Audit-Details mit dem Namen
+        werden umgeschrieben und neu signiert. Clients erhalten die Löschung beim nächsten Sync.
         """),
     validate: { _ = try $0.require(person) }
 ) { args, context in
     let report = try context.openStore().erase(person: try args.require(person))
     if context.wantsJSON { try context.printJSON(report) } else {
-        context.say("erased: \(report.fieldVersions) field versions in \(report.records) records, \(report.authoredVersions) author entries, \(report.changeSets) change-set users")
+        context.say("erased: \(report.summary)")
         if report.userAccounts > 0 {
             context.say("note: \(report.userAccounts) user account(s) carry this name; accounts are not renamed (revoke them with `kette-server user revoke`)")
         }

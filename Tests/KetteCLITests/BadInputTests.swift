@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 
 /// Every bad input is refused with exit 1, a message that names the field (and for closed lists

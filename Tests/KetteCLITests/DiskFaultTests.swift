@@ -1,5 +1,6 @@
 import Foundation
 import KetteStore
+import KetteTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -123,7 +124,7 @@ final class DiskFaultTests: FaultTestCase {
                 XCTAssertTrue(sync.stderr.contains("the server answered 503 storage_failed: the server could not write to its disk"), "\(label): \(sync.stderr)")
                 XCTAssertTrue(sync.stderr.contains("Nothing was lost"), "\(label): \(sync.stderr)")
                 // The server keeps serving while the fault is still armed.
-                XCTAssertEqual(try curlStatus("\(server.url)/v1/health"), 200, label)
+                XCTAssertEqual(try curl(["\(server.url)/v1/health"]).status, 200, label)
             }
             // No partial change set: each one is on the server whole or not at all.
             try assertWholeOrAbsent(made, label: label)
@@ -173,17 +174,5 @@ final class DiskFaultTests: FaultTestCase {
             usleep(20_000)
         }
         throw NSError(domain: "DiskFaultTests", code: 1, userInfo: [NSLocalizedDescriptionKey: "strace did not \(attached ? "attach to" : "detach from") the server"])
-    }
-
-    private func curlStatus(_ url: String) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", "/dev/null", "--noproxy", "*", "-m", "10", "-w", "%{http_code}", url]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Int(text) ?? 0
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 
 /// `kette meeting add` without minutes on a terminal opens `$EDITOR` for them. `script` gives the

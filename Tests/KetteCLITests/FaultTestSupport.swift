@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteStore
+import KetteTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -8,31 +9,19 @@ import Glibc
 
 /// What the fault tests share: a real server, client stores made in-process (fast) and synced by
 /// real `kette` processes, and the checks that say nothing was lost or doubled.
-class FaultTestCase: KetteCLITestCase {
-    var server: ServerProcess!
-    var tokens: [String: String] = [:]
+class FaultTestCase: ServerTestCase {
     /// `KETTE_LONG_TESTS=1`: the long variants (many more trials, default timeouts).
     let long = ProcessInfo.processInfo.environment["KETTE_LONG_TESTS"] == "1"
 
-    override func tearDown() {
-        server?.kill()
-        server = nil
-        super.tearDown()
-    }
+    override var ketteTimeout: TimeInterval { 300 }
 
-    /// A server with the districts nordstadt and suedstadt and the given users (name → district,
-    /// nil: the county role, which reads everything).
+    /// Starts a server with the districts nordstadt and suedstadt and the given users (name →
+    /// district, nil: the county role, which reads everything).
     func startServer(users: [(String, String?)], extraArguments: [String] = []) throws {
-        server = ServerProcess(directory: runner.root)
-        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
-        try server.admin(["district", "add", "suedstadt", "Südstadt"])
-        for (name, district) in users {
-            tokens[name] = try server.admin(["user", "add", name] + (district.map { ["--role", "coordinator", "--district", $0] } ?? ["--role", "county"]))
-        }
+        try makeServer(districts: [.nordstadt, .suedstadt],
+                       users: users.map { name, district in district.map { .coordinator(name, $0) } ?? .county(name) })
         try server.start(extraArguments: extraArguments)
     }
-
-    func home(_ name: String) -> String { runner.root.appendingPathComponent(name).path }
 
     /// A client store for `user` that syncs with `url` (the server's unless given).
     func makeClient(_ name: String, user: String, url: String? = nil) throws {
@@ -166,15 +155,6 @@ class FaultTestCase: KetteCLITestCase {
     /// `kette --home HOME(name) args…` as a child process.
     func spawnKette(_ name: String, _ args: [String], env: [String: String?] = [:], output: String) throws -> pid_t {
         try spawn(runner.binary.path, ["--home", home(name)] + args, env: env, output: output)
-    }
-
-    /// Runs `kette` in the named store to the end.
-    @discardableResult
-    func kette(_ name: String, _ args: [String], env: [String: String?] = [:], expect: Int32? = 0,
-               file: StaticString = #filePath, line: UInt = #line) -> KetteResult {
-        let result = runner.run(["--home", home(name)] + args, env: env, timeout: 300)
-        if let expect { XCTAssertEqual(result.exitCode, expect, "\(result)", file: file, line: line) }
-        return result
     }
 
     func exitCode(_ termination: KetteRunner.Termination) -> Int32 {

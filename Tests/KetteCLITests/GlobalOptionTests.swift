@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 
 /// The command line of both binaries: global options anywhere, help everywhere, and each

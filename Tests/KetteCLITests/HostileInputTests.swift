@@ -4,30 +4,11 @@ import XCTest
 
 /// The real `kette-server` facing clients that push too hard: the per-IP connection limit and the
 /// per-user rate limit set on the command line, and a real `kette` that still completes its sync.
-final class HostileInputTests: KetteCLITestCase {
-    var server: ServerProcess!
-    var tokens: [String: String] = [:]
-
+final class HostileInputTests: ServerTestCase {
+    /// The server is made here and started by each test, with the flags it tests.
     override func setUpWithError() throws {
         try super.setUpWithError()
-        server = ServerProcess(directory: runner.root)
-        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
-        tokens["anna"] = try server.admin(["user", "add", "anna", "--role", "coordinator", "--district", "nordstadt"])
-        tokens["kreis"] = try server.admin(["user", "add", "kreis", "--role", "county"])
-    }
-
-    override func tearDown() {
-        server?.kill()
-        server = nil
-        super.tearDown()
-    }
-
-    @discardableResult
-    func kette(_ name: String, _ arguments: [String], env: [String: String?] = [:], expect: Int32? = 0,
-               file: StaticString = #filePath, line: UInt = #line) -> KetteResult {
-        let result = runner.run(["--home", runner.root.appendingPathComponent(name).path] + arguments, env: env, timeout: 120)
-        if let expect { XCTAssertEqual(result.exitCode, expect, "\(result)", file: file, line: line) }
-        return result
+        try makeServer(users: [.coordinator("anna", "nordstadt"), .county("kreis")])
     }
 
     func testPerIPLimitFlagRefusesTheConnectionOverTheLimit() throws {

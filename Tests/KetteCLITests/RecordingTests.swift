@@ -1,5 +1,6 @@
 import Foundation
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Recording, editing, listing, showing, searching and deleting through the real `kette` binary.

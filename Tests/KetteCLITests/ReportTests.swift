@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 import KetteClient
 import KetteProtocol
@@ -220,6 +221,43 @@ final class ReportTests: KetteCLITestCase {
         }
         XCTAssertTrue(html.contains("&lt;b&gt;Ost &amp; West&lt;/b&gt;"), "names are escaped")
         XCTAssertFalse(html.contains("<b>Ost"))
+    }
+
+    func testTextPeopleTypedIsEscapedInEveryHTMLReport() throws {
+        func hostile(_ label: String) -> String { "\(label) <script>alert(\"x\")</script>" }
+        func escaped(_ label: String) -> String { "\(label) &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" }
+        ok("init")
+        ok("district", "add", hostile("Bezirk"), "--id", "bezirk")
+        ok("org", "add", hostile("Träger"))
+        let kita = (1...2).map { copy in
+            addOffer(title: hostile("Angebot \(copy)"), district: "bezirk",
+                     extra: ["--phase", "preschool", "--category", "sport", "--provider", "Träger"])
+        }[0]
+        addOffer(title: hostile("Ohne Phase"), district: "bezirk")
+        ok("offer", "indicator", kita, "--period", "2026-Q1", "--participants", "12")
+        let body = ok("body", "add", hostile("Gremium"), "--level", "steering")
+        let meeting = ok("meeting", "add", "--body", body, "--date", "2026-02-10", "--attendee", "Anna; \(hostile("Organisation"))",
+                         "--minutes", "Protokoll")
+        ok("meeting", "decide", meeting, hostile("Beschluss"))
+        ok("task", "add", meeting, hostile("Auftrag"), "--owner", hostile("Verantwortlich"), "--due", "2026-03-01")
+
+        let committee = runner.root.appendingPathComponent("ausschuss.html").path
+        ok("report", "committee", "--period", "2026-Q1", "--today", "2026-04-14", "--title", hostile("Titel"), "--out", committee)
+        let pages: [(name: String, html: String, labels: [String])] = [
+            ("coverage", ok("report", "coverage", "--format", "html"), ["Bezirk", "Träger", "Angebot 1", "Angebot 2", "Ohne Phase"]),
+            ("indicators", ok("report", "indicators", "--format", "html"), ["Bezirk"]),
+            ("meetings", ok("report", "meetings", "--format", "html"), ["Gremium", "Organisation", "Beschluss"]),
+            ("tasks", ok("report", "tasks", "--today", "2026-04-14", "--format", "html"), ["Gremium", "Auftrag", "Verantwortlich"]),
+            ("committee", try String(contentsOfFile: committee, encoding: .utf8),
+             ["Titel", "Bezirk", "Träger", "Angebot 1", "Ohne Phase", "Gremium", "Organisation", "Beschluss", "Auftrag", "Verantwortlich"]),
+        ]
+        for page in pages {
+            XCTAssertFalse(page.html.lowercased().contains("<script"), "\(page.name): a script got through")
+            XCTAssertFalse(page.html.contains("alert(\"x\")"), "\(page.name): a quote got through unescaped")
+            for label in page.labels {
+                XCTAssertTrue(page.html.contains(escaped(label)), "\(page.name): \(label) is not shown escaped")
+            }
+        }
     }
 
     func testTheCommitteeReportPutsAllFourPartsOnOnePrintablePage() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 
 /// Schemathesis (from PyPI; scripts/setup.sh installs it) generates requests from
@@ -11,16 +12,13 @@ import XCTest
 /// express) and `negative_data_rejection` (a schema-violating request must get a 4xx; but a push
 /// answers 200 and refuses the faulty change sets one by one in its results, so one bad change set
 /// does not hold back the good ones).
-final class SchemathesisTests: KetteCLITestCase {
+final class SchemathesisTests: ServerTestCase {
     func testNoServerErrorAndNoResponseOutsideTheSchema() throws {
         let long = ProcessInfo.processInfo.environment["KETTE_LONG_TESTS"] == "1"
-        let server = ServerProcess(directory: runner.root)
-        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
-        try server.admin(["district", "add", "suedstadt", "Südstadt"])
-        let token = try server.admin(["user", "add", "anna", "--role", "coordinator", "--district", "nordstadt"])
+        try makeServer(districts: [.nordstadt, .suedstadt], users: [.coordinator("anna", "nordstadt")])
+        let token = tokens["anna"]!
         // No rate limit: Schemathesis sends as fast as it can, which is not what is tested here.
         try server.start(extraArguments: ["--rate-limit", "0"])
-        defer { server.kill() }
 
         let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Protocol/openapi.json").standardizedFileURL.path

@@ -1,5 +1,6 @@
 import Foundation
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// A store that cannot be read or written makes kette exit 4 with a message a person can act on,

@@ -1,5 +1,6 @@
 import Foundation
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Issue 11 with the real binaries, as a county office and its coordinators meet it: a server

@@ -1,121 +1,16 @@
 import Foundation
 import KetteClient
 import KetteStore
+import KetteTestSupport
 import XCTest
 
-/// A real `kette-server` process on loopback, with its database in the test's directory.
-final class ServerProcess {
-    let binary: URL
-    let database: String
-    let logPath: String
-    private(set) var pid: pid_t = 0
-    private(set) var port: UInt16 = 0
-
-    init(directory: URL) {
-        binary = KetteBinary.url!.deletingLastPathComponent().appendingPathComponent("kette-server")
-        database = directory.appendingPathComponent("server.db").path
-        logPath = directory.appendingPathComponent("server.log").path
-    }
-
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    /// Runs an admin command against the database and returns its stdout (trimmed).
-    @discardableResult
-    func admin(_ arguments: [String], expectExit: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let result = try run(arguments + ["--db", database])
-        XCTAssertEqual(result.status, expectExit, "kette-server \(arguments.joined(separator: " ")): \(result.errors)", file: file, line: line)
-        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Runs `kette-server arguments…` (in English) to the end.
-    func run(_ arguments: [String]) throws -> (status: Int32, errors: String, output: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]) { $1 }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, err, out)
-    }
-
-    /// Starts `serve` on `port` (0: any free port) and waits for its "listening" line.
-    func start(port requested: UInt16 = 0, extraArguments: [String] = []) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, logPath + ".err", O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        let arguments = [binary.path, "serve", "--db", database, "--port", String(requested)] + extraArguments
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, binary.path, &actions, nil, argv, environ) == 0 else { throw NSError(domain: "ServerProcess", code: 1) }
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let log = try? String(contentsOfFile: logPath, encoding: .utf8),
-               let range = log.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = UInt16(log[range].split(separator: ":").last!)!
-                return
-            }
-            usleep(20_000)
-        }
-        throw NSError(domain: "ServerProcess", code: 2, userInfo: [NSLocalizedDescriptionKey: "kette-server did not start: \((try? String(contentsOfFile: logPath + ".err", encoding: .utf8)) ?? "")"])
-    }
-
-    /// Stops the process (SIGKILL: no chance to clean up); `port` keeps the last address.
-    func kill(_ signal: Int32 = SIGKILL) {
-        guard pid > 0 else { return }
-        Glibc.kill(pid, signal)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        pid = 0
-    }
-
-    deinit { kill() }
-}
-
 /// The real binaries end to end: a `kette-server` process on loopback and several `kette` stores.
-final class SyncEndToEndTests: KetteCLITestCase {
-    var server: ServerProcess!
-    var tokens: [String: String] = [:]
-
+final class SyncEndToEndTests: ServerTestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
-        server = ServerProcess(directory: runner.root)
-        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
-        try server.admin(["district", "add", "suedstadt", "Südstadt"])
-        tokens["kreis"] = try server.admin(["user", "add", "kreis", "--role", "county"])
-        tokens["anna"] = try server.admin(["user", "add", "anna", "--role", "coordinator", "--district", "nordstadt"])
-        tokens["bert"] = try server.admin(["user", "add", "bert", "--role", "coordinator", "--district", "suedstadt"])
+        try makeServer(districts: [.nordstadt, .suedstadt],
+                       users: [.county("kreis"), .coordinator("anna", "nordstadt"), .coordinator("bert", "suedstadt")])
         try server.start()
-    }
-
-    override func tearDown() {
-        server?.kill()
-        server = nil
-        super.tearDown()
-    }
-
-    func home(_ name: String) -> String { runner.root.appendingPathComponent(name).path }
-
-    /// Runs kette in the named store.
-    @discardableResult
-    func kette(_ name: String, _ arguments: [String], env: [String: String?] = [:], expect: Int32? = 0,
-               file: StaticString = #filePath, line: UInt = #line) -> KetteResult {
-        let result = runner.run(["--home", home(name)] + arguments, env: env, timeout: 120)
-        if let expect { XCTAssertEqual(result.exitCode, expect, "\(result)", file: file, line: line) }
-        return result
-    }
-
-    func connect(_ name: String, as user: String) {
-        kette(name, ["init", "--name", user])
-        kette(name, ["remote", server.url, "--token", tokens[user]!])
-        kette(name, ["sync"])
     }
 
     func json(_ result: KetteResult) -> Any? {
@@ -288,31 +183,15 @@ final class SyncEndToEndTests: KetteCLITestCase {
     }
 
     func testServeRefusesATakenPortAndAnUnusableDatabaseClearly() throws {
-        let taken = Process()
-        taken.executableURL = server.binary
-        taken.arguments = ["serve", "--db", server.database, "--port", String(server.port)]
-        let errors = Pipe()
-        taken.standardError = errors
-        taken.standardOutput = FileHandle.nullDevice
-        try taken.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        taken.waitUntilExit()
-        XCTAssertEqual(taken.terminationStatus, 5)
-        XCTAssertTrue(message.contains("already in use") && message.contains(String(server.port)), message)
+        let taken = try server.run(["serve", "--db", server.database, "--port", String(server.port)])
+        XCTAssertEqual(taken.status, 5)
+        XCTAssertTrue(taken.errors.contains("already in use") && taken.errors.contains(String(server.port)), taken.errors)
 
         let garbage = runner.root.appendingPathComponent("garbage.db").path
         try Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: garbage))
-        let broken = Process()
-        broken.executableURL = server.binary
-        broken.arguments = ["user", "list", "--db", garbage]
-        let brokenErrors = Pipe()
-        broken.standardError = brokenErrors
-        broken.standardOutput = FileHandle.nullDevice
-        try broken.run()
-        let brokenMessage = String(decoding: brokenErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        broken.waitUntilExit()
-        XCTAssertEqual(broken.terminationStatus, 4)
-        XCTAssertTrue(brokenMessage.contains("garbage.db") && brokenMessage.contains("not a database"), brokenMessage)
+        let broken = try server.run(["user", "list", "--db", garbage])
+        XCTAssertEqual(broken.status, 4)
+        XCTAssertTrue(broken.errors.contains("garbage.db") && broken.errors.contains("not a database"), broken.errors)
         XCTAssertEqual(try curl(["\(server.url)/v1/health"]).status, 200, "the running server is unaffected")
     }
 
@@ -374,18 +253,5 @@ final class SyncEndToEndTests: KetteCLITestCase {
             input.description = "Beschreibung des Angebots \(index) mit etwas Text, damit die Seiten nicht leer sind."
             _ = try store.addOffer(input, language: .english)
         }
-    }
-
-    func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "--noproxy", "*", "-w", "\n%{http_code}"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
 }

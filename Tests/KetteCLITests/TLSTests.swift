@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 
 /// A throw-away PKI made with the openssl command line: a county CA, a server certificate it
@@ -55,23 +56,14 @@ struct TestCertificates {
 }
 
 /// HTTPS end to end: `kette-server serve --tls-cert --tls-key` and `kette remote … --cacert`.
-final class TLSTests: KetteCLITestCase {
-    var server: ServerProcess!
+final class TLSTests: ServerTestCase {
     var certificates: TestCertificates!
-    var token = ""
+    var token: String { tokens["anna"]! }
 
     override func setUpWithError() throws {
         try super.setUpWithError()
         certificates = try TestCertificates(in: runner.root.appendingPathComponent("pki"))
-        server = ServerProcess(directory: runner.root)
-        try server.admin(["district", "add", "nordstadt", "Nordstadt"])
-        token = try server.admin(["user", "add", "anna", "--role", "coordinator", "--district", "nordstadt"])
-    }
-
-    override func tearDown() {
-        server?.kill()
-        server = nil
-        super.tearDown()
+        try makeServer(users: [.coordinator("anna", "nordstadt")])
     }
 
     func startHTTPS(certificate: String? = nil, key: String? = nil) throws {

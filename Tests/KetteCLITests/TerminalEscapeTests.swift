@@ -1,4 +1,5 @@
 import Foundation
+import KetteTestSupport
 import XCTest
 
 /// Other people's text with terminal escapes (issue 12 item 8): human output shows them, `--json`

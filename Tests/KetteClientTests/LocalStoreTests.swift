@@ -2,19 +2,16 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteClient
 
 final class LocalStoreTests: XCTestCase {
     var home: String!
-    var time: Int64 = 1_763_900_000_000
+    var time = TestClock.start
 
     override func setUpWithError() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("kette-client-\(UUID().uuidString)").path
+        home = try makeTemporaryDirectory("client")
         XCTAssertTrue(try LocalStore.create(directory: home, name: "Anna"))
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: home)
     }
 
     func open() throws -> LocalStore {
@@ -80,7 +77,9 @@ final class LocalStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.record("offer add") { change in
             try change.create(.offer, "half", [("title", .string("Halb")), ("district", .string("nordstadt"))])
             throw Boom()
-        })
+        }) { error in
+            XCTAssertTrue(error is Boom, "the action's own error comes back: \(error)")
+        }
         var bad = OfferInput()
         bad.title = "Neu"
         bad.district = "nordstadt"
@@ -108,7 +107,9 @@ final class LocalStoreTests: XCTestCase {
         XCTAssertEqual(try store.database.scalarString("SELECT title FROM offers WHERE id = ?", [offer]), nil)
         XCTAssertEqual(try store.offers(OfferFilter(), language: .english).count, 0)
         XCTAssertEqual(try store.search("Sprachförderung").count, 0)
-        XCTAssertThrowsError(try store.offer(offer, language: .english))
+        XCTAssertThrowsError(try store.offer(offer, language: .english)) { error in
+            XCTAssertEqual(error as? KetteError, .notFound(kind: "offer", reference: offer))
+        }
     }
 
     func testClockSurvivesReopenAndNeverRunsBackwards() throws {
@@ -128,7 +129,12 @@ final class LocalStoreTests: XCTestCase {
         let first = try store.addOrganization(name: "Jugendamt Süd", kind: nil, sector: nil, contact: nil, language: .english)
         XCTAssertEqual(try Resolver.resolve("JUGENDAMT SÜD", as: .organization, in: store.database, language: .english), first)
         XCTAssertNoThrow(try Resolver.resolve("südstadt", as: .district, in: store.database, language: .english))
-        XCTAssertThrowsError(try Resolver.resolve("sudstadt", as: .district, in: store.database, language: .english))
+        XCTAssertThrowsError(try Resolver.resolve("sudstadt", as: .district, in: store.database, language: .english)) { error in
+            guard case .notFoundAmong(let kind, let reference, let known) = error as? KetteError else { return XCTFail("\(error)") }
+            XCTAssertEqual(kind, "district")
+            XCTAssertEqual(reference, "sudstadt")
+            XCTAssertEqual(known.map { $0.prefix(10) }, ["Südstadt ("], "the districts there are, with their ids")
+        }
         let second = try store.addOrganization(name: "jugendamt süd", kind: nil, sector: nil, contact: nil, language: .english)
         XCTAssertThrowsError(try Resolver.resolve("Jugendamt Süd", as: .organization, in: store.database, language: .english)) { error in
             guard case .ambiguous(_, _, let candidates) = error as? KetteError else { return XCTFail("\(error)") }
@@ -174,10 +180,7 @@ final class LocalStoreTests: XCTestCase {
                        change("title", "C", 2, mine), change("location", "Schule", 1, other)]
         var states: [[String?]] = []
         for order in [changes, changes.reversed(), changes.shuffled()] {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kette-merge-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            try LocalStore.create(directory: directory, name: nil)
-            let replica = try LocalStore(directory: directory)
+            let replica = try makeLocalStore(name: nil)
             try replica.database.inTransaction { db in
                 let statements = try RecordApplier.MergeStatements(db)
                 defer { statements.reset() }
@@ -232,7 +235,11 @@ final class InputTests: XCTestCase {
 
     func testTimes() {
         XCTAssertEqual(try Input.time("09:30", field: "time"), "09:30")
-        for bad in ["9:30", "24:00", "12:60", "noon"] { XCTAssertThrowsError(try Input.time(bad, field: "time"), bad) }
+        for bad in ["9:30", "24:00", "12:60", "noon"] {
+            XCTAssertThrowsError(try Input.time(bad, field: "time"), bad) { error in
+                XCTAssertEqual(error as? KetteError, .malformedValue(field: "time", value: bad, expected: "a time HH:MM, e.g. 09:30"))
+            }
+        }
     }
 
     func testAttendeeFormat() throws {
@@ -240,8 +247,12 @@ final class InputTests: XCTestCase {
         XCTAssertEqual(parsed.name, "Ali Öztürk")
         XCTAssertEqual(parsed.organization, "Jugendamt")
         XCTAssertNil(parsed.role)
-        XCTAssertThrowsError(try LocalStore.parseAttendee("; Jugendamt"))
-        XCTAssertThrowsError(try LocalStore.parseAttendee("a; b; c; d"))
+        for bad in ["; Jugendamt", "a; b; c; d"] {
+            XCTAssertThrowsError(try LocalStore.parseAttendee(bad), bad) { error in
+                XCTAssertEqual(error as? KetteError, .malformedValue(field: "attendee", value: bad,
+                                                                     expected: "\"Name; Organization; Role\" (organization and role optional)"))
+            }
+        }
     }
 }
 

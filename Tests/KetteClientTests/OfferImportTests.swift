@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import KetteProtocol
+import KetteTestSupport
 @testable import KetteClient
 
 /// The import follows `kette offer add` value for value, and the small rules exports rely on.
@@ -8,12 +9,8 @@ final class OfferImportTests: XCTestCase {
     var home: String!
 
     override func setUpWithError() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("kette-import-\(UUID().uuidString)").path
+        home = try makeTemporaryDirectory("import")
         XCTAssertTrue(try LocalStore.create(directory: home, name: "Anna"))
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: home)
     }
 
     private func csv(_ rows: [[String]]) -> Data { CSV.write(rows) }

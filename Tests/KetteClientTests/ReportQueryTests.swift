@@ -2,25 +2,22 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteClient
 
 /// The report queries over a local store, and the pieces reports are built from: periods, days,
 /// number formatting and escaping.
 final class ReportQueryTests: XCTestCase {
-    var home: String!
     var store: LocalStore!
 
     override func setUpWithError() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("kette-reports-\(UUID().uuidString)").path
-        try LocalStore.create(directory: home, name: "Koordination")
-        store = try LocalStore(directory: home)
+        store = try makeLocalStore(name: "Koordination")
         _ = try store.addDistrict(name: "Nordstadt", id: "nordstadt", parent: nil, language: .english)
         _ = try store.addDistrict(name: "Südstadt", id: "suedstadt", parent: nil, language: .english)
     }
 
     override func tearDownWithError() throws {
         store = nil
-        try? FileManager.default.removeItem(atPath: home)
     }
 
     @discardableResult
@@ -125,7 +122,10 @@ final class ReportQueryTests: XCTestCase {
 
         for (participants, sessions) in [("-3", nil), ("zwölf", nil), ("3.5", nil), ("", nil), ("5", "-1")] as [(String, String?)] {
             XCTAssertThrowsError(try store.recordIndicator(offer: id, period: "2026-Q2", participants: participants, sessions: sessions,
-                                                           language: .english))
+                                                           language: .english)) { error in
+                let (field, value) = sessions.map { ("sessions", $0) } ?? ("participants", participants)
+                XCTAssertEqual(error as? KetteError, .malformedValue(field: field, value: value, expected: "a whole number of 0 or more, e.g. 12"))
+            }
         }
         XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM indicators"), 1, "refused figures wrote nothing")
     }
@@ -169,6 +169,23 @@ final class ReportQueryTests: XCTestCase {
         try store.recordIndicator(offer: kita, period: "2026-Q1", participants: "30", sessions: nil, language: .english)
         XCTAssertEqual(try store.indicatorReport(language: .english).totals.first?.figures.participants, 30,
                        "the record with the usual id counts, whatever the order of ids")
+    }
+
+    func testAWriteTheProtocolWouldRefuseIsRefusedBeforeItIsStoredOrQueued() throws {
+        let kita = try offer("Sprachkita", "nordstadt", "preschool")
+        let pending = try Outbox.pendingCount(in: store.database)
+        XCTAssertThrowsError(try store.record("by hand") { change in
+            try change.create(.indicator, "x", [("offer", .string(kita)), ("period", .string("2026-Q1")), ("participants", .integer(.max))])
+        }) { error in
+            XCTAssertEqual(error as? KetteError,
+                           .refusedWrite(reason: "indicator.participants must be a whole number from 0 to 10000000, not 9223372036854775807"))
+        }
+        XCTAssertEqual(try Outbox.pendingCount(in: store.database), pending, "nothing queued")
+        XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM indicators WHERE id = 'x'"), 0, "nothing stored")
+        XCTAssertEqual(LocalStore.nextPosition(after: 4), 5)
+        XCTAssertEqual(LocalStore.nextPosition(after: 2_147_483_646), 2_147_483_647)
+        XCTAssertEqual(LocalStore.nextPosition(after: Int.max), 2_147_483_647, "a position from beyond the bounds does not trap")
+        XCTAssertEqual(LocalStore.nextPosition(after: Int.min), -2_147_483_648)
     }
 
     func testAYearCountsTheRecordedYearElseTheSumOfItsQuarters() throws {
@@ -276,10 +293,10 @@ final class ReportQueryTests: XCTestCase {
     func testHTMLAndCSVKeepWhatPeopleTypedFromBecomingMarkupOrFormulas() throws {
         XCTAssertEqual(HTMLDocument.escape("<script>alert('x')</script> & \"Süd\""),
                        "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Süd&quot;")
-        XCTAssertEqual(ReportCSV.field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"")
-        XCTAssertEqual(ReportCSV.field("-12"), "-12", "a negative number stays a number")
-        XCTAssertEqual(ReportCSV.field("Eltern, Kinder"), "\"Eltern, Kinder\"")
-        XCTAssertEqual(ReportCSV.field("Zeile 1\nZeile 2"), "\"Zeile 1\nZeile 2\"")
+        XCTAssertEqual(CSV.field("=HYPERLINK(\"http://x\")", dialect: ReportCSV.dialect), "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        XCTAssertEqual(CSV.field("-12", dialect: ReportCSV.dialect), "-12", "a negative number stays a number")
+        XCTAssertEqual(CSV.field("Eltern, Kinder", dialect: ReportCSV.dialect), "\"Eltern, Kinder\"")
+        XCTAssertEqual(CSV.field("Zeile 1\nZeile 2", dialect: ReportCSV.dialect), "\"Zeile 1\nZeile 2\"")
 
         _ = try store.addDistrict(name: "<b>Ost & West</b>", id: "ost", parent: nil, language: .english)
         try offer("<img src=x onerror=alert(1)>", "ost", "primary")
@@ -289,12 +306,26 @@ final class ReportQueryTests: XCTestCase {
         XCTAssertTrue(html.contains("&lt;b&gt;Ost &amp; West&lt;/b&gt;"))
     }
 
+    func testHTMLEscapesInterpolatedTextAndKeepsMarkupBuiltAsHTML() {
+        let title = "<script>alert(\"x\")</script> & 'Süd'"
+        let cell: HTML = "<td class=\"t\">\(title)</td>"
+        XCTAssertEqual(cell.markup, "<td class=\"t\">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Süd&#39;</td>")
+        let substring = title.prefix(8)
+        let row: HTML = "<tr>\(cell)<td>\(42)</td><td>\(substring)</td></tr>"
+        XCTAssertEqual(row.markup, "<tr>" + cell.markup + "<td>42</td><td>&lt;script&gt;</td></tr>", "HTML goes in as it is, text escaped")
+        let styles = "p { color: red; } a > b { }"
+        let trusted: HTML = "<style>\(trusted: styles)</style>"
+        XCTAssertEqual(trusted.markup, "<style>p { color: red; } a > b { }</style>", "trusted markup is inserted only when asked")
+        XCTAssertEqual([HTML(text: "<a>"), "<br>", HTML(text: "b")].joined(separator: "; ").markup, "&lt;a&gt;; <br>; b")
+        XCTAssertEqual((HTML(text: "1 < 2") + "<hr>").markup, "1 &lt; 2<hr>")
+    }
+
     func testTheHeatMapShadesCellsByTheirNumberOfOffers() throws {
         for index in 1...5 { try offer("Angebot \(index)", "nordstadt", "primary", OfferCategory.slugs[index - 1]) }
         try offer("Hebamme", "suedstadt", "pregnancy", "health")
         try offer("Sprachkita A", "suedstadt", "preschool")
         try offer("Sprachkita B", "suedstadt", "preschool")
-        let svg = CoverageHeatMap.svg(try store.coverageReport(language: .german), language: .german)
+        let svg = CoverageHeatMap.svg(try store.coverageReport(language: .german), language: .german).markup
         func fill(_ district: String, _ phase: String) -> String? {
             guard let start = svg.range(of: "data-district=\"\(district)\" data-phase=\"\(phase)\""),
                   let fill = svg[start.upperBound...].range(of: "fill=\"") else { return nil }

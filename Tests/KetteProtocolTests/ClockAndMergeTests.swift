@@ -64,7 +64,10 @@ final class HybridLogicalClockTests: XCTestCase {
                      "-00000000001000-0000-a", "abc"] {
             XCTAssertNil(HLCTimestamp(encoded: text), text)
         }
-        XCTAssertThrowsError(try JSONDecoder().decode([HLCTimestamp].self, from: Data(#"["tomorrow"]"#.utf8)))
+        XCTAssertThrowsError(try JSONDecoder().decode([HLCTimestamp].self, from: Data(#"["tomorrow"]"#.utf8))) { error in
+            guard case DecodingError.dataCorrupted(let context) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(context.debugDescription.contains("not a hybrid logical clock timestamp: tomorrow"), context.debugDescription)
+        }
     }
 }
 

@@ -37,9 +37,13 @@ final class DecoderCorpusTests: XCTestCase {
         for opener in ["[", "{\"k\":"] {
             let deep = Array(("{\"cursor\":0,\"more\":false,\"serverTime\":0,\"extra\":" + String(repeating: opener, count: 200_000)).utf8)
             XCTAssertThrowsError(try PullPage.decode(json: deep)) { error in
-                XCTAssertTrue("\(error)".contains("nested deeper than 64 levels"), "\(error)")
+                guard let failure = error as? JSONReader.Failure else { return XCTFail("\(error)") }
+                XCTAssertTrue(failure.message.contains("nested deeper than 64 levels"), "\(failure)")
             }
-            XCTAssertThrowsError(try PushRequest.decode(json: Array(String(repeating: opener, count: 200_000).utf8)))
+            XCTAssertThrowsError(try PushRequest.decode(json: Array(String(repeating: opener, count: 200_000).utf8))) { error in
+                guard case .syntax(let detail) = error as? PushRequest.DecodingProblem else { return XCTFail("\(error)") }
+                XCTAssertTrue(detail.contains("nested deeper than 64 levels"), detail)
+            }
         }
         // Nesting within the limit is read as before.
         let nested = "{\"changes\":[],\"cursor\":1,\"more\":false,\"serverTime\":2,\"extra\":" + String(repeating: "[", count: 60) + String(repeating: "]", count: 60) + "}"

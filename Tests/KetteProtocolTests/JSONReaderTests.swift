@@ -62,7 +62,9 @@ final class JSONReaderTests: XCTestCase {
                 XCTAssertTrue(error is JSONReader.Failure, "\(error)")
             }
         }
-        XCTAssertThrowsError(try PullPage.decode(json: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]), "invalid UTF-8")
+        XCTAssertThrowsError(try PullPage.decode(json: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]), "invalid UTF-8") { error in
+            XCTAssertEqual((error as? JSONReader.Failure)?.message, "a string is not valid UTF-8", "\(error)")
+        }
     }
 
     func testStringsWithEscapesAndUnicode() throws {
@@ -113,5 +115,35 @@ extension JSONReaderTests {
         XCTAssertEqual(nested, "colour")
         XCTAssertEqual(place, "changeSets[0].changes[0]")
         XCTAssertNil(problem(#"{"changeSets": []}"#))
+    }
+
+    func testAFieldValueReadsBackFromItsOwnJSONText() throws {
+        let values: [FieldValue] = [.null, .bool(true), .bool(false), .integer(0), .integer(-42), .integer(.max), .integer(.min),
+                                    .string(""), .string("Süd \"Stadt\"\\ \n\t\u{1} 😀"), .list([]), .list(["a", "b,c", "\"q\""])]
+        for value in values {
+            XCTAssertEqual(try FieldValue(jsonText: value.jsonText), value, value.jsonText)
+            // The reader agrees with Codable, which the wire uses.
+            XCTAssertEqual(try JSONDecoder().decode(FieldValue.self, from: Data(value.jsonText.utf8)), value)
+        }
+        XCTAssertEqual(try FieldValue(jsonText: " [ \"x\" ] "), .list(["x"]), "white space around the value is JSON")
+    }
+
+    func testStoredJSONTextThatIsNotOneFieldValueIsRefusedWithAPosition() {
+        for text in ["", "nul", "\"open", "1.5", "1e3", "99999999999999999999", "{\"a\":1}", "[1]", "[[\"a\"]]", "\"a\" \"b\"", "null x"] {
+            XCTAssertThrowsError(try FieldValue(jsonText: text), text) { error in
+                XCTAssertNotNil(error as? JSONReader.Failure, "\(text): \(error)")
+            }
+        }
+        XCTAssertThrowsError(try FieldValue(jsonText: "\"a\" 7")) { error in
+            XCTAssertEqual((error as? JSONReader.Failure)?.message, "unexpected content after the document")
+        }
+    }
+
+    func testAStoredListReadsAsItsStringsAndAnythingElseAsEmpty() {
+        XCTAssertEqual(FieldValue.storedList(#"["preschool","primary"]"#), ["preschool", "primary"])
+        XCTAssertEqual(FieldValue.storedList("[]"), [])
+        XCTAssertEqual(FieldValue.storedList(nil), [])
+        XCTAssertEqual(FieldValue.storedList(#""primary""#), [], "a string is no list")
+        XCTAssertEqual(FieldValue.storedList("[\"x\""), [], "a damaged list reads as empty instead of failing the read")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// The audit log against random tampering by someone with the database but not the key: every
@@ -12,14 +13,12 @@ final class AuditLogTests: XCTestCase {
     var store: ServerStore!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("kette-audit-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = try makeTemporaryDirectory("audit")
         store = try ServerStore(path: directory + "/server.db")
     }
 
     override func tearDownWithError() throws {
         store = nil
-        try? FileManager.default.removeItem(atPath: directory)
     }
 
     enum Tamper: CaseIterable {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// A generated authorization matrix: every endpoint × every role × every district, against the
@@ -13,7 +14,7 @@ final class AuthorizationMatrixTests: XCTestCase {
     var path: String!
     var store: ServerStore!
     var api: SyncAPI!
-    let serverNow: Int64 = 1_763_900_000_000
+    let serverNow = TestClock.start
     var clock: Int64 = 0
 
     /// Who asks: a name, the token, the role and districts the test expects it to have.
@@ -38,11 +39,9 @@ final class AuthorizationMatrixTests: XCTestCase {
     var seeded: [Seeded] = []
 
     override func setUpWithError() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-matrix-\(UUID().uuidString).db").path
-        let now = serverNow
-        store = try ServerStore(path: path, now: { now })
-        api = SyncAPI(storage: store)
-        for district in Self.districts { try store.addDistrict(id: district, name: district.capitalized) }
+        let server = try makeServerStore(districts: Self.districts.map { TestDistrict($0, $0.capitalized) },
+                                         now: TestClock(milliseconds: serverNow).now)
+        (store, api, path) = (server.store, server.api, server.path)
         // Every role, alone in each district, and once with two districts.
         var districtSets = Self.districts.map { Set([$0]) }
         districtSets.append(["nordstadt", "weststadt"])
@@ -63,7 +62,6 @@ final class AuthorizationMatrixTests: XCTestCase {
     override func tearDownWithError() throws {
         store = nil
         api = nil
-        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-head"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     // MARK: - The expected rules

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// `ServerStore.erase(person:)` on a real SQLite file: what it matches, how it re-sends what it
@@ -10,20 +11,16 @@ final class ErasureTests: XCTestCase {
     var path: String!
     var store: ServerStore!
     var tokens: [String: String] = [:]
-    let serverNow: Int64 = 1_763_900_000_000
+    let serverNow = TestClock.start
     let canary = "Zacharias Quellenfeld"
 
     override func setUpWithError() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-erasure-\(UUID().uuidString).db").path
-        let now = serverNow
-        store = try ServerStore(path: path, now: { now })
-        try store.addDistrict(id: "nordstadt", name: "Nordstadt")
-        tokens["anna"] = try store.addUser(name: "anna", role: .coordinator, districts: ["nordstadt"])
+        let server = try makeServerStore(users: [.coordinator("anna", "nordstadt")], now: TestClock(milliseconds: serverNow).now)
+        (store, tokens, path) = (server.store, server.tokens, server.path)
     }
 
     override func tearDownWithError() throws {
         store = nil
-        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-head"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     func identity(_ user: String) throws -> Identity {
@@ -40,6 +37,16 @@ final class ErasureTests: XCTestCase {
             Change(recordType: .offer, recordID: offer, field: "district", value: .string("nordstadt"), hlc: hlc, base: nil),
         ])
         let response = try store.push(PushRequest(changeSets: [set]), by: identity(user))
+        XCTAssertNotEqual(response.results.first?.status, .refused, "\(response.results)")
+    }
+
+    /// Pushes one change by anna.
+    func push(_ setID: String, _ type: RecordType, _ id: String, _ field: String, _ value: FieldValue, at hlc: HLCTimestamp,
+              base: HLCTimestamp? = nil) throws {
+        let set = ChangeSet(id: setID, replica: hlc.replica, author: nil, summary: "edit", changes: [
+            Change(recordType: type, recordID: id, field: field, value: value, hlc: hlc, base: base),
+        ])
+        let response = try store.push(PushRequest(changeSets: [set]), by: identity("anna"))
         XCTAssertNotEqual(response.results.first?.status, .refused, "\(response.results)")
     }
 
@@ -69,8 +76,133 @@ final class ErasureTests: XCTestCase {
         // Pattern characters in a name are taken literally.
         XCTAssertEqual(try PersonName("Dr. M. (Max) Mü$ller").redact("mit dr. m. (max) mü$ller"), "mit [gelöscht]")
         XCTAssertNil(try PersonName("Dr. M. (Max) Mü$ller").redact("Dr  M  (Max) Müller"))
-        XCTAssertThrowsError(try PersonName(" a "))
-        XCTAssertThrowsError(try PersonName(""))
+        for tooShort in [" a ", ""] {
+            XCTAssertThrowsError(try PersonName(tooShort), tooShort) { error in
+                guard case .invalid(let message) = error as? AdminError else { return XCTFail("\(error)") }
+                XCTAssertTrue(message.hasPrefix("--person needs the name to erase, 3 to 200 characters"), message)
+            }
+        }
+    }
+
+    /// The spellings a name really arrives in (issue 12, point 10), each found by the erasure of
+    /// the name as typed: decomposed umlauts pasted from a PDF, the Turkish dotted capital İ and
+    /// dotless ı, any white space, and white space or letters written as JSON escapes.
+    func testEverySpellingOfANameIsFound() throws {
+        let juergen = try PersonName("Jürgen Müller")  // typed: precomposed ü (NFC)
+        XCTAssertEqual(juergen.redact("mit Ju\u{308}rgen Mu\u{308}ller (Jugendamt)"), "mit [gelöscht] (Jugendamt)", "pasted as NFD")
+        XCTAssertEqual(juergen.redact("JÜRGEN MÜLLER"), "[gelöscht]")
+        XCTAssertEqual(juergen.redact(#"J\u00fcrgen M\u00fcller"#), "[gelöscht]", "umlauts as JSON escapes")
+        XCTAssertEqual(try PersonName("Ju\u{308}rgen Mu\u{308}ller").redact("Frau Jürgen Müller"), "Frau [gelöscht]", "typed as NFD")
+        XCTAssertNil(juergen.redact("Jurgen Muller"), "an umlaut is not its plain letter")
+
+        let ali = try PersonName("Ali Öztürk")
+        for spelling in ["ALİ ÖZTÜRK", "alı öztürk", "ALI ÖZTÜRK", "AL\u{130} O\u{308}ZTU\u{308}RK", "ALI\u{307} ÖZTÜRK"] {
+            XCTAssertEqual(ali.redact("Leitung: \(spelling)."), "Leitung: [gelöscht].", spelling)
+        }
+        XCTAssertEqual(try PersonName("ALİ ÖZTÜRK").redact("Ali Öztürk"), "[gelöscht]", "and the other way round")
+        XCTAssertEqual(try PersonName("Jens Strauß").redact("JENS STRAUSS"), "[gelöscht]", "full case folding: ß is ss")
+
+        let zacharias = try PersonName(canary)
+        for (spelling, why) in [("Zacharias\u{A0}Quellenfeld", "no-break space"), ("Zacharias\tQuellenfeld", "tab"),
+                                ("Zacharias\r\n  Quellenfeld", "line break"), ("Zacharias\u{2009}Quellenfeld", "thin space"),
+                                ("Zacharias\u{200B}Quellenfeld", "zero-width space"), ("Zacharias Quellen\u{AD}feld", "soft hyphen"),
+                                (#"Zacharias\nQuellenfeld"#, "JSON \\n"), (#"Zacharias\tQuellenfeld"#, "JSON \\t"),
+                                (#"Zacharias\u00a0Quellenfeld"#, "JSON \\u00a0"), (#"Zacharias\\nQuellenfeld"#, "JSON text in JSON text")] {
+            XCTAssertEqual(zacharias.redact("Protokoll: \(spelling) war da"), "Protokoll: [gelöscht] war da", why)
+        }
+        XCTAssertNil(zacharias.redact("ZachariasQuellenfeld"), "the words of a name need white space between them")
+
+        // In JSON text the replaced characters lie inside a string, so the text stays JSON.
+        let json = #"{"value":"Zacharias\nQUELLENFELD und J\u00fcrgen\u00a0M\u00fcller"}"#
+        let redacted = try XCTUnwrap(zacharias.redact(json).flatMap { juergen.redact($0) })
+        XCTAssertEqual(redacted, #"{"value":"[gelöscht] und [gelöscht]"}"#)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(redacted.utf8)))
+    }
+
+    /// Every spelling above, stored the way the server stores them (field values, list items,
+    /// and the JSON text of a conflict's two values), is gone from the pulled history and from
+    /// the raw bytes of the database and its WAL after the erasure of each name as typed.
+    func testEverySpellingIsErasedFromFieldVersionsAndConflictValues() throws {
+        let spellings = ["Ju\u{308}rgen Mu\u{308}ller", "ALİ ÖZTÜRK", "Zacharias\u{A0}Quellenfeld", #"Zacharias\u00a0Quellenfeld"#]
+        for (index, spelling) in spellings.enumerated() {
+            try offer("s\(index)", "o\(index)", title: "Sprechstunde mit \(spelling)", at: stamp(Int64(index), "aa"), by: "anna")
+        }
+        try push("list", .offer, "o0", "targetGroups", .list(["Eltern", "Familie JÜRGEN MU\u{308}LLER"]), at: stamp(10, "aa"))
+        // Two concurrent edits of a title with a line break (and a tab) between the names: the
+        // conflict entry keeps both values as JSON text, where the break is the two characters \n.
+        try offer("m1", "o9", title: "Protokoll", at: stamp(20, "aa"), by: "anna")
+        try push("m2", .offer, "o9", "title", .string("Gast: Zacharias\nQuellenfeld, ALİ\nÖZTÜRK"), at: stamp(21, "bb"),
+                 base: stamp(20, "aa"))
+        try push("m3", .offer, "o9", "title", .string("Gäste: Zacharias\tQuellenfeld und Ju\u{308}rgen\nMu\u{308}ller"),
+                 at: stamp(22, "cc"), base: stamp(20, "aa"))
+        let conflictValues = try store.writer.read { db in
+            try db.rows("SELECT value FROM field_state WHERE record_type = 'conflict' AND field IN ('winnerValue', 'loserValue')")
+                .compactMap { $0.string(0) }
+        }
+        XCTAssertEqual(conflictValues.count, 2, "the concurrent edits opened a conflict")
+        XCTAssertTrue(conflictValues.allSatisfy { $0.contains(#"\\n"#) || $0.contains(#"\\t"#) }, "\(conflictValues)")
+        let needles = ["Quellenfeld", "Mu\u{308}ller", "MU\u{308}LLER", "ÖZTÜRK"]
+        try store.writer.read { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        XCTAssertTrue(needles.allSatisfy { Self.occurrences(of: $0, in: path) > 0 }, "every spelling is in the file before")
+
+        for name in ["Jürgen Müller", "Ali Öztürk", canary] { _ = try store.erase(person: name) }
+        for file in [path!, path + "-wal"] {
+            for needle in needles { XCTAssertEqual(Self.occurrences(of: needle, in: file), 0, "\(needle) in \(file)") }
+        }
+        let history = String(decoding: try store.pullPage(after: 0, limit: 5000, for: identity("anna")), as: UTF8.self)
+        for needle in needles + ["Zacharias", "Öztürk", "Jürgen"] { XCTAssertFalse(history.contains(needle), needle) }
+        let stillConflicts = try store.writer.read { db in
+            try db.rows("SELECT value FROM field_state WHERE record_type = 'conflict' AND field IN ('winnerValue', 'loserValue')")
+                .compactMap { $0.string(0) }
+        }
+        XCTAssertEqual(stillConflicts.filter { $0.contains(PersonName.marker) }.count, 2, "\(stillConflicts)")
+        XCTAssertEqual(try store.verifyAudit(), .intact(entries: Int64(try store.auditEntries().count)))
+    }
+
+    /// Change-set records and audit details: an account named in another spelling of the name
+    /// pushed, so its name is the author of field versions, the user of a change-set record and
+    /// the detail of the audit entry that made it. The erasure rewrites each of them (the audit
+    /// entry signed anew, so the log still verifies) and keeps the account, as documented.
+    func testChangeSetRecordsAndAuditDetailsLoseTheNameAndTheLogStillVerifies() throws {
+        let account = "JU\u{308}RGEN MU\u{308}LLER"
+        tokens[account] = try store.addUser(name: account, role: .coordinator, districts: ["nordstadt"])
+        try offer("j1", "o1", title: "Elterncafé", at: stamp(1, "aa"), by: account)
+        XCTAssertEqual(try store.auditEntries().filter { $0.detail.contains(account) }.count, 1)
+
+        let report = try store.erase(person: "Jürgen Müller")
+        XCTAssertEqual(report.authoredVersions, 2)
+        XCTAssertEqual(report.changeSets, 1)
+        XCTAssertEqual(report.auditDetails, 1)
+        XCTAssertEqual(report.userAccounts, 1, "the account is counted, not renamed")
+        XCTAssertEqual(try store.writer.read { db in try db.scalarString("SELECT user_name FROM change_sets WHERE id = 'j1'") }, PersonName.marker)
+        let entries = try store.auditEntries()
+        XCTAssertEqual(entries.filter { $0.action == "user-add" }.map(\.detail).last, "\(PersonName.marker) (coordinator; nordstadt)")
+        XCTAssertEqual(entries.last?.action, "erase")
+        XCTAssertTrue(entries.last?.detail.hasSuffix("1 audit details") == true, entries.last?.detail ?? "")
+        XCTAssertEqual(try store.verifyAudit(), .intact(entries: Int64(entries.count)), "the rewritten entry and those after it are signed anew")
+        // The log's protection is back: a plain UPDATE is refused again.
+        XCTAssertThrowsError(try store.writer.read { db in try db.execute("UPDATE audit_log SET detail = 'x' WHERE seq = 1") }) { error in
+            XCTAssertEqual((error as? SQLiteError)?.code.primary, .constraint, "\(error)")
+        }
+    }
+
+    /// An erasure does not sign an altered audit log anew, which would hide the alteration: it
+    /// refuses and changes nothing.
+    func testAnErasureRefusesToSignAnAlteredAuditLogAnew() throws {
+        tokens["Zacharias Quellenfeld"] = try store.addUser(name: canary, role: .coordinator, districts: ["nordstadt"])
+        try offer("s1", "o1", title: "Sprechstunde mit \(canary)", at: stamp(1, "aa"), by: "anna")
+        try store.writer.read { db in
+            try db.execute("DROP TRIGGER audit_log_no_update")
+            try db.execute("UPDATE audit_log SET actor = 'jemand' WHERE seq = 1")
+        }
+        XCTAssertThrowsError(try store.erase(person: canary)) { error in
+            guard case .alteredBeforeErasure(let reason)? = error as? AuditLog.Problem else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("entry 1"), reason)
+        }
+        let title = try store.writer.read { db in
+            try db.scalarString("SELECT value FROM field_state WHERE record_type = 'offer' AND record_id = 'o1' AND field = 'title'")
+        }
+        XCTAssertEqual(title, FieldValue.string("Sprechstunde mit \(canary)").jsonText, "nothing was erased")
     }
 
     func testRewrittenVersionsComeAgainMarkedRedactedWithTheirStampsAndNothingElseDoes() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import KetteProtocol
+import KetteTestSupport
 @testable import KetteServer
 
 /// Protocol/Examples/push-request.json goes through the real /v1 API (without a socket) as bytes,
@@ -17,25 +18,19 @@ final class ExamplePushTests: XCTestCase {
     let offerID = "13f48ba9-07a9-4c17-8d44-19fd9b4e65f2"
     let meetingID = "f86dade3-28b7-4a7e-a8f7-8eeeb7dcd0b7"
 
-    var path: String!
     var store: ServerStore!
     var api: SyncAPI!
     var token: String!
 
     override func setUpWithError() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-example-\(UUID().uuidString).db").path
-        let now = serverNow
-        store = try ServerStore(path: path, now: { now })
-        api = SyncAPI(storage: store)
-        try store.addDistrict(id: "nordstadt", name: "Nordstadt")
-        try store.addDistrict(id: "oststadt", name: "Oststadt")
-        token = try store.addUser(name: "Anna Schulz", role: .coordinator, districts: ["nordstadt"])
+        let server = try makeServerStore(districts: [.nordstadt, TestDistrict("oststadt", "Oststadt")],
+                                         users: [.coordinator("Anna Schulz", "nordstadt")], now: TestClock(milliseconds: serverNow).now)
+        (store, api, token) = (server.store, server.api, server.tokens["Anna Schulz"])
     }
 
     override func tearDownWithError() throws {
         store = nil
         api = nil
-        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-head"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     func post(_ body: [UInt8]) -> HTTPResponse {

@@ -10,14 +10,12 @@ final class HTTPServerTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("kette-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = URL(fileURLWithPath: try makeTemporaryDirectory("http"))
     }
 
     override func tearDownWithError() throws {
         for server in servers { server.stop() }
         servers = []
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// Starts a server on 127.0.0.1 (port 0 unless given) and stops it in tearDown.
@@ -174,7 +172,9 @@ final class HTTPServerTests: XCTestCase {
         first.stop()
         first.stop()  // stopping twice is harmless
         XCTAssertFalse(first.isRunning)
-        XCTAssertThrowsError(try TestSocket(port: port), "nothing listens after stop()")
+        XCTAssertThrowsError(try TestSocket(port: port), "nothing listens after stop()") { error in
+            XCTAssertEqual((error as? POSIXError)?.code, .ECONNREFUSED, "\(error)")
+        }
 
         let second = try startServer(HTTPServer.Configuration(port: port))
         XCTAssertEqual(second.port, port)
@@ -346,7 +346,8 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertLessThanOrEqual(configuration.headerTimeoutSeconds + 1, 30)
         XCTAssertThrowsError(try HTTPServer(configuration: HTTPServer.Configuration(port: 0, headerTimeoutSeconds: 0),
                                             handler: EchoHandler()).start()) { error in
-            XCTAssertTrue("\(error)".contains("headerTimeoutSeconds"), "\(error)")
+            guard case .invalidConfiguration(let problem)? = error as? HTTPServerError else { return XCTFail("\(error)") }
+            XCTAssertTrue(problem.contains("headerTimeoutSeconds"), problem)
         }
     }
 

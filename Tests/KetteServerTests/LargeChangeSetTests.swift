@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// One change set that touches tens of thousands of records (an import) is applied in time
@@ -9,13 +10,9 @@ import KetteStore
 /// every change, and a 20,000-offer import took 50 s in a release build.
 final class LargeChangeSetTests: XCTestCase {
     func testAnImportSizedChangeSetIsAppliedInLinearTime() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-large-\(UUID().uuidString).db").path
-        defer { for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-head"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let now: Int64 = 1_763_900_000_000
-        let store = try ServerStore(path: path, now: { now })
-        try store.addDistrict(id: "nordstadt", name: "Nordstadt")
-        let token = try store.addUser(name: "anna", role: .coordinator, districts: ["nordstadt"])
-        let identity = try XCTUnwrap(store.authenticate(token: token))
+        let now = TestClock.start
+        let server = try makeServerStore(users: [.coordinator("anna", "nordstadt")])
+        let (store, identity) = (server.store, try server.identity("anna"))
         func changeSet(_ id: String, offers: Int) -> ChangeSet {
             let hlc = HLCTimestamp(physicalMilliseconds: now, counter: 0, replica: ReplicaID(rawValue: id))
             return ChangeSet(id: id, replica: ReplicaID(rawValue: id), author: nil, summary: "import", changes: (0..<offers).flatMap { index in

@@ -1,18 +1,14 @@
 import Foundation
 import XCTest
 import KetteProtocol
+import KetteTestSupport
 @testable import KetteServer
 
 /// The per-user token bucket on its own (with a clock the test moves) and in front of the API
 /// (with a real `ServerStore` on a temporary SQLite file).
 final class RateLimiterTests: XCTestCase {
-    private final class Clock: @unchecked Sendable {
-        // @unchecked: tests move it from one thread only.
-        var seconds: Double = 1000
-    }
-
     func testABurstPassesThenRequestsWaitForTheRefill() throws {
-        let clock = Clock()
+        let clock = TestClock(milliseconds: 1_000_000)
         let limiter = try RateLimiter(RateLimiter.Configuration(rate: 2, burst: 3), now: { clock.seconds })
         for _ in 0..<3 { XCTAssertEqual(limiter.admit("anna"), .allowed) }
         XCTAssertEqual(limiter.admit("anna"), .limited(retryAfterSeconds: 1), "a token is back after 0.5 s: rounded up to 1")
@@ -28,7 +24,7 @@ final class RateLimiterTests: XCTestCase {
     }
 
     func testRetryAfterCoversTheWholeWaitForASlowRate() throws {
-        let clock = Clock()
+        let clock = TestClock(milliseconds: 1_000_000)
         let limiter = try RateLimiter(RateLimiter.Configuration(rate: 0.1, burst: 1), now: { clock.seconds })
         XCTAssertEqual(limiter.admit("anna"), .allowed)
         XCTAssertEqual(limiter.admit("anna"), .limited(retryAfterSeconds: 10))
@@ -47,20 +43,17 @@ final class RateLimiterTests: XCTestCase {
         for bad in [RateLimiter.Configuration(rate: 0, burst: 1), RateLimiter.Configuration(rate: -1, burst: 1),
                     RateLimiter.Configuration(rate: .nan, burst: 1), RateLimiter.Configuration(rate: 1, burst: 0)] {
             XCTAssertThrowsError(try RateLimiter(bad)) { error in
+                guard case .invalidConfiguration? = error as? RateLimiterError else { return XCTFail("\(error)") }
                 XCTAssertTrue("\(error)".hasPrefix("Invalid rate limit:"), "\(error)")
             }
         }
     }
 
     func testTheAPIAnswers429WithRetryAfterPerUserAndOnlyForValidTokens() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-rate-\(UUID().uuidString).db").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let store = try ServerStore(path: path)
-        try store.addDistrict(id: "nordstadt", name: "Nordstadt")
-        let anna = try store.addUser(name: "anna", role: .coordinator, districts: ["nordstadt"])
-        let bert = try store.addUser(name: "bert", role: .coordinator, districts: ["nordstadt"])
-        let clock = Clock()
-        let api = SyncAPI(storage: store, rateLimiter: try RateLimiter(RateLimiter.Configuration(rate: 1, burst: 2), now: { clock.seconds }))
+        let clock = TestClock(milliseconds: 1_000_000)
+        let server = try makeServerStore(users: [.coordinator("anna", "nordstadt"), .coordinator("bert", "nordstadt")],
+                                         rateLimiter: try RateLimiter(RateLimiter.Configuration(rate: 1, burst: 2), now: { clock.seconds }))
+        let (api, anna, bert) = (server.api, server.tokens["anna"]!, server.tokens["bert"]!)
         func me(_ token: String) -> HTTPResponse {
             api.handle(HTTPRequest(method: "GET", path: "/v1/me", headers: ["Authorization": "Bearer \(token)"]))
         }

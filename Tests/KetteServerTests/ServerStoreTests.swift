@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// The server's storage and API without a socket: push, pull, idempotency, scope, conflicts,
@@ -11,24 +12,18 @@ final class ServerStoreTests: XCTestCase {
     var store: ServerStore!
     var api: SyncAPI!
     var tokens: [String: String] = [:]
-    let serverNow: Int64 = 1_763_900_000_000
+    let serverNow = TestClock.start
 
     override func setUpWithError() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-server-\(UUID().uuidString).db").path
-        let now = serverNow
-        store = try ServerStore(path: path, now: { now })
-        api = SyncAPI(storage: store)
-        try store.addDistrict(id: "nordstadt", name: "Nordstadt")
-        try store.addDistrict(id: "suedstadt", name: "Südstadt")
-        tokens["anna"] = try store.addUser(name: "anna", role: .coordinator, districts: ["nordstadt"])
-        tokens["bert"] = try store.addUser(name: "bert", role: .coordinator, districts: ["suedstadt"])
-        tokens["kreis"] = try store.addUser(name: "kreis", role: .county, districts: [])
+        let server = try makeServerStore(districts: [.nordstadt, .suedstadt],
+                                         users: [.coordinator("anna", "nordstadt"), .coordinator("bert", "suedstadt"), .county("kreis")],
+                                         now: TestClock(milliseconds: serverNow).now)
+        (store, api, tokens, path) = (server.store, server.api, server.tokens, server.path)
     }
 
     override func tearDownWithError() throws {
         store = nil
         api = nil
-        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-head"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     // MARK: helpers
@@ -90,7 +85,9 @@ final class ServerStoreTests: XCTestCase {
         XCTAssertEqual(request("GET", "/v1/me", token: tokens["anna"]).status, 200)
         try store.revokeUser(name: "anna")
         XCTAssertEqual(request("GET", "/v1/me", token: tokens["anna"]).status, 401)
-        XCTAssertThrowsError(try store.revokeUser(name: "nobody"))
+        XCTAssertThrowsError(try store.revokeUser(name: "nobody")) { error in
+            XCTAssertEqual(error as? AdminError, .unknownUser("nobody"))
+        }
     }
 
     func testTokensAreRandomAndStoredOnlyAsHashes() throws {
@@ -260,11 +257,18 @@ final class ServerStoreTests: XCTestCase {
 
     func testAdminRefusesUnknownDistrictsAndDuplicates() throws {
         XCTAssertThrowsError(try store.addUser(name: "carl", role: .coordinator, districts: ["mond"])) { error in
+            XCTAssertEqual(error as? AdminError, .unknownDistrict("mond", known: ["nordstadt", "suedstadt"]))
             XCTAssertTrue("\(error)".contains("mond") && "\(error)".contains("nordstadt"), "\(error)")
         }
-        XCTAssertThrowsError(try store.addUser(name: "anna", role: .county, districts: []))
-        XCTAssertThrowsError(try store.addUser(name: "dora", role: .coordinator, districts: []))
-        XCTAssertThrowsError(try store.addDistrict(id: "nordstadt", name: "Doppelt"))
+        XCTAssertThrowsError(try store.addUser(name: "anna", role: .county, districts: [])) { error in
+            XCTAssertEqual(error as? AdminError, .userExists("anna"))
+        }
+        XCTAssertThrowsError(try store.addUser(name: "dora", role: .coordinator, districts: [])) { error in
+            XCTAssertEqual(error as? AdminError, .invalid("a coordinator needs at least one --district"))
+        }
+        XCTAssertThrowsError(try store.addDistrict(id: "nordstadt", name: "Doppelt")) { error in
+            XCTAssertEqual(error as? AdminError, .districtExists("nordstadt"))
+        }
         XCTAssertEqual(try store.districts().map(\.name), ["Nordstadt", "Südstadt"])
     }
 }

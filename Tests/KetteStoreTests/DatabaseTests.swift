@@ -1,17 +1,13 @@
 import Foundation
 import XCTest
+import KetteTestSupport
 @testable import KetteStore
 
 final class DatabaseTests: XCTestCase {
     var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("kette-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        directory = URL(fileURLWithPath: try makeTemporaryDirectory("store"))
     }
 
     func path(_ name: String = "test.db") -> String { directory.appendingPathComponent(name).path }
@@ -71,7 +67,9 @@ final class DatabaseTests: XCTestCase {
             try db.execute("INSERT INTO t VALUES (?)", [1])
             try db.execute("INSERT INTO t VALUES (?)", [2])
             throw Abort()
-        })
+        }) { error in
+            XCTAssertTrue(error is Abort, "the body's own error comes back: \(error)")
+        }
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
         XCTAssertFalse(db.isInTransaction)
         try db.inTransaction { db in try db.execute("INSERT INTO t VALUES (?)", [3]) }
@@ -148,13 +146,12 @@ final class DatabaseTests: XCTestCase {
 }
 
 final class MigratorTests: XCTestCase {
-    func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("kette-migrate-\(UUID().uuidString).db").path
+    func temporaryPath() throws -> String {
+        try makeTemporaryDirectory("migrate") + "/test.db"
     }
 
     func testAppliesEachMigrationOnceInOrder() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try temporaryPath()
         var migrator = Migrator()
         migrator.register("v1-create") { db in try db.execute("CREATE TABLE t (n INTEGER)") }
         migrator.register("v2-seed") { db in try db.execute("INSERT INTO t VALUES (?)", [1]) }
@@ -171,8 +168,7 @@ final class MigratorTests: XCTestCase {
     }
 
     func testFailingMigrationLeavesNoTraceAndIsRetried() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try temporaryPath()
         var broken = Migrator()
         broken.register("v1") { db in
             try db.execute("CREATE TABLE t (n INTEGER)")
@@ -192,8 +188,7 @@ final class MigratorTests: XCTestCase {
     }
 
     func testRefusesADatabaseFromANewerVersion() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try temporaryPath()
         var newer = Migrator()
         newer.register("v1") { _ in }
         newer.register("v2-future") { _ in }
@@ -202,7 +197,9 @@ final class MigratorTests: XCTestCase {
         var older = Migrator()
         older.register("v1") { _ in }
         XCTAssertThrowsError(try older.migrate(db)) { error in
-            XCTAssertTrue("\(error)".contains("v2-future"), "\(error)")
+            guard let error = error as? SQLiteError else { return XCTFail("not a SQLiteError: \(error)") }
+            XCTAssertEqual(error.code, .error)
+            XCTAssertTrue(error.message.contains("newer version of Kette (unknown migration v2-future)"), error.message)
         }
     }
 }

@@ -4,15 +4,13 @@ import KetteClient
 import KetteProtocol
 import KetteServer
 import KetteStore
+import KetteTestSupport
 
 /// SPEC §16 end to end in process: the digest check every sync ends with, the repair of a
 /// restored server and of a damaged replica, records leaving a scope with their children, and
 /// users given and losing districts.
 final class AntiEntropySyncTests: InProcessSyncTestCase {
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        try server.addDistrict(id: "suedstadt", name: "Südstadt")
-    }
+    override class var districts: [TestDistrict] { [.nordstadt, .suedstadt] }
 
     /// A user's store that has synced once (it knows the districts).
     func connected(_ name: String, role: Role = .coordinator, districts: [String] = ["nordstadt"]) throws -> (LocalStore, SyncEngine) {
@@ -65,8 +63,7 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
         let path = server.path + "-restored"
         try FileManager.default.copyItem(atPath: server.path + ".audit-key", toPath: path + ".audit-key")
         _ = try ServerStore.restore(from: backup, to: path)
-        let clock = clock
-        server = try ServerStore(path: path, now: { clock.milliseconds })
+        server = try ServerStore(path: path, now: clock.now)
         api = SyncAPI(storage: server)
         for transport in transports { transport.api = api }
     }
@@ -87,7 +84,7 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
         let (county, countySync) = try connected("kreis", role: .county, districts: [])
         let before = try addOffer(anna, "Vor dem Backup")
         _ = try annaSync.sync()
-        let backup = try temporaryDirectory() + "/backup.db"
+        let backup = try makeTemporaryDirectory("backup") + "/backup.db"
         _ = try server.backup(to: backup)
         clock.milliseconds += 1_000
         let after = try addOffer(anna, "Nach dem Backup")
@@ -128,7 +125,7 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
         _ = try addOffer(anna, "Vor der Kopie")
         _ = try annaSync.sync()
         _ = try bertSync.sync()
-        let copy = try temporaryDirectory() + "/copy.db"
+        let copy = try makeTemporaryDirectory("backup") + "/copy.db"
         _ = try server.backup(to: copy)  // stands for a file copy: same database id
         let lost = try addOffer(anna, "Nach der Kopie")
         _ = try annaSync.sync()
@@ -140,8 +137,7 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
         try FileManager.default.copyItem(atPath: copy, toPath: path)
         try FileManager.default.copyItem(atPath: server.path + ".audit-key", toPath: path + ".audit-key")
         try FileManager.default.copyItem(atPath: server.path + ".audit-head", toPath: path + ".audit-head")
-        let clock = clock
-        server = try ServerStore(path: path, now: { clock.milliseconds })
+        server = try ServerStore(path: path, now: clock.now)
         api = SyncAPI(storage: server)
         for transport in transports { transport.api = api }
         for index in 0..<4 { _ = try addOffer(bert, "Bert \(index)") }

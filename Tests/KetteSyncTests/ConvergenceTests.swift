@@ -3,6 +3,7 @@ import XCTest
 @testable import KetteClient
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// DESIGN.md §4 as a property: random interleavings of edits, deletes, indicators, conflict
@@ -13,10 +14,9 @@ import KetteStore
 /// exactly the server's state restricted to its scope, nothing any replica ever wrote is lost,
 /// all digests match, and no conflict is lost or duplicated.
 final class ConvergenceTests: XCTestCase {
-    var directories: [String] = []
+    let directories = TemporaryDirectories()
 
     override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
         directories.removeAll()
     }
 
@@ -50,13 +50,6 @@ final class ConvergenceTests: XCTestCase {
     func testSeedFromEnvironment() throws {
         guard let text = ProcessInfo.processInfo.environment["KETTE_SEED"], let seed = UInt64(text) else { return }
         _ = try Scenario(seed: seed, test: self).run(steps: 400)
-    }
-
-    func temporaryDirectory(_ name: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-conv-\(name)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        directories.append(path)
-        return path
     }
 }
 
@@ -93,11 +86,6 @@ final class Scenario {
         let engine: SyncEngine
     }
 
-    final class Clock: @unchecked Sendable {
-        // @unchecked: the test drives it from one thread.
-        var milliseconds: Int64 = 1_763_900_000_000
-    }
-
     struct Statistics: CustomStringConvertible {
         var changeSets = 0, conflicts = 0, resolutions = 0, deletions = 0, faults = 0
         var restores = 0, lostByRestores = 0, moves = 0, movedChildren = 0, districtChanges = 0, corruptions = 0
@@ -120,7 +108,7 @@ final class Scenario {
     let seed: UInt64
     let test: ConvergenceTests
     var random: SeededGenerator
-    let clock = Clock()
+    let clock = TestClock()
     let directory: String
     var serverPath: String
     var server: ServerStore
@@ -140,11 +128,10 @@ final class Scenario {
         self.seed = seed
         self.test = test
         random = SeededGenerator(seed: seed)
-        directory = try test.temporaryDirectory("server")
+        directory = try test.directories.make("conv-server")
         serverPath = directory + "/server.db"
-        let clock = clock
         // Replica ids come from the seed too, so a failing seed replays exactly (KETTE_SEED).
-        server = try ServerStore(path: serverPath, replica: ReplicaID(rawValue: String(format: "5e%014llx", seed)), now: { clock.milliseconds })
+        server = try ServerStore(path: serverPath, replica: ReplicaID(rawValue: String(format: "5e%014llx", seed)), now: clock.now)
         api = SyncAPI(storage: server)
         for district in Self.districts { try server.addDistrict(id: district, name: district.capitalized) }
         for index in 0..<4 {
@@ -156,11 +143,10 @@ final class Scenario {
     private func makeReplica(_ index: Int) throws -> Replica {
         let name = "r\(index)"
         let token = try server.addUser(name: name, role: index == 0 ? .county : .coordinator, districts: userDistricts[name] ?? [])
-        let replicaDirectory = try test.temporaryDirectory(name)
+        let replicaDirectory = try test.directories.make("conv-" + name)
         try LocalStore.create(directory: replicaDirectory, name: name, replica: ReplicaID(rawValue: String(format: "%02x%014llx", index, seed)))
         var ids = SeededGenerator(seed: seed &* 1000 &+ UInt64(index))
-        let clock = clock
-        let store = try LocalStore(directory: replicaDirectory, now: { clock.milliseconds }, makeID: { String(format: "%016llx", ids.next()) })
+        let store = try LocalStore(directory: replicaDirectory, now: clock.now, makeID: { String(format: "%016llx", ids.next()) })
         let transport = InProcessTransport(api: api, seed: seed &+ UInt64(index) &* 7919)
         let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
                                 transport: transport, pushBatchSize: 3, pageSize: 7)
@@ -312,8 +298,7 @@ final class Scenario {
         _ = try ServerStore.restore(from: snapshot, to: path,
                                     identity: (String(format: "db%014llx%02x", seed, statistics.restores), ReplicaID(rawValue: String(format: "5f%014llx%02x", seed, statistics.restores))))
         serverPath = path
-        let clock = clock
-        server = try ServerStore(path: path, now: { clock.milliseconds })
+        server = try ServerStore(path: path, now: clock.now)
         api = SyncAPI(storage: server)
         for replica in replicas { replica.transport.api = api }
         for (name, districts) in userDistricts { try server.setDistricts(user: name, districts: districts) }

@@ -2,59 +2,45 @@ import Foundation
 import KetteClient
 import KetteProtocol
 import KetteServer
+import KetteTestSupport
 import XCTest
 
 /// The fixture of the in-process sync tests: a real `ServerStore` with the district `nordstadt`,
 /// reached through `InProcessTransport`, and coordinators' stores in throw-away directories, all
 /// on one clock the test moves by hand.
 class InProcessSyncTestCase: XCTestCase {
-    final class Clock: @unchecked Sendable {
-        // @unchecked: the test drives it from one thread.
-        var milliseconds: Int64 = 1_763_900_000_000
-    }
-
-    var directories: [String] = []
     var server: ServerStore!
     var api: SyncAPI!
-    /// The clients' transports, so a test can point them at a restored server.
+    /// The clients' in-process transports, so a test can point them at a restored server.
     var transports: [InProcessTransport] = []
-    let clock = Clock()
+    /// The server's clock, and every client's unless a test gives one its own.
+    let clock = TestClock()
+    /// The districts the server starts with.
+    class var districts: [TestDistrict] { [.nordstadt] }
 
     override func setUpWithError() throws {
-        let directory = try temporaryDirectory()
-        let clock = clock
-        server = try ServerStore(path: directory + "/server.db", now: { clock.milliseconds })
-        api = SyncAPI(storage: server)
-        try server.addDistrict(id: "nordstadt", name: "Nordstadt")
+        let fixture = try makeServerStore(districts: Self.districts, now: clock.now)
+        server = fixture.store
+        api = fixture.api
     }
 
     override func tearDown() {
         server = nil
         api = nil
         transports = []
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
         super.tearDown()
     }
 
-    func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-sync-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        directories.append(path)
-        return path
-    }
-
-    /// A new user (by default a coordinator of `nordstadt`) with an empty store and a sync
-    /// engine; not yet synced.
-    func client(_ name: String, role: Role = .coordinator, districts: [String] = ["nordstadt"]) throws -> (LocalStore, SyncEngine) {
+    /// A new user of the server with an empty store and a sync engine (over `InProcessTransport`
+    /// unless `transport` makes another); not yet synced.
+    func client(_ name: String, role: Role = .coordinator, districts: [String] = ["nordstadt"], clock: TestClock? = nil,
+                transport: ((SyncAPI) -> any HTTPTransport)? = nil, pageSize: Int = 1000) throws -> (LocalStore, SyncEngine) {
         let token = try server.addUser(name: name, role: role, districts: districts)
-        let directory = try temporaryDirectory()
-        try LocalStore.create(directory: directory, name: name)
-        let clock = clock
-        let store = try LocalStore(directory: directory, now: { clock.milliseconds })
-        let transport = InProcessTransport(api: api, seed: 1)
-        transports.append(transport)
+        let store = try makeLocalStore(name: name, now: (clock ?? self.clock).now)
+        let inProcess = InProcessTransport(api: api, seed: 1)
+        if transport == nil { transports.append(inProcess) }
         let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
-                                transport: transport)
+                                transport: transport?(api) ?? inProcess, pageSize: pageSize)
         return (store, engine)
     }
 }

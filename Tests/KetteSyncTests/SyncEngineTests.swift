@@ -3,52 +3,13 @@ import XCTest
 import KetteClient
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// The client's sync engine against the real server storage and API (in process, no socket):
 /// clock skew recovery, resumable pulls, refusals kept, and the outbox emptied only on confirmation.
-final class SyncEngineTests: XCTestCase {
-    final class Clock: @unchecked Sendable {
-        var milliseconds: Int64 = 1_763_900_000_000
-    }
-
-    var directories: [String] = []
-    var server: ServerStore!
-    var api: SyncAPI!
-    let serverClock = Clock()
-
-    override func setUpWithError() throws {
-        let directory = try temporaryDirectory()
-        let clock = serverClock
-        server = try ServerStore(path: directory + "/server.db", now: { clock.milliseconds })
-        api = SyncAPI(storage: server)
-        try server.addDistrict(id: "nordstadt", name: "Nordstadt")
-        try server.addDistrict(id: "suedstadt", name: "Südstadt")
-    }
-
-    override func tearDown() {
-        server = nil
-        api = nil
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
-    }
-
-    func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-engine-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        directories.append(path)
-        return path
-    }
-
-    func client(_ name: String, role: Role = .coordinator, districts: [String] = ["nordstadt"], clock: Clock,
-                transport: ((SyncAPI) -> any HTTPTransport)? = nil, pageSize: Int = 1000) throws -> (LocalStore, SyncEngine) {
-        let token = try server.addUser(name: name, role: role, districts: districts)
-        let directory = try temporaryDirectory()
-        try LocalStore.create(directory: directory, name: name)
-        let store = try LocalStore(directory: directory, now: { clock.milliseconds })
-        let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
-                                transport: transport?(api) ?? InProcessTransport(api: api, seed: 1), pageSize: pageSize)
-        return (store, engine)
-    }
+final class SyncEngineTests: InProcessSyncTestCase {
+    override class var districts: [TestDistrict] { [.nordstadt, .suedstadt] }
 
     func addOffer(_ store: LocalStore, _ title: String, district: String = "nordstadt") throws -> String {
         var input = OfferInput()
@@ -58,10 +19,9 @@ final class SyncEngineTests: XCTestCase {
     }
 
     func testAClockFarAheadIsCorrectedAndDoesNotWinLaterEdits() throws {
-        let skewed = Clock()
-        skewed.milliseconds = serverClock.milliseconds + 3 * 3_600_000  // the laptop runs three hours ahead
+        let skewed = TestClock(milliseconds: clock.milliseconds + 3 * 3_600_000)  // the laptop runs three hours ahead
         let (laptop, laptopSync) = try client("anna", clock: skewed)
-        let (office, officeSync) = try client("kreis", role: .county, districts: [], clock: serverClock)
+        let (office, officeSync) = try client("kreis", role: .county, districts: [], clock: clock)
         _ = try laptopSync.sync()
         let offer = try addOffer(laptop, "Elterncafé")
 
@@ -70,7 +30,7 @@ final class SyncEngineTests: XCTestCase {
         XCTAssertEqual(report.refusedChangeSets, [])
         XCTAssertEqual(try Outbox.pendingCount(in: laptop.database), 0)
         let stamped = try XCTUnwrap(laptop.database.scalarString("SELECT hlc FROM field_versions WHERE record_id = ? AND field = 'title'", [offer]))
-        XCTAssertLessThan(HLCTimestamp(encoded: stamped)!.physicalMilliseconds, serverClock.milliseconds + SyncLimits.maxClockAheadMilliseconds)
+        XCTAssertLessThan(HLCTimestamp(encoded: stamped)!.physicalMilliseconds, clock.milliseconds + SyncLimits.maxClockAheadMilliseconds)
 
         // Later edits on both sides: the office's edit, made after the laptop's, wins.
         skewed.milliseconds += 1_000
@@ -78,7 +38,7 @@ final class SyncEngineTests: XCTestCase {
         laptopEdit.location = "Rathaus"
         _ = try laptop.editOffer(offer, laptopEdit, language: .english)
         _ = try laptopSync.sync()
-        serverClock.milliseconds += 2_000
+        clock.milliseconds += 2_000
         _ = try officeSync.sync()
         var officeEdit = OfferInput()
         officeEdit.location = "Familienzentrum"
@@ -90,7 +50,7 @@ final class SyncEngineTests: XCTestCase {
     }
 
     func testAPullCutOffResumesAfterTheLastStoredPage() throws {
-        let (writer, writerSync) = try client("anna", clock: serverClock)
+        let (writer, writerSync) = try client("anna", clock: clock)
         _ = try writerSync.sync()  // learn the districts
         for index in 0..<40 { _ = try addOffer(writer, "Angebot \(index)") }
         _ = try writerSync.sync()
@@ -110,7 +70,7 @@ final class SyncEngineTests: XCTestCase {
             }
         }
         var cutting: CuttingTransport!
-        let (reader, readerSync) = try client("bert", clock: serverClock, transport: { api in
+        let (reader, readerSync) = try client("bert", clock: clock, transport: { api in
             cutting = CuttingTransport(inner: InProcessTransport(api: api, seed: 2), pagesLeft: 3)
             return cutting
         }, pageSize: 10)
@@ -132,7 +92,7 @@ final class SyncEngineTests: XCTestCase {
     }
 
     func testARefusedChangeSetStaysVisibleAndIsRetried() throws {
-        let (store, engine) = try client("anna", clock: serverClock)
+        let (store, engine) = try client("anna", clock: clock)
         _ = try engine.sync()
         let foreign = try addOffer(store, "Fremdes Angebot", district: "suedstadt")
         let mine = try addOffer(store, "Eigenes Angebot")
@@ -151,14 +111,16 @@ final class SyncEngineTests: XCTestCase {
 
     func testTheOutboxEmptiesOnlyWhenTheServerConfirms() throws {
         var transport: InProcessTransport!
-        let (store, engine) = try client("anna", clock: serverClock, transport: { api in
+        let (store, engine) = try client("anna", clock: clock, transport: { api in
             transport = InProcessTransport(api: api, seed: 3)
             return transport
         })
         _ = try engine.sync()
         _ = try addOffer(store, "Elterncafé")
         transport.loseAnswer = 1  // every answer is lost after the server applied the request
-        XCTAssertThrowsError(try engine.sync())
+        XCTAssertThrowsError(try engine.sync()) { error in
+            guard case SyncError.transport(.unreachable) = error else { return XCTFail("a lost answer is a transport failure: \(error)") }
+        }
         XCTAssertEqual(try Outbox.pendingCount(in: store.database), 1, "no confirmation, no removal")
         transport.loseAnswer = 0
         let report = try engine.sync()
@@ -171,8 +133,7 @@ extension SyncEngineTests {
     /// Re-stamping keeps the meaning of edits made on top of the re-stamped ones: their bases
     /// follow the new stamps, on the laptop and so on the server.
     func testRestampedEditsKeepPointingAtTheVersionsTheyReplaced() throws {
-        let skewed = Clock()
-        skewed.milliseconds = serverClock.milliseconds + 3 * 3_600_000
+        let skewed = TestClock(milliseconds: clock.milliseconds + 3 * 3_600_000)
         let (laptop, laptopSync) = try client("anna", clock: skewed)
         _ = try laptopSync.sync()
         let offer = try addOffer(laptop, "Elterncafé")

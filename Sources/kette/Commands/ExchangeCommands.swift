@@ -65,13 +65,17 @@ let exchangeCommands: [KetteCommand] = [
             ';' between cells, CRLF, so a German spreadsheet opens them as they are. With LANG=de… the
             headers and values are German labels, otherwise JSON keys and slugs; offers.csv reads back
             with `kette import offers` either way. Deleted records are left out, and so are attendee
-            names (personal data; meetings.csv counts the attendees).
+            names (personal data; meetings.csv counts the attendees). A cell that a spreadsheet would run
+            as a formula (starting with =, +, -, @, tab or CR) is written with a leading ', which
+            `kette import offers` takes away again.
             """, """
             Schreibt offers.csv, organizations.csv, meetings.csv und tasks.csv: UTF-8 mit Byte-Order-Mark,
             ';' zwischen Zellen, CRLF, sodass eine deutsche Tabellenkalkulation sie direkt öffnet. Mit LANG=de…
             sind Überschriften und Werte deutsche Bezeichnungen, sonst JSON-Schlüssel und Kürzel; offers.csv
             lässt sich in beiden Fällen mit `kette import offers` wieder einlesen. Gelöschte Datensätze fehlen,
             ebenso die Namen der Teilnehmenden (personenbezogene Daten; meetings.csv zählt die Teilnehmenden).
+            Eine Zelle, die eine Tabellenkalkulation als Formel ausführen würde (beginnt mit =, +, -, @,
+            Tabulator oder CR), erhält ein vorangestelltes ', das `kette import offers` wieder entfernt.
             """)
     ) { args, context in
         let directory = try outputDirectory(args)

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Validates a `kette export hsds` or `kette export oparl` directory against the official JSON schemas.
 
-    validate_exports.py hsds DIR STANDARDS_DIR
-    validate_exports.py oparl DIR STANDARDS_DIR
+    validate_exports.py hsds DIR [STANDARDS_DIR]
+    validate_exports.py oparl DIR [STANDARDS_DIR]
 
-STANDARDS_DIR holds hsds-3.0/ and oparl-1.1/schema/. Every row (HSDS) or object (OParl, with the
+STANDARDS_DIR holds hsds-3.0/ and oparl-1.1/schema/; without it, the copy in the repository's
+Tests/Standards is used. Every row (HSDS) or object (OParl, with the
 objects it embeds) is validated with jsonschema, formats included (uuid, date, date-time, email).
 Beyond the schemas it checks what they cannot express: ids are unique, references point at rows or
 objects of the export, and OParl ids and references are http(s) URLs. Prints one line per problem
@@ -17,6 +18,9 @@ import sys
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+# Tests/KetteCLITests/Fixtures/ -> Tests/Standards
+VENDORED_STANDARDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Standards")
 
 problems = []
 
@@ -188,10 +192,11 @@ def validate_oparl(directory, standards):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("hsds", "oparl"):
+    if len(sys.argv) not in (3, 4) or sys.argv[1] not in ("hsds", "oparl"):
         print(__doc__, file=sys.stderr)
         return 2
-    standard, directory, standards = sys.argv[1:]
+    standard, directory = sys.argv[1:3]
+    standards = sys.argv[3] if len(sys.argv) == 4 else VENDORED_STANDARDS
     count = (validate_hsds if standard == "hsds" else validate_oparl)(directory, standards)
     for line in problems:
         print(line)

@@ -8,20 +8,20 @@ import Darwin
 #endif
 
 /// What one run of the `kette` binary did.
-struct KetteResult: CustomStringConvertible {
-    let arguments: [String]
-    let exitCode: Int32
-    let stdout: String
-    let stderr: String
+public struct KetteResult: CustomStringConvertible {
+    public let arguments: [String]
+    public let exitCode: Int32
+    public let stdout: String
+    public let stderr: String
 
-    var description: String {
+    public var description: String {
         "`kette \(arguments.joined(separator: " "))` exited \(exitCode)\n--- stdout:\n\(stdout)\n--- stderr:\n\(stderr)"
     }
 }
 
 /// Finds the built `kette` executable: it sits in `.build/<config>/` next to the test product.
-enum KetteBinary {
-    static let url: URL? = locate()
+public enum KetteBinary {
+    public static let url: URL? = locate()
 
     private static func locate() -> URL? {
         var candidates: [URL] = []
@@ -58,17 +58,17 @@ private final class KetteBundleMarker {}
 
 /// Runs the built `kette` binary as a child process, in a fresh temporary home of its own, with an
 /// environment the test controls completely (nothing leaks in from the developer's shell).
-final class KetteRunner {
-    let binary: URL
+public final class KetteRunner {
+    public let binary: URL
     /// A fresh directory for this test; removed by `cleanUp()`.
-    let root: URL
+    public let root: URL
     /// The store's directory (`KETTE_HOME`); made by `kette init`.
-    let home: URL
+    public let home: URL
     /// `LANG` for the child, unless a run overrides it.
-    var language = "en_US.UTF-8"
+    public var language = "en_US.UTF-8"
     private var outputCounter = 0
 
-    init(binary: URL) throws {
+    public init(binary: URL) throws {
         self.binary = binary
         root = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("kette-cli-tests-\(UUID().uuidString.prefix(8))", isDirectory: true)
@@ -76,14 +76,14 @@ final class KetteRunner {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
 
-    var databasePath: String { home.appendingPathComponent("kette.db").path }
+    public var databasePath: String { home.appendingPathComponent("kette.db").path }
 
-    func cleanUp() {
+    public func cleanUp() {
         do { try FileManager.default.removeItem(at: root) } catch { print("could not remove \(root.path): \(error)") }
     }
 
     /// The child's environment: only what is listed here, `env` on top (a nil value unsets).
-    func environment(_ env: [String: String?] = [:]) -> [String: String] {
+    public func environment(_ env: [String: String?] = [:]) -> [String: String] {
         var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": root.path, "LANG": language,
                            "KETTE_HOME": home.path, "TMPDIR": root.path]
         for (key, value) in env { environment[key] = value }
@@ -93,7 +93,7 @@ final class KetteRunner {
     /// Runs `kette args…` to the end and returns its exit code and output. Output goes to files, not
     /// pipes, so a chatty child can never block on a full pipe. A child that runs longer than
     /// `timeout` is killed and reported as exit code -1.
-    func run(_ args: [String], env: [String: String?] = [:], stdin: String? = nil, timeout: TimeInterval = 30) -> KetteResult {
+    public func run(_ args: [String], env: [String: String?] = [:], stdin: String? = nil, timeout: TimeInterval = 30) -> KetteResult {
         outputCounter += 1
         let stdoutURL = root.appendingPathComponent("run-\(outputCounter).out")
         let stderrURL = root.appendingPathComponent("run-\(outputCounter).err")
@@ -149,7 +149,7 @@ final class KetteRunner {
     /// Starts `kette args…` with posix_spawn, output to `stdoutPath` (or /dev/null), and returns its
     /// pid. The caller must reap it with `waitForExit`: until then the pid cannot be reused, so a
     /// `kill` aimed at it can never hit another process.
-    func spawn(_ args: [String], env: [String: String?] = [:], stdoutPath: String? = nil) throws -> pid_t {
+    public func spawn(_ args: [String], env: [String: String?] = [:], stdoutPath: String? = nil) throws -> pid_t {
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
@@ -165,13 +165,13 @@ final class KetteRunner {
         return pid
     }
 
-    enum Termination: Equatable {
+    public enum Termination: Equatable {
         case exited(Int32)
         case signaled(Int32)
     }
 
     /// Reaps a child started with `spawn`.
-    func waitForExit(_ pid: pid_t) throws -> Termination {
+    public func waitForExit(_ pid: pid_t) throws -> Termination {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
@@ -182,10 +182,10 @@ final class KetteRunner {
 }
 
 /// The base of the CLI tests: a fresh home per test and helpers that assert on `kette`'s behaviour.
-class KetteCLITestCase: XCTestCase {
-    private(set) var runner: KetteRunner!
+open class KetteCLITestCase: XCTestCase {
+    public private(set) var runner: KetteRunner!
 
-    override func setUpWithError() throws {
+    open override func setUpWithError() throws {
         try super.setUpWithError()
         guard let binary = KetteBinary.url else {
             throw NSError(domain: "KetteCLITests", code: 1, userInfo: [NSLocalizedDescriptionKey:
@@ -194,7 +194,7 @@ class KetteCLITestCase: XCTestCase {
         runner = try KetteRunner(binary: binary)
     }
 
-    override func tearDown() {
+    open override func tearDown() {
         runner?.cleanUp()
         runner = nil
         super.tearDown()
@@ -202,13 +202,13 @@ class KetteCLITestCase: XCTestCase {
 
     /// Runs kette and returns what happened, whatever the exit code.
     @discardableResult
-    func kette(_ args: String..., env: [String: String?] = [:], stdin: String? = nil) -> KetteResult {
+    public func kette(_ args: String..., env: [String: String?] = [:], stdin: String? = nil) -> KetteResult {
         runner.run(args, env: env, stdin: stdin)
     }
 
     /// Runs kette, asserts exit 0 and an empty stderr, and returns stdout without the final newline.
     @discardableResult
-    func ok(_ args: [String], env: [String: String?] = [:], stdin: String? = nil,
+    public func ok(_ args: [String], env: [String: String?] = [:], stdin: String? = nil,
             file: StaticString = #filePath, line: UInt = #line) -> String {
         let result = runner.run(args, env: env, stdin: stdin)
         XCTAssertEqual(result.exitCode, 0, "\(result)", file: file, line: line)
@@ -217,12 +217,12 @@ class KetteCLITestCase: XCTestCase {
     }
 
     @discardableResult
-    func ok(_ args: String..., env: [String: String?] = [:], stdin: String? = nil, file: StaticString = #filePath, line: UInt = #line) -> String {
+    public func ok(_ args: String..., env: [String: String?] = [:], stdin: String? = nil, file: StaticString = #filePath, line: UInt = #line) -> String {
         ok(args, env: env, stdin: stdin, file: file, line: line)
     }
 
     /// Runs kette with `--json` output and parses it.
-    func json(_ args: String..., env: [String: String?] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> Any {
+    public func json(_ args: String..., env: [String: String?] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> Any {
         let output = ok(args, env: env, file: file, line: line)
         do {
             return try JSONSerialization.jsonObject(with: Data(output.utf8), options: [.fragmentsAllowed])
@@ -232,27 +232,27 @@ class KetteCLITestCase: XCTestCase {
         }
     }
 
-    func jsonObject(_ args: String..., file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    public func jsonObject(_ args: String..., file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let output = ok(args, file: file, line: line)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], output, file: file, line: line)
     }
 
-    func jsonArray(_ args: String..., file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
+    public func jsonArray(_ args: String..., file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
         let output = ok(args, file: file, line: line)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]], output, file: file, line: line)
     }
 
     /// `kette status --json`.
-    func status(file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    public func status(file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         try jsonObject("status", "--json", file: file, line: line)
     }
 
-    func pendingChangeSets(file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+    public func pendingChangeSets(file: StaticString = #filePath, line: UInt = #line) throws -> Int {
         try XCTUnwrap(try status(file: file, line: line)["pendingChangeSets"] as? Int, file: file, line: line)
     }
 
     /// Every row of every table of the store, in a stable order: equal snapshots mean nothing was written.
-    func storeSnapshot(path: String? = nil) throws -> [String] {
+    public func storeSnapshot(path: String? = nil) throws -> [String] {
         var configuration = Database.Configuration()
         configuration.createIfMissing = false
         let database = try Database(path: path ?? runner.databasePath, configuration: configuration)
@@ -270,7 +270,7 @@ class KetteCLITestCase: XCTestCase {
     /// Asserts that `kette args…` is refused with exit 1, prints nothing on stdout, says every one of
     /// `mentions` on stderr, and changes nothing in the store (status and every row of every table).
     @discardableResult
-    func assertRejected(_ args: [String], mentions: [String], env: [String: String?] = [:],
+    public func assertRejected(_ args: [String], mentions: [String], env: [String: String?] = [:],
                         file: StaticString = #filePath, line: UInt = #line) throws -> KetteResult {
         let statusBefore = ok(["status", "--json"], file: file, line: line)
         let snapshotBefore = try storeSnapshot()
@@ -291,15 +291,15 @@ class KetteCLITestCase: XCTestCase {
 
     // MARK: Fixture
 
-    struct Fixture {
-        var nordstadt = "nordstadt"
-        var suedstadt = ""
-        var jugendamt = ""
-        var steering = ""
+    public struct Fixture {
+        public var nordstadt = "nordstadt"
+        public var suedstadt = ""
+        public var jugendamt = ""
+        public var steering = ""
     }
 
     /// A store with two districts, an organization and a steering group.
-    func makeFixture(file: StaticString = #filePath, line: UInt = #line) -> Fixture {
+    public func makeFixture(file: StaticString = #filePath, line: UInt = #line) -> Fixture {
         var fixture = Fixture()
         ok(["init", "--name", "Koordination Kreis"], file: file, line: line)
         fixture.nordstadt = ok(["district", "add", "Nordstadt", "--id", "nordstadt"], file: file, line: line)
@@ -311,13 +311,13 @@ class KetteCLITestCase: XCTestCase {
 
     /// A full offer; returns its id.
     @discardableResult
-    func addOffer(title: String, district: String = "nordstadt", extra: [String] = [],
+    public func addOffer(title: String, district: String = "nordstadt", extra: [String] = [],
                   file: StaticString = #filePath, line: UInt = #line) -> String {
         ok(["offer", "add", "--title", title, "--district", district] + extra, file: file, line: line)
     }
 }
 
 /// A lowercase UUID as kette prints for new records.
-func isUUID(_ text: String) -> Bool {
+public func isUUID(_ text: String) -> Bool {
     UUID(uuidString: text) != nil && text == text.lowercased()
 }
