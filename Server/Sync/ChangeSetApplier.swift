@@ -67,11 +67,7 @@ struct ChangeSetApplier {
         // a scoping field can change a scope: the rest keep theirs.
         let written = Set(changeSet.changes.map { "\($0.recordType.rawValue)|\($0.recordID)|\($0.field)" })
         for key in touched {
-            let scopingFields = key.type == .conflict ? ["recordType", "recordID"] : RecordScope.parentField(of: key.type).map { [$0.field] } ?? []
-            if try context.placement(of: key) != nil,
-               !scopingFields.contains(where: { written.contains("\(key.type.rawValue)|\(key.id)|\($0)") }) { continue }
-            guard let scope = try scope(of: key, overlay: [:], in: db) else { continue }
-            try context.place(key, in: StoredScope(scope), parent: try parent(of: key, in: db))
+            try place(key, scopingFieldWritten: { written.contains("\(key.type.rawValue)|\(key.id)|\($0)") }, into: &context)
         }
 
         // A tombstone keeps no personal data (SPEC §8.6). Current clients empty the fields in
@@ -88,12 +84,26 @@ struct ChangeSetApplier {
         }
         let result = ChangeSetResult(id: changeSet.id, status: conflictIDs.isEmpty ? .applied : .conflicts,
                                      conflicts: conflictIDs.isEmpty ? nil : conflictIDs)
+        try store(result, of: changeSet, in: db)
+        return result
+    }
+
+    /// Records the outcome under the change set's id, so a retried push gets it again (SPEC §9).
+    private func store(_ result: ChangeSetResult, of changeSet: ChangeSet, in db: Database) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try db.execute("INSERT INTO change_sets (id, replica, user_name, received_at, change_count, outcome) VALUES (?, ?, ?, ?, ?, ?)",
                        [changeSet.id, changeSet.replica.rawValue, identity.user, serverNow, changeSet.changes.count,
                         String(decoding: try encoder.encode(result), as: UTF8.self)])
-        return result
+    }
+
+    /// Places a record that is new here, or moves it with the records that belong to it when one
+    /// of its scoping fields was written; the others keep their scope.
+    func place(_ key: RecordKey, scopingFieldWritten: (String) -> Bool, into context: inout WriteContext) throws {
+        let scopingFields = key.type == .conflict ? ["recordType", "recordID"] : RecordScope.parentField(of: key.type).map { [$0.field] } ?? []
+        if try context.placement(of: key) != nil, !scopingFields.contains(where: scopingFieldWritten) { return }
+        guard let scope = try scope(of: key, overlay: [:], in: context.db) else { return }
+        try context.place(key, in: StoredScope(scope), parent: try parent(of: key, in: context.db))
     }
 
     func clearTombstone(_ key: RecordKey, into context: inout WriteContext) throws {

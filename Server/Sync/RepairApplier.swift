@@ -59,7 +59,8 @@ struct RepairApplier {
             context.observe(version.change.hlc)
         }
         answer.applied += winners.count
-        try place(key, written: Set(winners.map(\.version.change.field)), into: &context)
+        let written = Set(winners.map(\.version.change.field))
+        try applier.place(key, scopingFieldWritten: written.contains, into: &context)
         try applier.clearTombstone(key, into: &context)
         for conflict in conflicts {
             // The lost database opened this conflict when the newer write arrived, and replicas
@@ -70,15 +71,6 @@ struct RepairApplier {
             let id = try applier.writeConflict(conflict, into: &context, stamp: stamp)
             if !answer.conflicts.contains(id) { answer.conflicts.append(id) }
         }
-    }
-
-    /// Places a record that was new here, or moves it when a repaired version changed where it
-    /// belongs (with the records that belong to it).
-    private func place(_ key: RecordKey, written: Set<String>, into context: inout WriteContext) throws {
-        let scopingFields = key.type == .conflict ? ["recordType", "recordID"] : RecordScope.parentField(of: key.type).map { [$0.field] } ?? []
-        if try context.placement(of: key) != nil, !scopingFields.contains(where: written.contains) { return }
-        guard let scope = try applier.scope(of: key, overlay: [:], in: context.db) else { return }
-        try context.place(key, in: StoredScope(scope), parent: try applier.parent(of: key, in: context.db))
     }
 
     /// Why versions of `key` cannot be taken back, checked like a push's (SPEC §9).
