@@ -88,7 +88,9 @@ extension LocalStore {
         var restamped = 0
         var clock = HybridLogicalClock(replica: replica)
         try database.inTransaction { db in
-            // Stamped before `limit` or at/after it, as SQL text comparisons: text order is clock order.
+            // Clock correction, not a merge decision: "stamped before `limit`" and "at or after it"
+            // as SQL text comparisons with a cut-off from the protocol; the canonical text order
+            // is the clock order the merge rule uses (SPEC §5.1).
             let cutoff = HLCTimestamp.encodedStart(ofMillisecond: limit)
             // The corrected clock must still stay above every stamp the server has accepted.
             if let accepted = try db.scalarString("SELECT max(hlc) FROM field_versions WHERE hlc < ?", [cutoff]),
