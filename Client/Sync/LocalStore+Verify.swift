@@ -16,7 +16,7 @@ extension LocalStore {
 
     /// A replica holding at most this many versions checks itself at every sync; a larger one
     /// once a day (a scan of its versions), and at every `kette verify`.
-    static let selfCheckEverySyncUpTo = 100_000
+    static let selfCheckEverySyncUpTo = 20_000
     static let selfCheckIntervalMilliseconds: Int64 = 24 * 3_600_000
 
     /// Checks the replica's kept digests against its data (`ReplicaDigest.selfCheck`) when it is

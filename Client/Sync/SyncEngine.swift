@@ -62,7 +62,7 @@ public struct Verification: Codable, Sendable {
     /// The server database was another than at the last pull: everything was pulled again.
     public var serverChanged = false
     /// The replica checked its kept digests against its data (every sync for stores of up to
-    /// 100,000 versions, else daily; always in `kette verify`).
+    /// 20,000 versions, else daily; always in `kette verify`).
     public var selfChecked = false
     /// Buckets whose kept digest did not match the data, and versions whose record row was gone:
     /// the store was changed behind its back (damage, a bug, a hand edit). Rewritten, then repaired.
