@@ -114,12 +114,7 @@ struct SyncBenchmark {
         for index in 0..<clients {
             try RemoteConfiguration(url: url, token: tokens["c\(index + 1)"]!, caCertificate: nil).save(in: directory + "/client\(index + 1)")
         }
-        let peakBox = PeakBox()
-        let sampler = DispatchSource.makeTimerSource()
-        sampler.schedule(deadline: .now(), repeating: .milliseconds(50))
-        let serverPID = server.pid
-        sampler.setEventHandler { if let rss = ChildProcess.currentRSS(of: serverPID) { peakBox.note(rss) } }
-        sampler.resume()
+        let (peakBox, sampler) = PeakBox.sampling(server.pid, every: .milliseconds(50))
 
         // Push: every client at once.
         let pushStart = DispatchTime.now().uptimeNanoseconds
@@ -210,12 +205,7 @@ struct SyncBenchmark {
             try generator.generate(changes: changesEach, districts: ["d\(index % 30 + 1)"]) { _ in }
             expected += try Outbox.pendingCount(in: store.database)
         }
-        let peakBox = PeakBox()
-        let sampler = DispatchSource.makeTimerSource()
-        sampler.schedule(deadline: .now(), repeating: .milliseconds(20))
-        let serverPID = server.pid
-        sampler.setEventHandler { if let rss = ChildProcess.currentRSS(of: serverPID) { peakBox.note(rss) } }
-        sampler.resume()
+        let (peakBox, sampler) = PeakBox.sampling(server.pid, every: .milliseconds(20))
         let start = DispatchTime.now().uptimeNanoseconds
         let syncs = try (0..<count).map { index in
             try ChildProcess.start(binaries.kette, ["--home", base + "/client\(index + 1)", "sync"], log: base + "/sync.log")
@@ -238,4 +228,14 @@ final class PeakBox: @unchecked Sendable {
     private let lock = NSLock()
     func note(_ sample: Double) { lock.lock(); value = max(value, sample); lock.unlock() }
     var peak: Double { lock.lock(); defer { lock.unlock() }; return value }
+
+    /// Samples the resident size of process `pid` every `interval` until the timer is cancelled.
+    static func sampling(_ pid: pid_t, every interval: DispatchTimeInterval) -> (PeakBox, DispatchSourceTimer) {
+        let box = PeakBox()
+        let sampler = DispatchSource.makeTimerSource()
+        sampler.schedule(deadline: .now(), repeating: interval)
+        sampler.setEventHandler { if let rss = ChildProcess.currentRSS(of: pid) { box.note(rss) } }
+        sampler.resume()
+        return (box, sampler)
+    }
 }
