@@ -18,24 +18,30 @@ package final class ChangeSetBuilder {
     private var changeIndex: [FieldKey: Int] = [:]
     private(set) var touchedOffers: Set<String> = []
     private(set) var touchedMeetings: Set<String> = []
+    /// The user's scope, when known: writes outside it are refused before they are committed.
+    let scope: WriteScope?
 
-    init(database: Database, hlc: HLCTimestamp, replica: ReplicaID, changeSetID: String) {
+    init(database: Database, hlc: HLCTimestamp, replica: ReplicaID, changeSetID: String, scope: WriteScope? = nil) {
         self.database = database
         self.hlc = hlc
         self.replica = replica
         self.changeSetID = changeSetID
+        self.scope = scope
     }
 
     /// Writes one field. A value equal to the current one records nothing: a change set holds
     /// only what the user actually changed, so it cannot overwrite someone else's edit of a field
-    /// this user did not touch.
+    /// this user did not touch. `evenIfUnchanged` writes it anyway, for a choice that must travel
+    /// with the base its author saw (a conflict resolved by keeping the value that holds).
     /// A value the protocol refuses (SPEC §6.2) is refused here, before it is stored or queued:
     /// the input checks in front of this should have caught it with a friendlier message.
-    package func set(_ type: RecordType, _ id: String, _ field: String, _ value: FieldValue) throws {
+    package func set(_ type: RecordType, _ id: String, _ field: String, _ value: FieldValue, evenIfUnchanged: Bool = false) throws {
         if let problem = type.problem(field: field, value: value) { throw KetteError.refusedWrite(reason: problem) }
         let current = try RecordApplier.currentVersion(type: type, id: id, field: field, in: database)
-        if let current, current.value == value { return }
-        if current == nil, value == .null { return }
+        if !evenIfUnchanged {
+            if let current, current.value == value { return }
+            if current == nil, value == .null { return }
+        }
         let key = FieldKey(type: type, id: id, field: field)
         // The same action may write a field twice: the last value counts, and the base stays the
         // version seen before the action (not the action's own first write).
@@ -48,6 +54,9 @@ package final class ChangeSetBuilder {
             changeIndex[key] = changes.count
             changes.append(change)
         }
+        try scope?.noteWrite(type: type, id: id, field: field, stamp: hlc, in: database)
+        // What the server holds, kept until the server confirms or refuses this write.
+        try ServerVersions.noteLocalWrite(type: type, id: id, field: field, replacing: current, in: database)
         try RecordApplier.apply(change, changeSet: changeSetID, replacing: current?.hlc, digests: digests, in: database)
         try noteTouched(type: type, id: id)
     }

@@ -7,7 +7,8 @@ enum ClientSchema {
         var migrator = Migrator()
         migrator.register("v1-replica-records-outbox", createVersion1)
         migrator.register("v2-sync-state-conflicts", createVersion2)
-        migrator.register("v3-version-origin-and-digests", addVersionOriginAndDigests)
+        migrator.register("v3-refusals-server-versions", createRefusalsAndServerVersions)
+        migrator.register("v4-version-origin-and-digests", addVersionOriginAndDigests)
         return migrator
     }
 
@@ -112,6 +113,41 @@ enum ClientSchema {
             ALTER TABLE outbox_change_sets ADD COLUMN refused_code TEXT;
             ALTER TABLE outbox_change_sets ADD COLUMN refused_reason TEXT;
             ALTER TABLE outbox_change_sets ADD COLUMN refused_at TEXT;
+            """)
+    }
+
+    /// What taking back a refused change set needs (SPEC §9): the version of each field the server
+    /// holds while local writes of it wait, and the refused change sets, kept for people to see,
+    /// retry or drop instead of being pushed again at every sync.
+    private static func createRefusalsAndServerVersions(_ db: Database) throws {
+        try db.execute("""
+            -- The newest version the server is known to hold of each field with unconfirmed local
+            -- writes; value and hlc NULL: it holds none. Gone once no outbox change writes the field.
+            CREATE TABLE server_versions (
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                value TEXT,
+                hlc TEXT,
+                base TEXT,
+                PRIMARY KEY (record_type, record_id, field)
+            ) WITHOUT ROWID;
+            CREATE INDEX outbox_changes_by_field ON outbox_changes (record_type, record_id, field);
+
+            -- Change sets the server refused for good, taken back from the records, in the order
+            -- refused; `change_set` is the change set as it was pushed (its JSON on the wire), and
+            -- `reported` says a finished sync has told the user (exit 2 once, not at every sync).
+            CREATE TABLE refusals (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                summary TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                code TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                refused_at TEXT NOT NULL,
+                change_set TEXT NOT NULL,
+                reported INTEGER NOT NULL DEFAULT 0
+            );
             """)
     }
 

@@ -139,9 +139,11 @@ public final class LocalStore {
         var clock = self.clock
         let hlc = clock.tick(now: physicalNow())
         let result = try database.inTransaction { db -> T in
-            let builder = ChangeSetBuilder(database: db, hlc: hlc, replica: replica, changeSetID: makeID())
+            let builder = ChangeSetBuilder(database: db, hlc: hlc, replica: replica, changeSetID: makeID(), scope: try WriteScope.current(in: db))
             let result = try body(builder)
             guard !builder.changes.isEmpty else { return result }
+            // A write the server would refuse as outside the user's scope is refused now (rolled back).
+            try builder.scope?.check(builder.changes, in: db)
             try builder.digests.write(into: db)
             let changeSet = ChangeSet(id: builder.changeSetID, replica: replica, author: name, summary: summary, changes: builder.changes)
             try Outbox.append(changeSet, createdAt: hlc.physicalMilliseconds, in: db)

@@ -26,7 +26,7 @@ enum RecordApplier {
     /// Writes `change` as the field's current value, unconditionally: for local writes, whose
     /// timestamp is newer than anything this replica has seen. `replacing` is the version held
     /// before (for the digest); the author of a local version is left empty: this replica's user.
-    static func apply(_ change: Change, changeSet: String, replacing: HLCTimestamp?, digests: DigestDeltas, in db: Database) throws {
+    static func apply(_ change: Change, changeSet: String?, replacing: HLCTimestamp?, digests: DigestDeltas, in db: Database) throws {
         let column = try self.column(type: change.recordType, field: change.field)
         try ensureRow(type: change.recordType, id: change.recordID, in: db)
         try db.execute("UPDATE \(change.recordType.table) SET \(column.name) = ? WHERE id = ?",
@@ -37,6 +37,36 @@ enum RecordApplier {
                 hlc = excluded.hlc, base = excluded.base, author = NULL, change_set = excluded.change_set
             """, [change.recordType.rawValue, change.recordID, change.field, change.hlc.encoded, change.base?.encoded, changeSet])
         digests.replace(type: change.recordType.rawValue, id: change.recordID, field: change.field, old: replacing?.encoded, new: change.hlc.encoded)
+    }
+
+    /// A record, by type and id.
+    struct RecordKey: Hashable {
+        let type: RecordType
+        let id: String
+    }
+
+    /// Forgets a field's version: the column is empty again, as if the field had never been written
+    /// (a refused write of a field the server holds no version of, taken back).
+    static func removeVersion(type: RecordType, id: String, field: String, digests: DigestDeltas, in db: Database) throws {
+        let column = try self.column(type: type, field: field)
+        let held = try db.scalarString("SELECT hlc FROM field_versions WHERE record_type = ? AND record_id = ? AND field = ?", [type.rawValue, id, field])
+        digests.replace(type: type.rawValue, id: id, field: field, old: held, new: nil)
+        // The tombstone column is NOT NULL: never written means not deleted.
+        let empty = column.kind == .bool ? DatabaseValue.integer(0) : databaseValue(.null, kind: column.kind)
+        try db.execute("UPDATE \(type.table) SET \(column.name) = ? WHERE id = ?", [empty, id])
+        try db.execute("DELETE FROM field_versions WHERE record_type = ? AND record_id = ? AND field = ?", [type.rawValue, id, field])
+    }
+
+    /// Removes a record's row, and its search entry, when none of its fields has a version left:
+    /// a record that only a refused write made, which the server never had.
+    static func removeIfUnwritten(type: RecordType, id: String, in db: Database) throws {
+        guard try db.scalarInt("SELECT 1 FROM field_versions WHERE record_type = ? AND record_id = ? LIMIT 1", [type.rawValue, id]) == nil else { return }
+        switch type {
+        case .offer: try db.execute("DELETE FROM offers_fts WHERE rowid = (SELECT rowid FROM offers WHERE id = ?)", [id])
+        case .meeting: try db.execute("DELETE FROM meetings_fts WHERE rowid = (SELECT rowid FROM meetings WHERE id = ?)", [id])
+        default: break
+        }
+        try db.execute("DELETE FROM \(type.table) WHERE id = ?", [id])
     }
 
     /// A field's version with where it came from: its author (nil: this replica's user) and the

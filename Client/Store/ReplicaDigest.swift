@@ -96,10 +96,7 @@ enum ReplicaDigest {
 }
 
 /// A record, by type and id.
-struct RecordKey: Hashable {
-    let type: RecordType
-    let id: String
-}
+typealias RecordKey = RecordApplier.RecordKey
 
 /// The digest changes of one transaction, per bucket, written just before it commits: a write
 /// costs a hash and an addition, not a row update per field.

@@ -12,6 +12,17 @@ public enum SearchIndex {
         public var rank: Double
     }
 
+    /// Offers and meetings whose search text must be rebuilt, collected over several writes.
+    struct Affected {
+        var offers = Set<String>()
+        var meetings = Set<String>()
+
+        mutating func formUnion(_ records: (offers: Set<String>, meetings: Set<String>)) {
+            offers.formUnion(records.offers)
+            meetings.formUnion(records.meetings)
+        }
+    }
+
     /// The offers and meetings whose search text a write to `(type, id)` changes.
     static func affectedRecords(type: RecordType, id: String, in db: Database) throws -> (offers: Set<String>, meetings: Set<String>) {
         switch type {

@@ -26,6 +26,9 @@ public enum KetteError: Error, Equatable {
     /// A write the protocol would refuse (SPEC §6.2), stopped before it was stored: `reason` is
     /// `RecordType.problem(field:value:)`'s, in the protocol's English.
     case refusedWrite(reason: String)
+    /// A write outside the user's scope as the server last reported it (at the last sync); nothing
+    /// was written. `place` and `yours` name districts as "Name (id)".
+    case outsideScope(type: RecordType, name: String, place: RecordPlace, yours: [String])
 
     /// Storage errors exit 4, everything else 1.
     public var isStorageFailure: Bool {
@@ -95,7 +98,29 @@ public enum KetteError: Error, Equatable {
         case .refusedWrite(let reason):
             return de ? "Nicht gespeichert, der Server würde es ablehnen: \(reason). Nichts wurde geändert."
                       : "not saved, the server would refuse it: \(reason). Nothing was changed."
+        case .outsideScope(let type, let name, let place, let yours):
+            return Self.outsideScopeMessage(type: type, name: name, place: place, yours: yours, language: language)
         }
+    }
+
+    private static func outsideScopeMessage(type: RecordType, name: String, place: RecordPlace, yours: [String], language: Language) -> String {
+        let record = "\(Resolver.kindName(type, language)) '\(name)'"
+        let districts = yours.isEmpty ? language.pick("none", "keine") : yours.joined(separator: ", ")
+        let placement: String
+        switch place {
+        case .district(let district):
+            placement = language.pick("belongs to district \(district), outside your districts as the server last reported them: \(districts)",
+                                   "gehört zum Sozialraum \(district), außerhalb Ihrer Sozialräume laut letztem Sync: \(districts)")
+        case .countyWide:
+            placement = language.pick("is county-wide (no district), which only the county office writes; your districts: \(districts)",
+                                   "gilt kreisweit (ohne Sozialraum) und wird nur vom Kreis geschrieben; Ihre Sozialräume: \(districts)")
+        case .districtList, .register:
+            placement = language.pick("is in the list of districts, which only the county office writes; your districts: \(districts)",
+                                   "gehört zur Liste der Sozialräume, die nur der Kreis schreibt; Ihre Sozialräume: \(districts)")
+        }
+        return record + " " + placement + language.pick(
+            ". Nothing was written. If the county office has given you the district since, run `kette sync` and try again.",
+            ". Nichts wurde gespeichert. Falls der Kreis Ihnen den Sozialraum inzwischen zugeteilt hat: `kette sync` ausführen und erneut versuchen.")
     }
 }
 

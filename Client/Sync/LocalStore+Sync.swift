@@ -2,14 +2,6 @@ import Foundation
 import KetteProtocol
 import KetteStore
 
-/// A change set the server refused; it stays in the outbox, visible and retried on every sync.
-public struct RefusedChangeSet: Codable, Hashable, Sendable {
-    public var id: String
-    public var summary: String
-    public var code: String
-    public var reason: String
-}
-
 /// A conflict entry as `kette conflicts` shows it.
 public struct ConflictEntry: Codable, Hashable, Sendable {
     public struct Side: Codable, Hashable, Sendable {
@@ -41,31 +33,6 @@ extension LocalStore {
 
     func recordSuccessfulSync(at time: Date) throws {
         try database.inTransaction { db in try setMeta("last_sync", ISO8601DateFormatter().string(from: time), in: db) }
-    }
-
-    // MARK: Push results
-
-    /// Removes confirmed change sets from the outbox and marks refused ones, in one transaction.
-    func applyPushResults(_ results: [ChangeSetResult]) throws {
-        try database.inTransaction { db in
-            let now = ISO8601DateFormatter().string(from: Date())
-            for result in results {
-                switch result.status {
-                case .applied, .conflicts:
-                    // Only now, after the server confirmed it, does the change set leave the outbox.
-                    try db.execute("DELETE FROM outbox_change_sets WHERE id = ?", [result.id])
-                case .refused:
-                    try db.execute("UPDATE outbox_change_sets SET refused_code = ?, refused_reason = ?, refused_at = ? WHERE id = ?",
-                                   [result.code ?? "refused", result.reason ?? "", now, result.id])
-                }
-            }
-        }
-    }
-
-    public func refusedChangeSets() throws -> [RefusedChangeSet] {
-        try database.rows("SELECT id, summary, refused_code, refused_reason FROM outbox_change_sets WHERE refused_code IS NOT NULL ORDER BY seq").map {
-            RefusedChangeSet(id: $0.string(0) ?? "", summary: $0.string(1) ?? "", code: $0.string(2) ?? "", reason: $0.string(3) ?? "")
-        }
     }
 
     /// Outbox entries after `seq`, oldest first, with their outbox sequence numbers.
@@ -175,6 +142,9 @@ extension LocalStore {
                        statements: RecordApplier.MergeStatements) throws -> (merged: Int, scrub: Bool) {
         var offers = Set<String>(), meetings = Set<String>()
         var merged = 0, scrub = false
+        // Fields with unconfirmed local writes remember the server's newest version (for taking
+        // a refused write back); most merges find none and skip that bookkeeping.
+        let tracking = try ServerVersions.anyTracked(in: db)
         var start = changes.startIndex
         while start < changes.endIndex {
             var end = start + 1
@@ -184,6 +154,9 @@ extension LocalStore {
             let known = changes[start..<end].filter { $0.change.field == RecordType.deletedField || type.field(named: $0.change.field) != nil }
             let (won, erased) = try RecordApplier.mergeRecord(type: type, id: id, changes: known[...], in: db, statements: statements)
             scrub = scrub || erased
+            if tracking {
+                for pulled in known { try ServerVersions.notePulled(pulled.change, redacted: pulled.redacted, in: db) }
+            }
             if !won.isEmpty {
                 merged += won.count
                 let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)
@@ -324,7 +297,10 @@ extension LocalStore {
             label = "value"
         }
         try record("conflict resolve") { change in
-            try change.set(type, entry.recordID, entry.field, chosen)
+            // Written even when it keeps the value that holds: the write carries the base its
+            // author saw, so a resolution made without seeing another one of the same field
+            // becomes a new conflict on the server instead of losing silently (SPEC §8.5).
+            try change.set(type, entry.recordID, entry.field, chosen, evenIfUnchanged: true)
             try change.set(.conflict, id, "status", .string("resolved"))
             try change.set(.conflict, id, "resolution", .string(label))
         }

@@ -7,7 +7,11 @@ import KetteStore
 public struct SyncReport: Codable, Sendable {
     public var pushedChangeSets = 0
     public var appliedChangeSets = 0
+    /// The refusals this sync received: taken back and kept, or waiting in the outbox. A
+    /// refusal kept from an earlier finished sync is not listed again (see `keptRefusals`).
     public var refusedChangeSets: [RefusedChangeSet] = []
+    /// How many refused change sets are kept for `kette refused`, from this sync and earlier ones.
+    public var keptRefusals = 0
     public var restampedChangeSets = 0
     public var pulledPages = 0
     public var pulledChanges = 0
@@ -26,8 +30,10 @@ public struct SyncReport: Codable, Sendable {
     /// The digest check the sync ended with; nil when it did not run (push or pull only).
     public var verification: Verification?
 
-    /// Exit code 2's condition: done, but something needs a person.
-    public var needsAttention: Bool { !refusedChangeSets.isEmpty || openConflicts > 0 || verification?.outcome == .differs }
+    /// Exit code 2's condition: done, but something needs a person: a refusal received in this
+    /// sync (once; a kept refusal does not fail every later sync), an open conflict, or a
+    /// difference the check could not repair (`Verification.needsAttention`).
+    public var needsAttention: Bool { !refusedChangeSets.isEmpty || openConflicts > 0 || verification?.needsAttention == true }
 }
 
 /// What the digest check at the end of a sync found and repaired (SPEC §16).
@@ -70,6 +76,9 @@ public struct Verification: Codable, Sendable {
     public var orphanedVersions = 0
     /// Wall time of the check and its repair.
     public var seconds = 0.0
+
+    /// A difference remains that is not only versions waiting in the outbox to be pushed again.
+    public var needsAttention: Bool { outcome == .differs && (kept > 0 || !refused.isEmpty || waiting == 0) }
 
     var changedAnything: Bool { pulled > 0 || pushed > 0 || leftScope > 0 || serverChanged || damagedBuckets > 0 || orphanedVersions > 0 }
 }
@@ -138,6 +147,9 @@ public final class SyncEngine {
 
     public func sync(_ direction: Direction = .both) throws -> SyncReport {
         var report = SyncReport()
+        // Who the server says this user is: the scope `kette` checks writes against until the next sync.
+        let identity: Identity = try exchange("GET", "/v1/me", body: nil)
+        try store.recordUserScope(identity)
         if direction != .pull {
             do {
                 try push(&report)
@@ -167,7 +179,13 @@ public final class SyncEngine {
 
     private func finish(_ report: inout SyncReport) throws {
         try store.recordSuccessfulSync(at: Date())
-        report.refusedChangeSets = try store.refusedChangeSets()
+        // New refusals: those taken back and not yet reported by a finished sync, and those newly
+        // waiting in the outbox that still wait (a re-stamped one may have gone through since).
+        let stillWaiting = Set(try store.refusedChangeSets().filter(\.waiting).map(\.id))
+        var seen = Set<String>()
+        let newlyWaiting = report.refusedChangeSets.reversed().filter { seen.insert($0.id).inserted && stillWaiting.contains($0.id) }.reversed()
+        report.refusedChangeSets = try store.takeUnreportedRefusals() + newlyWaiting
+        report.keptRefusals = try store.keptRefusals().count
         report.openConflicts = try store.conflicts().count
         report.pendingChangeSets = try Outbox.pendingCount(in: store.database)
         report.cursor = try store.pullCursor()
@@ -198,7 +216,7 @@ public final class SyncEngine {
             guard Set(response.results.map(\.id)) == Set(batch.map(\.changeSet.id)) else {
                 throw SyncError.protocolViolation("the push answer does not list exactly the change sets sent")
             }
-            try store.applyPushResults(response.results)
+            report.refusedChangeSets += try store.applyPushResults(response.results)
             report.pushedChangeSets += batch.count
             report.appliedChangeSets += response.results.filter { $0.status != .refused }.count
             progress("push \(report.pushedChangeSets)/\(total)")

@@ -390,10 +390,9 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     public func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot {
         try readers.read { db in
-            guard let scopeRow = try db.firstRow("SELECT district FROM record_scope WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) else {
+            guard let scope = try RecordScope.stored(type: type, id: id, in: db) else {
                 throw APIError(404, "not_found", "no \(type.rawValue) \(id.prefix(100))")
             }
-            let scope = RecordScope(type: type, storedDistrict: scopeRow.string(0))
             // Reading follows writing, except that everyone reads the list of districts. The
             // answer to a record outside one's scope says no more than that.
             guard scope.isReadableByEveryone || scope.isWritable(by: identity) else {

@@ -25,42 +25,8 @@ struct ChangeSetApplier {
         }
         if let refusal = try refusal(for: changeSet, in: db) { return refusal }
 
-        var conflicts: [PendingConflict] = []
-        var touched: [RecordKey] = []
-        var touchedSet = Set<RecordKey>()  // membership in O(1): a big import touches tens of thousands of records
-        var deletionChecked = Set<RecordKey>()
-        var possiblyDeleted = Set<RecordKey>()
-        let author = identity.user
-        for change in changeSet.changes {
-            let key = RecordKey(type: change.recordType, id: change.recordID)
-            if touchedSet.insert(key).inserted { touched.append(key) }
-            let current = try currentVersion(key, field: change.field, in: db)
-            let incoming = MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base)
-            let outcome = MergeRule.merge(incoming: incoming, current: current?.version)
-            if outcome.incomingWins {
-                try context.writeState(change, replica: changeSet.replica, author: author, changeSet: changeSet.id, replacing: current?.version.hlc)
-            }
-            if outcome.isConflict, let current {
-                let mine = (change.value, change.hlc, Optional(author))
-                let theirs = (current.version.value, current.version.hlc, current.author)
-                conflicts.append(PendingConflict(record: key, field: change.field,
-                                                 winner: outcome.incomingWins ? mine : theirs, loser: outcome.incomingWins ? theirs : mine))
-            }
-            // Editing a record someone else deleted is a conflict too: the author could not have
-            // edited it had they seen the deletion. Checked once per record and change set.
-            if change.field != RecordType.deletedField, deletionChecked.insert(key).inserted,
-               let deletion = try currentVersion(key, field: RecordType.deletedField, in: db),
-               deletion.version.value == .bool(true) {
-                possiblyDeleted.insert(key)
-                if deletion.replica != changeSet.replica.rawValue {
-                    conflicts.append(PendingConflict(record: key, field: RecordType.deletedField,
-                                                     winner: (.bool(true), deletion.version.hlc, deletion.author),
-                                                     loser: (.bool(false), change.hlc, author)))
-                }
-            }
-            if change.field == RecordType.deletedField, change.value == .bool(true) { possiblyDeleted.insert(key) }
-            context.observe(change.hlc)
-        }
+        let merged = try merge(changeSet, into: &context)
+        let (touched, conflicts, possiblyDeleted) = (merged.touched, merged.conflicts, merged.possiblyDeleted)
 
         // Scopes follow the fields that now hold; a record that moved is sent again whole, and the
         // records that belong to it follow (`WriteContext.place`). Only new records and writes to
@@ -84,17 +50,64 @@ struct ChangeSetApplier {
         }
         let result = ChangeSetResult(id: changeSet.id, status: conflictIDs.isEmpty ? .applied : .conflicts,
                                      conflicts: conflictIDs.isEmpty ? nil : conflictIDs)
-        try store(result, of: changeSet, in: db)
-        return result
-    }
-
-    /// Records the outcome under the change set's id, so a retried push gets it again (SPEC §9).
-    private func store(_ result: ChangeSetResult, of changeSet: ChangeSet, in db: Database) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try db.execute("INSERT INTO change_sets (id, replica, user_name, received_at, change_count, outcome) VALUES (?, ?, ?, ?, ?, ?)",
                        [changeSet.id, changeSet.replica.rawValue, identity.user, serverNow, changeSet.changes.count,
                         String(decoding: try encoder.encode(result), as: UTF8.self)])
+        return result
+    }
+
+    /// What merging a change set's changes found: the records it writes (in order), the conflicts
+    /// to open, and the records that may be deleted now.
+    struct MergeResult {
+        var touched: [RecordKey] = []
+        var conflicts: [PendingConflict] = []
+        var possiblyDeleted = Set<RecordKey>()
+    }
+
+    /// Merges every change by the merge rule and notes the conflicts: two writes made without
+    /// seeing each other, and edits of a record someone else deleted.
+    private func merge(_ changeSet: ChangeSet, into context: inout WriteContext) throws -> MergeResult {
+        let db = context.db
+        var result = MergeResult()
+        var touchedSet = Set<RecordKey>()  // membership in O(1): a big import touches tens of thousands of records
+        var deletionChecked = Set<RecordKey>()
+        let author = identity.user
+        for change in changeSet.changes {
+            let key = RecordKey(type: change.recordType, id: change.recordID)
+            if touchedSet.insert(key).inserted { result.touched.append(key) }
+            let current = try currentVersion(key, field: change.field, in: db)
+            let incoming = MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base)
+            let outcome = MergeRule.merge(incoming: incoming, current: current?.version)
+            if outcome.incomingWins {
+                try context.writeState(change, replica: changeSet.replica, author: author, changeSet: changeSet.id, replacing: current?.version.hlc)
+            }
+            // A conflict record's status and resolution are bookkeeping, merged without conflicts
+            // of their own: two people resolving one conflict differently race on the record's
+            // field, which every resolution writes with the base its author saw (SPEC §8.5).
+            if outcome.isConflict, let current, change.recordType != .conflict {
+                let mine = (change.value, change.hlc, Optional(author))
+                let theirs = (current.version.value, current.version.hlc, current.author)
+                result.conflicts.append(PendingConflict(record: key, field: change.field,
+                                                 winner: outcome.incomingWins ? mine : theirs, loser: outcome.incomingWins ? theirs : mine))
+            }
+            // Editing a record someone else deleted is a conflict too: the author could not have
+            // edited it had they seen the deletion. Checked once per record and change set.
+            if change.field != RecordType.deletedField, deletionChecked.insert(key).inserted,
+               let deletion = try currentVersion(key, field: RecordType.deletedField, in: db),
+               deletion.version.value == .bool(true) {
+                result.possiblyDeleted.insert(key)
+                if deletion.replica != changeSet.replica.rawValue {
+                    result.conflicts.append(PendingConflict(record: key, field: RecordType.deletedField,
+                                                     winner: (.bool(true), deletion.version.hlc, deletion.author),
+                                                     loser: (.bool(false), change.hlc, author)))
+                }
+            }
+            if change.field == RecordType.deletedField, change.value == .bool(true) { result.possiblyDeleted.insert(key) }
+            context.observe(change.hlc)
+        }
+        return result
     }
 
     /// Places a record that is new here, or moves it with the records that belong to it when one
@@ -136,10 +149,12 @@ struct ChangeSetApplier {
                 return refuse("invalid", problem)
             }
         }
-        if let latest = changeSet.changes.map(\.hlc.physicalMilliseconds).max(), latest - serverNow > SyncLimits.maxClockAheadMilliseconds {
-            let ahead = latest - serverNow
+        if let latest = changeSet.changes.map(\.hlc).max(), latest.physicalMilliseconds - serverNow > SyncLimits.maxClockAheadMilliseconds {
+            let ahead = latest.physicalMilliseconds - serverNow
             return refuse("clock_ahead", "stamped \(Self.duration(ahead)) ahead of the server's clock; the device clock is wrong. Kette re-stamps such changes and pushes them again.")
         }
+
+        if let problem = try conflictWriteProblem(changeSet, in: db) { return refuse("forbidden", problem) }
 
         // Scope: every record written must be in the pusher's scope, before and after the write.
         var overlay: [RecordKey: [String: FieldValue]] = [:]
@@ -159,6 +174,29 @@ struct ChangeSetApplier {
         }
         return nil
     }
+
+    /// Why a change set may not write the conflict records it touches, nil when it may. Only the
+    /// server opens conflicts and says what they are about; a client settles an open one by
+    /// writing its `status` and `resolution`. Anything else would let a client invent conflicts
+    /// with any text and forged authors, or rewrite what someone else's conflict says.
+    private func conflictWriteProblem(_ changeSet: ChangeSet, in db: Database) throws -> String? {
+        var known = Set<String>()
+        for change in changeSet.changes where change.recordType == .conflict {
+            if !known.contains(change.recordID) {
+                guard try db.firstRow("SELECT 1 FROM record_scope WHERE record_type = 'conflict' AND record_id = ?", [change.recordID]) != nil else {
+                    return "conflict \(change.recordID) was not opened by the server; only the server creates conflict records"
+                }
+                known.insert(change.recordID)
+            }
+            guard Self.clientConflictFields.contains(change.field) else {
+                return "conflict \(change.recordID) field '\(change.field)' is written only by the server; a client may set only the status and resolution of a conflict the server opened"
+            }
+        }
+        return nil
+    }
+
+    /// The fields of a conflict record a client may write.
+    static let clientConflictFields: Set<String> = ["status", "resolution"]
 
     static func missingParent(_ type: RecordType) -> String {
         switch type {
@@ -207,10 +245,7 @@ struct ChangeSetApplier {
     }
 
     func storedScope(_ key: RecordKey, in db: Database) throws -> RecordScope? {
-        guard let row = try db.firstRow("SELECT district FROM record_scope WHERE record_type = ? AND record_id = ?", [key.type.rawValue, key.id]) else {
-            return nil
-        }
-        return RecordScope(type: key.type, storedDistrict: row.string(0))
+        try RecordScope.stored(type: key.type, id: key.id, in: db)
     }
 
     /// The value a record's field has: from the change set being checked, else from the state.
@@ -235,6 +270,9 @@ struct ChangeSetApplier {
             if case .string(let district)? = value { return .district(district) }
             return .county
         case .conflict:
+            // A conflict stays where the server placed it when it opened it (clients may write
+            // only its status and resolution, never what it is about).
+            if let stored = try storedScope(key, in: db) { return stored }
             guard case .string(let id)? = value,
                   case .string(let typeName)? = try fieldValue(key, "recordType", overlay: overlay, in: db),
                   let type = RecordType(rawValue: typeName) else { return nil }

@@ -1,4 +1,5 @@
 import KetteProtocol
+import KetteStore
 
 /// Where a record belongs, which decides who may read and write it (DESIGN.md §4.8).
 enum RecordScope: Equatable, Sendable {
@@ -61,5 +62,38 @@ enum RecordScope: Equatable, Sendable {
         case .conflict: ("recordID", nil)
         case .organization, .district: nil
         }
+    }
+}
+
+extension RecordScope {
+    /// The scope the server stored for a record, nil when it has none.
+    ///
+    /// A conflict is placed where the record it concerns is: its stored district alone would read
+    /// a conflict about an organization or a district as county-wide, and coordinators could then
+    /// neither resolve it nor read it by id although they write the register and pull the
+    /// conflict. So the type of the record it concerns (followed through legacy conflicts about
+    /// conflicts) decides between the register, the district list and a district.
+    static func stored(type: RecordType, id: String, in db: Database) throws -> RecordScope? {
+        guard let row = try db.firstRow("SELECT district FROM record_scope WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) else {
+            return nil
+        }
+        var placedAs = type, concernedID = id
+        for _ in 0..<4 where placedAs == .conflict {
+            guard let concerned = try conflictTarget(concernedID, in: db) else { break }
+            (placedAs, concernedID) = concerned
+        }
+        return RecordScope(type: placedAs, storedDistrict: row.string(0))
+    }
+
+    /// The record a conflict is about, from the conflict's stored fields.
+    private static func conflictTarget(_ id: String, in db: Database) throws -> (RecordType, String)? {
+        func text(_ field: String) throws -> String? {
+            guard let json = try db.scalarString("SELECT value FROM field_state WHERE record_type = 'conflict' AND record_id = ? AND field = ?",
+                                                 [id, field]) else { return nil }
+            var reader = JSONReader(Array(json.utf8))
+            return try reader.readFieldValue().stringValue
+        }
+        guard let typeName = try text("recordType"), let type = RecordType(rawValue: typeName), let recordID = try text("recordID") else { return nil }
+        return (type, recordID)
     }
 }

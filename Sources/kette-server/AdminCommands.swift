@@ -43,6 +43,15 @@ let adminCommands: [ServerCommand] = [
         complain("token for \(name) shown once; only its hash is stored")
     },
     ServerCommand(
+        "user districts", abstract: LocalizedText("set a user's districts (giving or taking a district); counts from the user's next request",
+                                                  "die Sozialräume einer Person festlegen (einen geben oder nehmen); gilt ab ihrer nächsten Anfrage"),
+        arguments: [userName], options: [userDistricts]
+    ) { args, context in
+        let districts = args.all(userDistricts)
+        try context.openStore().setDistricts(user: args[userName], districts: districts)
+        context.say("user \(args[userName]) now has \(districts.isEmpty ? "no districts" : "districts " + districts.joined(separator: ", "))")
+    },
+    ServerCommand(
         "user list", abstract: LocalizedText("list the users with role, districts and whether they are revoked",
                                              "die Personen mit Rolle, Sozialräumen und Widerruf auflisten"),
         options: [jsonFlag]

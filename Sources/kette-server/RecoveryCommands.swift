@@ -8,13 +8,8 @@ private let backupTarget = Option<String>("to", value: "FILE", help: LocalizedTe
     "wohin die Sicherung geschrieben wird (Pflicht; eine vorhandene Datei wird ersetzt, nur für den Eigentümer lesbar)"))
 private let backupFile = Argument<String>("FILE", help: LocalizedText("a file written by `kette-server backup`",
                                                                        "eine von `kette-server backup` geschriebene Datei"))
-private let userName = Argument<String>("NAME", help: LocalizedText("the user's name", "Name der Person"))
-private let newDistricts = Option<String>("district", value: "ID", help: LocalizedText(
-    "a district the user works in from now on; repeat for several (all of them: the list replaces the old one)",
-    "ein Sozialraum, in dem die Person künftig arbeitet; für mehrere wiederholen (alle: die Liste ersetzt die bisherige)"), repeatable: true)
 
-/// Backups, restores and changes of a user's districts: what changes which records a replica
-/// must hold (SPEC §16).
+/// Backups and restores of the server's database (SPEC §16.7).
 let recoveryCommands: [ServerCommand] = [
     ServerCommand(
         "backup", abstract: LocalizedText("write a consistent copy of the database while the server runs",
@@ -57,21 +52,5 @@ let recoveryCommands: [ServerCommand] = [
         if context.wantsJSON { return try context.printJSON(report) }
         context.say("restored \(args[backupFile]) into \(report.path): new database id \(report.database), \(report.fieldVersions) field versions up to sequence \(report.seq)")
         complain("clients pull everything again at their next sync and bring back what the backup lacks; users, tokens and their districts are as at the backup")
-    },
-    ServerCommand(
-        "user districts", abstract: LocalizedText("set the districts a coordinator or district office works in",
-                                                  "die Sozialräume festlegen, in denen eine Koordination oder ein Bezirksbüro arbeitet"),
-        arguments: [userName], options: [newDistricts],
-        discussion: LocalizedText("""
-            At their next sync the user receives the records of districts given and their replica drops those of
-            districts taken away (nothing the server lacks is dropped).
-            """, """
-            Beim nächsten Sync erhält die Person die Datensätze neuer Sozialräume, und ihr Replikat verliert die der
-            entzogenen (nichts, was dem Server fehlt).
-            """)
-    ) { args, context in
-        let districts = args.all(newDistricts)
-        try context.openStore().setDistricts(user: args[userName], districts: districts)
-        context.say("user \(args[userName]) now works in \(districts.isEmpty ? "no district" : Set(districts).sorted().joined(separator: ", "))")
     },
 ]

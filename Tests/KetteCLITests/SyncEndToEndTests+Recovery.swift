@@ -93,7 +93,7 @@ extension SyncEndToEndTests {
         XCTAssertEqual(offerIDs("anna"), [])
 
         XCTAssertEqual(try server.admin(["user", "districts", "anna", "--district", "nordstadt", "--district", "suedstadt"]),
-                       "user anna now works in nordstadt, suedstadt")
+                       "user anna now has districts nordstadt, suedstadt")
         let given = kette("anna", ["sync"])
         XCTAssertTrue(given.stdout.contains("given a district"), given.stdout)
         XCTAssertEqual(offerIDs("anna"), [offer])

@@ -306,34 +306,3 @@ extension ServerStoreTests {
         }
     }
 }
-
-extension ServerStoreTests {
-    /// Regression (found by the long property run): people resolving a conflict concurrently open
-    /// a conflict about the conflict; a chain of those could no longer be placed in a scope, and
-    /// resolving its last link was refused.
-    func testResolvingAChainOfConflictsAboutConflictsIsAccepted() throws {
-        _ = try push([offerSet("cs-0", offer: "o1", district: "nordstadt", title: "Elterncafé", hlc: stamp(0, "aaaa"), replica: "aaaa")], as: "anna")
-        func edit(_ id: String, _ type: RecordType, _ record: String, _ field: String, _ value: String, _ at: Int64, _ replica: String,
-                  base: HLCTimestamp?) -> ChangeSet {
-            ChangeSet(id: id, replica: ReplicaID(rawValue: replica), author: nil, summary: "edit", changes: [
-                Change(recordType: type, recordID: record, field: field, value: .string(value), hlc: stamp(at, replica), base: base)])
-        }
-        // Two concurrent title edits open the first conflict.
-        _ = try push([edit("cs-1", .offer, "o1", "title", "Nord", 10, "aaaa", base: stamp(0, "aaaa"))], as: "anna")
-        var conflict = try XCTUnwrap(try push([edit("cs-2", .offer, "o1", "title", "Süd", 5, "cccc", base: stamp(0, "aaaa"))], as: "kreis")
-            .1?.results.first?.conflicts?.first)
-        // Each conflict is resolved twice at once, differently: a conflict about the conflict.
-        for round in 0..<5 {
-            let at = Int64(100 * (round + 1))
-            _ = try push([edit("r\(round)-a", .conflict, conflict, "resolution", "mine", at, "aaaa", base: nil)], as: "anna")
-            let result = try XCTUnwrap(try push([edit("r\(round)-c", .conflict, conflict, "resolution", "theirs", at - 1, "cccc", base: nil)], as: "kreis")
-                .1?.results.first)
-            XCTAssertEqual(result.status, .conflicts, "round \(round)")
-            conflict = try XCTUnwrap(result.conflicts?.first)
-        }
-        let last = try XCTUnwrap(try push([edit("final", .conflict, conflict, "status", "resolved", 10_000, "aaaa", base: nil)], as: "anna")
-            .1?.results.first)
-        XCTAssertNotEqual(last.status, .refused, last.reason ?? "")
-        XCTAssertTrue(try pullAll(as: "anna").contains { $0.change.recordID == conflict }, "the chain stays in Nordstadt's scope")
-    }
-}

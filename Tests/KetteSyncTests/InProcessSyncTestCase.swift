@@ -17,6 +17,8 @@ class InProcessSyncTestCase: XCTestCase {
     let clock = TestClock()
     /// The districts the server starts with.
     class var districts: [TestDistrict] { [.nordstadt] }
+    /// Each client's server and token, for a second engine with other settings.
+    var remotes: [String: RemoteConfiguration] = [:]
 
     override func setUpWithError() throws {
         let fixture = try makeServerStore(districts: Self.districts, now: clock.now)
@@ -37,10 +39,18 @@ class InProcessSyncTestCase: XCTestCase {
                 transport: ((SyncAPI) -> any HTTPTransport)? = nil, pageSize: Int = 1000) throws -> (LocalStore, SyncEngine) {
         let token = try server.addUser(name: name, role: role, districts: districts)
         let store = try makeLocalStore(name: name, now: (clock ?? self.clock).now)
+        remotes[name] = RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil)
         let inProcess = InProcessTransport(api: api, seed: 1)
         if transport == nil { transports.append(inProcess) }
-        let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
-                                transport: transport?(api) ?? inProcess, pageSize: pageSize)
+        let engine = SyncEngine(store: store, remote: remotes[name]!, transport: transport?(api) ?? inProcess, pageSize: pageSize)
         return (store, engine)
+    }
+
+    /// Records an offer through the store's write path, as `kette offer add` does; returns its id.
+    func recordOffer(_ store: LocalStore, _ title: String, district: String = "nordstadt") throws -> String {
+        var input = OfferInput()
+        input.title = title
+        input.district = district
+        return try store.addOffer(input, language: .english)
     }
 }

@@ -7,23 +7,18 @@ import KetteTestSupport
 @testable import KetteServer
 
 /// The client's sync engine against the real server storage and API (in process, no socket):
-/// clock skew recovery, resumable pulls, refusals kept, and the outbox emptied only on confirmation.
+/// clock skew recovery, resumable pulls, and the outbox emptied only on confirmation (refusals:
+/// `RefusalTests`).
 final class SyncEngineTests: InProcessSyncTestCase {
     override class var districts: [TestDistrict] { [.nordstadt, .suedstadt] }
 
-    func addOffer(_ store: LocalStore, _ title: String, district: String = "nordstadt") throws -> String {
-        var input = OfferInput()
-        input.title = title
-        input.district = district
-        return try store.addOffer(input, language: .english)
-    }
 
     func testAClockFarAheadIsCorrectedAndDoesNotWinLaterEdits() throws {
         let skewed = TestClock(milliseconds: clock.milliseconds + 3 * 3_600_000)  // the laptop runs three hours ahead
         let (laptop, laptopSync) = try client("anna", clock: skewed)
         let (office, officeSync) = try client("kreis", role: .county, districts: [], clock: clock)
         _ = try laptopSync.sync()
-        let offer = try addOffer(laptop, "Elterncafé")
+        let offer = try recordOffer(laptop, "Elterncafé")
 
         let report = try laptopSync.sync()
         XCTAssertEqual(report.restampedChangeSets, 1, "the refused change set was re-stamped")
@@ -52,7 +47,7 @@ final class SyncEngineTests: InProcessSyncTestCase {
     func testAPullCutOffResumesAfterTheLastStoredPage() throws {
         let (writer, writerSync) = try client("anna", clock: clock)
         _ = try writerSync.sync()  // learn the districts
-        for index in 0..<40 { _ = try addOffer(writer, "Angebot \(index)") }
+        for index in 0..<40 { _ = try recordOffer(writer, "Angebot \(index)") }
         _ = try writerSync.sync()
 
         final class CuttingTransport: HTTPTransport, @unchecked Sendable {
@@ -91,24 +86,6 @@ final class SyncEngineTests: InProcessSyncTestCase {
         XCTAssertGreaterThan(try reader.pullCursor(), cursorAfterCut)
     }
 
-    func testARefusedChangeSetStaysVisibleAndIsRetried() throws {
-        let (store, engine) = try client("anna", clock: clock)
-        _ = try engine.sync()
-        let foreign = try addOffer(store, "Fremdes Angebot", district: "suedstadt")
-        let mine = try addOffer(store, "Eigenes Angebot")
-        let first = try engine.sync()
-        XCTAssertEqual(first.refusedChangeSets.count, 1)
-        XCTAssertEqual(first.refusedChangeSets.first?.code, "forbidden")
-        XCTAssertTrue(first.needsAttention)
-        XCTAssertEqual(try Outbox.pendingCount(in: store.database), 1, "the refused change set is kept")
-        XCTAssertEqual(try store.offer(foreign, language: .english).title, "Fremdes Angebot", "and so is the record")
-        XCTAssertEqual(try store.status().refusedChangeSets.map(\.code), ["forbidden"])
-        let again = try engine.sync()
-        XCTAssertEqual(again.pushedChangeSets, 1, "retried on the next sync")
-        XCTAssertEqual(again.refusedChangeSets.count, 1)
-        _ = mine
-    }
-
     func testTheOutboxEmptiesOnlyWhenTheServerConfirms() throws {
         var transport: InProcessTransport!
         let (store, engine) = try client("anna", clock: clock, transport: { api in
@@ -116,7 +93,7 @@ final class SyncEngineTests: InProcessSyncTestCase {
             return transport
         })
         _ = try engine.sync()
-        _ = try addOffer(store, "Elterncafé")
+        _ = try recordOffer(store, "Elterncafé")
         transport.loseAnswer = 1  // every answer is lost after the server applied the request
         XCTAssertThrowsError(try engine.sync()) { error in
             guard case SyncError.transport(.unreachable) = error else { return XCTFail("a lost answer is a transport failure: \(error)") }
@@ -136,7 +113,7 @@ extension SyncEngineTests {
         let skewed = TestClock(milliseconds: clock.milliseconds + 3 * 3_600_000)
         let (laptop, laptopSync) = try client("anna", clock: skewed)
         _ = try laptopSync.sync()
-        let offer = try addOffer(laptop, "Elterncafé")
+        let offer = try recordOffer(laptop, "Elterncafé")
         skewed.milliseconds += 1_000
         var edit = OfferInput()
         edit.title = "Elterncafé Nord"

@@ -8,14 +8,14 @@ let kette = Program<CommandContext>(
     abstract: LocalizedText("offline record keeper for prevention-chain coordinators (Präventionsketten)",
                             "Offline-Erfassung für Koordinator*innen von Präventionsketten"),
     commands: storeCommands + registerCommands + offerCommands + bodyCommands + meetingCommands + taskCommands + findCommands
-        + syncCommands + reportCommands + exchangeCommands,
+        + syncCommands + refusalCommands + reportCommands + exchangeCommands,
     globalOptions: [homeOption],
     epilogue: LocalizedText("""
-        exit codes: 0 ok, 1 usage or input error, 2 sync finished with refused or conflicting changes,
-                    3 server unreachable, 4 local storage error
+        exit codes: 0 ok, 1 usage or input error (also a write outside your districts), 2 sync finished but received
+                    a new refusal or has open conflicts, 3 server unreachable, 4 local storage error
         """, """
-        Exit-Codes: 0 in Ordnung, 1 Aufruf- oder Eingabefehler, 2 Sync mit abgelehnten oder widersprüchlichen Änderungen beendet,
-                    3 Server nicht erreichbar, 4 Fehler im lokalen Speicher
+        Exit-Codes: 0 in Ordnung, 1 Aufruf- oder Eingabefehler (auch ein Schreiben außerhalb Ihrer Sozialräume), 2 Sync beendet,
+                    aber mit neuer Ablehnung oder offenen Konflikten, 3 Server nicht erreichbar, 4 Fehler im lokalen Speicher
         """))
 
 /// `--home DIR`: every command's store; also before the command (`kette --home DIR offer list`).

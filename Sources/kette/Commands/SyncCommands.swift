@@ -95,6 +95,10 @@ let syncCommands: [KetteCommand] = [
                 for refused in report.refusedChangeSets {
                     context.say(context.pick("  refused: ", "  abgelehnt: ") + "\(refused.summary) [\(shortID(refused.id))]: \(refused.reason)")
                 }
+                if report.keptRefusals > 0 {
+                    context.say(context.pick("  \(report.keptRefusals) refused change sets taken back and kept: see `kette refused`",
+                                             "  \(report.keptRefusals) abgelehnte Änderungssätze zurückgenommen und aufbewahrt: siehe `kette refused`"))
+                }
                 if report.openConflicts > 0 {
                     context.say(context.pick("  see `kette conflicts`", "  siehe `kette conflicts`"))
                 }
@@ -122,7 +126,7 @@ let syncCommands: [KetteCommand] = [
             } else {
                 verificationLines(report, context).forEach(context.say)
             }
-            if report.verification?.outcome == .differs { throw ExitStatus(code: 2) }
+            if report.verification?.needsAttention == true { throw ExitStatus(code: 2) }
         }),
     KetteCommand(
         "conflicts", abstract: LocalizedText("list open conflicts: fields two people changed without seeing each other's edit",
