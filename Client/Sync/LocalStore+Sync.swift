@@ -125,7 +125,10 @@ extension LocalStore {
             try statements.digests.write(into: db)
             try setMeta("cursor", String(page.cursor), in: db)
             try setMeta("clock", clock.last.encoded, in: db)
-            if let server = page.server { try setMeta("server", server, in: db) }
+            if let server = page.server {
+                if let known = try meta("server"), known != server { try setMeta("repair_pending", "1", in: db) }
+                try setMeta("server", server, in: db)
+            }
             if let scope = page.scope { try setMeta("scope", FieldValue.list(scope).jsonText, in: db) }
             // Kept with the page: a crash before the scrub below leaves it to the next sync.
             if erased { try setMeta("scrub_pending", "1", in: db) }
@@ -235,8 +238,22 @@ extension LocalStore {
 
     /// Forgets the pull cursor, so the next pull starts from the beginning (after the server
     /// said the cursor is ahead of it, e.g. restored from a backup). Merging is idempotent.
-    func resetPullCursor() throws {
-        try database.inTransaction { db in try setMeta("cursor", nil, in: db) }
+    /// - Parameter repair: the server lost writes (restored from a backup): until a check has
+    ///   brought back what it lacks, the outbox waits (`repairPending`).
+    func resetPullCursor(repair: Bool = false) throws {
+        try database.inTransaction { db in
+            try setMeta("cursor", nil, in: db)
+            if repair { try setMeta("repair_pending", "1", in: db) }
+        }
+    }
+
+    /// True from the moment the replica learns the server lost writes (another database id, a
+    /// cursor ahead of it) until a check has brought back what it lacks: pushing before that could
+    /// send edits of records the server no longer has, which it would refuse.
+    func repairPending() throws -> Bool { try meta("repair_pending") != nil }
+
+    func settleRepair() throws {
+        try database.inTransaction { db in try setMeta("repair_pending", nil, in: db) }
     }
 
     // MARK: Conflicts

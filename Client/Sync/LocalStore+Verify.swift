@@ -50,6 +50,10 @@ extension LocalStore {
         var waiting = 0
         /// The fields of each record whose versions the server lacks: what a repair brings back.
         var lacking: [RecordKey: [String]] = [:]
+        /// Fields whose newest version waits in the outbox, of records the server lacks: the
+        /// version the server held before (remembered while the write waits) is brought back,
+        /// so the record can be placed before the waiting write is pushed.
+        var remembered: [RecordKey: [String]] = [:]
     }
 
     /// Takes what the server answered about records whose digests differ, in one transaction:
@@ -72,6 +76,8 @@ extension LocalStore {
                 }
                 let lacking = record.lacking.filter { !pending.contains("\(key.type.rawValue)|\(key.id)|\($0)") }
                 settlement.waiting += record.lacking.count - lacking.count
+                let waiting = record.lacking.filter { pending.contains("\(key.type.rawValue)|\(key.id)|\($0)") }
+                if record.status != .outside, !waiting.isEmpty { settlement.remembered[key] = waiting }
                 switch record.status {
                 case .outside where record.lacking.isEmpty:
                     try RecordApplier.drop(type: key.type, id: key.id, digests: statements.digests, in: db)
@@ -98,13 +104,21 @@ extension LocalStore {
 
     /// The versions to bring back, as they were written, parents before the records that belong
     /// to them (the order of `RecordType.allCases`), so the server can place each.
-    func repairVersions(for lacking: [RecordKey: [String]]) throws -> [RepairVersion] {
+    func repairVersions(for lacking: [RecordKey: [String]], remembered: [RecordKey: [String]] = [:]) throws -> [RepairVersion] {
         let order = Dictionary(uniqueKeysWithValues: RecordType.allCases.enumerated().map { ($1, $0) })
-        let keys = lacking.keys.sorted { (order[$0.type]!, $0.id) < (order[$1.type]!, $1.id) }
+        let keys = Set(lacking.keys).union(remembered.keys).sorted { (order[$0.type]!, $0.id) < (order[$1.type]!, $1.id) }
         return try keys.flatMap { key in
-            try lacking[key]!.sorted().compactMap { field in
+            let held = try (lacking[key] ?? []).sorted().compactMap { field in
                 try RecordApplier.storedVersion(type: key.type, id: key.id, field: field, in: database)
             }
+            // The server's own earlier version of a field a waiting write changed (its author
+            // and change set are not remembered: it goes back as the repairing user's).
+            let before = try (remembered[key] ?? []).sorted().compactMap { field -> RepairVersion? in
+                guard case .some(let version?) = try ServerVersions.version(type: key.type, id: key.id, field: field, in: database) else { return nil }
+                return RepairVersion(change: Change(recordType: key.type, recordID: key.id, field: field, value: version.value,
+                                                    hlc: version.hlc, base: version.base), author: nil, changeSet: nil)
+            }
+            return held + before
         }
     }
 }

@@ -35,12 +35,13 @@ extension SyncEngine {
                 // Another server database than at the last pull (`kette verify` after a restore):
                 // its cursor means nothing, so pull everything again before comparing.
                 verification.serverChanged = true
-                try store.resetPullCursor()
+                try store.resetPullCursor(repair: true)
                 try pull(&report)
                 continue
             }
             guard let server = answer.bucketDigests else {
                 verification.outcome = verification.changedAnything ? .repaired : .verified
+                try store.settleRepair()
                 return
             }
             let differing = local.differingBuckets(from: server)
@@ -68,7 +69,7 @@ extension SyncEngine {
         let differing = Set(local.keys).union(serverRecords.keys)
             .filter { key in local[key].map { VersionDigest.hex($0.digest) } != serverRecords[key] }
             .sorted { ($0.type.rawValue, $0.id) < ($1.type.rawValue, $1.id) }
-        var lacking: [RecordKey: [String]] = [:]
+        var lacking: [RecordKey: [String]] = [:], remembered: [RecordKey: [String]] = [:]
         for start in stride(from: 0, to: differing.count, by: Self.recordsPerCheck) {
             let chunk = differing[start..<min(start + Self.recordsPerCheck, differing.count)]
             let request = RecordCheckRequest(records: chunk.map { .init(type: $0.type, id: $0.id, versions: local[$0]?.versions ?? [:]) })
@@ -79,8 +80,9 @@ extension SyncEngine {
             verification.kept += settled.kept
             verification.waiting += settled.waiting
             lacking.merge(settled.lacking) { $1 }
+            remembered.merge(settled.remembered) { $1 }
         }
-        try bringBack(try store.repairVersions(for: lacking), &verification)
+        try bringBack(try store.repairVersions(for: lacking, remembered: remembered), &verification)
     }
 
     /// Sends the versions the server lacks back to it, parents first, in bounded requests.

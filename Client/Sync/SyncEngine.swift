@@ -151,6 +151,12 @@ public final class SyncEngine {
         let identity: Identity = try exchange("GET", "/v1/me", body: nil)
         try store.recordUserScope(identity)
         if direction != .pull {
+            // A repair a restore made necessary comes first, also when an earlier sync learnt of
+            // the restore and stopped before the repair was done.
+            if try store.repairPending() {
+                try pull(&report)
+                try verify(&report, selfCheck: false)
+            }
             do {
                 try push(&report)
             } catch SyncError.server(409, "server_changed", _) {
@@ -248,7 +254,7 @@ public final class SyncEngine {
                 // merging what we already hold again changes nothing.
                 report.pullRestart = .cursorAhead
                 cursor = 0
-                pending = try restartPull()
+                pending = try restartPull(repair: true)
                 continue
             }
             // Another server database (a restore), or a scope the user did not read before: the
@@ -279,8 +285,8 @@ public final class SyncEngine {
         }
     }
 
-    private func restartPull() throws -> PendingPage {
-        try store.resetPullCursor()
+    private func restartPull(repair: Bool = false) throws -> PendingPage {
+        try store.resetPullCursor(repair: repair)
         return startFetch(after: 0)
     }
 

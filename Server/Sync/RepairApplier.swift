@@ -43,7 +43,9 @@ struct RepairApplier {
             let current = try applier.currentVersion(key, field: change.field, in: context.db)
             let outcome = MergeRule.merge(incoming: MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base), current: current?.version)
             if outcome.incomingWins { winners.append((version, current?.version.hlc)) }
-            if outcome.isConflict, let current {
+            // As in a push: a conflict record's status and resolution are bookkeeping, merged
+            // without conflicts of their own (SPEC §8.5).
+            if outcome.isConflict, let current, key.type != .conflict {
                 let repaired = (change.value, change.hlc, Optional(version.author ?? identity.user))
                 let held = (current.version.value, current.version.hlc, current.author)
                 conflicts.append(.init(record: key, field: change.field, winner: outcome.incomingWins ? repaired : held,
