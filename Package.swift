@@ -25,15 +25,19 @@ let package = Package(
 
         // The three library modules, each in its own top-level folder.
         .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md", "openapi.json", "Examples", "check_examples.py"]),
-        .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteStore", "CCurl"], path: "Client"),
-        .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteStore", "CMicroHTTPD"], path: "Server"),
+        .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "CCurl"], path: "Client"),
+        .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "CMicroHTTPD"], path: "Server"),
+
+        // The message catalog: every text both programs print, in English and German, and the
+        // locale formats of numbers, days and times.
+        .target(name: "KetteMessages", dependencies: ["KetteProtocol"], path: "Sources/KetteMessages"),
 
         // The command-line parser both executables use: typed options, validation, generated help.
-        .target(name: "KetteCommandLine", dependencies: ["KetteProtocol"], path: "Sources/KetteCommandLine"),
+        .target(name: "KetteCommandLine", dependencies: ["KetteProtocol", "KetteMessages"], path: "Sources/KetteCommandLine"),
 
         // Executables; each declares every module it imports.
-        .executableTarget(name: "kette", dependencies: ["KetteCommandLine", "KetteClient", "KetteProtocol", "KetteStore"], path: "Sources/kette"),
-        .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteServer", "KetteProtocol", "KetteStore"],
+        .executableTarget(name: "kette", dependencies: ["KetteCommandLine", "KetteMessages", "KetteClient", "KetteProtocol", "KetteStore"], path: "Sources/kette"),
+        .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteMessages", "KetteServer", "KetteProtocol", "KetteStore"],
                           path: "Sources/kette-server"),
         .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore", "KetteProtocol"], path: "Sources/kette-bench"),
 
@@ -43,12 +47,12 @@ let package = Package(
                 path: "Tests/KetteTestSupport"),
         .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore", "KetteTestSupport"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol", "KetteTestSupport"]),
-        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
         // The parser itself, and both executables' declarations (every command's help in both languages).
-        .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteProtocol", "kette", "kette-server"]),
-        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteMessages", "KetteProtocol", "kette", "kette-server"]),
+        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

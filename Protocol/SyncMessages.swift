@@ -26,13 +26,56 @@ public struct ChangeSetResult: Codable, Hashable, Sendable {
     public var reason: String?
     /// Ids of the conflict entries this change set opened.
     public var conflicts: [String]?
+    /// What a refusal is about, so a client can explain it in its user's language instead of
+    /// showing `reason`, the server's English (SPEC §7.3). Absent from older servers.
+    public var details: RefusalDetails?
 
-    public init(id: String, status: Status, code: String? = nil, reason: String? = nil, conflicts: [String]? = nil) {
+    public init(id: String, status: Status, code: String? = nil, reason: String? = nil, conflicts: [String]? = nil,
+                details: RefusalDetails? = nil) {
         self.id = id
         self.status = status
         self.code = code
         self.reason = reason
         self.conflicts = conflicts
+        self.details = details
+    }
+}
+
+/// The facts behind a refusal, each present where it applies (SPEC §7.3).
+public struct RefusalDetails: Codable, Hashable, Sendable {
+    /// The record the refusal is about (`forbidden`, `invalid`).
+    public var recordType: String?
+    public var recordID: String?
+    /// The field whose value is wrong (`invalid`, problem `value`).
+    public var field: String?
+    /// `forbidden`: where the record belongs: `district` (then `district` names it), `county`
+    /// (county-wide records), `districts` (the list of districts), `register` (organizations).
+    public var scope: String?
+    public var district: String?
+    /// `forbidden`: the role of the user who pushed.
+    public var role: String?
+    /// `invalid`: what is wrong: `value` (a field's value), `id` (a record or change-set id's
+    /// length), `parent` (the record it belongs to is unknown), `schema` (schemaVersion below 1).
+    public var problem: String?
+    /// `clock_ahead`: how far the change set's newest stamp is ahead of the server's clock.
+    public var aheadMilliseconds: Int64?
+    /// `unsupported_schema`: the change set's record schema and the newest the server understands.
+    public var schemaVersion: Int?
+    public var supportedSchemaVersion: Int?
+
+    public init(recordType: String? = nil, recordID: String? = nil, field: String? = nil, scope: String? = nil, district: String? = nil,
+                role: String? = nil, problem: String? = nil, aheadMilliseconds: Int64? = nil, schemaVersion: Int? = nil,
+                supportedSchemaVersion: Int? = nil) {
+        self.recordType = recordType
+        self.recordID = recordID
+        self.field = field
+        self.scope = scope
+        self.district = district
+        self.role = role
+        self.problem = problem
+        self.aheadMilliseconds = aheadMilliseconds
+        self.schemaVersion = schemaVersion
+        self.supportedSchemaVersion = supportedSchemaVersion
     }
 }
 

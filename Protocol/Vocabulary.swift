@@ -7,6 +7,9 @@ public protocol Vocabulary: RawRepresentable, CaseIterable, Hashable, Sendable, 
     static var fieldName: String { get }
     var englishLabel: String { get }
     var germanLabel: String { get }
+    /// Shorter German names people type (`Kita` for "Kita-Alter"); the first is the one lists
+    /// offer, as its slug. Empty when the label is short enough.
+    var germanShortForms: [String] { get }
 }
 
 extension Vocabulary {
@@ -18,11 +21,21 @@ extension Vocabulary {
 
     public static var slugs: [String] { allCases.map(\.rawValue) }
 
-    /// Accepts a slug, or an English or German label, case-insensitively
-    /// ("Frühe Kindheit" and "early-childhood" are the same phase).
+    public var germanShortForms: [String] { [] }
+
+    /// The German name as people type it without quotes: the first short form (else the label)
+    /// in lower-case ASCII with hyphens ("fruehe-kindheit", "kita", "freie-traeger").
+    public var germanSlug: String { (germanShortForms.first ?? germanLabel).typedForm }
+
+    /// Accepts the slug, the English or German label, a German short form, or any of them typed
+    /// as a slug (umlauts as ae/oe/ue, hyphens for spaces), whatever the case: `early-childhood`,
+    /// `Frühe Kindheit`, `fruehe-kindheit` and `FRUEHE KINDHEIT` are the same phase.
     public static func parse(_ text: String) -> Self? {
-        let wanted = text.trimmingCharacters(in: .whitespaces).folded
-        return allCases.first { $0.rawValue.folded == wanted || $0.englishLabel.folded == wanted || $0.germanLabel.folded == wanted }
+        let wanted = text.typedForm
+        guard !wanted.isEmpty else { return nil }
+        return allCases.first { value in
+            ([value.rawValue, value.englishLabel, value.germanLabel] + value.germanShortForms).contains { $0.typedForm == wanted }
+        }
     }
 }
 
@@ -31,6 +44,28 @@ extension String {
     /// base letters ("Übergang" matches "übergang", not "Ubergang").
     public var folded: String {
         self.precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    /// The form a vocabulary value is compared in: lower case, ä/ö/ü/ß as ae/oe/ue/ss, every run
+    /// of other characters than letters and digits one hyphen ("Übergang Schule–Beruf" →
+    /// "uebergang-schule-beruf", "Early childhood (0–3)" → "early-childhood-0-3").
+    var typedForm: String {
+        var result = ""
+        var pendingHyphen = false
+        for character in folded {
+            let spelled: String
+            switch character {
+            case "ä": spelled = "ae"
+            case "ö": spelled = "oe"
+            case "ü": spelled = "ue"
+            case "ß": spelled = "ss"
+            default: spelled = character.isLetter || character.isNumber ? String(character) : ""
+            }
+            if spelled.isEmpty { pendingHyphen = !result.isEmpty; continue }
+            if pendingHyphen { result += "-"; pendingHyphen = false }
+            result += spelled
+        }
+        return result
     }
 }
 
@@ -56,6 +91,16 @@ public enum LifePhase: String, Vocabulary {
         case .primary: "Grundschulalter"
         case .adolescence: "Jugend"
         case .transition: "Übergang Schule–Beruf"
+        }
+    }
+    public var germanShortForms: [String] {
+        switch self {
+        case .pregnancy: ["Schwangerschaft", "Geburt"]
+        case .earlyChildhood: ["Frühe Kindheit"]
+        case .preschool: ["Kita", "Kita-Alter"]
+        case .primary: ["Grundschule", "Grundschulalter"]
+        case .adolescence: ["Jugend"]
+        case .transition: ["Übergang", "Schule-Beruf"]
         }
     }
 }
@@ -110,6 +155,12 @@ public enum Sector: String, Vocabulary {
         case .freeProviders: "Freie Träger"
         }
     }
+    public var germanShortForms: [String] {
+        switch self {
+        case .youthWelfare: ["Jugendhilfe", "Kinder- und Jugendhilfe"]
+        default: []
+        }
+    }
 }
 
 public enum OfferStatus: String, Vocabulary {
@@ -136,6 +187,7 @@ public enum Cost: String, Vocabulary {
     public static let fieldName = "cost"
     public var englishLabel: String { self == .free ? "free of charge" : "with a fee" }
     public var germanLabel: String { self == .free ? "kostenfrei" : "kostenpflichtig" }
+    public var germanShortForms: [String] { self == .free ? ["kostenfrei", "kostenlos"] : [] }
 }
 
 public enum BodyLevel: String, Vocabulary {
@@ -155,6 +207,14 @@ public enum BodyLevel: String, Vocabulary {
         case .planning: "Planungsgruppe/Kernteam"
         case .working: "Facharbeitsgruppe/Sozialraumgruppe"
         case .network: "Netzwerk"
+        }
+    }
+    public var germanShortForms: [String] {
+        switch self {
+        case .steering: []
+        case .planning: ["Planungsgruppe", "Kernteam"]
+        case .working: ["Facharbeitsgruppe", "Sozialraumgruppe", "Arbeitsgruppe"]
+        case .network: []
         }
     }
 }

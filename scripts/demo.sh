@@ -34,7 +34,7 @@ admin user list
 port=$((20000 + RANDOM % 20000))
 "$bin/kette-server" serve --db "$work/county.db" --port "$port" > "$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 50); do grep -q listening "$work/server.log" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q "127.0.0.1:$port" "$work/server.log" 2>/dev/null && break; sleep 0.1; done   # the start line, in any language
 cat "$work/server.log"
 url="http://127.0.0.1:$port"
 echo

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 
 /// How a CSV file is spelled: the cell separator, the line end, whether a byte-order mark leads
@@ -275,17 +276,11 @@ public struct CSVError: Error, Equatable, Sendable {
     public let kind: Kind
 
     public func message(_ language: Language) -> String {
-        let de = language == .german
-        switch kind {
-        case .notUTF8(let column):
-            return de ? "Zeile \(row), Spalte \(column) ist kein UTF-8-Text. Die Tabelle als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
-                      : "row \(row), column \(column) is not UTF-8 text. Save the spreadsheet as \"CSV UTF-8 (comma delimited)\"."
-        case .unterminatedQuote(let column):
-            return de ? "Das Anführungszeichen in Zeile \(row), Spalte \(column) wird nie geschlossen."
-                      : "the quote opened in row \(row), column \(column) is never closed."
-        case .textAfterClosingQuote(let column):
-            return de ? "In Zeile \(row), Spalte \(column) folgt Text auf das schließende Anführungszeichen (Anführungszeichen im Text werden verdoppelt: \"\")."
-                      : "in row \(row), column \(column) text follows the closing quote (quotes inside a cell are doubled: \"\")."
+        let (text, column): (ExchangeText, Int) = switch kind {
+        case .notUTF8(let column): (.notUTF8, column)
+        case .unterminatedQuote(let column): (.unterminatedQuote, column)
+        case .textAfterClosingQuote(let column): (.textAfterClosingQuote, column)
         }
+        return text(language, ["row": String(row), "column": String(column)])
     }
 }

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// Why an export or import did not happen, in terms a coordinator can act on. Whatever the case,
@@ -16,52 +17,35 @@ public enum ExchangeError: Error, Equatable {
     case importRefused(problems: [ImportProblem], rows: Int)
 
     public func message(_ language: Language) -> String {
-        let de = language == .german
         switch self {
-        case .outputNotADirectory(let path):
-            return de ? "\(path) ist kein Verzeichnis; --out braucht ein Verzeichnis (es wird angelegt, wenn es fehlt)."
-                      : "\(path) is not a directory; --out needs a directory (it is created when missing)."
-        case .outputUnwritable(let path, let reason):
-            return de ? "In \(path) kann nicht geschrieben werden: \(reason). Nichts wurde exportiert."
-                      : "cannot write to \(path): \(reason). Nothing was exported."
-        case .invalidBaseURL(let text):
-            return de ? "Ungültige --base-url „\(text)“: erwartet eine absolute http(s)-URL, z. B. https://kreis.example/oparl."
-                      : "invalid --base-url '\(text)': expected an absolute http(s) URL, e.g. https://county.example/oparl."
-        case .malformedCSV(let error):
-            return (de ? "Die Datei ist keine lesbare CSV-Tabelle: " : "the file is not a readable CSV table: ") + error.message(language)
-                + (de ? " Nichts wurde importiert." : " Nothing was imported.")
-        case .emptyFile:
-            return de ? "Die Datei ist leer: erwartet eine Kopfzeile mit den Spaltennamen und eine Zeile je Angebot."
-                      : "the file is empty: expected a header row naming the columns and one row per offer."
-        case .wrongColumns(let unknown, let repeated, let missing):
-            var parts: [String] = []
-            if !unknown.isEmpty {
-                parts.append(de ? "unbekannte Spalten: \(unknown.map { "„\($0)“" }.joined(separator: ", "))"
-                                : "unknown columns: \(unknown.map { "'\($0)'" }.joined(separator: ", "))")
-                if unknown.count == 1, let only = unknown.first, only.contains(",") || only.contains("\t") {
-                    parts.append(de ? "die Spalten sind mit „,“ oder Tabulator statt „;“ getrennt"
-                                    : "the columns are separated by ',' or tab instead of ';'")
-                }
-            }
-            if !repeated.isEmpty {
-                parts.append(de ? "mehrfach angegebene Spalten: \(repeated.joined(separator: ", "))"
-                                : "columns given more than once: \(repeated.joined(separator: ", "))")
-            }
-            if !missing.isEmpty {
-                parts.append(de ? "fehlende Pflichtspalten: \(missing.map(\.germanHeader).joined(separator: ", "))"
-                                : "missing required columns: \(missing.map(\.key).joined(separator: ", "))")
-            }
-            let accepted = OfferColumn.allCases.map { $0.header(language) }.joined(separator: "; ")
-            return (de ? "Die Spalten passen nicht: " : "the columns do not fit: ") + parts.joined(separator: "; ") + ". "
-                + (de ? "Erlaubt (Groß-/Kleinschreibung egal, deutsch oder die englischen JSON-Schlüssel): \(accepted). Nichts wurde importiert."
-                      : "Accepted (any case, German headers or these JSON keys): \(accepted). Nothing was imported.")
+        case .outputNotADirectory(let path): ExchangeText.notADirectory(language, ["path": path])
+        case .outputUnwritable(let path, let reason): ExchangeText.unwritable(language, ["path": path, "reason": reason])
+        case .invalidBaseURL(let text): ExchangeText.invalidBaseURL(language, ["text": text])
+        case .malformedCSV(let error): ExchangeText.malformedCSV(language, ["problem": error.message(language)])
+        case .emptyFile: ExchangeText.emptyFile(language)
+        case .wrongColumns(let unknown, let repeated, let missing): Self.wrongColumns(unknown, repeated, missing, language)
         case .importRefused(let problems, let rows):
-            let badRows = Set(problems.map(\.row)).count
-            var lines = [de ? "Import abgelehnt, nichts wurde importiert: \(badRows) von \(rows) Zeilen sind fehlerhaft."
-                            : "import refused, nothing was imported: \(badRows) of \(rows) rows have problems."]
-            lines += ImportProblem.grouped(problems, language)
-            return lines.joined(separator: "\n")
+            ([ExchangeText.importRefused(language, ["bad": Set(problems.map(\.row)).count, "rows": rows])]
+                + ImportProblem.grouped(problems, language)).joined(separator: "\n")
         }
+    }
+
+    /// What is wrong with the header row, and every column it may name.
+    private static func wrongColumns(_ unknown: [String], _ repeated: [String], _ missing: [OfferColumn], _ language: Language) -> String {
+        let quote: (String) -> String = { language == .german ? "„\($0)“" : "'\($0)'" }
+        var parts: [String] = []
+        if !unknown.isEmpty {
+            parts.append(ExchangeText.unknownColumns(language, ["columns": unknown.map(quote).joined(separator: ", ")]))
+            if unknown.count == 1, let only = unknown.first, only.contains(",") || only.contains("\t") {
+                parts.append(ExchangeText.wrongSeparator(language))
+            }
+        }
+        if !repeated.isEmpty { parts.append(ExchangeText.repeatedColumns(language, ["columns": repeated.joined(separator: ", ")])) }
+        if !missing.isEmpty {
+            parts.append(ExchangeText.missingColumns(language, ["columns": missing.map { $0.header(language) }.joined(separator: ", ")]))
+        }
+        let accepted = ExchangeText.acceptedColumns(language, ["columns": OfferColumn.allCases.map { $0.header(language) }.joined(separator: "; ")])
+        return ExchangeText.wrongColumns(language, ["problems": parts.joined(separator: "; "), "accepted": accepted])
     }
 }
 
@@ -90,26 +74,14 @@ public struct ImportProblem: Equatable, Sendable {
     }
 
     public func message(_ language: Language) -> String {
-        let de = language == .german
-        let column = self.column ?? ""
-        let value = self.value ?? ""
+        let values: MessageValues = ["column": column ?? "", "value": value ?? ""]
         switch reason {
-        case .value(let error):
-            return error.message(language)
-        case .extraCells(let count):
-            return de ? "\(count) Zelle(n) mehr als die Kopfzeile Spalten hat (fehlen Anführungszeichen um ein „;“ im Text?)."
-                      : "\(count) more cell(s) than the header has columns (quotes missing around a ';' in the text?)."
-        case .idMalformed:
-            return de ? "\(column) „\(value)“ ist keine ID, wie kette sie exportiert (eine UUID). Die Zelle leeren oder die Spalte entfernen, um neue Angebote anzulegen."
-                      : "\(column) '\(value)' is not an id as kette exports them (a UUID). Empty the cell or remove the column to make new offers."
-        case .idInUse:
-            return de ? "Ein Angebot mit der \(column) \(value) gibt es hier schon: Ein Import legt Angebote nur an. Zum Ändern `kette offer edit`; für Kopien die Zelle leeren."
-                      : "an offer with \(column) \(value) is already here: an import only adds offers. To change it use `kette offer edit`; to add a copy, empty the cell."
-        case .idDeleted:
-            return de ? "Das Angebot mit der \(column) \(value) wurde hier gelöscht; für ein neues Angebot die Zelle leeren."
-                      : "the offer with \(column) \(value) was deleted here; to add it as a new offer, empty the cell."
-        case .idRepeated(let first):
-            return de ? "\(column) \(value) steht schon in Zeile \(first)." : "\(column) \(value) is already used in row \(first)."
+        case .value(let error): return error.message(language)
+        case .extraCells(let count): return ExchangeText.extraCells(language, ["count": count])
+        case .idMalformed: return ExchangeText.idMalformed(language, values)
+        case .idInUse: return ExchangeText.idInUse(language, values)
+        case .idDeleted: return ExchangeText.idDeleted(language, values)
+        case .idRepeated(let first): return ExchangeText.idRepeated(language, ["column": column ?? "", "value": value ?? "", "first": String(first)])
         }
     }
 
@@ -125,8 +97,7 @@ public struct ImportProblem: Equatable, Sendable {
         }
         return order.map { message in
             let numbers = rows[message]!
-            let label = numbers.count == 1 ? language.pick("row", "Zeile") : language.pick("rows", "Zeilen")
-            return "  \(label) \(ranges(numbers)): \(message)"
+            return (numbers.count == 1 ? ExchangeText.row : ExchangeText.rows)(language, ["rows": ranges(numbers), "message": message])
         }
     }
 

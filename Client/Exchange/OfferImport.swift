@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -154,7 +155,7 @@ struct OfferRowChecker {
         let trimmed = text.trimmedCell
         switch column {
         case .title:
-            return trimmed.isEmpty ? .failure(.missingValue(field: header)) : .success(.string(trimmed))
+            return trimmed.isEmpty ? .failure(.missingValue(field: .verbatim(header))) : .success(.string(trimmed))
         case .description, .contact, .location, .schedule, .accessibility:
             return .success(trimmed.isEmpty ? nil : .string(trimmed))
         default:
@@ -181,7 +182,7 @@ struct OfferRowChecker {
         }
         switch column {
         case .district:
-            guard !text.isEmpty else { throw KetteError.missingValue(field: header) }
+            guard !text.isEmpty else { throw KetteError.missingValue(field: .verbatim(header)) }
             return .string(try districts.resolve(text, in: store.database, language: language))
         case .provider:
             guard !text.isEmpty else { return nil }
@@ -217,11 +218,9 @@ struct OfferRowChecker {
         }
     }
 
-    /// An unknown closed-list value, with what is accepted: the labels a German spreadsheet uses
-    /// (with their slugs) for German readers, the slugs otherwise.
+    /// An unknown closed-list value, with what is accepted, as `kette offer add` lists it.
     private func invalid<V: Vocabulary>(_ text: String, _ type: V.Type, _ header: String) -> KetteError {
-        let accepted = language == .german ? V.allCases.map { "\($0.germanLabel) (\($0.slug))" } : V.slugs
-        return .invalidValue(field: header, value: text, accepted: accepted)
+        .invalidValue(field: .verbatim(header), value: text, accepted: Input.accepted(V.self))
     }
 }
 

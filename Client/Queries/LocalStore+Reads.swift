@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -100,7 +101,7 @@ extension LocalStore {
     public func offer(_ reference: String, language: Language) throws -> Offer {
         let id = try Resolver.resolve(reference, as: .offer, in: database, language: language)
         guard let row = try database.firstRow("SELECT \(Self.offerColumns) WHERE o.id = ?", [id]) else {
-            throw KetteError.notFound(kind: Resolver.kindName(.offer, language), reference: reference)
+            throw KetteError.notFound(kind: FieldText.kind(.offer), reference: reference)
         }
         return Self.offer(from: row)
     }
@@ -138,7 +139,7 @@ extension LocalStore {
     public func meeting(_ reference: String, language: Language) throws -> Meeting {
         let id = try Resolver.resolve(reference, as: .meeting, in: database, language: language)
         guard let row = try database.firstRow("SELECT \(Self.meetingColumns) WHERE m.id = ?", [id]) else {
-            throw KetteError.notFound(kind: Resolver.kindName(.meeting, language), reference: reference)
+            throw KetteError.notFound(kind: FieldText.kind(.meeting), reference: reference)
         }
         var meeting = Self.meeting(from: row)
         meeting.attendees = try database.rows("SELECT id, name, organization, role FROM attendees WHERE meeting = ? AND deleted = 0 ORDER BY rowid", [id]).map {

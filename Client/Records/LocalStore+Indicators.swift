@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -67,11 +68,12 @@ extension LocalStore {
     static func count(_ text: String, field: String) throws -> Int {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber) else {
-            throw KetteError.malformedValue(field: field, value: text, expected: "a whole number of 0 or more, e.g. 12")
+            throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: InputText.expectedCountOrZero.text)
         }
         let bounds = RecordType.indicator.integerRange(field: field)
         guard let number = Int64(trimmed), bounds.contains(number) else {
-            throw KetteError.malformedValue(field: field, value: text, expected: "a whole number of at most \(bounds.upperBound)")
+            throw KetteError.malformedValue(field: FieldText.named(field), value: text,
+                                            expected: InputText.expectedAtMost.with(["max": String(bounds.upperBound)]))
         }
         return Int(number)
     }

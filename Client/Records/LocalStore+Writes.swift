@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -7,11 +8,11 @@ extension LocalStore {
     // MARK: Districts and organizations
 
     public func addDistrict(name: String, id: String?, parent: String?, language: Language) throws -> String {
-        let name = try Input.requiredText(name, field: language.pick("name", "Name"))
+        let name = try Input.requiredText(name, field: "name")
         let id = try id.map { try Input.requiredText($0, field: "id") } ?? newID()
         return try record("district add") { change in
             if try database.scalarInt("SELECT 1 FROM districts WHERE id = ?", [id]) != nil {
-                throw KetteError.malformedValue(field: "id", value: id, expected: language.pick("an id not yet in use", "eine noch nicht vergebene ID"))
+                throw KetteError.malformedValue(field: FieldText.id.text, value: id, expected: InputText.expectedUnusedID.text)
             }
             let parentID = try parent.map { try Resolver.resolve($0, as: .district, in: database, language: language) }
             try change.create(.district, id, [("name", .string(name)), ("parent", parentID.map(FieldValue.string))])
@@ -20,7 +21,7 @@ extension LocalStore {
     }
 
     public func addOrganization(name: String, kind: String?, sector: String?, contact: String?, language: Language) throws -> String {
-        let name = try Input.requiredText(name, field: language.pick("name", "Name"))
+        let name = try Input.requiredText(name, field: "name")
         let sector = try Input.vocabulary(sector, Sector.self)
         let id = newID()
         return try record("org add") { change in
@@ -109,9 +110,9 @@ extension LocalStore {
     // MARK: Bodies, meetings and minutes
 
     public func addBody(name: String, level: String?, district: String?, language: Language) throws -> String {
-        let name = try Input.requiredText(name, field: language.pick("name", "Name"))
+        let name = try Input.requiredText(name, field: "name")
         guard let level = try Input.vocabulary(level ?? "", BodyLevel.self, field: "level") else {
-            throw KetteError.missingValue(field: "level")
+            throw KetteError.missingValue(field: FieldText.level.text)
         }
         let districtID = try district.map { try Resolver.resolve($0, as: .district, in: database, language: language) }
         let id = newID()
@@ -126,7 +127,7 @@ extension LocalStore {
     static func parseAttendee(_ text: String) throws -> (name: String, organization: String?, role: String?) {
         let parts = text.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count <= 3, let name = parts.first, !name.isEmpty else {
-            throw KetteError.malformedValue(field: "attendee", value: text, expected: "\"Name; Organization; Role\" (organization and role optional)")
+            throw KetteError.malformedValue(field: FieldText.attendee.text, value: text, expected: InputText.expectedAttendee.text)
         }
         func part(_ index: Int) -> String? { parts.count > index && !parts[index].isEmpty ? parts[index] : nil }
         return (name, part(1), part(2))

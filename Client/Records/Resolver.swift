@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -14,27 +15,14 @@ enum Resolver {
         }
     }
 
-    /// The kind of record as people call it, for messages.
+    /// The kind of record as people call it, for messages (from the catalog, `FieldText`).
     static func kindName(_ type: RecordType, _ language: Language) -> String {
-        switch type {
-        case .district: language.pick("district", "Sozialraum")
-        case .organization: language.pick("organization", "Träger")
-        case .offer: language.pick("offer", "Angebot")
-        case .body: language.pick("body", "Gremium")
-        case .meeting: language.pick("meeting", "Sitzung")
-        case .task: language.pick("action item", "Arbeitsauftrag")
-        case .agendaItem: language.pick("agenda item", "Tagesordnungspunkt")
-        case .decision: language.pick("decision", "Beschluss")
-        case .attendee: language.pick("attendee", "Teilnehmende*r")
-        case .indicator: language.pick("indicator", "Kennzahl")
-        case .member: language.pick("member", "Mitglied")
-        case .conflict: language.pick("conflict", "Konflikt")
-        }
+        FieldText.kind(type)(language)
     }
 
     static func resolve(_ reference: String, as type: RecordType, in db: Database, language: Language) throws -> String {
         let trimmed = reference.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw KetteError.missingValue(field: kindName(type, language)) }
+        guard !trimmed.isEmpty else { throw KetteError.missingValue(field: FieldText.kind(type)) }
         let table = type.table
         if try db.scalarInt("SELECT 1 FROM \(table) WHERE id = ? AND deleted = 0", [trimmed]) != nil {
             return trimmed
@@ -70,13 +58,13 @@ enum Resolver {
                     let name = row.string("name") ?? ""
                     return type == .district ? "\(name) (\(row.string("id") ?? ""))" : name
                 }
-                throw KetteError.notFoundAmong(kind: kindName(type, language), reference: trimmed,
+                throw KetteError.notFoundAmong(kind: FieldText.kind(type), reference: trimmed,
                                                known: known.count > 40 ? Array(known.prefix(40)) + ["…"] : known)
             }
-            throw KetteError.notFound(kind: kindName(type, language), reference: trimmed)
+            throw KetteError.notFound(kind: FieldText.kind(type), reference: trimmed)
         case 1: return matches[0].id
         default:
-            throw KetteError.ambiguous(kind: kindName(type, language), reference: trimmed,
+            throw KetteError.ambiguous(kind: FieldText.kind(type), reference: trimmed,
                                        candidates: matches.prefix(10).map { "\($0.name ?? "") [\($0.id)]" })
         }
     }

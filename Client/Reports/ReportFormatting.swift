@@ -1,21 +1,16 @@
+import KetteMessages
 import KetteProtocol
 
 /// How reports write numbers, changes and life phases for people, in every output format that
 /// people read (text, HTML); JSON and CSV keep plain numbers and slugs.
 public enum ReportFormatting {
-    /// "1.234" / "1,234".
+    /// "1.234" / "1,234" (the message catalog's number format).
     public static func number(_ value: Int, _ language: Language) -> String {
-        (value < 0 ? "−" : "") + grouped(value.magnitude, language)
+        LocalFormat.number(value, language)
     }
 
     private static func grouped(_ magnitude: UInt, _ language: Language) -> String {
-        let digits = String(magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { grouped += language == .german ? "." : "," }
-            grouped.append(digit)
-        }
-        return grouped
+        LocalFormat.grouped(magnitude, language)
     }
 
     /// The change from `previous` to `current`: "+12 (+8 %)", "−3 (−20 %)", "±0"; "–" when there

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 
 /// A period that figures are reported for: a calendar year ("2025") or a quarter ("2026-Q1").
@@ -18,7 +19,7 @@ public enum ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConvert
         if let period = Self(exactly: trimmed.uppercased()) {
             self = period
         } else {
-            throw KetteError.malformedValue(field: field, value: text, expected: Self.expectedForm)
+            throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: InputText.expectedPeriod.text)
         }
     }
 
@@ -141,10 +142,10 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     public let month: Int
     public let day: Int
 
-    /// Nil unless `text` is a day that exists, written YYYY-MM-DD.
+    /// Nil unless `text` is a day that exists, written YYYY-MM-DD or DD.MM.YYYY.
     public init?(_ text: String) {
-        guard (try? Input.date(text, field: "date")) != nil else { return nil }
-        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard let iso = (try? Input.date(text, field: "date")) ?? nil else { return nil }
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
         (year, month, day) = (parts[0], parts[1], parts[2])
     }
 
@@ -156,14 +157,9 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar.
     public var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        LocalFormat.daysSince1970(year: year, month: month, day: day)
     }
 
     /// Whole days from `self` to `other` (positive when `other` is later).

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -32,8 +33,9 @@ public final class LocalStore {
     /// `record(_:_:)`, so that no write bypasses the outbox.
     package let database: Database
     public let replica: ReplicaID
-    /// The name given at `kette init` (a coordinator or an office), the author of local changes.
-    public let name: String?
+    /// Who works with this store (a coordinator or an office), the author of local changes: set by
+    /// `kette init --name`, and again by it on an existing store (`rename(to:)`).
+    public private(set) var name: String?
     var clock: HybridLogicalClock
     /// Milliseconds to add to this machine's clock, learnt from the server when the machine's
     /// clock was found to run ahead (see `restampAheadOfServer`).
@@ -78,7 +80,7 @@ public final class LocalStore {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            throw KetteError.storeUnwritable(directory: directory, reason: (error as NSError).localizedDescription)
+            throw KetteError.storeUnwritable(directory: directory, reason: LocalizedText(verbatim: (error as NSError).localizedDescription))
         }
         let database = try Database(path: path)
         try ClientSchema.migrator.migrate(database)
@@ -94,7 +96,7 @@ public final class LocalStore {
     static func openExisting(path: String) throws -> Database {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         guard size != 0 else {
-            throw KetteError.storeDamaged(path: path, reason: "the file is empty; move it away and run `kette init` again")
+            throw KetteError.storeDamaged(path: path, reason: StoreText.emptyFile.text)
         }
         var configuration = Database.Configuration()
         configuration.createIfMissing = false
@@ -103,7 +105,7 @@ public final class LocalStore {
         let database = try Database(path: path, configuration: configuration)
         guard try database.scalarInt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'replica_meta'") != nil,
               try database.scalarString("SELECT value FROM replica_meta WHERE key = 'replica'") != nil else {
-            throw KetteError.storeDamaged(path: path, reason: "it is not a Kette store (written by another program); move it away and run `kette init` again")
+            throw KetteError.storeDamaged(path: path, reason: StoreText.foreignFile.text)
         }
         return database
     }
@@ -123,6 +125,16 @@ public final class LocalStore {
         } else {
             try db.execute("DELETE FROM replica_meta WHERE key = ?", [key])
         }
+    }
+
+    /// Makes `name` the owner of this store: the author of the changes written from now on (those
+    /// already written keep the author they were made with). Returns false when it already is.
+    @discardableResult
+    public func rename(to name: String) throws -> Bool {
+        guard name != self.name else { return false }
+        try database.inTransaction { db in try setMeta("name", name, in: db) }
+        self.name = name
+        return true
     }
 
     func meta(_ key: String) throws -> String? {

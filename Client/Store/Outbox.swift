@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -38,7 +39,7 @@ package enum Outbox {
             """, [seqRange.lowerBound, seqRange.upperBound]) { row in
             guard let seq = row.int(0), let type = row.string(1).flatMap(RecordType.init(rawValue:)),
                   let hlc = row.string(5).flatMap(HLCTimestamp.init(encoded:)) else {
-                throw KetteError.storeDamaged(path: db.path, reason: "the outbox holds an unreadable change")
+                throw KetteError.storeDamaged(path: db.path, reason: StoreText.unreadableOutbox.text)
             }
             let value = try FieldValue(jsonText: row.string(4) ?? "null")
             changesBySet[seq, default: []].append(Change(recordType: type, recordID: row.string(2) ?? "", field: row.string(3) ?? "",

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 
 /// Checks and converts what people type into field values; every failure names the field and
@@ -7,7 +8,7 @@ public enum Input {
     /// A non-empty text, trimmed.
     public static func requiredText(_ text: String?, field: String) throws -> String {
         guard let text, case let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
-            throw KetteError.missingValue(field: field)
+            throw KetteError.missingValue(field: FieldText.named(field))
         }
         return trimmed
     }
@@ -19,12 +20,24 @@ public enum Input {
         return trimmed.isEmpty ? .null : .string(trimmed)
     }
 
+    /// A vocabulary value by its slug, its English or German label, or a German short form
+    /// (`--phase Schwangerschaft`, `--phase "Frühe Kindheit"`, `--phase fruehe-kindheit`).
     public static func vocabulary<V: Vocabulary>(_ text: String?, _ type: V.Type, field: String? = nil) throws -> V? {
         guard let text else { return nil }
         guard let value = V.parse(text) else {
-            throw KetteError.invalidValue(field: field ?? V.fieldName, value: text, accepted: V.slugs)
+            throw KetteError.invalidValue(field: FieldText.named(field ?? V.fieldName), value: text, accepted: accepted(V.self))
         }
         return value
+    }
+
+    /// What a vocabulary accepts, as the error lists it: the slugs in English; in German the
+    /// German short forms with their labels, and that the English slugs work too.
+    public static func accepted<V: Vocabulary>(_ type: V.Type) -> LocalizedText {
+        let english = V.slugs.joined(separator: ", ")
+        let german = V.allCases.map { value in
+            value.germanSlug == value.germanLabel.lowercased() ? value.germanSlug : "\(value.germanSlug) (\(value.germanLabel))"
+        }.joined(separator: ", ")
+        return LocalizedText(english, german) + InputText.acceptedAlso.text
     }
 
     /// A comma-separated list of vocabulary values ("preschool,primary"), duplicates removed, order kept.
@@ -36,7 +49,7 @@ public enum Input {
             values.append(value)
         }
         guard !values.isEmpty else {
-            throw KetteError.invalidValue(field: field ?? V.fieldName, value: text, accepted: V.slugs)
+            throw KetteError.invalidValue(field: FieldText.named(field ?? V.fieldName), value: text, accepted: accepted(V.self))
         }
         return values
     }
@@ -52,17 +65,16 @@ public enum Input {
         return words
     }
 
-    /// A calendar date in the form YYYY-MM-DD that exists (no 2024-02-30).
+    /// A calendar date that exists (no 2024-02-30), written 2026-03-14 or as Germans do, 14.03.2026
+    /// (also 14.3.2026); returned as YYYY-MM-DD, the form it is stored in.
     public static func date(_ text: String?, field: String) throws -> String? {
         guard let text else { return nil }
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), year >= 1900
-        else {
-            throw KetteError.malformedValue(field: field, value: text, expected: "a date YYYY-MM-DD, e.g. 2026-03-14")
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let iso = LocalFormat.isoDay(german: trimmed) ?? trimmed
+        guard let (year, month, day) = LocalFormat.isoDay(iso), day <= daysIn(month: month, year: year), year >= 1900 else {
+            throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: InputText.expectedDate.text)
         }
-        return text
+        return iso
     }
 
     /// A time of day HH:MM, 24-hour.
@@ -72,7 +84,7 @@ public enum Input {
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
               let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute)
         else {
-            throw KetteError.malformedValue(field: field, value: text, expected: "a time HH:MM, e.g. 09:30")
+            throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: InputText.expectedTime.text)
         }
         return text
     }

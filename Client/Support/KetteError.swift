@@ -1,27 +1,28 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
 /// What went wrong, in terms a coordinator can act on. Every case says what is wrong and, where
-/// there is a choice, what is accepted.
+/// there is a choice, what is accepted; the words come from the message catalog (`InputText`).
 public enum KetteError: Error, Equatable {
-    /// A value outside its closed list (`--phase baby`).
-    case invalidValue(field: String, value: String, accepted: [String])
+    /// A value outside its closed list (`--phase baby`); `accepted` lists the values in each language.
+    case invalidValue(field: LocalizedText, value: String, accepted: LocalizedText)
     /// A value in the wrong shape (`--date 2024-13-01`).
-    case malformedValue(field: String, value: String, expected: String)
+    case malformedValue(field: LocalizedText, value: String, expected: LocalizedText)
     /// A required value that is missing or empty.
-    case missingValue(field: String)
-    case notFound(kind: String, reference: String)
+    case missingValue(field: LocalizedText)
+    case notFound(kind: LocalizedText, reference: String)
     /// Not found among a short list of records people pick from (districts, bodies): it names them.
-    case notFoundAmong(kind: String, reference: String, known: [String])
-    case ambiguous(kind: String, reference: String, candidates: [String])
+    case notFoundAmong(kind: LocalizedText, reference: String, known: [String])
+    case ambiguous(kind: LocalizedText, reference: String, candidates: [String])
     case storeMissing(directory: String)
-    case storeUnwritable(directory: String, reason: String)
-    case storeDamaged(path: String, reason: String)
+    case storeUnwritable(directory: String, reason: LocalizedText)
+    case storeDamaged(path: String, reason: LocalizedText)
     case unknownField(type: String, field: String)
-    case unreadableFile(path: String, reason: String)
+    case unreadableFile(path: String, reason: LocalizedText)
     /// The editor exited with an error or was not found; nothing was saved.
-    case editorFailed(command: String, reason: String)
+    case editorFailed(command: String, reason: LocalizedText)
     case nothingToChange
     /// A write the protocol would refuse (SPEC §6.2), stopped before it was stored: `reason` is
     /// `RecordType.problem(field:value:)`'s, in the protocol's English.
@@ -38,113 +39,78 @@ public enum KetteError: Error, Equatable {
         }
     }
 
-    /// The German for the expectations the input checks state in English; one place, so the
-    /// checks stay free of language plumbing. An unknown phrase stays English.
-    static func german(_ expected: String) -> String {
-        let phrases: [(String, String)] = [
-            ("a date YYYY-MM-DD, e.g. ", "ein Datum im Format YYYY-MM-DD, z. B. "),
-            ("a time HH:MM, e.g. ", "eine Uhrzeit im Format HH:MM, z. B. "),
-            ("a whole number of 0 or more, e.g. ", "eine ganze Zahl ab 0, z. B. "),
-            ("a whole number of at most ", "eine ganze Zahl bis höchstens "),
-            ("a whole number above 0", "eine ganze Zahl größer als 0"),
-            ("a whole number", "eine ganze Zahl"),
-            ("only one of ", "nur eine der Angaben "),
-            ("the token `kette-server user add` printed", "der Token, den `kette-server user add` ausgegeben hat"),
-            ("a file in a writable directory", "eine Datei in einem beschreibbaren Verzeichnis"),
-            (" or ", " oder "), (" and ", " und "), ("e.g. ", "z. B. "),
-        ]
-        var text = expected
-        for (english, german) in phrases { text = text.replacingOccurrences(of: english, with: german) }
-        return text
+    /// A value outside a closed list of words typed as they are in every language (`--keep mine`):
+    /// they are shown as code.
+    public static func invalidValue(field: LocalizedText, value: String, accepted: [String]) -> KetteError {
+        .invalidValue(field: field, value: value, accepted: LocalizedText(verbatim: accepted.map { "`\($0)`" }.joined(separator: ", ")))
     }
 
     public func message(_ language: Language) -> String {
-        let de = language == .german
+        text(language)
+    }
+
+    /// The message in both languages.
+    public var text: LocalizedText {
         switch self {
         case .invalidValue(let field, let value, let accepted):
-            return de ? "Unbekannter Wert „\(value)“ für \(field). Erlaubt: \(accepted.joined(separator: ", "))."
-                      : "unknown \(field) '\(value)'. Accepted: \(accepted.joined(separator: ", "))."
+            InputText.invalidValue.with(["field": field, "value": value, "accepted": accepted])
         case .malformedValue(let field, let value, let expected):
-            return de ? "Ungültiger Wert „\(value)“ für \(field): erwartet \(Self.german(expected))."
-                      : "invalid \(field) '\(value)': expected \(expected)."
+            InputText.malformedValue.with(["field": field, "value": value, "expected": expected])
         case .missingValue(let field):
-            return de ? "\(field) fehlt oder ist leer." : "\(field) is missing or empty."
+            InputText.missingValue.with(["field": field])
         case .notFound(let kind, let reference):
-            return de ? "Kein Eintrag (\(kind)) „\(reference)“ gefunden." : "no \(kind) '\(reference)' found."
+            InputText.notFound.with(["kind": kind, "reference": reference])
         case .notFoundAmong(let kind, let reference, let known):
-            let list = known.isEmpty ? (de ? "noch keine" : "none yet") : known.joined(separator: ", ")
-            return de ? "Kein Eintrag (\(kind)) „\(reference)“ gefunden. Vorhanden: \(list)."
-                      : "no \(kind) '\(reference)' found. Known: \(list)."
+            InputText.notFoundAmong.with(["kind": kind, "reference": reference,
+                                          "known": known.isEmpty ? InputText.noneYet.text : LocalizedText(verbatim: known.joined(separator: ", "))])
         case .ambiguous(let kind, let reference, let candidates):
-            return de ? "„\(reference)“ ist mehrdeutig (\(kind)). Infrage kommen: \(candidates.joined(separator: "; ")). Bitte die ID angeben."
-                      : "'\(reference)' matches more than one \(kind): \(candidates.joined(separator: "; ")). Give the id instead."
+            InputText.ambiguous.with(["kind": kind, "reference": reference, "candidates": candidates.joined(separator: "; ")])
         case .storeMissing(let directory):
-            return de ? "Kein Kette-Speicher in \(directory). Zuerst `kette init` ausführen (oder --home/KETTE_HOME angeben)."
-                      : "no Kette store in \(directory). Run `kette init` first (or point --home/KETTE_HOME at your store)."
+            StoreText.storeMissing.with(["directory": directory])
         case .storeUnwritable(let directory, let reason):
-            return de ? "Der Speicher in \(directory) kann nicht angelegt werden: \(reason)"
-                      : "cannot create the store in \(directory): \(reason)"
+            StoreText.storeUnwritable.with(["directory": directory, "reason": reason])
         case .storeDamaged(let path, let reason):
-            return de ? "Der Speicher \(path) ist beschädigt: \(reason)" : "the store \(path) is damaged: \(reason)"
+            StoreText.storeDamaged.with(["path": path, "reason": reason])
         case .unknownField(let type, let field):
-            return de ? "Unbekanntes Feld \(field) für \(type)." : "unknown field \(field) for \(type)."
+            InputText.unknownField.with(["type": FieldText.named(type), "field": field])
         case .unreadableFile(let path, let reason):
-            return de ? "Datei \(path) kann nicht gelesen werden: \(reason)" : "cannot read \(path): \(reason)"
+            InputText.unreadableFile.with(["path": path, "reason": reason])
         case .editorFailed(let command, let reason):
-            return de ? "Editor „\(command)“ fehlgeschlagen (\(reason)); nichts gespeichert."
-                      : "editor '\(command)' failed (\(reason)); nothing was saved."
+            InputText.editorFailed.with(["command": command, "reason": reason])
         case .nothingToChange:
-            return de ? "Nichts zu ändern: keine Option angegeben." : "nothing to change: no option given."
+            InputText.nothingToChange.text
         case .refusedWrite(let reason):
-            return de ? "Nicht gespeichert, der Server würde es ablehnen: \(reason). Nichts wurde geändert."
-                      : "not saved, the server would refuse it: \(reason). Nothing was changed."
+            InputText.refusedWrite.with(["reason": reason])
         case .outsideScope(let type, let name, let place, let yours):
-            return Self.outsideScopeMessage(type: type, name: name, place: place, yours: yours, language: language)
+            Self.outsideScopeText(type: type, name: name, place: place, yours: yours)
         }
     }
 
-    private static func outsideScopeMessage(type: RecordType, name: String, place: RecordPlace, yours: [String], language: Language) -> String {
-        let record = "\(Resolver.kindName(type, language)) '\(name)'"
-        let districts = yours.isEmpty ? language.pick("none", "keine") : yours.joined(separator: ", ")
-        let placement: String
+    /// A write outside the user's scope: the record, where it belongs, the user's districts.
+    private static func outsideScopeText(type: RecordType, name: String, place: RecordPlace, yours: [String]) -> LocalizedText {
+        let values: MessageValues = ["kind": FieldText.kind(type), "name": name,
+                                     "yours": yours.isEmpty ? InputText.noneYet.text : LocalizedText.verbatim(yours.joined(separator: ", "))]
         switch place {
         case .district(let district):
-            placement = language.pick("belongs to district \(district), outside your districts as the server last reported them: \(districts)",
-                                   "gehört zum Sozialraum \(district), außerhalb Ihrer Sozialräume laut letztem Sync: \(districts)")
-        case .countyWide:
-            placement = language.pick("is county-wide (no district), which only the county office writes; your districts: \(districts)",
-                                   "gilt kreisweit (ohne Sozialraum) und wird nur vom Kreis geschrieben; Ihre Sozialräume: \(districts)")
-        case .districtList, .register:
-            placement = language.pick("is in the list of districts, which only the county office writes; your districts: \(districts)",
-                                   "gehört zur Liste der Sozialräume, die nur der Kreis schreibt; Ihre Sozialräume: \(districts)")
+            return InputText.outsideDistrict.with(["kind": FieldText.kind(type), "name": name, "district": district, "yours": yours.isEmpty
+                                                   ? InputText.noneYet.text : LocalizedText.verbatim(yours.joined(separator: ", "))])
+        case .countyWide: return InputText.outsideCountyWide.with(values)
+        case .districtList, .register: return InputText.outsideDistrictList.with(values)
         }
-        return record + " " + placement + language.pick(
-            ". Nothing was written. If the county office has given you the district since, run `kette sync` and try again.",
-            ". Nichts wurde gespeichert. Falls der Kreis Ihnen den Sozialraum inzwischen zugeteilt hat: `kette sync` ausführen und erneut versuchen.")
     }
 }
 
 /// How a storage failure reads for a person: what happened and what to do, then SQLite's words.
 public func storageFailureMessage(_ error: SQLiteError, _ language: Language) -> String {
-    let de = language == .german
-    let advice: String
+    let advice: StoreText
     switch error.code.primary {
-    case .busy, .locked:
-        advice = de ? "Der Speicher ist durch ein anderes Programm gesperrt; später erneut versuchen."
-                    : "the store is locked by another process; try again in a moment."
-    case .full:
-        advice = de ? "Der Datenträger ist voll; Platz schaffen und erneut versuchen. Nichts wurde teilweise gespeichert."
-                    : "the disk is full; free some space and try again. Nothing was partially saved."
-    case .readonly:
-        advice = de ? "Der Speicher ist schreibgeschützt." : "the store is read-only."
-    case .cantOpen:
-        advice = de ? "Die Speicherdatei kann nicht geöffnet werden (Rechte, Pfad?)." : "the store file cannot be opened (permissions, path?)."
-    case .corrupt, .notADatabase:
-        advice = de ? "Die Speicherdatei ist keine gültige Kette-Datenbank oder beschädigt." : "the store file is not a valid Kette database or is damaged."
-    case .ioError:
-        advice = de ? "Lese-/Schreibfehler des Datenträgers. Nichts wurde teilweise gespeichert." : "the disk reported an I/O error. Nothing was partially saved."
-    default:
-        advice = de ? "Speicherfehler." : "storage error."
+    case .busy, .locked: advice = .locked
+    case .full: advice = .diskFull
+    case .readonly: advice = .readOnly
+    case .cantOpen: advice = .cannotOpen
+    case .corrupt, .notADatabase: advice = .notADatabase
+    case .ioError: advice = .ioError
+    default: advice = .storageError
     }
-    return "\(advice) (\(error.description))"
+    return "\(advice(language)) (\(error.description))"
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -14,6 +15,9 @@ public struct RefusedChangeSet: Codable, Hashable, Sendable {
     /// has to change (`unsupported_schema`: the server is older) or Kette corrects it itself
     /// (`clock_ahead`); false when it was taken back and is kept for `kette refused`.
     public var waiting: Bool
+    /// The facts behind the refusal as the server sent them (SPEC §7.3), for the message in the
+    /// user's language; known to the sync that received it, not kept in the store.
+    public var details: RefusalDetails? = nil
 }
 
 /// A refused change set with what it would have written, for `kette refused show`.
@@ -52,7 +56,7 @@ extension LocalStore {
                 case .refused:
                     let code = result.code ?? "refused"
                     let refusal = RefusedChangeSet(id: result.id, summary: entry.string(1) ?? "", code: code, reason: result.reason ?? "",
-                                                   refusedAt: now, waiting: Self.waitsInOutbox(code))
+                                                   refusedAt: now, waiting: Self.waitsInOutbox(code), details: result.details)
                     if refusal.waiting {
                         try db.execute("UPDATE outbox_change_sets SET refused_code = ?, refused_reason = ?, refused_at = ? WHERE seq = ?",
                                        [code, refusal.reason, now, seq])
@@ -223,9 +227,9 @@ extension LocalStore {
 
     /// A kept refusal by its change set id or the start of it; ambiguity is an error, not a guess.
     private func findRefusal(_ reference: String, language: Language) throws -> (seq: Int, refusal: RefusedChangeSet) {
-        let kind = language.pick("refused change set", "abgelehnter Änderungssatz")
+        let kind = FieldText.refusal.text
         let wanted = reference.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !wanted.isEmpty else { throw KetteError.missingValue(field: "ID") }
+        guard !wanted.isEmpty else { throw KetteError.missingValue(field: FieldText.id.text) }
         let rows = try database.rows("SELECT seq, id, summary, code, reason, refused_at FROM refusals WHERE substr(id, 1, length(?1)) = ?1 ORDER BY seq",
                                      [wanted])
         let matches = rows.filter { $0.string(1) == wanted }.isEmpty ? rows : rows.filter { $0.string(1) == wanted }
@@ -242,7 +246,7 @@ extension LocalStore {
     private func refusedChanges(_ seq: Int) throws -> [Change] {
         guard let text = try database.scalarString("SELECT change_set FROM refusals WHERE seq = ?", [seq]),
               let changeSet = try? JSONDecoder().decode(ChangeSet.self, from: Data(text.utf8)) else {
-            throw KetteError.storeDamaged(path: database.path, reason: "a kept refusal holds an unreadable change set")
+            throw KetteError.storeDamaged(path: database.path, reason: StoreText.unreadableRefusal.text)
         }
         return changeSet.changes
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -288,10 +289,10 @@ extension LocalStore {
     public func resolveConflict(_ reference: String, _ resolution: Resolution, language: Language) throws -> ConflictEntry {
         let id = try Resolver.resolve(reference, as: .conflict, in: database, language: language)
         guard let entry = try conflicts(includeResolved: true).first(where: { $0.id == id }) else {
-            throw KetteError.notFound(kind: Resolver.kindName(.conflict, language), reference: reference)
+            throw KetteError.notFound(kind: FieldText.kind(.conflict), reference: reference)
         }
         guard entry.status == "open" else {
-            throw KetteError.malformedValue(field: "conflict", value: reference, expected: language.pick("an open conflict (this one is resolved)", "ein offener Konflikt (dieser ist bereits gelöst)"))
+            throw KetteError.malformedValue(field: FieldText.conflict.text, value: reference, expected: InputText.expectedOpenConflict.text)
         }
         guard let type = RecordType(rawValue: entry.recordType) else { throw KetteError.unknownField(type: entry.recordType, field: entry.field) }
         let chosen: FieldValue
@@ -303,9 +304,8 @@ extension LocalStore {
             let wantMine = { if case .mine = resolution { return true } else { return false } }()
             guard entry.winner.mine != entry.loser.mine else {
                 let authors = [entry.winner.author, entry.loser.author].compactMap { $0 }.joined(separator: ", ")
-                throw KetteError.malformedValue(field: "--keep", value: wantMine ? "mine" : "theirs",
-                                                expected: language.pick("winner, loser or --value: neither or both sides were written in this store (authors: \(authors))",
-                                                                        "winner, loser oder --value: keine oder beide Seiten stammen aus diesem Speicher (von: \(authors))"))
+                throw KetteError.malformedValue(field: .verbatim("--keep"), value: wantMine ? "mine" : "theirs",
+                                                expected: InputText.expectedWinnerOrLoser.with(["authors": authors]))
             }
             chosen = (entry.winner.mine == wantMine) ? entry.winner.value : entry.loser.value
             label = wantMine ? "mine" : "theirs"
@@ -329,20 +329,20 @@ extension LocalStore {
         let value: FieldValue
         if field == RecordType.deletedField {
             guard let flag = ["true": true, "false": false][text.lowercased()] else {
-                throw KetteError.invalidValue(field: field, value: text, accepted: ["true", "false"])
+                throw KetteError.invalidValue(field: FieldText.named(field), value: text, accepted: ["true", "false"])
             }
             value = .bool(flag)
         } else {
             switch type.field(named: field)?.kind {
             case .list?: value = .list(Input.wordList(text) ?? [])
             case .integer?:
-                guard let number = Int64(text) else { throw KetteError.malformedValue(field: field, value: text, expected: "a whole number") }
+                guard let number = Int64(text) else { throw KetteError.malformedValue(field: FieldText.named(field), value: text, expected: InputText.expectedWholeNumber.text) }
                 value = .integer(number)
             default: value = text.isEmpty ? .null : .string(text)
             }
         }
         if let problem = type.problem(field: field, value: value) {
-            throw KetteError.invalidValue(field: field, value: text, accepted: type.acceptedValues(field: field) ?? [problem])
+            throw KetteError.invalidValue(field: FieldText.named(field), value: text, accepted: type.acceptedValues(field: field) ?? [problem])
         }
         return value
     }

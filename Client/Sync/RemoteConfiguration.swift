@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 
 /// The server a store syncs with and the token it uses, kept in `remote.json` beside the store,
 /// readable only by its owner (mode 0600): the token is a password.
@@ -23,14 +24,14 @@ public struct RemoteConfiguration: Codable, Equatable, Sendable {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
               components.query == nil, components.fragment == nil else {
-            throw KetteError.malformedValue(field: "URL", value: url, expected: "http://HOST[:PORT] or https://HOST[:PORT], e.g. https://kette.kreis-example.de")
+            throw KetteError.malformedValue(field: FieldText.url.text, value: url, expected: InputText.expectedURL.text)
         }
         let token = token.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty, token.count <= 200, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw KetteError.malformedValue(field: "token", value: token.isEmpty ? "" : "…", expected: "the token `kette-server user add` printed")
+            throw KetteError.malformedValue(field: FieldText.token.text, value: token.isEmpty ? "" : "…", expected: InputText.expectedToken.text)
         }
         if let caCertificate, !FileManager.default.isReadableFile(atPath: caCertificate) {
-            throw KetteError.unreadableFile(path: caCertificate, reason: "no such readable file")
+            throw KetteError.unreadableFile(path: caCertificate, reason: InputText.noSuchFile.text)
         }
         return RemoteConfiguration(url: url, token: token, caCertificate: caCertificate)
     }
@@ -45,7 +46,7 @@ public struct RemoteConfiguration: Codable, Equatable, Sendable {
         do {
             return try JSONDecoder().decode(RemoteConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw KetteError.unreadableFile(path: path, reason: "\(error.localizedDescription); set it again with `kette remote URL --token TOKEN`")
+            throw KetteError.unreadableFile(path: path, reason: InputText.remoteUnreadable.with(["reason": error.localizedDescription]))
         }
     }
 
@@ -59,13 +60,13 @@ public struct RemoteConfiguration: Codable, Equatable, Sendable {
         let data = try encoder.encode(self)
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw KetteError.storeUnwritable(directory: directory, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw KetteError.storeUnwritable(directory: directory, reason: .verbatim(String(cString: strerror(errno)))) }
         let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor)
         close(descriptor)
         guard written == data.count, synced == 0, rename(temporary, path) == 0 else {
             unlink(temporary)
-            throw KetteError.storeUnwritable(directory: directory, reason: String(cString: strerror(errno)))
+            throw KetteError.storeUnwritable(directory: directory, reason: .verbatim(String(cString: strerror(errno))))
         }
     }
 }

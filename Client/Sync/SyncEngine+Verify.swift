@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 
 /// The digest check a sync ends with, and the repair of what differs, both ways (SPEC §16):
@@ -56,7 +57,7 @@ extension SyncEngine {
 
     /// Narrows the difference in `buckets` to records and repairs it.
     private func repair(buckets: [Int], _ verification: inout Verification) throws {
-        progress("verify: \(buckets.count) buckets differ")
+        progress(SyncText.verifyBuckets.with(["count": buckets.count]))
         // What remains is described by the last round alone.
         (verification.kept, verification.waiting, verification.refused) = (0, 0, [])
         var serverRecords: [RecordKey: String] = [:]
@@ -92,7 +93,7 @@ extension SyncEngine {
             let answer: RepairAnswer = try exchange("POST", "/v1/repairs", body: try Self.encode(RepairRequest(versions: chunk)))
             verification.pushed += answer.applied
             verification.refused += answer.refused
-            progress("verify: \(verification.pushed) versions brought back")
+            progress(SyncText.verifyBroughtBack.with(["count": verification.pushed]))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Dispatch
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -94,27 +95,38 @@ public enum SyncError: Error, Equatable {
     case protocolViolation(String)
 
     public func message(_ language: Language) -> String {
-        let retry = language.pick("Nothing was lost; run `kette sync` again later.", "Nichts ging verloren; `kette sync` später erneut ausführen.")
+        text(language)
+    }
+
+    /// The message in both languages. The server's own words (English) stay out of it: the
+    /// status and code say enough, and `--json` keeps them.
+    public var text: LocalizedText {
         switch self {
-        case .notConfigured:
-            return language.pick("no server configured: run `kette remote URL --token TOKEN` first.",
-                                 "Kein Server eingerichtet: zuerst `kette remote URL --token TOKEN` ausführen.")
-        case .transport(let error):
-            return error.message(language)
-        case .server(let status, let code, let message):
-            let message = message.hasSuffix(".") ? String(message.dropLast()) : message
-            if status == 413 {
-                return language.pick("a change set is larger than the server accepts (413: \(message)). Nothing was lost; ask the county's IT to raise `kette-server serve --max-body-mb`.",
-                                     "Ein Änderungssatz ist größer, als der Server annimmt (413: \(message)). Nichts ging verloren; die IT des Kreises kann `kette-server serve --max-body-mb` erhöhen.")
-            }
-            if status == 401 {
-                return language.pick("the server rejected the token (401: \(message)). Ask the county office for a new token and run `kette remote URL --token TOKEN`. ",
-                                     "Der Server lehnt den Token ab (401: \(message)). Beim Kreis einen neuen Token erfragen und `kette remote URL --token TOKEN` ausführen. ") + retry
-            }
-            return language.pick("the server answered \(status) \(code): \(message). ", "Der Server antwortete \(status) \(code): \(message). ") + retry
-        case .protocolViolation(let text):
-            return language.pick("unexpected answer from the server: \(text). ", "Unerwartete Antwort des Servers: \(text). ") + retry
+        case .notConfigured: SyncText.notConfigured.text
+        case .transport(let error): error.text
+        case .server(413, _, _): SyncText.tooLarge.text
+        case .server(401, _, _): SyncText.tokenRefused.text
+        case .server(let status, let code, _):
+            (code == "storage_failed" ? SyncText.serverStorage : SyncText.serverError).with(["status": String(status), "code": code, "retry": SyncText.retry.text])
+        case .protocolViolation: SyncText.protocolViolation.with(["retry": SyncText.retry.text])
         }
+    }
+
+    /// What a script or a log needs beyond the message: the server's own words, libcurl's text.
+    public var detail: String? {
+        switch self {
+        case .notConfigured: nil
+        case .transport(let error): error.detail
+        case .server(let status, let code, let message): "\(status) \(code): \(message)"
+        case .protocolViolation(let detail): detail
+        }
+    }
+
+    /// The token was refused (401: revoked, replaced or unknown): only a new token helps, so
+    /// `kette sync` says so and exits 5, not 3 like an outage.
+    public var isTokenRefused: Bool {
+        if case .server(401, _, _) = self { return true }
+        return false
     }
 }
 
@@ -125,8 +137,10 @@ public final class SyncEngine {
     private let transport: any HTTPTransport
     private let pushBatchSize: Int
     private let pageSize: Int
-    /// Called with a short progress line ("pushed 200/1000") for a terminal.
-    public var progress: (String) -> Void = { _ in }
+    /// What the server said about the refusals of this sync, by change set id.
+    private var refusalDetails: [String: RefusalDetails] = [:]
+    /// Called with a short progress line ("sending 200 of 1,000") for a terminal.
+    public var progress: (LocalizedText) -> Void = { _ in }
 
     public init(store: LocalStore, remote: RemoteConfiguration, transport: any HTTPTransport,
                 pushBatchSize: Int = 200, pageSize: Int = SyncLimits.maxPageSize) {
@@ -190,7 +204,11 @@ public final class SyncEngine {
         let stillWaiting = Set(try store.refusedChangeSets().filter(\.waiting).map(\.id))
         var seen = Set<String>()
         let newlyWaiting = report.refusedChangeSets.reversed().filter { seen.insert($0.id).inserted && stillWaiting.contains($0.id) }.reversed()
-        report.refusedChangeSets = try store.takeUnreportedRefusals() + newlyWaiting
+        report.refusedChangeSets = (try store.takeUnreportedRefusals() + newlyWaiting).map { refusal in
+            var refusal = refusal
+            refusal.details = refusal.details ?? refusalDetails[refusal.id]
+            return refusal
+        }
         report.keptRefusals = try store.keptRefusals().count
         report.openConflicts = try store.conflicts().count
         report.pendingChangeSets = try Outbox.pendingCount(in: store.database)
@@ -223,9 +241,10 @@ public final class SyncEngine {
                 throw SyncError.protocolViolation("the push answer does not list exactly the change sets sent")
             }
             report.refusedChangeSets += try store.applyPushResults(response.results)
+            for result in response.results { if let details = result.details { refusalDetails[result.id] = details } }
             report.pushedChangeSets += batch.count
             report.appliedChangeSets += response.results.filter { $0.status != .refused }.count
-            progress("push \(report.pushedChangeSets)/\(total)")
+            progress(SyncText.pushProgress.with(["done": report.pushedChangeSets, "total": total]))
             if !restampedOnce, response.results.contains(where: { $0.code == "clock_ahead" }) {
                 // This machine's clock runs ahead: correct it, re-stamp, and push that part again.
                 restampedOnce = true
@@ -278,7 +297,7 @@ public final class SyncEngine {
             report.pullMergeSeconds += Double(DispatchTime.now().uptimeNanoseconds - received) / 1e9
             report.pulledPages += 1
             report.pulledChanges += page.changes.count
-            progress("pull \(report.pulledChanges)")
+            progress(SyncText.pullProgress.with(["changes": report.pulledChanges]))
             cursor = page.cursor
             guard let next else { break }
             pending = next

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// One HTTP request as the sync client sends it: no cookies, no redirects, no streaming.
@@ -50,22 +51,35 @@ public enum TransportError: Error, Equatable, Sendable {
         }
     }
 
-    /// A sentence for the coordinator: what happened, that local data is safe, and what to do.
+    /// A sentence for the coordinator: what happened in plain words (by libcurl's error class,
+    /// not its English text), that local data is safe, and what to do.
     public func message(_ language: Language) -> String {
-        let de = language == .german
-        switch self {
-        case .unreachable(let detail):
-            return de ? "Der Server ist nicht erreichbar (\(detail)). Ihre Änderungen bleiben auf diesem Gerät gespeichert, nichts ist verloren. Bitte später noch einmal versuchen."
-                      : "the server cannot be reached (\(detail)). Your changes stay on this device; nothing was lost. Try again later."
-        case .timedOut(let detail):
-            return de ? "Der Server hat nicht rechtzeitig geantwortet (\(detail)). Ihre Änderungen bleiben auf diesem Gerät gespeichert, nichts ist verloren. Bitte später noch einmal versuchen."
-                      : "the server did not answer in time (\(detail)). Your changes stay on this device; nothing was lost. Try again later."
-        case .tls(let detail):
-            return de ? "Keine sichere Verbindung zum Server möglich: Zertifikat oder TLS-Verbindungsaufbau wurden nicht akzeptiert (\(detail)). Ihre Änderungen bleiben auf diesem Gerät gespeichert, nichts ist verloren. Bitte die Serveradresse prüfen oder die Administration fragen; nutzt der Kreis eine eigene Zertifizierungsstelle, deren Zertifikat mit „kette remote URL --token TOKEN --cacert DATEI“ angeben."
-                      : "no secure connection to the server: \(detail). Your changes stay on this device; nothing was lost. Check the server address or ask whoever runs the server."
-        case .failed(let detail):
-            return de ? "Die Anfrage an den Server ist fehlgeschlagen: \(detail). Ihre Änderungen bleiben auf diesem Gerät gespeichert, nichts ist verloren."
-                      : "the request to the server failed: \(detail). Your changes stay on this device; nothing was lost."
+        text(language)
+    }
+
+    public var text: LocalizedText {
+        plainWords.text + .verbatim(" ") + TransportText.kept.text
+    }
+
+    /// libcurl's error number, as `CurlTransport` writes it at the end of the detail ("(curl error 7)").
+    public var curlCode: Int? {
+        guard let range = detail.range(of: "(curl error ", options: .backwards) else { return nil }
+        return Int(detail[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// What happened, by libcurl's error class where known, else by the case.
+    var plainWords: TransportText {
+        switch (self, curlCode) {
+        case (.unreachable, 5?), (.unreachable, 6?): .hostUnknown
+        case (.unreachable, 7?): .refused
+        case (.unreachable, _): .unreachable
+        case (.timedOut, _): .timedOut
+        case (.tls, 60?): detail.contains("host name") ? .wrongHost : .untrusted
+        case (.tls, 35?): .handshake
+        case (.tls, 77?): .caFile
+        case (.tls, _): .tls
+        case (.failed, _) where detail.contains("larger than the limit"): .tooLarge
+        case (.failed, _): .failed
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteStore
 
 /// The server's append-only audit log: who changed, read, erased or administered what and when —
@@ -45,26 +46,25 @@ public final class AuditLog: @unchecked Sendable {
         case intact(entries: Int64)
         /// `entry` is the first entry found wrong or missing (nil when no entry is to blame, e.g. a
         /// missing key file).
-        case broken(entry: Int64?, reason: String)
+        case broken(entry: Int64?, reason: LocalizedText)
     }
 
     public enum Problem: Error, CustomStringConvertible {
         case keyMissing(path: String, entries: Int64)
-        case keyUnreadable(path: String, reason: String)
+        case keyUnreadable(path: String, reason: LocalizedText)
         case headUnwritable(path: String)
         /// An erasure found the log already altered: signing it anew would hide that.
-        case alteredBeforeErasure(reason: String)
+        case alteredBeforeErasure(reason: LocalizedText)
 
-        public var description: String {
+        public var description: String { text.english }
+
+        /// The message in both languages, for `kette-server`.
+        public var text: LocalizedText {
             switch self {
-            case .alteredBeforeErasure(let reason):
-                "the audit log does not verify (\(reason)); an erasure would sign its entries anew and hide that, so nothing was erased. Check it with `kette-server audit verify` and restore the database and its audit files from a backup"
-            case .keyMissing(let path, let entries):
-                "the audit key file \(path) is missing, but the audit log holds \(entries) entries signed with it; restore the key file (a new key would make the whole log unverifiable)"
-            case .keyUnreadable(let path, let reason):
-                "the audit key file \(path) cannot be used: \(reason); it must hold 64 hex digits"
-            case .headUnwritable(let path):
-                "the signed head \(path) could not be written; check the directory's permissions and free space"
+            case .alteredBeforeErasure(let reason): AuditText.alteredBeforeErasure.with(["reason": reason])
+            case .keyMissing(let path, let entries): AuditText.keyMissing.with(["path": path, "entries": entries])
+            case .keyUnreadable(let path, let reason): AuditText.keyUnreadable.with(["path": path, "reason": reason])
+            case .headUnwritable(let path): AuditText.headUnwritable.with(["path": path])
             }
         }
     }
@@ -108,11 +108,11 @@ public final class AuditLog: @unchecked Sendable {
 
     static func readKey(at path: String) throws -> [UInt8]? {
         guard let data = FileManager.default.contents(atPath: path) else {
-            if FileManager.default.fileExists(atPath: path) { throw Problem.keyUnreadable(path: path, reason: "it cannot be read") }
+            if FileManager.default.fileExists(atPath: path) { throw Problem.keyUnreadable(path: path, reason: AuditText.keyNotReadable.text) }
             return nil
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let key = decodeHex(text), key.count == 32 else { throw Problem.keyUnreadable(path: path, reason: "it is not 64 hex digits") }
+        guard let key = decodeHex(text), key.count == 32 else { throw Problem.keyUnreadable(path: path, reason: AuditText.keyNotHex.text) }
         return key
     }
 
@@ -123,12 +123,12 @@ public final class AuditLog: @unchecked Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         if descriptor < 0 {
             if errno == EEXIST, let existing = try readKey(at: path) { return existing }
-            throw Problem.keyUnreadable(path: path, reason: "it cannot be created (\(String(cString: strerror(errno))))")
+            throw Problem.keyUnreadable(path: path, reason: AuditText.keyNotCreated.with(["error": String(cString: strerror(errno))]))
         }
         defer { close(descriptor) }
         let text = Array((Secrets.hex(key) + "\n").utf8)
         guard write(descriptor, text, text.count) == text.count, fsync(descriptor) == 0 else {
-            throw Problem.keyUnreadable(path: path, reason: "it cannot be written (\(String(cString: strerror(errno))))")
+            throw Problem.keyUnreadable(path: path, reason: AuditText.keyNotWritten.with(["error": String(cString: strerror(errno))]))
         }
         return key
     }
@@ -291,14 +291,14 @@ public final class AuditLog: @unchecked Sendable {
             let seq = Int64(row.int(0) ?? 0)
             guard seq == expected else {
                 verdict = .broken(entry: expected, reason: seq > expected
-                    ? "entry \(expected) is missing (the log goes from \(expected - 1) to \(seq))"
-                    : "entry \(seq) appears where \(expected) belongs")
+                    ? AuditText.entryMissing.with(["entry": String(expected), "before": String(expected - 1), "after": String(seq)])
+                    : AuditText.entryMisplaced.with(["entry": String(seq), "expected": String(expected)]))
                 return
             }
             let computed = mac(previous: previous, seq: seq, at: Int64(row.int(1) ?? 0), actor: row.string(2) ?? "",
                                action: row.string(3) ?? "", detail: row.string(4) ?? "")
             guard Secrets.constantTimeEquals(computed, row.string(5) ?? "") else {
-                verdict = .broken(entry: seq, reason: "entry \(seq) does not match its signature: it was changed, inserted, reordered or an entry before it was removed")
+                verdict = .broken(entry: seq, reason: AuditText.entryUnsigned.with(["entry": String(seq)]))
                 return
             }
             previous = computed
@@ -309,22 +309,23 @@ public final class AuditLog: @unchecked Sendable {
         let count = Int64(macs.count)
         switch readHead() {
         case nil where count > 0:
-            return .broken(entry: nil, reason: "the signed head \(headPath) is missing, so removal of the newest entries cannot be ruled out")
+            return .broken(entry: nil, reason: AuditText.headMissing.with(["path": headPath]))
         case nil:
             break
         case .failure?:
-            return .broken(entry: nil, reason: "the signed head \(headPath) was altered (its signature does not match)")
+            return .broken(entry: nil, reason: AuditText.headAltered.with(["path": headPath]))
         case .success(let head)?:
             if head.seq > count {
-                return .broken(entry: count + 1, reason: "the log ends at entry \(count), but its signed head says \(head.seq): entries \(count + 1)…\(head.seq) were removed")
+                return .broken(entry: count + 1, reason: AuditText.entriesRemoved.with(["last": String(count), "head": String(head.seq),
+                                                                                         "first": String(count + 1)]))
             }
             if head.seq > 0, !Secrets.constantTimeEquals(macs[Int(head.seq - 1)], head.mac) {
-                return .broken(entry: head.seq, reason: "entry \(head.seq) differs from the one the signed head names")
+                return .broken(entry: head.seq, reason: AuditText.headEntryDiffers.with(["entry": String(head.seq)]))
             }
         }
         let triggers = try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_log_no_update', 'audit_log_no_delete')") ?? 0
         if triggers != 2 {
-            return .broken(entry: nil, reason: "the chain is intact, but the triggers that keep audit_log append-only were dropped")
+            return .broken(entry: nil, reason: AuditText.triggersDropped.text)
         }
         return .intact(entries: count)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 
 /// A person's name as `kette-server erase` looks for it, in every spelling that stands for it.
@@ -23,12 +24,12 @@ public struct PersonName {
     public init(_ name: String) throws(AdminError) {
         let letters = name.filter { !$0.isWhitespace }.count
         guard letters >= 3, letters <= 200 else {
-            throw AdminError.invalid("--person needs the name to erase, 3 to 200 characters (it is matched ignoring case, accents written either way and spacing; no wildcards); got '\(name.prefix(40))'")
+            throw AdminError.invalid(ServerText.personForm.with(["name": String(name.prefix(40))]))
         }
         let folded = FoldedText(name, keys: keys).keys
         words = folded.split(separator: FoldedText.space).map(Array.init)
         guard words.reduce(0, { $0 + $1.count }) >= 3 else {
-            throw AdminError.invalid("the name '\(name.prefix(40))' has fewer than 3 visible characters to search for")
+            throw AdminError.invalid(ServerText.personUnsearchable.with(["name": String(name.prefix(40))]))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -22,7 +23,7 @@ extension ServerStore {
         try Self.createPrivateFile(temporary)
         do {
             try readers.read { db in try db.backup(into: temporary) }
-            guard rename(temporary, path) == 0 else { throw AdminError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
+            guard rename(temporary, path) == 0 else { throw AdminError.invalid(ServerText.cannotWrite.with(["path": path, "error": String(cString: strerror(errno))])) }
         } catch {
             unlink(temporary)
             throw error
@@ -65,7 +66,7 @@ extension ServerStore {
             (audit, head) = try renew(temporary, auditedAs: path, actor: actor ?? AuditLog.localActor, backup: backup, identity: identity)
             // The old database's WAL must not be replayed onto the restored file.
             for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
-            guard rename(temporary, path) == 0 else { throw AdminError.invalid("cannot write \(path): \(String(cString: strerror(errno)))") }
+            guard rename(temporary, path) == 0 else { throw AdminError.invalid(ServerText.cannotWrite.with(["path": path, "error": String(cString: strerror(errno))])) }
         } catch {
             unlink(temporary)
             throw error
@@ -96,13 +97,13 @@ extension ServerStore {
                                     at: now, in: db)
         }
         guard try db.scalarString("PRAGMA journal_mode = DELETE")?.lowercased() == "delete" else {
-            throw AdminError.invalid("the restored copy \(temporary) could not be made a single file")
+            throw AdminError.invalid(ServerText.notSingleFile.with(["path": temporary]))
         }
         return (audit, head)
     }
 
     private static func checkIsServerDatabase(_ path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw AdminError.invalid("no backup file \(path)") }
+        guard FileManager.default.fileExists(atPath: path) else { throw AdminError.invalid(ServerText.noBackupFile.with(["path": path])) }
         var configuration = Database.Configuration()
         configuration.readOnly = true
         configuration.createIfMissing = false
@@ -113,12 +114,12 @@ extension ServerStore {
             isServer = try db.scalarInt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'server_meta'") != nil
                 && db.scalarString("SELECT value FROM server_meta WHERE key = 'replica'") != nil
             if isServer, try db.integrityCheck() != ["ok"] {
-                throw AdminError.invalid("the backup \(path) is damaged (SQLite's integrity check failed); use another backup")
+                throw AdminError.invalid(ServerText.backupDamaged.with(["path": path]))
             }
-        } catch let error as SQLiteError {
-            throw AdminError.invalid("\(path) is not a kette-server database (\(error.code.primary.description)); give a file written by `kette-server backup`")
+        } catch is SQLiteError {
+            throw AdminError.invalid(ServerText.notServerDatabase.with(["path": path]))
         }
-        guard isServer else { throw AdminError.invalid("\(path) is not a kette-server database; give a file written by `kette-server backup`") }
+        guard isServer else { throw AdminError.invalid(ServerText.notServerDatabase.with(["path": path])) }
     }
 
     /// Refuses when another connection has the database open: an exclusive lock cannot be taken
@@ -135,14 +136,14 @@ extension ServerStore {
         }
         // Any other failure is a file we cannot open as a database: it is replaced anyway.
         if case .failure(let error) = result, error.code.primary == .busy || error.code.primary == .locked {
-            throw AdminError.invalid("the database \(path) is in use: stop `kette-server serve` (and other admin commands) before restoring")
+            throw AdminError.invalid(ServerText.databaseInUse.with(["path": path]))
         }
     }
 
     static func createPrivateFile(_ path: String) throws {
         unlink(path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw AdminError.invalid("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw AdminError.invalid(ServerText.cannotCreate.with(["path": path, "error": String(cString: strerror(errno))])) }
         close(descriptor)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -47,20 +48,24 @@ public struct UserInfo: Codable, Hashable, Sendable {
 
 /// Why an admin command was refused.
 public enum AdminError: Error, Equatable, CustomStringConvertible {
-    case invalid(String)
+    case invalid(LocalizedText)
     case userExists(String)
     case unknownUser(String)
     case unknownDistrict(String, known: [String])
     case districtExists(String)
 
-    public var description: String {
+    /// The English message, for API answers.
+    public var description: String { text.english }
+
+    /// The message in both languages, for the admin commands.
+    public var text: LocalizedText {
         switch self {
         case .invalid(let message): message
-        case .userExists(let name): "a user named '\(name)' already exists; revoke it or choose another name"
-        case .unknownUser(let name): "no user named '\(name)'"
+        case .userExists(let name): ServerText.userExists.with(["name": name])
+        case .unknownUser(let name): ServerText.unknownUser.with(["name": name])
         case .unknownDistrict(let id, let known):
-            "no district '\(id)' on this server; known: \(known.isEmpty ? "none yet (kette-server district add ID NAME)" : known.joined(separator: ", "))"
-        case .districtExists(let id): "a district with id '\(id)' already exists"
+            ServerText.unknownDistrict.with(["id": id, "known": known.isEmpty ? ServerText.noDistrictsYet.text : .verbatim(known.joined(separator: ", "))])
+        case .districtExists(let id): ServerText.districtExists.with(["id": id])
         }
     }
 }
@@ -157,9 +162,9 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     /// operating-system account running the command.
     public func addUser(name: String, role: Role, districts: [String], actor: String? = nil) throws -> String {
         let name = name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 200 else { throw AdminError.invalid("a user needs a name (at most 200 characters)") }
+        guard !name.isEmpty, name.count <= 200 else { throw AdminError.invalid(ServerText.needsName.text) }
         if !role.seesEverything && districts.isEmpty {
-            throw AdminError.invalid("a \(role.rawValue) needs at least one --district")
+            throw AdminError.invalid(ServerText.needsDistrict.with(["role": role.rawValue]))
         }
         let token = Secrets.newToken()
         try audited { db, events in
@@ -183,7 +188,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         try audited { db, events in
             guard let row = try db.firstRow("SELECT role, districts FROM users WHERE name = ?", [name]) else { throw AdminError.unknownUser(name) }
             let role = row.string(0).flatMap(Role.init(rawValue:)) ?? .coordinator
-            if !role.seesEverything && districts.isEmpty { throw AdminError.invalid("a \(role.rawValue) needs at least one --district") }
+            if !role.seesEverything && districts.isEmpty { throw AdminError.invalid(ServerText.needsDistrict.with(["role": role.rawValue])) }
             let known = try Self.districtIDs(in: db)
             if let unknown = districts.first(where: { !known.contains($0) }) { throw AdminError.unknownDistrict(unknown, known: known.sorted()) }
             try db.execute("UPDATE users SET districts = ? WHERE name = ?", [FieldValue.list(districts).jsonText, name])
@@ -249,9 +254,9 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     public func addDistrict(id: String, name: String, parent: String? = nil, actor: String? = nil) throws {
         let id = id.trimmingCharacters(in: .whitespaces), name = name.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty, id.count <= 100, !id.contains(where: { $0.isWhitespace || $0 == "," }) else {
-            throw AdminError.invalid("a district id is a short word without spaces or commas, e.g. nordstadt")
+            throw AdminError.invalid(ServerText.districtIDForm.text)
         }
-        guard !name.isEmpty else { throw AdminError.invalid("a district needs a name") }
+        guard !name.isEmpty else { throw AdminError.invalid(ServerText.districtNeedsName.text) }
         try audited { db, events in
             if try Self.districtIDs(in: db).contains(id) { throw AdminError.districtExists(id) }
             var context = try WriteContext(db: db, now: now())

@@ -133,25 +133,31 @@ struct ChangeSetApplier {
     /// Why the change set cannot be applied, nil when it can. Refusals are not stored: the
     /// client keeps the change set and may retry it once the reason is gone.
     private func refusal(for changeSet: ChangeSet, in db: Database) throws -> ChangeSetResult? {
-        func refuse(_ code: String, _ reason: String) -> ChangeSetResult {
-            ChangeSetResult(id: changeSet.id, status: .refused, code: code, reason: reason)
+        func refuse(_ code: String, _ reason: String, _ details: RefusalDetails? = nil) -> ChangeSetResult {
+            ChangeSetResult(id: changeSet.id, status: .refused, code: code, reason: reason, details: details)
         }
         if changeSet.schemaVersion > ChangeSet.currentSchemaVersion {
-            return refuse("unsupported_schema", "written with record schema \(changeSet.schemaVersion); this server understands up to \(ChangeSet.currentSchemaVersion). Update the server; the change set waits on the client.")
+            return refuse("unsupported_schema", "written with record schema \(changeSet.schemaVersion); this server understands up to \(ChangeSet.currentSchemaVersion). Update the server; the change set waits on the client.",
+                          RefusalDetails(schemaVersion: changeSet.schemaVersion, supportedSchemaVersion: ChangeSet.currentSchemaVersion))
         }
-        if changeSet.schemaVersion < 1 { return refuse("invalid", "schemaVersion must be 1 or more") }
-        guard !changeSet.id.isEmpty, changeSet.id.count <= 100 else { return refuse("invalid", "a change set id is 1 to 100 characters") }
+        if changeSet.schemaVersion < 1 { return refuse("invalid", "schemaVersion must be 1 or more", RefusalDetails(problem: "schema")) }
+        guard !changeSet.id.isEmpty, changeSet.id.count <= 100 else {
+            return refuse("invalid", "a change set id is 1 to 100 characters", RefusalDetails(problem: "id"))
+        }
         for change in changeSet.changes {
             guard !change.recordID.isEmpty, change.recordID.count <= 100 else {
-                return refuse("invalid", "record ids are 1 to 100 characters (\(change.recordType.rawValue))")
+                return refuse("invalid", "record ids are 1 to 100 characters (\(change.recordType.rawValue))",
+                              RefusalDetails(recordType: change.recordType.rawValue, problem: "id"))
             }
             if let problem = change.recordType.problem(field: change.field, value: change.value) {
-                return refuse("invalid", problem)
+                return refuse("invalid", problem, RefusalDetails(recordType: change.recordType.rawValue, recordID: change.recordID,
+                                                                 field: change.field, problem: "value"))
             }
         }
         if let latest = changeSet.changes.map(\.hlc).max(), latest.physicalMilliseconds - serverNow > SyncLimits.maxClockAheadMilliseconds {
             let ahead = latest.physicalMilliseconds - serverNow
-            return refuse("clock_ahead", "stamped \(Self.duration(ahead)) ahead of the server's clock; the device clock is wrong. Kette re-stamps such changes and pushes them again.")
+            return refuse("clock_ahead", "stamped \(Self.duration(ahead)) ahead of the server's clock; the device clock is wrong. Kette re-stamps such changes and pushes them again.",
+                          RefusalDetails(aheadMilliseconds: ahead))
         }
 
         if let problem = try conflictWriteProblem(changeSet, in: db) { return refuse("forbidden", problem) }
@@ -163,13 +169,16 @@ struct ChangeSetApplier {
         }
         for key in overlay.keys.sorted(by: { ($0.type.rawValue, $0.id) < ($1.type.rawValue, $1.id) }) {
             guard let scope = try scope(of: key, overlay: overlay, in: db) else {
-                return refuse("invalid", "\(key.type.rawValue) \(key.id) cannot be placed: \(Self.missingParent(key.type))")
+                return refuse("invalid", "\(key.type.rawValue) \(key.id) cannot be placed: \(Self.missingParent(key.type))",
+                              RefusalDetails(recordType: key.type.rawValue, recordID: key.id, problem: "parent"))
             }
             if !scope.isWritable(by: identity) {
-                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(scope.description), outside what \(identity.user) (\(identity.role.rawValue)) may write")
+                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(scope.description), outside what \(identity.user) (\(identity.role.rawValue)) may write",
+                              scope.refusalDetails(key, identity))
             }
             if let previous = try storedScope(key, in: db), previous != scope, !previous.isWritable(by: identity) {
-                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(previous.description), outside what \(identity.user) may write")
+                return refuse("forbidden", "\(key.type.rawValue) \(key.id) belongs to \(previous.description), outside what \(identity.user) may write",
+                              previous.refusalDetails(key, identity))
             }
         }
         return nil

@@ -96,4 +96,15 @@ extension RecordScope {
         guard let typeName = try text("recordType"), let type = RecordType(rawValue: typeName), let recordID = try text("recordID") else { return nil }
         return (type, recordID)
     }
+
+    /// A `forbidden` refusal's facts: the record, where it belongs, and the pusher's role.
+    func refusalDetails(_ key: RecordKey, _ identity: Identity) -> RefusalDetails {
+        let scope = switch self {
+        case .register: "register"
+        case .districtList: "districts"
+        case .county: "county"
+        case .district: "district"
+        }
+        return RefusalDetails(recordType: key.type.rawValue, recordID: key.id, scope: scope, district: storedDistrict, role: identity.role.rawValue)
+    }
 }

@@ -1,3 +1,5 @@
+@_exported import KetteMessages
+
 /// One command of a program: its name, what it takes, a validation step, and what it does with
 /// a `Context` the program builds (the store, the language, output). Options and arguments are
 /// declared once, as values that are also the keys to read them back with their type:

@@ -60,7 +60,7 @@ extension Option where Value == Int {
     /// does not ("a whole number above 0", "1 to 100000 connections").
     public static func integer(_ name: String, value valueName: String = "N", in range: ClosedRange<Int>,
                                expected: LocalizedText? = nil, help: LocalizedText) -> Option<Int> {
-        let bounds = expected ?? LocalizedText("\(range.lowerBound) to \(range.upperBound)", "\(range.lowerBound) bis \(range.upperBound)")
+        let bounds = expected ?? CommandLineText.range.with(["low": String(range.lowerBound), "high": String(range.upperBound)])
         return Option(name, value: valueName, help: help, expected: bounds) { text in
             Int(text).flatMap { range.contains($0) ? $0 : nil }
         }
@@ -72,7 +72,7 @@ extension Option where Value: CaseIterable & RawRepresentable, Value.RawValue ==
     public static func choice(_ name: String, value valueName: String, among choices: [Value] = Array(Value.allCases),
                               help: LocalizedText) -> Option<Value> {
         let words = choices.map(\.rawValue).joined(separator: ", ")
-        return Option(name, value: valueName, help: help, expected: LocalizedText("one of: \(words)", "eines von: \(words)")) { text in
+        return Option(name, value: valueName, help: help, expected: CommandLineText.oneOf.with(["words": words])) { text in
             choices.first { $0.rawValue.lowercased() == text.lowercased() }
         }
     }
@@ -94,7 +94,7 @@ public struct Flag: OptionDeclaration {
     public func convert(_ text: String) -> (any Sendable)? { true }
 
     /// `--help` (also `-h`), which every command accepts.
-    public static let help = Flag("help", help: LocalizedText("show this help", "diese Hilfe anzeigen"))
+    public static let help = Flag("help", help: CommandLineText.showHelp.text)
 }
 
 /// A positional argument read as a `Value`; the declaration is the key that reads it back. A

@@ -13,24 +13,24 @@ extension Program {
     /// A usage error as printed: the message, then where to read more.
     public func explain(_ error: UsageError, _ language: Language) -> String {
         let command = ([name] + error.commandPath).joined(separator: " ")
-        return error.message(language) + "\n(" + language.pick("see", "siehe") + " `\(command) --help`)"
+        return error.message(language) + "\n" + CommandLineText.see(language, ["command": command])
     }
 
     /// The first line of a command's help: how it is typed.
     public func usageLine(_ command: Command<Context>, _ language: Language) -> String {
-        var usage = language.pick("usage: ", "Aufruf: ") + "\(name) \(command.name)"
+        var usage = CommandLineText.usage(language) + "\(name) \(command.name)"
         for argument in command.arguments { usage += argument.isOptional ? " [\(argument.name)]" : " \(argument.name)" }
-        if !command.options.isEmpty { usage += language.pick(" [options]", " [Optionen]") }
+        if !command.options.isEmpty { usage += CommandLineText.optionsMark(language) }
         return usage
     }
 
     func commandHelp(_ command: Command<Context>, _ language: Language) -> String {
         var lines = ["\(name) \(command.name) — \(command.abstract(language))", "", usageLine(command, language)]
         if !command.arguments.isEmpty {
-            lines += ["", language.pick("arguments:", "Argumente:")]
+            lines += ["", CommandLineText.arguments(language)]
             for argument in command.arguments { lines.append(HelpLayout.pad("  \(argument.name)", 26) + argument.help(language)) }
         }
-        lines += ["", language.pick("options:", "Optionen:")]
+        lines += ["", CommandLineText.options(language)]
         for option in acceptedOptions(command) {
             var label = "  --\(option.name)"
             if let valueName = option.valueName { label += " \(valueName)" }
@@ -44,9 +44,7 @@ extension Program {
     /// `kette offer --help`: the commands under one group's name.
     func groupHelp(_ group: [String], _ language: Language) -> String {
         let groupName = "\(name) \(group.joined(separator: " "))"
-        var lines = [language.pick("usage: \(groupName) SUBCOMMAND [options]   (\(groupName) SUBCOMMAND --help for details)",
-                                   "Aufruf: \(groupName) UNTERBEFEHL [Optionen]   (\(groupName) UNTERBEFEHL --help für Einzelheiten)"),
-                     "", language.pick("subcommands:", "Unterbefehle:")]
+        var lines = [CommandLineText.groupUsage(language, ["group": groupName]), "", CommandLineText.subcommands(language)]
         for command in commands(under: group) {
             lines.append(HelpLayout.pad("  " + command.name, 22) + command.abstract(language))
         }
@@ -55,13 +53,11 @@ extension Program {
 
     func overview(_ language: Language) -> String {
         var lines = ["\(name) — \(abstract(language))", "",
-                     language.pick("usage: \(name) COMMAND [options]   (\(name) COMMAND --help for details)",
-                                   "Aufruf: \(name) BEFEHL [Optionen]   (\(name) BEFEHL --help für Einzelheiten)"),
-                     "", language.pick("commands:", "Befehle:")]
+                     CommandLineText.programUsage(language, ["program": name]), "", CommandLineText.commands(language)]
         for command in commands {
             lines.append(HelpLayout.pad("  " + command.name, 22) + command.abstract(language))
         }
-        lines += ["", language.pick("options for every command:", "Optionen für jeden Befehl:")]
+        lines += ["", CommandLineText.everyCommand(language)]
         for option in globalOptions {
             lines.append(HelpLayout.pad("  --\(option.name)" + (option.valueName.map { " " + $0 } ?? ""), 22) + option.help(language))
         }

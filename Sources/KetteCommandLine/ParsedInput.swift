@@ -32,8 +32,7 @@ public struct ParsedInput: Sendable {
     /// was not given. Call it in the command's validation, so the error comes before any work.
     public func require<Value>(_ option: Option<Value>) throws(UsageError) -> Value {
         guard let value = self[option] else {
-            throw UsageError(LocalizedText("missing option --\(option.name) \(option.valueName ?? "") (\(option.help.english))",
-                                           "Option --\(option.name) \(option.valueName ?? "") fehlt (\(option.help.german))"),
+            throw UsageError(CommandLineText.missingOption.with(["name": option.name, "value": option.valueName ?? "", "help": option.help]),
                              commandPath: commandPath)
         }
         return value

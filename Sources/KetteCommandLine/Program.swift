@@ -42,6 +42,17 @@ public struct Program<Context>: Sendable {
         command.options + globalOptions
     }
 
+    /// Every text of the program's help: its abstract and epilogue, every command's texts, the
+    /// global options' help, and what each option and argument expects. The catalog test checks
+    /// each is translated.
+    public var helpTexts: [LocalizedText] {
+        var texts = [abstract] + (epilogue.map { [$0] } ?? []) + globalOptions.map(\.help)
+        for command in commands {
+            texts += command.helpTexts + command.options.compactMap(\.expected) + command.arguments.compactMap(\.expected)
+        }
+        return texts
+    }
+
     /// Mistakes in the declarations that would make a command line ambiguous: a name declared
     /// twice in one command, a flag in one command that takes a value in another (flags may
     /// stand before the command, so the parser must know which it is), the same path twice.

@@ -21,12 +21,12 @@ let adminCommands: [ServerCommand] = [
         arguments: [districtID, districtName], options: [parent]
     ) { args, context in
         try context.openStore().addDistrict(id: args[districtID], name: args[districtName], parent: args[parent])
-        context.say("district \(args[districtID]) added")
+        context.say(ServerText.districtAdded.with(["id": args[districtID]]))
     },
     ServerCommand(
-        "district list", abstract: LocalizedText("list the districts", "die Sozialräume auflisten"), options: [jsonFlag]
+        "district list", abstract: LocalizedText("list the districts", "die Sozialräume auflisten"), options: [limitOption, jsonFlag]
     ) { _, context in
-        let districts = try context.openStore().districts()
+        let districts = context.limited(try context.openStore().districts())
         if context.wantsJSON { return try context.printJSON(districts) }
         for district in districts { context.say("\(district.id)\t\(district.name)") }
     },
@@ -40,7 +40,25 @@ let adminCommands: [ServerCommand] = [
         let token = try context.openStore().addUser(name: name, role: try args.require(role), districts: args.all(userDistricts))
         // The token on stdout alone, so scripts can capture it; the advice on stderr.
         print(token)
-        complain("token for \(name) shown once; only its hash is stored")
+        complain(ServerText.tokenShownOnce.with(["name": name])(context.language))
+    },
+    ServerCommand(
+        "user token", abstract: LocalizedText("give an existing user a new token; the old one stops working at once; prints it once",
+                                              "einer bestehenden Person einen neuen Token geben; der alte gilt sofort nicht mehr; gibt ihn einmal aus"),
+        arguments: [userName],
+        discussion: LocalizedText("""
+            For a lost laptop or a leaked token: the user keeps name, role and districts, a revoked user is active again.
+            The change is audited (`user-token`). Give the new token to the person; they run `kette remote URL --token TOKEN`.
+            """, """
+            Für einen verlorenen Laptop oder einen bekannt gewordenen Token: Name, Rolle und Sozialräume bleiben, ein
+            widerrufener Zugang gilt wieder. Die Änderung wird protokolliert (`user-token`). Den neuen Token der Person geben;
+            sie führt `kette remote URL --token TOKEN` aus.
+            """)
+    ) { args, context in
+        let name = args[userName]
+        let token = try context.openStore().issueToken(forUser: name)
+        print(token)
+        complain(ServerText.newTokenShownOnce.with(["name": name])(context.language))
     },
     ServerCommand(
         "user districts", abstract: LocalizedText("set a user's districts (giving or taking a district); counts from the user's next request",
@@ -49,17 +67,19 @@ let adminCommands: [ServerCommand] = [
     ) { args, context in
         let districts = args.all(userDistricts)
         try context.openStore().setDistricts(user: args[userName], districts: districts)
-        context.say("user \(args[userName]) now has \(districts.isEmpty ? "no districts" : "districts " + districts.joined(separator: ", "))")
+        context.say(districts.isEmpty ? ServerText.userNoDistricts.with(["name": args[userName]])
+                                      : ServerText.userDistricts.with(["name": args[userName], "districts": districts.joined(separator: ", ")]))
     },
     ServerCommand(
         "user list", abstract: LocalizedText("list the users with role, districts and whether they are revoked",
                                              "die Personen mit Rolle, Sozialräumen und Widerruf auflisten"),
-        options: [jsonFlag]
+        options: [limitOption, jsonFlag]
     ) { _, context in
-        let users = try context.openStore().users()
+        let users = context.limited(try context.openStore().users())
         if context.wantsJSON { return try context.printJSON(users) }
         for user in users {
-            context.say("\(user.name)\t\(user.role.rawValue)\t\(user.districts.joined(separator: ","))\(user.revoked ? "\trevoked" : "")")
+            let revoked = user.revoked ? "\t" + ServerText.revokedMark(context.language) : ""
+            context.say("\(user.name)\t\(ServerText.role(user.role)(context.language))\t\(user.districts.joined(separator: ","))" + revoked)
         }
     },
     ServerCommand(
@@ -68,20 +88,19 @@ let adminCommands: [ServerCommand] = [
         arguments: [userName]
     ) { args, context in
         try context.openStore().revokeUser(name: args[userName])
-        context.say("user \(args[userName]) revoked")
+        context.say(ServerText.userRevoked.with(["name": args[userName]]))
     },
     eraseCommand,
     ServerCommand(
         "audit list", abstract: LocalizedText("who changed, read, erased or administered what, and when (no content)",
                                               "wer was geändert, gelesen, gelöscht oder verwaltet hat, und wann (ohne Inhalte)"),
-        options: [jsonFlag]
+        options: [limitOption, jsonFlag]
     ) { _, context in
-        let entries = try context.openStore().auditEntries()
+        let entries = context.limited(try context.openStore().auditEntries())
         if context.wantsJSON { return try context.printJSON(entries) }
-        let formatter = ISO8601DateFormatter()
         for entry in entries {
-            let time = formatter.string(from: Date(timeIntervalSince1970: Double(entry.at) / 1000))
-            context.say("\(entry.seq)\t\(time)\t\(entry.actor)\t\(entry.action)\t\(entry.detail)")
+            let time = Moment(milliseconds: entry.at).text(context.language)
+            context.say("\(entry.seq)\t\(time)\t\(entry.actor)\t\(ServerText.auditAction(entry.action)(context.language))\t\(entry.detail)")
         }
     },
     ServerCommand(
@@ -92,9 +111,9 @@ let adminCommands: [ServerCommand] = [
     ) { _, context in
         switch try context.openStore().verifyAudit() {
         case .intact(let entries):
-            context.say("audit log intact: \(entries) entries")
+            context.say(ServerText.auditIntact.with(["count": entries]))
         case .broken(let entry, let reason):
-            fail("audit log altered\(entry.map { " at entry \($0)" } ?? ""): \(reason)", code: 6)
+            fail(entry.map { ServerText.auditAlteredAt.with(["entry": $0, "reason": reason]) } ?? ServerText.auditAltered.with(["reason": reason]), code: 6)
         }
     },
 ]
@@ -116,18 +135,13 @@ private let eraseCommand = ServerCommand(
 ) { args, context in
     let report = try context.openStore().erase(person: try args.require(person))
     if context.wantsJSON { try context.printJSON(report) } else {
-        context.say("erased: \(report.summary)")
-        if report.userAccounts > 0 {
-            context.say("note: \(report.userAccounts) user account(s) carry this name; accounts are not renamed (revoke them with `kette-server user revoke`)")
-        }
+        context.say(ServerText.erased.with(["versions": report.fieldVersions, "records": report.records, "authored": report.authoredVersions,
+                                            "changeSets": report.changeSets]))
+        if report.userAccounts > 0 { context.say(ServerText.erasedAccounts.with(["count": report.userAccounts])) }
     }
     // The limits an operator must know (SPEC §8.7): the server keeps no copy of the name.
-    complain("""
-        clients receive the erasure on their next sync. A change written offline before the erasure
-        and pushed after it can bring the name back: run the erasure again once every client has synced.
-
-        """)
+    complain(ServerText.erasureLimits(context.language))
     if !report.walTruncated {
-        fail("the erasure is done, but a reader kept the write-ahead log \(context.databasePath)-wal from being emptied; run the command again", code: 4)
+        fail(ServerText.erasureWAL.with(["path": context.databasePath]), code: 4)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 import KetteServer
 
@@ -19,14 +20,14 @@ let recoveryCommands: [ServerCommand] = [
             The copy is one snapshot (SQLite's online backup API), mode 0600. The audit key file is not copied: keep it
             apart from the backups.
             """, """
-            Die Kopie ist ein einziger Schnappschuss (die Online-Backup-Schnittstelle von SQLite), Modus 0600. Die
+            Die Kopie ist ein einziger Schnappschuss (die Online-Sicherungsschnittstelle von SQLite), Modus 0600. Die
             Schlüsseldatei des Audit-Protokolls wird nicht kopiert: getrennt von den Sicherungen aufbewahren.
             """),
         validate: { _ = try $0.require(backupTarget) }
     ) { args, context in
         let report = try context.openStore().backup(to: try args.require(backupTarget))
         if context.wantsJSON { return try context.printJSON(report) }
-        context.say("backup written to \(report.path): \(report.fieldVersions) field versions up to sequence \(report.seq) (database \(report.database))")
+        context.say(ServerText.backupWritten.with(["path": report.path, "versions": report.fieldVersions, "seq": report.seq, "database": report.database]))
     },
     ServerCommand(
         "restore", abstract: LocalizedText("replace the database given with --db by a backup, under a new database id",
@@ -43,14 +44,14 @@ let recoveryCommands: [ServerCommand] = [
             """),
         validate: { input in
             guard input[databaseOption] != nil else {
-                throw UsageError("restore needs --db PATH, the database to replace (or to make)",
-                                 "restore braucht --db PFAD, die zu ersetzende (oder anzulegende) Datenbank")
+                throw UsageError(ServerText.restoreNeedsDatabase.text)
             }
         }
     ) { args, context in
         let report = try ServerStore.restore(from: args[backupFile], to: context.databasePath)
         if context.wantsJSON { return try context.printJSON(report) }
-        context.say("restored \(args[backupFile]) into \(report.path): new database id \(report.database), \(report.fieldVersions) field versions up to sequence \(report.seq)")
-        complain("clients pull everything again at their next sync and bring back what the backup lacks; users, tokens and their districts are as at the backup")
+        context.say(ServerText.restored.with(["backup": args[backupFile], "path": report.path, "database": report.database,
+                                              "versions": report.fieldVersions, "seq": report.seq]))
+        complain(ServerText.restoreNote.text(context.language))
     },
 ]

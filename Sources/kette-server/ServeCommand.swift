@@ -1,5 +1,6 @@
 import Foundation
 import KetteCommandLine
+import KetteProtocol
 import KetteServer
 
 /// The options of `serve`, with the bounds the server accepts.
@@ -73,11 +74,12 @@ let serveCommand = ServerCommand(
     do {
         try server.start()
     } catch {
-        fail("\(error)", code: 5)
+        fail(ServerText.startFailed.with(["reason": "\(error)"]), code: 5)
     }
     // Written unbuffered: scripts wait for this line to know the server is up.
     let scheme = configuration.tls == nil ? "http" : "https"
-    FileHandle.standardOutput.write(Data("kette-server listening on \(scheme)://\(configuration.bindAddress):\(server.port) (database \(context.databasePath))\n".utf8))
+    let url = "\(scheme)://\(configuration.bindAddress):\(server.port)"
+    FileHandle.standardOutput.write(Data((ServerText.listening(context.language, ["url": url, "path": context.databasePath]) + "\n").utf8))
     serveUntilStopped(server, store)
 }
 
@@ -94,7 +96,7 @@ private func serverConfiguration(_ args: ParsedInput) throws -> HTTPServer.Confi
         do {
             configuration.tls = try TLSCredentials.load(certificatePath: certificate, privateKeyPath: key)
         } catch {
-            throw UsageError("HTTPS cannot start: \(error)", "HTTPS kann nicht starten: \(error)")
+            throw UsageError(ServerText.tlsFailed.with(["reason": "\(error)"]))
         }
         warnIfReadableByOthers(key)
     }
@@ -117,7 +119,8 @@ private func rateLimiter(_ args: ParsedInput) throws -> RateLimiter? {
 private func warnIfReadableByOthers(_ path: String) {
     var status = stat()
     guard stat(path, &status) == 0, status.st_mode & 0o077 != 0 else { return }
-    complain("warning: the private key \(path) is readable by other users (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it")
+    complain(ServerText.keyReadable(Language.from(environment: ProcessInfo.processInfo.environment),
+                                    ["path": path, "mode": String(status.st_mode & 0o777, radix: 8)]))
 }
 
 /// Serves until SIGINT or SIGTERM; the daemon's threads do the work.
@@ -130,7 +133,7 @@ private func serveUntilStopped(_ server: HTTPServer, _ store: ServerStore) -> Ne
             server.stop()
             // Reads are counted in memory and written about once a second: write the rest now.
             try? store.flushAuditReads()
-            print("kette-server stopped")
+            print(ServerText.stopped(Language.from(environment: ProcessInfo.processInfo.environment)))
             exit(0)
         }
         source.resume()

@@ -32,6 +32,17 @@ final class ServerContext: Sendable {
     func printJSON<T: Encodable>(_ value: T) throws {
         print(try JSONOutput.text(value))
     }
+
+    /// Prints a catalog message in the operator's language.
+    func say(_ text: LocalizedText) {
+        say(text(language))
+    }
+
+    /// The first `--limit` items of a list (all without it).
+    func limited<T>(_ items: [T]) -> [T] {
+        guard input.accepts(limitOption), let limit = input[limitOption] else { return items }
+        return Array(items.prefix(limit))
+    }
 }
 
 /// Writes `kette-server: MESSAGE` to standard error, escaped like human output.
@@ -43,4 +54,9 @@ func complain(_ message: String) {
 func fail(_ message: String, code: Int32) -> Never {
     complain(message)
     exit(code)
+}
+
+/// Ends `kette-server` with a catalog message in the operator's language.
+func fail(_ message: LocalizedText, code: Int32) -> Never {
+    fail(message(Language.from(environment: ProcessInfo.processInfo.environment)), code: code)
 }

@@ -14,18 +14,23 @@ let server = Program<ServerContext>(
         takes effect on the next request.
 
         exit codes: 0 ok, 1 usage or input error, 4 storage error (database unusable), 5 address in use or server failure,
-                    6 audit log altered (audit verify names the first broken entry)
+                    6 audit log altered (`audit verify` names the first broken entry)
         """, """
         Verwaltungsbefehle öffnen dieselbe Datenbankdatei und funktionieren, während der Server läuft; ein
         Widerruf wirkt ab der nächsten Anfrage.
 
         Exit-Codes: 0 in Ordnung, 1 Aufruf- oder Eingabefehler, 4 Speicherfehler (Datenbank unbrauchbar),
-                    5 Adresse belegt oder Serverfehler, 6 Audit-Protokoll verändert (audit verify nennt den ersten beschädigten Eintrag)
+                    5 Adresse belegt oder Serverfehler, 6 Audit-Protokoll verändert (`audit verify` nennt den ersten beschädigten Eintrag)
         """))
 
 /// `--db PATH`, the database every command works on.
 let databaseOption = Option<String>("db", value: "PATH", help: LocalizedText(
     "the database file (default: \(ServerDefaults.databasePath))", "die Datenbankdatei (Standard: \(ServerDefaults.databasePath))"))
+
+/// `--limit N`, for the commands that list.
+let limitOption = Option<Int>.integer(
+    "limit", in: 1...Int.max, expected: LocalizedText("a whole number above 0", "eine ganze Zahl größer als 0"),
+    help: LocalizedText("show at most N items", "höchstens N Einträge anzeigen"))
 
 /// `--json`, for the commands that list or report.
 let jsonFlag = Flag("json", help: LocalizedText("print JSON for scripts", "JSON für Skripte ausgeben"))

@@ -29,11 +29,11 @@ do {
 } catch let error as UsageError {
     fail(server.explain(error, language), code: 1)
 } catch let error as AdminError {
-    fail("\(error)", code: 1)
+    fail(error.text, code: 1)
 } catch let error as AuditLog.Problem {
-    fail("\(error)", code: 6)
+    fail(error.text, code: 6)
 } catch let error as SQLiteError {
-    fail("the database \(databasePath) is unusable (\(error.code.primary.description)): \(error)", code: 4)
+    fail(ServerText.databaseUnusable.with(["path": databasePath, "code": error.code.primary.description, "reason": "\(error)"]), code: 4)
 } catch {
     fail("\(error)", code: 1)
 }

@@ -53,7 +53,9 @@ final class BadInputTests: KetteCLITestCase {
 
     func testInvalidDatesAndTimesAreRefused() throws {
         prepare()
-        for date in ["2026-02-30", "2026-13-01", "tomorrow", "2025-02-29", "2026-04-31", "1900-02-29", "2026-00-10", "2026-4-1", "14.03.2026", ""] {
+        // 14.03.2026 is a date as Germans write it, accepted (LanguageOutputTests); 31.04.2026 does not exist.
+        for date in ["2026-02-30", "2026-13-01", "tomorrow", "2025-02-29", "2026-04-31", "1900-02-29", "2026-00-10", "2026-4-1", "31.04.2026",
+                     "14.03.26", ""] {
             let mentions = date.isEmpty ? ["date"] : ["date", "'\(date)'"]
             try assertRejected(addMeeting("--date", date), mentions: mentions + (date.isEmpty ? [] : ["YYYY-MM-DD"]))
         }
@@ -177,12 +179,14 @@ final class BadInputTests: KetteCLITestCase {
     func testBadInputMessagesAreGermanUnderAGermanLANG() throws {
         prepare()
         let german: [String: String?] = ["LANG": "de_DE.UTF-8"]
-        try assertRejected(add("--phase", "baby"), mentions: ["kette: Fehler:", "Unbekannter Wert „baby“ für phase", "Erlaubt:"] + phases,
+        // Field names and what is accepted in German (the German forms of the phases, not the English slugs).
+        try assertRejected(add("--phase", "baby"), mentions: ["kette: Fehler:", "Unbekannter Wert „baby“ für Lebensphase", "Erlaubt:",
+                                                              "schwangerschaft", "fruehe-kindheit", "kita", "grundschule", "jugend", "uebergang"],
                            env: german)
-        try assertRejected(addMeeting("--date", "2026-02-30"), mentions: ["Ungültiger Wert „2026-02-30“ für date", "YYYY-MM-DD"], env: german)
-        try assertRejected(["offer", "add", "--district", "nordstadt"], mentions: ["title fehlt oder ist leer"], env: german)
+        try assertRejected(addMeeting("--date", "2026-02-30"), mentions: ["Ungültiger Wert „2026-02-30“ für Datum", "TT.MM.JJJJ"], env: german)
+        try assertRejected(["offer", "add", "--district", "nordstadt"], mentions: ["Titel fehlt oder ist leer"], env: german)
         try assertRejected(["offer", "add", "--title", "X", "--district", "westend"], mentions: ["Kein Eintrag (Sozialraum) „westend“"], env: german)
-        try assertRejected(["task", "add", meeting, "Flyer"], mentions: ["owner fehlt oder ist leer"], env: german)
+        try assertRejected(["task", "add", meeting, "Flyer"], mentions: ["Verantwortliche*r fehlt oder ist leer"], env: german)
         try assertRejected(add("--farbe", "rot"), mentions: ["Unbekannte Option „--farbe“", "Erlaubt:", "siehe `kette offer add --help`"], env: german)
         try assertRejected(["frobnicate"], mentions: ["Unbekannter Befehl „frobnicate“", "Erlaubt:"], env: german)
         try assertRejected(["offer", "show"], mentions: ["Argument ID fehlt"], env: german)

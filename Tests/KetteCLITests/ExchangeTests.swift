@@ -331,7 +331,7 @@ final class ExchangeTests: KetteCLITestCase {
         try assertRejected(["import", "offers", file, "--dry-run"], mentions: ["row 3", "row 4", "row 5", "row 7"])
         try assertRejected(["import", "offers", file], mentions: [
             "Import abgelehnt, nichts wurde importiert: 4 von 5 Zeilen", "Zeile 3: Titel fehlt oder ist leer",
-            "Zeile 4: Unbekannter Wert „Baby“ für Lebensphasen. Erlaubt: Schwangerschaft und Geburt (pregnancy), Frühe Kindheit (early-childhood)",
+            "Zeile 4: Unbekannter Wert „Baby“ für Lebensphasen. Erlaubt: schwangerschaft (Schwangerschaft und Geburt), fruehe-kindheit (Frühe Kindheit)",
         ], env: german)
 
         // The same problem in many rows is one line naming them all.
@@ -389,7 +389,7 @@ final class ExchangeTests: KetteCLITestCase {
         let file = try writeFile("gross.csv", lines.joined(separator: "\r\n") + "\r\n")
         let pending = try pendingChangeSets()
         let started = Date()
-        XCTAssertEqual(ok("import", "offers", file), "Imported 3000 offers in one change set.")
+        XCTAssertEqual(ok("import", "offers", file), "Imported 3,000 offers in one change set.")
         let seconds = Date().timeIntervalSince(started)
         XCTAssertLessThan(seconds, 20, "3,000 rows took \(seconds) s even in a debug build")
         XCTAssertEqual(try pendingChangeSets(), pending + 1)

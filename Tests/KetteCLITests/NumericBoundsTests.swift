@@ -132,7 +132,7 @@ final class NumericBoundsTests: KetteCLITestCase {
 
         // The agenda shows the positions as they are, and a new item gets the last position the protocol allows.
         let agenda = ok("meeting", "show", meeting)
-        XCTAssertTrue(agenda.contains("TOP -9223372036854775808: Begrüßung") && agenda.contains("TOP 9223372036854775807: Lückenanalyse"), agenda)
+        XCTAssertTrue(agenda.contains("Item -9223372036854775808: Begrüßung") && agenda.contains("Item 9223372036854775807: Lückenanalyse"), agenda)
         ok("meeting", "agenda", meeting, "Verschiedenes")
         let items = try XCTUnwrap(try jsonObject("meeting", "show", meeting, "--json")["agenda"] as? [[String: Any]])
         XCTAssertEqual(items.first { $0["title"] as? String == "Verschiedenes" }?["position"] as? Int, 2_147_483_647)

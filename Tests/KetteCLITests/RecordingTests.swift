@@ -150,7 +150,7 @@ final class RecordingTests: KetteCLITestCase {
         XCTAssertEqual(lines.count, 5, "header, three offers and the count: \(table)")
         XCTAssertTrue(lines[1].hasPrefix(String(a.prefix(8))) && lines[1].contains("Babylotsen") && lines[1].contains("Support"), table)
         XCTAssertTrue(lines[2].contains("Ballschule") && lines[2].contains("Südstadt") && lines[2].contains("planned"), table)
-        XCTAssertEqual(lines.last, "Offers: 3")
+        XCTAssertEqual(lines.last, "3 offers")
     }
 
     func testSearchFindsOffersAndMinutesAndAgendaNotesRankedWithSnippets() throws {
@@ -274,7 +274,7 @@ final class RecordingTests: KetteCLITestCase {
         let text = ok("meeting", "show", meeting)
         XCTAssertTrue(text.hasPrefix("Steuerungsgruppe Präventionskette — 2026-05-06 14:00, Rathaus, Raum 2"), text)
         XCTAssertTrue(text.contains("  - Anna Müller; Jugendamt Süd; Leitung"), text)
-        XCTAssertTrue(text.contains("TOP 1: Bedarfsanalyse"), text)
+        XCTAssertTrue(text.contains("Item 1: Bedarfsanalyse"), text)
         XCTAssertTrue(text.contains("[ ] Finanzierung klären — Frau Öztürk, due 2026-06-30"), text)
 
         // Done in one process, done in the next; the owner filter folds case and umlauts.
@@ -344,13 +344,13 @@ final class RecordingTests: KetteCLITestCase {
         XCTAssertNil(shownGerman["Life phases"])
 
         let listGerman = ok(["offer", "list"], env: german)
-        XCTAssertTrue(listGerman.contains("TITEL") && listGerman.contains("Förderung") && listGerman.hasSuffix("Angebote: 1"), listGerman)
+        XCTAssertTrue(listGerman.contains("TITEL") && listGerman.contains("Förderung") && listGerman.hasSuffix("1 Angebot"), listGerman)
         XCTAssertTrue(ok(["status"], env: german).contains("Änderungssätze, die auf Sync warten:"))
 
         // German errors, both for input and for usage.
         let badPhase = kette("offer", "add", "--title", "X", "--district", "nordstadt", "--phase", "baby", env: german)
         XCTAssertEqual(badPhase.exitCode, 1)
-        XCTAssertTrue(badPhase.stderr.hasPrefix("kette: Fehler: Unbekannter Wert „baby“ für phase. Erlaubt: "), "\(badPhase)")
+        XCTAssertTrue(badPhase.stderr.hasPrefix("kette: Fehler: Unbekannter Wert „baby“ für Lebensphase. Erlaubt: "), "\(badPhase)")
         let badOption = kette("offer", "add", "--farbe", "rot", env: german)
         XCTAssertEqual(badOption.exitCode, 1)
         XCTAssertTrue(badOption.stderr.contains("Unbekannte Option „--farbe“") && badOption.stderr.contains("siehe `kette offer add --help`"), "\(badOption)")

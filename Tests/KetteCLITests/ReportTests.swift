@@ -419,8 +419,8 @@ final class ReportTests: KetteCLITestCase {
         try assertRejected(indicator("--period", "2026-Q1"), mentions: ["participants"])
         try assertRejected(indicator("--participants", "3"), mentions: ["period"])
         try assertRejected(["offer", "indicator", "Gibt es nicht", "--period", "2026-Q1", "--participants", "3"], mentions: ["offer", "'Gibt es nicht'"])
-        let german = try assertRejected(indicator("--period", "2026-Q5", "--participants", "3"), mentions: ["period"], env: ["LANG": "de_DE.UTF-8"])
-        XCTAssertTrue(german.stderr.contains("Ungültiger Wert „2026-Q5“ für period"), german.stderr)
+        let german = try assertRejected(indicator("--period", "2026-Q5", "--participants", "3"), mentions: ["Zeitraum"], env: ["LANG": "de_DE.UTF-8"])
+        XCTAssertTrue(german.stderr.contains("Ungültiger Wert „2026-Q5“ für Zeitraum"), german.stderr)
 
         let out = runner.root.appendingPathComponent("report.html").path
         try assertRejected(["report", "coverage", "--format", "pdf"], mentions: ["format", "'pdf'", "text", "csv", "json", "html"])

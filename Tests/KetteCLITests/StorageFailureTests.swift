@@ -32,7 +32,14 @@ final class StorageFailureTests: KetteCLITestCase {
             for (lang, message, prefix) in [("en_US.UTF-8", english, "kette: error: "), ("de_DE.UTF-8", german, "kette: Fehler: ")] {
                 let result = runner.run(command, env: ["KETTE_HOME": home.path, "LANG": lang])
                 XCTAssertEqual(result.exitCode, 4, "\(result)", file: file, line: line)
-                XCTAssertEqual(result.stdout, "", "\(result)", file: file, line: line)
+                if command.contains("--json") {
+                    // Scripts get one error object on standard output (issue 14 item 6).
+                    let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+                    XCTAssertEqual(object?["exitCode"] as? Int, 4, "\(result)", file: file, line: line)
+                    XCTAssertEqual(object?["code"] as? String, "storage", "\(result)", file: file, line: line)
+                } else {
+                    XCTAssertEqual(result.stdout, "", "\(result)", file: file, line: line)
+                }
                 XCTAssertTrue(result.stderr.hasPrefix(prefix) && result.stderr.contains(message), "\(result)", file: file, line: line)
                 XCTAssertEqual(try Data(contentsOf: store), bytes, "`kette \(command.joined(separator: " "))` changed the broken store file",
                                file: file, line: line)
@@ -118,10 +125,12 @@ final class StorageFailureTests: KetteCLITestCase {
         let german = kette("status", env: ["LANG": "de_DE.UTF-8"])
         XCTAssertEqual(german.exitCode, 1)
         XCTAssertTrue(german.stderr.contains("Zuerst `kette init` ausführen"), "\(german)")
-        // init twice: the second leaves the store as it is.
+        // init twice: the second leaves the store as it is; with --name it renames the owner.
         ok("init", "--name", "Erste")
-        XCTAssertEqual(ok("init", "--name", "Zweite"), "A Kette store already exists in \(runner.home.path); left unchanged.")
+        XCTAssertEqual(ok("init"), "A Kette store already exists in \(runner.home.path); left unchanged.")
         XCTAssertEqual(try status()["name"] as? String, "Erste")
+        XCTAssertTrue(ok("init", "--name", "Zweite").hasPrefix("This store's owner is now Zweite"))
+        XCTAssertEqual(try status()["name"] as? String, "Zweite")
     }
 
     /// Known product bug (see the report): an empty (0-byte) kette.db, as a failed copy or a full

@@ -111,8 +111,9 @@ final class SyncEndToEndTests: ServerTestCase {
         connect("anna", as: "anna")
         kette("anna", ["offer", "add", "--title", "Nach dem Widerruf", "--district", "nordstadt"])
         try server.admin(["user", "revoke", "anna"])
-        let sync = kette("anna", ["sync"], expect: 3)
-        XCTAssertTrue(sync.stderr.contains("401"), sync.stderr)
+        // Not an outage (3): only a new token helps, and the message says where to get one.
+        let sync = kette("anna", ["sync"], expect: 5)
+        XCTAssertTrue(sync.stderr.contains("Ask the county office for a new token"), sync.stderr)
         XCTAssertEqual((json(kette("anna", ["status", "--json"])) as? [String: Any])?["pendingChangeSets"] as? Int, 1)
         XCTAssertEqual(try curl(["-H", "Authorization: Bearer \(tokens["anna"]!)", "\(server.url)/v1/me"]).status, 401)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import XCTest
 import KetteProtocol
 import KetteStore
@@ -85,7 +86,7 @@ final class LocalStoreTests: XCTestCase {
         bad.district = "nordstadt"
         bad.phases = "preschool,baby"
         XCTAssertThrowsError(try store.addOffer(bad, language: .english)) { error in
-            XCTAssertEqual(error as? KetteError, .invalidValue(field: "phase", value: "baby", accepted: LifePhase.slugs))
+            XCTAssertEqual(error as? KetteError, .invalidValue(field: FieldText.phase.text, value: "baby", accepted: Input.accepted(LifePhase.self)))
         }
         let after = try store.status()
         XCTAssertEqual(after.offers, before.offers)
@@ -108,7 +109,7 @@ final class LocalStoreTests: XCTestCase {
         XCTAssertEqual(try store.offers(OfferFilter(), language: .english).count, 0)
         XCTAssertEqual(try store.search("Sprachförderung").count, 0)
         XCTAssertThrowsError(try store.offer(offer, language: .english)) { error in
-            XCTAssertEqual(error as? KetteError, .notFound(kind: "offer", reference: offer))
+            XCTAssertEqual(error as? KetteError, .notFound(kind: FieldText.offer.text, reference: offer))
         }
     }
 
@@ -131,7 +132,7 @@ final class LocalStoreTests: XCTestCase {
         XCTAssertNoThrow(try Resolver.resolve("südstadt", as: .district, in: store.database, language: .english))
         XCTAssertThrowsError(try Resolver.resolve("sudstadt", as: .district, in: store.database, language: .english)) { error in
             guard case .notFoundAmong(let kind, let reference, let known) = error as? KetteError else { return XCTFail("\(error)") }
-            XCTAssertEqual(kind, "district")
+            XCTAssertEqual(kind, FieldText.district.text)
             XCTAssertEqual(reference, "sudstadt")
             XCTAssertEqual(known.map { $0.prefix(10) }, ["Südstadt ("], "the districts there are, with their ids")
         }
@@ -218,26 +219,32 @@ final class LocalStoreTests: XCTestCase {
 final class InputTests: XCTestCase {
     func testDatesMustExist() throws {
         XCTAssertEqual(try Input.date("2024-02-29", field: "date"), "2024-02-29")
-        for bad in ["2026-02-29", "2026-13-01", "2026-04-31", "26-04-01", "2026-4-1", "tomorrow", "2026-04-01T10:00"] {
+        // The German form is accepted too, and stored as YYYY-MM-DD.
+        XCTAssertEqual(try Input.date("29.02.2024", field: "date"), "2024-02-29")
+        XCTAssertEqual(try Input.date("1.4.2026", field: "date"), "2026-04-01")
+        for bad in ["2026-02-29", "2026-13-01", "2026-04-31", "26-04-01", "2026-4-1", "tomorrow", "2026-04-01T10:00",
+                    "29.02.2026", "31.04.2026", "14.03.26", "14.13.2026", "1.1.1800"] {
             XCTAssertThrowsError(try Input.date(bad, field: "date"), bad) { error in
                 guard case .malformedValue(let field, let value, _) = error as? KetteError else { return XCTFail("\(error)") }
-                XCTAssertEqual(field, "date")
+                XCTAssertEqual(field, FieldText.date.text)
                 XCTAssertEqual(value, bad)
             }
         }
     }
 
     func testMessagesAboutShapesAreGermanToo() {
-        let date = KetteError.malformedValue(field: "date", value: "morgen", expected: "a date YYYY-MM-DD, e.g. 2026-03-14")
-        XCTAssertEqual(date.message(.german), "Ungültiger Wert „morgen“ für date: erwartet ein Datum im Format YYYY-MM-DD, z. B. 2026-03-14.")
-        XCTAssertEqual(date.message(.english), "invalid date 'morgen': expected a date YYYY-MM-DD, e.g. 2026-03-14.")
+        XCTAssertThrowsError(try Input.date("morgen", field: "date")) { error in
+            let date = error as? KetteError
+            XCTAssertEqual(date?.message(.german), "Ungültiger Wert „morgen“ für Datum: erwartet ein Datum TT.MM.JJJJ oder JJJJ-MM-TT, z. B. 14.03.2026 oder 2026-03-14.")
+            XCTAssertEqual(date?.message(.english), "invalid date 'morgen': expected a date YYYY-MM-DD or DD.MM.YYYY, e.g. 2026-03-14 or 14.03.2026.")
+        }
     }
 
     func testTimes() {
         XCTAssertEqual(try Input.time("09:30", field: "time"), "09:30")
         for bad in ["9:30", "24:00", "12:60", "noon"] {
             XCTAssertThrowsError(try Input.time(bad, field: "time"), bad) { error in
-                XCTAssertEqual(error as? KetteError, .malformedValue(field: "time", value: bad, expected: "a time HH:MM, e.g. 09:30"))
+                XCTAssertEqual(error as? KetteError, .malformedValue(field: FieldText.time.text, value: bad, expected: InputText.expectedTime.text))
             }
         }
     }
@@ -249,8 +256,7 @@ final class InputTests: XCTestCase {
         XCTAssertNil(parsed.role)
         for bad in ["; Jugendamt", "a; b; c; d"] {
             XCTAssertThrowsError(try LocalStore.parseAttendee(bad), bad) { error in
-                XCTAssertEqual(error as? KetteError, .malformedValue(field: "attendee", value: bad,
-                                                                     expected: "\"Name; Organization; Role\" (organization and role optional)"))
+                XCTAssertEqual(error as? KetteError, .malformedValue(field: FieldText.attendee.text, value: bad, expected: InputText.expectedAttendee.text))
             }
         }
     }
@@ -265,7 +271,7 @@ extension LocalStoreTests {
         input.title = "Irgendwo"
         input.district = "Weststadt"
         XCTAssertThrowsError(try store.addOffer(input, language: .english)) { error in
-            XCTAssertEqual(error as? KetteError, .notFoundAmong(kind: "district", reference: "Weststadt",
+            XCTAssertEqual(error as? KetteError, .notFoundAmong(kind: FieldText.district.text, reference: "Weststadt",
                                                                known: ["Nordstadt (nordstadt)", "Südstadt (suedstadt)"]))
             XCTAssertTrue((error as? KetteError)?.message(.german).contains("Vorhanden: Nordstadt (nordstadt), Südstadt (suedstadt)") == true)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import XCTest
 import KetteProtocol
 import KetteTestSupport
@@ -64,7 +65,7 @@ final class OfferImportTests: XCTestCase {
             XCTAssertEqual(count, 3)
             XCTAssertEqual(problems.map(\.row), [3, 4])
             XCTAssertEqual(problems.map(\.column), ["phases", "district"])
-            XCTAssertEqual(problems.first?.reason, .value(.invalidValue(field: "phases", value: "baby", accepted: LifePhase.slugs)))
+            XCTAssertEqual(problems.first?.reason, .value(.invalidValue(field: .verbatim("phases"), value: "baby", accepted: Input.accepted(LifePhase.self))))
         }
         XCTAssertEqual(try store.status().offers, before.offers)
         XCTAssertEqual(try store.status().pendingChangeSets, before.pendingChangeSets)

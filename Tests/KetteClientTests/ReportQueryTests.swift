@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import XCTest
 import KetteProtocol
 import KetteStore
@@ -40,7 +41,7 @@ final class ReportQueryTests: XCTestCase {
         for bad in ["2026-Q5", "2026-Q0", "26-Q1", "2026Q1", "2026-1", "2026-Q", "Q1-2026", "", "1899", "２０２６", "2026-Q1-1"] {
             XCTAssertThrowsError(try ReportingPeriod(parsing: bad), bad) { error in
                 guard case KetteError.malformedValue(let field, let value, let expected) = error else { return XCTFail("\(error)") }
-                XCTAssertEqual(field, "period"); XCTAssertEqual(value, bad); XCTAssertTrue(expected.contains("YYYY-Qn"))
+                XCTAssertEqual(field, FieldText.period.text); XCTAssertEqual(value, bad); XCTAssertTrue(expected.english.contains("YYYY-Qn"))
             }
         }
         XCTAssertEqual(ReportingPeriod.quarter(year: 2026, quarter: 1).previous, .quarter(year: 2025, quarter: 4))
@@ -61,7 +62,8 @@ final class ReportQueryTests: XCTestCase {
         XCTAssertEqual(CalendarDay("2025-12-31")!.days(until: CalendarDay("2026-01-01")!), 1)
         XCTAssertEqual(CalendarDay("2000-01-01")!.dayNumber, 10_957)
         XCTAssertNil(CalendarDay("2026-02-29"))
-        XCTAssertNil(CalendarDay("14.03.2026"))
+        XCTAssertEqual(CalendarDay("14.03.2026"), CalendarDay("2026-03-14"), "the German form is a day too")
+        XCTAssertNil(CalendarDay("30.02.2026"))
         XCTAssertEqual(CalendarDay("2026-03-14")?.label(.german), "14.03.2026")
     }
 
@@ -100,7 +102,7 @@ final class ReportQueryTests: XCTestCase {
         XCTAssertEqual(promotion.districts.map(\.id), ["nordstadt"])
         XCTAssertEqual(promotion.cell(district: "nordstadt", phase: .preschool)?.activeOffers, 2)
         XCTAssertThrowsError(try store.coverageReport(district: "Weststadt", language: .english)) { error in
-            XCTAssertEqual(error as? KetteError, .notFoundAmong(kind: "district", reference: "Weststadt",
+            XCTAssertEqual(error as? KetteError, .notFoundAmong(kind: FieldText.district.text, reference: "Weststadt",
                                                                known: ["Nordstadt (nordstadt)", "Südstadt (suedstadt)"]))
         }
     }
@@ -124,7 +126,7 @@ final class ReportQueryTests: XCTestCase {
             XCTAssertThrowsError(try store.recordIndicator(offer: id, period: "2026-Q2", participants: participants, sessions: sessions,
                                                            language: .english)) { error in
                 let (field, value) = sessions.map { ("sessions", $0) } ?? ("participants", participants)
-                XCTAssertEqual(error as? KetteError, .malformedValue(field: field, value: value, expected: "a whole number of 0 or more, e.g. 12"))
+                XCTAssertEqual(error as? KetteError, .malformedValue(field: FieldText.named(field), value: value, expected: InputText.expectedCountOrZero.text))
             }
         }
         XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM indicators"), 1, "refused figures wrote nothing")

@@ -268,8 +268,12 @@ final class RetryingTransportTests: XCTestCase {
     }
 
     func testMessagesSayWhatHappenedAndThatNothingWasLost() {
-        XCTAssertEqual(TransportError.unreachable("Could not connect").description,
-                       "the server cannot be reached (Could not connect). Your changes stay on this device; nothing was lost. Try again later.")
+        XCTAssertEqual(TransportError.unreachable("Could not connect (curl error 7)").description,
+                       "the server cannot be reached: nothing answers at that address (is it running, is the port right?). Your changes stay on this device; nothing was lost. Try again later.")
+        // libcurl's English never reaches a German reader: the error class is put in plain words.
+        let german = TransportError.unreachable("Could not resolve host: kreis.example (curl error 6)").message(.german)
+        XCTAssertTrue(german.hasPrefix("Der Name des Servers ist nicht auffindbar"), german)
+        XCTAssertFalse(german.contains("resolve"), german)
         XCTAssertTrue(TransportError.timedOut("x").description.contains("Try again later"))
         XCTAssertTrue(TransportError.tls("x").message(.german).contains("Keine sichere Verbindung"))
     }

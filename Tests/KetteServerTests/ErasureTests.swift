@@ -79,7 +79,7 @@ final class ErasureTests: XCTestCase {
         for tooShort in [" a ", ""] {
             XCTAssertThrowsError(try PersonName(tooShort), tooShort) { error in
                 guard case .invalid(let message) = error as? AdminError else { return XCTFail("\(error)") }
-                XCTAssertTrue(message.hasPrefix("--person needs the name to erase, 3 to 200 characters"), message)
+                XCTAssertTrue(message.english.hasPrefix("--person needs the name to erase, 3 to 200 characters"), message.english)
             }
         }
     }
@@ -197,7 +197,7 @@ final class ErasureTests: XCTestCase {
         }
         XCTAssertThrowsError(try store.erase(person: canary)) { error in
             guard case .alteredBeforeErasure(let reason)? = error as? AuditLog.Problem else { return XCTFail("\(error)") }
-            XCTAssertTrue(reason.contains("entry 1"), reason)
+            XCTAssertTrue(reason.english.contains("entry 1"), reason.english)
         }
         let title = try store.writer.read { db in
             try db.scalarString("SELECT value FROM field_state WHERE record_type = 'offer' AND record_id = 'o1' AND field = 'title'")

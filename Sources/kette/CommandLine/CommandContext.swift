@@ -9,11 +9,14 @@ final class CommandContext {
     let environment: [String: String]
     let input: ParsedInput
     private var openedStore: LocalStore?
+    /// Human output: standard output, or the pager on a terminal.
+    private let output: Output
 
     init(input: ParsedInput, environment: [String: String]) {
         self.input = input
         self.environment = environment
         self.language = Language.from(environment: environment)
+        self.output = Output(environment: environment)
     }
 
     /// `--home`, else `$KETTE_HOME`, else `$XDG_DATA_HOME/kette`, else `~/.local/share/kette`.
@@ -41,7 +44,42 @@ final class CommandContext {
     /// other people's text are shown, not obeyed by the terminal; JSON output goes through
     /// `printJSON` and stays exact.
     func say(_ line: String) {
-        print(TerminalText.escaped(line))
+        output.write(TerminalText.escaped(line) + "\n")
+    }
+
+    /// Prints a catalog message in the user's language.
+    func say(_ text: LocalizedText) {
+        say(text(language))
+    }
+
+    /// Writes human text that is already escaped (a text report).
+    func write(escaped text: String) {
+        output.write(text)
+    }
+
+    /// Ends human output: waits for the pager, if one was started, to be quit.
+    func finishOutput() {
+        output.finish()
+    }
+
+    /// Pages human output from here on, on a terminal (lists, shows, reports).
+    func startPaging() {
+        output.startPaging()
+    }
+
+    /// The first `--limit` items of a list (all without it); the list's output is paged.
+    func limited<T>(_ items: [T]) -> [T] {
+        startPaging()
+        guard input.accepts(limitOption), let limit = input[limitOption] else { return items }
+        return Array(items.prefix(limit))
+    }
+
+    /// The last line of a list: "16,000 offers" / "16.000 Angebote", or with `--limit`
+    /// "3 of 16,000 offers shown".
+    func sayTotal(shown: Int, of total: Int, _ noun: ListText) {
+        let nouns = noun.with(["n": total])
+        say(shown < total ? ListText.shownOf.with(["shown": shown, "total": total, "noun": nouns])
+                          : ListText.total.with(["total": total, "noun": nouns]))
     }
 
     /// Prints `value` as pretty JSON with stable key order.
@@ -49,11 +87,20 @@ final class CommandContext {
         print(try JSONOutput.text(value))
     }
 
+    /// A list as JSON, cut to `--limit`.
+    func printJSONList<T: Encodable>(_ items: [T]) throws {
+        try printJSON(limited(items))
+    }
+
     func label<V: Vocabulary>(_ value: V?) -> String {
         value?.label(language) ?? "–"
     }
 
-    func pick(_ english: String, _ german: String) -> String { language.pick(english, german) }
+
+    /// Table headers in the user's language.
+    func headers(_ names: OutputText...) -> [String] {
+        names.map { $0(language) }
+    }
 
     /// Lines of a table with columns padded to their widest cell. Cells are escaped before they
     /// are measured, so a cell with control characters still lines up.
@@ -72,7 +119,7 @@ final class CommandContext {
 /// Writes `kette: error: MESSAGE` to standard error. The message may quote other people's text
 /// (a server's refusal, a cell of an imported file), so it is escaped like human output.
 func writeError(_ message: String, _ language: Language) {
-    let line = language.pick("kette: error: ", "kette: Fehler: ") + message + "\n"
+    let line = OutputText.errorPrefix(language, ["program": "kette"]) + message + "\n"
     FileHandle.standardError.write(Data(TerminalText.escaped(line).utf8))
 }
 

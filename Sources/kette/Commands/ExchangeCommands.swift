@@ -10,7 +10,7 @@ private let outOption = Option<String>("out", value: "DIR", help: LocalizedText(
 /// `--out`, required by every export: checked before anything is read.
 private func outputDirectory(_ args: ParsedInput) throws -> String {
     guard let out = args[outOption], !out.trimmingCharacters(in: .whitespaces).isEmpty else {
-        throw KetteError.missingValue(field: "--out DIR")
+        throw KetteError.missingValue(field: .verbatim("--out DIR"))
     }
     return out
 }
@@ -20,7 +20,7 @@ private let baseURL = Option<String>("base-url", value: "URL", help: LocalizedTe
     "wo die Dateien veröffentlicht werden; IDs sind URLs darunter (Standard: \(OParlExportOptions.defaultBaseURL))"))
 private let bodyName = Option<String>("body-name", value: "NAME", help: LocalizedText(
     "the name of the OParl Body, e.g. \"Präventionskette Landkreis Musterland\" (default: Präventionskette)",
-    "Name des OParl-Body, z. B. \"Präventionskette Landkreis Musterland\" (Standard: Präventionskette)"))
+    "Name des OParl-„Body“, z. B. \"Präventionskette Landkreis Musterland\" (Standard: Präventionskette)"))
 private let publicPeople = Flag("public-people", help: LocalizedText(
     "export attendees as Person objects (only when they agreed to be published)",
     "Teilnehmende als Person-Objekte exportieren (nur wenn sie der Veröffentlichung zugestimmt haben)"))
@@ -29,31 +29,21 @@ private let importFile = Argument<String>("FILE", help: LocalizedText(
 private let dryRun = Flag("dry-run", help: LocalizedText(
     "check every row and say what would be imported; write nothing", "jede Zeile prüfen und sagen, was importiert würde; nichts schreiben"))
 
-/// Runs an exchange step; its refusals end `kette` with exit 1 and the message, as input errors do.
-private func refusingOnError(_ context: CommandContext, _ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as ExchangeError {
-        writeError(error.message(context.language), context.language)
-        throw ExitStatus(code: 1)
-    }
-}
-
 /// Writes the files and says what was written.
 private func writeExport(_ files: [ExportFile], to directory: String, _ context: CommandContext) throws {
-    try refusingOnError(context) { try ExportDirectory.write(files, to: directory) }
-    context.say(context.pick("Wrote \(files.count) files to \(directory) (records per file):",
-                             "\(files.count) Dateien nach \(directory) geschrieben (Datensätze je Datei):"))
+    try ExportDirectory.write(files, to: directory)
+    context.say(ExchangeText.wrote.with(["count": files.count, "directory": directory]))
     for line in context.table(["", ""], files.map { ["  " + $0.name, String($0.records)] }).dropFirst() { context.say(line) }
 }
 
-/// The accepted import headers, three to a line.
-private let columnTable: String = {
-    let cells = OfferColumn.allCases.map { "\($0.germanHeader) / \($0.key)" }
+/// The accepted import headers, three to a line: the JSON key (code) with the German header in
+/// English help, the German header with the key in German help.
+private func columnTable(german: Bool) -> String {
+    let cells = OfferColumn.allCases.map { german ? "\($0.germanHeader) (`\($0.key)`)" : "`\($0.key)` (\($0.germanHeader))" }
     return stride(from: 0, to: cells.count, by: 3).map { start in
         "  " + cells[start..<min(start + 3, cells.count)].map { HelpLayout.pad($0, 34) }.joined().trimmingCharacters(in: .whitespaces)
     }.joined(separator: "\n")
-}()
+}
 
 let exchangeCommands: [KetteCommand] = [
     KetteCommand(
@@ -83,7 +73,7 @@ let exchangeCommands: [KetteCommand] = [
     },
     KetteCommand(
         "export hsds", abstract: LocalizedText("offers as Open Referral HSDS 3.0 (JSON, one file per table)",
-                                               "Angebote als Open Referral HSDS 3.0 (JSON, eine Datei je Tabelle)"),
+                                               "Angebote als „Open Referral HSDS 3.0“ (JSON, eine Datei je Tabelle)"),
         options: [outOption],
         discussion: LocalizedText("""
             Writes organizations.json, services.json, locations.json, service_at_location.json, service_areas.json,
@@ -95,9 +85,9 @@ let exchangeCommands: [KetteCommand] = [
             """, """
             Schreibt organizations.json, services.json, locations.json, service_at_location.json, service_areas.json,
             schedules.json, languages.json, contacts.json, accessibility.json, taxonomies.json, taxonomy_terms.json
-            und attributes.json: ein JSON-Array je HSDS-Tabelle. Angebote sind Services, ihre Träger
-            Organizations, Sozialräume Service Areas; Lebensphasen, Kategorien und Bereiche sind Taxonomy Terms,
-            verknüpft über Attributes. Jede ID ist eine UUID, die von Export zu Export gleich bleibt.
+            und attributes.json: ein JSON-Array je HSDS-Tabelle. Angebote sind „Services“, ihre Träger
+            „Organizations“, Sozialräume „Service Areas“; Lebensphasen, Kategorien und Bereiche sind „Taxonomy Terms“,
+            verknüpft über „Attributes“. Jede ID ist eine UUID, die von Export zu Export gleich bleibt.
             Gelöschte Datensätze fehlen.
             """)
     ) { args, context in
@@ -109,7 +99,7 @@ let exchangeCommands: [KetteCommand] = [
                                                 "Gremien und Sitzungen als OParl 1.1 (JSON-Listen, bereit zur Veröffentlichung)"),
         options: [outOption, baseURL, bodyName, publicPeople],
         discussion: LocalizedText("""
-            Writes body.json and the lists organizations.json (bodies as Organization of type Gremium, and the
+            Writes body.json and the lists organizations.json (bodies as Organization of type "Gremium", and the
             organizations that sit in them), meetings.json (Meeting with AgendaItems), memberships.json,
             persons.json and papers.json. Deleted bodies, meetings and memberships appear with deleted: true.
             Attendees are personal data (GDPR/DSGVO): persons.json stays empty and meetings list no
@@ -117,9 +107,9 @@ let exchangeCommands: [KetteCommand] = [
             found only on deleted records are listed as deleted persons, so consumers erase them too.
             Minutes, agenda notes, decisions and action items are not exported.
             """, """
-            Schreibt body.json und die Listen organizations.json (Gremien als Organization vom Typ Gremium und die
-            Träger, die darin sitzen), meetings.json (Meeting mit AgendaItems), memberships.json,
-            persons.json und papers.json. Gelöschte Gremien, Sitzungen und Mitgliedschaften erscheinen mit deleted: true.
+            Schreibt body.json und die Listen organizations.json (Gremien als „Organization“ vom Typ „Gremium“ und die
+            Träger, die darin sitzen), meetings.json („Meeting“ mit „AgendaItems“), memberships.json,
+            persons.json und papers.json. Gelöschte Gremien, Sitzungen und Mitgliedschaften erscheinen mit `deleted: true`.
             Teilnehmende sind personenbezogene Daten (DSGVO): persons.json bleibt leer, und Sitzungen nennen keine
             Teilnehmenden, außer mit --public-people, für Teilnehmende, die der Veröffentlichung zugestimmt haben; dann
             werden Namen, die nur in gelöschten Datensätzen stehen, als gelöschte Personen geführt, damit Abnehmer sie
@@ -130,29 +120,26 @@ let exchangeCommands: [KetteCommand] = [
         var options = OParlExportOptions(publicPeople: args[publicPeople])
         if let base = args[baseURL] { options.baseURL = base }
         if let name = args[bodyName] { options.bodyName = try Input.requiredText(name, field: "--body-name") }
-        try refusingOnError(context) {
-            let files = try context.store().oparlExport(options)
-            try writeExport(files, to: directory, context)
-        }
+        try writeExport(try context.store().oparlExport(options), to: directory, context)
     },
     KetteCommand(
         "import offers", abstract: LocalizedText("add the offers of a spreadsheet (CSV), all in one change set or none",
                                                  "die Angebote einer Tabelle (CSV) hinzufügen, alle in einem Änderungssatz oder keines"),
         arguments: [importFile], options: [dryRun],
         discussion: LocalizedText("""
-            The first row names the columns, in any case, by German header or by the JSON key of `offer show --json`:
-            \(columnTable)
-            Titel/title and Sozialraum/district are required; other columns may be left out. Values as for
+            The first row names the columns, in any case, by the JSON key of `offer show --json` or by German header:
+            \(columnTable(german: false))
+            `title` and `district` are required; other columns may be left out. Values as for
             `kette offer add`: slugs or German or English labels, district and provider by id or name,
-            dates YYYY-MM-DD, several life phases, languages or target groups separated by ',' in one cell.
+            dates YYYY-MM-DD or DD.MM.YYYY, several life phases, languages or target groups separated by ',' in one cell.
             An ID column keeps the offers' ids (as `kette export csv` writes them); a row whose id is in the
             store already is refused. If any row is wrong, nothing is imported and every problem is listed.
             """, """
             Die erste Zeile benennt die Spalten, in beliebiger Schreibung, mit deutscher Überschrift oder dem JSON-Schlüssel von `offer show --json`:
-            \(columnTable)
-            Titel/title und Sozialraum/district sind Pflicht; andere Spalten dürfen fehlen. Werte wie bei
+            \(columnTable(german: true))
+            Titel und Sozialraum sind Pflicht; andere Spalten dürfen fehlen. Werte wie bei
             `kette offer add`: Kürzel oder deutsche oder englische Bezeichnungen, Sozialraum und Träger per ID oder Name,
-            Datumsangaben JJJJ-MM-TT, mehrere Lebensphasen, Sprachen oder Zielgruppen durch ',' getrennt in einer Zelle.
+            Datumsangaben TT.MM.JJJJ oder JJJJ-MM-TT, mehrere Lebensphasen, Sprachen oder Zielgruppen durch ',' getrennt in einer Zelle.
             Eine Spalte ID behält die IDs der Angebote (wie `kette export csv` sie schreibt); eine Zeile, deren ID schon
             im Speicher ist, wird abgelehnt. Ist eine Zeile fehlerhaft, wird nichts importiert und jedes Problem aufgeführt.
             """)
@@ -160,20 +147,10 @@ let exchangeCommands: [KetteCommand] = [
         let path = args[importFile]
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw KetteError.unreadableFile(path: path, reason: (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription)
+            throw KetteError.unreadableFile(path: path, reason: .verbatim((error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription))
         }
-        try refusingOnError(context) {
-            let result = try context.store().importOffers(csv: data, dryRun: args[dryRun], language: context.language)
-            let count = result.offers
-            if result.dryRun {
-                context.say(context.pick("Dry run: \(count) offers would be imported; nothing was written.",
-                                         "Probelauf: \(count) Angebote würden importiert; nichts wurde geschrieben."))
-            } else {
-                context.say(context.pick("Imported \(count) offers in one change set.", "\(count) Angebote in einem Änderungssatz importiert."))
-            }
-            if result.blankRows > 0 {
-                context.say(context.pick("Empty rows skipped: \(result.blankRows).", "Leere Zeilen übersprungen: \(result.blankRows)."))
-            }
-        }
+        let result = try context.store().importOffers(csv: data, dryRun: args[dryRun], language: context.language)
+        context.say((result.dryRun ? ExchangeText.dryRun : ExchangeText.imported).with(["count": result.offers]))
+        if result.blankRows > 0 { context.say(ExchangeText.blankRows.with(["count": result.blankRows])) }
     },
 ]

@@ -16,9 +16,10 @@ let findCommands: [KetteCommand] = [
     ) { args, context in
         let hits = try context.store().search(args[searchText], limit: args[searchLimit] ?? 20)
         if context.wantsJSON { return try context.printJSON(hits) }
-        if hits.isEmpty { return context.say(context.pick("No matches.", "Keine Treffer.")) }
+        if hits.isEmpty { return context.say(RecordText.noMatches.text) }
+        context.startPaging()
         for hit in hits {
-            let kind = hit.kind == "offer" ? context.pick("offer", "Angebot") : context.pick("meeting", "Sitzung")
+            let kind = (hit.kind == "offer" ? OutputText.kindOffer : OutputText.kindMeeting)(context.language)
             context.say("\(shortID(hit.id))  [\(kind)] \(hit.title)")
             context.say("          \(hit.snippet.replacingOccurrences(of: "\n", with: " "))")
         }

@@ -6,7 +6,8 @@ import KetteProtocol
 /// The options that set a meeting's fields, shared by `meeting add` and `meeting edit`.
 private enum MeetingField {
     static let body = Option<String>("body", value: "B", help: LocalizedText("the body that met (id or name)", "das Gremium, das getagt hat (ID oder Name)"))
-    static let date = Option<String>("date", value: "YYYY-MM-DD", help: LocalizedText("the day of the meeting", "der Tag der Sitzung"))
+    static let date = Option<String>("date", value: "DATE", help: LocalizedText(
+        "the day of the meeting (2026-03-14 or 14.03.2026)", "der Tag der Sitzung (14.03.2026 oder 2026-03-14)"))
     static let time = Option<String>("time", value: "HH:MM", help: LocalizedText("when it started", "wann sie begann"))
     static let place = Option<String>("place", value: "P", help: LocalizedText("where it took place", "wo sie stattfand"))
     static let attendee = Option<String>("attendee", value: "\"Name; Organization; Role\"", help: LocalizedText(
@@ -49,11 +50,11 @@ private func minutesText(text: String?, file: String?) throws -> String? {
         data = FileHandle.standardInput.readDataToEndOfFile()
     } else {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw KetteError.unreadableFile(path: path, reason: (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription)
+            throw KetteError.unreadableFile(path: path, reason: .verbatim((error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription))
         }
     }
     guard let text = String(data: data, encoding: .utf8) else {
-        throw KetteError.unreadableFile(path: path, reason: "not UTF-8 text")
+        throw KetteError.unreadableFile(path: path, reason: InputText.notUTF8.text)
     }
     return text
 }
@@ -64,18 +65,17 @@ private func minutesFromEditor(_ context: CommandContext) throws -> String? {
     let editor = context.environment["EDITOR"].flatMap { $0.isEmpty ? nil : $0 }
         ?? context.environment["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("kette-minutes-\(UUID().uuidString).md")
-    let template = context.pick("# Write the minutes below. Lines starting with # are left out.\n# Save and close the editor to record the meeting; leave it empty for no minutes.\n\n",
-                                "# Protokoll unten eintragen. Zeilen, die mit # beginnen, werden nicht übernommen.\n# Speichern und Editor schließen, um die Sitzung zu erfassen; leer lassen für kein Protokoll.\n\n")
+    let template = RecordText.minutesTemplate(context.language)
     try Data(template.utf8).write(to: file, options: [.atomic])
     defer { try? FileManager.default.removeItem(at: file) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     // The editor may carry arguments ("code --wait"), so the shell splits it; the file is "$1".
     process.arguments = ["-c", "\(editor) \"$1\"", "kette-editor", file.path]
-    do { try process.run() } catch { throw KetteError.editorFailed(command: editor, reason: "\(error)") }
+    do { try process.run() } catch { throw KetteError.editorFailed(command: editor, reason: .verbatim("\(error)")) }
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw KetteError.editorFailed(command: editor, reason: "exit status \(process.terminationStatus)")
+        throw KetteError.editorFailed(command: editor, reason: InputText.editorExit.with(["status": String(process.terminationStatus)]))
     }
     let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
     let kept = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
@@ -84,47 +84,47 @@ private func minutesFromEditor(_ context: CommandContext) throws -> String? {
 }
 
 private func printMeeting(_ meeting: Meeting, _ context: CommandContext) {
-    var header = "\(meeting.bodyName ?? meeting.body ?? "–") — \(meeting.date)"
+    var header = "\(meeting.bodyName ?? meeting.body ?? "–") — \(Day(meeting.date).text(context.language))"
     if let time = meeting.time { header += " \(time)" }
     if let place = meeting.place { header += ", \(place)" }
     context.say(header)
     context.say("ID: \(meeting.id)")
     if !meeting.attendees.isEmpty {
         context.say("")
-        context.say(context.pick("Attendees:", "Teilnehmende:"))
+        context.say(RecordText.attendees.text)
         for attendee in meeting.attendees {
             context.say("  - " + [attendee.name, attendee.organization, attendee.role].compactMap { $0 }.joined(separator: "; "))
         }
     }
     if !meeting.agenda.isEmpty {
         context.say("")
-        context.say(context.pick("Agenda:", "Tagesordnung:"))
+        context.say(RecordText.agenda.text)
         for item in meeting.agenda {
-            context.say("  TOP \(item.position): \(item.title)")
+            context.say(RecordText.agendaItem.with(["position": String(item.position), "title": item.title]))
             if let notes = item.notes { context.say("      \(notes)") }
         }
     }
     if !meeting.decisions.isEmpty {
         context.say("")
-        context.say(context.pick("Decisions:", "Beschlüsse:"))
+        context.say(RecordText.decisions.text)
         for decision in meeting.decisions { context.say("  - \(decision.text)") }
     }
     if !meeting.tasks.isEmpty {
         context.say("")
-        context.say(context.pick("Action items:", "Arbeitsaufträge:"))
+        context.say(RecordText.tasks.text)
         for task in meeting.tasks {
             var line = "  [\(task.status == .done ? "x" : " ")] \(task.text) — \(task.owner ?? "–")"
-            if let due = task.due { line += context.pick(", due \(due)", ", fällig \(due)") }
+            if let due = task.due { line += RecordText.due(context.language, ["date": Day(due)]) }
             context.say(line + "  (\(shortID(task.id)))")
         }
     }
     if !meeting.offers.isEmpty {
         context.say("")
-        context.say(context.pick("Offers: ", "Angebote: ") + meeting.offers.map(shortID).joined(separator: ", "))
+        context.say(RecordText.offers(context.language) + meeting.offers.map(shortID).joined(separator: ", "))
     }
     if let minutes = meeting.minutes {
         context.say("")
-        context.say(context.pick("Minutes:", "Protokoll:"))
+        context.say(RecordText.minutes.text)
         context.say(minutes)
     }
 }
@@ -181,23 +181,28 @@ let meetingCommands: [KetteCommand] = [
     ) { args, context in
         let meeting = try context.store().meeting(args[meetingID], language: context.language)
         if context.wantsJSON { return try context.printJSON(meeting) }
+        context.startPaging()
         printMeeting(meeting, context)
     },
     KetteCommand(
         "meeting list", abstract: LocalizedText("list meetings, newest first", "Sitzungen auflisten, die neuesten zuerst"),
-        options: [bodyFilter, jsonFlag]
+        options: [bodyFilter, limitOption, jsonFlag]
     ) { args, context in
         let meetings = try context.store().meetings(body: args[bodyFilter], language: context.language)
-        if context.wantsJSON { return try context.printJSON(meetings) }
-        let header = ["ID", context.pick("DATE", "DATUM"), context.pick("BODY", "GREMIUM"), context.pick("PLACE", "ORT")]
-        let rows = meetings.map { [shortID($0.id), $0.date + ($0.time.map { " " + $0 } ?? ""), $0.bodyName ?? "–", $0.place ?? "–"] }
+        if context.wantsJSON { return try context.printJSONList(meetings) }
+        let shown = context.limited(meetings)
+        let header = context.headers(.headerID, .headerDate, .headerBody, .headerPlace)
+        let rows = shown.map { meeting in
+            [shortID(meeting.id), Day(meeting.date).text(context.language) + (meeting.time.map { " " + $0 } ?? ""), meeting.bodyName ?? "–", meeting.place ?? "–"]
+        }
         for line in context.table(header, rows) { context.say(line) }
+        context.sayTotal(shown: shown.count, of: meetings.count, .meetings)
     },
     KetteCommand(
         "meeting delete", abstract: LocalizedText("delete a meeting (a tombstone that syncs)", "eine Sitzung löschen (als Grabstein, der synchronisiert wird)"),
         arguments: [meetingID]
     ) { args, context in
         let id = try context.store().deleteRecord(.meeting, args[meetingID], language: context.language)
-        context.say(context.pick("Deleted meeting \(id).", "Sitzung \(id) gelöscht."))
+        context.say(RecordText.deletedMeeting.with(["id": id]))
     },
 ]

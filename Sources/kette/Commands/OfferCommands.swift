@@ -7,20 +7,21 @@ private enum OfferField {
     static let title = Option<String>("title", value: "T", help: LocalizedText("the offer's title", "Titel des Angebots"))
     static let district = Option<String>("district", value: "D", help: LocalizedText("its district (id or name)", "sein Sozialraum (ID oder Name)"))
     static let phase = Option<String>("phase", value: "P[,P…]", help: LocalizedText(
-        "life phases: " + LifePhase.slugs.joined(separator: ", "), "Lebensphasen: " + LifePhase.slugs.joined(separator: ", ")))
+        "life phases: " + LifePhase.slugs.joined(separator: ", "), "Lebensphasen: " + germanChoices(LifePhase.self)))
     static let category = Option<String>("category", value: "C", help: LocalizedText(
-        "one of: " + OfferCategory.slugs.joined(separator: ", "), "eine von: " + OfferCategory.slugs.joined(separator: ", ")))
+        "one of: " + OfferCategory.slugs.joined(separator: ", "), "eine von: " + germanChoices(OfferCategory.self)))
     static let sector = Option<String>("sector", value: "S", help: LocalizedText(
-        "one of: " + Sector.slugs.joined(separator: ", "), "einer von: " + Sector.slugs.joined(separator: ", ")))
+        "one of: " + Sector.slugs.joined(separator: ", "), "einer von: " + germanChoices(Sector.self)))
     static let provider = Option<String>("provider", value: "ORG", help: LocalizedText(
         "the providing organization (id or name)", "der anbietende Träger (ID oder Name)"))
     static let description = Option<String>("description", value: "TEXT", help: LocalizedText("what the offer is", "was das Angebot ist"))
     static let status = Option<String>("status", value: "S", help: LocalizedText(
         "one of: " + OfferStatus.slugs.joined(separator: ", ") + " (default on add: active)",
-        "einer von: " + OfferStatus.slugs.joined(separator: ", ") + " (Standard beim Anlegen: active)"))
+        "einer von: " + germanChoices(OfferStatus.self) + " (Standard beim Anlegen: aktiv)"))
     static let contact = Option<String>("contact", value: "TEXT", help: LocalizedText("contact person", "Ansprechperson"))
     static let location = Option<String>("location", value: "TEXT", help: LocalizedText("where it takes place", "wo es stattfindet"))
-    static let cost = Option<String>("cost", value: "free|paid", help: LocalizedText("whether it costs something", "ob es etwas kostet"))
+    static let cost = Option<String>("cost", value: "free|paid", help: LocalizedText(
+        "whether it costs something", "ob es etwas kostet: " + germanChoices(Cost.self)))
     static let languages = Option<String>("languages", value: "L[,L…]", help: LocalizedText(
         "languages offered, e.g. de,tr,ar", "angebotene Sprachen, z. B. de,tr,ar"))
     static let targetGroups = Option<String>("target-groups", value: "G[,G…]", help: LocalizedText(
@@ -29,8 +30,10 @@ private enum OfferField {
         "when, e.g. \"dienstags 9–11 Uhr\"", "wann, z. B. \"dienstags 9–11 Uhr\""))
     static let accessibility = Option<String>("accessibility", value: "TEXT", help: LocalizedText(
         "accessibility notes", "Hinweise zur Barrierefreiheit"))
-    static let start = Option<String>("start", value: "YYYY-MM-DD", help: LocalizedText("first day", "erster Tag"))
-    static let end = Option<String>("end", value: "YYYY-MM-DD", help: LocalizedText("last day", "letzter Tag"))
+    static let start = Option<String>("start", value: "DATE", help: LocalizedText(
+        "first day (2026-03-14 or 14.03.2026)", "erster Tag (14.03.2026 oder 2026-03-14)"))
+    static let end = Option<String>("end", value: "DATE", help: LocalizedText(
+        "last day (2026-03-14 or 14.03.2026)", "letzter Tag (14.03.2026 oder 2026-03-14)"))
 
     static let all: [any OptionDeclaration] = [title, district, phase, category, sector, provider, description, status, contact,
                                                location, cost, languages, targetGroups, schedule, accessibility, start, end]
@@ -63,25 +66,26 @@ let offerID = Argument<String>("ID", help: LocalizedText("the offer's id, the st
                                                          "die ID des Angebots, ihr Anfang oder sein Titel"))
 
 private func printOffer(_ offer: Offer, _ context: CommandContext) {
+    let language = context.language
     let rows: [(String, String?)] = [
         ("ID", offer.id),
-        (context.pick("Title", "Titel"), offer.title),
-        (context.pick("District", "Sozialraum"), offer.districtName ?? offer.district),
-        (context.pick("Life phases", "Lebensphasen"), offer.phases.isEmpty ? nil : offer.phases.map { $0.label(context.language) }.joined(separator: ", ")),
-        (context.pick("Category", "Kategorie"), offer.category?.label(context.language)),
-        (context.pick("Sector", "Bereich"), offer.sector?.label(context.language)),
-        (context.pick("Provider", "Träger"), offer.providerName ?? offer.provider),
-        (context.pick("Status", "Status"), offer.status?.label(context.language)),
-        (context.pick("Cost", "Kosten"), offer.cost?.label(context.language)),
-        (context.pick("Languages", "Sprachen"), offer.languages.isEmpty ? nil : offer.languages.joined(separator: ", ")),
-        (context.pick("Target groups", "Zielgruppen"), offer.targetGroups.isEmpty ? nil : offer.targetGroups.joined(separator: ", ")),
-        (context.pick("Location", "Ort"), offer.location),
-        (context.pick("Schedule", "Zeiten"), offer.schedule),
-        (context.pick("Contact", "Ansprechperson"), offer.contact),
-        (context.pick("Accessibility", "Barrierefreiheit"), offer.accessibility),
-        (context.pick("Start", "Beginn"), offer.start),
-        (context.pick("End", "Ende"), offer.end),
-        (context.pick("Description", "Beschreibung"), offer.description),
+        (RecordText.title(language), offer.title),
+        (RecordText.district(language), offer.districtName ?? offer.district),
+        (RecordText.phases(language), offer.phases.isEmpty ? nil : offer.phases.map { $0.label(language) }.joined(separator: ", ")),
+        (RecordText.category(language), offer.category?.label(language)),
+        (RecordText.sector(language), offer.sector?.label(language)),
+        (RecordText.provider(language), offer.providerName ?? offer.provider),
+        (RecordText.status(language), offer.status?.label(language)),
+        (RecordText.cost(language), offer.cost?.label(language)),
+        (RecordText.languages(language), offer.languages.isEmpty ? nil : offer.languages.joined(separator: ", ")),
+        (RecordText.targetGroups(language), offer.targetGroups.isEmpty ? nil : offer.targetGroups.joined(separator: ", ")),
+        (RecordText.location(language), offer.location),
+        (RecordText.schedule(language), offer.schedule),
+        (RecordText.contact(language), offer.contact),
+        (RecordText.accessibility(language), offer.accessibility),
+        (RecordText.start(language), offer.start.map { Day($0).text(language) }),
+        (RecordText.end(language), offer.end.map { Day($0).text(language) }),
+        (RecordText.description(language), offer.description),
     ]
     let shown = rows.compactMap { label, value in value.map { (label, $0) } }
     let width = shown.map(\.0.count).max() ?? 0
@@ -93,11 +97,11 @@ private enum OfferListFilter {
     static let district = Option<String>("district", value: "D", help: LocalizedText("only this district (id or name)", "nur dieser Sozialraum (ID oder Name)"))
     static let phase = Option<String>("phase", value: "P", help: LocalizedText(
         "only offers for this life phase: " + LifePhase.slugs.joined(separator: ", "),
-        "nur Angebote für diese Lebensphase: " + LifePhase.slugs.joined(separator: ", ")))
+        "nur Angebote für diese Lebensphase: " + germanChoices(LifePhase.self)))
     static let category = Option<String>("category", value: "C", help: LocalizedText(
-        "only this category: " + OfferCategory.slugs.joined(separator: ", "), "nur diese Kategorie: " + OfferCategory.slugs.joined(separator: ", ")))
+        "only this category: " + OfferCategory.slugs.joined(separator: ", "), "nur diese Kategorie: " + germanChoices(OfferCategory.self)))
     static let status = Option<String>("status", value: "S", help: LocalizedText(
-        "only this status: " + OfferStatus.slugs.joined(separator: ", "), "nur dieser Status: " + OfferStatus.slugs.joined(separator: ", ")))
+        "only this status: " + OfferStatus.slugs.joined(separator: ", "), "nur dieser Status: " + germanChoices(OfferStatus.self)))
 }
 
 let offerCommands: [KetteCommand] = [
@@ -122,6 +126,7 @@ let offerCommands: [KetteCommand] = [
     ) { args, context in
         let offer = try context.store().offer(args[offerID], language: context.language)
         if context.wantsJSON { return try context.printJSON(offer) }
+        context.startPaging()
         printOffer(offer, context)
     },
     KetteCommand(
@@ -129,11 +134,11 @@ let offerCommands: [KetteCommand] = [
         arguments: [offerID]
     ) { args, context in
         let id = try context.store().deleteRecord(.offer, args[offerID], language: context.language)
-        context.say(context.pick("Deleted offer \(id).", "Angebot \(id) gelöscht."))
+        context.say(RecordText.deletedOffer.with(["id": id]))
     },
     KetteCommand(
         "offer list", abstract: LocalizedText("list offers, optionally filtered", "Angebote auflisten, wahlweise gefiltert"),
-        options: [OfferListFilter.district, OfferListFilter.phase, OfferListFilter.category, OfferListFilter.status, jsonFlag]
+        options: [OfferListFilter.district, OfferListFilter.phase, OfferListFilter.category, OfferListFilter.status, limitOption, jsonFlag]
     ) { args, context in
         var filter = OfferFilter()
         filter.district = args[OfferListFilter.district]
@@ -141,11 +146,11 @@ let offerCommands: [KetteCommand] = [
         filter.category = args[OfferListFilter.category]
         filter.status = args[OfferListFilter.status]
         let offers = try context.store().offers(filter, language: context.language)
-        if context.wantsJSON { return try context.printJSON(offers) }
-        let header = ["ID", context.pick("TITLE", "TITEL"), context.pick("DISTRICT", "SOZIALRAUM"),
-                      context.pick("CATEGORY", "KATEGORIE"), context.pick("STATUS", "STATUS")]
-        let rows = offers.map { [shortID($0.id), $0.title, $0.districtName ?? $0.district ?? "–", context.label($0.category), context.label($0.status)] }
+        if context.wantsJSON { return try context.printJSONList(offers) }
+        let shown = context.limited(offers)
+        let header = context.headers(.headerID, .headerTitle, .headerDistrict, .headerCategory, .headerStatus)
+        let rows = shown.map { [shortID($0.id), $0.title, $0.districtName ?? $0.district ?? "–", context.label($0.category), context.label($0.status)] }
         for line in context.table(header, rows) { context.say(line) }
-        context.say(context.pick("Offers: \(offers.count)", "Angebote: \(offers.count)"))
+        context.sayTotal(shown: shown.count, of: offers.count, .offers)
     },
 ]

@@ -14,17 +14,21 @@ let refusalCommands: [KetteCommand] = [
     KetteCommand(
         "refused", abstract: LocalizedText("list change sets the server refused; they were taken back here and are kept until retried or dropped",
                                            "vom Server abgelehnte Änderungssätze auflisten; sie wurden hier zurückgenommen und bleiben bis zum erneuten Versuch oder Verwerfen"),
-        options: [jsonFlag]
+        options: [limitOption, jsonFlag]
     ) { _, context in
         let kept = try context.store().keptRefusals()
-        if context.wantsJSON { return try context.printJSON(kept) }
-        if kept.isEmpty { return context.say(context.pick("No refused change sets.", "Keine abgelehnten Änderungssätze.")) }
-        let header = ["ID", context.pick("REFUSED", "ABGELEHNT"), "CODE", context.pick("WHAT", "WAS"), context.pick("REASON", "GRUND")]
-        let rows = kept.map { [shortID($0.id), String($0.refusedAt.prefix(10)), $0.code, $0.summary, $0.reason] }
+        if context.wantsJSON { return try context.printJSONList(kept) }
+        if kept.isEmpty { return context.say(RefusalText.noneKept.text) }
+        let shown = context.limited(kept)
+        let language = context.language
+        let header = [OutputText.headerID(language), RefusalText.headerRefused(language), RefusalText.headerCode(language),
+                      RefusalText.headerWhat(language), RefusalText.headerReason(language)]
+        let rows = shown.map { refusal in
+            [shortID(refusal.id), Moment(iso: refusal.refusedAt).text(language), refusal.code, refusal.summary,
+             RefusalText.explain(code: refusal.code, details: refusal.details)(language)]
+        }
         for line in context.table(header, rows) { context.say(line) }
-        context.say(context.pick(
-            "See one with `kette refused show ID`; write it again with `kette refused retry ID` once the cause is fixed, or forget it with `kette refused drop ID`.",
-            "Einzeln ansehen mit `kette refused show ID`; nach Behebung der Ursache erneut schreiben mit `kette refused retry ID` oder verwerfen mit `kette refused drop ID`."))
+        context.say(RefusalText.keptHint.text)
     },
     KetteCommand(
         "refused show", abstract: LocalizedText("show what a refused change set would have written", "zeigen, was ein abgelehnter Änderungssatz geschrieben hätte"),
@@ -34,9 +38,11 @@ let refusalCommands: [KetteCommand] = [
         if context.wantsJSON { return try context.printJSON(detail) }
         let refusal = detail.refusal
         context.say("\(refusal.id)  \(refusal.summary)")
-        context.say(context.pick("refused ", "abgelehnt ") + "\(refusal.refusedAt) (\(refusal.code)): \(refusal.reason)")
+        context.say(RefusalText.refusedAt.with(["time": Moment(iso: refusal.refusedAt), "code": refusal.code,
+                                                "reason": RefusalText.explain(code: refusal.code, details: refusal.details)]))
         for change in detail.changes {
-            context.say("  \(change.recordType.rawValue) \(shortID(change.recordID)) · \(change.field) = \(describe(change.value))")
+            let record = FieldText.kind(change.recordType)(context.language) + " " + shortID(change.recordID)
+            context.say("  \(record) · \(FieldText.named(change.field)(context.language)) = \(describe(change.value, field: change.field, context.language))")
         }
     },
     KetteCommand(
@@ -45,8 +51,7 @@ let refusalCommands: [KetteCommand] = [
         arguments: [refusalID]
     ) { args, context in
         let refusal = try context.store().retryRefusal(args[refusalID], language: context.language)
-        context.say(context.pick("Wrote \(shortID(refusal.id)) (\(refusal.summary)) again as a new change set; run `kette sync` to push it.",
-                                 "\(shortID(refusal.id)) (\(refusal.summary)) als neuen Änderungssatz erneut geschrieben; mit `kette sync` senden."))
+        context.say(RefusalText.retried.with(["id": shortID(refusal.id), "summary": refusal.summary]))
     },
     KetteCommand(
         "refused drop", abstract: LocalizedText("forget a refused change set (or all of them); what it would have written is gone",
@@ -54,17 +59,17 @@ let refusalCommands: [KetteCommand] = [
         arguments: [optionalRefusalID], options: [dropAll],
         validate: { input in
             guard (input[optionalRefusalID] != nil) != input[dropAll] else {
-                throw UsageError("give the refused change set's ID or --all (one of them)", "die ID des abgelehnten Änderungssatzes oder --all angeben (eins davon)")
+                throw UsageError(RefusalText.idOrAll.text)
             }
         }
     ) { args, context in
         let store = try context.store()
         if let reference = args[optionalRefusalID] {
             let refusal = try store.dropRefusal(reference, language: context.language)
-            context.say(context.pick("Dropped \(shortID(refusal.id)) (\(refusal.summary)).", "\(shortID(refusal.id)) (\(refusal.summary)) verworfen."))
+            context.say(RefusalText.dropped.with(["id": shortID(refusal.id), "summary": refusal.summary]))
         } else {
             let count = try store.dropAllRefusals()
-            context.say(context.pick("Dropped \(count) refused change sets.", "\(count) abgelehnte Änderungssätze verworfen."))
+            context.say(RefusalText.droppedAll.with(["count": count]))
         }
     },
 ]

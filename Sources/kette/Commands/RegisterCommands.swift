@@ -9,9 +9,9 @@ private let districtParent = Option<String>("parent", value: "D", help: Localize
 
 private let organizationName = Argument<String>("NAME", help: LocalizedText("the organization's name", "Name des Trägers"))
 private let organizationKind = Option<String>("kind", value: "K", help: LocalizedText(
-    "what it is, e.g. \"freier Träger\", school, Kita, health office", "was er ist, z. B. \"freier Träger\", Schule, Kita, Gesundheitsamt"))
+    "what it is, e.g. \"freier Träger\", \"Schule\", \"Kita\", \"Gesundheitsamt\"", "was er ist, z. B. \"freier Träger\", Schule, Kita, Gesundheitsamt"))
 private let organizationSector = Option<String>("sector", value: "S", help: LocalizedText(
-    "one of: " + Sector.slugs.joined(separator: ", "), "einer von: " + Sector.slugs.joined(separator: ", ")))
+    "one of: " + Sector.slugs.joined(separator: ", "), "einer von: " + germanChoices(Sector.self)))
 private let organizationContact = Option<String>("contact", value: "TEXT", help: LocalizedText(
     "a contact (phone, e-mail, person)", "ein Kontakt (Telefon, E-Mail, Person)"))
 
@@ -26,16 +26,16 @@ let registerCommands: [KetteCommand] = [
         context.say(id)
     },
     KetteCommand(
-        "district list", abstract: LocalizedText("list districts", "Sozialräume auflisten"), options: [jsonFlag]
+        "district list", abstract: LocalizedText("list districts", "Sozialräume auflisten"), options: [limitOption, jsonFlag]
     ) { _, context in
         let districts = try context.store().districts()
-        if context.wantsJSON { return try context.printJSON(districts) }
-        for line in context.table([context.pick("ID", "ID"), context.pick("NAME", "NAME")], districts.map { [$0.id, $0.name] }) {
-            context.say(line)
-        }
+        if context.wantsJSON { return try context.printJSONList(districts) }
+        let shown = context.limited(districts)
+        for line in context.table(context.headers(.headerID, .headerName), shown.map { [$0.id, $0.name] }) { context.say(line) }
+        context.sayTotal(shown: shown.count, of: districts.count, .districts)
     },
     KetteCommand(
-        "org add", abstract: LocalizedText("add an organization (Träger, school, health office, Kita, …)",
+        "org add", abstract: LocalizedText("add an organization (Träger): a provider, school, health office, day-care centre (Kita), …",
                                            "einen Träger anlegen (freier Träger, Schule, Gesundheitsamt, Kita, …)"),
         arguments: [organizationName], options: [organizationKind, organizationSector, organizationContact]
     ) { args, context in
@@ -44,13 +44,15 @@ let registerCommands: [KetteCommand] = [
                                                         language: context.language))
     },
     KetteCommand(
-        "org list", abstract: LocalizedText("list organizations", "Träger auflisten"), options: [jsonFlag]
+        "org list", abstract: LocalizedText("list organizations", "Träger auflisten"), options: [limitOption, jsonFlag]
     ) { _, context in
         let organizations = try context.store().organizations()
-        if context.wantsJSON { return try context.printJSON(organizations) }
-        let header = [context.pick("ID", "ID"), context.pick("NAME", "NAME"), context.pick("KIND", "ART"), context.pick("SECTOR", "BEREICH")]
-        for line in context.table(header, organizations.map { [shortID($0.id), $0.name, $0.kind ?? "–", context.label($0.sector)] }) {
+        if context.wantsJSON { return try context.printJSONList(organizations) }
+        let shown = context.limited(organizations)
+        let header = context.headers(.headerID, .headerName, .headerKind, .headerSector)
+        for line in context.table(header, shown.map { [shortID($0.id), $0.name, $0.kind ?? "–", context.label($0.sector)] }) {
             context.say(line)
         }
+        context.sayTotal(shown: shown.count, of: organizations.count, .organizations)
     },
 ]

@@ -26,9 +26,9 @@ private let formatOption = Option<ReportFormat>.choice("format", value: "F", hel
 private let outOption = Option<String>("out", value: "FILE", help: LocalizedText(
     "write the report to FILE instead of standard output", "den Bericht in DATEI schreiben statt auf die Standardausgabe"))
 private let todayOption = Option<CalendarDay>(
-    "today", value: "YYYY-MM-DD",
+    "today", value: "DATE",
     help: LocalizedText("the day to report as of (default: $KETTE_TODAY, else today)", "der Stichtag des Berichts (Standard: $KETTE_TODAY, sonst heute)"),
-    expected: LocalizedText("a date YYYY-MM-DD, e.g. 2026-03-14", "ein Datum JJJJ-MM-TT (YYYY-MM-DD), z. B. 2026-03-14"), read: CalendarDay.init)
+    expected: InputText.expectedDate.text, read: CalendarDay.init)
 private let districtFilter = Option<String>("district", value: "D", help: LocalizedText("only this district (id or name)", "nur dieser Sozialraum (ID oder Name)"))
 private let bodyFilter = Option<String>("body", value: "B", help: LocalizedText("only this body (id or name)", "nur dieses Gremium (ID oder Name)"))
 
@@ -39,17 +39,21 @@ private func reportDay(_ args: ParsedInput, _ context: CommandContext) throws ->
     if let day = args[todayOption] { return day }
     guard let value = context.environment["KETTE_TODAY"], !value.isEmpty else { return CalendarDay.today() }
     guard let day = CalendarDay(value) else {
-        throw KetteError.malformedValue(field: "KETTE_TODAY", value: value, expected: "a date YYYY-MM-DD, e.g. 2026-03-14")
+        throw KetteError.malformedValue(field: .verbatim("KETTE_TODAY"), value: value, expected: InputText.expectedDate.text)
     }
     return day
 }
 
 /// Writes a finished report to `--out` or standard output. A file is written whole or not at
 /// all: a report that fails half way never replaces the last good one. Text reports are for
-/// people and escaped as all human output is; CSV, JSON and HTML stay exact.
-private func deliver(_ text: String, as format: ReportFormat, to path: String?) throws {
+/// people and escaped as all human output is (and paged on a terminal); CSV, JSON and HTML stay exact.
+private func deliver(_ text: String, as format: ReportFormat, to path: String?, _ context: CommandContext) throws {
     let text = format == .text ? TerminalText.escaped(text) : text
     guard let path else {
+        if format == .text {
+            context.startPaging()
+            return context.write(escaped: text)
+        }
         FileHandle.standardOutput.write(Data(text.utf8))
         return
     }
@@ -57,7 +61,7 @@ private func deliver(_ text: String, as format: ReportFormat, to path: String?) 
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: [.atomic])
     } catch {
         let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-        throw KetteError.malformedValue(field: "out", value: path, expected: "a file in a writable directory (\(reason))")
+        throw KetteError.malformedValue(field: .verbatim("--out"), value: path, expected: InputText.expectedWritableFile.with(["reason": reason]))
     }
 }
 
@@ -72,7 +76,7 @@ private func deliverReport<Report: Encodable>(_ report: Report, _ args: ParsedIn
     case .html: html(ReportHTML(language: committeeLanguage), report)
     case .text: text(ReportText(context), report)
     }
-    try deliver(output, as: format, to: args[outOption])
+    try deliver(output, as: format, to: args[outOption], context)
 }
 
 /// HTML reports are read by committee members: German, whatever the coordinator's terminal speaks.
@@ -98,9 +102,9 @@ private let granularity = Option<PeriodGranularity>.choice("by", value: "quarter
     "without --period: figures per quarter (default) or per year", "ohne --period: Zahlen je Quartal (Standard) oder je Jahr"))
 private let categoryFilter = Option<String>("category", value: "C", help: LocalizedText(
     "only offers of this category: " + OfferCategory.slugs.joined(separator: ", "),
-    "nur Angebote dieser Kategorie: " + OfferCategory.slugs.joined(separator: ", ")))
+    "nur Angebote dieser Kategorie: " + germanChoices(OfferCategory.self)))
 private let phaseFilter = Option<String>("phase", value: "P", help: LocalizedText(
-    "only this life phase: " + LifePhase.slugs.joined(separator: ", "), "nur diese Lebensphase: " + LifePhase.slugs.joined(separator: ", ")))
+    "only this life phase: " + LifePhase.slugs.joined(separator: ", "), "nur diese Lebensphase: " + germanChoices(LifePhase.self)))
 
 /// The options of `report committee`, whose page has its own defaults.
 private enum CommitteeOption {
@@ -184,6 +188,6 @@ let reportCommands: [KetteCommand] = [
         let report = try context.store().committeeReport(period: try args.require(CommitteeOption.period), today: try reportDay(args, context), language: committeeLanguage)
         let title = args[CommitteeOption.title].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let text = format == .json ? try JSONOutput.text(report) + "\n" : ReportHTML(language: committeeLanguage).committeePage(report, title: title)
-        try deliver(text, as: format, to: args[CommitteeOption.out])
+        try deliver(text, as: format, to: args[CommitteeOption.out], context)
     },
 ]

@@ -3,49 +3,70 @@ import KetteCommandLine
 import KetteProtocol
 
 private let storeName = Option<String>("name", value: "NAME", help: LocalizedText(
-    "who works with this store (a coordinator or an office); shown as author of changes",
-    "wer mit diesem Speicher arbeitet (Koordinator*in oder Büro); erscheint als Autor von Änderungen"))
+    "who works with this store (a coordinator or an office), the author of its changes; on an existing store: renames its owner",
+    "wer mit diesem Speicher arbeitet (Koordinator*in oder Büro), Autor seiner Änderungen; bei einem bestehenden Speicher: benennt die Inhaber*in um"))
+
+/// `kette init`: makes the store, or with `--name` on an existing one renames its owner (a store
+/// made without `--name` would otherwise stay nameless for ever).
+private func initStore(_ args: ParsedInput, _ context: CommandContext) throws {
+    let directory = context.homeDirectory
+    let name = try args[storeName].map { try Input.requiredText($0, field: "name") }
+    if try LocalStore.create(directory: directory, name: name) {
+        return context.say(name.map { StoreText.createdNamed.with(["directory": directory, "name": $0]) }
+                           ?? StoreText.created.with(["directory": directory]))
+    }
+    guard let name else { return context.say(StoreText.exists.with(["directory": directory])) }
+    let renamed = try context.store().rename(to: name)
+    context.say((renamed ? StoreText.renamed : StoreText.nameUnchanged).with(["name": name]))
+}
+
+/// `kette status` for people: one labelled line per figure, then the refused change sets.
+private func printStatus(_ status: StoreStatus, _ context: CommandContext) {
+    let rows: [(StoreText, any MessageValue)] = [
+        (.statusStore, status.store),
+        (.statusName, status.name ?? StoreText.statusNoName.text),
+        (.statusDistricts, status.districts),
+        (.statusOrganizations, status.organizations),
+        (.statusOffers, status.offers),
+        (.statusBodies, status.bodies),
+        (.statusMeetings, status.meetings),
+        (.statusOpenTasks, status.openTasks),
+        (.statusWaiting, status.pendingChangeSets),
+        (.statusServer, status.remote ?? StoreText.statusNoServer.text),
+        (.statusLastSync, status.lastSuccessfulSync.map { Moment(iso: $0) as any MessageValue } ?? StoreText.statusNever.text),
+        (.statusConflicts, status.openConflicts),
+        (.statusRefused, status.refusedChangeSets.count),
+    ]
+    let labels = rows.map { $0.0(context.language) }
+    let width = labels.map(\.count).max() ?? 0
+    for (label, row) in zip(labels, rows) {
+        context.say(label + ":" + String(repeating: " ", count: width - label.count + 1) + row.1.text(context.language))
+    }
+    for refused in status.refusedChangeSets {
+        context.say("  \(refused.summary) [\(shortID(refused.id))]: " + RefusalText.explain(code: refused.code, details: nil)(context.language))
+    }
+}
 
 let storeCommands: [KetteCommand] = [
     KetteCommand(
-        "init", abstract: LocalizedText("create the local store", "den lokalen Speicher anlegen"),
+        "init", abstract: LocalizedText("create the local store, or rename its owner (--name)", "den lokalen Speicher anlegen oder die Inhaber*in umbenennen (--name)"),
         options: [storeName],
-        run: { args, context in
-            let directory = context.homeDirectory
-            if try LocalStore.create(directory: directory, name: args[storeName]) {
-                context.say(context.pick("Created a Kette store in \(directory).", "Kette-Speicher in \(directory) angelegt."))
-            } else {
-                context.say(context.pick("A Kette store already exists in \(directory); left unchanged.",
-                                         "In \(directory) gibt es bereits einen Kette-Speicher; unverändert gelassen."))
-            }
-        }),
+        discussion: LocalizedText("""
+            The owner's name is the author of every change made in this store from then on. `kette init --name NAME` on an
+            existing store changes it (earlier changes keep the author they were made with); `kette status` shows it.
+            """, """
+            Der Name der Inhaber*in ist Autor aller Änderungen, die danach in diesem Speicher entstehen. `kette init --name NAME`
+            ändert ihn bei einem bestehenden Speicher (frühere Änderungen behalten ihren Autor); `kette status` zeigt ihn.
+            """),
+        run: initStore),
     KetteCommand(
-        "status", abstract: LocalizedText("counts of records and of change sets waiting to be synced",
-                                          "Anzahl der Datensätze und der Änderungssätze, die auf Sync warten"),
+        "status", abstract: LocalizedText("owner, counts of records and of change sets waiting to be synced, last sync",
+                                          "Inhaber*in, Anzahl der Datensätze und der Änderungssätze, die auf Sync warten, letzter Sync"),
         options: [jsonFlag],
         run: { _, context in
             var status = try context.store().status()
             status.remote = try RemoteConfiguration.load(from: context.homeDirectory)?.url
             if context.wantsJSON { return try context.printJSON(status) }
-            let rows: [(String, String)] = [
-                (context.pick("Store", "Speicher"), status.store),
-                (context.pick("Name", "Name"), status.name ?? "–"),
-                (context.pick("Districts", "Sozialräume"), String(status.districts)),
-                (context.pick("Organizations", "Träger"), String(status.organizations)),
-                (context.pick("Offers", "Angebote"), String(status.offers)),
-                (context.pick("Bodies", "Gremien"), String(status.bodies)),
-                (context.pick("Meetings", "Sitzungen"), String(status.meetings)),
-                (context.pick("Open action items", "Offene Arbeitsaufträge"), String(status.openTasks)),
-                (context.pick("Change sets waiting to sync", "Änderungssätze, die auf Sync warten"), String(status.pendingChangeSets)),
-                (context.pick("Server", "Server"), status.remote ?? context.pick("none (kette remote URL --token T)", "keiner (kette remote URL --token T)")),
-                (context.pick("Last successful sync", "Letzter erfolgreicher Sync"), status.lastSuccessfulSync ?? context.pick("never", "noch nie")),
-                (context.pick("Open conflicts", "Offene Konflikte"), String(status.openConflicts)),
-                (context.pick("Refused change sets", "Abgelehnte Änderungssätze"), String(status.refusedChangeSets.count)),
-            ]
-            let width = rows.map(\.0.count).max() ?? 0
-            for (label, value) in rows { context.say(label + ":" + String(repeating: " ", count: width - label.count + 1) + value) }
-            for refused in status.refusedChangeSets {
-                context.say("  \(refused.summary) [\(shortID(refused.id))] \(refused.code): \(refused.reason)")
-            }
+            printStatus(status, context)
         }),
 ]

@@ -20,13 +20,26 @@ func makeTransport(_ remote: RemoteConfiguration, _ context: CommandContext) -> 
     return RetryingTransport(CurlTransport(configuration: configuration), policy: policy)
 }
 
-func describe(_ value: FieldValue) -> String {
+/// A field's value as people read it; a vocabulary slug shows its label.
+func describe(_ value: FieldValue, field: String, _ language: Language) -> String {
     switch value {
     case .null: "–"
-    case .string(let text): text
+    case .string(let text): vocabularyLabel(field: field, slug: text, language) ?? text
     case .integer(let number): String(number)
-    case .bool(let flag): flag ? "true" : "false"
-    case .list(let items): items.joined(separator: ", ")
+    case .bool(let flag): (flag ? OutputText.yes : OutputText.no)(language)
+    case .list(let items): items.map { vocabularyLabel(field: field, slug: $0, language) ?? $0 }.joined(separator: ", ")
+    }
+}
+
+/// The label of a slug stored in a vocabulary field (`phases`, `category`, …); nil for other fields.
+private func vocabularyLabel(field: String, slug: String, _ language: Language) -> String? {
+    switch field {
+    case "phases": LifePhase(rawValue: slug)?.label(language)
+    case "category": OfferCategory(rawValue: slug)?.label(language)
+    case "sector": Sector(rawValue: slug)?.label(language)
+    case "cost": Cost(rawValue: slug)?.label(language)
+    case "level": BodyLevel(rawValue: slug)?.label(language)
+    default: nil
     }
 }
 
@@ -51,18 +64,18 @@ let syncCommands: [KetteCommand] = [
             _ = try context.store()
             guard let url = args[serverURL] else {
                 guard let remote = try RemoteConfiguration.load(from: directory) else {
-                    return context.say(context.pick("No server configured.", "Kein Server eingerichtet."))
+                    return context.say(SyncText.noServer.text)
                 }
                 return context.say(remote.url)
             }
-            guard let token = args[remoteToken] else { throw KetteError.missingValue(field: "--token") }
+            guard let token = args[remoteToken] else { throw KetteError.missingValue(field: .verbatim("--token")) }
             let remote = try RemoteConfiguration.validated(url: url, token: token, caCertificate: args[caCertificate])
             try remote.save(in: directory)
-            context.say(context.pick("Will sync with \(remote.url).", "Synchronisiert künftig mit \(remote.url)."))
+            context.say(SyncText.willSync.with(["url": remote.url]))
         }),
     KetteCommand(
-        "sync", abstract: LocalizedText("push waiting change sets, then pull what is new (exit 2: refusals or conflicts, 3: server unreachable)",
-                                        "wartende Änderungssätze senden, dann Neues holen (Exit 2: Ablehnungen oder Konflikte, 3: Server nicht erreichbar)"),
+        "sync", abstract: LocalizedText("push waiting change sets, then pull what is new (exit 2: refusals or conflicts, 3: server unreachable, 5: token refused)",
+                                        "wartende Änderungssätze senden, dann Neues holen (Exit 2: Ablehnungen oder Konflikte, 3: Server nicht erreichbar, 5: Token abgelehnt)"),
         options: [jsonFlag],
         run: { _, context in
             let store = try context.store()
@@ -74,7 +87,7 @@ let syncCommands: [KetteCommand] = [
             let engine = SyncEngine(store: store, remote: remote, transport: makeTransport(remote, context), pushBatchSize: batch, pageSize: page)
             let onTerminal = isatty(STDERR_FILENO) == 1 && !context.wantsJSON
             if onTerminal {
-                engine.progress = { line in FileHandle.standardError.write(Data("\r\u{1B}[K\(TerminalText.escaped(line))".utf8)) }
+                engine.progress = { line in FileHandle.standardError.write(Data("\r\u{1B}[K\(TerminalText.escaped(line(context.language)))".utf8)) }
             }
             // KETTE_SYNC_ONLY=push|pull: one direction only, for measurements and very slow links.
             let direction = context.environment["KETTE_SYNC_ONLY"].flatMap(SyncEngine.Direction.init(rawValue:)) ?? .both
@@ -89,22 +102,17 @@ let syncCommands: [KetteCommand] = [
             if context.wantsJSON {
                 try context.printJSON(report)
             } else {
-                context.say(context.pick(
-                    "Sync done: pushed \(report.appliedChangeSets) change sets, pulled \(report.pulledChanges) changes; \(report.refusedChangeSets.count) refused, \(report.openConflicts) open conflicts.",
-                    "Sync fertig: \(report.appliedChangeSets) Änderungssätze übertragen, \(report.pulledChanges) Änderungen empfangen; \(report.refusedChangeSets.count) abgelehnt, \(report.openConflicts) offene Konflikte."))
+                context.say(SyncText.done.with(["pushed": report.appliedChangeSets, "pulled": report.pulledChanges,
+                                                "refused": report.refusedChangeSets.count, "conflicts": report.openConflicts]))
                 for refused in report.refusedChangeSets {
-                    context.say(context.pick("  refused: ", "  abgelehnt: ") + "\(refused.summary) [\(shortID(refused.id))]: \(refused.reason)")
+                    context.say(SyncText.refusedLine.with(["summary": refused.summary, "id": shortID(refused.id),
+                                                           "reason": RefusalText.explain(code: refused.code, details: refused.details)]))
                 }
-                if report.keptRefusals > 0 {
-                    context.say(context.pick("  \(report.keptRefusals) refused change sets taken back and kept: see `kette refused`",
-                                             "  \(report.keptRefusals) abgelehnte Änderungssätze zurückgenommen und aufbewahrt: siehe `kette refused`"))
-                }
-                if report.openConflicts > 0 {
-                    context.say(context.pick("  see `kette conflicts`", "  siehe `kette conflicts`"))
-                }
-                verificationLines(report, context).forEach(context.say)
+                if report.keptRefusals > 0 { context.say(SyncText.keptRefusals.with(["count": report.keptRefusals])) }
+                if report.openConflicts > 0 { context.say(SyncText.seeConflicts.text) }
+                verificationLines(report).forEach(context.say)
             }
-            if report.needsAttention { throw ExitStatus(code: 2) }
+            if report.needsAttention { throw ExitStatus(code: ExitCode.attention) }
         }),
     KetteCommand(
         "verify", abstract: LocalizedText("check this store against the server and repair what differs, both ways (exit 2: a difference remains)",
@@ -124,25 +132,21 @@ let syncCommands: [KetteCommand] = [
             if context.wantsJSON {
                 try context.printJSON(report)
             } else {
-                verificationLines(report, context).forEach(context.say)
+                verificationLines(report).forEach(context.say)
             }
-            if report.verification?.needsAttention == true { throw ExitStatus(code: 2) }
+            if report.verification?.needsAttention == true { throw ExitStatus(code: ExitCode.attention) }
         }),
     KetteCommand(
         "conflicts", abstract: LocalizedText("list open conflicts: fields two people changed without seeing each other's edit",
                                              "offene Konflikte auflisten: Felder, die zwei Personen geändert haben, ohne die Änderung der anderen zu sehen"),
-        options: [includeResolved, jsonFlag],
+        options: [includeResolved, limitOption, jsonFlag],
         run: { args, context in
             let conflicts = try context.store().conflicts(includeResolved: args[includeResolved])
-            if context.wantsJSON { return try context.printJSON(conflicts) }
-            if conflicts.isEmpty { return context.say(context.pick("No open conflicts.", "Keine offenen Konflikte.")) }
-            for conflict in conflicts {
-                context.say("\(shortID(conflict.id))  \(conflict.recordType) \(shortID(conflict.recordID)) · \(conflict.field)\(conflict.status == "open" ? "" : " (\(conflict.status))")")
-                for (label, side) in [(context.pick("now", "jetzt"), conflict.winner), (context.pick("lost", "verloren"), conflict.loser)] {
-                    let who = (side.author ?? "?") + (side.mine ? context.pick(" (this store)", " (dieser Speicher)") : "")
-                    context.say("    \(label): \(describe(side.value))  — \(who), \(side.time)")
-                }
-            }
+            if context.wantsJSON { return try context.printJSONList(conflicts) }
+            if conflicts.isEmpty { return context.say(SyncText.noConflicts.text) }
+            let shown = context.limited(conflicts)
+            for conflict in shown { printConflict(conflict, context) }
+            context.sayTotal(shown: shown.count, of: conflicts.count, .conflicts)
         }),
     KetteCommand(
         "conflicts resolve", abstract: LocalizedText("settle a conflict; the resolution syncs like any change",
@@ -156,15 +160,33 @@ let syncCommands: [KetteCommand] = [
             case ("theirs"?, nil): resolution = .theirs
             case ("winner"?, nil): resolution = .winner
             case ("loser"?, nil): resolution = .loser
-            case (let keep?, nil): throw KetteError.invalidValue(field: "--keep", value: keep, accepted: ["mine", "theirs", "winner", "loser"])
-            case (nil, nil): throw KetteError.missingValue(field: "--keep mine|theirs or --value V")
-            case (_?, _?): throw KetteError.malformedValue(field: "--keep/--value", value: "both", expected: "only one of --keep and --value")
+            case (let keep?, nil): throw KetteError.invalidValue(field: .verbatim("--keep"), value: keep, accepted: ["mine", "theirs", "winner", "loser"])
+            case (nil, nil): throw KetteError.missingValue(field: InputText.expectedKeepOrValue.text)
+            case (_?, _?): throw KetteError.malformedValue(field: .verbatim("--keep/--value"), value: "--keep --value",
+                                                           expected: InputText.expectedOnlyOne.with(["first": "--keep", "second": "--value"]))
             }
             let entry = try context.store().resolveConflict(args[conflictID], resolution, language: context.language)
-            context.say(context.pick("Resolved conflict \(shortID(entry.id)) (\(entry.recordType).\(entry.field)); run `kette sync` to share it.",
-                                     "Konflikt \(shortID(entry.id)) gelöst (\(entry.recordType).\(entry.field)); mit `kette sync` teilen."))
+            context.say(SyncText.resolved.with(["id": shortID(entry.id), "kind": recordKind(entry.recordType), "field": FieldText.named(entry.field)]))
         }),
 ]
+
+/// "Angebot" for "offer": a record type by its wire name, as people call it.
+func recordKind(_ wireName: String) -> LocalizedText {
+    RecordType(rawValue: wireName).map(FieldText.kind) ?? .verbatim(wireName)
+}
+
+/// One conflict: which record and field, then both sides with who wrote them and when.
+private func printConflict(_ conflict: ConflictEntry, _ context: CommandContext) {
+    context.say(SyncText.conflictLine.with([
+        "id": shortID(conflict.id), "kind": recordKind(conflict.recordType), "record": shortID(conflict.recordID),
+        "field": FieldText.named(conflict.field), "mark": conflict.status == "open" ? LocalizedText.verbatim("") : SyncText.conflictResolvedMark.text]))
+    for (line, side) in [(SyncText.conflictNow, conflict.winner), (SyncText.conflictLost, conflict.loser)] {
+        let author: any MessageValue = side.author ?? SyncText.unknownAuthor.text
+        let who: any MessageValue = side.mine ? SyncText.thisStore.with(["author": author]) : author
+        let time: any MessageValue = side.time.isEmpty ? "?" : Moment(iso: side.time)
+        context.say(line.with(["value": describe(side.value, field: conflict.field, context.language), "who": who, "time": time]))
+    }
+}
 
 /// Ends `kette` with a specific exit code after normal output (2: sync needs attention).
 struct ExitStatus: Error {

@@ -6,7 +6,8 @@ private let taskMeeting = Argument<String>("MEETING_ID", help: LocalizedText("th
 private let taskText = Argument<String>("TEXT", help: LocalizedText("what is to be done", "was zu tun ist"))
 private let taskID = Argument<String>("ID", help: LocalizedText("the action item's id or the start of it", "die ID des Arbeitsauftrags oder ihr Anfang"))
 private let taskOwner = Option<String>("owner", value: "O", help: LocalizedText("who does it (required)", "wer ihn erledigt (Pflicht)"))
-private let taskDue = Option<String>("due", value: "YYYY-MM-DD", help: LocalizedText("by when", "bis wann"))
+private let taskDue = Option<String>("due", value: "DATE", help: LocalizedText(
+    "by when (2026-03-14 or 14.03.2026)", "bis wann (14.03.2026 oder 2026-03-14)"))
 private let openOnly = Flag("open", help: LocalizedText("only those not done", "nur unerledigte"))
 private let ownerFilter = Option<String>("owner", value: "O", help: LocalizedText(
     "only those whose owner contains O", "nur die, deren Verantwortliche*r O enthält"))
@@ -23,20 +24,23 @@ let taskCommands: [KetteCommand] = [
     },
     KetteCommand(
         "task list", abstract: LocalizedText("list action items, soonest due first", "Arbeitsaufträge auflisten, die nächstfälligen zuerst"),
-        options: [openOnly, ownerFilter, jsonFlag]
+        options: [openOnly, ownerFilter, limitOption, jsonFlag]
     ) { args, context in
         let tasks = try context.store().tasks(openOnly: args[openOnly], owner: args[ownerFilter])
-        if context.wantsJSON { return try context.printJSON(tasks) }
-        let header = ["ID", context.pick("DUE", "FÄLLIG"), context.pick("STATUS", "STATUS"), context.pick("OWNER", "VERANTWORTLICH"),
-                      context.pick("TEXT", "AUFTRAG")]
-        let rows = tasks.map { [shortID($0.id), $0.due ?? "–", $0.status.label(context.language), $0.owner ?? "–", $0.text] }
+        if context.wantsJSON { return try context.printJSONList(tasks) }
+        let shown = context.limited(tasks)
+        let header = context.headers(.headerID, .headerDue, .headerStatus, .headerOwner, .headerTask)
+        let rows = shown.map { task in
+            [shortID(task.id), task.due.map { Day($0).text(context.language) } ?? "–", task.status.label(context.language), task.owner ?? "–", task.text]
+        }
         for line in context.table(header, rows) { context.say(line) }
+        context.sayTotal(shown: shown.count, of: tasks.count, .tasks)
     },
     KetteCommand(
         "task done", abstract: LocalizedText("mark an action item done", "einen Arbeitsauftrag als erledigt markieren"),
         arguments: [taskID]
     ) { args, context in
         let id = try context.store().completeTask(args[taskID], language: context.language)
-        context.say(context.pick("Action item \(id) done.", "Arbeitsauftrag \(id) erledigt."))
+        context.say(RecordText.taskDone.with(["id": id]))
     },
 ]
