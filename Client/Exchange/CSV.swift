@@ -32,7 +32,8 @@ public struct CSVDialect: Equatable, Sendable {
     /// `kette import offers` use it.
     public static let excel = CSVDialect(separator: ";", lineEnding: .crlf, byteOrderMark: true, neutralizesFormulas: true)
 
-    /// RFC 4180 as scripts and tools read it: `,`, CRLF, no mark. The reports' `--format csv`.
+    /// RFC 4180 as scripts and tools read it: `,`, CRLF, no mark. Kette writes every CSV in
+    /// `excel`; this one is for reading files other tools made.
     public static let rfc4180 = CSVDialect(separator: ",", lineEnding: .crlf, byteOrderMark: false, neutralizesFormulas: true)
 }
 
@@ -268,6 +269,8 @@ public enum CSVFormula {
 public struct CSVError: Error, Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case notUTF8(column: Int)
+        /// A byte the file's single-byte encoding does not define; `row` is then the line.
+        case undefinedByte(UInt8, encoding: String)
         case unterminatedQuote(column: Int)
         case textAfterClosingQuote(column: Int)
     }
@@ -276,10 +279,14 @@ public struct CSVError: Error, Equatable, Sendable {
     public let kind: Kind
 
     public func message(_ language: Language) -> String {
+        if case .undefinedByte(let byte, let encoding) = kind {
+            return ExchangeText.undefinedByte(language, ["row": String(row), "byte": String(byte, radix: 16, uppercase: true), "encoding": encoding])
+        }
         let (text, column): (ExchangeText, Int) = switch kind {
         case .notUTF8(let column): (.notUTF8, column)
         case .unterminatedQuote(let column): (.unterminatedQuote, column)
         case .textAfterClosingQuote(let column): (.textAfterClosingQuote, column)
+        case .undefinedByte: (.notUTF8, 0)  // answered above
         }
         return text(language, ["row": String(row), "column": String(column)])
     }

@@ -13,6 +13,8 @@ public enum ExchangeError: Error, Equatable {
     case emptyFile
     /// The header names columns an offer does not have, names one twice, or lacks a required one.
     case wrongColumns(unknown: [String], repeated: [String], missing: [OfferColumn])
+    /// `--match` names columns the file lacks, or `id` (rows with an id are found by it).
+    case wrongMatch(missing: [OfferColumn])
     /// Rows with wrong values; `rows` is how many data rows the file has.
     case importRefused(problems: [ImportProblem], rows: Int)
 
@@ -24,6 +26,12 @@ public enum ExchangeError: Error, Equatable {
         case .malformedCSV(let error): ExchangeText.malformedCSV(language, ["problem": error.message(language)])
         case .emptyFile: ExchangeText.emptyFile(language)
         case .wrongColumns(let unknown, let repeated, let missing): Self.wrongColumns(unknown, repeated, missing, language)
+        case .wrongMatch(let missing):
+            if missing == [.id] || missing.isEmpty {
+                ExchangeText.matchNeedsColumns(language, ["columns": OfferColumn.allCases.filter { $0 != .id }.map(\.key).joined(separator: ", ")])
+            } else {
+                ExchangeText.matchColumnsMissing(language, ["columns": missing.map { $0.header(language) }.joined(separator: ", ")])
+            }
         case .importRefused(let problems, let rows):
             ([ExchangeText.importRefused(language, ["bad": Set(problems.map(\.row)).count, "rows": rows])]
                 + ImportProblem.grouped(problems, language)).joined(separator: "\n")
@@ -58,10 +66,16 @@ public struct ImportProblem: Equatable, Sendable {
         /// The row has more non-empty cells than the header has columns.
         case extraCells(Int)
         case idMalformed
-        /// An offer with this id is in the store already: the file was imported before.
-        case idInUse
         case idDeleted
         case idRepeated(firstRow: Int)
+        /// A row without id matches an offer here by the `--match` columns (`--on-duplicate error`).
+        case duplicate(of: String, title: String, columns: [String])
+        /// A row without id matches several offers here: which one it means is unclear.
+        case ambiguousMatch(offers: [String])
+        /// A row without id makes the same offer as an earlier row (same `--match` values).
+        case duplicateRow(firstRow: Int, columns: [String])
+        /// Two rows name the same offer here (by id or by match).
+        case sameOfferTwice(firstRow: Int)
     }
 
     public let row: Int
@@ -79,9 +93,14 @@ public struct ImportProblem: Equatable, Sendable {
         case .value(let error): return error.message(language)
         case .extraCells(let count): return ExchangeText.extraCells(language, ["count": count])
         case .idMalformed: return ExchangeText.idMalformed(language, values)
-        case .idInUse: return ExchangeText.idInUse(language, values)
         case .idDeleted: return ExchangeText.idDeleted(language, values)
         case .idRepeated(let first): return ExchangeText.idRepeated(language, ["column": column ?? "", "value": value ?? "", "first": String(first)])
+        case .duplicate(let id, let title, let columns):
+            return ExchangeText.duplicate(language, ["title": title, "id": String(id.prefix(8)), "columns": columns.joined(separator: ", ")])
+        case .ambiguousMatch(let offers): return ExchangeText.ambiguousMatch(language, ["offers": offers.joined(separator: "; ")])
+        case .duplicateRow(let first, let columns):
+            return ExchangeText.duplicateRow(language, ["first": String(first), "columns": columns.joined(separator: ", ")])
+        case .sameOfferTwice(let first): return ExchangeText.sameOfferTwice(language, ["first": String(first)])
         }
     }
 
@@ -102,7 +121,7 @@ public struct ImportProblem: Equatable, Sendable {
     }
 
     /// "4–6, 9" for [4, 5, 6, 9].
-    static func ranges(_ numbers: [Int]) -> String {
+    public static func ranges(_ numbers: [Int]) -> String {
         var parts: [String] = []
         var start = numbers[0]
         var previous = numbers[0]

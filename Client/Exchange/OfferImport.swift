@@ -3,57 +3,123 @@ import KetteMessages
 import KetteProtocol
 import KetteStore
 
-/// What `kette import offers` did (or, with `--dry-run`, would do).
-public struct OfferImportResult: Sendable {
-    /// The offers made, or that would be made.
-    public var offers: Int
-    /// Rows with no value in any cell, left out: spreadsheets often end with some.
-    public var blankRows: Int
-    public var dryRun: Bool
+/// How `kette import offers` reads a file and treats rows that name offers already here.
+public struct OfferImportOptions: Sendable {
+    /// What to do with a row without id that matches an offer already here (`--on-duplicate`).
+    public enum DuplicatePolicy: String, CaseIterable, Sendable {
+        /// Refuse the import, listing the rows (the default: importing a list twice is a mistake
+        /// more often than not).
+        case error
+        /// Leave the row out.
+        case skip
+        /// Update the matching offer with the row's values.
+        case update
+    }
+
+    public var dryRun = false
+    /// Nil: detected (`CSVTextEncoding.detect`).
+    public var encoding: CSVTextEncoding?
+    /// The columns that find the offer a row without id means (`--match`).
+    public var match: [OfferColumn] = OfferImportOptions.defaultMatch
+    public var onDuplicate: DuplicatePolicy = .error
+
+    public static let defaultMatch: [OfferColumn] = [.title, .provider, .district]
+
+    public init(dryRun: Bool = false, encoding: CSVTextEncoding? = nil, match: [OfferColumn] = OfferImportOptions.defaultMatch,
+                onDuplicate: DuplicatePolicy = .error) {
+        self.dryRun = dryRun; self.encoding = encoding; self.match = match; self.onDuplicate = onDuplicate
+    }
 }
 
-/// `kette import offers`: the offer spreadsheet a coordinator already keeps, turned into offers.
+/// What `kette import offers` did (or, with `--dry-run`, would do), row by row.
+public struct OfferImportResult: Sendable {
+    /// One data row and the offer it made, changed, left alone or skipped.
+    public struct RowOutcome: Equatable, Sendable {
+        public var row: Int
+        public var id: String
+        public var title: String
+        /// For an update: the fields whose values change, by their JSON key.
+        public var changedFields: [String] = []
+    }
+
+    public var created: [RowOutcome] = []
+    public var updated: [RowOutcome] = []
+    public var unchanged: [RowOutcome] = []
+    /// Rows that match an offer here, left out by `--on-duplicate skip`.
+    public var skipped: [RowOutcome] = []
+    /// Rows with no value in any cell, left out: spreadsheets often end with some.
+    public var blankRows = 0
+    public var dryRun: Bool
+    public var encoding: CSVTextEncoding
+    public var separator: Character
+
+    /// The offers made, or that would be made.
+    public var offers: Int { created.count }
+    /// The field changes written, or that would be.
+    public var changedFields: Int { updated.reduce(0) { $0 + $1.changedFields.count } }
+}
+
+/// `kette import offers`: the offer spreadsheet a coordinator keeps, or an `offers.csv` exported
+/// and edited in a spreadsheet, turned into offers: rows with the id of an offer here update it
+/// (only the cells that differ become changes), other rows make new offers, unless they match an
+/// offer here by `--match` columns, which `--on-duplicate` decides about.
 ///
 /// All or nothing: every row is checked first, and every problem of every row is collected, so one
 /// attempt shows everything to fix. Only a file without problems is written, as one change set in
 /// one transaction: a crash or a full disk leaves the store as it was, and the county server later
 /// takes the import whole or not at all. (One change set also means one push: at about 2.7 KB of
-/// changes per offer, the server's default 8 MiB request limit holds some 3,000 offers.)
+/// changes per offer, the server's default 8 MiB request limit holds some 3,000 new offers.)
 ///
 /// Values follow `kette offer add`: closed lists accept slugs and English or German labels, several
 /// life phases, languages or target groups are separated by `,` in one cell, district and provider
-/// are ids or names. An empty cell means "not given". An `ID` column (as `kette export csv` writes)
-/// keeps the offers' ids, so moving offers between stores does not duplicate them on the server;
-/// a row whose id is already in the store is refused, which also stops a file from being imported twice.
+/// are ids or names, dates YYYY-MM-DD or DD.MM.YYYY (as German Excel saves them). An empty cell
+/// means "not given": nothing for a new offer, an emptied field for an update (an empty status is
+/// "active", as for `offer add`). A column the file does not have is left alone.
 extension LocalStore {
-    public func importOffers(csv data: Data, dryRun: Bool, language: Language) throws -> OfferImportResult {
+    public func importOffers(csv data: Data, options: OfferImportOptions = OfferImportOptions(),
+                             language: Language) throws -> OfferImportResult {
+        let bytes = [UInt8](data)
+        let encoding = options.encoding ?? CSVTextEncoding.detect(bytes)
+        let separator: Character
         let table: [CSV.Row]
-        do { table = try CSV.read(data, dialect: .excel) } catch { throw ExchangeError.malformedCSV(error) }
+        do {
+            let text = try encoding.utf8(bytes)
+            separator = CSV.detectSeparator(Array(text.drop { CSV.byteOrderMark.contains($0) }.prefix(64 * 1024)))
+            table = try CSV.read(Data(text), dialect: CSVDialect(separator: separator, lineEnding: .crlf, byteOrderMark: true,
+                                                                 neutralizesFormulas: true))
+        } catch { throw ExchangeError.malformedCSV(error) }
         guard let header = table.first, !header.isBlank else { throw ExchangeError.emptyFile }
         let columns = try Self.importColumns(header.cells)
+        let match = try Self.matchColumns(options.match, explicit: options.match != OfferImportOptions.defaultMatch, columns: columns)
 
+        var plan = OfferImportPlan(existing: try ExistingOffers(in: database, match: match), policy: options.onDuplicate, match: match,
+                                   newID: newID)
         var checker = OfferRowChecker(store: self, language: language)
-        var offers: [(id: String, fields: [(String, FieldValue?)])] = []
-        var problems: [ImportProblem] = []
-        var blankRows = 0
-        var dataRows = 0
         for row in table.dropFirst() {
-            if row.isBlank { blankRows += 1; continue }
-            dataRows += 1
-            let checked = try checker.check(row, columns: columns, headerWidth: header.cells.count)
-            if checked.problems.isEmpty {
-                offers.append((checked.id ?? newID(), checked.fields))
-            } else {
-                problems += checked.problems
-            }
+            if row.isBlank { plan.blankRows += 1; continue }
+            plan.add(try checker.check(row, columns: columns, headerWidth: header.cells.count), row: row.number)
         }
-        guard problems.isEmpty else { throw ExchangeError.importRefused(problems: problems, rows: dataRows) }
-        if !dryRun, !offers.isEmpty {
+        guard plan.problems.isEmpty else { throw ExchangeError.importRefused(problems: plan.problems, rows: plan.dataRows) }
+        if !options.dryRun, !plan.creates.isEmpty || !plan.updates.isEmpty {
             try record("offer import") { change in
-                for offer in offers { try change.create(.offer, offer.id, offer.fields) }
+                for offer in plan.creates { try change.create(.offer, offer.id, offer.fields) }
+                for offer in plan.updates {
+                    for (field, value) in offer.fields { try change.set(.offer, offer.id, field, value ?? .null) }
+                }
             }
         }
-        return OfferImportResult(offers: offers.count, blankRows: blankRows, dryRun: dryRun)
+        return plan.result(dryRun: options.dryRun, encoding: encoding, separator: separator)
+    }
+
+    /// The match columns the file has; refuses columns asked for that it lacks, and `id`.
+    private static func matchColumns(_ wanted: [OfferColumn], explicit: Bool,
+                                     columns: [(index: Int, column: OfferColumn, header: String)]) throws -> [OfferColumn] {
+        let present = Set(columns.map(\.column))
+        let missing = wanted.filter { !present.contains($0) }
+        if wanted.contains(.id) || wanted.isEmpty || (explicit && !missing.isEmpty) {
+            throw ExchangeError.wrongMatch(missing: wanted.contains(.id) ? [.id] : missing)
+        }
+        return wanted.filter(present.contains)
     }
 
     /// Which column each header cell names; refuses unknown, repeated and missing columns. An
@@ -99,39 +165,42 @@ struct OfferRowChecker {
         self.language = language
     }
 
+    /// One row's values: every column of the file, nil where the cell is empty.
     struct Checked {
         var id: String?
-        var fields: [(String, FieldValue?)] = []
+        /// The id column's header, for messages.
+        var idHeader = "ID"
+        var fields: [(column: OfferColumn, value: FieldValue?)] = []
         var problems: [ImportProblem] = []
+
+        func value(_ column: OfferColumn) -> FieldValue?? {
+            fields.first { $0.column == column }.map(\.value)
+        }
     }
 
     mutating func check(_ row: CSV.Row, columns: [(index: Int, column: OfferColumn, header: String)], headerWidth: Int) throws -> Checked {
         var checked = Checked()
         let extra = row.cells.dropFirst(headerWidth).filter { !$0.trimmedCell.isEmpty }.count
         if extra > 0 { checked.problems.append(ImportProblem(row: row.number, column: nil, value: nil, reason: .extraCells(extra))) }
-        var status: FieldValue?
         for (index, column, header) in columns {
             // Cells missing at the end of a row are empty: some programs leave trailing separators out.
             let text = index < row.cells.count ? row.cells[index] : ""
             if column == .id {
-                checked.id = try checkID(text, row: row.number, header: header, problems: &checked.problems)
+                checked.idHeader = header
+                checked.id = checkID(text, row: row.number, header: header, problems: &checked.problems)
                 continue
             }
             switch try value(column, text, header: header) {
-            case .success(let value):
-                if column == .status { status = value; continue }
-                if let value { checked.fields.append((column.key, value)) }
-            case .failure(let error):
-                checked.problems.append(ImportProblem(row: row.number, column: header, value: text, reason: .value(error)))
+            case .success(let value): checked.fields.append((column, value))
+            case .failure(let error): checked.problems.append(ImportProblem(row: row.number, column: header, value: text, reason: .value(error)))
             }
         }
-        // As `offer add`: an offer without a status is active.
-        checked.fields.append(("status", status ?? .string(OfferStatus.active.slug)))
         return checked
     }
 
-    /// The id to keep from an `ID` cell; nil for an empty cell (the offer gets a new id).
-    private mutating func checkID(_ text: String, row: Int, header: String, problems: inout [ImportProblem]) throws -> String? {
+    /// The id from an `ID` cell, when it is one (whether an offer has it is the plan's question);
+    /// nil for an empty cell.
+    private mutating func checkID(_ text: String, row: Int, header: String, problems: inout [ImportProblem]) -> String? {
         let trimmed = text.trimmedCell
         guard !trimmed.isEmpty else { return nil }
         func problem(_ reason: ImportProblem.Reason) -> String? {
@@ -142,11 +211,7 @@ struct OfferRowChecker {
         let id = trimmed.lowercased()
         if let first = idRows[id] { return problem(.idRepeated(firstRow: first)) }
         idRows[id] = row
-        switch try store.database.scalarInt("SELECT deleted FROM offers WHERE id = ?", [id]) {
-        case .some(0): return problem(.idInUse)
-        case .some: return problem(.idDeleted)
-        case .none: return id
-        }
+        return id
     }
 
     /// A cell's field value (nil: not given), or why it is wrong. Errors name the column as its
@@ -212,10 +277,21 @@ struct OfferRowChecker {
         case .cost: return try vocabulary(Cost.self)
         case .start, .end:
             guard !text.isEmpty else { return nil }
-            return try Input.date(text, field: header).map(FieldValue.string)
+            return try Input.date(Self.isoDay(text), field: header).map(FieldValue.string)
         default:
             preconditionFailure("\(column) is converted in value(_:_:header:)")
         }
+    }
+
+    /// "01.03.2026" or "1.3.2026" (what German Excel makes of a date it opened) as "2026-03-01";
+    /// other text as it is, for `Input.date` to accept or refuse.
+    static func isoDay(_ text: String) -> String {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) }), let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2]) else {
+            return text
+        }
+        return String(format: "%04d-%02d-%02d", year, month, day)
     }
 
     /// An unknown closed-list value, with what is accepted, as `kette offer add` lists it.

@@ -4,7 +4,8 @@ import KetteProtocol
 /// offers reached in the period, how the bodies worked, and which action items are open.
 public struct CommitteeReport: Codable, Sendable {
     public var period: ReportingPeriod
-    /// The day the report was made; coverage and open action items are as of this day.
+    /// The day the report was made; open action items are as of this day, and a year not over
+    /// on it is compared year to date. Coverage counts the offers that ran in the period.
     public var today: String
     public var coverage: CoverageReport
     public var indicators: IndicatorReport
@@ -17,8 +18,8 @@ extension LocalStore {
     public func committeeReport(period periodText: String, today: CalendarDay, language: Language) throws -> CommitteeReport {
         let period = try ReportingPeriod(parsing: periodText)
         return CommitteeReport(period: period, today: today.description,
-                               coverage: try coverageReport(language: language),
-                               indicators: try indicatorReport(period: period.description, language: language),
+                               coverage: try coverageReport(window: ReportWindow(period), language: language),
+                               indicators: try indicatorReport(period: period.description, today: today, language: language),
                                meetings: try meetingReport(period: period.description, language: language),
                                tasks: try taskReport(today: today, language: language))
     }

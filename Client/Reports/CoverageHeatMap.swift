@@ -63,13 +63,19 @@ public enum CoverageHeatMap {
     static let labelWidth = 178
     static let cellWidth = 90
     static let headerHeight = 62
-    static let rowHeight = 30
+    /// A row's height: lower for a county of many districts, so that its map fits a page at a
+    /// type size that still reads (the numbers stay 14 units high either way).
+    static func rowHeight(districts: Int) -> Int { districts > 12 ? 20 : 30 }
     static let gutter = 2
+
+    /// The picture's size in SVG units.
+    public static func size(_ report: CoverageReport) -> (width: Int, height: Int) {
+        (labelWidth + cellWidth * report.phases.count, headerHeight + rowHeight(districts: report.districts.count) * report.districts.count + gutter)
+    }
 
     /// The heat map of `report` as an inline SVG element.
     public static func svg(_ report: CoverageReport, language: Language) -> HTML {
-        let width = labelWidth + cellWidth * report.phases.count
-        let height = headerHeight + rowHeight * report.districts.count + gutter
+        let (width, height) = size(report)
         let title = language.pick("Active offers per district and life phase", "Aktive Angebote je Sozialraum und Lebensphase")
         var svg: HTML = """
             <svg xmlns="http://www.w3.org/2000/svg" class="heatmap" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" \
@@ -80,13 +86,14 @@ public enum CoverageHeatMap {
             """
         svg += phaseHeaders(report, language: language)
         for (row, district) in report.districts.enumerated() {
+            let rowHeight = rowHeight(districts: report.districts.count)
             let top = headerHeight + row * rowHeight
             let name = district.name.count > 24 ? String(district.name.prefix(23)) + "…" : district.name
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(top + rowHeight / 2 + 4)\" text-anchor=\"end\" font-size=\"12.5\" fill=\"#1b1b1b\">"
                 + "<title>\(district.name)</title>\(name)</text>\n"
             for (column, phase) in report.phases.enumerated() {
                 guard let cell = report.cell(district: district.id, phase: phase) else { continue }
-                svg += cellSVG(cell, district: district, x: labelWidth + column * cellWidth, y: top, language: language)
+                svg += cellSVG(cell, district: district, x: labelWidth + column * cellWidth, y: top, height: rowHeight, language: language)
             }
         }
         return svg + "</svg>"
@@ -110,7 +117,8 @@ public enum CoverageHeatMap {
         return svg
     }
 
-    private static func cellSVG(_ cell: CoverageReport.Cell, district: NamedReference, x: Int, y: Int, language: Language) -> HTML {
+    private static func cellSVG(_ cell: CoverageReport.Cell, district: NamedReference, x: Int, y: Int, height rowHeight: Int,
+                                language: Language) -> HTML {
         let shade = Shade(count: cell.activeOffers)
         let (w, h) = (cellWidth - gutter, rowHeight - gutter)
         var tooltip = "\(district.name) – \(cell.phase.label(language)): "
@@ -172,10 +180,12 @@ public enum CoverageHeatMap {
         } ?? ""
         let reading = language.pick(
             "How to read the map: each row is a district, each column a phase of growing up, from pregnancy to the start of working life. "
-                + "The number in a field says how many offers are running there now (status “active”). "
+                + (report.window.isDay ? "The number in a field says how many offers run there on \(report.window.from.label(language)) (status “active”, within their start and end dates). "
+                                       : "The number in a field says how many offers ran there in the period (status “active”, running on at least one of its days). ")
                 + "An offer for several phases counts in each of them. ",
             "So lesen Sie die Karte: Jede Zeile ist ein Sozialraum, jede Spalte eine Lebensphase – von der Schwangerschaft bis zum Einstieg ins Berufsleben. "
-                + "Die Zahl im Feld sagt, wie viele Angebote es dort zurzeit gibt (Status „aktiv“). "
+                + (report.window.isDay ? "Die Zahl im Feld sagt, wie viele Angebote dort am \(report.window.from.label(language)) laufen (Status „aktiv“, zwischen Beginn und Ende). "
+                                       : "Die Zahl im Feld sagt, wie viele Angebote dort im Zeitraum liefen (Status „aktiv“, an mindestens einem seiner Tage). ")
                 + "Ein Angebot für mehrere Lebensphasen zählt in jeder davon. ")
         return """
             <div class="legend">

@@ -34,11 +34,15 @@ public struct CoverageReport: Codable, Sendable {
         public var isGap: Bool { offers.isEmpty }
         /// Categories with more than one active offer here.
         public var parallelCategories: [OfferCategory]
+        /// Offers here that ended (see `CoverageReport.ended`) or are yet to come (`planned`).
+        public var ended: Int
+        public var planned: Int
 
-        enum CodingKeys: String, CodingKey { case district, phase, offers, activeOffers, gap, parallelCategories }
+        enum CodingKeys: String, CodingKey { case district, phase, offers, activeOffers, gap, parallelCategories, ended, planned }
 
-        public init(district: String, phase: LifePhase, offers: [String], parallelCategories: [OfferCategory]) {
+        public init(district: String, phase: LifePhase, offers: [String], parallelCategories: [OfferCategory], ended: Int = 0, planned: Int = 0) {
             self.district = district; self.phase = phase; self.offers = offers; self.parallelCategories = parallelCategories
+            self.ended = ended; self.planned = planned
         }
 
         public init(from decoder: Decoder) throws {
@@ -47,6 +51,8 @@ public struct CoverageReport: Codable, Sendable {
             phase = try c.decode(LifePhase.self, forKey: .phase)
             offers = try c.decode([String].self, forKey: .offers)
             parallelCategories = try c.decode([OfferCategory].self, forKey: .parallelCategories)
+            ended = try c.decodeIfPresent(Int.self, forKey: .ended) ?? 0
+            planned = try c.decodeIfPresent(Int.self, forKey: .planned) ?? 0
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -54,6 +60,7 @@ public struct CoverageReport: Codable, Sendable {
             try c.encode(district, forKey: .district); try c.encode(phase, forKey: .phase); try c.encode(offers, forKey: .offers)
             try c.encode(activeOffers, forKey: .activeOffers); try c.encode(isGap, forKey: .gap)
             try c.encode(parallelCategories, forKey: .parallelCategories)
+            try c.encode(ended, forKey: .ended); try c.encode(planned, forKey: .planned)
         }
     }
 
@@ -71,11 +78,34 @@ public struct CoverageReport: Codable, Sendable {
         public var offers: [OfferReference]
     }
 
+    /// An offer that did not count because of its dates or status: it ended, or is yet to come.
+    public struct DatedOffer: Codable, Hashable, Sendable {
+        public var id: String
+        public var title: String
+        public var provider: String?
+        public var district: NamedReference
+        public var phases: [LifePhase]
+        public var status: OfferStatus?
+        public var start: String?
+        public var end: String?
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id); try c.encode(title, forKey: .title); try c.encode(provider, forKey: .provider)
+            try c.encode(district, forKey: .district); try c.encode(phases, forKey: .phases); try c.encode(status, forKey: .status)
+            try c.encode(start, forKey: .start); try c.encode(end, forKey: .end)
+        }
+    }
+
+    /// The day or period counted: an offer counts when it is active and ran on a day of it.
+    public var window: ReportWindow
+    /// The districts covered, and why those.
+    public var scope: ReportScope
     /// The category the report is limited to; nil: all categories.
     public var category: OfferCategory?
     /// The columns of the matrix, in the order of growing up.
     public var phases: [LifePhase]
-    /// The rows of the matrix, by name.
+    /// The rows of the matrix, by name: exactly the scope's districts.
     public var districts: [NamedReference]
     /// Every cell, district by district, each district's phases in order.
     public var cells: [Cell]
@@ -86,84 +116,123 @@ public struct CoverageReport: Codable, Sendable {
     /// Active offers left out of the matrix because they name no life phase: they cover nothing
     /// that the matrix could show, and the coordinator may want to complete them.
     public var offersWithoutPhase: [OfferReference]
+    /// Offers that ended in the period, or are still marked active with an end date before it,
+    /// latest end first.
+    public var ended: [DatedOffer]
+    /// Offers yet to come: planned, or active with a start after the window; soonest first.
+    public var planned: [DatedOffer]
 
     public func cell(district: String, phase: LifePhase) -> Cell? {
         cells.first { $0.district == district && $0.phase == phase }
     }
 
     enum CodingKeys: String, CodingKey {
-        case category, phases, districts, cells, gaps, parallelCandidates, activeOffers, offersWithoutPhase
+        case window, scope, category, phases, districts, cells, gaps, parallelCandidates, activeOffers, offersWithoutPhase, ended, planned
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(window, forKey: .window); try c.encode(scope, forKey: .scope)
         try c.encode(category, forKey: .category); try c.encode(phases, forKey: .phases); try c.encode(districts, forKey: .districts)
         try c.encode(cells, forKey: .cells); try c.encode(gaps, forKey: .gaps); try c.encode(parallelCandidates, forKey: .parallelCandidates)
         try c.encode(activeOffers, forKey: .activeOffers); try c.encode(offersWithoutPhase, forKey: .offersWithoutPhase)
+        try c.encode(ended, forKey: .ended); try c.encode(planned, forKey: .planned)
     }
 }
 
 extension LocalStore {
-    /// The coverage matrix over all districts, or one; over all categories, or one.
+    /// The coverage matrix over the districts the store can see (`ReportScope`), or one; over all
+    /// categories, or one; for one day or a period (`ReportWindow`).
     ///
-    /// Only offers with status "active" count: a planned offer does not yet close a gap, an ended
-    /// one no longer does. Offers whose district is unknown here (deleted, or not yet synced) have
-    /// no row to count in.
-    public func coverageReport(district: String? = nil, category: String? = nil, language: Language) throws -> CoverageReport {
+    /// An offer counts when its status is "active" and it ran on a day of the window: a planned
+    /// offer does not yet close a gap, an ended one, or one whose end date has passed, no longer
+    /// does. Offers whose district is outside the scope, or unknown here (deleted, or not yet
+    /// synced), have no row to count in.
+    public func coverageReport(district: String? = nil, category: String? = nil, window: ReportWindow,
+                               language: Language) throws -> CoverageReport {
         let category = try Input.vocabulary(category, OfferCategory.self)
-        var districts = try self.districts().map { NamedReference(id: $0.id, name: $0.name) }
-        if let district {
-            let id = try Resolver.resolve(district, as: .district, in: database, language: language)
-            districts = districts.filter { $0.id == id }
-        }
-        let wanted = Set(districts.map(\.id))
+        let scope = try reportScope(district: district, language: language)
+        let offers = try coverageOffers(category: category, scope: scope)
+        let counted = offers.filter { window.counts(status: $0.status?.slug, start: $0.start, end: $0.end) }
+        var report = CoverageReport(window: window, scope: scope, category: category, phases: LifePhase.allCases, districts: scope.districts,
+                                    cells: [], gaps: [], parallelCandidates: [],
+                                    activeOffers: counted.filter { !$0.phases.isEmpty }.count,
+                                    offersWithoutPhase: counted.filter { $0.phases.isEmpty }.map(\.reference),
+                                    ended: offers.filter { window.ended(status: $0.status?.slug, end: $0.end) }.map(\.dated)
+                                        .sorted { ($0.end ?? "", $1.title) > ($1.end ?? "", $0.title) },
+                                    planned: offers.filter { window.planned(status: $0.status?.slug, start: $0.start) }.map(\.dated)
+                                        .sorted { ($0.start ?? "9999", $0.title) < ($1.start ?? "9999", $1.title) })
+        report.fillCells(counted)
+        return report
+    }
 
-        struct ActiveOffer {
-            let reference: CoverageReport.OfferReference
-            let district: String
-            let phases: [LifePhase]
-            let category: OfferCategory?
-        }
+    /// The offers of the scope's districts (of one category, if asked), with what coverage needs.
+    private func coverageOffers(category: OfferCategory?, scope: ReportScope) throws -> [CoverageOffer] {
         var sql = """
-            SELECT o.id, o.title, p.name AS provider_name, o.district, o.phases, o.category
+            SELECT o.id, o.title, p.name AS provider_name, o.district, o.phases, o.category, o.status, o.start_date, o.end_date
             FROM offers o LEFT JOIN organizations p ON p.id = o.provider
-            WHERE o.deleted = 0 AND o.status = 'active'
+            WHERE o.deleted = 0
             """
         var arguments: [DatabaseValueConvertible?] = []
         if let category {
             sql += " AND o.category = ?"
             arguments.append(category.slug)
         }
-        let offers = try database.rows(sql + " ORDER BY o.title COLLATE NOCASE, o.id", arguments).compactMap { row -> ActiveOffer? in
-            guard let district = row.string("district"), wanted.contains(district) else { return nil }
+        let names = Dictionary(scope.districts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return try database.rows(sql + " ORDER BY o.title COLLATE NOCASE, o.id", arguments).compactMap { row -> CoverageOffer? in
+            guard let districtID = row.string("district"), let district = names[districtID] else { return nil }
             let reference = CoverageReport.OfferReference(id: row.string("id") ?? "", title: row.string("title") ?? "",
                                                           provider: row.string("provider_name"))
-            return ActiveOffer(reference: reference, district: district,
-                               phases: FieldValue.storedList(row.string("phases")).compactMap(LifePhase.init(rawValue:)),
-                               category: row.string("category").flatMap(OfferCategory.init(rawValue:)))
+            return CoverageOffer(reference: reference, district: district,
+                                 phases: FieldValue.storedList(row.string("phases")).compactMap(LifePhase.init(rawValue:)),
+                                 category: row.string("category").flatMap(OfferCategory.init(rawValue:)),
+                                 status: row.string("status").flatMap(OfferStatus.init(rawValue:)),
+                                 start: row.string("start_date"), end: row.string("end_date"))
         }
+    }
+}
 
-        var byCell: [String: [ActiveOffer]] = [:]
-        for offer in offers {
-            for phase in offer.phases { byCell["\(offer.district)\u{0}\(phase.slug)", default: []].append(offer) }
+/// An offer as coverage sees it.
+struct CoverageOffer {
+    let reference: CoverageReport.OfferReference
+    let district: NamedReference
+    let phases: [LifePhase]
+    let category: OfferCategory?
+    let status: OfferStatus?
+    let start: String?
+    let end: String?
+
+    var dated: CoverageReport.DatedOffer {
+        .init(id: reference.id, title: reference.title, provider: reference.provider, district: district, phases: phases,
+              status: status, start: start, end: end)
+    }
+}
+
+extension CoverageReport {
+    /// The cells, gaps and parallel candidates of the counted offers, district by district.
+    mutating func fillCells(_ counted: [CoverageOffer]) {
+        func key(_ district: String, _ phase: LifePhase) -> String { "\(district)\u{0}\(phase.slug)" }
+        var byCell: [String: [CoverageOffer]] = [:]
+        for offer in counted {
+            for phase in offer.phases { byCell[key(offer.district.id, phase), default: []].append(offer) }
         }
-        var report = CoverageReport(category: category, phases: LifePhase.allCases, districts: districts, cells: [], gaps: [],
-                                    parallelCandidates: [], activeOffers: offers.filter { !$0.phases.isEmpty }.count,
-                                    offersWithoutPhase: offers.filter { $0.phases.isEmpty }.map(\.reference))
+        var endedByCell: [String: Int] = [:], plannedByCell: [String: Int] = [:]
+        for offer in ended { for phase in offer.phases { endedByCell[key(offer.district.id, phase), default: 0] += 1 } }
+        for offer in planned { for phase in offer.phases { plannedByCell[key(offer.district.id, phase), default: 0] += 1 } }
         for district in districts {
-            for phase in LifePhase.allCases {
-                let here = byCell["\(district.id)\u{0}\(phase.slug)"] ?? []
+            for phase in phases {
+                let here = byCell[key(district.id, phase)] ?? []
                 // Offers without a category cannot be told to duplicate one another.
                 let byCategory = Dictionary(grouping: here.filter { $0.category != nil }) { $0.category! }
                 let parallel = OfferCategory.allCases.filter { (byCategory[$0]?.count ?? 0) > 1 }
-                report.cells.append(.init(district: district.id, phase: phase, offers: here.map(\.reference.id), parallelCategories: parallel))
-                if here.isEmpty { report.gaps.append(.init(district: district, phase: phase)) }
+                cells.append(.init(district: district.id, phase: phase, offers: here.map(\.reference.id), parallelCategories: parallel,
+                                   ended: endedByCell[key(district.id, phase)] ?? 0, planned: plannedByCell[key(district.id, phase)] ?? 0))
+                if here.isEmpty { gaps.append(.init(district: district, phase: phase)) }
                 for category in parallel {
-                    report.parallelCandidates.append(.init(district: district, phase: phase, category: category,
-                                                           offers: byCategory[category]!.map(\.reference)))
+                    parallelCandidates.append(.init(district: district, phase: phase, category: category,
+                                                    offers: byCategory[category]!.map(\.reference)))
                 }
             }
         }
-        return report
     }
 }

@@ -98,6 +98,11 @@ public enum HTMLDocument {
         .overdue { color: #a50f15; font-weight: bold; }
         .empty { color: #555; font-style: italic; }
         .keep { break-inside: avoid; }
+        header.report .scope { font-size: 8.5pt; line-height: 1.3; margin-top: 1mm; }
+        .more { font-size: 9pt; color: #555; font-style: italic; }
+        table.compact { font-size: 8.5pt; margin-bottom: 3mm; }
+        table.compact th, table.compact td { padding: 0.6mm 1.5mm; }
+        table.compact td:first-child { white-space: nowrap; }
         ul.decisions { margin: 1mm 0 3mm; padding-left: 5mm; }
         """
 }

@@ -99,6 +99,12 @@ extension LocalStore {
     public func meetingReport(period periodText: String? = nil, body: String? = nil, language: Language) throws -> MeetingReport {
         let period = try periodText.map { try ReportingPeriod(parsing: $0) }
         let bodyID = try body.map { try Resolver.resolve($0, as: .body, in: database, language: language) }
+        let scope = try reportScope(language: language)
+        // County-wide bodies are in a store only where the user may see them; district bodies
+        // count in the scope's districts.
+        let (inScope, outside) = try self.bodies().reduce(into: ([Body](), Set<String>())) { split, body in
+            if body.district == nil || scope.contains(body.district) { split.0.append(body) } else { split.1.insert(body.id) }
+        }
 
         struct MeetingFacts {
             let id: String
@@ -110,12 +116,13 @@ extension LocalStore {
             guard let id = row.string("id"), let date = row.string("meeting_date"), let body = row.string("body"),
                   let quarter = ReportingPeriod.quarter(of: date) else { continue }
             if let bodyID, body != bodyID { continue }
+            if outside.contains(body) { continue }
             if let period, !period.contains(day: date) { continue }
             meetingsByBody[body, default: [:]][quarter, default: []].append(MeetingFacts(id: id, date: date, body: body))
         }
 
         // Bodies as listed, plus any whose meetings arrived before the body itself did.
-        var bodies = try self.bodies().filter { bodyID == nil || $0.id == bodyID }
+        var bodies = inScope.filter { bodyID == nil || $0.id == bodyID }
         for id in meetingsByBody.keys.sorted() where !bodies.contains(where: { $0.id == id }) {
             bodies.append(Body(id: id, name: id, level: nil, district: nil))
         }

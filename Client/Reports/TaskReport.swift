@@ -66,7 +66,7 @@ extension LocalStore {
     /// Open action items of meetings that still exist, optionally of one body only.
     public func taskReport(today: CalendarDay, body: String? = nil, language: Language) throws -> TaskReport {
         var sql = """
-            SELECT t.id, t.task_text, t.owner, t.due, t.meeting, m.meeting_date, m.body, b.name AS body_name
+            SELECT t.id, t.task_text, t.owner, t.due, t.meeting, m.meeting_date, m.body, b.name AS body_name, b.district AS body_district
             FROM tasks t JOIN meetings m ON m.id = t.meeting LEFT JOIN bodies b ON b.id = m.body
             WHERE t.deleted = 0 AND m.deleted = 0 AND t.status IS NOT 'done'
             """
@@ -75,7 +75,10 @@ extension LocalStore {
             sql += " AND m.body = ?"
             arguments.append(try Resolver.resolve(body, as: .body, in: database, language: language))
         }
-        let items = try database.rows(sql, arguments).map { row -> TaskReport.Item in
+        let scope = try reportScope(language: language)
+        // Action items of bodies in districts outside the scope do not count (county-wide bodies do).
+        let inScope = try database.rows(sql, arguments).filter { $0.string("body_district").map(scope.contains) ?? true }
+        let items = inScope.map { row -> TaskReport.Item in
             let due = row.string("due")
             // A due date that is not a day (a synced value typed elsewhere) cannot be overdue.
             let late = due.flatMap(CalendarDay.init).map { today.dayNumber - $0.dayNumber }

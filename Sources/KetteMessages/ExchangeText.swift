@@ -3,8 +3,11 @@ public enum ExchangeText: String, MessageSection {
     case wrote, dryRun, imported, blankRows
     // Why an export or import did not happen (`ExchangeError`, `CSVError`).
     case notADirectory, unwritable, invalidBaseURL, malformedCSV, emptyFile, wrongColumns, unknownColumns, wrongSeparator
-    case repeatedColumns, missingColumns, acceptedColumns, importRefused, row, rows, extraCells, idMalformed, idInUse, idDeleted, idRepeated
+    case repeatedColumns, missingColumns, acceptedColumns, importRefused, row, rows, extraCells, idMalformed, idDeleted, idRepeated
     case notUTF8, unterminatedQuote, textAfterClosingQuote
+    // The round-trip import (issue 15): encodings, duplicates, updates.
+    case undefinedByte, matchNeedsColumns, matchColumnsMissing, duplicate, ambiguousMatch, duplicateRow, sameOfferTwice
+    case readAs, importedSummary, dryRunSummary, rowNew, rowUpdate, rowsUnchanged, rowsSkipped
 
     public static let texts: [ExchangeText: LocalizedText] = [
         .wrote: LocalizedText("Wrote {count} {count:file|files} to {directory} (records per file):",
@@ -39,13 +42,33 @@ public enum ExchangeText: String, MessageSection {
                                    "{count} Zelle(n) mehr als die Kopfzeile Spalten hat (fehlen Anführungszeichen um ein „;“ im Text?)."),
         .idMalformed: LocalizedText("{column} '{value}' is not an id as kette exports them (a UUID). Empty the cell or remove the column to make new offers.",
                                     "{column} „{value}“ ist keine ID, wie kette sie exportiert (eine UUID). Die Zelle leeren oder die Spalte entfernen, um neue Angebote anzulegen."),
-        .idInUse: LocalizedText("an offer with {column} {value} is already here: an import only adds offers. To change it use `kette offer edit`; to add a copy, empty the cell.",
-                                "Ein Angebot mit der {column} {value} gibt es hier schon: Ein Import legt Angebote nur an. Zum Ändern `kette offer edit`; für Kopien die Zelle leeren."),
         .idDeleted: LocalizedText("the offer with {column} {value} was deleted here; to add it as a new offer, empty the cell.",
                                   "Das Angebot mit der {column} {value} wurde hier gelöscht; für ein neues Angebot die Zelle leeren."),
         .idRepeated: LocalizedText("{column} {value} is already used in row {first}.", "{column} {value} steht schon in Zeile {first}."),
-        .notUTF8: LocalizedText("row {row}, column {column} is not UTF-8 text. Save the spreadsheet as \"CSV UTF-8 (comma delimited)\".",
-                                "Zeile {row}, Spalte {column} ist kein UTF-8-Text. Die Tabelle als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."),
+        .notUTF8: LocalizedText("row {row}, column {column} is not UTF-8 text. Read it with --encoding windows-1252 or iso-8859-15, or save the spreadsheet as \"CSV UTF-8 (comma delimited)\".",
+                                "Zeile {row}, Spalte {column} ist kein UTF-8-Text. Mit --encoding windows-1252 oder iso-8859-15 einlesen, oder die Tabelle als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."),
+        .undefinedByte: LocalizedText("line {row} holds the byte 0x{byte}, which {encoding} does not define. Save the spreadsheet as \"CSV UTF-8 (comma delimited)\" or give the right encoding with --encoding.",
+                                      "Zeile {row} enthält das Byte 0x{byte}, das es in {encoding} nicht gibt. Die Tabelle als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder mit --encoding die richtige Kodierung angeben."),
+        .matchNeedsColumns: LocalizedText("--match needs one or more columns other than id (rows with an id are found by it); accepted: {columns}. Nothing was imported.",
+                                          "--match braucht eine oder mehrere Spalten außer ID (Zeilen mit ID werden über sie gefunden); erlaubt: {columns}. Nichts wurde importiert."),
+        .matchColumnsMissing: LocalizedText("--match names columns the file does not have: {columns}. Nothing was imported.",
+                                            "--match nennt Spalten, die die Datei nicht hat: {columns}. Nichts wurde importiert."),
+        .duplicate: LocalizedText("matches the offer '{title}' [{id}] by {columns}: it is here already. Update it with --on-duplicate update, leave the row out with --on-duplicate skip, or give the row the offer's id.",
+                                  "gleicht dem Angebot „{title}“ [{id}] in {columns}: schon hier. Mit --on-duplicate update aktualisieren, mit --on-duplicate skip auslassen, oder die Zeile mit der ID des Angebots versehen."),
+        .ambiguousMatch: LocalizedText("matches several offers here ({offers}); give the row the id of the offer it means.",
+                                       "gleicht mehreren Angeboten hier ({offers}); die Zeile mit der ID des gemeinten Angebots versehen."),
+        .duplicateRow: LocalizedText("matches row {first} by {columns}: the offer would be here twice.",
+                                     "gleicht Zeile {first} in {columns}: das Angebot stünde zweimal hier."),
+        .sameOfferTwice: LocalizedText("concerns the same offer as row {first}.", "betrifft dasselbe Angebot wie Zeile {first}."),
+        .readAs: LocalizedText("Read as {encoding}, {separator} between cells.", "Gelesen als {encoding}, {separator} zwischen Zellen."),
+        .importedSummary: LocalizedText("Imported in one change set: {created} new, {updated} updated ({fields} fields), {unchanged} unchanged, {skipped} skipped.",
+                                        "In einem Änderungssatz importiert: {created} neu, {updated} geändert ({fields} Felder), {unchanged} unverändert, {skipped} ausgelassen."),
+        .dryRunSummary: LocalizedText("Dry run, nothing was written: {created} new, {updated} updated ({fields} fields), {unchanged} unchanged, {skipped} skipped.",
+                                      "Probelauf, nichts wurde geschrieben: {created} neu, {updated} geändert ({fields} Felder), {unchanged} unverändert, {skipped} ausgelassen."),
+        .rowNew: LocalizedText("  new        row {row}: {title}", "  neu        Zeile {row}: {title}"),
+        .rowUpdate: LocalizedText("  update     row {row}: {title} [{id}]: {fields}", "  ändern     Zeile {row}: {title} [{id}]: {fields}"),
+        .rowsUnchanged: LocalizedText("  unchanged  rows {rows}", "  unverändert Zeilen {rows}"),
+        .rowsSkipped: LocalizedText("  skipped    rows {rows}", "  ausgelassen Zeilen {rows}"),
         .unterminatedQuote: LocalizedText("the quote opened in row {row}, column {column} is never closed.",
                                           "Das Anführungszeichen in Zeile {row}, Spalte {column} wird nie geschlossen."),
         .textAfterClosingQuote: LocalizedText("in row {row}, column {column} text follows the closing quote (quotes inside a cell are doubled: \"\").",

@@ -5,6 +5,8 @@ import Foundation
 //
 //   kette-bench local [--offers 20000] [--meetings 5000] [--runs 30] [--seed N]
 //   kette-bench sync  [--sizes 10000,100000,1000000] [--clients 4] [--runs 3] [--many 50] [--seed N]
+//   kette-bench county --out DIR [--districts 30] [--offers 20000] [--meetings 2000] [--seed N]
+//   kette-bench import [--offers 20000] [--changed 100] [--runs 5] [--seed N]
 
 func option(_ name: String) -> String? {
     let arguments = CommandLine.arguments
@@ -21,16 +23,17 @@ try FileManager.default.createDirectory(atPath: work, withIntermediateDirectorie
 defer { try? FileManager.default.removeItem(atPath: work) }
 
 do {
-    let binaries = try Binaries.locate()
+    // The county mode writes a store in this process and needs no built binaries.
+    var binaries: Binaries { get throws { try Binaries.locate() } }
     switch mode {
     case "local":
         let runs = number("runs", default: 30)
-        let benchmark = LocalBenchmark(binaries: binaries, offers: number("offers", default: 20_000), meetings: number("meetings", default: 5_000),
+        let benchmark = LocalBenchmark(binaries: try binaries, offers: number("offers", default: 20_000), meetings: number("meetings", default: 5_000),
                                        runs: runs, seed: seed, home: work + "/local")
         print(LocalBenchmark.report(try benchmark.run(), runs: runs))
     case "sync":
         let sizes = (option("sizes") ?? "10000,100000,1000000").split(separator: ",").compactMap { Int($0) }
-        let benchmark = SyncBenchmark(binaries: binaries, clients: number("clients", default: 4), runs: number("runs", default: 3),
+        let benchmark = SyncBenchmark(binaries: try binaries, clients: number("clients", default: 4), runs: number("runs", default: 3),
                                       seed: seed, work: work)
         var lines: [String] = []
         for size in sizes {
@@ -72,6 +75,14 @@ do {
             lines.append(line)
         }
         print("\nsummary:\n" + lines.joined(separator: "\n"))
+    case "county":
+        guard let out = option("out") else { throw BenchmarkError("county needs --out DIRECTORY") }
+        try CountyCommand(directory: out, districts: number("districts", default: 30), offers: number("offers", default: 20_000),
+                          meetings: number("meetings", default: 2_000), seed: seed).run()
+        print("county written to \(out)")
+    case "import":
+        print(try ImportBenchmark(binaries: try binaries, offers: number("offers", default: 20_000), changed: number("changed", default: 100),
+                                  runs: number("runs", default: 5), seed: seed, work: work + "/import").run())
     case "api-push":
         // For profiling (valgrind cannot follow the server's signal handling): the push of a
         // client store's whole outbox through the server's API object, in this process.

@@ -213,10 +213,11 @@ final class ExchangeTests: KetteCLITestCase {
             XCTAssertEqual(after, before, "offers.csv (\(name)) changed on its way through import:\n"
                            + String(decoding: before, as: UTF8.self) + "\n---\n" + String(decoding: after, as: UTF8.self))
 
-            // Importing the same file again would duplicate every offer: refused, row by row.
-            let again = runner.run(["import", "offers", first.appendingPathComponent("offers.csv").path], env: otherEnv)
-            XCTAssertEqual(again.exitCode, 1, "\(again)")
-            for row in 2...4 { XCTAssertTrue(again.stderr.contains(name == "de" ? "Zeile \(row): Ein Angebot mit der ID" : "row \(row): an offer with id"), "\(again)") }
+            // Importing the same file again finds every offer by its id and changes nothing.
+            let stored = try storeSnapshot(path: other + "/kette.db")
+            let again = ok(["import", "offers", first.appendingPathComponent("offers.csv").path], env: otherEnv)
+            XCTAssertTrue(again.contains(name == "de" ? "0 neu, 0 geändert (0 Felder), 3 unverändert" : "0 new, 0 updated (0 fields), 3 unchanged"), again)
+            XCTAssertEqual(try storeSnapshot(path: other + "/kette.db"), stored, "a re-import of an unchanged export writes nothing")
         }
     }
 
@@ -350,13 +351,16 @@ final class ExchangeTests: KetteCLITestCase {
                            mentions: ["missing required columns: district"])
         try assertRejected(["import", "offers", try writeFile("c.csv", "title;Titel;district\r\n")],
                            mentions: ["columns given more than once: title + Titel"])
-        try assertRejected(["import", "offers", try writeFile("d.csv", "Titel,Sozialraum\r\nKurs,Nordstadt\r\n")],
-                           mentions: ["separated by ',' or tab instead of ';'"])
         try assertRejected(["import", "offers", try writeFile("e.csv", "Titel;Sozialraum\r\n\"Kurs;Nordstadt\r\n")],
                            mentions: ["the quote opened in row 2, column 1 is never closed"])
         let windows1252 = runner.root.appendingPathComponent("f.csv")
         try Data(Array("Titel;Sozialraum\r\nKurs;S".utf8) + [0xFC] + Array("dstadt\r\n".utf8)).write(to: windows1252)
-        try assertRejected(["import", "offers", windows1252.path], mentions: ["row 2, column 2 is not UTF-8", "CSV UTF-8"])
+        try assertRejected(["import", "offers", windows1252.path, "--encoding", "utf-8"],
+                           mentions: ["row 2, column 2 is not UTF-8", "--encoding windows-1252", "CSV UTF-8"])
+        try assertRejected(["import", "offers", windows1252.path, "--encoding", "ebcdic"], mentions: ["encoding", "'ebcdic'", "windows-1252"])
+        try assertRejected(["import", "offers", windows1252.path, "--on-duplicate", "merge"], mentions: ["on-duplicate", "'merge'", "skip", "update"])
+        try assertRejected(["import", "offers", windows1252.path, "--match", "title,farbe"], mentions: ["match", "'title,farbe'"])
+        try assertRejected(["import", "offers", windows1252.path, "--match", "title,provider"], mentions: ["--match", "provider"])
         try assertRejected(["import", "offers", try writeFile("g.csv", "", bom: true)], mentions: ["the file is empty"])
         try assertRejected(["import", "offers", runner.root.appendingPathComponent("missing.csv").path], mentions: ["missing.csv"])
         try assertRejected(["import", "offers"], mentions: ["FILE"])

@@ -127,7 +127,7 @@ final class NumericBoundsTests: KetteCLITestCase {
         let text = ok("report", "indicators", "--period", "2026-Q1")
         XCTAssertTrue(text.contains("9,223,372,036,854,775,807"), text)
         XCTAssertTrue(text.contains("+9,223,372,036,854,775,727"), "the change: \(text)")
-        let year = ok("report", "indicators", "--by", "year")
+        let year = ok("report", "indicators", "--by", "year", "--today", "2027-01-10")  // both years over: whole years compared
         XCTAssertTrue(year.contains("+18,446,744,073,709,551,615"), "Int.max sessions against Int.min: the exact difference, beyond Int: \(year)")
 
         // The agenda shows the positions as they are, and a new item gets the last position the protocol allows.

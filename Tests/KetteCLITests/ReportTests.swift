@@ -160,9 +160,13 @@ final class ReportTests: KetteCLITestCase {
 
         // The other formats say the same: CSV rows, the heat map's cells, the text's gap list.
         let csv = ok("report", "coverage", "--format", "csv").components(separatedBy: "\r\n")
-        XCTAssertEqual(csv.first, "district,district_name,phase,active_offers,gap,parallel_categories")
-        let csvGaps = Set(csv.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-            .filter { $0.count == 6 && $0[4] == "true" }.map { "\($0[0])/\($0[2])" })
+        XCTAssertEqual(csv.first, "district;districtName;phase;activeOffers;gap;parallelCategories;ended;planned",
+                       "the Excel dialect: ';' and the JSON keys in English")
+        let file = runner.root.appendingPathComponent("coverage.csv")
+        ok("report", "coverage", "--format", "csv", "--out", file.path)
+        XCTAssertEqual(Array(try Data(contentsOf: file).prefix(3)), [0xEF, 0xBB, 0xBF], "UTF-8 with byte-order mark, so Excel reads the umlauts")
+        let csvGaps = Set(csv.dropFirst().map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+            .filter { $0.count == 8 && $0[4] == "true" }.map { "\($0[0])/\($0[2])" })
         XCTAssertEqual(csvGaps, county.expectedGaps)
 
         let html = ok("report", "coverage", "--format", "html")
@@ -277,11 +281,10 @@ final class ReportTests: KetteCLITestCase {
         XCTAssertTrue(html.contains("@page { size: A4"), "A4")
         XCTAssertTrue(html.contains(".new-page { break-before: page; }"))
         XCTAssertEqual(html.components(separatedBy: "class=\"indicators new-page\"").count, 2, "indicators start a page")
-        XCTAssertEqual(html.components(separatedBy: "class=\"meetings new-page\"").count, 2, "the bodies' work starts a page")
         XCTAssertTrue(html.contains("thead { display: table-header-group; }"), "table headers repeat on every page")
         for part in ["1. Angebote und Lücken", "2. Was die Angebote erreicht haben", "3. Arbeit der Gremien", "4. Offene Arbeitsaufträge",
                      "Berichtszeitraum: 1. Quartal 2026", "Stand: 14.04.2026", "<svg", "Lückenanalyse beauftragt", "Angebotsliste aktualisieren",
-                     "seit 44 Tagen überfällig", "Jugendamt (1 von 1, 1 Person)", "+5 (+25 %)", "Ausschuss &lt;JHA&gt;"] {
+                     "seit 44 Tagen überfällig", "Am häufigsten beteiligt", "<td>Jugendamt</td>", "+5 (+25 %)", "Ausschuss &lt;JHA&gt;"] {
             XCTAssertTrue(html.contains(part), "missing: \(part)")
         }
         XCTAssertFalse(html.lowercased().contains("<script"))
@@ -338,12 +341,16 @@ final class ReportTests: KetteCLITestCase {
         XCTAssertEqual(total?["previousParticipants"] as? Int, 20)
 
         let german = ok("report", "indicators", "--period", "2026-Q1", env: ["LANG": "de_DE.UTF-8"])
-        XCTAssertTrue(german.contains("Zahlen für 1. Quartal 2026, Veränderung zu 4. Quartal 2025"), german)
+        XCTAssertTrue(german.contains("Zahlen für 1. Quartal 2026, verglichen mit 4. Quartal 2025 und 1. Quartal 2025"), german)
         XCTAssertTrue(german.contains("1.200"), "German thousands: \(german)")
         XCTAssertTrue(german.contains("+12 (+60 %)"), german)
-        let csv = ok("report", "indicators", "--by", "year", "--format", "csv")
-        XCTAssertTrue(csv.hasPrefix("period,district,district_name,phase,offers,participants,previous_participants"), csv)
-        XCTAssertTrue(csv.contains("2026,,,,3,1232,20,1212,"), csv)
+        // Per year: 2026 whole against 2025 whole once both are over; before that, the quarters of 2026
+        // so far (Q1) against the same quarters of 2025, of which none has figures.
+        let csv = ok("report", "indicators", "--by", "year", "--format", "csv", "--today", "2027-01-10")
+        XCTAssertTrue(csv.hasPrefix("period;span;comparedWith;yearBefore;district;districtName;phase;offers;participants;previousParticipants;"), csv)
+        XCTAssertTrue(csv.contains("\r\n2026;2026;2025;;;;;3;1232;20;1212;"), csv)
+        let yearToDate = ok("report", "indicators", "--by", "year", "--format", "csv", "--today", "2026-04-14")
+        XCTAssertTrue(yearToDate.contains("\r\n2026;2026-Q1..Q1;2025-Q1..Q1;;;;;3;1232;;;"), yearToDate)
     }
 
     private func districtID(_ name: String) throws -> String {
@@ -392,9 +399,13 @@ final class ReportTests: KetteCLITestCase {
         ok("meeting", "decide", first, "Lückenanalyse beauftragt")
 
         let csv = ok("report", "meetings", "--period", "2026", "--format", "csv").components(separatedBy: "\r\n")
-        XCTAssertEqual(csv, ["body,body_name,level,quarter,meetings,decisions,organization,meetings_attended,attendees",
-                             "\(fixture.steering),Steuerungsgruppe Präventionskette,steering,2026-Q1,2,1,Jugendamt,2,3",
-                             "\(fixture.steering),Steuerungsgruppe Präventionskette,steering,2026-Q1,2,1,Gesundheitsamt,1,1"])
+        XCTAssertEqual(csv, ["body;bodyName;level;quarter;meetings;decisions;organization;meetingsAttended;attendees",
+                             "\(fixture.steering);Steuerungsgruppe Präventionskette;steering;2026-Q1;2;1;Jugendamt;2;3",
+                             "\(fixture.steering);Steuerungsgruppe Präventionskette;steering;2026-Q1;2;1;Gesundheitsamt;1;1"])
+        let german = ok(["report", "meetings", "--period", "2026", "--format", "csv"], env: ["LANG": "de_DE.UTF-8"]).components(separatedBy: "\r\n")
+        XCTAssertEqual(german.first, "Gremium-ID;Gremium;Ebene;Quartal;Sitzungen;Beschlüsse;Organisation;Sitzungen besucht;Teilnehmende")
+        XCTAssertEqual(german[1], "\(fixture.steering);Steuerungsgruppe Präventionskette;Steuerungsgruppe;2026-Q1;2;1;Jugendamt;2;3",
+                       "German labels for closed lists, as in export csv")
         let text = ok("report", "meetings", env: ["LANG": "de_DE.UTF-8"])
         for part in ["4. Quartal 2025: 1 Sitzung (11.11.2025)", "1. Quartal 2026: 2 Sitzungen (20.01.2026, 11.03.2026)",
                      "beteiligt: Jugendamt 2/2 (3 Personen); Gesundheitsamt 1/2 (1 Person)", "20.01.2026: Lückenanalyse beauftragt"] {

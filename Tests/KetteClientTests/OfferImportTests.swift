@@ -46,7 +46,9 @@ final class OfferImportTests: XCTestCase {
         let row = [input.title, input.district, input.phases, input.category, input.sector, input.provider, input.description,
                    input.contact, input.location, input.cost, input.languages, input.targetGroups, input.schedule,
                    input.accessibility, input.start, input.end, ""].map { $0 ?? "" }
-        let result = try store.importOffers(csv: csv([header, row]), dryRun: false, language: .english)
+        // The added offer is deleted first: a row that matches a live offer is a duplicate.
+        _ = try store.deleteRecord(.offer, added.id, language: .english)
+        let result = try store.importOffers(csv: csv([header, row]), options: OfferImportOptions(dryRun: false), language: .english)
         XCTAssertEqual(result.offers, 1)
         let imported = try XCTUnwrap(try store.offers(OfferFilter(), language: .english).first { $0.id != added.id })
         var expected = added
@@ -60,7 +62,7 @@ final class OfferImportTests: XCTestCase {
         _ = try store.addDistrict(name: "Nordstadt", id: "nordstadt", parent: nil, language: .english)
         let before = try store.status()
         let rows = [["title", "district", "phases"], ["A", "nordstadt", "preschool"], ["B", "nordstadt", "baby"], ["C", "nowhere", ""]]
-        XCTAssertThrowsError(try store.importOffers(csv: csv(rows), dryRun: false, language: .english)) { error in
+        XCTAssertThrowsError(try store.importOffers(csv: csv(rows), options: OfferImportOptions(dryRun: false), language: .english)) { error in
             guard case .importRefused(let problems, let count) = error as? ExchangeError else { return XCTFail("\(error)") }
             XCTAssertEqual(count, 3)
             XCTAssertEqual(problems.map(\.row), [3, 4])
@@ -76,13 +78,13 @@ final class OfferImportTests: XCTestCase {
         _ = try store.addDistrict(name: "Nordstadt", id: "nordstadt", parent: nil, language: .english)
         let kept = "3f2a9c1e-0000-4000-8000-000000000001"
         let rows = [["ID", "Titel", "Sozialraum"], [kept.uppercased(), "A", "nordstadt"], ["", "B", "nordstadt"]]
-        XCTAssertEqual(try store.importOffers(csv: csv(rows), dryRun: false, language: .english).offers, 2)
+        XCTAssertEqual(try store.importOffers(csv: csv(rows), options: OfferImportOptions(dryRun: false), language: .english).offers, 2)
         XCTAssertEqual(try store.offer(kept, language: .english).title, "A")
 
         _ = try store.deleteRecord(.offer, kept, language: .english)
         let again = [["ID", "Titel", "Sozialraum"], [kept, "A", "nordstadt"], ["7", "B", "nordstadt"],
                      ["3f2a9c1e-0000-4000-8000-000000000002", "C", "nordstadt"], ["3f2a9c1e-0000-4000-8000-000000000002", "D", "nordstadt"]]
-        XCTAssertThrowsError(try store.importOffers(csv: csv(again), dryRun: true, language: .english)) { error in
+        XCTAssertThrowsError(try store.importOffers(csv: csv(again), options: OfferImportOptions(dryRun: true), language: .english)) { error in
             guard case .importRefused(let problems, _) = error as? ExchangeError else { return XCTFail("\(error)") }
             XCTAssertEqual(problems.map(\.reason), [.idDeleted, .idMalformed, .idRepeated(firstRow: 4)])
             XCTAssertEqual(problems.map(\.row), [2, 3, 5])

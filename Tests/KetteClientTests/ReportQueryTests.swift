@@ -17,6 +17,10 @@ final class ReportQueryTests: XCTestCase {
         _ = try store.addDistrict(name: "Südstadt", id: "suedstadt", parent: nil, language: .english)
     }
 
+    /// The day the reports are made on.
+    let reportDay = CalendarDay("2026-04-14")!
+    var today: ReportWindow { ReportWindow(day: reportDay) }
+
     override func tearDownWithError() throws {
         store = nil
     }
@@ -79,7 +83,7 @@ final class ReportQueryTests: XCTestCase {
         _ = try store.deleteRecord(.offer, deleted, language: .english)
         try offer("Sport im Park", "suedstadt", "primary,adolescence", "sport")
 
-        let report = try store.coverageReport(language: .english)
+        let report = try store.coverageReport(window: today, language: .english)
         XCTAssertEqual(report.districts.map(\.id), ["nordstadt", "suedstadt"])
         XCTAssertEqual(report.cells.count, 12)
         XCTAssertEqual(report.cell(district: "nordstadt", phase: .preschool)?.activeOffers, 3)
@@ -98,10 +102,10 @@ final class ReportQueryTests: XCTestCase {
         XCTAssertEqual(candidate.offers.map(\.title), ["Sprachkita A", "Sprachkita B"], "the counselling offer is not a duplicate")
         XCTAssertEqual(report.activeOffers, 4)
 
-        let promotion = try store.coverageReport(district: "Nordstadt", category: "promotion", language: .english)
+        let promotion = try store.coverageReport(district: "Nordstadt", category: "promotion", window: today, language: .english)
         XCTAssertEqual(promotion.districts.map(\.id), ["nordstadt"])
         XCTAssertEqual(promotion.cell(district: "nordstadt", phase: .preschool)?.activeOffers, 2)
-        XCTAssertThrowsError(try store.coverageReport(district: "Weststadt", language: .english)) { error in
+        XCTAssertThrowsError(try store.coverageReport(district: "Weststadt", window: today, language: .english)) { error in
             XCTAssertEqual(error as? KetteError, .notFoundAmong(kind: FieldText.district.text, reference: "Weststadt",
                                                                known: ["Nordstadt (nordstadt)", "Südstadt (suedstadt)"]))
         }
@@ -141,7 +145,7 @@ final class ReportQueryTests: XCTestCase {
         try store.recordIndicator(offer: cafe, period: "2026-Q1", participants: "7", sessions: nil, language: .english)
         try store.recordIndicator(offer: sport, period: "2026-Q1", participants: "40", sessions: "8", language: .english)
 
-        let report = try store.indicatorReport(period: "2026-Q1", language: .english)
+        let report = try store.indicatorReport(period: "2026-Q1", today: reportDay, language: .english)
         XCTAssertEqual(report.granularity, .quarter)
         func row(_ district: String, _ phase: LifePhase) -> IndicatorReport.Figures? {
             report.rows.first { $0.district.id == district && $0.phase == phase }?.figures
@@ -157,7 +161,7 @@ final class ReportQueryTests: XCTestCase {
         XCTAssertEqual(report.byDistrict.map { "\($0.district.id) \($0.figures.participants)" }, ["nordstadt 32", "suedstadt 40"])
         XCTAssertEqual(report.byPhase.map { "\($0.phase!.slug) \($0.figures.participants)" }, ["early-childhood 25", "preschool 32", "adolescence 40"])
 
-        let onlySouth = try store.indicatorReport(district: "Südstadt", language: .english)
+        let onlySouth = try store.indicatorReport(district: "Südstadt", today: reportDay, language: .english)
         XCTAssertEqual(onlySouth.rows.map(\.district.id), ["suedstadt"])
     }
 
@@ -167,9 +171,9 @@ final class ReportQueryTests: XCTestCase {
         try store.record("import") { change in
             try change.create(.indicator, "0", [("offer", .string(kita)), ("period", .string("2026-Q1")), ("participants", .integer(99))])
         }
-        XCTAssertEqual(try store.indicatorReport(language: .english).totals.first?.figures.participants, 99)
+        XCTAssertEqual(try store.indicatorReport(today: reportDay, language: .english).totals.first?.figures.participants, 99)
         try store.recordIndicator(offer: kita, period: "2026-Q1", participants: "30", sessions: nil, language: .english)
-        XCTAssertEqual(try store.indicatorReport(language: .english).totals.first?.figures.participants, 30,
+        XCTAssertEqual(try store.indicatorReport(today: reportDay, language: .english).totals.first?.figures.participants, 30,
                        "the record with the usual id counts, whatever the order of ids")
     }
 
@@ -201,15 +205,15 @@ final class ReportQueryTests: XCTestCase {
         try store.recordIndicator(offer: yearly, period: "2025-Q1", participants: "30", sessions: nil, language: .english)
         try store.recordIndicator(offer: yearly, period: "2024", participants: "80", sessions: nil, language: .english)
 
-        let years = try store.indicatorReport(granularity: .year, language: .english)
+        let years = try store.indicatorReport(granularity: .year, today: reportDay, language: .english)
         XCTAssertEqual(years.totals.map(\.period), [.year(2025), .year(2024)])
         XCTAssertEqual(years.totals.first?.figures, .init(offers: 2, participants: 146, sessions: 8, previousParticipants: 80, previousSessions: nil))
         XCTAssertNil(years.totals.first?.figures.sessionsChange)
 
-        let quarters = try store.indicatorReport(granularity: .quarter, language: .english)
+        let quarters = try store.indicatorReport(granularity: .quarter, today: reportDay, language: .english)
         XCTAssertEqual(quarters.totals.map(\.period.description), ["2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1"], "a year is not split into quarters")
         XCTAssertEqual(quarters.totals.last?.figures.participants, 40)
-        XCTAssertEqual(try store.indicatorReport(period: "2025", language: .english).granularity, .year)
+        XCTAssertEqual(try store.indicatorReport(period: "2025", today: reportDay, language: .english).granularity, .year)
     }
 
     // MARK: Action items and meetings
@@ -297,12 +301,14 @@ final class ReportQueryTests: XCTestCase {
                        "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Süd&quot;")
         XCTAssertEqual(CSV.field("=HYPERLINK(\"http://x\")", dialect: ReportCSV.dialect), "\"'=HYPERLINK(\"\"http://x\"\")\"")
         XCTAssertEqual(CSV.field("-12", dialect: ReportCSV.dialect), "-12", "a negative number stays a number")
-        XCTAssertEqual(CSV.field("Eltern, Kinder", dialect: ReportCSV.dialect), "\"Eltern, Kinder\"")
+        XCTAssertEqual(ReportCSV.dialect, .excel, "reports are written in the dialect of every CSV Kette writes")
+        XCTAssertEqual(CSV.field("Eltern; Kinder", dialect: ReportCSV.dialect), "\"Eltern; Kinder\"")
+        XCTAssertEqual(CSV.field("Eltern, Kinder", dialect: ReportCSV.dialect), "Eltern, Kinder")
         XCTAssertEqual(CSV.field("Zeile 1\nZeile 2", dialect: ReportCSV.dialect), "\"Zeile 1\nZeile 2\"")
 
         _ = try store.addDistrict(name: "<b>Ost & West</b>", id: "ost", parent: nil, language: .english)
         try offer("<img src=x onerror=alert(1)>", "ost", "primary")
-        let html = ReportHTML(language: .german).coveragePage(try store.coverageReport(language: .german), asOf: "2026-04-14")
+        let html = ReportHTML(language: .german).coveragePage(try store.coverageReport(window: today, language: .german))
         XCTAssertFalse(html.contains("<b>Ost"))
         XCTAssertFalse(html.contains("<img"))
         XCTAssertTrue(html.contains("&lt;b&gt;Ost &amp; West&lt;/b&gt;"))
@@ -327,7 +333,7 @@ final class ReportQueryTests: XCTestCase {
         try offer("Hebamme", "suedstadt", "pregnancy", "health")
         try offer("Sprachkita A", "suedstadt", "preschool")
         try offer("Sprachkita B", "suedstadt", "preschool")
-        let svg = CoverageHeatMap.svg(try store.coverageReport(language: .german), language: .german).markup
+        let svg = CoverageHeatMap.svg(try store.coverageReport(window: today, language: .german), language: .german).markup
         func fill(_ district: String, _ phase: String) -> String? {
             guard let start = svg.range(of: "data-district=\"\(district)\" data-phase=\"\(phase)\""),
                   let fill = svg[start.upperBound...].range(of: "fill=\"") else { return nil }

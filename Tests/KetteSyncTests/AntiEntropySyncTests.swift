@@ -184,7 +184,7 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
         _ = try annaSync.sync()
         _ = try bertSync.sync()
         _ = try countySync.sync()
-        XCTAssertEqual(try anna.coverageReport(district: "nordstadt", language: .english).cell(district: "nordstadt", phase: .preschool)?.activeOffers, 1)
+        XCTAssertEqual(try anna.coverageReport(district: "nordstadt", window: try ReportWindow(parsing: "2026"), language: .english).cell(district: "nordstadt", phase: .preschool)?.activeOffers, 1)
 
         try moveOffer(county, offer, to: "suedstadt")
         _ = try countySync.sync()
@@ -193,7 +193,7 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
         XCTAssertEqual(report.verification?.outcome, .verified)
         XCTAssertEqual(try offers(anna), [])
         XCTAssertEqual(try anna.database.scalarInt("SELECT count(*) FROM indicators"), 0)
-        XCTAssertEqual(try anna.coverageReport(district: "nordstadt", language: .english).cell(district: "nordstadt", phase: .preschool)?.activeOffers ?? 0, 0,
+        XCTAssertEqual(try anna.coverageReport(district: "nordstadt", window: try ReportWindow(parsing: "2026"), language: .english).cell(district: "nordstadt", phase: .preschool)?.activeOffers ?? 0, 0,
                        "Anna's coverage no longer counts the offer")
         XCTAssertEqual(try anna.search("Sprachförderung").count, 0)
         _ = try bertSync.sync()

@@ -32,7 +32,7 @@ final class IndicatorSyncTests: InProcessSyncTestCase {
         for (name, store) in [("anna", anna), ("ben", ben)] {
             XCTAssertEqual(try store.indicators(offer: offer).map { "\($0.period) \($0.participants)" }, ["2025-Q4 20", "2026-Q1 31"],
                            "\(name): one record per period, the later figure wins")
-            let report = try store.indicatorReport(period: "2026-Q1", language: .english)
+            let report = try store.indicatorReport(period: "2026-Q1", today: CalendarDay("2026-04-14")!, language: .english)
             XCTAssertEqual(report.totals.first?.figures.participants, 31, "\(name): not 30 + 31")
             XCTAssertEqual(report.totals.first?.figures.participantsChange, 11, "\(name)")
         }

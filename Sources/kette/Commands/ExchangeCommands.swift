@@ -25,9 +25,28 @@ private let publicPeople = Flag("public-people", help: LocalizedText(
     "export attendees as Person objects (only when they agreed to be published)",
     "Teilnehmende als Person-Objekte exportieren (nur wenn sie der Veröffentlichung zugestimmt haben)"))
 private let importFile = Argument<String>("FILE", help: LocalizedText(
-    "the CSV file: ';' between cells, UTF-8 with or without byte-order mark", "die CSV-Datei: ';' zwischen Zellen, UTF-8 mit oder ohne Byte-Order-Mark"))
+    "the CSV file: ';', ',' or tab between cells; UTF-8 (with or without byte-order mark), Windows-1252 or ISO-8859-15",
+    "die CSV-Datei: ';', ',' oder Tabulator zwischen Zellen; UTF-8 (mit oder ohne Byte-Order-Mark), Windows-1252 oder ISO-8859-15"))
 private let dryRun = Flag("dry-run", help: LocalizedText(
-    "check every row and say what would be imported; write nothing", "jede Zeile prüfen und sagen, was importiert würde; nichts schreiben"))
+    "check every row and list the new, updated and unchanged offers; write nothing",
+    "jede Zeile prüfen und die neuen, geänderten und unveränderten Angebote auflisten; nichts schreiben"))
+private let encodingOption = Option<CSVTextEncoding>(
+    "encoding", value: "E",
+    help: LocalizedText("the file's text encoding: utf-8, windows-1252 or iso-8859-15 (default: detected)",
+                        "die Textkodierung der Datei: utf-8, windows-1252 oder iso-8859-15 (Standard: erkannt)"),
+    expected: LocalizedText("utf-8, windows-1252 or iso-8859-15", "utf-8, windows-1252 oder iso-8859-15"), read: CSVTextEncoding.init(name:))
+private let matchOption = Option<[OfferColumn]>(
+    "match", value: "COLUMNS",
+    help: LocalizedText("the columns that find the offer a row without id means (default: `title,provider,district`)",
+                        "die Spalten, über die eine Zeile ohne ID ihr Angebot findet (Standard: `title,provider,district`)"),
+    expected: LocalizedText("column keys separated by ',', e.g. `title,provider,district`", "Spaltenschlüssel durch ',' getrennt, z. B. `title,provider,district`"),
+    read: { text in
+        let columns = text.split(separator: ",").map { OfferColumn.matching(String($0)) }
+        return columns.isEmpty || columns.contains(nil) ? nil : columns.compactMap { $0 }
+    })
+private let duplicateOption = Option<OfferImportOptions.DuplicatePolicy>.choice("on-duplicate", value: "MODE", help: LocalizedText(
+    "a row without id that matches an offer here: `skip` leaves it out, `update` updates the offer, `error` refuses the import (default)",
+    "eine Zeile ohne ID, die einem Angebot hier gleicht: `skip` lässt sie aus, `update` aktualisiert das Angebot, `error` lehnt den Import ab (Standard)"))
 
 /// Writes the files and says what was written.
 private func writeExport(_ files: [ExportFile], to directory: String, _ context: CommandContext) throws {
@@ -123,25 +142,34 @@ let exchangeCommands: [KetteCommand] = [
         try writeExport(try context.store().oparlExport(options), to: directory, context)
     },
     KetteCommand(
-        "import offers", abstract: LocalizedText("add the offers of a spreadsheet (CSV), all in one change set or none",
-                                                 "die Angebote einer Tabelle (CSV) hinzufügen, alle in einem Änderungssatz oder keines"),
-        arguments: [importFile], options: [dryRun],
+        "import offers", abstract: LocalizedText("add and update offers from a spreadsheet (CSV), all in one change set or none",
+                                                 "Angebote aus einer Tabelle (CSV) anlegen und aktualisieren, alle in einem Änderungssatz oder keines"),
+        arguments: [importFile], options: [dryRun, encodingOption, matchOption, duplicateOption],
         discussion: LocalizedText("""
-            The first row names the columns, in any case, by the JSON key of `offer show --json` or by German header:
+            The first row names the columns, in any case, by German header or by the JSON key of `offer show --json`:
             \(columnTable(german: false))
-            `title` and `district` are required; other columns may be left out. Values as for
-            `kette offer add`: slugs or German or English labels, district and provider by id or name,
+            Titel/title and Sozialraum/district are required; other columns may be left out (and are left alone).
+            Values as for `kette offer add`: slugs or German or English labels, district and provider by id or name,
             dates YYYY-MM-DD or DD.MM.YYYY, several life phases, languages or target groups separated by ',' in one cell.
-            An ID column keeps the offers' ids (as `kette export csv` writes them); a row whose id is in the
-            store already is refused. If any row is wrong, nothing is imported and every problem is listed.
+            A row with the ID of an offer here updates it: only cells that differ become changes, and an empty cell
+            empties the field (an empty status means active). Other rows make new offers, keeping a given ID. A row
+            without ID that matches an offer here by the --match columns is a duplicate: `--on-duplicate error` (the
+            default) refuses the import and lists the rows, `skip` leaves them out, `update` updates the offer.
+            So an offers.csv from `kette export csv`, edited in a spreadsheet and saved in any of the accepted forms,
+            reads back changing exactly the edited cells. If any row is wrong, nothing is imported and every problem is listed.
             """, """
             Die erste Zeile benennt die Spalten, in beliebiger Schreibung, mit deutscher Überschrift oder dem JSON-Schlüssel von `offer show --json`:
             \(columnTable(german: true))
-            Titel und Sozialraum sind Pflicht; andere Spalten dürfen fehlen. Werte wie bei
-            `kette offer add`: Kürzel oder deutsche oder englische Bezeichnungen, Sozialraum und Träger per ID oder Name,
-            Datumsangaben TT.MM.JJJJ oder JJJJ-MM-TT, mehrere Lebensphasen, Sprachen oder Zielgruppen durch ',' getrennt in einer Zelle.
-            Eine Spalte ID behält die IDs der Angebote (wie `kette export csv` sie schreibt); eine Zeile, deren ID schon
-            im Speicher ist, wird abgelehnt. Ist eine Zeile fehlerhaft, wird nichts importiert und jedes Problem aufgeführt.
+            Titel/title und Sozialraum/district sind Pflicht; andere Spalten dürfen fehlen (und bleiben unverändert).
+            Werte wie bei `kette offer add`: Kürzel oder deutsche oder englische Bezeichnungen, Sozialraum und Träger per ID
+            oder Name, Datumsangaben JJJJ-MM-TT oder TT.MM.JJJJ, mehrere Lebensphasen, Sprachen oder Zielgruppen durch ','
+            getrennt in einer Zelle. Eine Zeile mit der ID eines Angebots hier aktualisiert es: Nur abweichende Zellen werden
+            Änderungen, und eine leere Zelle leert das Feld (ein leerer Status bedeutet aktiv). Andere Zeilen legen neue
+            Angebote an und behalten eine angegebene ID. Eine Zeile ohne ID, die einem Angebot hier in den --match-Spalten
+            gleicht, ist ein Duplikat: `--on-duplicate error` (Standard) lehnt den Import ab und nennt die Zeilen, `skip` lässt
+            sie aus, `update` aktualisiert das Angebot. So lässt sich eine offers.csv aus `kette export csv`, in einer
+            Tabellenkalkulation bearbeitet und in einer der erlaubten Formen gespeichert, wieder einlesen und ändert genau die
+            bearbeiteten Zellen. Ist eine Zeile fehlerhaft, wird nichts importiert und jedes Problem aufgeführt.
             """)
     ) { args, context in
         let path = args[importFile]
@@ -149,8 +177,44 @@ let exchangeCommands: [KetteCommand] = [
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw KetteError.unreadableFile(path: path, reason: .verbatim((error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription))
         }
-        let result = try context.store().importOffers(csv: data, dryRun: args[dryRun], language: context.language)
-        context.say((result.dryRun ? ExchangeText.dryRun : ExchangeText.imported).with(["count": result.offers]))
-        if result.blankRows > 0 { context.say(ExchangeText.blankRows.with(["count": result.blankRows])) }
+        let options = OfferImportOptions(dryRun: args[dryRun], encoding: args[encodingOption],
+                                         match: args[matchOption] ?? OfferImportOptions.defaultMatch,
+                                         onDuplicate: args[duplicateOption] ?? .error)
+        ImportReport(context).say(try context.store().importOffers(csv: data, options: options, language: context.language))
     },
 ]
+
+/// What an import did, or would do, in the reader's words.
+private struct ImportReport {
+    let context: CommandContext
+
+    init(_ context: CommandContext) { self.context = context }
+
+    func say(_ result: OfferImportResult) {
+        if result.encoding != .utf8 || result.separator != ";" {
+            let separator = result.separator == "\t" ? "tab" : "'\(result.separator)'"
+            context.say(ExchangeText.readAs.with(["encoding": result.encoding.rawValue, "separator": separator]))
+        }
+        let onlyNew = result.updated.isEmpty && result.unchanged.isEmpty && result.skipped.isEmpty
+        if onlyNew {
+            context.say((result.dryRun ? ExchangeText.dryRun : ExchangeText.imported).with(["count": result.created.count]))
+        } else {
+            let counts: MessageValues = ["created": result.created.count, "updated": result.updated.count, "fields": result.changedFields,
+                                         "unchanged": result.unchanged.count, "skipped": result.skipped.count]
+            context.say((result.dryRun ? ExchangeText.dryRunSummary : ExchangeText.importedSummary).with(counts))
+            if result.dryRun { rows(result) }
+        }
+        if result.blankRows > 0 { context.say(ExchangeText.blankRows.with(["count": result.blankRows])) }
+    }
+
+    /// The dry run's rows: every new and updated offer, unchanged and skipped rows as ranges.
+    private func rows(_ result: OfferImportResult) {
+        for row in result.created { context.say(ExchangeText.rowNew.with(["row": String(row.row), "title": row.title])) }
+        for row in result.updated {
+            context.say(ExchangeText.rowUpdate.with(["row": String(row.row), "title": row.title, "id": shortID(row.id),
+                                                     "fields": row.changedFields.joined(separator: ", ")]))
+        }
+        if !result.unchanged.isEmpty { context.say(ExchangeText.rowsUnchanged.with(["rows": ImportProblem.ranges(result.unchanged.map(\.row))])) }
+        if !result.skipped.isEmpty { context.say(ExchangeText.rowsSkipped.with(["rows": ImportProblem.ranges(result.skipped.map(\.row))])) }
+    }
+}

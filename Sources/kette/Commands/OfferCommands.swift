@@ -153,4 +153,34 @@ let offerCommands: [KetteCommand] = [
         for line in context.table(header, rows) { context.say(line) }
         context.sayTotal(shown: shown.count, of: offers.count, .offers)
     },
+    KetteCommand(
+        "offer duplicates", abstract: LocalizedText("list likely duplicate offers, each group with its reason",
+                                                    "wahrscheinlich doppelt erfasste Angebote auflisten, jede Gruppe mit Begründung"),
+        options: [OfferListFilter.district, jsonFlag],
+        discussion: LocalizedText("""
+            Offers are likely one when they have the same provider and district, titles that are the same or similar
+            (80 % or more) after German folding (case, accents, ä/ae, ß/ss and punctuation do not count), and a life
+            phase in common. Deleted offers are left out. Merging is left to you: keep one, complete it with
+            `kette offer edit`, and remove the others with `kette offer delete`.
+            """, """
+            Angebote sind wahrscheinlich eines, wenn sie denselben Träger und Sozialraum haben, Titel, die nach
+            Vereinheitlichung der Schreibung (Groß-/Kleinschreibung, Akzente, ä/ae, ß/ss und Satzzeichen zählen nicht)
+            gleich oder ähnlich sind (80 % oder mehr), und eine gemeinsame Lebensphase. Gelöschte Angebote fehlen. Das
+            Zusammenführen bleibt Ihnen: eines behalten, mit `kette offer edit` ergänzen, die anderen mit
+            `kette offer delete` entfernen.
+            """)
+    ) { args, context in
+        let report = try context.store().duplicateOffers(district: args[OfferListFilter.district], language: context.language)
+        if context.wantsJSON { return try context.printJSON(report) }
+        context.say(report.scope.label(context.language))
+        context.say(context.language.pick("Likely duplicates: \(report.groups.count) groups", "Wahrscheinliche Duplikate: \(report.groups.count) Gruppen"))
+        for (number, group) in report.groups.enumerated() {
+            context.say("")
+            context.say("\(number + 1). " + group.reason)
+            for offer in group.offers {
+                let dates = "\(offer.start ?? "…") – \(offer.end ?? "…")"
+                context.say("   [\(shortID(offer.id))] \(offer.title) (\(context.label(offer.status)), \(dates))")
+            }
+        }
+    },
 ]

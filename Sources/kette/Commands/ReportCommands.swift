@@ -100,6 +100,24 @@ private let reportPeriod = Option<String>("period", value: "YYYY-Qn|YYYY", help:
     "only this quarter or year (its form sets the granularity)", "nur dieses Quartal oder Jahr (seine Form bestimmt die Gliederung)"))
 private let granularity = Option<PeriodGranularity>.choice("by", value: "quarter|year", help: LocalizedText(
     "without --period: figures per quarter (default) or per year", "ohne --period: Zahlen je Quartal (Standard) oder je Jahr"))
+/// `--period` of the reports that count by date (coverage): a month is fine there.
+private let windowPeriod = Option<String>("period", value: "YYYY-Qn|YYYY|YYYY-MM", help: LocalizedText(
+    "count the offers that ran at any time in this quarter, year or month (instead of --today)",
+    "die Angebote zählen, die irgendwann in diesem Quartal, Jahr oder Monat liefen (statt --today)"))
+
+/// The day or period a report counts: `--period`, else `--today` (or its default).
+private func reportWindow(_ args: ParsedInput, _ context: CommandContext) throws -> ReportWindow {
+    if let period = args[windowPeriod] { return try ReportWindow(parsing: period) }
+    return ReportWindow(day: try reportDay(args, context))
+}
+
+/// Refuses `--today` together with `--period`: a report counts one day or one period.
+private func validateWindow(_ args: ParsedInput) throws {
+    guard args[todayOption] != nil, args[windowPeriod] != nil else { return }
+    throw UsageError("--today and --period exclude each other: give a day or a period",
+                     "--today und --period schließen einander aus: einen Tag oder einen Zeitraum angeben")
+}
+
 private let categoryFilter = Option<String>("category", value: "C", help: LocalizedText(
     "only offers of this category: " + OfferCategory.slugs.joined(separator: ", "),
     "nur Angebote dieser Kategorie: " + germanChoices(OfferCategory.self)))
@@ -117,6 +135,17 @@ private enum CommitteeOption {
         "Titel der Seite (Standard: \"Präventionskette: Bericht an den Ausschuss\")"))
     static let format = Option<ReportFormat>.choice("format", value: "F", among: [.html, .json], help: LocalizedText(
         "html (default; in German, A4, ready to print) or json", "html (Standard; deutsch, A4, druckfertig) oder json"))
+    static let appendix = Option<String>("appendix", value: "FILE", help: LocalizedText(
+        "also write the complete lists the page cuts short to FILE (an HTML page)",
+        "die vollständigen Listen, die die Seite kürzt, zusätzlich in DATEI schreiben (eine HTML-Seite)"))
+
+    static func validate(_ args: ParsedInput) throws {
+        _ = try ReportingPeriod(parsing: try args.require(period))
+        if args[appendix] != nil, args[format] == .json {
+            throw UsageError("--appendix goes with the HTML page; --format json holds every list in full already",
+                             "--appendix gehört zur HTML-Seite; --format json enthält schon jede Liste vollständig")
+        }
+    }
 }
 
 let reportCommands: [KetteCommand] = [
@@ -137,26 +166,52 @@ let reportCommands: [KetteCommand] = [
     KetteCommand(
         "report coverage", abstract: LocalizedText("active offers per district and life phase: gaps and possible parallel structures",
                                                    "aktive Angebote je Sozialraum und Lebensphase: Lücken und mögliche Parallelstrukturen"),
-        options: [districtFilter, categoryFilter, formatOption, outOption, todayOption, jsonFlag],
-        discussion: LocalizedText("An empty cell is a gap. A cell with two or more active offers of one category is listed as a possible parallel structure.",
-                                  "Eine leere Zelle ist eine Lücke. Eine Zelle mit zwei oder mehr aktiven Angeboten einer Kategorie wird als mögliche Parallelstruktur aufgeführt."),
-        validate: { try ReportFormat.validate($0, formatOption) }
+        options: [districtFilter, categoryFilter, todayOption, windowPeriod, formatOption, outOption, jsonFlag],
+        discussion: LocalizedText("""
+            An offer counts when its status is active and the day (--today) or some day of the period (--period) lies
+            within its start and end dates; open ends are allowed. Offers that ended in the period (or are still marked
+            active after their end date) and offers yet to come are listed apart, as "ended" and "planned".
+            The report covers the districts this store can see: for a coordinator, her districts as the server last
+            reported them; without a server, every district in the store. An empty cell is a gap. A cell with two or
+            more active offers of one category is listed as a possible parallel structure.
+            """, """
+            Ein Angebot zählt, wenn sein Status aktiv ist und der Tag (--today) oder ein Tag des Zeitraums (--period)
+            zwischen Beginn und Ende liegt; offene Enden sind erlaubt. Angebote, die im Zeitraum endeten (oder nach ihrem
+            Ende noch als aktiv geführt werden), und künftige Angebote stehen getrennt, als „beendet“ und „geplant“.
+            Der Bericht umfasst die Sozialräume, die dieser Speicher sehen kann: für eine Koordinatorin ihre Sozialräume
+            laut letztem Sync; ohne Server alle Sozialräume im Speicher. Eine leere Zelle ist eine Lücke. Eine Zelle mit
+            zwei oder mehr aktiven Angeboten einer Kategorie wird als mögliche Parallelstruktur aufgeführt.
+            """),
+        validate: { try ReportFormat.validate($0, formatOption); try validateWindow($0) }
     ) { args, context in
-        let today = try reportDay(args, context)
-        let report = try context.store().coverageReport(district: args[districtFilter], category: args[categoryFilter], language: context.language)
-        try deliverReport(report, args, context, csv: ReportCSV.coverage, html: { $0.coveragePage($1, asOf: today.description) }, text: { $0.coverage($1) })
+        let window = try reportWindow(args, context)
+        let report = try context.store().coverageReport(district: args[districtFilter], category: args[categoryFilter], window: window,
+                                                        language: context.language)
+        try deliverReport(report, args, context, csv: { ReportCSV(language: context.language).coverage($0) },
+                          html: { $0.coveragePage($1) }, text: { $0.coverage($1) })
     },
     KetteCommand(
         "report indicators", abstract: LocalizedText("participants and sessions per period, district and life phase, with the change to the period before",
                                                      "Teilnehmende und Termine je Zeitraum, Sozialraum und Lebensphase, mit der Veränderung zum Vorzeitraum"),
-        options: [reportPeriod, granularity, districtFilter, phaseFilter, formatOption, outOption, jsonFlag],
-        discussion: LocalizedText("Per year an offer counts with its yearly figure where one was recorded, else with the sum of its quarters.",
-                                  "Je Jahr zählt ein Angebot mit seiner Jahreszahl, wo eine erfasst wurde, sonst mit der Summe seiner Quartale."),
+        options: [reportPeriod, granularity, districtFilter, phaseFilter, todayOption, formatOption, outOption, jsonFlag],
+        discussion: LocalizedText("""
+            Like is compared with like: a quarter with the quarter before and with the same quarter a year before; a
+            year with the year before when both are over (as of --today); an unfinished year's quarters so far with the
+            same quarters of the year before, labelled "year to date". Per whole year an offer counts with its yearly
+            figure where one was recorded, else with the sum of its quarters.
+            """, """
+            Verglichen wird Gleiches mit Gleichem: ein Quartal mit dem Vorquartal und mit demselben Quartal des Vorjahres;
+            ein Jahr mit dem Vorjahr, wenn beide vorbei sind (Stichtag --today); von einem laufenden Jahr die bisherigen
+            Quartale mit denselben Quartalen des Vorjahres, bezeichnet als „bisheriges Jahr“. Je ganzem Jahr zählt ein
+            Angebot mit seiner Jahreszahl, wo eine erfasst wurde, sonst mit der Summe seiner Quartale.
+            """),
         validate: { try ReportFormat.validate($0, formatOption) }
     ) { args, context in
         let report = try context.store().indicatorReport(period: args[reportPeriod], granularity: args[granularity] ?? .quarter,
-                                                         district: args[districtFilter], phase: args[phaseFilter], language: context.language)
-        try deliverReport(report, args, context, csv: ReportCSV.indicators, html: { $0.indicatorPage($1) }, text: { $0.indicators($1) })
+                                                         district: args[districtFilter], phase: args[phaseFilter],
+                                                         today: try reportDay(args, context), language: context.language)
+        try deliverReport(report, args, context, csv: { ReportCSV(language: context.language).indicators($0) },
+                          html: { $0.indicatorPage($1) }, text: { $0.indicators($1) })
     },
     KetteCommand(
         "report tasks", abstract: LocalizedText("open action items of all bodies, overdue first, with owner and meeting",
@@ -165,7 +220,7 @@ let reportCommands: [KetteCommand] = [
         validate: { try ReportFormat.validate($0, formatOption) }
     ) { args, context in
         let report = try context.store().taskReport(today: try reportDay(args, context), body: args[bodyFilter], language: context.language)
-        try deliverReport(report, args, context, csv: ReportCSV.tasks, html: { $0.taskPage($1) }, text: { $0.tasks($1) })
+        try deliverReport(report, args, context, csv: { ReportCSV(language: context.language).tasks($0) }, html: { $0.taskPage($1) }, text: { $0.tasks($1) })
     },
     KetteCommand(
         "report meetings", abstract: LocalizedText("meetings per body and quarter: attendance by organization, decisions taken",
@@ -174,20 +229,35 @@ let reportCommands: [KetteCommand] = [
         validate: { try ReportFormat.validate($0, formatOption) }
     ) { args, context in
         let report = try context.store().meetingReport(period: args[reportPeriod], body: args[bodyFilter], language: context.language)
-        try deliverReport(report, args, context, csv: ReportCSV.meetings, html: { $0.meetingPage($1) }, text: { $0.meetings($1) })
+        try deliverReport(report, args, context, csv: { ReportCSV(language: context.language).meetings($0) }, html: { $0.meetingPage($1) }, text: { $0.meetings($1) })
     },
     KetteCommand(
-        "report committee", abstract: LocalizedText("the report to the committee: coverage, indicators, meetings and action items on one printable page",
-                                                    "der Bericht an den Ausschuss: Abdeckung, Kennzahlen, Sitzungen und Arbeitsaufträge auf einer druckbaren Seite"),
-        options: [CommitteeOption.period, CommitteeOption.out, CommitteeOption.title, todayOption, CommitteeOption.format],
-        discussion: LocalizedText("Open the page in a browser and print it, or save it as PDF; it needs no network and no other files.",
-                                  "Die Seite im Browser öffnen und drucken oder als PDF speichern; sie braucht kein Netz und keine weiteren Dateien."),
-        validate: { _ = try $0.require(CommitteeOption.period) }
+        "report committee", abstract: LocalizedText("the report to the committee: coverage, indicators, meetings and action items on a few printable pages",
+                                                    "der Bericht an den Ausschuss: Abdeckung, Kennzahlen, Sitzungen und Arbeitsaufträge auf wenigen druckbaren Seiten"),
+        options: [CommitteeOption.period, CommitteeOption.out, CommitteeOption.appendix, CommitteeOption.title, todayOption, CommitteeOption.format],
+        discussion: LocalizedText("""
+            Open the page in a browser and print it, or save it as PDF; it needs no network and no other files.
+            Coverage counts the offers that ran in the period; indicators compare like with like (see
+            `report indicators --help`); the report covers the districts this store can see. Long lists are cut
+            to their most relevant entries with "… and N more", so a county of 30 districts and 20,000 offers
+            prints on at most four A4 pages; --appendix FILE writes every list in full.
+            """, """
+            Die Seite im Browser öffnen und drucken oder als PDF speichern; sie braucht kein Netz und keine weiteren Dateien.
+            Die Abdeckung zählt die Angebote, die im Zeitraum liefen; Kennzahlen vergleichen Gleiches mit Gleichem (siehe
+            `report indicators --help`); der Bericht umfasst die Sozialräume, die dieser Speicher sehen kann. Lange Listen
+            werden auf die wichtigsten Einträge gekürzt, mit „… und N weitere“, sodass ein Kreis mit 30 Sozialräumen und
+            20.000 Angeboten auf höchstens vier A4-Seiten passt; --appendix DATEI schreibt jede Liste vollständig.
+            """),
+        validate: CommitteeOption.validate
     ) { args, context in
         let format = args[CommitteeOption.format] ?? .html
         let report = try context.store().committeeReport(period: try args.require(CommitteeOption.period), today: try reportDay(args, context), language: committeeLanguage)
         let title = args[CommitteeOption.title].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        let text = format == .json ? try JSONOutput.text(report) + "\n" : ReportHTML(language: committeeLanguage).committeePage(report, title: title)
-        try deliver(text, as: format, to: args[CommitteeOption.out], context)
+        guard format == .html else { return try deliver(try JSONOutput.text(report) + "\n", as: format, to: args[CommitteeOption.out], context) }
+        let appendix = args[CommitteeOption.appendix]
+        let page = ReportHTML(language: committeeLanguage, limits: .committee,
+                              appendixName: appendix.map { ($0 as NSString).lastPathComponent })
+        if let appendix { try deliver(page.committeeAppendix(report, title: title), as: .html, to: appendix, context) }
+        try deliver(page.committeePage(report, title: title), as: .html, to: args[CommitteeOption.out], context)
     },
 ]

@@ -10,6 +10,8 @@ struct ReportText {
 
     private var language: Language { context.language }
     private func say(_ line: ReportLines, _ values: MessageValues = [:]) -> String { line(language, values) }
+    /// Lines of issue 15 not yet in the catalog (`ReportLines`).
+    private func pick(_ english: String, _ german: String) -> String { context.language.pick(english, german) }
     private func number(_ value: Int) -> String { ReportFormatting.number(value, language) }
     private func day(_ text: String?) -> String { ReportFormatting.day(text, language) }
     private func lines(_ lines: [String]) -> String { lines.map { $0 + "\n" }.joined() }
@@ -17,7 +19,9 @@ struct ReportText {
     func coverage(_ report: CoverageReport) -> String {
         var out: [String] = []
         let scope = report.category.map { say(.categoryScope, ["category": Label($0)]) } ?? say(.allCategories)
-        out.append(say(.coverageTitle, ["scope": scope]))
+        let counted = report.window.isDay ? pick("running on ", "laufend am ") : pick("running in ", "laufend im Zeitraum ")
+        out.append(say(.coverageTitle, ["scope": scope]) + ", " + counted + report.window.label(language))
+        out.append(report.scope.label(language))
         out.append("")
         let header = [OutputText.headerDistrict(language)] + report.phases.map { ReportFormatting.shortLabel($0, language).uppercased() }
         let rows = report.districts.map { district in
@@ -50,35 +54,66 @@ struct ReportText {
             out.append(say(.withoutPhase)
                        + report.offersWithoutPhase.map { "\($0.title) [\(shortID($0.id))]" }.joined(separator: "; "))
         }
+        out += datedOffers(pick("Ended, not counted (\(report.ended.count)):", "Beendet, nicht gezählt (\(report.ended.count)):"), report.ended)
+        out += datedOffers(pick("Planned, not yet counted (\(report.planned.count)):", "Geplant, noch nicht gezählt (\(report.planned.count)):"),
+                           report.planned)
         return lines(out)
+    }
+
+    /// The ended or planned offers, one a line with district and dates.
+    private func datedOffers(_ heading: String, _ offers: [CoverageReport.DatedOffer]) -> [String] {
+        var out = ["", heading]
+        if offers.isEmpty { out.append(pick("  none", "  keine")) }
+        for offer in offers {
+            let dates = "\(offer.start.map(day) ?? "…") – \(offer.end.map(day) ?? "…")"
+            let status = offer.status.map { " (\($0.label(language)))" } ?? ""
+            out.append("  \(offer.title) · \(offer.district.name) · \(dates)\(status) [\(shortID(offer.id))]")
+        }
+        return out
     }
 
     func indicators(_ report: IndicatorReport) -> String {
         var out: [String] = []
-        if let period = report.period {
-            out.append(say(.figuresFor, ["period": period.label(language), "previous": period.previous.label(language)]))
+        if let period = report.period, let comparison = report.comparison(for: period) {
+            out.append(pick("Figures for ", "Zahlen für ") + comparisonLine(comparison))
         } else {
-            out.append(say(report.granularity == .year ? .figuresPerYear : .figuresPerQuarter))
+            out.append(report.granularity == .year ? pick("Figures per year", "Zahlen je Jahr") : pick("Figures per quarter", "Zahlen je Quartal"))
+            out += report.comparisons.map { "  " + comparisonLine($0) }
         }
+        out.append(report.scope.label(language))
         if report.rows.isEmpty {
             out.append(say(.noFigures))
             return lines(out)
         }
         out.append("")
-        let header = [say(.headerPeriod), OutputText.headerDistrict(language), say(.headerPhase), say(.headerOffers),
-                      say(.headerParticipations), say(.headerChange), say(.headerSessions), say(.headerChange)]
+        let quarters = report.granularity == .quarter
+        var header = [say(.headerPeriod), OutputText.headerDistrict(language), say(.headerPhase), say(.headerOffers),
+                      say(.headerParticipations), quarters ? pick("TO QUARTER BEFORE", "ZUM VORQUARTAL") : say(.headerChange)]
+        if quarters { header.append(pick("TO YEAR BEFORE", "ZUM VORJAHR")) }
+        header += [say(.headerSessions), say(.headerChange)]
         func figures(_ f: IndicatorReport.Figures) -> [String] {
-            [number(f.offers), number(f.participants), ReportFormatting.change(f.participants, from: f.previousParticipants, language),
-             f.sessions.map(number) ?? "–", f.sessions.map { ReportFormatting.change($0, from: f.previousSessions, language) } ?? "–"]
+            var cells = [number(f.offers), number(f.participants), ReportFormatting.change(f.participants, from: f.previousParticipants, language)]
+            if quarters { cells.append(ReportFormatting.change(f.participants, from: f.yearBeforeParticipants, language)) }
+            return cells + [f.sessions.map(number) ?? "–", f.sessions.map { ReportFormatting.change($0, from: f.previousSessions, language) } ?? "–"]
         }
+        func label(_ period: ReportingPeriod) -> String { report.comparison(for: period)?.current.label(language) ?? period.label(language) }
         var rows = report.rows.map { row in
-            [row.period.label(language), row.district.name, row.phase.map { ReportFormatting.phaseName($0, language) } ?? "–"] + figures(row.figures)
+            [label(row.period), row.district.name, row.phase.map { ReportFormatting.phaseName($0, language) } ?? "–"] + figures(row.figures)
         }
-        rows += report.totals.map { [$0.period.label(language), say(.allOffersOnce), ""] + figures($0.figures) }
+        rows += report.totals.map { [label($0.period), say(.allOffersOnce), ""] + figures($0.figures) }
         out += context.table(header, rows)
         out.append("")
         out.append(say(.indicatorNote))
         return lines(out)
+    }
+
+    /// "Q1 2026, compared with Q4 2025 and Q1 2025" and the like: what a period's figures are compared with.
+    private func comparisonLine(_ comparison: IndicatorReport.Comparison) -> String {
+        let compared = [comparison.previous, comparison.yearBefore].compactMap { $0?.label(language) }
+        guard !compared.isEmpty else {
+            return comparison.current.label(language) + pick(", no comparable period", ", ohne vergleichbaren Zeitraum")
+        }
+        return comparison.current.label(language) + pick(", compared with ", ", verglichen mit ") + compared.joined(separator: pick(" and ", " und "))
     }
 
     func tasks(_ report: TaskReport) -> String {
