@@ -35,10 +35,14 @@ let package = Package(
         // The command-line parser both executables use: typed options, validation, generated help.
         .target(name: "KetteCommandLine", dependencies: ["KetteProtocol", "KetteMessages"], path: "Sources/KetteCommandLine"),
 
+        // Stamps the git commit into each program it is applied to (`BuildStamp.commit`, for --version).
+        .plugin(name: "VersionStamp", capability: .buildTool(), path: "Sources/VersionStampPlugin"),
+
         // Executables; each declares every module it imports.
-        .executableTarget(name: "kette", dependencies: ["KetteCommandLine", "KetteMessages", "KetteClient", "KetteProtocol", "KetteStore"], path: "Sources/kette"),
+        .executableTarget(name: "kette", dependencies: ["KetteCommandLine", "KetteMessages", "KetteClient", "KetteProtocol", "KetteStore"], path: "Sources/kette",
+                          plugins: ["VersionStamp"]),
         .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteMessages", "KetteServer", "KetteProtocol", "KetteStore"],
-                          path: "Sources/kette-server"),
+                          path: "Sources/kette-server", plugins: ["VersionStamp"]),
         .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore", "KetteProtocol"], path: "Sources/kette-bench"),
 
         // What the tests share: a test clock, throw-away directories and stores, the `kette` runner,
@@ -51,7 +55,7 @@ let package = Package(
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
         // The parser itself, and both executables' declarations (every command's help in both languages).
-        .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteMessages", "KetteProtocol", "kette", "kette-server"]),
+        .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteMessages", "KetteProtocol", "KetteTestSupport", "kette", "kette-server"]),
         .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -28,9 +28,10 @@ for target in "${targets[@]}"; do
         ;;
     handler)
         module KetteStore Sources/KetteStore/*.swift
+        module KetteMessages Sources/KetteMessages/*.swift
         module KetteServer $(find Server -name '*.swift' | sort)
         swiftc "${flags[@]}" -module-name FuzzHandler Fuzz/Handler/FuzzHandler.swift Tests/KetteServerTests/HandlerFuzzInput.swift \
-            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteServer.o" \
+            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteServer.o" \
             -lsqlite3 -lmicrohttpd -lgnutls -o "$out/fuzz-handler"
         ;;
     *) echo "unknown fuzz target '$target'; accepted: decoder, handler" >&2; exit 1 ;;

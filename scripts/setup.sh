@@ -6,8 +6,10 @@ set -euo pipefail
 
 # strace: the disk fault tests inject failing writes and syncs with `strace -e inject=…`;
 # python3 runs the network fault tests' proxy (Tests/KetteCLITests/Fixtures/fault_proxy.py);
-# openssl makes the TLS tests' throw-away certificate authority.
-packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 openssl strace python3)
+# openssl makes the TLS tests' throw-away certificate authority; curl sends the end-to-end tests'
+# raw requests; systemd brings systemd-analyze (the unit tests verify every unit the packages
+# install; nothing is started) and groff-base the groff that reads the generated manual pages.
+packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 openssl strace python3 curl systemd groff-base)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -34,6 +36,18 @@ if ! python3 -c "import schemathesis, sys; sys.exit(int(schemathesis.__version__
     echo "installing: schemathesis (pip)" >&2
     python3 -m pip install --quiet "schemathesis>=4,<5" \
         || echo "could not install schemathesis: SchemathesisTests will fail" >&2
+fi
+
+# promtool, Prometheus' own check of the /metrics text, taken out of Debian's prometheus package
+# into .build-tools/ without installing it (installing would start a Prometheus server wherever
+# systemd runs). The metrics tests parse the text themselves and also run promtool when it is there.
+kette_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if ! command -v promtool >/dev/null 2>&1 && [ ! -x "$kette_root/.build-tools/promtool" ]; then
+    echo "fetching: promtool (from Debian's prometheus package)" >&2
+    mkdir -p "$kette_root/.build-tools"
+    ( cd "$kette_root/.build-tools" && { apt-get download prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get download prometheus >/dev/null; }; } \
+        && dpkg-deb --fsys-tarfile prometheus_*.deb | tar -xO ./usr/bin/promtool > promtool && chmod +x promtool && rm -f prometheus_*.deb ) \
+        || { rm -f "$kette_root/.build-tools/promtool"; echo "could not fetch promtool: the metrics tests check the text without it" >&2; }
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

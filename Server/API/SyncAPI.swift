@@ -9,16 +9,27 @@ public final class SyncAPI: HTTPHandler, Sendable {
     private let log: @Sendable (String) -> Void
     /// Requests per user; nil: no limit (in-process use, tests).
     private let rateLimiter: RateLimiter?
+    /// What `/v1/health` says about this server: its release, commit and protocol level.
+    private let health: HealthStatus
 
-    public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// - Parameter commit: the git commit the executable was built from (the library cannot know it).
+    public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil, commit: String = "unknown commit",
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.storage = storage
         self.rateLimiter = rateLimiter
+        self.health = HealthStatus(version: KetteVersion.release, commit: commit, protocol: ProtocolLevel.current)
         self.log = log
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        var note = RequestNote()
+        return handle(request, note: &note)
+    }
+
+    /// Answers `request` and notes who sent it and what its push did, for the log and metrics.
+    public func handle(_ request: HTTPRequest, note: inout RequestNote) -> HTTPResponse {
         do {
-            return try route(request)
+            return try route(request, &note)
         } catch let error as APIError {
             return .json(error.status, error.body)
         } catch let error as RateLimitExceeded {
@@ -43,17 +54,29 @@ public final class SyncAPI: HTTPHandler, Sendable {
         }
     }
 
-    private func route(_ request: HTTPRequest) throws -> HTTPResponse {
+    /// The endpoint `path` is, as a metrics label: the route's pattern, never an id or a name
+    /// from the path, so the label set stays small whatever clients send.
+    public static func endpoint(of path: String) -> String {
+        switch path {
+        case "/v1/health", "/v1/me", "/v1/changesets", "/v1/changes", "/v1/admin/users",
+             "/v1/digests", "/v1/digests/buckets", "/v1/digests/records", "/v1/repairs": path
+        case _ where path.hasPrefix("/v1/records/"): "/v1/records/{type}/{id}"
+        case _ where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"): "/v1/admin/users/{name}/revoke"
+        default: "other"
+        }
+    }
+
+    private func route(_ request: HTTPRequest, _ note: inout RequestNote) throws -> HTTPResponse {
         switch request.path {
         case "/v1/health":
             try allow(request, ["GET", "HEAD"])
-            return try json(200, ["status": "ok"])
+            return try json(200, health)
         case "/v1/me":
             try allow(request, ["GET"])
-            return try json(200, try authenticate(request))
+            return try json(200, try authenticate(request, &note))
         case "/v1/changesets":
             try allow(request, ["POST"])
-            let identity = try authenticate(request)
+            let identity = try authenticate(request, &note)
             let push = try decodePush(request)
             // A client that last synced with another database (this one was restored from a
             // backup) must first pull from 0 and repair, or its edits of records the restore
@@ -62,17 +85,18 @@ public final class SyncAPI: HTTPHandler, Sendable {
                 throw APIError(409, "server_changed", "this server's database is not the one you last synced with (it was restored from a backup or replaced); pull from 0 and repair, then push again")
             }
             let response = try storage.push(push, by: identity)
+            note.record(response)
             return try json(200, response)
         case "/v1/changes":
             try allow(request, ["GET"])
-            let identity = try authenticate(request)
+            let identity = try authenticate(request, &note)
             let after = try integer(request.query["after"] ?? "0", name: "after")
             let limit = try integer(request.query["limit"] ?? String(SyncLimits.defaultPageSize), name: "limit")
             guard limit >= 1 else { throw APIError.badRequest("limit must be at least 1; got \(limit)") }
             return .json(200, try storage.pullPage(after: after, limit: Int(min(limit, Int64(SyncLimits.maxPageSize))), for: identity))
         case let path where path.hasPrefix("/v1/records/"):
             try allow(request, ["GET"])
-            let identity = try authenticate(request)
+            let identity = try authenticate(request, &note)
             let parts = path.dropFirst("/v1/records/".count).split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let type = RecordType(rawValue: String(parts[0])), !parts[1].isEmpty else {
                 throw APIError.badRequest("use /v1/records/TYPE/ID; types: \(RecordType.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -80,12 +104,12 @@ public final class SyncAPI: HTTPHandler, Sendable {
             return try json(200, try storage.record(type: type, id: String(parts[1]), for: identity))
         case "/v1/admin/users":
             try allow(request, ["GET"])
-            let identity = try authenticate(request)
+            let identity = try authenticate(request, &note)
             try requireAdmin(identity)
             return try json(200, try storage.users(readBy: identity))
         case let path where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"):
             try allow(request, ["POST"])
-            let identity = try authenticate(request)
+            let identity = try authenticate(request, &note)
             try requireAdmin(identity)
             let name = String(path.dropFirst("/v1/admin/users/".count).dropLast("/revoke".count))
             do {
@@ -95,17 +119,17 @@ public final class SyncAPI: HTTPHandler, Sendable {
             }
             return try json(200, ["revoked": name])
         default:
-            if let response = try antiEntropyRoute(request) { return response }
+            if let response = try antiEntropyRoute(request, &note) { return response }
             throw APIError.notFound(request.path)
         }
     }
 
     /// The digest check and repair endpoints (SPEC §16); nil for any other path.
-    private func antiEntropyRoute(_ request: HTTPRequest) throws -> HTTPResponse? {
+    private func antiEntropyRoute(_ request: HTTPRequest, _ note: inout RequestNote) throws -> HTTPResponse? {
         switch request.path {
         case "/v1/digests":
             try allow(request, ["GET"])
-            let identity = try authenticate(request)
+            let identity = try authenticate(request, &note)
             let total = try request.query["total"].map { text -> UInt64 in
                 guard let total = VersionDigest.parse(text) else { throw APIError.badRequest("total must be 1 to 16 hex digits; got '\(text.prefix(40))'") }
                 return total
@@ -113,7 +137,7 @@ public final class SyncAPI: HTTPHandler, Sendable {
             return try json(200, try storage.digests(for: identity, clientTotal: total))
         case "/v1/digests/buckets":
             try allow(request, ["POST"])
-            let identity = try authenticate(request)
+            let identity = try authenticate(request, &note)
             let listing: BucketListingRequest = try decodeBody(request)
             let wanted = Set(listing.buckets)
             guard !wanted.isEmpty, wanted.count == listing.buckets.count, wanted.allSatisfy((0..<VersionDigest.bucketCount).contains) else {
@@ -123,7 +147,7 @@ public final class SyncAPI: HTTPHandler, Sendable {
             return try json(200, try storage.bucketListing(listing, for: identity))
         case "/v1/digests/records":
             try allow(request, ["POST"])
-            let identity = try authenticate(request)
+            let identity = try authenticate(request, &note)
             let check: RecordCheckRequest = try decodeBody(request)
             try limit(check.records.count, SyncLimits.maxRecordsPerCheck, "records per check")
             for record in check.records {
@@ -134,7 +158,7 @@ public final class SyncAPI: HTTPHandler, Sendable {
             return try json(200, try storage.checkRecords(check, for: identity))
         case "/v1/repairs":
             try allow(request, ["POST"])
-            let identity = try authenticate(request)
+            let identity = try authenticate(request, &note)
             let repair: RepairRequest = try decodeBody(request)
             try limit(repair.versions.count, SyncLimits.maxVersionsPerRepair, "versions per repair")
             return try json(200, try storage.repair(repair, by: identity))
@@ -187,10 +211,11 @@ public final class SyncAPI: HTTPHandler, Sendable {
         }
     }
 
-    private func authenticate(_ request: HTTPRequest) throws -> Identity {
+    private func authenticate(_ request: HTTPRequest, _ note: inout RequestNote) throws -> Identity {
         guard let header = request.headers["authorization"], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty, token.count <= 200, let identity = try storage.authenticate(token: token) else { throw APIError.unauthorized }
+        note.user = identity.user
         // Counted per user once the token is known good, before any work is done for the request.
         if let rateLimiter, case .limited(let seconds) = rateLimiter.admit(identity.user) {
             throw RateLimitExceeded(retryAfterSeconds: seconds)

@@ -161,6 +161,10 @@ public final class HTTPServer: @unchecked Sendable {
         state.sync { listeningPort != nil }
     }
 
+    /// The connections open right now (for `/metrics`); safe to read from a handler.
+    public var openConnections: Int { connections.count }
+    private let connections = ConnectionCount()
+
     /// Binds the socket and starts libmicrohttpd's threads; returns once the server accepts connections.
     public func start() throws(HTTPServerError) {
         let result = lifecycle.sync {
@@ -191,7 +195,7 @@ public final class HTTPServer: @unchecked Sendable {
 
         let headerDeadline = HeaderDeadline(limit: Double(configuration.headerTimeoutSeconds))
         let context = Unmanaged.passRetained(ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes,
-                                                           headerDeadline: headerDeadline))
+                                                           headerDeadline: headerDeadline, connections: connections))
         var options: [MHD_OptionItem] = [
             MHD_OptionItem(option: .LISTEN_SOCKET, value: Int(daemonSocket), ptr_value: nil),
             MHD_OptionItem(option: .THREAD_POOL_SIZE, value: configuration.threadPoolSize, ptr_value: nil),
@@ -256,12 +260,24 @@ private final class ServerContext: Sendable {
     let handler: any HTTPHandler
     let maxBodyBytes: Int
     let headerDeadline: HeaderDeadline
+    let connections: ConnectionCount
 
-    init(handler: any HTTPHandler, maxBodyBytes: Int, headerDeadline: HeaderDeadline) {
+    init(handler: any HTTPHandler, maxBodyBytes: Int, headerDeadline: HeaderDeadline, connections: ConnectionCount) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.headerDeadline = headerDeadline
+        self.connections = connections
     }
+}
+
+/// How many connections are open: libmicrohttpd reports every opened connection closed once.
+final class ConnectionCount: @unchecked Sendable {
+    // @unchecked: `value` is only touched on `queue`.
+    private let queue = DispatchQueue(label: "kette.http-server.connections")
+    private var value = 0
+
+    var count: Int { queue.sync { value } }
+    func change(by delta: Int) { queue.sync { value += delta } }
 }
 
 /// One request in progress: the body as it arrives, kept in libmicrohttpd's per-request pointer.
@@ -386,12 +402,14 @@ private enum MHDCallbacks {
         let context = Unmanaged<ServerContext>.fromOpaque(contextPointer).takeUnretainedValue()
         switch event {
         case .CONNECTION_NOTIFY_STARTED:
+            context.connections.change(by: 1)
             let socket = kette_mhd_connection_fd(connection)
             guard socket >= 0 else { return }
             let watched = HeaderDeadline.Connection(socket: socket)
             socketContext.pointee = Unmanaged.passRetained(watched).toOpaque()
             context.headerDeadline.opened(watched)
         case .CONNECTION_NOTIFY_CLOSED:
+            context.connections.change(by: -1)
             guard let pointer = socketContext.pointee else { return }
             let watched = Unmanaged<HeaderDeadline.Connection>.fromOpaque(pointer)
             context.headerDeadline.closed(watched.takeUnretainedValue())

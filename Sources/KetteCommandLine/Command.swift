@@ -28,14 +28,19 @@ public struct Command<Context>: Sendable {
     /// Help below the options: accepted values, examples.
     public let discussion: LocalizedText?
     private let validation: @Sendable (ParsedInput) throws -> Void
+    private let defaulting: @Sendable (inout ParsedInput) throws -> Void
     private let action: @Sendable (ParsedInput, Context) throws -> Void
 
     /// - Parameters:
     ///   - path: the command's words separated by spaces, e.g. `"offer add"`.
+    ///   - defaults: fills in options the command line left out, e.g. from a configuration file
+    ///     (`ParsedInput.fill(from:options:)`); runs after parsing and before `validate`, so the
+    ///     checks see the options wherever they came from.
     ///   - validate: checks that need several options together (`--tls-cert` with `--tls-key`);
     ///     runs after parsing and before `run`, and throws `UsageError`.
     public init(_ path: String, abstract: LocalizedText, arguments: [any ArgumentDeclaration] = [],
                 options: [any OptionDeclaration] = [], discussion: LocalizedText? = nil,
+                defaults: @escaping @Sendable (inout ParsedInput) throws -> Void = { _ in },
                 validate: @escaping @Sendable (ParsedInput) throws -> Void = { _ in },
                 run: @escaping @Sendable (ParsedInput, Context) throws -> Void) {
         self.path = path.split(separator: " ").map(String.init)
@@ -44,11 +49,16 @@ public struct Command<Context>: Sendable {
         self.options = options
         self.discussion = discussion
         self.validation = validate
+        self.defaulting = defaults
         self.action = run
     }
 
     /// The name as typed, e.g. "offer add".
     public var name: String { path.joined(separator: " ") }
+
+    public func fillDefaults(_ input: inout ParsedInput) throws {
+        try defaulting(&input)
+    }
 
     public func validate(_ input: ParsedInput) throws {
         try validation(input)

@@ -1,6 +1,7 @@
-/// Turns the words of a command line into a command and its validated input, in three steps:
+/// Turns the words of a command line into a command and its validated input, in four steps:
 /// find the command (global options and flags may stand before and between its words), read
-/// its options and arguments (converted by their declarations), then run its validation.
+/// its options and arguments (converted by their declarations), fill in its defaults (a
+/// configuration file), then run its validation.
 struct CommandLineParser<Context> {
     let program: Program<Context>
 
@@ -21,8 +22,9 @@ struct CommandLineParser<Context> {
         }
         let words = location.options + location.rest
         if requestsHelp(words) { return .help(.command(command.path)) }
-        let input = try read(words, for: command)
+        var input = try read(words, for: command)
         do {
+            try command.fillDefaults(&input)
             try command.validate(input)
         } catch var error as UsageError {
             error.commandPath = command.path

@@ -7,6 +7,9 @@ extension Program {
         case .program: overview(language)
         case .group(let group): groupHelp(group, language)
         case .command(let path): command(path).map { commandHelp($0, language) } ?? overview(language)
+        case .version: "\(name) \(version ?? "")"
+        case .manual: manPage(language)
+        case .bashCompletion: bashCompletion
         }
     }
 
@@ -60,6 +63,9 @@ extension Program {
         lines += ["", CommandLineText.everyCommand(language)]
         for option in globalOptions {
             lines.append(HelpLayout.pad("  --\(option.name)" + (option.valueName.map { " " + $0 } ?? ""), 22) + option.help(language))
+        }
+        if version != nil {
+            lines.append(HelpLayout.pad("  --version", 22) + CommandLineText.showVersion(language))
         }
         if let epilogue { lines += ["", epilogue(language)] }
         return lines.joined(separator: "\n")

@@ -47,4 +47,22 @@ enum ParserMessages {
     static func unexpectedArgument(_ word: String) -> LocalizedText {
         CommandLineText.unexpectedArgument.with(["word": word])
     }
+
+    // Configuration files (`ConfigurationFile`): each message starts with the file and line.
+
+    static func configLocation(_ path: String, _ line: Int) -> LocalizedText {
+        CommandLineText.configLocation.with(["path": path, "line": line])
+    }
+
+    static func configExpected(_ text: String) -> LocalizedText {
+        CommandLineText.configExpected.with(["text": text])
+    }
+
+    static func configUnknownKey(_ key: String, accepted: [any OptionDeclaration]) -> LocalizedText {
+        CommandLineText.configUnknownKey.with(["key": key, "accepted": accepted.map(\.name).joined(separator: ", ")])
+    }
+
+    static func configSetTwice(_ key: String) -> LocalizedText {
+        CommandLineText.configSetTwice.with(["key": key])
+    }
 }

@@ -11,20 +11,30 @@ public struct Program<Context>: Sendable {
     public let globalOptions: [any OptionDeclaration]
     /// The end of the overview, e.g. the exit codes.
     public let epilogue: LocalizedText?
+    /// What `--version` prints after the name, e.g. "0.9.0 (commit 3f2a9c1e4b5d)"; nil: no `--version`.
+    public let version: String?
 
     public init(name: String, abstract: LocalizedText, commands: [Command<Context>],
-                globalOptions: [any OptionDeclaration] = [], epilogue: LocalizedText? = nil) {
+                globalOptions: [any OptionDeclaration] = [], epilogue: LocalizedText? = nil, version: String? = nil) {
         self.name = name
         self.abstract = abstract
         self.commands = commands
         self.globalOptions = globalOptions + [Flag.help]
         self.epilogue = epilogue
+        self.version = version
     }
 
     /// What the command line asks for: a command with its validated input, or help. Throws
     /// `UsageError` for words that fit no command, and whatever a command's validation throws.
+    ///
+    /// Alone on the line, `--version` asks for the version, and two words the help does not list
+    /// ask for what the Debian package installs: `--help-man` (the manual page) and
+    /// `--bash-completion` (the completion script).
     public func parse(_ words: [String]) throws -> Invocation<Context> {
-        try CommandLineParser(program: self).parse(words)
+        if words.count == 1, let topic = HelpTopic.standalone[words[0]], topic != .version || version != nil {
+            return .help(topic)
+        }
+        return try CommandLineParser(program: self).parse(words)
     }
 
     /// The command named exactly `path`.
@@ -96,4 +106,13 @@ public enum HelpTopic: Equatable, Sendable {
     case group([String])
     /// One command's usage, arguments and options.
     case command([String])
+    /// `--version`: the name, version and commit.
+    case version
+    /// `--help-man`: the manual page in roff.
+    case manual
+    /// `--bash-completion`: the bash completion script.
+    case bashCompletion
+
+    /// The words that ask for a topic when they stand alone on the line.
+    static let standalone: [String: HelpTopic] = ["--version": .version, "--help-man": .manual, "--bash-completion": .bashCompletion]
 }

@@ -7,6 +7,9 @@ public enum CommandLineText: String, MessageSection {
     // Parser.
     case unknownCommand, unknownSubcommand, missingSubcommand, unknownOption, unknownOptionAccepted, optionBeforeCommand
     case takesNoValue, needsValue, givenTwice, wrongForm, differentValue, missingArgument, unexpectedArgument, missingOption
+    // `--version`, the manual page (`--help-man`) and configuration files.
+    case showVersion, manName, manSynopsis, manCommand, manCommands, manEveryCommand, manNotes, manRepeatable
+    case configLocation, configExpected, configUnknownKey, configSetTwice, trueOrFalse
 
     public static let texts: [CommandLineText: LocalizedText] = [
         .see: LocalizedText("(see `{command} --help`)", "(siehe `{command} --help`)"),
@@ -42,5 +45,20 @@ public enum CommandLineText: String, MessageSection {
         .unexpectedArgument: LocalizedText("unexpected argument '{word}' (put text with spaces in quotes)",
                                            "Unerwartetes Argument „{word}“ (Text mit Leerzeichen in Anführungszeichen setzen)"),
         .missingOption: LocalizedText("missing option --{name} {value} ({help})", "Option --{name} {value} fehlt ({help})"),
+        .showVersion: LocalizedText("print the version and the commit it was built from (alone on the line)",
+                                    "Version und Commit des Builds ausgeben (allein auf der Zeile)"),
+        .manName: LocalizedText("NAME", "BEZEICHNUNG"),
+        .manSynopsis: LocalizedText("SYNOPSIS", "ÜBERSICHT"),
+        .manCommand: LocalizedText("COMMAND", "BEFEHL"),
+        .manCommands: LocalizedText("COMMANDS", "BEFEHLE"),
+        .manEveryCommand: LocalizedText("OPTIONS FOR EVERY COMMAND", "OPTIONEN FÜR JEDEN BEFEHL"),
+        .manNotes: LocalizedText("NOTES", "HINWEISE"),
+        .manRepeatable: LocalizedText(" (repeatable)", " (wiederholbar)"),
+        .configLocation: LocalizedText("{path} line {line}: ", "{path} Zeile {line}: "),
+        .configExpected: LocalizedText("expected `key = value` or a # comment; got '{text}'",
+                                       "erwartet wird `Schlüssel = Wert` oder ein #-Kommentar; gefunden: „{text}“"),
+        .configUnknownKey: LocalizedText("unknown key '{key}'; accepted: {accepted}", "unbekannter Schlüssel „{key}“; erlaubt: {accepted}"),
+        .configSetTwice: LocalizedText("{key} is set more than once", "{key} ist mehrfach gesetzt"),
+        .trueOrFalse: LocalizedText("true or false", "true oder false"),
     ]
 }

@@ -6,6 +6,8 @@ public enum ServerText: String, MessageSection {
     case auditIntact, auditAltered, auditAlteredAt
     case erased, erasedAccounts, erasureLimits, erasureWAL
     case listening, stopped, startFailed, keyReadable, tlsFailed, databaseUnusable
+    // `serve --config FILE`, `--tls-cert` and `--tls-key`, `--rate-burst`.
+    case configUnreadable, configNotText
     // Admin refusals (`AdminError`).
     case userExists, unknownUser, unknownDistrict, noDistrictsYet, districtExists, needsName, needsDistrict
     case districtIDForm, districtNeedsName, personForm, personUnsearchable
@@ -48,6 +50,9 @@ public enum ServerText: String, MessageSection {
             """),
         .erasureWAL: LocalizedText("the erasure is done, but a reader kept the write-ahead log {path}-wal from being emptied; run the command again",
                                    "Die Löschung ist erfolgt, aber ein Leser hat verhindert, dass das Write-Ahead-Log {path}-wal geleert wurde; den Befehl erneut ausführen"),
+        .configUnreadable: LocalizedText("cannot read the configuration file {path}: {reason}; give another with --config FILE",
+                                         "Die Konfigurationsdatei {path} ist nicht lesbar: {reason}; eine andere mit --config FILE angeben"),
+        .configNotText: LocalizedText("the configuration file {path} is not UTF-8 text", "Die Konfigurationsdatei {path} ist kein UTF-8-Text"),
         .listening: LocalizedText("kette-server listening on {url} (database {path})", "kette-server lauscht auf {url} (Datenbank {path})"),
         .stopped: LocalizedText("kette-server stopped", "kette-server beendet"),
         .startFailed: LocalizedText("the server cannot start: {reason}", "Der Server kann nicht starten: {reason}"),

@@ -9,8 +9,20 @@ public enum SyncText: String, MessageSection {
     case noConflicts, conflictLine, conflictResolvedMark, conflictNow, conflictLost, thisStore, unknownAuthor, resolved
     // Why a sync stopped.
     case retry, notConfigured, tooLarge, tokenRefused, serverError, serverStorage, protocolViolation
+    // An older server (SPEC §2.1), and `kette sync --log FILE`.
+    case serverOlder, serverBefore09, levelBase, levelVersioned, levelAntiEntropy, levelOther, logUnwritable
 
     public static let texts: [SyncText: LocalizedText] = [
+        .serverOlder: LocalizedText(
+            "kette: warning: the server {url} runs {server} (protocol level {level}); this kette {version} uses level {required} ({missing}). Ask the county's IT to update kette-server; until then syncs may fail.",
+            "kette: Warnung: Der Server {url} läuft mit {server} (Protokollstufe {level}); dieses kette {version} nutzt Stufe {required} ({missing}). Bitte die IT des Kreises, kette-server zu aktualisieren; bis dahin kann der Sync scheitern."),
+        .serverBefore09: LocalizedText("a kette-server before 0.9", "einem kette-server vor 0.9"),
+        .levelBase: LocalizedText("push, pull and user management", "Senden, Holen und Benutzerverwaltung"),
+        .levelVersioned: LocalizedText("its version and protocol level in /v1/health", "Version und Protokollstufe in /v1/health"),
+        .levelAntiEntropy: LocalizedText("the digest check and repair after a restore (/v1/digests, /v1/repairs)",
+                                         "die Prüfsummenprüfung und die Reparatur nach einer Wiederherstellung (/v1/digests, /v1/repairs)"),
+        .levelOther: LocalizedText("protocol level {level}", "Protokollstufe {level}"),
+        .logUnwritable: LocalizedText("could not write the sync log {path}: {reason}", "Das Sync-Protokoll {path} konnte nicht geschrieben werden: {reason}"),
         .pushProgress: LocalizedText("sending {done} of {total}", "sende {done} von {total}"),
         .pullProgress: LocalizedText("received {changes} {changes:change|changes}", "{changes} {changes:Änderung|Änderungen} empfangen"),
         .verifyBuckets: LocalizedText("checking: {count} of 256 parts differ", "Prüfung: {count} von 256 Teilen unterscheiden sich"),

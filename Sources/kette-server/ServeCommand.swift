@@ -47,8 +47,25 @@ private enum ServeOption {
     static let tlsKey = Option<String>("tls-key", value: "FILE", help: LocalizedText(
         "the certificate's private key (PEM)", "der private Schlüssel des Zertifikats (PEM)"))
 
-    static let all: [any OptionDeclaration] = [bind, port, threads, maxBodyMegabytes, perIPLimit, headerTimeout, rateLimit, rateBurst,
-                                               tlsCertificate, tlsKey]
+    static let metricsAllow = Option<AddressRange>(
+        "metrics-allow", value: "CIDR", help: LocalizedText(
+            "addresses that may read GET /metrics, e.g. 127.0.0.1/32 or 10.1.2.0/24; repeat for several (default: none, /metrics is 404)",
+            "Adressen, die GET /metrics lesen dürfen, z. B. 127.0.0.1/32 oder 10.1.2.0/24; für mehrere wiederholen (Standard: keine, /metrics ist 404)"),
+        repeatable: true,
+        expected: LocalizedText("an IPv4 or IPv6 address or network, e.g. 127.0.0.1, 10.0.0.0/8 or ::1/128",
+                                "eine IPv4- oder IPv6-Adresse oder ein Netz, z. B. 127.0.0.1, 10.0.0.0/8 oder ::1/128")
+    ) { AddressRange($0) }
+    static let logFormat = Option<LogLine.Format>.choice("log-format", value: "logfmt|json", help: LocalizedText(
+        "one line per request and event on stderr, as logfmt (default) or JSON", "eine Zeile je Anfrage und Ereignis auf stderr, als logfmt (Standard) oder JSON"))
+
+    static let configuration = Option<String>("config", value: "FILE", help: LocalizedText(
+        "read settings from FILE: `key = value` lines, each key a serve option's name, also db (default: \(ServeConfiguration.defaultPath) if it exists); options given here win",
+        "Einstellungen aus FILE lesen: Zeilen `Schlüssel = Wert`, jeder Schlüssel der Name einer serve-Option, auch db (Standard: \(ServeConfiguration.defaultPath), falls vorhanden); hier angegebene Optionen haben Vorrang"))
+
+    /// What a configuration file may set: every option but `--config` itself, and the database.
+    static let settable: [any OptionDeclaration] = [bind, port, threads, maxBodyMegabytes, perIPLimit, headerTimeout, rateLimit, rateBurst,
+                                                    tlsCertificate, tlsKey, metricsAllow, logFormat]
+    static let all: [any OptionDeclaration] = settable + [configuration]
 
     /// The checks that need two options together.
     static func validate(_ args: ParsedInput) throws {
@@ -65,22 +82,61 @@ private enum ServeOption {
 
 let serveCommand = ServerCommand(
     "serve", abstract: LocalizedText("serve the /v1 sync API until SIGINT or SIGTERM", "die Sync-API /v1 bereitstellen bis SIGINT oder SIGTERM"),
-    options: ServeOption.all, validate: ServeOption.validate
+    options: ServeOption.all, defaults: ServeConfiguration.fill, validate: ServeOption.validate
 ) { args, context in
     let configuration = try serverConfiguration(args)
     let store = try ServerStore(path: context.databasePath, readerCount: configuration.threadPoolSize)
-    let api = SyncAPI(storage: store, rateLimiter: try rateLimiter(args)) { line in complain(line) }
-    let server = HTTPServer(configuration: configuration, handler: api)
+    let log = ServerLog(format: args[ServeOption.logFormat] ?? .logfmt)
+    let metrics = ServerMetrics(databasePath: context.databasePath, commit: BuildStamp.commit)
+    let api = SyncAPI(storage: store, rateLimiter: try rateLimiter(args), commit: BuildStamp.commit) { message in log.event("error", message) }
+    let server = HTTPServer(configuration: configuration,
+                            handler: ObservedAPI(api: api, metrics: metrics, metricsAllowed: args.all(ServeOption.metricsAllow), log: log))
+    metrics.countOpenConnections { [unowned server] in server.openConnections }
     do {
         try server.start()
     } catch {
+        log.event("failed", "\(error)")
         fail(ServerText.startFailed.with(["reason": "\(error)"]), code: 5)
     }
     // Written unbuffered: scripts wait for this line to know the server is up.
     let scheme = configuration.tls == nil ? "http" : "https"
-    let url = "\(scheme)://\(configuration.bindAddress):\(server.port)"
-    FileHandle.standardOutput.write(Data((ServerText.listening(context.language, ["url": url, "path": context.databasePath]) + "\n").utf8))
-    serveUntilStopped(server, store)
+    let address = "\(scheme)://\(configuration.bindAddress):\(server.port)"
+    FileHandle.standardOutput.write(Data((ServerText.listening(context.language, ["url": address, "path": context.databasePath]) + "\n").utf8))
+    log.event("start", "listening on \(address)", [("version", KetteVersion.release), ("commit", BuildStamp.commit), ("database", context.databasePath)])
+    serveUntilStopped(server, store, log)
+}
+
+/// `kette-server serve --config FILE`: the serve options from a file, for systemd's unit.
+enum ServeConfiguration {
+    /// Read when it exists and `--config` is not given: where the Debian package puts it.
+    static let defaultPath = "/etc/kette/kette-server.conf"
+
+    /// The keys a configuration file accepts: the serve options' names and `db`.
+    static var keys: [any OptionDeclaration] { ServeOption.settable + [databaseOption] }
+
+    static func fill(_ input: inout ParsedInput) throws {
+        let path: String
+        if let given = input[ServeOption.configuration] {
+            path = given
+        } else if FileManager.default.fileExists(atPath: defaultPath) {
+            path = defaultPath
+        } else {
+            return
+        }
+        try input.fill(from: ConfigurationFile(path: path, text: try read(path)), options: keys)
+    }
+
+    private static func read(_ path: String) throws -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw UsageError(ServerText.configUnreadable.with(["path": path, "reason": String(cString: strerror(errno))]))
+        }
+        let data = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true).readDataToEndOfFile()
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw UsageError(ServerText.configNotText.with(["path": path]))
+        }
+        return text
+    }
 }
 
 /// The HTTP server's configuration from the command line.
@@ -124,7 +180,7 @@ private func warnIfReadableByOthers(_ path: String) {
 }
 
 /// Serves until SIGINT or SIGTERM; the daemon's threads do the work.
-private func serveUntilStopped(_ server: HTTPServer, _ store: ServerStore) -> Never {
+private func serveUntilStopped(_ server: HTTPServer, _ store: ServerStore, _ log: ServerLog) -> Never {
     signal(SIGINT, SIG_IGN)
     signal(SIGTERM, SIG_IGN)
     let stopSignals = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
@@ -133,6 +189,7 @@ private func serveUntilStopped(_ server: HTTPServer, _ store: ServerStore) -> Ne
             server.stop()
             // Reads are counted in memory and written about once a second: write the rest now.
             try? store.flushAuditReads()
+            log.event("stop", "stopped on signal \(signalNumber)")
             print(ServerText.stopped(Language.from(environment: ProcessInfo.processInfo.environment)))
             exit(0)
         }

@@ -1,4 +1,5 @@
 import KetteCommandLine
+import KetteProtocol
 import KetteServer
 
 typealias ServerCommand = Command<ServerContext>
@@ -21,7 +22,8 @@ let server = Program<ServerContext>(
 
         Exit-Codes: 0 in Ordnung, 1 Aufruf- oder Eingabefehler, 4 Speicherfehler (Datenbank unbrauchbar),
                     5 Adresse belegt oder Serverfehler, 6 Audit-Protokoll verändert (`audit verify` nennt den ersten beschädigten Eintrag)
-        """))
+        """),
+    version: "\(KetteVersion.release) (commit \(BuildStamp.commit))")
 
 /// `--db PATH`, the database every command works on.
 let databaseOption = Option<String>("db", value: "PATH", help: LocalizedText(

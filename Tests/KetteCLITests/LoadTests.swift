@@ -2,6 +2,7 @@ import Foundation
 import KetteClient
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 import XCTest
 
 /// Counts every answer and transport error a client sees; retries nothing, so a 503 (the
@@ -9,11 +10,15 @@ import XCTest
 private struct CountingTransport: HTTPTransport {
     let base: CurlTransport
     let tally: Tally
+    /// "METHOD /path STATUS" of every answer, to compare with the server's /metrics.
+    let requests: Tally
 
     func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
         do {
             let response = try base.send(request)
             tally.add("HTTP \(response.status)")
+            let path = URLComponents(string: request.url)?.path ?? request.url
+            requests.add("\(request.method) \(path) \(response.status)")
             if response.status != 200 { tally.add("body \(response.status): \(String(decoding: response.body.prefix(160), as: UTF8.self))") }
             return response
         } catch {
@@ -98,10 +103,15 @@ final class LoadTests: FaultTestCase {
         // own addresses: the per-IP limit (default 64) would count them as one host and reset the
         // connections over it (a prefetching pull holds two), which is what the first long runs
         // saw. The limit itself is tested in HostileInputTests.
-        try startServer(users: users.map { ($0.name, $0.district) }, extraArguments: ["--per-ip-limit", "512"])
+        try startServer(users: users.map { ($0.name, $0.district) }, extraArguments: ["--per-ip-limit", "512", "--metrics-allow", "127.0.0.1"])
         for user in users { try makeClient(user.name, user: user.name) }
 
         let tally = Tally()
+        let requests = Tally()
+        // What the clients' first syncs (`kette sync` in makeClient) left on the counters.
+        let baseline = try PrometheusExposition(try curl(["\(server.url)/metrics"]).body)
+        let scraper = MetricsScraper(url: "\(server.url)/metrics")
+        scraper.start()
         let ledger = Ledger()
         let sampler = RSSSampler()
         sampler.start(pid: server.pid, port: server.port)
@@ -117,7 +127,7 @@ final class LoadTests: FaultTestCase {
                 do {
                     let store = try LocalStore(directory: directory)
                     let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: url, token: token, caCertificate: nil),
-                                            transport: CountingTransport(base: CurlTransport(), tally: tally))
+                                            transport: CountingTransport(base: CurlTransport(), tally: tally, requests: requests))
                     var round = 0
                     while Date() < deadline {
                         round += 1
@@ -147,6 +157,8 @@ final class LoadTests: FaultTestCase {
         group.wait()
         let (samples, peakSockets) = sampler.stop()
         let counts = tally.snapshot
+        let scrapes = scraper.stop()
+        try assertMetrics(scrapes, since: baseline, match: requests.snapshot, changeSets: ledger.snapshot.count)
 
         // Everyone syncs twice more, one after another: the first pass pushes what a failed last
         // sync left behind (a client late in the pass may push after earlier ones pulled), the
@@ -172,7 +184,11 @@ final class LoadTests: FaultTestCase {
 
         // What the server said about it (libmicrohttpd and the API log to its stderr).
         let serverLog = text(server.logPath + ".err").split(separator: "\n")
-        let logKinds = Dictionary(grouping: serverLog, by: { String($0.prefix(90)) }).mapValues(\.count).sorted { $0.value > $1.value }.prefix(5)
+        // Lines by kind: without the fields that differ from request to request.
+        let varying = ["time=", "request_id=", "remote=", "user=", "duration_ms=", "bytes_in=", "bytes_out=", "change_sets=", "applied=", "refused="]
+        let logKinds = Dictionary(grouping: serverLog, by: { line in
+            line.split(separator: " ").filter { field in !varying.contains { field.hasPrefix($0) } }.joined(separator: " ").prefix(90)
+        }).mapValues(\.count).sorted { $0.value > $1.value }.prefix(5)
         print("load test: server stderr \(serverLog.count) lines; most frequent: \(logKinds.map { "\($0.value)× \($0.key)" })")
         let statuses = counts.filter { $0.key.hasPrefix("HTTP ") }
         let problems = counts.filter { !$0.key.hasPrefix("HTTP 200") && $0.key != "sync ok" }
@@ -189,5 +205,74 @@ final class LoadTests: FaultTestCase {
         XCTAssertGreaterThan(samples.count, 0, "no RSS sample of the server")
         XCTAssertLessThan(peakMiB, Double(Self.serverRSSBoundMiB), "server memory above the stated bound")
         XCTAssertGreaterThan(counts["sync ok"] ?? 0, clientCount, "every client synced at least once")
+    }
+
+    /// Every scrape taken during the run parsed, its counters never went back, and the last one
+    /// (after the clients stopped) counts, beyond `baseline`, exactly the answers the clients
+    /// received, by endpoint and status, and the change sets they made; promtool finds nothing to
+    /// complain about.
+    private func assertMetrics(_ scrapes: [Result<String, Error>], since baseline: PrometheusExposition, match sent: [String: Int],
+                               changeSets: Int) throws {
+        let texts = try scrapes.map { try $0.get() }
+        XCTAssertGreaterThan(texts.count, 3, "scrapes during the run")
+        let parsed = try texts.map(PrometheusExposition.init)
+        for (earlier, later) in zip(parsed, parsed.dropFirst()) {
+            for sample in earlier.samples where sample.name.hasSuffix("_total") || sample.name.hasSuffix("_count") {
+                XCTAssertGreaterThanOrEqual(later.value(sample.name, sample.labels) ?? 0, sample.value, "\(sample.name)\(sample.labels) went back")
+            }
+        }
+        let final = try PrometheusExposition(try XCTUnwrap(try curl(["\(server.url)/metrics"]).body))
+        var counted: [String: Int] = [:]
+        for sample in final.all("kette_http_requests_total") where sample.labels["endpoint"] != "/metrics" {
+            let during = Int(sample.value - (baseline.value(sample.name, sample.labels) ?? 0))
+            if during > 0 { counted["\(sample.labels["method"]!) \(sample.labels["endpoint"]!) \(sample.labels["status"]!)"] = during }
+        }
+        XCTAssertEqual(counted, sent, "the server's request counters vs the answers the clients received")
+        XCTAssertEqual(final.value("kette_change_sets_total", ["outcome": "applied"]), Double(changeSets), "every change set made was applied once")
+        XCTAssertEqual(baseline.value("kette_change_sets_total", ["outcome": "applied"]), 0, "no change set before the run")
+        XCTAssertEqual(final.value("kette_change_sets_total", ["outcome": "refused"]), 0)
+        XCTAssertEqual(final.value("kette_conflicts_opened_total"), 0, "new offers conflict with nothing")
+        XCTAssertEqual(final.value("kette_rate_limit_refusals_total"), Double(sent.filter { $0.key.hasSuffix(" 429") }.values.reduce(0, +)))
+        for endpoint in ["/v1/changesets", "/v1/changes"] {
+            let count = "kette_http_request_duration_seconds_count"
+            XCTAssertEqual((final.value(count, ["endpoint": endpoint]) ?? 0) - (baseline.value(count, ["endpoint": endpoint]) ?? 0),
+                           Double(sent.filter { $0.key.contains(" \(endpoint) ") }.values.reduce(0, +)), endpoint)
+        }
+        XCTAssertGreaterThan(final.value("kette_database_size_bytes") ?? 0, 0)
+        if let problems = try promtoolProblems(texts.last ?? "") { XCTAssertEqual(problems, "", "promtool check metrics") }
+        print("load test: \(texts.count) scrapes of /metrics during the run; requests counted by the server: \(counted.values.reduce(0, +))")
+    }
+}
+
+/// Scrapes /metrics once a second with curl while the load runs.
+private final class MetricsScraper: @unchecked Sendable {
+    // @unchecked: every access holds `lock`.
+    private let lock = NSLock()
+    private let url: String
+    private var results: [Result<String, Error>] = []
+    private var running = true
+    private let done = DispatchSemaphore(value: 0)
+
+    init(url: String) { self.url = url }
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            while lock.withLock({ running }) {
+                let result = Result { () throws -> String in
+                    let scrape = try runProcess("/usr/bin/curl", ["-sf", "--noproxy", "*", "-m", "10", url])
+                    guard scrape.status == 0 else { throw NSError(domain: "scrape", code: Int(scrape.status)) }
+                    return scrape.output
+                }
+                lock.withLock { results.append(result) }
+                Thread.sleep(forTimeInterval: 1)
+            }
+            done.signal()
+        }
+    }
+
+    func stop() -> [Result<String, Error>] {
+        lock.withLock { running = false }
+        done.wait()
+        return lock.withLock { results }
     }
 }

@@ -20,7 +20,8 @@ let kette = Program<CommandContext>(
         Exit-Codes: 0 in Ordnung, 1 Aufruf- oder Eingabefehler (auch ein Schreiben außerhalb Ihrer Sozialräume), 2 Sync beendet,
                     aber mit neuer Ablehnung oder offenen Konflikten, 3 Server nicht erreichbar oder Übertragungsfehler,
                     4 Fehler im lokalen Speicher, 5 Token abgelehnt (beim Kreis einen neuen Token erfragen)
-        """))
+        """),
+    version: "\(KetteVersion.release) (commit \(BuildStamp.commit))")
 
 /// `--home DIR`: every command's store; also before the command (`kette --home DIR offer list`).
 let homeOption = Option<String>(

@@ -53,6 +53,9 @@ private let includeResolved = Flag("all", help: LocalizedText("include resolved 
 private let conflictID = Argument<String>("ID", help: LocalizedText("the conflict's id or the start of it", "die ID des Konflikts oder ihr Anfang"))
 private let keep = Option<String>("keep", value: "mine|theirs|winner|loser", help: LocalizedText(
     "which side's value to keep", "welcher Wert bleibt"))
+private let syncLog = Option<String>("log", value: "FILE", help: LocalizedText(
+    "append one line about this run to FILE (time, outcome, counts, exit code), for unattended syncs",
+    "eine Zeile über diesen Lauf an FILE anhängen (Zeit, Ergebnis, Anzahlen, Exit-Code), für unbeaufsichtigte Läufe"))
 private let newValue = Option<String>("value", value: "V", help: LocalizedText("a new value instead of either side", "ein neuer Wert statt beider Seiten"))
 
 let syncCommands: [KetteCommand] = [
@@ -76,43 +79,18 @@ let syncCommands: [KetteCommand] = [
     KetteCommand(
         "sync", abstract: LocalizedText("push waiting change sets, then pull what is new (exit 2: refusals or conflicts, 3: server unreachable, 5: token refused)",
                                         "wartende Änderungssätze senden, dann Neues holen (Exit 2: Ablehnungen oder Konflikte, 3: Server nicht erreichbar, 5: Token abgelehnt)"),
-        options: [jsonFlag],
-        run: { _, context in
-            let store = try context.store()
-            guard let remote = try RemoteConfiguration.load(from: context.homeDirectory) else { throw SyncError.notConfigured }
-            // Tuning knobs for slow links and for tests: change sets per push, changes per pulled page
-            // (large pages by default: every merged page is one transaction, one fsync).
-            let batch = context.environment["KETTE_PUSH_BATCH"].flatMap(Int.init).map { max(1, $0) } ?? 200
-            let page = context.environment["KETTE_PAGE_SIZE"].flatMap(Int.init).map { min(max(1, $0), SyncLimits.maxPageSize) } ?? SyncLimits.maxPageSize
-            let engine = SyncEngine(store: store, remote: remote, transport: makeTransport(remote, context), pushBatchSize: batch, pageSize: page)
-            let onTerminal = isatty(STDERR_FILENO) == 1 && !context.wantsJSON
-            if onTerminal {
-                engine.progress = { line in FileHandle.standardError.write(Data("\r\u{1B}[K\(TerminalText.escaped(line(context.language)))".utf8)) }
-            }
-            // KETTE_SYNC_ONLY=push|pull: one direction only, for measurements and very slow links.
-            let direction = context.environment["KETTE_SYNC_ONLY"].flatMap(SyncEngine.Direction.init(rawValue:)) ?? .both
-            let report: SyncReport
-            do {
-                report = try engine.sync(direction)
-            } catch {
-                if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                throw error
-            }
-            if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            if context.wantsJSON {
-                try context.printJSON(report)
-            } else {
-                context.say(SyncText.done.with(["pushed": report.appliedChangeSets, "pulled": report.pulledChanges,
-                                                "refused": report.refusedChangeSets.count, "conflicts": report.openConflicts]))
-                for refused in report.refusedChangeSets {
-                    context.say(SyncText.refusedLine.with(["summary": refused.summary, "id": shortID(refused.id),
-                                                           "reason": RefusalText.explain(code: refused.code, details: refused.details)]))
-                }
-                if report.keptRefusals > 0 { context.say(SyncText.keptRefusals.with(["count": report.keptRefusals])) }
-                if report.openConflicts > 0 { context.say(SyncText.seeConflicts.text) }
-                verificationLines(report).forEach(context.say)
-            }
-            if report.needsAttention { throw ExitStatus(code: ExitCode.attention) }
+        options: [jsonFlag, syncLog],
+        discussion: LocalizedText("""
+            For unattended runs (a systemd timer, cron) --log FILE appends one line per run, whatever its outcome:
+              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N kept_refusals=N pulled=N conflicts=N pending=N left_scope=N check=verified|repaired|differs …
+            A server older than the protocol features this kette uses is named in a warning after the sync.
+            """, """
+            Für unbeaufsichtigte Läufe (systemd-Timer, cron) hängt --log FILE je Lauf eine Zeile an, wie er auch ausgeht:
+              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N kept_refusals=N pulled=N conflicts=N pending=N left_scope=N check=verified|repaired|differs …
+            Ein Server, der älter ist als die Protokollfunktionen dieses kette, wird nach dem Sync in einer Warnung genannt.
+            """),
+        run: { args, context in
+            try SyncRunLog(path: args[syncLog], context: context).record { try synchronize(context) }
         }),
     KetteCommand(
         "verify", abstract: LocalizedText("check this store against the server and repair what differs, both ways (exit 2: a difference remains)",
@@ -186,6 +164,45 @@ private func printConflict(_ conflict: ConflictEntry, _ context: CommandContext)
         let time: any MessageValue = side.time.isEmpty ? "?" : Moment(iso: side.time)
         context.say(line.with(["value": describe(side.value, field: conflict.field, context.language), "who": who, "time": time]))
     }
+}
+
+/// One sync with its output; the run log and the exit code for refusals and conflicts are the caller's.
+private func synchronize(_ context: CommandContext) throws -> SyncReport {
+    let store = try context.store()
+    guard let remote = try RemoteConfiguration.load(from: context.homeDirectory) else { throw SyncError.notConfigured }
+    // Tuning knobs for slow links and for tests: change sets per push, changes per pulled page
+    // (large pages by default: every merged page is one transaction, one fsync).
+    let batch = context.environment["KETTE_PUSH_BATCH"].flatMap(Int.init).map { max(1, $0) } ?? 200
+    let page = context.environment["KETTE_PAGE_SIZE"].flatMap(Int.init).map { min(max(1, $0), SyncLimits.maxPageSize) } ?? SyncLimits.maxPageSize
+    let engine = SyncEngine(store: store, remote: remote, transport: makeTransport(remote, context), pushBatchSize: batch, pageSize: page)
+    let onTerminal = isatty(STDERR_FILENO) == 1 && !context.wantsJSON
+    if onTerminal {
+        engine.progress = { line in FileHandle.standardError.write(Data("\r\u{1B}[K\(TerminalText.escaped(line(context.language)))".utf8)) }
+    }
+    // KETTE_SYNC_ONLY=push|pull: one direction only, for measurements and very slow links.
+    let direction = context.environment["KETTE_SYNC_ONLY"].flatMap(SyncEngine.Direction.init(rawValue:)) ?? .both
+    let report: SyncReport
+    do {
+        report = try engine.sync(direction)
+    } catch {
+        if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        throw error
+    }
+    if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if context.wantsJSON {
+        try context.printJSON(report)
+    } else {
+        context.say(SyncText.done.with(["pushed": report.appliedChangeSets, "pulled": report.pulledChanges,
+                                        "refused": report.refusedChangeSets.count, "conflicts": report.openConflicts]))
+        for refused in report.refusedChangeSets {
+            context.say(SyncText.refusedLine.with(["summary": refused.summary, "id": shortID(refused.id),
+                                                   "reason": RefusalText.explain(code: refused.code, details: refused.details)]))
+        }
+        if report.keptRefusals > 0 { context.say(SyncText.keptRefusals.with(["count": report.keptRefusals])) }
+        if report.openConflicts > 0 { context.say(SyncText.seeConflicts.text) }
+        verificationLines(report).forEach(context.say)
+    }
+    return report
 }
 
 /// Ends `kette` with a specific exit code after normal output (2: sync needs attention).
