@@ -4,25 +4,12 @@ import XCTest
 import KetteProtocol
 import KetteServer
 import KetteStore
+import KetteTestSupport
 
 /// SPEC §8.1: the server and the client apply the same merge function. The same versions of an
 /// offer's fields are fed to the server (as pushed change sets) and to a client (as pulled pages)
 /// in every order; every order must leave both stores holding the same versions.
 final class MergeAgreementTests: XCTestCase {
-    var directories: [String] = []
-
-    override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
-        super.tearDown()
-    }
-
-    func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kette-merge-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        directories.append(path)
-        return path
-    }
-
     /// Five versions of two fields from three replicas: edit chains, a concurrent edit, an equal
     /// millisecond decided by the counter and one decided by the replica id.
     func versions() -> [(field: String, value: FieldValue, hlc: HLCTimestamp, base: HLCTimestamp?)] {
@@ -39,7 +26,7 @@ final class MergeAgreementTests: XCTestCase {
     }
 
     func testServerAndClientMergeTheSameVersionsAlikeInEveryOrder() throws {
-        let directory = try temporaryDirectory()
+        let directory = try makeTemporaryDirectory("merge")
         let server = try ServerStore(path: directory + "/server.db", now: { 1_763_900_060_000 })
         try server.addDistrict(id: "nordstadt", name: "Nordstadt")
         let county = Identity(user: "kreis", role: .county, districts: [])
@@ -84,7 +71,7 @@ final class MergeAgreementTests: XCTestCase {
     /// The merge rule's one exception reaches the client's pull: a redacted rewrite replaces the
     /// same version, never a newer one.
     func testTheClientTakesARedactedRewriteOfTheSameVersionOnly() throws {
-        let directory = try temporaryDirectory()
+        let directory = try makeTemporaryDirectory("merge")
         try LocalStore.create(directory: directory, name: "Anna")
         let client = try LocalStore(directory: directory)
         let held = HLCTimestamp(physicalMilliseconds: 1_000, counter: 0, replica: ReplicaID(rawValue: "aaaa"))
