@@ -9,9 +9,4 @@ public enum Language: String, Sendable {
         let german = ["LANG", "LC_ALL"].contains { environment[$0]?.lowercased().hasPrefix("de") == true }
         return german ? .german : .english
     }
-
-    /// Picks the text for this language.
-    public func pick(_ english: String, _ german: String) -> String {
-        self == .german ? german : english
-    }
 }

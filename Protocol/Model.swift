@@ -106,11 +106,14 @@ public struct Attendee: Codable, Hashable, Sendable {
 
 public struct AgendaItem: Codable, Hashable, Sendable {
     public var id: String
+    /// The order key (SPEC §6.1); not the number people see.
     public var position: Int
     public var title: String
     public var notes: String?
-    public init(id: String, position: Int, title: String, notes: String?) {
-        self.id = id; self.position = position; self.title = title; self.notes = notes
+    /// The TOP number: the item's place in the agenda's order, from 1.
+    public var number: Int
+    public init(id: String, position: Int, title: String, notes: String?, number: Int) {
+        self.id = id; self.position = position; self.title = title; self.notes = notes; self.number = number
     }
 }
 
@@ -191,8 +194,8 @@ extension Attendee {
 extension AgendaItem {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id); try c.encode(position, forKey: .position); try c.encode(title, forKey: .title)
-        try c.encode(notes, forKey: .notes)
+        try c.encode(id, forKey: .id); try c.encode(number, forKey: .number); try c.encode(position, forKey: .position)
+        try c.encode(title, forKey: .title); try c.encode(notes, forKey: .notes)
     }
 }
 

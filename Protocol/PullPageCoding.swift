@@ -1,18 +1,50 @@
 /// Pull pages on the hot path: the server writes them straight from its stored rows (values are
 /// stored as JSON text already), the client reads them with `JSONReader`. Both produce and
 /// accept exactly the shape `PullPage`'s Codable conformance describes.
+///
+/// A page is capped in bytes as well as in changes (`byteBudget`, `SyncLimits.maxPageBytes`): a
+/// change that would take it past the budget waits for the next page, and a single change larger
+/// than the budget travels alone. The protocol's bounds keep every change far smaller than that.
 public struct PullPageWriter {
     private var writer: JSONWriter
+    /// The scope exits (`left`), written at the end of the page but counted in its size as they come.
+    private var exits = JSONWriter(capacity: 0)
     public private(set) var count = 0
+    /// How many scope exits the page holds.
+    public private(set) var exitCount = 0
+    public let byteBudget: Int
 
-    public init(expectedChanges: Int = 0) {
-        writer = JSONWriter(capacity: 64 + expectedChanges * 220)
+    public init(expectedChanges: Int = 0, byteBudget: Int = SyncLimits.maxPageBytes) {
+        writer = JSONWriter(capacity: min(64 + expectedChanges * 220, byteBudget))
         writer.raw(#"{"changes":["#)
+        self.byteBudget = byteBudget
     }
 
-    /// Appends one field version; `valueJSON` is the value's JSON text as `FieldValue.jsonText` wrote it.
+    /// The page's size so far.
+    public var byteCount: Int { writer.bytes.count + exits.bytes.count }
+
+    /// True while the page holds nothing: the first entry is taken whatever its size.
+    private var isEmpty: Bool { count == 0 && exitCount == 0 }
+
+    /// Appends one field version, unless the page holds an entry already and this one would take
+    /// it past the byte budget: then nothing is appended and the answer is false (the page is
+    /// full). `valueJSON` is the value's JSON text as `FieldValue.jsonText` wrote it.
+    @discardableResult
     public mutating func append(seq: Int64, type: String, id: String, field: String, valueJSON: String,
-                                hlc: String, base: String?, author: String?, redacted: Bool = false, changeSet: String? = nil) {
+                                hlc: String, base: String?, author: String?, redacted: Bool = false, changeSet: String? = nil) -> Bool {
+        let before = writer.bytes.count
+        writeChange(seq: seq, type: type, id: id, field: field, valueJSON: valueJSON, hlc: hlc, base: base, author: author,
+                    redacted: redacted, changeSet: changeSet)
+        guard isEmpty || byteCount <= byteBudget else {
+            writer.truncate(to: before)
+            return false
+        }
+        count += 1
+        return true
+    }
+
+    private mutating func writeChange(seq: Int64, type: String, id: String, field: String, valueJSON: String,
+                                      hlc: String, base: String?, author: String?, redacted: Bool, changeSet: String?) {
         if count > 0 { writer.raw(",") }
         writer.raw(#"{"seq":"#)
         writer.integer(seq)
@@ -27,30 +59,40 @@ public struct PullPageWriter {
         if redacted { writer.raw(#","redacted":true"#) }
         if let changeSet { writer.raw(#","changeSet":"#); writer.string(changeSet) }
         writer.raw("}")
-        count += 1
+    }
+
+    /// Appends a record that left the caller's scope, unless the page holds an entry already and
+    /// this one would take it past the byte budget: then the answer is false (the page is full).
+    @discardableResult
+    public mutating func appendExit(_ exit: ScopeExit) -> Bool {
+        let before = exits.bytes.count
+        exits.raw(exitCount == 0 ? #"{"seq":"# : #",{"seq":"#)
+        exits.integer(exit.seq)
+        exits.raw(#","type":"#); exits.string(exit.type.rawValue)
+        exits.raw(#","id":"#); exits.string(exit.id)
+        exits.raw(#","versions":{"#)
+        for (index, (field, hlc)) in exit.versions.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { exits.raw(",") }
+            exits.string(field)
+            exits.raw(":")
+            exits.string(hlc)
+        }
+        exits.raw("}}")
+        guard isEmpty || byteCount <= byteBudget else {
+            exits.truncate(to: before)
+            return false
+        }
+        exitCount += 1
+        return true
     }
 
     /// Ends the page: the records that left the caller's scope, where the next page starts, and
     /// which server database and scopes the page comes from.
-    public mutating func finish(left: [ScopeExit] = [], cursor: Int64, more: Bool, serverTime: Int64,
-                                server: String? = nil, scope: [String]? = nil) -> [UInt8] {
+    public mutating func finish(cursor: Int64, more: Bool, serverTime: Int64, server: String? = nil, scope: [String]? = nil) -> [UInt8] {
         writer.raw("]")
-        if !left.isEmpty {
+        if exitCount > 0 {
             writer.raw(#","left":["#)
-            for (index, exit) in left.enumerated() {
-                writer.raw(index == 0 ? #"{"seq":"# : #",{"seq":"#)
-                writer.integer(exit.seq)
-                writer.raw(#","type":"#); writer.string(exit.type.rawValue)
-                writer.raw(#","id":"#); writer.string(exit.id)
-                writer.raw(#","versions":{"#)
-                for (fieldIndex, (field, hlc)) in exit.versions.sorted(by: { $0.key < $1.key }).enumerated() {
-                    if fieldIndex > 0 { writer.raw(",") }
-                    writer.string(field)
-                    writer.raw(":")
-                    writer.string(hlc)
-                }
-                writer.raw("}}")
-            }
+            writer.raw(exits.bytes)
             writer.raw("]")
         }
         writer.raw(#","cursor":"#)

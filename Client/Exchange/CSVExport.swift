@@ -2,7 +2,8 @@ import Foundation
 import KetteProtocol
 import KetteStore
 
-/// `kette export csv`: offers, organizations, meetings and action items as spreadsheets a
+/// `kette export csv`: offers, organizations, meetings and action items (and the planning records,
+/// `CSVExport+Planning.swift`) as spreadsheets a
 /// coordinator opens in a German spreadsheet program (see `CSV` for the dialect), one file per
 /// record type. Deleted records are left out.
 ///
@@ -22,7 +23,7 @@ extension LocalStore {
             ExportFile(name: "organizations.csv", data: CSV.write(organizationRows(organizations, language), dialect: .excel), records: organizations.count),
             ExportFile(name: "meetings.csv", data: CSV.write(try meetingRows(meetings, language), dialect: .excel), records: meetings.count),
             ExportFile(name: "tasks.csv", data: CSV.write(try taskRows(tasks, language), dialect: .excel), records: tasks.count),
-        ]
+        ] + (try planningCSVFiles(language: language))
     }
 
     private func offerRows(_ offers: [Offer], _ districts: ReferenceNames, _ providers: ReferenceNames, _ language: Language) -> [[String]] {
@@ -69,8 +70,11 @@ extension LocalStore {
             if let meeting = row.string("meeting") { attendees[meeting] = row.int("attendees") ?? 0 }
         }
         var agenda: [String: [String]] = [:]
-        for row in try database.rows("SELECT meeting, position, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, position, id") {
-            if let meeting = row.string("meeting") { agenda[meeting, default: []].append("\(row.int("position") ?? 0). \(row.string("title") ?? "")") }
+        for row in try database.rows("SELECT meeting, title FROM agenda_items WHERE deleted = 0 ORDER BY meeting, \(AgendaOrder.sql)") {
+            // Numbered by their place in the agenda's order, as `meeting show` numbers them.
+            if let meeting = row.string("meeting") {
+                agenda[meeting, default: []].append("\((agenda[meeting]?.count ?? 0) + 1). \(row.string("title") ?? "")")
+            }
         }
         var decisions: [String: [String]] = [:]
         for row in try database.rows("SELECT meeting, decision_text FROM decisions WHERE deleted = 0 ORDER BY rowid") {

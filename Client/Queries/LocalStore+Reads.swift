@@ -145,8 +145,11 @@ extension LocalStore {
         meeting.attendees = try database.rows("SELECT id, name, organization, role FROM attendees WHERE meeting = ? AND deleted = 0 ORDER BY rowid", [id]).map {
             Attendee(id: $0.string("id") ?? "", name: $0.string("name") ?? "", organization: $0.string("organization"), role: $0.string("role"))
         }
-        meeting.agenda = try database.rows("SELECT id, position, title, notes FROM agenda_items WHERE meeting = ? AND deleted = 0 ORDER BY position, id", [id]).map {
-            AgendaItem(id: $0.string("id") ?? "", position: $0.int("position") ?? 0, title: $0.string("title") ?? "", notes: $0.string("notes"))
+        // TOP numbers are the places in the agenda's order (`AgendaOrder`), not the stored positions.
+        let agenda = try database.rows("SELECT id, position, title, notes FROM agenda_items WHERE meeting = ? AND deleted = 0 ORDER BY \(AgendaOrder.sql)", [id])
+        meeting.agenda = agenda.enumerated().map { index, row in
+            AgendaItem(id: row.string("id") ?? "", position: row.int("position") ?? 0, title: row.string("title") ?? "", notes: row.string("notes"),
+                       number: index + 1)
         }
         meeting.decisions = try database.rows("SELECT id, decision_text FROM decisions WHERE meeting = ? AND deleted = 0 ORDER BY rowid", [id]).map {
             Decision(id: $0.string("id") ?? "", text: $0.string("decision_text") ?? "")

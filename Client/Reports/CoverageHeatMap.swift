@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// The coverage matrix as an SVG heat map, with the legend that explains it.
@@ -43,13 +44,14 @@ public enum CoverageHeatMap {
         }
 
         func label(_ language: Language) -> String {
-            switch self {
-            case .gap: language.pick("0 – gap: no active offer", "0 – Lücke: kein aktives Angebot")
-            case .one: language.pick("1 offer", "1 Angebot")
-            case .two: language.pick("2 offers", "2 Angebote")
-            case .threeOrFour: language.pick("3–4 offers", "3–4 Angebote")
-            case .fiveOrMore: language.pick("5 or more offers", "5 und mehr Angebote")
+            let text: ReportPageText = switch self {
+            case .gap: .shadeGap
+            case .one: .shadeOne
+            case .two: .shadeTwo
+            case .threeOrFour: .shadeThreeOrFour
+            case .fiveOrMore: .shadeFiveOrMore
             }
+            return text(language)
         }
     }
 
@@ -76,7 +78,7 @@ public enum CoverageHeatMap {
     /// The heat map of `report` as an inline SVG element.
     public static func svg(_ report: CoverageReport, language: Language) -> HTML {
         let (width, height) = size(report)
-        let title = language.pick("Active offers per district and life phase", "Aktive Angebote je Sozialraum und Lebensphase")
+        let title = ReportPageText.coverageHeading(language)
         var svg: HTML = """
             <svg xmlns="http://www.w3.org/2000/svg" class="heatmap" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" \
             role="img" aria-labelledby="heatmap-title" font-family="Liberation Sans, DejaVu Sans, Arial, Helvetica, sans-serif">
@@ -121,12 +123,13 @@ public enum CoverageHeatMap {
                                 language: Language) -> HTML {
         let shade = Shade(count: cell.activeOffers)
         let (w, h) = (cellWidth - gutter, rowHeight - gutter)
-        var tooltip = "\(district.name) – \(cell.phase.label(language)): "
-            + ReportFormatting.count(cell.activeOffers, ("active offer", "aktives Angebot"), ("active offers", "aktive Angebote"), language)
+        var tooltip = ReportPageText.cellTooltip(language, ["district": district.name, "phase": cell.phase.label(language), "count": cell.activeOffers])
+        if !cell.openNeeds.isEmpty || !cell.runningMeasures.isEmpty {
+            tooltip += "; " + PlanningText.cellMarks(language, ["needs": cell.openNeeds.count, "measures": cell.runningMeasures.count])
+        }
         var parallelAttribute = HTML()
         if !cell.parallelCategories.isEmpty {
-            tooltip += language.pick("; several offers of the same category: ", "; mehrere Angebote derselben Kategorie: ")
-                + cell.parallelCategories.map { $0.label(language) }.joined(separator: ", ")
+            tooltip += "; " + ReportPageText.cellParallel(language, ["categories": cell.parallelCategories.map { $0.label(language) }.joined(separator: ", ")])
             parallelAttribute = " data-parallel=\"\(cell.parallelCategories.map(\.slug).joined(separator: ","))\""
         }
         var text: HTML = "<g class=\"cell\" data-district=\"\(district.id)\" data-phase=\"\(cell.phase.slug)\" "
@@ -139,7 +142,16 @@ public enum CoverageHeatMap {
         if !cell.parallelCategories.isEmpty {
             text += parallelMarkSVG(right: x + w, top: y)
         }
-        return text + "</g>\n"
+        return text + planningMarkSVG(cell, left: x, bottom: y + h, ink: shade.ink) + "</g>\n"
+    }
+
+    /// The marks of the planning cycle in a cell's lower left corner, as in the text report:
+    /// "?" a need not closed, "+" a running measure; their counts in the cell's own tooltip.
+    private static func planningMarkSVG(_ cell: CoverageReport.Cell, left: Int, bottom: Int, ink: String) -> HTML {
+        let marks = (cell.openNeeds.isEmpty ? "" : "?") + (cell.runningMeasures.isEmpty ? "" : "+")
+        guard !marks.isEmpty else { return HTML() }
+        return "<text class=\"planning\" x=\"\(left + 4)\" y=\"\(bottom - 4)\" font-size=\"11\" font-weight=\"bold\" fill=\"\(ink)\" "
+            + "data-open-needs=\"\(cell.openNeeds.count)\" data-running-measures=\"\(cell.runningMeasures.count)\">\(marks)</text>"
     }
 
     /// The corner mark of a cell with possible parallel structures.
@@ -172,21 +184,14 @@ public enum CoverageHeatMap {
         items.append("<li><svg width=\"30\" height=\"18\" viewBox=\"0 0 30 18\" aria-hidden=\"true\">"
                      + "<rect x=\"0\" y=\"0\" width=\"30\" height=\"18\" fill=\"\(Shade.two.fill)\" stroke=\"#999\" stroke-width=\"0.5\"/>"
                      + parallelMarkSVG(right: 30, top: 0, size: 10) + "</svg><span>"
-                     + "\(language.pick("yellow corner: two or more offers of the same category – a possible parallel structure (see list)", "Gelbe Ecke: zwei oder mehr Angebote derselben Kategorie – mögliche Parallelstruktur (siehe Liste)"))"
+                     + "\(ReportPageText.parallelMark(language))"
                      + "</span></li>")
-        let scope = report.category.map {
-            language.pick("Only offers of the category “\($0.label(language))” are counted. ",
-                          "Gezählt sind nur Angebote der Kategorie „\($0.label(language))“. ")
-        } ?? ""
-        let reading = language.pick(
-            "How to read the map: each row is a district, each column a phase of growing up, from pregnancy to the start of working life. "
-                + (report.window.isDay ? "The number in a field says how many offers run there on \(report.window.from.label(language)) (status “active”, within their start and end dates). "
-                                       : "The number in a field says how many offers ran there in the period (status “active”, running on at least one of its days). ")
-                + "An offer for several phases counts in each of them. ",
-            "So lesen Sie die Karte: Jede Zeile ist ein Sozialraum, jede Spalte eine Lebensphase – von der Schwangerschaft bis zum Einstieg ins Berufsleben. "
-                + (report.window.isDay ? "Die Zahl im Feld sagt, wie viele Angebote dort am \(report.window.from.label(language)) laufen (Status „aktiv“, zwischen Beginn und Ende). "
-                                       : "Die Zahl im Feld sagt, wie viele Angebote dort im Zeitraum liefen (Status „aktiv“, an mindestens einem seiner Tage). ")
-                + "Ein Angebot für mehrere Lebensphasen zählt in jeder davon. ")
+        if report.cells.contains(where: { !$0.openNeeds.isEmpty || !$0.runningMeasures.isEmpty }) {
+            items.append("<li><span>\(PlanningText.coverageMarks(language))</span></li>")
+        }
+        let scope = report.category.map { ReportPageText.categoryOnly(language, ["category": $0.label(language)]) + " " } ?? ""
+        let reading = report.window.isDay ? ReportPageText.mapReadingDay(language, ["day": report.window.from.label(language)]) + " "
+                                          : ReportPageText.mapReadingPeriod(language) + " "
         return """
             <div class="legend">
             <p>\(reading + scope)</p>

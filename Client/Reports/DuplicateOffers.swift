@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -47,7 +48,7 @@ extension LocalStore {
                                               status: row.string("status").flatMap(OfferStatus.init(rawValue:)),
                                               start: row.string("start_date"), end: row.string("end_date"))
             buckets[districtID + "\u{0}" + provider, default: []].append(
-                DuplicateCandidate(offer: offer, folded: GermanFolding.folded(offer.title), district: districtID,
+                DuplicateCandidate(offer: offer, folded: SearchText.folded(offer.title), district: districtID,
                                    provider: NamedReference(id: provider, name: providerName)))
         }
         let districts = Dictionary(scope.districts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -122,12 +123,9 @@ struct DuplicateCandidate {
         let shared = LifePhase.allCases.filter { phase in members.filter { $0.offer.phases.contains(phase) }.count > 1 }
         let same = Set(members.map(\.folded)).count == 1
         let provider = members[0].provider
-        let titles = same ? language.pick("the same title after folding", "denselben Titel (nach Vereinheitlichung der Schreibung)")
-                          : language.pick("similar titles (\(Int((lowest * 100).rounded())) %)", "ähnliche Titel (\(Int((lowest * 100).rounded())) %)")
-        let phases = shared.isEmpty ? language.pick("no life phase recorded", "keine Lebensphase erfasst")
-                                    : shared.map { ReportFormatting.phaseName($0, language) }.joined(separator: ", ")
-        let reason = language.pick("same provider (\(provider.name)) and district (\(district.name)), \(titles), life phases in common: \(phases)",
-                                   "gleicher Träger (\(provider.name)) und Sozialraum (\(district.name)), \(titles), gemeinsame Lebensphasen: \(phases)")
+        let titles = same ? ReportTerms.sameTitle(language) : ReportTerms.similarTitles(language, ["percent": String(Int((lowest * 100).rounded()))])
+        let phases = shared.isEmpty ? ReportTerms.noSharedPhase(language) : shared.map { ReportFormatting.phaseName($0, language) }.joined(separator: ", ")
+        let reason = ReportTerms.duplicateReason(language, ["provider": provider.name, "district": district.name, "titles": titles, "phases": phases])
         return .init(district: district, provider: provider, sameTitle: same, similarity: (lowest * 100).rounded() / 100,
                      sharedPhases: shared, offers: members.map(\.offer), reason: reason)
     }

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// The time indicator figures are summed over: one quarter, a whole year, or the first quarters of
@@ -45,9 +46,9 @@ public enum PeriodSpan: Hashable, Sendable, CustomStringConvertible {
         case .year(let year):
             return "\(year)"
         case .yearToDate(let year, let through):
-            let quarters = through == 1 ? language.pick("Q1 \(year)", "1. Quartal \(year)")
-                                        : language.pick("Q1–Q\(through) \(year)", "1.–\(through). Quartal \(year)")
-            return quarters + language.pick(" (year to date)", " (bisheriges Jahr)")
+            let quarters = through == 1 ? ReportTerms.firstQuarter(language, ["year": String(year)])
+                                        : ReportTerms.quartersThrough(language, ["through": String(through), "year": String(year)])
+            return ReportTerms.yearToDate(language, ["quarters": quarters])
         }
     }
 

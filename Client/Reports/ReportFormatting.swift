@@ -41,13 +41,13 @@ public enum ReportFormatting {
         case .adolescence: range = "10–16"
         case .transition: range = "16–27"
         }
-        return range + (language == .german ? " J." : " yrs")
+        return ReportTerms.ageRange(language, ["range": range])
     }
 
     /// A life phase in few characters, for narrow table columns.
     public static func shortLabel(_ phase: LifePhase, _ language: Language) -> String {
         switch phase {
-        case .pregnancy: language.pick("Pregnancy", "Schwangerschaft")
+        case .pregnancy: ReportTerms.pregnancyShort(language)
         case .earlyChildhood: "0–3"
         case .preschool: "3–6"
         case .primary: "6–10"
@@ -61,12 +61,6 @@ public enum ReportFormatting {
         let label = phase.label(language)
         guard let open = label.firstIndex(of: "(") else { return label }
         return label[..<open].trimmingCharacters(in: .whitespaces)
-    }
-
-    /// "3 offers" / "3 Angebote", with "1 offer" / "1 Angebot".
-    public static func count(_ value: Int, _ one: (en: String, de: String), _ many: (en: String, de: String), _ language: Language) -> String {
-        let noun = value == 1 ? language.pick(one.en, one.de) : language.pick(many.en, many.de)
-        return "\(number(value, language)) \(noun)"
     }
 
     /// A day as people read it ("14.03.2026" / "2026-03-14"); text that is no day stays as it is.

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// Coverage as HTML: the heat map with its legend, the gaps, the possible parallel structures and
@@ -5,12 +6,11 @@ import KetteProtocol
 extension ReportHTML {
     public func coverageSection(_ report: CoverageReport, heading: String) -> HTML {
         var html: HTML = "<section class=\"coverage\">\n<h2>\(heading)</h2>\n"
-        let lead = pick(
-            "\(number(report.activeOffers)) active offers in \(report.districts.count) districts: \(report.gaps.count) gaps, \(report.parallelCandidates.count) possible parallel structures.",
-            "\(number(report.activeOffers)) aktive Angebote in \(report.districts.count) Sozialräumen: \(report.gaps.count) Lücken, \(report.parallelCandidates.count) mögliche Parallelstrukturen.")
+        let lead = say(.coverageLead, ["offers": report.activeOffers, "districts": String(report.districts.count), "gaps": String(report.gaps.count),
+                                       "parallel": String(report.parallelCandidates.count)])
         html += "<p class=\"lead\">\(lead)</p>\n"
         if report.districts.isEmpty {
-            return html + "<p class=\"empty\">\(pick("No districts recorded yet.", "Noch keine Sozialräume erfasst."))</p>\n</section>\n"
+            return html + "<p class=\"empty\">\(say(.noDistricts))</p>\n</section>\n"
         }
         html += "<figure\(heatMapWidth(report))>\(CoverageHeatMap.svg(report, language: language))</figure>\n"
         html += CoverageHeatMap.legend(report, language: language)
@@ -18,13 +18,11 @@ extension ReportHTML {
         html += parallelStructures(report)
         if !report.offersWithoutPhase.isEmpty {
             let shown = report.offersWithoutPhase.prefix(limits.datedOffers)
-            html += "<p class=\"note\">\(pick("Not in the map because no life phase is recorded for them: ", "Nicht in der Karte, weil keine Lebensphase erfasst ist: "))"
-                + "\(shown.map(\.title).joined(separator: "; "))</p>\n" + more(report.offersWithoutPhase.count - shown.count)
+            html += "<p class=\"note\">\(say(.notInMap, ["offers": shown.map(\.title).joined(separator: "; ")]))</p>\n"
+                + more(report.offersWithoutPhase.count - shown.count)
         }
-        html += datedOffers(report.ended, heading: pick("Ended: not counted any more", "Beendet: nicht mehr gezählt"),
-                            none: pick("No offer ended in the period.", "Kein Angebot ist im Zeitraum ausgelaufen."))
-        html += datedOffers(report.planned, heading: pick("Planned: not counted yet", "Geplant: noch nicht gezählt"),
-                            none: pick("No offer is planned.", "Kein Angebot ist geplant."))
+        html += datedOffers(report.ended, heading: .endedHeading, none: .noneEnded)
+        html += datedOffers(report.planned, heading: .plannedHeading, none: .nonePlanned)
         return html + "</section>\n"
     }
 
@@ -38,9 +36,9 @@ extension ReportHTML {
     }
 
     private func gapList(_ report: CoverageReport) -> HTML {
-        var html: HTML = "<h3>\(pick("Gaps", "Lücken"))</h3>\n"
+        var html: HTML = "<h3>\(say(.gapsHeading))</h3>\n"
         guard !report.gaps.isEmpty else {
-            return html + "<p class=\"empty\">\(pick("No gaps: every district has an active offer for every life phase.", "Keine Lücken: Jeder Sozialraum hat für jede Lebensphase ein aktives Angebot."))</p>\n"
+            return html + "<p class=\"empty\">\(say(.noGaps))</p>\n"
         }
         let byDistrict = report.districts.compactMap { district -> (NamedReference, [String])? in
             let phases = report.gaps.filter { $0.district.id == district.id }.map { ReportFormatting.phaseName($0.phase, language) }
@@ -55,24 +53,24 @@ extension ReportHTML {
     }
 
     private func parallelStructures(_ report: CoverageReport) -> HTML {
-        var html: HTML = "<h3>\(pick("Possible parallel structures", "Mögliche Parallelstrukturen"))</h3>\n"
+        var html: HTML = "<h3>\(say(.parallelHeading))</h3>\n"
         guard !report.parallelCandidates.isEmpty else {
-            return html + "<p class=\"empty\">\(pick("None: no district has two active offers of the same category for the same life phase.", "Keine: Kein Sozialraum hat zwei aktive Angebote derselben Kategorie für dieselbe Lebensphase."))</p>\n"
+            return html + "<p class=\"empty\">\(say(.noParallel))</p>\n"
         }
-        html += "<p class=\"note\">\(pick("Not necessarily a problem: two offers of the same category may reach different families. A reason to look closer and talk to the providers.", "Nicht unbedingt ein Problem: Zwei Angebote derselben Kategorie können unterschiedliche Familien erreichen. Ein Anlass, genauer hinzusehen und mit den Trägern zu sprechen."))"
+        html += "<p class=\"note\">\(say(.parallelNote))"
         if report.parallelCandidates.count > limits.parallelCandidates {
-            html += HTML(text: pick(" Shown: those with most offers.", " Gezeigt: die mit den meisten Angeboten."))
+            html += " \(say(.parallelShown))"
         }
         html += "</p>\n"
-        html += "<table><thead><tr><th>\(pick("District", "Sozialraum"))</th><th>\(pick("Life phase", "Lebensphase"))</th>"
-            + "<th>\(pick("Category", "Kategorie"))</th><th>\(pick("Offers (provider)", "Angebote (Träger)"))</th></tr></thead><tbody>"
+        html += "<table><thead><tr><th>\(say(.headerDistrict))</th><th>\(say(.headerPhase))</th>"
+            + "<th>\(say(.headerCategory))</th><th>\(say(.headerOffersProvider))</th></tr></thead><tbody>"
         let shown = report.parallelCandidates.mostRelevant(limits.parallelCandidates) { $0.offers.count }
         for candidate in shown {
             var offers = candidate.offers.prefix(limits.offersPerCandidate).map { offer -> HTML in
                 HTML(text: offer.title) + (offer.provider.map { provider -> HTML in " <span class=\"note\">(\(provider))</span>" } ?? HTML())
             }
             let hidden = candidate.offers.count - offers.count
-            if hidden > 0 { offers.append("<span class=\"more\">\(pick("… and \(hidden) more", "… und \(hidden) weitere"))</span>") }
+            if hidden > 0 { offers.append("<span class=\"more\">\(say(.andMore, ["count": String(hidden)]))</span>") }
             html += "<tr><td>\(candidate.district.name)</td><td>\(ReportFormatting.phaseName(candidate.phase, language))</td>"
                 + "<td>\(candidate.category.label(language))</td><td>\(offers.joined(separator: "<br>"))</td></tr>"
         }
@@ -80,11 +78,11 @@ extension ReportHTML {
     }
 
     /// The ended or planned offers: title, district, dates; cut to the limit.
-    private func datedOffers(_ offers: [CoverageReport.DatedOffer], heading: String, none: String) -> HTML {
-        var html: HTML = "<h3>\(heading) (\(number(offers.count)))</h3>\n"
-        guard !offers.isEmpty else { return html + "<p class=\"empty\">\(none)</p>\n" }
-        html += "<table class=\"dated\"><thead><tr><th>\(pick("Offer", "Angebot"))</th><th>\(pick("District", "Sozialraum"))</th>"
-            + "<th>\(pick("Start", "Beginn"))</th><th>\(pick("End", "Ende"))</th><th>\(pick("Status", "Status"))</th></tr></thead><tbody>"
+    private func datedOffers(_ offers: [CoverageReport.DatedOffer], heading: ReportPageText, none: ReportPageText) -> HTML {
+        var html: HTML = "<h3>\(say(heading, ["count": offers.count]))</h3>\n"
+        guard !offers.isEmpty else { return html + "<p class=\"empty\">\(say(none))</p>\n" }
+        html += "<table class=\"dated\"><thead><tr><th>\(say(.headerOffer))</th><th>\(say(.headerDistrict))</th>"
+            + "<th>\(say(.headerStart))</th><th>\(say(.headerEnd))</th><th>\(say(.headerStatus))</th></tr></thead><tbody>"
         for offer in offers.prefix(limits.datedOffers) {
             html += "<tr><td>\(offer.title)</td><td>\(offer.district.name)</td><td>\(offer.start.map(day) ?? "–")</td>"
                 + "<td>\(offer.end.map(day) ?? "–")</td><td>\(offer.status?.label(language) ?? "–")</td></tr>"

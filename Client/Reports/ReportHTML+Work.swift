@@ -1,15 +1,15 @@
+import KetteMessages
 import KetteProtocol
 
 /// The bodies' work and the open action items as HTML.
 extension ReportHTML {
     public func meetingSection(_ report: MeetingReport, heading: String, newPage: Bool = false) -> HTML {
         var html: HTML = "<section class=\"meetings\(newPage ? " new-page" : "")\">\n<h2>\(heading)</h2>\n"
-        let lead = ReportFormatting.count(report.meetings, ("meeting", "Sitzung"), ("meetings", "Sitzungen"), language) + ", "
-            + ReportFormatting.count(report.decisions, ("decision", "Beschluss"), ("decisions", "Beschlüsse"), language)
-            + (report.period.map { pick(" in \($0.label(language)).", " im Zeitraum \($0.label(language)).") } ?? ".")
+        let lead = report.period.map { say(.meetingsLeadIn, ["meetings": report.meetings, "decisions": report.decisions, "period": $0.label(language)]) }
+            ?? say(.meetingsLead, ["meetings": report.meetings, "decisions": report.decisions])
         html += "<p class=\"lead\">\(lead)</p>\n"
         if report.bodies.isEmpty {
-            return html + "<p class=\"empty\">\(pick("No bodies recorded yet.", "Noch keine Gremien erfasst."))</p>\n</section>\n"
+            return html + "<p class=\"empty\">\(say(.noBodies))</p>\n</section>\n"
         }
         // Cut: the bodies that met most are the most relevant; those that did not meet are summed up.
         let met = report.bodies.filter { !$0.quarters.isEmpty }
@@ -17,8 +17,7 @@ extension ReportHTML {
         html += limits.isUnlimited ? shown.map(bodyWork).joined() : bodyTable(Array(shown))
         html += more(met.count - shown.filter { !$0.quarters.isEmpty }.count)
         if !limits.isUnlimited, met.count < report.bodies.count {
-            let idle = report.bodies.count - met.count
-            html += "<p class=\"note\">\(pick("\(idle) more bodies did not meet in the period.", "\(idle) weitere Gremien haben im Zeitraum nicht getagt."))</p>\n"
+            html += "<p class=\"note\">\(say(.idleBodies, ["count": report.bodies.count - met.count]))</p>\n"
         }
         return html + "</section>\n"
     }
@@ -26,8 +25,8 @@ extension ReportHTML {
     /// The bodies' work in a table of one row each, for a page with a budget: meetings, the
     /// latest decisions, the organizations most present.
     private func bodyTable(_ bodies: [MeetingReport.BodySummary]) -> HTML {
-        var html: HTML = "<table class=\"compact\"><thead><tr><th>\(pick("Body", "Gremium"))</th><th class=\"num\">\(pick("Meetings", "Sitzungen"))</th>"
-            + "<th>\(pick("Latest decisions", "Neueste Beschlüsse"))</th><th>\(pick("Most present", "Am häufigsten beteiligt"))</th></tr></thead><tbody>"
+        var html: HTML = "<table class=\"compact\"><thead><tr><th>\(say(.headerBody))</th><th class=\"num\">\(say(.headerMeetings))</th>"
+            + "<th>\(say(.headerLatestDecisions))</th><th>\(say(.headerMostPresent))</th></tr></thead><tbody>"
         for body in bodies {
             let decisions = body.quarters.flatMap(\.decisions)
             let latest = decisions.suffix(limits.decisions).reversed().map { "\(day($0.date)): \($0.text)" }
@@ -37,7 +36,7 @@ extension ReportHTML {
             let present = attendance.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(limits.organizations).map(\.key)
             html += "<tr><td>\(body.body.name)</td><td class=\"num\">\(body.quarters.reduce(0) { $0 + $1.meetings })</td><td>"
                 + latest.map { HTML(text: $0) }.joined(separator: "<br>")
-                + (hiddenDecisions > 0 ? "<br><span class=\"more\">\(pick("… and \(hiddenDecisions) more", "… und \(hiddenDecisions) weitere"))</span>" : HTML())
+                + (hiddenDecisions > 0 ? "<br><span class=\"more\">\(say(.andMore, ["count": String(hiddenDecisions)]))</span>" : HTML())
                 + "</td><td>\(present.joined(separator: ", "))</td></tr>"
         }
         return html + "</tbody></table>\n"
@@ -50,14 +49,14 @@ extension ReportHTML {
         }
         html += "</h3>\n"
         if body.quarters.isEmpty {
-            return html + "<p class=\"empty\">\(pick("No meeting in the period.", "Keine Sitzung im Zeitraum."))</p></div>\n"
+            return html + "<p class=\"empty\">\(say(.noMeeting))</p></div>\n"
         }
         for quarter in body.quarters { html += quarterWork(quarter) }
         let decisions = body.quarters.flatMap(\.decisions)
         if !decisions.isEmpty {
             // Latest first when cut: the newest decisions are what the committee has not heard of.
             let shown = decisions.count > limits.decisions ? Array(decisions.suffix(limits.decisions).reversed()) : decisions
-            html += "<p>\(pick("Decisions:", "Beschlüsse:"))</p><ul class=\"decisions\">"
+            html += "<p>\(say(.decisions))</p><ul class=\"decisions\">"
                 + shown.map { decision -> HTML in "<li>\(day(decision.date)): \(decision.text)</li>" }.joined() + "</ul>\n"
                 + more(decisions.count - shown.count)
         }
@@ -67,18 +66,18 @@ extension ReportHTML {
     private func quarterWork(_ quarter: MeetingReport.Quarter) -> HTML {
         let dates = quarter.meetingDates.map(day).joined(separator: ", ")
         var html: HTML = "<p><strong>\(quarter.quarter.label(language)):</strong> "
-            + "\(ReportFormatting.count(quarter.meetings, ("meeting", "Sitzung"), ("meetings", "Sitzungen"), language)) (\(dates))</p>\n"
+            + "\(ReportLines.meetings(language, ["n": quarter.meetings])) (\(dates))</p>\n"
         if !quarter.attendance.isEmpty {
             let shown = quarter.attendance.prefix(limits.organizations)
             var present = shown.map { entry -> HTML in
-                let name = entry.organization ?? pick("organization not given", "ohne Angabe der Organisation")
-                let times = pick("\(entry.meetings) of \(quarter.meetings)", "\(entry.meetings) von \(quarter.meetings)")
-                let people = ReportFormatting.count(entry.attendees, ("person", "Person"), ("people", "Personen"), language)
+                let name = entry.organization ?? say(.organizationNotGiven)
+                let times = say(.attendedOf, ["attended": String(entry.meetings), "meetings": String(quarter.meetings)])
+                let people = ReportLines.people(language, ["n": entry.attendees])
                 return "\(name) (\(times), \(people))"
             }
             let hidden = quarter.attendance.count - shown.count
-            if hidden > 0 { present.append(HTML(text: pick("\(hidden) more", "\(hidden) weitere"))) }
-            html += "<p>\(pick("Taking part: ", "Beteiligt: "))\(present.joined(separator: "; "))</p>\n"
+            if hidden > 0 { present.append(HTML(text: say(.more, ["count": String(hidden)]))) }
+            html += "<p>\(say(.takingPart)) \(present.joined(separator: "; "))</p>\n"
         }
         return html
     }
@@ -87,24 +86,45 @@ extension ReportHTML {
 
     public func taskSection(_ report: TaskReport, heading: String, newPage: Bool = false) -> HTML {
         var html: HTML = "<section class=\"tasks\(newPage ? " new-page" : "")\">\n<h2>\(heading)</h2>\n"
-        html += "<p class=\"lead\">\(pick("\(report.tasks.count) open, \(report.overdue) of them overdue, as of \(day(report.today)).", "\(report.tasks.count) offen, davon \(report.overdue) überfällig, Stand \(day(report.today))."))</p>\n"
+        let lead = say(.tasksLead, ["count": String(report.tasks.count), "overdue": String(report.overdue), "day": day(report.today)])
+        html += "<p class=\"lead\">\(lead)</p>\n"
         if report.tasks.isEmpty {
-            return html + "<p class=\"empty\">\(pick("No open action items.", "Keine offenen Arbeitsaufträge."))</p>\n</section>\n"
+            return html + "<p class=\"empty\">\(say(.noOpenTasks))</p>\n" + reviewTable(report) + "</section>\n"
         }
-        html += "<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr><th>\(pick("Due", "Fällig"))</th><th>\(pick("Action item", "Arbeitsauftrag"))</th>"
-            + "<th>\(pick("Responsible", "Verantwortlich"))</th><th>\(pick("Given by", "Vergeben von"))</th></tr></thead><tbody>"
+        html += "<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr><th>\(say(.headerDue))</th><th>\(say(.headerTask))</th>"
+            + "<th>\(say(.headerResponsible))</th><th>\(say(.headerGivenBy))</th></tr></thead><tbody>"
         // The report lists overdue items first, longest overdue first: its head is the most relevant.
         let shown = report.tasks.prefix(limits.tasks)
         for task in shown {
-            var due = HTML(text: task.due.map(day) ?? pick("no date", "ohne Datum"))
+            var due = HTML(text: task.due.map(day) ?? say(.noDate))
             if let late = task.daysOverdue {
-                let lateText = late == 1 ? pick("overdue by 1 day", "seit 1 Tag überfällig")
-                                         : pick("overdue by \(late) days", "seit \(late) Tagen überfällig")
-                due += (limits.isUnlimited ? "<br>" : " ") + "<span class=\"overdue\">\(lateText)</span>"
+                due += (limits.isUnlimited ? "<br>" : " ") + "<span class=\"overdue\">\(say(.overdueBy, ["days": late]))</span>"
             }
-            let source = (task.body?.name ?? "–") + ", " + pick("meeting of ", "Sitzung vom ") + day(task.meetingDate)
+            let source = say(.givenAt, ["body": task.body?.name ?? "–", "day": day(task.meetingDate)])
             html += "<tr><td>\(due)</td><td>\(task.text)</td><td>\(task.owner ?? "–")</td><td>\(source)</td></tr>"
         }
-        return html + "</tbody></table>\n" + more(report.tasks.count - shown.count) + "</section>\n"
+        return html + "</tbody></table>\n" + more(report.tasks.count - shown.count) + reviewTable(report) + "</section>\n"
+    }
+
+    /// The agreements due for review, under the action items; nothing when none is due.
+    private func reviewTable(_ report: TaskReport) -> HTML {
+        let agreements = report.agreementsForReview
+        guard !agreements.isEmpty else { return HTML() }
+        let title = PlanningText.reviewTitle(language, ["horizon": TaskReport.AgreementReview.horizonDays, "count": agreements.count])
+        let shown = agreements.prefix(limits.agreements)
+        guard !shown.isEmpty else { return "<p class=\"lead\">\(title)</p>\n" }
+        var html: HTML = "<h3>\(title)</h3>\n<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr>"
+            + "<th>\(PlanningText.review(language))</th><th>\(PlanningText.title(language))</th><th>\(PlanningText.kind(language))</th>"
+            + "<th>\(PlanningText.body(language))</th></tr></thead><tbody>"
+        // Soonest review first, so the head of the list is the most pressing.
+        for agreement in shown {
+            var review = HTML(text: day(agreement.review))
+            if let late = agreement.daysOverdue {
+                review += " <span class=\"overdue\">\(PlanningText.reviewOverdue(language, ["days": late]))</span>"
+            }
+            html += "<tr><td>\(review)</td><td>\(agreement.title)</td><td>\(agreement.kind?.label(language) ?? "–")</td>"
+                + "<td>\(agreement.body?.name ?? "–")</td></tr>"
+        }
+        return html + "</tbody></table>\n" + more(agreements.count - shown.count)
     }
 }

@@ -1,3 +1,4 @@
+import KetteMessages
 import KetteProtocol
 
 /// The reports as HTML: one section per report, a page around a single report, and the
@@ -18,41 +19,41 @@ public struct ReportHTML {
         self.appendixName = appendixName
     }
 
-    func pick(_ english: String, _ german: String) -> String { language.pick(english, german) }
+    func say(_ text: ReportPageText, _ values: MessageValues = [:]) -> String { text(language, values) }
     func number(_ value: Int) -> String { ReportFormatting.number(value, language) }
     func day(_ text: String?) -> String { ReportFormatting.day(text, language) }
 
     // MARK: Pages
 
     public func coveragePage(_ report: CoverageReport) -> String {
-        let title = pick("Coverage and gaps", "Angebote und Lücken")
+        let title = say(.coverageTitle)
         return HTMLDocument.page(title: title,
                                  body: header(title: title, meta: windowLine(report.window))
-                                     + coverageSection(report, heading: pick("Active offers per district and life phase", "Aktive Angebote je Sozialraum und Lebensphase")),
+                                     + coverageSection(report, heading: say(.coverageHeading)),
                                  language: language)
     }
 
     public func indicatorPage(_ report: IndicatorReport) -> String {
-        let title = pick("Indicators", "Kennzahlen")
+        let title = say(.indicatorsTitle)
         return HTMLDocument.page(title: title,
                                  body: header(title: title, meta: report.period.map(periodLine) ?? asOfLine(report.today))
-                                     + indicatorSection(report, heading: pick("Participants and sessions", "Teilnahmen und Termine")),
+                                     + indicatorSection(report, heading: say(.indicatorsHeading)),
                                  language: language)
     }
 
     public func meetingPage(_ report: MeetingReport) -> String {
-        let title = pick("Bodies and meetings", "Gremien und Sitzungen")
+        let title = say(.meetingsTitle)
         return HTMLDocument.page(title: title,
                                  body: header(title: title, meta: report.period.map(periodLine) ?? "")
-                                     + meetingSection(report, heading: pick("Meetings per body and quarter", "Sitzungen je Gremium und Quartal")),
+                                     + meetingSection(report, heading: say(.meetingsHeading)),
                                  language: language)
     }
 
     public func taskPage(_ report: TaskReport) -> String {
-        let title = pick("Open action items", "Offene Arbeitsaufträge")
+        let title = say(.tasksTitle)
         return HTMLDocument.page(title: title,
                                  body: header(title: title, meta: asOfLine(report.today))
-                                     + taskSection(report, heading: pick("Open action items of all bodies", "Offene Arbeitsaufträge aller Gremien")),
+                                     + taskSection(report, heading: say(.tasksHeading)),
                                  language: language)
     }
 
@@ -65,21 +66,20 @@ public struct ReportHTML {
         return html + "</header>\n"
     }
 
-    func asOfLine(_ today: String) -> String { pick("As of ", "Stand: ") + day(today) }
+    func asOfLine(_ today: String) -> String { say(.asOf, ["day": day(today)]) }
 
     private func windowLine(_ window: ReportWindow) -> String {
-        (window.isDay ? pick("Offers running on ", "Angebote, die laufen am ") : pick("Offers running in ", "Angebote, die liefen im Zeitraum "))
-            + window.label(language)
+        say(window.isDay ? .offersRunningOn : .offersRunningIn, ["window": window.label(language)])
     }
 
     /// "… and 12 more", pointing to the appendix when there is one.
     func more(_ count: Int) -> HTML {
         guard count > 0 else { return HTML() }
-        let where_ = appendixName.map { pick(" (all in the appendix \($0))", " (alle im Anhang \($0))") } ?? ""
-        return "<p class=\"more\">\(pick("… and \(number(count)) more", "… und \(number(count)) weitere") + where_)</p>\n"
+        let text = appendixName.map { say(.andMoreInAppendix, ["count": count, "file": $0]) } ?? say(.andMore, ["count": count])
+        return "<p class=\"more\">\(text)</p>\n"
     }
 
     func periodLine(_ period: ReportingPeriod) -> String {
-        pick("Reporting period: ", "Berichtszeitraum: ") + period.label(language)
+        say(.reportingPeriod, ["period": period.label(language)])
     }
 }

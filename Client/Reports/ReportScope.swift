@@ -37,17 +37,15 @@ public struct ReportScope: Codable, Hashable, Sendable {
 
     /// "Sozialräume (2): Nordstadt, Südstadt – Ihre laut letztem Sync" and the like: the header line.
     public func label(_ language: Language) -> String {
-        let names = districts.isEmpty ? language.pick("none", "keine") : districts.map(\.name).joined(separator: ", ")
-        let reason: String = switch basis {
-        case .store: language.pick("every district in this store", "alle Sozialräume dieses Speichers")
-        case .user: language.pick("the districts of \(user ?? "the user") as the server last reported them",
-                                  "die Sozialräume von \(user ?? "der Person") laut letztem Sync")
-        case .county: language.pick("every district of the county", "alle Sozialräume des Kreises")
-        case .unknown: language.pick("every district in this store; sync once to limit the report to your districts",
-                                     "alle Sozialräume dieses Speichers; nach dem ersten Sync nur Ihre")
-        case .chosen: language.pick("as asked for", "wie angefragt")
+        let names = districts.isEmpty ? ReportTerms.noDistricts(language) : districts.map(\.name).joined(separator: ", ")
+        let reason = switch basis {
+        case .store: ReportTerms.scopeStore(language)
+        case .user: ReportTerms.scopeUser(language, ["user": user ?? ReportTerms.scopeUnknownUser(language)])
+        case .county: ReportTerms.scopeCounty(language)
+        case .unknown: ReportTerms.scopeUnknown(language)
+        case .chosen: ReportTerms.scopeChosen(language)
         }
-        return language.pick("Districts (\(districts.count)): ", "Sozialräume (\(districts.count)): ") + names + " (" + reason + ")"
+        return ReportTerms.districts(language, ["count": String(districts.count), "names": names, "reason": reason])
     }
 }
 

@@ -13,8 +13,7 @@ public struct ReportWindow: Hashable, Sendable, Codable {
     public let period: String?
 
     /// What `--period` accepts for reports that count by date, for messages.
-    public static let expectedForm = LocalizedText("a quarter YYYY-Qn, a year YYYY or a month YYYY-MM, e.g. 2026-Q1, 2026 or 2026-03",
-                                                   "ein Quartal JJJJ-Qn, ein Jahr JJJJ oder ein Monat JJJJ-MM, z. B. 2026-Q1, 2026 oder 2026-03")
+    public static var expectedForm: LocalizedText { InputText.expectedWindow.text }
 
     public init(day: CalendarDay) {
         self.init(from: day, to: day, period: nil)
@@ -82,15 +81,10 @@ public struct ReportWindow: Hashable, Sendable, Codable {
         if let reporting = ReportingPeriod(exactly: period) {
             name = reporting.label(language)
         } else {
-            name = language.pick(Self.englishMonths[from.month - 1], Self.germanMonths[from.month - 1]) + " \(from.year)"
+            name = ReportTerms.months[from.month - 1](language) + " \(from.year)"
         }
         return "\(name) (\(from.label(language)) – \(to.label(language)))"
     }
-
-    static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                                "October", "November", "December"]
-    static let germanMonths = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-                               "Oktober", "November", "Dezember"]
 
     private static func firstMonth(of quarter: ReportingPeriod) -> Int {
         guard case .quarter(_, let number) = quarter else { return 1 }

@@ -10,9 +10,6 @@ public enum ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConvert
     case year(Int)
     case quarter(year: Int, quarter: Int)
 
-    /// What `--period` accepts, for messages.
-    public static let expectedForm = "YYYY-Qn (n = 1 to 4) or YYYY, e.g. 2026-Q1 or 2025"
-
     /// Parses "2026-Q1" (also "2026-q1") or "2026"; anything else is an input error naming the field.
     public init(parsing text: String, field: String = "period") throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -98,7 +95,7 @@ public enum ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConvert
     public func label(_ language: Language) -> String {
         switch self {
         case .year(let year): "\(year)"
-        case .quarter(let year, let quarter): language.pick("Q\(quarter) \(year)", "\(quarter). Quartal \(year)")
+        case .quarter(let year, let quarter): ReportTerms.quarter(language, ["quarter": String(quarter), "year": String(year)])
         }
     }
 

@@ -18,6 +18,13 @@ package final class ChangeSetBuilder {
     private var changeIndex: [FieldKey: Int] = [:]
     private(set) var touchedOffers: Set<String> = []
     private(set) var touchedMeetings: Set<String> = []
+    /// Each written field as it was before this action, in the order first written: the local
+    /// history keeps it for `kette undo`, `kette trash` and `kette restore`.
+    private(set) var previousVersions: [LocalHistory.PreviousVersion] = []
+    /// The records this action makes.
+    private var createdRecords: Set<RecordKey> = []
+    /// The local action this one takes back (`kette undo`).
+    var undoing: Int?
     /// The user's scope, when known: writes outside it are refused before they are committed.
     let scope: WriteScope?
 
@@ -53,16 +60,21 @@ package final class ChangeSetBuilder {
         } else {
             changeIndex[key] = changes.count
             changes.append(change)
+            previousVersions.append(LocalHistory.PreviousVersion(type: type, id: id, field: field, version: current,
+                                                                 created: createdRecords.contains(RecordKey(type: type, id: id))))
         }
         try scope?.noteWrite(type: type, id: id, field: field, stamp: hlc, in: database)
         // What the server holds, kept until the server confirms or refuses this write.
         try ServerVersions.noteLocalWrite(type: type, id: id, field: field, replacing: current, in: database)
         try RecordApplier.apply(change, changeSet: changeSetID, replacing: current?.hlc, digests: digests, in: database)
-        try noteTouched(type: type, id: id)
+        try noteTouched(type: type, id: id, field: field)
     }
 
     /// Creates a record with the given fields (nil values are left unset).
     package func create(_ type: RecordType, _ id: String, _ fields: [(String, FieldValue?)]) throws {
+        if try database.scalarInt("SELECT 1 FROM \(type.table) WHERE id = ?", [id]) == nil {
+            createdRecords.insert(RecordKey(type: type, id: id))
+        }
         try RecordApplier.ensureRow(type: type, id: id, in: database)
         for (field, value) in fields {
             if let value { try set(type, id, field, value) }
@@ -77,14 +89,19 @@ package final class ChangeSetBuilder {
         for field in type.fieldsClearedOnDelete { try set(type, id, field.name, .null) }
     }
 
+    private struct RecordKey: Hashable {
+        let type: RecordType
+        let id: String
+    }
+
     private struct FieldKey: Hashable {
         let type: RecordType
         let id: String
         let field: String
     }
 
-    private func noteTouched(type: RecordType, id: String) throws {
-        let affected = try SearchIndex.affectedRecords(type: type, id: id, in: database)
+    private func noteTouched(type: RecordType, id: String, field: String) throws {
+        let affected = try SearchIndex.affectedRecords(type: type, id: id, fields: CollectionOfOne(field), in: database)
         touchedOffers.formUnion(affected.offers)
         touchedMeetings.formUnion(affected.meetings)
     }

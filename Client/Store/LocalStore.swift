@@ -15,8 +15,11 @@ import KetteStore
 /// | --- | --- |
 /// | opening, creating, the clock, `record(_:_:)` | `Client/Store/LocalStore.swift` (this file) |
 /// | writes: districts, organizations, offers, bodies, meetings, agenda, decisions, tasks, deletion | `Client/Records/LocalStore+Writes.swift` |
+/// | corrections of the minutes' parts: attendees, agenda items (moves), decisions, action items | `Client/Records/LocalStore+Minutes.swift` |
+/// | undo, trash and restore, from the local history (`Client/Store/LocalHistory.swift`) | `Client/Records/LocalStore+Undo.swift` |
 /// | indicator figures per offer and period | `Client/Records/LocalStore+Indicators.swift` |
 /// | reads: lists, single records, search, status | `Client/Queries/LocalStore+Reads.swift` |
+/// | what changed (`kette log`), record titles | `Client/Queries/LocalStore+Log.swift` |
 /// | sync state: outbox batches, push results, merging pulled pages, cursor, conflicts, refusals | `Client/Sync/LocalStore+Sync.swift` |
 /// | reports: coverage, indicators, meetings, tasks, the committee report | `Client/Reports/*Report.swift` |
 /// | exports (CSV, HSDS, OParl) and the offer import | `Client/Exchange/CSVExport.swift`, `HSDSExport.swift`, `OParlExport.swift`, `OfferImport.swift` |
@@ -55,6 +58,7 @@ public final class LocalStore {
         guard FileManager.default.fileExists(atPath: path) else { throw KetteError.storeMissing(directory: directory) }
         let database = try Self.openExisting(path: path)
         try ClientSchema.migrator.migrate(database)
+        try LocalHistory.purge(now: now(), in: database)
         let replica = ReplicaID(rawValue: try database.scalarString("SELECT value FROM replica_meta WHERE key = 'replica'") ?? "")
         let last = try database.scalarString("SELECT value FROM replica_meta WHERE key = 'clock'").flatMap(HLCTimestamp.init(encoded:))
         self.database = database
@@ -157,8 +161,12 @@ public final class LocalStore {
             // A write the server would refuse as outside the user's scope is refused now (rolled back).
             try builder.scope?.check(builder.changes, in: db)
             try builder.digests.write(into: db)
-            let changeSet = ChangeSet(id: builder.changeSetID, replica: replica, author: name, summary: summary, changes: builder.changes)
+            // Stamped with the oldest record schema that has what it writes: a server not yet
+            // updated to schema 2 still takes the change sets that need only schema 1.
+            let changeSet = ChangeSet(id: builder.changeSetID, replica: replica, author: name,
+                                      schemaVersion: ChangeSet.schemaVersion(of: builder.changes), summary: summary, changes: builder.changes)
             try Outbox.append(changeSet, createdAt: hlc.physicalMilliseconds, in: db)
+            try LocalHistory.recordAction(changeSet, hlc: hlc, previous: builder.previousVersions, undoes: builder.undoing, in: db)
             try SearchIndex.reindex(offers: builder.touchedOffers, meetings: builder.touchedMeetings, in: db)
             try setMeta("clock", hlc.encoded, in: db)
             return result

@@ -24,6 +24,14 @@ public enum KetteError: Error, Equatable {
     /// The editor exited with an error or was not found; nothing was saved.
     case editorFailed(command: String, reason: LocalizedText)
     case nothingToChange
+    /// `kette undo` found no action of this laptop's within the last 30 days left to take back.
+    case nothingToUndo
+    /// The action's previous values were dropped when the server erased a name.
+    case undoForgotten(summary: String)
+    /// A deletion asked for without a terminal to confirm it and without `--yes`.
+    case deletionNeedsConfirmation(what: LocalizedText)
+    /// The person answered no.
+    case deletionDeclined
     /// A write the protocol would refuse (SPEC §6.2), stopped before it was stored: `reason` is
     /// `RecordType.problem(field:value:)`'s, in the protocol's English.
     case refusedWrite(reason: String)
@@ -79,6 +87,14 @@ public enum KetteError: Error, Equatable {
             InputText.editorFailed.with(["command": command, "reason": reason])
         case .nothingToChange:
             InputText.nothingToChange.text
+        case .nothingToUndo:
+            HistoryText.nothingToUndo.text
+        case .undoForgotten(let summary):
+            HistoryText.undoForgotten.with(["action": summary])
+        case .deletionNeedsConfirmation(let what):
+            HistoryText.deletionNeedsConfirmation.with(["what": what])
+        case .deletionDeclined:
+            HistoryText.deletionDeclined.text
         case .refusedWrite(let reason):
             InputText.refusedWrite.with(["reason": reason])
         case .outsideScope(let type, let name, let place, let yours):

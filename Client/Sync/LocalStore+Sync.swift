@@ -32,8 +32,13 @@ extension LocalStore {
 
     public func lastSuccessfulSync() throws -> String? { try meta("last_sync") }
 
-    func recordSuccessfulSync(at time: Date) throws {
-        try database.inTransaction { db in try setMeta("last_sync", ISO8601DateFormatter().string(from: time), in: db) }
+    /// - Parameter startedAt: when the sync began (milliseconds since 1970): `kette log
+    ///   --since-sync` lists what was received or written from then on.
+    func recordSuccessfulSync(at time: Date, startedAt: Int64) throws {
+        try database.inTransaction { db in
+            try setMeta("last_sync", ISO8601DateFormatter().string(from: time), in: db)
+            try setMeta("last_sync_started", String(startedAt), in: db)
+        }
     }
 
     /// Outbox entries after `seq`, oldest first, with their outbox sequence numbers.
@@ -88,6 +93,8 @@ extension LocalStore {
                 UPDATE outbox_changes SET base = restamp.new FROM restamp WHERE outbox_changes.base = restamp.old;
                 UPDATE field_versions SET hlc = restamp.new FROM restamp WHERE field_versions.hlc = restamp.old;
                 UPDATE field_versions SET base = restamp.new FROM restamp WHERE field_versions.base = restamp.old;
+                UPDATE local_actions SET hlc = restamp.new FROM restamp WHERE local_actions.hlc = restamp.old;
+                UPDATE local_action_fields SET previous_hlc = restamp.new FROM restamp WHERE local_action_fields.previous_hlc = restamp.old;
                 DELETE FROM restamp;
                 """)
             try setMeta("clock", clock.last.encoded, in: db)
@@ -132,7 +139,10 @@ extension LocalStore {
             }
             if let scope = page.scope { try setMeta("scope", FieldValue.list(scope).jsonText, in: db) }
             // Kept with the page: a crash before the scrub below leaves it to the next sync.
-            if erased { try setMeta("scrub_pending", "1", in: db) }
+            if erased {
+                try setMeta("scrub_pending", "1", in: db)
+                try LocalHistory.forgetPreviousValues(in: db)
+            }
         }
         self.clock = clock
         if erased { try scrubErasedData() }
@@ -144,8 +154,11 @@ extension LocalStore {
     /// Returns how many versions won, and whether a redacted one replaced a held value.
     func mergeVersions(_ changes: ArraySlice<PulledChange>, clock: inout HybridLogicalClock, in db: Database,
                        statements: RecordApplier.MergeStatements) throws -> (merged: Int, scrub: Bool) {
-        var offers = Set<String>(), meetings = Set<String>()
+        var affected = SearchIndex.Affected()
         var merged = 0, scrub = false
+        let authors = Dictionary(changes.lazy.compactMap { pulled in pulled.author.map { (pulled.change.hlc.encoded, $0) } },
+                                 uniquingKeysWith: { first, _ in first })
+        let receivedAt = physicalNow()
         // Fields with unconfirmed local writes remember the server's newest version (for taking
         // a refused write back); most merges find none and skip that bookkeeping.
         let tracking = try ServerVersions.anyTracked(in: db)
@@ -163,14 +176,13 @@ extension LocalStore {
             }
             if !won.isEmpty {
                 merged += won.count
-                let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)
-                offers.formUnion(affected.offers)
-                meetings.formUnion(affected.meetings)
+                try LocalHistory.recordReceived(won, authors: authors, receivedAt: receivedAt, in: db)
+                affected.formUnion(try SearchIndex.affectedRecords(type: type, id: id, fields: won.lazy.map(\.field), in: db))
             }
             clock.observe(newestOf: changes[start..<end].lazy.map(\.change.hlc), now: physicalNow())
             start = end
         }
-        try SearchIndex.reindex(offers: offers, meetings: meetings, in: db)
+        try SearchIndex.reindex(offers: affected.offers, meetings: affected.meetings, in: db)
         return (merged, scrub)
     }
 
@@ -227,6 +239,8 @@ extension LocalStore {
                 INSERT INTO offers_fts (offers_fts) VALUES ('optimize');
                 INSERT INTO meetings_fts (meetings_fts) VALUES ('optimize');
                 """)
+            // Also here, for a scrub cut off before the page that asked for it forgot them.
+            try LocalHistory.forgetPreviousValues(in: db)
         }
         // VACUUM rewrites the file from its live rows; the checkpoint then empties the WAL.
         try database.execute("VACUUM")
@@ -255,6 +269,20 @@ extension LocalStore {
 
     func settleRepair() throws {
         try database.inTransaction { db in try setMeta("repair_pending", nil, in: db) }
+    }
+
+    /// The record schema this store's cursor was pulled with: 1 for a store that pulled before
+    /// schema 2 (the server then left out the newer record types; set by the migration that added
+    /// them), the current one for every other.
+    func pulledSchema() throws -> Int { Int(try meta("pulled_schema") ?? "") ?? ChangeSet.currentSchemaVersion }
+
+    /// Starts pulling again from 0 with record schema `schema`, in one transaction: every page
+    /// from here on is pulled with it, so a pull cut off later resumes rather than starts over.
+    func resetPullCursor(schema: Int) throws {
+        try database.inTransaction { db in
+            try setMeta("cursor", nil, in: db)
+            try setMeta("pulled_schema", String(schema), in: db)
+        }
     }
 
     // MARK: Conflicts

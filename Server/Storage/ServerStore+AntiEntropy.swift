@@ -17,15 +17,19 @@ extension ServerStore {
 
     /// The records that left the caller's scope after `cursor`: exits from a scope the caller
     /// reads, of records whose current scope the caller does not read (a record that came back
-    /// is not announced as gone).
-    static func scopeExits(after cursor: Int64, limit: Int, for identity: Identity, in db: Database) throws -> [ScopeExit] {
+    /// is not announced as gone). Records of a record schema newer than `schema` are left out:
+    /// the caller never received them.
+    static func scopeExits(after cursor: Int64, limit: Int, for identity: Identity, schema: Int = ChangeSet.currentSchemaVersion,
+                           in db: Database) throws -> [ScopeExit] {
         guard !identity.role.seesEverything else { return [] }
         let districts = FieldValue.list(identity.districts).jsonText
+        let newer = RecordType.allCases.filter { $0.schemaVersion > schema }.map { "'\($0.rawValue)'" }
         let rows = try db.rows("""
             SELECT e.seq, e.record_type, e.record_id FROM scope_exits e
             LEFT JOIN record_scope s ON s.record_type = e.record_type AND s.record_id = e.record_id
             WHERE e.seq > ? AND (e.everyone = 1 OR e.district IN (SELECT value FROM json_each(?)))
               AND NOT (ifnull(s.everyone, 0) = 1 OR ifnull(s.district IN (SELECT value FROM json_each(?)), 0))
+              \(newer.isEmpty ? "" : "AND e.record_type NOT IN (\(newer.joined(separator: ", ")))")
             ORDER BY e.seq LIMIT ?
             """, [cursor, districts, districts, limit])
         return try rows.compactMap { row in

@@ -9,7 +9,7 @@ public protocol ServerStorage: AnyObject, Sendable {
     func authenticate(token: String) throws -> Identity?
     func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
     /// The next page after `cursor` in the caller's scope, as the JSON body of a `PullPage`.
-    func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8]
+    func pullPage(after cursor: Int64, limit: Int, for identity: Identity, schema: Int) throws -> [UInt8]
     /// The database's identity, new after every restore (SPEC §16).
     func databaseID() throws -> String
     /// The digests of every scope the caller reads, summed per bucket (SPEC §16); the buckets are
@@ -21,7 +21,8 @@ public protocol ServerStorage: AnyObject, Sendable {
     func checkRecords(_ request: RecordCheckRequest, for identity: Identity) throws -> RecordCheck
     /// Takes back field versions the server lacks, by the merge rule, where `identity` may write.
     func repair(_ request: RepairRequest, by identity: Identity) throws -> RepairAnswer
-    /// One record's current fields; 403 outside the caller's scope, 404 when unknown.
+    /// One record's current fields; `StorageError.outsideScope` outside the caller's scope,
+    /// `.recordNotFound` when unknown.
     func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
     /// Every user, for the admin endpoints; the listing is audited as a read by `identity`.
     func users(readBy identity: Identity) throws -> [UserInfo]
@@ -162,7 +163,10 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     /// operating-system account running the command.
     public func addUser(name: String, role: Role, districts: [String], actor: String? = nil) throws -> String {
         let name = name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 200 else { throw AdminError.invalid(ServerText.needsName.text) }
+        // The name is the author of every field the user writes, in every pull page: bounded in bytes too.
+        guard !name.isEmpty, name.count <= 200, name.utf8.count <= 800, !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw AdminError.invalid(ServerText.needsName.text)
+        }
         if !role.seesEverything && districts.isEmpty {
             throw AdminError.invalid(ServerText.needsDistrict.with(["role": role.rawValue]))
         }
@@ -299,7 +303,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     public func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse {
         guard request.changeSets.count <= SyncLimits.maxChangeSetsPerPush else {
-            throw APIError.badRequest("at most \(SyncLimits.maxChangeSetsPerPush) change sets per push; got \(request.changeSets.count)", code: "too_many_change_sets")
+            throw StorageError.tooManyChangeSets(count: request.changeSets.count, limit: SyncLimits.maxChangeSetsPerPush)
         }
         let serverNow = now()
         // One transaction for the whole batch: an acknowledged push is durable as a whole, and
@@ -334,61 +338,92 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     // MARK: - Pull
 
-    public func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8] {
-        guard cursor >= 0 else { throw APIError.badRequest("after must be 0 or a cursor the server returned; got \(cursor)", code: "bad_cursor") }
+    /// - Parameter schema: the newest record schema the caller reads; record types of a newer one
+    ///   (and conflicts about them) are left out of its pages, since it could not decode them.
+    public func pullPage(after cursor: Int64, limit: Int, for identity: Identity, schema: Int = ChangeSet.currentSchemaVersion) throws -> [UInt8] {
+        guard cursor >= 0 else { throw StorageError.negativeCursor(cursor) }
         let limit = min(max(1, limit), SyncLimits.maxPageSize)
         let serverNow = now()
         return try readers.read { db in
             let newest = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
-            guard cursor <= newest else {
-                throw APIError(400, "cursor_ahead",
-                               "cursor \(cursor) is ahead of this server's newest change \(newest); was the server restored from a backup? Pull again from 0")
-            }
+            guard cursor <= newest else { throw StorageError.cursorAhead(cursor: cursor, newest: newest) }
             // Records that left the caller's scope since the cursor; they count towards the page.
-            let exits = try Self.scopeExits(after: cursor, limit: limit + 1, for: identity, in: db)
-            var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted, f.change_set FROM field_state f "
-            var arguments: [DatabaseValueConvertible?] = [cursor]
-            if identity.role.seesEverything {
-                sql += "WHERE f.seq > ? "
-            } else {
-                sql += """
-                    JOIN record_scope s ON s.record_type = f.record_type AND s.record_id = f.record_id
-                    WHERE f.seq > ? AND (s.everyone = 1 OR s.district IN (SELECT value FROM json_each(?)))
-                    """
-                arguments.append(FieldValue.list(identity.districts).jsonText)
-            }
-            sql += " ORDER BY f.seq LIMIT ?"
-            arguments.append(limit + 1)
-            // Rows go straight into the page's JSON: values are stored as JSON text already, so
-            // nothing is decoded and encoded again. Field rows and scope exits are taken in
-            // sequence order, `limit` entries in all.
+            let exits = try Self.scopeExits(after: cursor, limit: limit + 1, for: identity, schema: schema, in: db)
+            let (sql, arguments) = Self.pullQuery(after: cursor, limit: limit, for: identity, schema: schema)
             var page = PullPageWriter(expectedChanges: limit)
-            var left: [ScopeExit] = []
-            var lastSeq = cursor
-            var more = false
-            try db.forEachRow(sql, arguments) { row in
-                let seq = Int64(row.int(0) ?? 0)
-                while left.count < exits.count, exits[left.count].seq < seq, page.count + left.count < limit {
-                    left.append(exits[left.count])
-                    lastSeq = left.last!.seq
-                }
-                guard page.count + left.count < limit else { more = true; return }
-                lastSeq = seq
-                page.append(seq: lastSeq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
-                            valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6), author: row.string(7),
-                            redacted: row.int(8) == 1, changeSet: row.string(9))
-            }
-            while !more, left.count < exits.count {
-                guard page.count + left.count < limit else { more = true; break }
-                left.append(exits[left.count])
-                lastSeq = left.last!.seq
-            }
+            let (lastSeq, more) = try Self.fill(&page, from: sql, arguments, exits: exits, limit: limit, after: cursor, in: db)
             // With nothing more to read, the cursor moves to the newest change even when the
             // caller's scope held none of the last ones, so they are not scanned again.
             audit.noteRead(user: identity.user, pages: 1, changes: page.count)
-            return page.finish(left: left, cursor: more ? lastSeq : newest, more: more, serverTime: serverNow,
+            return page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow,
                                server: try Self.databaseID(in: db), scope: DigestScope.keys(readBy: identity))
         }
+    }
+
+    /// The field rows after `cursor` in the caller's scope and record schema, in sequence order.
+    static func pullQuery(after cursor: Int64, limit: Int, for identity: Identity, schema: Int) -> (String, [DatabaseValueConvertible?]) {
+        var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted, f.change_set FROM field_state f "
+        var arguments: [DatabaseValueConvertible?] = [cursor]
+        if identity.role.seesEverything {
+            sql += "WHERE f.seq > ? "
+        } else {
+            sql += """
+                JOIN record_scope s ON s.record_type = f.record_type AND s.record_id = f.record_id
+                WHERE f.seq > ? AND (s.everyone = 1 OR s.district IN (SELECT value FROM json_each(?)))
+                """
+            arguments.append(FieldValue.list(identity.districts).jsonText)
+        }
+        sql += newerSchemaCondition(readBy: schema)
+        sql += " ORDER BY f.seq LIMIT ?"
+        arguments.append(limit + 1)
+        return (sql, arguments)
+    }
+
+    /// Fills a page with field rows and scope exits in sequence order, `limit` entries in all and
+    /// within the page's byte budget. Rows go straight into the page's JSON: values are stored as
+    /// JSON text already, so nothing is decoded and encoded again. An entry that does not fit
+    /// starts the next page: the cursor (`lastSeq`) stays before it, so nothing is skipped.
+    static func fill(_ page: inout PullPageWriter, from sql: String, _ arguments: [DatabaseValueConvertible?], exits: [ScopeExit],
+                     limit: Int, after cursor: Int64, in db: Database) throws -> (lastSeq: Int64, more: Bool) {
+        var pending = exits[...]
+        var lastSeq = cursor
+        var more = false
+        // Takes the exits before `seq`; false when the page filled up first.
+        func takeExits(before seq: Int64) -> Bool {
+            while let exit = pending.first, exit.seq < seq {
+                guard page.count + page.exitCount < limit, page.appendExit(exit) else { return false }
+                lastSeq = exit.seq
+                pending.removeFirst()
+            }
+            return true
+        }
+        try db.scanRows(sql, arguments) { row in
+            let seq = Int64(row.int(0) ?? 0)
+            guard takeExits(before: seq), page.count + page.exitCount < limit,
+                  page.append(seq: seq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
+                              valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6),
+                              author: row.string(7), redacted: row.int(8) == 1, changeSet: row.string(9)) else {
+                more = true
+                return false
+            }
+            lastSeq = seq
+            return true
+        }
+        if !more, !takeExits(before: .max) { more = true }
+        return (lastSeq, more)
+    }
+
+    /// The SQL condition that leaves out what a client reading record schema `schema` cannot
+    /// decode: records of newer types, and conflicts about them. Empty for the current schema.
+    static func newerSchemaCondition(readBy schema: Int) -> String {
+        let newer = RecordType.allCases.filter { $0.schemaVersion > schema }
+        guard !newer.isEmpty else { return "" }
+        let types = newer.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let asValues = newer.map { "'\"\($0.rawValue)\"'" }.joined(separator: ", ")
+        return """
+             AND f.record_type NOT IN (\(types)) AND NOT (f.record_type = 'conflict' AND EXISTS (SELECT 1 FROM field_state c
+             WHERE c.record_type = 'conflict' AND c.record_id = f.record_id AND c.field = 'recordType' AND c.value IN (\(asValues))))
+            """
     }
 
     // MARK: - One record
@@ -396,12 +431,12 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     public func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot {
         try readers.read { db in
             guard let scope = try RecordScope.stored(type: type, id: id, in: db) else {
-                throw APIError(404, "not_found", "no \(type.rawValue) \(id.prefix(100))")
+                throw StorageError.recordNotFound(type, id: id)
             }
             // Reading follows writing, except that everyone reads the list of districts. The
             // answer to a record outside one's scope says no more than that.
             guard scope.isReadableByEveryone || scope.isWritable(by: identity) else {
-                throw APIError.forbidden("\(type.rawValue) \(id.prefix(100)) is outside the districts of \(identity.user)")
+                throw StorageError.outsideScope(type, id: id, user: identity.user)
             }
             var fields: [String: FieldValue] = [:]
             for row in try db.rows("SELECT field, value FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {

@@ -133,6 +133,12 @@ struct CommandLineParser<Context> {
             input.add(true, for: option)
             return
         }
+        // An option that may stand alone takes the next word as its value only when it is no option.
+        if inlineValue == nil, rest.first.map(isOptionWord) ?? true, let alone = option.valueWhenAlone {
+            guard option.isRepeatable || !input.isGiven(option) else { throw UsageError(ParserMessages.givenTwice(name)) }
+            input.add(alone, for: option)
+            return
+        }
         // The next word is the value whatever it looks like: `--rate-burst -3` is a value to check.
         guard let text = inlineValue ?? rest.popFirst() else { throw UsageError(ParserMessages.needsValue(name, valueName)) }
         guard option.isRepeatable || !input.isGiven(option) else { throw UsageError(ParserMessages.givenTwice(name)) }

@@ -11,6 +11,13 @@ public protocol OptionDeclaration: Sendable {
     var expected: LocalizedText? { get }
     /// The value read from `text`, or nil when the text does not have the expected form.
     func convert(_ text: String) -> (any Sendable)?
+    /// The value when the option stands alone (last on the line, or followed by another option);
+    /// nil when it always needs a value. `meeting edit ID --minutes` opens the editor.
+    var valueWhenAlone: (any Sendable)? { get }
+}
+
+extension OptionDeclaration {
+    public var valueWhenAlone: (any Sendable)? { nil }
 }
 
 /// What the parser and the help need to know about a positional argument.
@@ -32,20 +39,26 @@ public struct Option<Value: Sendable>: OptionDeclaration {
     public let isRepeatable: Bool
     public let expected: LocalizedText?
     private let read: @Sendable (String) -> Value?
+    private let whenAlone: Value?
 
     /// An option whose text is converted by `read`; a nil result is a usage error that names
-    /// `expected`.
+    /// `expected`. With `whenAlone`, the value may be left out (write `valueName` in brackets,
+    /// "[TEXT]"): the option then reads as `whenAlone` when nothing but another option or the end
+    /// of the line follows it.
     public init(_ name: String, value valueName: String, help: LocalizedText, repeatable: Bool = false,
-                expected: LocalizedText?, read: @escaping @Sendable (String) -> Value?) {
+                expected: LocalizedText?, whenAlone: Value? = nil, read: @escaping @Sendable (String) -> Value?) {
         self.name = name
         self.valueName = valueName
         self.help = help
         self.isRepeatable = repeatable
         self.expected = expected
+        self.whenAlone = whenAlone
         self.read = read
     }
 
     public func convert(_ text: String) -> (any Sendable)? { read(text) }
+
+    public var valueWhenAlone: (any Sendable)? { whenAlone }
 }
 
 extension Option where Value == String {

@@ -7,7 +7,8 @@ public enum Catalog {
     /// Every section; a test checks that each `MessageSection` in this module is listed here.
     public static let sections: [any MessageSection.Type] = [
         CommandLineText.self, InputText.self, FieldText.self, StoreText.self, SyncText.self, TransportText.self, RefusalText.self,
-        ListText.self, OutputText.self, RecordText.self, ExchangeText.self, ServerText.self, ReportLines.self, AuditText.self,
+        ListText.self, OutputText.self, RecordText.self, MinutesText.self, HistoryText.self, ExchangeText.self, ServerText.self,
+        ReportLines.self, ReportPageText.self, ReportTerms.self, AuditText.self, PlanningText.self,
     ]
 
     /// One entry: its key (`SyncText.done`), whether it has a text, and the text.
@@ -28,7 +29,8 @@ public enum Catalog {
     /// Every vocabulary's labels (and German short forms, which only German readers see).
     public static var vocabularyTexts: [LocalizedText] {
         labels(LifePhase.self) + labels(OfferCategory.self) + labels(Sector.self) + labels(OfferStatus.self) + labels(Cost.self)
-            + labels(BodyLevel.self) + labels(TaskStatus.self)
+            + labels(BodyLevel.self) + labels(TaskStatus.self) + labels(NeedStatus.self) + labels(TargetIndicator.self)
+            + labels(MeasureStatus.self) + labels(PublicationConsent.self) + labels(AgreementKind.self)
     }
 
     private static func labels<V: Vocabulary>(_ type: V.Type) -> [LocalizedText] {
@@ -48,9 +50,11 @@ extension Catalog.Entry {
 /// metavariables in capitals (`URL`, `TOKEN`) and words under three letters are not words here;
 /// case is ignored.
 public enum CatalogWords {
-    /// Words spelled the same in English and German: never a sign of the other language.
+    /// Words spelled the same in English and German: never a sign of the other language. Also
+    /// "Präventionskette", the OParl body's default name, which English help shows as it is.
     public static let shared: Set<String> = ["person", "name", "status", "start", "server", "token", "sport", "team", "kette", "json", "csv",
-                                             "html", "https", "http", "hsds", "oparl", "sync", "audit", "editor", "minute", "client", "clients", "per", "details"]
+                                             "html", "https", "http", "hsds", "oparl", "sync", "audit", "editor", "minute", "client", "clients", "per", "details",
+                                             "laptop", "listen", "präventionskette"]
 
     /// The words of the catalog's `language` side (vocabulary labels and `extra` texts included)
     /// that its other side never uses: an English word among them in German output is an

@@ -7,7 +7,7 @@ public enum InputText: String, MessageSection {
     // What a value is expected to be.
     case expectedDate, expectedTime, expectedWholeNumber, expectedCountOrZero, expectedCountAboveZero, expectedUnusedID
     case expectedAttendee, expectedURL, expectedToken, expectedWritableFile, expectedOnlyOne, expectedOpenConflict
-    case expectedKeepOrValue, expectedPeriod, expectedWinnerOrLoser, expectedAtMost
+    case expectedKeepOrValue, expectedPeriod, expectedWindow, expectedWinnerOrLoser, expectedAtMost
     // Why a file could not be read.
     case noSuchFile, notUTF8, editorExit, remoteUnreadable
     /// After a list of accepted vocabulary values: the other language's forms work too.
@@ -61,6 +61,8 @@ public enum InputText: String, MessageSection {
         .expectedKeepOrValue: LocalizedText("--keep mine|theirs|winner|loser or --value V", "--keep mine|theirs|winner|loser oder --value V"),
         .expectedPeriod: LocalizedText("a quarter YYYY-Qn or a year YYYY, e.g. 2026-Q1 or 2026",
                                        "ein Quartal JJJJ-Qn oder ein Jahr JJJJ, z. B. 2026-Q1 oder 2026"),
+        .expectedWindow: LocalizedText("a quarter YYYY-Qn, a year YYYY or a month YYYY-MM, e.g. 2026-Q1, 2026 or 2026-03",
+                                       "ein Quartal JJJJ-Qn, ein Jahr JJJJ oder ein Monat JJJJ-MM, z. B. 2026-Q1, 2026 oder 2026-03"),
         .expectedWinnerOrLoser: LocalizedText("winner, loser or --value: neither or both sides were written in this store (authors: {authors})",
                                               "winner, loser oder --value: keine oder beide Seiten stammen aus diesem Speicher (von: {authors})"),
         .noSuchFile: LocalizedText("no such readable file", "keine lesbare Datei dieses Namens"),

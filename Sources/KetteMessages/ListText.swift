@@ -1,7 +1,7 @@
 /// What lists end with, and the nouns they count.
 public enum ListText: String, MessageSection {
     case total, shownOf, noneFound
-    case offers, districts, organizations, bodies, meetings, tasks, conflicts, matches, users, auditEntries
+    case offers, districts, organizations, bodies, meetings, tasks, conflicts, matches, users, auditEntries, changes, deletedRecords
 
     public static let texts: [ListText: LocalizedText] = [
         .total: LocalizedText("{total} {noun}", "{total} {noun}"),
@@ -17,6 +17,8 @@ public enum ListText: String, MessageSection {
         .matches: LocalizedText("{n:match|matches}", "{n:Treffer|Treffer}"),
         .users: LocalizedText("{n:user|users}", "{n:Person|Personen}"),
         .auditEntries: LocalizedText("{n:entry|entries}", "{n:Eintrag|Einträge}"),
+        .changes: LocalizedText("{n:change|changes}", "{n:Änderung|Änderungen}"),
+        .deletedRecords: LocalizedText("{n:deleted record|deleted records}", "{n:gelöschter Eintrag|gelöschte Einträge}"),
     ]
 }
 

@@ -58,6 +58,20 @@ public enum LocalFormat {
         return day(iso, language) + " " + pad(Int(parts.tm_hour)) + ":" + pad(Int(parts.tm_min))
     }
 
+    /// Seconds since 1970 of local midnight at the start of the day `iso` (`YYYY-MM-DD`), in the
+    /// zone `localTime` shows; nil for no such day.
+    public static func localMidnight(_ iso: String) -> Int? {
+        _ = zoneIsSet
+        guard let (year, month, day) = isoDay(iso) else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_isdst = -1
+        let seconds = mktime(&parts)
+        return seconds == -1 ? nil : Int(seconds)
+    }
+
     /// Seconds since 1970 of an ISO 8601 UTC stamp `YYYY-MM-DDTHH:MM:SS[.fff]Z`.
     public static func epochSeconds(iso: String) -> Int? {
         guard iso.count >= 20, iso.hasSuffix("Z"), let (year, month, day) = isoDay(String(iso.prefix(10))) else { return nil }

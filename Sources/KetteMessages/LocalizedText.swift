@@ -24,7 +24,7 @@ public struct LocalizedText: Sendable, Equatable, Hashable {
 
     /// The text in `language`.
     public func callAsFunction(_ language: Language) -> String {
-        language.pick(english, german)
+        language == .german ? german : english
     }
 
     /// Both texts with `transform` applied, e.g. to add a prefix in each language.

@@ -7,7 +7,7 @@ public enum RecordText: String, MessageSection {
     case attendees, agenda, agendaItem, decisions, tasks, due, offers, minutes
     // Writes.
     case deletedOffer, deletedMeeting, taskDone
-    case minutesTemplate, noMatches
+    case noMatches
 
     public static let texts: [RecordText: LocalizedText] = [
         .title: LocalizedText("Title", "Titel"),
@@ -29,7 +29,7 @@ public enum RecordText: String, MessageSection {
         .description: LocalizedText("Description", "Beschreibung"),
         .attendees: LocalizedText("Attendees:", "Teilnehmende:"),
         .agenda: LocalizedText("Agenda:", "Tagesordnung:"),
-        .agendaItem: LocalizedText("  Item {position}: {title}", "  TOP {position}: {title}"),
+        .agendaItem: LocalizedText("  Item {number}: {title}  ({id})", "  TOP {number}: {title}  ({id})"),
         .decisions: LocalizedText("Decisions:", "Beschlüsse:"),
         .tasks: LocalizedText("Action items:", "Arbeitsaufträge:"),
         .due: LocalizedText(", due {date}", ", fällig {date}"),
@@ -38,9 +38,6 @@ public enum RecordText: String, MessageSection {
         .deletedOffer: LocalizedText("Deleted offer {id}.", "Angebot {id} gelöscht."),
         .deletedMeeting: LocalizedText("Deleted meeting {id}.", "Sitzung {id} gelöscht."),
         .taskDone: LocalizedText("Action item {id} done.", "Arbeitsauftrag {id} erledigt."),
-        .minutesTemplate: LocalizedText(
-            "# Write the minutes below. Lines starting with # are left out.\n# Save and close the editor to record the meeting; leave it empty for no minutes.\n\n",
-            "# Protokoll unten eintragen. Zeilen, die mit # beginnen, werden nicht übernommen.\n# Speichern und Editor schließen, um die Sitzung zu erfassen; leer lassen für kein Protokoll.\n\n"),
         .noMatches: LocalizedText("No matches.", "Keine Treffer."),
     ]
 }

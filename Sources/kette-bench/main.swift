@@ -3,7 +3,7 @@ import Foundation
 // kette-bench: the benchmark harness (BENCHMARKS.md describes the method). A benchmark, not a
 // test: it reports figures and never fails on them.
 //
-//   kette-bench local [--offers 20000] [--meetings 5000] [--runs 30] [--seed N]
+//   kette-bench local [--offers 20000] [--meetings 5000] [--runs 30] [--seed N] [--keep DIR]
 //   kette-bench sync  [--sizes 10000,100000,1000000] [--clients 4] [--runs 3] [--many 50] [--seed N]
 //   kette-bench county --out DIR [--districts 30] [--offers 20000] [--meetings 2000] [--seed N]
 //   kette-bench import [--offers 20000] [--changed 100] [--runs 5] [--seed N]
@@ -28,8 +28,9 @@ do {
     switch mode {
     case "local":
         let runs = number("runs", default: 30)
+        // --keep DIR: seed the store there (once) and leave it, to measure or profile it again by hand.
         let benchmark = LocalBenchmark(binaries: try binaries, offers: number("offers", default: 20_000), meetings: number("meetings", default: 5_000),
-                                       runs: runs, seed: seed, home: work + "/local")
+                                       runs: runs, seed: seed, home: option("keep") ?? work + "/local")
         print(LocalBenchmark.report(try benchmark.run(), runs: runs))
     case "sync":
         let sizes = (option("sizes") ?? "10000,100000,1000000").split(separator: ",").compactMap { Int($0) }

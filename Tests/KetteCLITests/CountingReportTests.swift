@@ -339,7 +339,7 @@ final class CountingReportTests: KetteCLITestCase {
         XCTAssertTrue(text.contains("gleicher Träger (Jugendamt) und Sozialraum (Nordstadt), denselben Titel"), text)
         XCTAssertTrue(text.contains("[\(first.prefix(8))]") && text.contains("[\(second.prefix(8))]"), text)
         XCTAssertEqual((try object(ok("offer", "duplicates", "--district", "Südstadt", "--json"))["groups"] as? [Any])?.count, 0)
-        ok("offer", "delete", second)
+        ok("offer", "delete", second, "--yes")
         XCTAssertEqual((try object(ok("offer", "duplicates", "--json"))["groups"] as? [Any])?.count, 0, "the merge is the user's: delete one")
     }
 

@@ -48,7 +48,7 @@ final class GlobalOptionTests: KetteCLITestCase {
         ok("init")
         let refused = kette(["--json", "offer", "delete", "x"])
         XCTAssertEqual(refused.exitCode, 1, "\(refused)")
-        XCTAssertTrue(refused.stderr.contains("unknown option '--json'. Accepted: --home, --help"), "\(refused)")
+        XCTAssertTrue(refused.stderr.contains("unknown option '--json'. Accepted: --yes, --home, --help"), "\(refused)")
         XCTAssertTrue(refused.stderr.contains("see `kette offer delete --help`"), "\(refused)")
         let misplaced = kette(["--title", "x", "offer", "add"])
         XCTAssertEqual(misplaced.exitCode, 1, "\(misplaced)")

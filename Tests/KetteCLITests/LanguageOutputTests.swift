@@ -77,6 +77,9 @@ final class LanguageOutputTests: KetteCLITestCase {
         kette("mika", ["sync"])
         kette("ilse", ["sync"], expect: 2)
         kette("mika", ["sync"], expect: 2)
+        // Something in the trash.
+        kette("mika", ["offer", "add", "--title", "Xylo Quast", "--district", "nordstadt", "--description", "Quimby"])
+        kette("mika", ["offer", "delete", "Xylo Quast", "--yes"])
         // A store whose server is gone, for the transport error.
         kette("offline", ["init"])
         kette("offline", ["remote", "http://127.0.0.1:9", "--token", "x"])
@@ -97,6 +100,10 @@ final class LanguageOutputTests: KetteCLITestCase {
         }
         run(["offer", "show", offer])
         run(["meeting", "show", meeting])
+        // What changed, what was deleted, and the search's marks.
+        for history in [["log"], ["log", "--since-sync"], ["log", "--limit", "2"], ["trash"], ["search", "anbieter:Xylo"], ["search", "Zorblat Quimby"]] {
+            run(history)
+        }
         for report in [["coverage", "--today", "2026-04-14"], ["indicators"], ["tasks", "--today", "2026-04-14"], ["meetings"]] {
             run(["report"] + report)
         }
@@ -110,7 +117,12 @@ final class LanguageOutputTests: KetteCLITestCase {
         run(["conflicts", "resolve", "ffffffff", "--keep", "both"], 1)
         run(["sync"], 3, env: ["KETTE_RETRIES": "0"], store: "offline")
         run(["status"], 1, store: "nowhere")
+        run(["offer", "delete", offer], 1)
+        run(["restore", "Zorblat"], 1)
+        run(["search", "phase:Zorblat"], 1)
+        run(["log", "--since", "gestern"], 1)
         run(["init", "--name", "Mika Zorn"], store: "offline")
+        run(["undo"])  // last: it takes back mika's newest action
         // Not `audit list`: its detail column is the signed log's own text, shown as it was recorded.
         for admin in [["district", "list"], ["user", "list"], ["audit", "verify"], ["user", "add", "mika", "--role", "county"],
                       ["user", "token", "niemand"]] {

@@ -130,11 +130,15 @@ final class NumericBoundsTests: KetteCLITestCase {
         let year = ok("report", "indicators", "--by", "year", "--today", "2027-01-10")  // both years over: whole years compared
         XCTAssertTrue(year.contains("+18,446,744,073,709,551,615"), "Int.max sessions against Int.min: the exact difference, beyond Int: \(year)")
 
-        // The agenda shows the positions as they are, and a new item gets the last position the protocol allows.
+        // The agenda numbers the items by their order, whatever their positions; a new item goes
+        // after them, and the positions written stay within the protocol's bounds (with no gap left
+        // after the last position, the agenda is numbered afresh).
         let agenda = ok("meeting", "show", meeting)
-        XCTAssertTrue(agenda.contains("Item -9223372036854775808: Begrüßung") && agenda.contains("Item 9223372036854775807: Lückenanalyse"), agenda)
+        XCTAssertTrue(agenda.contains("Item 1: Begrüßung") && agenda.contains("Item 2: Lückenanalyse"), agenda)
         ok("meeting", "agenda", meeting, "Verschiedenes")
         let items = try XCTUnwrap(try jsonObject("meeting", "show", meeting, "--json")["agenda"] as? [[String: Any]])
-        XCTAssertEqual(items.first { $0["title"] as? String == "Verschiedenes" }?["position"] as? Int, 2_147_483_647)
+        XCTAssertEqual(items.map { $0["title"] as? String }, ["Begrüßung", "Lückenanalyse", "Verschiedenes"])
+        XCTAssertEqual(items.map { $0["number"] as? Int }, [1, 2, 3])
+        XCTAssertTrue(items.allSatisfy { (-2_147_483_648...2_147_483_647).contains($0["position"] as? Int ?? .max) }, "\(items)")
     }
 }

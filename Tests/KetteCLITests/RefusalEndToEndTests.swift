@@ -72,7 +72,7 @@ extension SyncEndToEndTests {
         let next = try XCTUnwrap(json(kette("carla", ["sync", "--json"])) as? [String: Any])
         XCTAssertEqual((next["refusedChangeSets"] as? [Any])?.count, 0)
         XCTAssertEqual(next["keptRefusals"] as? Int, 1)
-        kette("carla", ["offer", "delete", own])
+        kette("carla", ["offer", "delete", own, "--yes"])
         kette("carla", ["sync"])
 
         // Still outside her districts: the retry is refused at once and the refusal stays.
@@ -100,9 +100,15 @@ extension SyncEndToEndTests {
         XCTAssertEqual(offerTitles("anna"), [])
         XCTAssertFalse(kette("anna", ["district", "list"]).stdout.contains("Weststadt"))
         let first = try XCTUnwrap((json(kette("anna", ["refused", "--json"])) as? [[String: Any]])?.first?["id"] as? String)
-        kette("anna", ["refused", "drop", String(first.prefix(8))])
+        // Dropping loses the content for good: it asks, and without a terminal to ask on only --yes drops.
+        let unconfirmed = kette("anna", ["refused", "drop", String(first.prefix(8))], expect: 1)
+        XCTAssertTrue(unconfirmed.stderr.contains("--yes") && unconfirmed.stderr.contains("refused change set"), "\(unconfirmed)")
+        let german = kette("anna", ["refused", "drop", "--all"], env: ["LANG": "de_DE.UTF-8"], expect: 1)
+        XCTAssertTrue(german.stderr.contains("alle hier aufbewahrten abgelehnten Änderungssätze (2)"), "\(german)")
+        XCTAssertEqual((json(kette("anna", ["refused", "--json"])) as? [Any])?.count, 2, "nothing dropped unasked")
+        kette("anna", ["refused", "drop", String(first.prefix(8)), "--yes"])
         XCTAssertEqual((json(kette("anna", ["refused", "--json"])) as? [Any])?.count, 1)
-        kette("anna", ["refused", "drop", "--all"])
+        kette("anna", ["refused", "drop", "--all", "--yes"])
         XCTAssertEqual((json(kette("anna", ["refused", "--json"])) as? [Any])?.count, 0)
         kette("anna", ["sync"])
     }

@@ -165,7 +165,8 @@ final class LocalStoreTests: XCTestCase {
         XCTAssertEqual(hits.count, 3)
         XCTAssertEqual(hits.first?.title, "Sprachförderung in der Kita", "a title hit ranks above a description hit")
         XCTAssertTrue(hits.contains { $0.kind == "meeting" && $0.id == meetingID })
-        XCTAssertTrue(try store.search("Hebamme").first?.snippet.contains("[Hebammensprechstunde]") == true)
+        let hebamme = try XCTUnwrap(try store.search("Hebamme").first)
+        XCTAssertTrue(SearchIndex.Hit.marked(hebamme.snippet, hebamme.snippetMarks).contains("[Hebammensprechstunde]"), "\(hebamme)")
         XCTAssertEqual(try store.search("\"AND (").count, 0, "FTS syntax in input is not an error")
     }
 

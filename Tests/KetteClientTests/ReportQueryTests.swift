@@ -188,10 +188,12 @@ final class ReportQueryTests: XCTestCase {
         }
         XCTAssertEqual(try Outbox.pendingCount(in: store.database), pending, "nothing queued")
         XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM indicators WHERE id = 'x'"), 0, "nothing stored")
-        XCTAssertEqual(LocalStore.nextPosition(after: 4), 5)
-        XCTAssertEqual(LocalStore.nextPosition(after: 2_147_483_646), 2_147_483_647)
-        XCTAssertEqual(LocalStore.nextPosition(after: Int.max), 2_147_483_647, "a position from beyond the bounds does not trap")
-        XCTAssertEqual(LocalStore.nextPosition(after: Int.min), -2_147_483_648)
+        // A new agenda item after a position at or beyond the bounds neither traps nor leaves them.
+        let bounds = RecordType.agendaItem.integerRange(field: "position")
+        for last: Int64 in [4, 2_147_483_646, .max, .min] {
+            let placed = AgendaOrder.place("new", at: 1, among: [AgendaOrder.Item(id: "old", position: last)])
+            XCTAssertTrue(placed.allSatisfy { bounds.contains($0.position) }, "after \(last): \(placed)")
+        }
     }
 
     func testAYearCountsTheRecordedYearElseTheSumOfItsQuarters() throws {

@@ -17,6 +17,8 @@ enum Sample {
     static let id = Argument<String>("ID", help: LocalizedText("the offer's id", "die ID des Angebots"))
     static let text = Argument<String>("TEXT", help: LocalizedText("what to find", "was gesucht wird"))
     static let url = Argument<String?>.optional("URL", help: LocalizedText("the server", "der Server"))
+    static let minutes = Option<String>("minutes", value: "[TEXT]", help: LocalizedText("the minutes; alone: the editor", "das Protokoll; allein: der Editor"),
+                                        expected: nil, whenAlone: "<editor>") { $0 }
 
     /// What a run saw, so a test can check the typed values arrived.
     final class Recorder: @unchecked Sendable {
@@ -37,6 +39,10 @@ enum Sample {
             },
             Command("search", abstract: LocalizedText("search", "suchen"), arguments: [text], options: [limit]) { input, recorder in
                 recorder.runs.append("search \(input[text]) \(input[limit] ?? 20)")
+            },
+            Command("meeting edit", abstract: LocalizedText("edit a meeting", "eine Sitzung ändern"), arguments: [id],
+                    options: [minutes, title]) { input, recorder in
+                recorder.runs.append("edit \(input[id]) \(input[minutes] ?? "-") \(input[title] ?? "-")")
             },
             Command("remote", abstract: LocalizedText("set the server", "den Server festlegen"), arguments: [url]) { input, recorder in
                 recorder.runs.append("remote \(input[url] ?? "none")")
@@ -138,8 +144,8 @@ final class CommandLineParserTests: XCTestCase {
     }
 
     func testWordsThatFitNoCommandNameWhatIsAccepted() {
-        XCTAssertEqual(usageError("frob").english, "unknown command 'frob'. Accepted: offer, remote, search, serve")
-        XCTAssertEqual(usageError("frob").german, "Unbekannter Befehl „frob“. Erlaubt: offer, remote, search, serve")
+        XCTAssertEqual(usageError("frob").english, "unknown command 'frob'. Accepted: meeting, offer, remote, search, serve")
+        XCTAssertEqual(usageError("frob").german, "Unbekannter Befehl „frob“. Erlaubt: meeting, offer, remote, search, serve")
         XCTAssertEqual(usageError("offer", "frob").english, "unknown subcommand 'frob' of 'offer'. Accepted: add, show, list")
         XCTAssertEqual(usageError("offer", "frob").path, ["offer"])
         XCTAssertEqual(usageError("offer").english, "'offer' needs a subcommand. Accepted: add, show, list")
@@ -192,6 +198,17 @@ final class CommandLineParserTests: XCTestCase {
         XCTAssertFalse(given.isGiven(Sample.attendee))
         XCTAssertTrue(given.accepts(Sample.attendee))
         XCTAssertFalse(given.accepts(Sample.json))
+    }
+
+    func testAnOptionWhoseValueMayBeLeftOutTakesTheNextWordOnlyWhenItIsNoOption() throws {
+        XCTAssertEqual(try run("meeting", "edit", "7", "--minutes"), "edit 7 <editor> -", "alone at the end")
+        XCTAssertEqual(try run("meeting", "edit", "7", "--minutes", "--title", "T"), "edit 7 <editor> T", "alone before another option")
+        XCTAssertEqual(try run("meeting", "edit", "7", "--minutes", "Kurzprotokoll"), "edit 7 Kurzprotokoll -")
+        XCTAssertEqual(try run("meeting", "edit", "7", "--minutes=--title"), "edit 7 --title -", "an inline value is always the value")
+        XCTAssertEqual(try run("meeting", "edit", "7", "--minutes="), "edit 7  -", "an inline empty value is a value")
+        XCTAssertEqual(usageError("meeting", "edit", "--minutes", "7").english, "missing argument ID (the offer's id)",
+                       "a word after it is its value, even one meant as the argument")
+        XCTAssertEqual(usageError("meeting", "edit", "7", "--minutes", "--minutes").english, "option --minutes given more than once")
     }
 
     func testTheDeclarationsOfTheSampleAreConsistentAndMistakesAreFound() {

@@ -63,7 +63,7 @@ final class ExecutableHelpTests: XCTestCase {
                 for command in program.commands { XCTAssertTrue(overview.contains("  \(command.name) "), "\(command.name) in \(overview)") }
                 for group in program.groups {
                     let help = program.groupHelp(group, language)
-                    XCTAssertTrue(help.contains(language.pick("subcommands:", "Unterbefehle:")), help)
+                    XCTAssertTrue(help.contains(LocalizedText("subcommands:", "Unterbefehle:")(language)), help)
                 }
             }
         }

@@ -37,7 +37,7 @@ final class GeneratedDocumentationTests: XCTestCase {
                     }
                 }
                 XCTAssertTrue(page.contains("\\-\\-version"), program.name)
-                XCTAssertTrue(page.contains(language.pick(".SH \"SYNOPSIS\"", ".SH \"\\[u00DC]BERSICHT\"")), program.name)
+                XCTAssertTrue(page.contains(LocalizedText(".SH \"SYNOPSIS\"", ".SH \"\\[u00DC]BERSICHT\"")(language)), program.name)
             }
         }
     }

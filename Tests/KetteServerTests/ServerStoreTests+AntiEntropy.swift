@@ -71,6 +71,46 @@ extension ServerStoreTests {
         try assertDigestsMatchARebuild()
     }
 
+    /// Pages cut at the 4 MiB cap (issue 12.3) hold the scope exits in sequence order with the
+    /// rows: no exit is skipped, none comes twice, and no page's cursor passes anything unsent.
+    func testPagesCutByBytesKeepEveryScopeExitInOrder() throws {
+        let small = (0..<8).map { set("small-\($0)", [change(.offer, "s\($0)", "title", .string("Treff \($0)"), 1),
+                                                     change(.offer, "s\($0)", "district", .string("nordstadt"), 1)]) }
+        XCTAssertTrue(try push(small, as: "kreis").1?.results.allSatisfy { $0.status == .applied } ?? false)
+        let start = try page("anna", after: 0).cursor
+        // 24 offers of 250,000 bytes (6 MB: more than one page) with a move between every third.
+        let text = String(repeating: "Beratung ", count: 250_000 / 9)
+        for index in 0..<24 {
+            let large = set("large-\(index)", [change(.offer, "l\(index)", "description", .string(text + String(index)), 20 + Int64(index) * 2),
+                                               change(.offer, "l\(index)", "district", .string("nordstadt"), 20 + Int64(index) * 2)])
+            var sets = [large]
+            if index % 3 == 0 {
+                sets.append(set("move-\(index)", [change(.offer, "s\(index / 3)", "district", .string("suedstadt"), 21 + Int64(index) * 2, "cccc",
+                                                         base: stamp(1, "aaaa"))]))
+            }
+            XCTAssertTrue(try push(sets, as: "kreis").1?.results.allSatisfy { $0.status == .applied } ?? false)
+        }
+        var cursor = start, pages = 0
+        var exits: [String] = [], offers: [String] = [], seqs: [Int64] = []
+        while true {
+            let response = request("GET", "/v1/changes", token: tokens["anna"], query: ["after": String(cursor), "limit": "1000"])
+            XCTAssertLessThanOrEqual(response.body.count, SyncLimits.maxPageBytes + 200, "a page stays within the cap")
+            let page = try PullPage.decode(json: response.body)
+            XCTAssertNil(page.problem(after: cursor))
+            exits += page.left.map(\.id)
+            offers += page.changes.filter { $0.change.field == "description" }.map(\.change.recordID)
+            seqs += (page.changes.map(\.seq) + page.left.map(\.seq)).sorted()
+            cursor = page.cursor
+            pages += 1
+            if !page.more { break }
+        }
+        XCTAssertGreaterThan(pages, 1, "the pages were cut by bytes")
+        XCTAssertEqual(exits.sorted(), (0..<8).map { "s\($0)" }, "every moved offer is announced once")
+        XCTAssertEqual(offers.sorted(), (0..<24).map { "l\($0)" }.sorted(), "every large offer arrives once")
+        XCTAssertEqual(seqs, seqs.sorted(), "changes and exits in sequence order across pages")
+        XCTAssertEqual(Set(seqs).count, seqs.count, "nothing twice")
+    }
+
     func testAMovedBodyTakesItsMeetingsAndTheirMinutes() throws {
         try pushNordstadtRecords()
         let cursor = try page("anna", after: 0).cursor

@@ -80,6 +80,10 @@ struct Failure: Encodable {
         case .unreadableFile: "unreadable_file"
         case .editorFailed: "editor_failed"
         case .nothingToChange: "nothing_to_change"
+        case .nothingToUndo: "nothing_to_undo"
+        case .undoForgotten: "undo_forgotten"
+        case .deletionNeedsConfirmation: "confirmation_needed"
+        case .deletionDeclined: "not_confirmed"
         case .refusedWrite: "refused_write"
         case .outsideScope: "outside_scope"
         }

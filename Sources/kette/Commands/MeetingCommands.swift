@@ -1,6 +1,7 @@
 import Foundation
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 /// The options that set a meeting's fields, shared by `meeting add` and `meeting edit`.
@@ -12,13 +13,18 @@ private enum MeetingField {
     static let place = Option<String>("place", value: "P", help: LocalizedText("where it took place", "wo sie stattfand"))
     static let attendee = Option<String>("attendee", value: "\"Name; Organization; Role\"", help: LocalizedText(
         "someone who attended (organization and role optional)", "jemand, der teilnahm (Organisation und Rolle optional)"), repeatable: true)
+    static let attendeeContact = Option<String>("attendee-contact", value: "CONTACT", help: LocalizedText(
+        "someone who attended, from the contact register (id or name)", "jemand, der teilnahm, aus dem Kontaktregister (ID oder Name)"), repeatable: true)
     static let offer = Option<String>("offer", value: "OFFER", help: LocalizedText(
         "an offer the meeting dealt with (id or title)", "ein Angebot, um das es ging (ID oder Titel)"), repeatable: true)
-    static let minutes = Option<String>("minutes", value: "TEXT", help: LocalizedText("the free minutes text", "der freie Protokolltext"))
+    static let minutes = Option<MinutesSource>("minutes", value: "[TEXT]", help: LocalizedText(
+        "the free minutes text; alone (no TEXT), the minutes open in $EDITOR",
+        "der freie Protokolltext; allein (ohne TEXT) öffnet sich das Protokoll in $EDITOR"),
+        expected: nil, whenAlone: .editor) { .text($0) }
     static let minutesFile = Option<String>("minutes-file", value: "F", help: LocalizedText(
         "read the minutes text from file F (- for standard input)", "den Protokolltext aus Datei F lesen (- für die Standardeingabe)"))
 
-    static let all: [any OptionDeclaration] = [body, date, time, place, attendee, offer, minutes, minutesFile]
+    static let all: [any OptionDeclaration] = [body, date, time, place, attendee, attendeeContact, offer, minutes, minutesFile]
 
     /// Refuses both minutes options at once, before anything else is checked.
     static func validate(_ args: ParsedInput) throws {
@@ -35,15 +41,26 @@ private enum MeetingField {
         input.time = args[time]
         input.place = args[place]
         input.attendees = args.all(attendee)
+        input.attendeeContacts = args.all(attendeeContact)
         input.offers = args.all(offer)
-        input.minutes = try minutesText(text: args[minutes], file: args[minutesFile])
+        if case .text(let text)? = args[minutes] { input.minutes = text } else { input.minutes = try minutesText(file: args[minutesFile]) }
         return input
+    }
+
+    /// Whether `--minutes` stands alone: the minutes are to be written in the editor.
+    static func wantsEditor(_ args: ParsedInput) -> Bool {
+        args[minutes] == .editor
     }
 }
 
-/// The minutes text from --minutes or --minutes-file; nil when neither is given.
-private func minutesText(text: String?, file: String?) throws -> String? {
-    if let text { return text }
+/// Where `--minutes` takes the text from.
+private enum MinutesSource: Equatable, Sendable {
+    case text(String)
+    case editor
+}
+
+/// The minutes text from --minutes-file; nil when it is not given.
+private func minutesText(file: String?) throws -> String? {
     guard let path = file else { return nil }
     let data: Data
     if path == "-" {
@@ -59,30 +76,6 @@ private func minutesText(text: String?, file: String?) throws -> String? {
     return text
 }
 
-/// Opens `$EDITOR` (else `$VISUAL`, else vi) on a template and returns what was written, without
-/// the comment lines. Used only on a terminal, when no minutes were given.
-private func minutesFromEditor(_ context: CommandContext) throws -> String? {
-    let editor = context.environment["EDITOR"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? context.environment["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("kette-minutes-\(UUID().uuidString).md")
-    let template = RecordText.minutesTemplate(context.language)
-    try Data(template.utf8).write(to: file, options: [.atomic])
-    defer { try? FileManager.default.removeItem(at: file) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    // The editor may carry arguments ("code --wait"), so the shell splits it; the file is "$1".
-    process.arguments = ["-c", "\(editor) \"$1\"", "kette-editor", file.path]
-    do { try process.run() } catch { throw KetteError.editorFailed(command: editor, reason: .verbatim("\(error)")) }
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw KetteError.editorFailed(command: editor, reason: InputText.editorExit.with(["status": String(process.terminationStatus)]))
-    }
-    let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-    let kept = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
-    let trimmed = kept.trimmingCharacters(in: .whitespacesAndNewlines)
-    return trimmed.isEmpty ? nil : trimmed
-}
-
 private func printMeeting(_ meeting: Meeting, _ context: CommandContext) {
     var header = "\(meeting.bodyName ?? meeting.body ?? "–") — \(Day(meeting.date).text(context.language))"
     if let time = meeting.time { header += " \(time)" }
@@ -93,21 +86,22 @@ private func printMeeting(_ meeting: Meeting, _ context: CommandContext) {
         context.say("")
         context.say(RecordText.attendees.text)
         for attendee in meeting.attendees {
-            context.say("  - " + [attendee.name, attendee.organization, attendee.role].compactMap { $0 }.joined(separator: "; "))
+            context.say("  - " + [attendee.name, attendee.organization, attendee.role].compactMap { $0 }.joined(separator: "; ")
+                        + "  (\(shortID(attendee.id)))")
         }
     }
     if !meeting.agenda.isEmpty {
         context.say("")
         context.say(RecordText.agenda.text)
         for item in meeting.agenda {
-            context.say(RecordText.agendaItem.with(["position": String(item.position), "title": item.title]))
+            context.say(RecordText.agendaItem.with(["number": String(item.number), "title": item.title, "id": shortID(item.id)]))
             if let notes = item.notes { context.say("      \(notes)") }
         }
     }
     if !meeting.decisions.isEmpty {
         context.say("")
         context.say(RecordText.decisions.text)
-        for decision in meeting.decisions { context.say("  - \(decision.text)") }
+        for decision in meeting.decisions { context.say("  - \(decision.text)  (\(shortID(decision.id)))") }
     }
     if !meeting.tasks.isEmpty {
         context.say("")
@@ -141,25 +135,41 @@ let meetingCommands: [KetteCommand] = [
         "meeting add", abstract: LocalizedText("record a meeting and its minutes (Protokoll); prints its id",
                                                "eine Sitzung mit Protokoll erfassen; gibt ihre ID aus"),
         options: MeetingField.all,
-        discussion: LocalizedText("--body and --date are required. Without --minutes or --minutes-file on a terminal, $EDITOR opens for the minutes.",
-                                  "--body und --date sind Pflicht. Ohne --minutes oder --minutes-file öffnet sich am Terminal $EDITOR für das Protokoll."),
+        discussion: LocalizedText("--body and --date are required. $EDITOR opens for the minutes with --minutes alone, and on a terminal without --minutes or --minutes-file.",
+                                  "--body und --date sind Pflicht. $EDITOR öffnet sich für das Protokoll mit --minutes allein und am Terminal ohne --minutes oder --minutes-file."),
         validate: MeetingField.validate
     ) { args, context in
         var input = try MeetingField.input(args)
         // Check everything else before the editor opens, so nobody types minutes for a
         // meeting that cannot be saved.
         let store = try context.store()
-        if input.minutes == nil, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
+        let onTerminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        if MeetingField.wantsEditor(args) || (input.minutes == nil && args[MeetingField.minutesFile] == nil && onTerminal) {
             _ = try store.validateMeeting(input, language: context.language)
-            input.minutes = try minutesFromEditor(context)
+            input.minutes = try MinutesEditor(context: context).edit(current: nil)
         }
         context.say(try store.addMeeting(input, language: context.language))
     },
     KetteCommand(
         "meeting edit", abstract: LocalizedText("change a meeting; --attendee adds attendees", "eine Sitzung ändern; --attendee fügt Teilnehmende hinzu"),
-        arguments: [meetingID], options: MeetingField.all, validate: MeetingField.validate
+        arguments: [meetingID], options: MeetingField.all,
+        discussion: LocalizedText("--minutes alone opens the current minutes in $EDITOR.",
+                                  "--minutes allein öffnet das bisherige Protokoll in $EDITOR."),
+        validate: MeetingField.validate
     ) { args, context in
-        context.say(try context.store().editMeeting(args[meetingID], try MeetingField.input(args), language: context.language))
+        var input = try MeetingField.input(args)
+        let store = try context.store()
+        if MeetingField.wantsEditor(args) {
+            let current = try store.meeting(args[meetingID], language: context.language).minutes
+            // An empty text or the same text changes nothing; `--minutes ""` clears the minutes.
+            if let edited = try MinutesEditor(context: context).edit(current: current),
+               edited != current?.trimmingCharacters(in: .whitespacesAndNewlines) {
+                input.minutes = edited
+            } else if input.isEmpty {
+                return context.say(MinutesText.minutesUnchanged.text)
+            }
+        }
+        context.say(try store.editMeeting(args[meetingID], input, language: context.language))
     },
     KetteCommand(
         "meeting agenda", abstract: LocalizedText("add an agenda item (Tagesordnungspunkt) to a meeting",
@@ -198,11 +208,8 @@ let meetingCommands: [KetteCommand] = [
         for line in context.table(header, rows) { context.say(line) }
         context.sayTotal(shown: shown.count, of: meetings.count, .meetings)
     },
-    KetteCommand(
-        "meeting delete", abstract: LocalizedText("delete a meeting (a tombstone that syncs)", "eine Sitzung löschen (als Grabstein, der synchronisiert wird)"),
-        arguments: [meetingID]
-    ) { args, context in
-        let id = try context.store().deleteRecord(.meeting, args[meetingID], language: context.language)
-        context.say(RecordText.deletedMeeting.with(["id": id]))
+    deletionCommand("meeting delete", .meeting, argument: meetingID, abstract: LocalizedText(
+        "delete a meeting (a tombstone that syncs); asks first", "eine Sitzung löschen (als Grabstein, der synchronisiert wird); fragt vorher")) { id in
+        RecordText.deletedMeeting.with(["id": id])
     },
 ]

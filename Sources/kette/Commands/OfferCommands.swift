@@ -129,12 +129,13 @@ let offerCommands: [KetteCommand] = [
         context.startPaging()
         printOffer(offer, context)
     },
-    KetteCommand(
-        "offer delete", abstract: LocalizedText("delete an offer (a tombstone that syncs)", "ein Angebot löschen (als Grabstein, der synchronisiert wird)"),
-        arguments: [offerID]
-    ) { args, context in
-        let id = try context.store().deleteRecord(.offer, args[offerID], language: context.language)
-        context.say(RecordText.deletedOffer.with(["id": id]))
+    deletionCommand(
+        "offer delete", .offer, argument: offerID,
+        abstract: LocalizedText("delete an offer (a tombstone that syncs); asks first", "ein Angebot löschen (als Grabstein, der synchronisiert wird); fragt vorher"),
+        discussion: LocalizedText("Its texts stay in this laptop's trash for 30 days: `kette restore ID` brings it back, `kette undo` too.",
+                                  "Die Texte bleiben 30 Tage im Papierkorb dieses Rechners: `kette restore ID` holt es zurück, `kette undo` ebenso.")
+    ) { id in
+        RecordText.deletedOffer.with(["id": id])
     },
     KetteCommand(
         "offer list", abstract: LocalizedText("list offers, optionally filtered", "Angebote auflisten, wahlweise gefiltert"),
@@ -173,7 +174,7 @@ let offerCommands: [KetteCommand] = [
         let report = try context.store().duplicateOffers(district: args[OfferListFilter.district], language: context.language)
         if context.wantsJSON { return try context.printJSON(report) }
         context.say(report.scope.label(context.language))
-        context.say(context.language.pick("Likely duplicates: \(report.groups.count) groups", "Wahrscheinliche Duplikate: \(report.groups.count) Gruppen"))
+        context.say(ReportLines.likelyDuplicates.with(["count": report.groups.count]))
         for (number, group) in report.groups.enumerated() {
             context.say("")
             context.say("\(number + 1). " + group.reason)

@@ -1,5 +1,6 @@
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 private let refusalID = Argument<String>("ID", help: LocalizedText("the refused change set's id or the start of it",
@@ -56,7 +57,7 @@ let refusalCommands: [KetteCommand] = [
     KetteCommand(
         "refused drop", abstract: LocalizedText("forget a refused change set (or all of them); what it would have written is gone",
                                                 "einen abgelehnten Änderungssatz (oder alle) verwerfen; sein Inhalt ist dann fort"),
-        arguments: [optionalRefusalID], options: [dropAll],
+        arguments: [optionalRefusalID], options: [dropAll, yesFlag],
         validate: { input in
             guard (input[optionalRefusalID] != nil) != input[dropAll] else {
                 throw UsageError(RefusalText.idOrAll.text)
@@ -65,9 +66,18 @@ let refusalCommands: [KetteCommand] = [
     ) { args, context in
         let store = try context.store()
         if let reference = args[optionalRefusalID] {
-            let refusal = try store.dropRefusal(reference, language: context.language)
+            // Asked by name first: a dropped refusal's content is gone, there is no trash for it.
+            let refusal = try store.refusal(reference, language: context.language).refusal
+            let what = HistoryText.recordNamed.with(["kind": FieldText.refusal.text, "title": refusal.summary, "id": shortID(refusal.id)])
+            try context.confirm(HistoryText.dropQuestion.with(["what": what]), what: what)
+            _ = try store.dropRefusal(refusal.id, language: context.language)
             context.say(RefusalText.dropped.with(["id": shortID(refusal.id), "summary": refusal.summary]))
         } else {
+            let kept = try store.keptRefusals().count
+            if kept > 0 {
+                let what = HistoryText.everyRefusal.with(["count": kept])
+                try context.confirm(HistoryText.dropQuestion.with(["what": what]), what: what)
+            }
             let count = try store.dropAllRefusals()
             context.say(RefusalText.droppedAll.with(["count": count]))
         }

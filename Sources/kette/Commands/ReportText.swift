@@ -1,5 +1,6 @@
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 /// The reports as plain text for the terminal, in the reader's language.
@@ -10,8 +11,6 @@ struct ReportText {
 
     private var language: Language { context.language }
     private func say(_ line: ReportLines, _ values: MessageValues = [:]) -> String { line(language, values) }
-    /// Lines of issue 15 not yet in the catalog (`ReportLines`).
-    private func pick(_ english: String, _ german: String) -> String { context.language.pick(english, german) }
     private func number(_ value: Int) -> String { ReportFormatting.number(value, language) }
     private func day(_ text: String?) -> String { ReportFormatting.day(text, language) }
     private func lines(_ lines: [String]) -> String { lines.map { $0 + "\n" }.joined() }
@@ -19,8 +18,8 @@ struct ReportText {
     func coverage(_ report: CoverageReport) -> String {
         var out: [String] = []
         let scope = report.category.map { say(.categoryScope, ["category": Label($0)]) } ?? say(.allCategories)
-        let counted = report.window.isDay ? pick("running on ", "laufend am ") : pick("running in ", "laufend im Zeitraum ")
-        out.append(say(.coverageTitle, ["scope": scope]) + ", " + counted + report.window.label(language))
+        let counted = say(report.window.isDay ? .runningOn : .runningIn, ["window": report.window.label(language)])
+        out.append(say(.coverageTitle, ["scope": scope]) + ", " + counted)
         out.append(report.scope.label(language))
         out.append("")
         let header = [OutputText.headerDistrict(language)] + report.phases.map { ReportFormatting.shortLabel($0, language).uppercased() }
@@ -29,10 +28,12 @@ struct ReportText {
                 guard let cell = report.cell(district: district.id, phase: phase) else { return "" }
                 // Marks as well as numbers: the table must say "gap" without colour.
                 return "\(cell.activeOffers)" + (cell.isGap ? "!" : cell.parallelCategories.isEmpty ? "" : "*")
+                    + (cell.openNeeds.isEmpty ? "" : "?") + (cell.runningMeasures.isEmpty ? "" : "+")
             }
         }
         out += context.table(header, rows)
         out.append(say(.coverageLegend))
+        out.append(PlanningText.coverageMarks(language))
         out.append(say(.columns) + report.phases.map { $0.label(language) }.joined(separator: " | "))
         out.append("")
         out.append(say(.gaps, ["count": report.gaps.count]))
@@ -54,16 +55,28 @@ struct ReportText {
             out.append(say(.withoutPhase)
                        + report.offersWithoutPhase.map { "\($0.title) [\(shortID($0.id))]" }.joined(separator: "; "))
         }
-        out += datedOffers(pick("Ended, not counted (\(report.ended.count)):", "Beendet, nicht gezählt (\(report.ended.count)):"), report.ended)
-        out += datedOffers(pick("Planned, not yet counted (\(report.planned.count)):", "Geplant, noch nicht gezählt (\(report.planned.count)):"),
-                           report.planned)
+        out += planningMarks(report)
+        out += datedOffers(say(.endedNotCounted, ["count": String(report.ended.count)]), report.ended)
+        out += datedOffers(say(.plannedNotCounted, ["count": String(report.planned.count)]), report.planned)
         return lines(out)
+    }
+
+    /// The cells with open needs or running measures, district by district.
+    private func planningMarks(_ report: CoverageReport) -> [String] {
+        let marked = report.cells.filter { !$0.openNeeds.isEmpty || !$0.runningMeasures.isEmpty }
+        var out = ["", PlanningText.markedCells(language, ["count": marked.count])]
+        let names = Dictionary(report.districts.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        for cell in marked {
+            let counts = PlanningText.cellMarks(language, ["needs": cell.openNeeds.count, "measures": cell.runningMeasures.count])
+            out.append("  \(names[cell.district] ?? cell.district) · \(ReportFormatting.phaseName(cell.phase, language)): \(counts)")
+        }
+        return out
     }
 
     /// The ended or planned offers, one a line with district and dates.
     private func datedOffers(_ heading: String, _ offers: [CoverageReport.DatedOffer]) -> [String] {
         var out = ["", heading]
-        if offers.isEmpty { out.append(pick("  none", "  keine")) }
+        if offers.isEmpty { out.append(say(.none)) }
         for offer in offers {
             let dates = "\(offer.start.map(day) ?? "…") – \(offer.end.map(day) ?? "…")"
             let status = offer.status.map { " (\($0.label(language)))" } ?? ""
@@ -75,9 +88,9 @@ struct ReportText {
     func indicators(_ report: IndicatorReport) -> String {
         var out: [String] = []
         if let period = report.period, let comparison = report.comparison(for: period) {
-            out.append(pick("Figures for ", "Zahlen für ") + comparisonLine(comparison))
+            out.append(say(.figuresFor, ["comparison": comparisonLine(comparison)]))
         } else {
-            out.append(report.granularity == .year ? pick("Figures per year", "Zahlen je Jahr") : pick("Figures per quarter", "Zahlen je Quartal"))
+            out.append(say(report.granularity == .year ? .figuresPerYear : .figuresPerQuarter))
             out += report.comparisons.map { "  " + comparisonLine($0) }
         }
         out.append(report.scope.label(language))
@@ -88,8 +101,8 @@ struct ReportText {
         out.append("")
         let quarters = report.granularity == .quarter
         var header = [say(.headerPeriod), OutputText.headerDistrict(language), say(.headerPhase), say(.headerOffers),
-                      say(.headerParticipations), quarters ? pick("TO QUARTER BEFORE", "ZUM VORQUARTAL") : say(.headerChange)]
-        if quarters { header.append(pick("TO YEAR BEFORE", "ZUM VORJAHR")) }
+                      say(.headerParticipations), say(quarters ? .headerToQuarterBefore : .headerChange)]
+        if quarters { header.append(say(.headerToYearBefore)) }
         header += [say(.headerSessions), say(.headerChange)]
         func figures(_ f: IndicatorReport.Figures) -> [String] {
             var cells = [number(f.offers), number(f.participants), ReportFormatting.change(f.participants, from: f.previousParticipants, language)]
@@ -109,25 +122,47 @@ struct ReportText {
 
     /// "Q1 2026, compared with Q4 2025 and Q1 2025" and the like: what a period's figures are compared with.
     private func comparisonLine(_ comparison: IndicatorReport.Comparison) -> String {
-        let compared = [comparison.previous, comparison.yearBefore].compactMap { $0?.label(language) }
-        guard !compared.isEmpty else {
-            return comparison.current.label(language) + pick(", no comparable period", ", ohne vergleichbaren Zeitraum")
+        let current = comparison.current.label(language)
+        switch (comparison.previous, comparison.yearBefore) {
+        case (let previous?, let yearBefore?):
+            return say(.comparedWithBoth, ["period": current, "previous": previous.label(language), "yearBefore": yearBefore.label(language)])
+        case (let previous?, nil), (nil, let previous?):
+            return say(.comparedWith, ["period": current, "previous": previous.label(language)])
+        case (nil, nil):
+            return say(.noComparablePeriod, ["period": current])
         }
-        return comparison.current.label(language) + pick(", compared with ", ", verglichen mit ") + compared.joined(separator: pick(" and ", " und "))
     }
 
     func tasks(_ report: TaskReport) -> String {
         var out = [say(.openTasks, ["day": day(report.today), "count": report.tasks.count, "overdue": report.overdue])]
-        guard !report.tasks.isEmpty else { return lines(out) }
-        out.append("")
-        let header = [OutputText.headerID(language), OutputText.headerDue(language), say(.headerState), OutputText.headerOwner(language),
-                      OutputText.headerTask(language), OutputText.headerBody(language), say(.headerMeeting)]
-        out += context.table(header, report.tasks.map { task in
-            let state = task.daysOverdue.map { say(.overdue, ["days": $0]) } ?? say(.open)
-            return [shortID(task.id), task.due.map(day) ?? "–", state, task.owner ?? "–", task.text, task.body?.name ?? "–",
-                    "\(day(task.meetingDate)) [\(shortID(task.meeting))]"]
+        if !report.tasks.isEmpty {
+            out.append("")
+            let header = [OutputText.headerID(language), OutputText.headerDue(language), say(.headerState), OutputText.headerOwner(language),
+                          OutputText.headerTask(language), OutputText.headerBody(language), say(.headerMeeting)]
+            out += context.table(header, report.tasks.map { task in
+                let state = task.daysOverdue.map { say(.overdue, ["days": $0]) } ?? say(.open)
+                return [shortID(task.id), task.due.map(day) ?? "–", state, task.owner ?? "–", task.text, task.body?.name ?? "–",
+                        "\(day(task.meetingDate)) [\(shortID(task.meeting))]"]
+            })
+        }
+        return lines(out + agreementsForReview(report))
+    }
+
+    /// The agreements due for review, below the action items: reviewing one is work of the bodies too.
+    private func agreementsForReview(_ report: TaskReport) -> [String] {
+        let agreements = report.agreementsForReview
+        var out = ["", PlanningText.reviewTitle(language, ["horizon": TaskReport.AgreementReview.horizonDays, "count": agreements.count])]
+        guard !agreements.isEmpty else { return out }
+        let header = [OutputText.headerID(language), PlanningText.headerReview(language), say(.headerState), PlanningText.headerAgreement(language),
+                      PlanningText.headerKind(language), OutputText.headerBody(language)]
+        out += context.table(header, agreements.map { agreement in
+            let coming = CalendarDay(report.today).flatMap { today in CalendarDay(agreement.review).map(today.days(until:)) }
+            let state = agreement.daysOverdue.map { PlanningText.reviewOverdue(language, ["days": $0]) }
+                ?? coming.map { PlanningText.reviewComing(language, ["days": $0]) } ?? "–"
+            return [shortID(agreement.id), day(agreement.review), state, agreement.title, agreement.kind?.label(language) ?? "–",
+                    agreement.body?.name ?? "–"]
         })
-        return lines(out)
+        return out
     }
 
     func meetings(_ report: MeetingReport) -> String {
