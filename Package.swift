@@ -22,11 +22,14 @@ let package = Package(
 
         // The one SQLite layer shared by client and server.
         .target(name: "KetteStore", dependencies: ["CSQLite"], path: "Sources/KetteStore"),
+        // The server's HTTP transport (libmicrohttpd), below the application as HummingbirdCore
+        // is below Hummingbird: requests, responses, limits; no knowledge of the protocol.
+        .target(name: "KetteHTTP", dependencies: ["CMicroHTTPD"], path: "Sources/KetteHTTP"),
 
         // The three library modules, each in its own top-level folder.
         .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md", "openapi.json", "Examples", "check_examples.py"]),
         .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "CCurl"], path: "Client"),
-        .target(name: "KetteServer", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "CMicroHTTPD"], path: "Server"),
+        .target(name: "KetteServer", dependencies: ["KetteHTTP", "KetteProtocol", "KetteMessages", "KetteStore", "CMicroHTTPD"], path: "Server"),
 
         // The message catalog: every text both programs print, in English and German, and the
         // locale formats of numbers, days and times.
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "KetteStoreTests", dependencies: ["KetteStore", "KetteTestSupport"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KetteHTTPTests", dependencies: ["KetteHTTP", "KetteTestSupport"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
         // The parser itself, and both executables' declarations (every command's help in both languages).

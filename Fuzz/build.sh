@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets into .build-fuzz/: fuzz-decoder (push and pull-page decoders) and
-# fuzz-handler (SyncAPI.handle with a real ServerStore). Each module is compiled with swiftc, as
+# Builds the libFuzzer targets into .build-fuzz/: fuzz-decoder (push and pull-page decoders),
+# fuzz-handler (SyncAPI.handle with a real ServerStore) and fuzz-client (pull pages merged into a
+# real client store by the real SyncEngine, then every report). Each module is compiled with swiftc, as
 # SwiftPM would, but with -sanitize=fuzzer,address (coverage-guided, AddressSanitizer); the
 # system modules come from Sources/C*/module.modulemap as in the package.
-#   Fuzz/build.sh [decoder|handler]...   (default: both)
+#   Fuzz/build.sh [decoder|handler|client]...   (default: all three)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swiftc >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 out=.build-fuzz
 mkdir -p "$out"
 # -O: the fuzzer's throughput; overflow and bounds checks stay on (they are not debug-only in Swift).
-flags=(-O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -I "$out" -I Sources/CSQLite -I Sources/CMicroHTTPD)
+# -package-name: as SwiftPM passes it, so `package` declarations are seen across the modules.
+flags=(-O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name Kette
+       -I "$out" -I Sources/CSQLite -I Sources/CMicroHTTPD -I Sources/CCurl)
 
 module() {  # module NAME SOURCES…: compiles NAME into $out/NAME.o and $out/NAME.swiftmodule
     local name=$1; shift
@@ -19,7 +22,7 @@ module() {  # module NAME SOURCES…: compiles NAME into $out/NAME.o and $out/NA
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decoder handler)
+[ ${#targets[@]} -gt 0 ] || targets=(decoder handler client)
 module KetteProtocol Protocol/*.swift
 for target in "${targets[@]}"; do
     case "$target" in
@@ -29,11 +32,19 @@ for target in "${targets[@]}"; do
     handler)
         module KetteStore Sources/KetteStore/*.swift
         module KetteMessages Sources/KetteMessages/*.swift
+        module KetteHTTP Sources/KetteHTTP/*.swift
         module KetteServer $(find Server -name '*.swift' | sort)
         swiftc "${flags[@]}" -module-name FuzzHandler Fuzz/Handler/FuzzHandler.swift Tests/KetteServerTests/HandlerFuzzInput.swift \
-            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteServer.o" \
+            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteHTTP.o" "$out/KetteServer.o" \
             -lsqlite3 -lmicrohttpd -lgnutls -o "$out/fuzz-handler"
         ;;
-    *) echo "unknown fuzz target '$target'; accepted: decoder, handler" >&2; exit 1 ;;
+    client)
+        module KetteStore Sources/KetteStore/*.swift
+        module KetteMessages Sources/KetteMessages/*.swift
+        module KetteClient $(find Client -name '*.swift' | sort)
+        swiftc "${flags[@]}" -module-name FuzzClient Fuzz/Client/FuzzClient.swift Tests/KetteClientTests/ClientFuzzInput.swift \
+            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteClient.o" -lsqlite3 -lcurl -o "$out/fuzz-client"
+        ;;
+    *) echo "unknown fuzz target '$target'; accepted: decoder, handler, client" >&2; exit 1 ;;
     esac
 done

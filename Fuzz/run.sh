@@ -2,22 +2,26 @@
 # Runs the libFuzzer targets built by Fuzz/build.sh, each for SECONDS, starting from the kept
 # corpus (Fuzz/Corpus/TARGET) and the readable seeds (Protocol/Examples, Fuzz/Seeds/TARGET). New inputs go to .build-fuzz/corpus/TARGET, findings (crash,
 # timeout, out of memory, wrong answer) to .build-fuzz/artifacts/TARGET/; exits non-zero on a finding.
-#   Fuzz/run.sh SECONDS [decoder|handler]...        fuzz (default: both targets)
-#   Fuzz/run.sh --merge [decoder|handler]...        minimize kept corpus + new inputs into Fuzz/Corpus
+#   Fuzz/run.sh SECONDS [decoder|handler|client]...   fuzz (default: all three targets)
+#   Fuzz/run.sh --merge [decoder|handler|client]...   minimize kept corpus + new inputs into Fuzz/Corpus
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.build-fuzz
 merge=0
 if [ "${1:-}" = --merge ]; then merge=1; shift; else seconds=${1:?usage: Fuzz/run.sh SECONDS [decoder|handler]... or --merge}; shift; fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decoder handler)
+[ ${#targets[@]} -gt 0 ] || targets=(decoder handler client)
 # Leak checks off: the Swift runtime keeps metadata caches that LeakSanitizer reports at exit.
 # -timeout: one input may take at most 10 s (a hang is a finding); -rss_limit_mb: 2 GB.
 # The Swift runtime's own crash handler would race AddressSanitizer's report; libFuzzer prints the stack.
 export SWIFT_BACKTRACE=enable=no
 common=(-detect_leaks=0 -timeout=10 -rss_limit_mb=2048 -max_len=131072 -dict=Fuzz/kette.dict)
 seeds() {  # the hand-written inputs of a target
-    case "$1" in decoder) echo Protocol/Examples Fuzz/Seeds/decoder ;; handler) echo Fuzz/Seeds/handler ;; esac
+    case "$1" in
+    decoder) echo Protocol/Examples Fuzz/Seeds/decoder ;;
+    handler) echo Fuzz/Seeds/handler ;;
+    client) echo Fuzz/Seeds/client ;;
+    esac
 }
 status=0
 for target in "${targets[@]}"; do

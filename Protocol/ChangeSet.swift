@@ -27,7 +27,10 @@ public struct Change: Hashable, Codable, Sendable {
 public struct ChangeSet: Hashable, Codable, Sendable {
     /// The version of the record schema the author wrote against; the server uses it to answer
     /// clients that are older or newer than itself.
-    public static let currentSchemaVersion = 1
+    /// 2 added the planning cycle: needs, goals, targets, target figures, measures, measure notes,
+    /// contacts, agreements, and a member's sector, person and contact, an attendee's and an
+    /// action item's contact.
+    public static let currentSchemaVersion = 2
 
     public var id: String
     public var replica: ReplicaID

@@ -43,6 +43,11 @@ extension PushRequest {
     public static func decode(json bytes: [UInt8]) throws(DecodingProblem) -> PushRequest {
         do { try JSONReader.validate(bytes) } catch { throw .syntax("\(error)") }
         var reader = JSONReader(bytes)
+        reader.acceptsWholeNumbersWithFractions = true
+        // A bare `3`, `"x"` or `null` is JSON but no document of this protocol (SPEC §4: invalid_json).
+        if let first = try? reader.peek(), first != UInt8(ascii: "{"), first != UInt8(ascii: "[") {
+            throw .syntax("a push is a JSON object, not a bare value at byte \(reader.index)")
+        }
         var sets: [ChangeSet]?
         do {
             try reader.readObject { reader, key in

@@ -16,15 +16,24 @@ extension RecordType {
             if let accepted = acceptedValues(field: field), !accepted.contains(text) {
                 return "\(rawValue).\(field) '\(text)' is not one of \(accepted.joined(separator: ", "))"
             }
-            if self == .indicator, field == "period", !Self.isPeriod(text) {
-                return "indicator.period '\(text.prefix(40))' is not a period: YYYY or YYYY-Qn, e.g. 2026 or 2026-Q1"
+            if isPeriodField(field), !Self.isPeriod(text) {
+                return "\(rawValue).\(field) '\(text.prefix(40))' is not a period: YYYY or YYYY-Qn, e.g. 2026 or 2026-Q1"
             }
-            return text.utf8.count > Self.maxTextBytes ? "\(rawValue).\(field) is longer than \(Self.maxTextBytes) bytes" : nil
+            if text.utf8.count > Self.maxTextBytes { return "\(rawValue).\(field) is longer than \(Self.maxTextBytes) bytes" }
+            return text.utf8.contains(0) ? "\(rawValue).\(field) contains a NUL character, which is not text" : nil
         case (.list, .list(let items)):
             if let accepted = acceptedValues(field: field), let wrong = items.first(where: { !accepted.contains($0) }) {
                 return "\(rawValue).\(field) item '\(wrong)' is not one of \(accepted.joined(separator: ", "))"
             }
-            return items.count > 1000 ? "\(rawValue).\(field) has more than 1000 items" : nil
+            if self == .measure, field == "gaps", let wrong = items.first(where: { CoverageCell($0) == nil }) {
+                return "\(rawValue).\(field) item '\(wrong.prefix(60))' is not a coverage cell: DISTRICT:PHASE with a phase of \(LifePhase.slugs.joined(separator: ", "))"
+            }
+            if items.count > Self.maxListItems { return "\(rawValue).\(field) has more than \(Self.maxListItems) items" }
+            // In all no longer than one text field, so a list cannot make a row larger than a text can.
+            if items.reduce(0, { $0 + $1.utf8.count }) > Self.maxTextBytes {
+                return "\(rawValue).\(field) holds more than \(Self.maxTextBytes) bytes of text in all"
+            }
+            return items.contains { $0.utf8.contains(0) } ? "\(rawValue).\(field) has an item with a NUL character, which is not text" : nil
         case (.integer, .integer(let number)):
             let range = integerRange(field: field)
             guard range.contains(number) else {
@@ -49,19 +58,28 @@ extension RecordType {
         case (.body, "level"): BodyLevel.slugs
         case (.task, "status"): TaskStatus.slugs
         case (.conflict, "status"): ["open", "resolved"]
+        case (.need, "phases"), (.goal, "phases"), (.target, "phase"): LifePhase.slugs
+        case (.need, "category"): OfferCategory.slugs
+        case (.need, "status"): NeedStatus.slugs
+        case (.member, "sector"): Sector.slugs
+        case (.target, "indicator"): TargetIndicator.slugs
+        case (.measure, "status"): MeasureStatus.slugs
+        case (.contact, "consent"): PublicationConsent.slugs
+        case (.agreement, "kind"): AgreementKind.slugs
         default: nil
         }
     }
 
     /// The whole numbers an integer field takes (SPEC §6.2). Every integer field is bounded, so
     /// no accepted value can make a replica's arithmetic overflow: counts (participants and
-    /// sessions of a period) by 10 million, more than any county's participations in a year,
+    /// sessions of a period, a target's baseline and value, a custom indicator's figure) by 10 million, more than any county's participations in a year,
     /// whose sums over a million offers still stay far below 2^63; positions (an order, which may
     /// be negative or numbered with gaps) and any other integer by the 32-bit range, which every
     /// consumer (JavaScript, spreadsheets, 32-bit columns) holds exactly.
     public func integerRange(field: String) -> ClosedRange<Int64> {
         switch (self, field) {
         case (.indicator, "participants"), (.indicator, "sessions"): Self.counts
+        case (.target, "baseline"), (.target, "targetValue"), (.targetFigure, "value"): Self.counts
         default: Self.positions
         }
     }
@@ -71,6 +89,15 @@ extension RecordType {
     /// An order (agenda items' `position`), and the bound of any other integer field.
     public static let positions: ClosedRange<Int64> = Int64(Int32.min)...Int64(Int32.max)
 
+    /// Whether the field holds a reporting period: an offer's figures, a target's baseline and
+    /// due periods, a custom indicator's figure.
+    func isPeriodField(_ field: String) -> Bool {
+        switch (self, field) {
+        case (.indicator, "period"), (.target, "baselinePeriod"), (.target, "due"), (.targetFigure, "period"): true
+        default: false
+        }
+    }
+
     /// A reporting period: a year (2026) or a quarter (2026-Q1).
     static func isPeriod(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
@@ -78,8 +105,11 @@ extension RecordType {
         return bytes.count == 4 || (bytes[4] == UInt8(ascii: "-") && bytes[5] == UInt8(ascii: "Q") && (49...52).contains(bytes[6]))
     }
 
-    /// One text field's upper bound: minutes are long, but not megabytes.
+    /// One text field's upper bound: minutes are long, but not megabytes. A list's items together
+    /// have the same bound.
     public static let maxTextBytes = 256 * 1024
+    /// The most items in a list field.
+    public static let maxListItems = 1000
 }
 
 extension RecordType.FieldKind {

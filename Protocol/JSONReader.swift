@@ -18,6 +18,10 @@ public struct JSONReader {
     /// reading and skipping recurse. Found by the decoder fuzzer.
     public static let maxDepth = 64
 
+    /// Whether `1.0`, `2.5e1` read as the whole numbers they are (SPEC §5.4, for the wire: other
+    /// programs write numbers so). Off for stored JSON text, which Kette writes canonically.
+    public var acceptsWholeNumbersWithFractions = false
+
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     public func failure(_ message: String) -> Failure { Failure(offset: index, message: message) }
@@ -138,7 +142,49 @@ public struct JSONReader {
         }
         if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
             index = start
-            throw failure("expected a whole number, not a fraction")
+            // `1.0`, `2.50e1`, `1e3`: whole numbers written another way are read as the number (SPEC §5.4).
+            guard acceptsWholeNumbersWithFractions else { throw failure("expected a whole number, not a fraction") }
+            return try readWholeNumberWithFractionOrExponent()
+        }
+        return value
+    }
+
+    /// Reads a number with a fraction or an exponent that is nevertheless whole (`1.0` is 1, `25e-1`
+    /// is not), exactly, without going through a Double.
+    private mutating func readWholeNumberWithFractionOrExponent() throws -> Int64 {
+        let start = index
+        try skipNumber()
+        let lexeme = bytes[start..<index]
+        let negative = lexeme.first == UInt8(ascii: "-")
+        let mantissaEnd = lexeme.firstIndex { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") } ?? lexeme.endIndex
+        let mantissa = lexeme[(negative ? start + 1 : start)..<mantissaEnd]
+        let point = mantissa.firstIndex(of: UInt8(ascii: ".")) ?? mantissa.endIndex
+        var digits = Array(mantissa.filter { $0 != UInt8(ascii: ".") })
+        // The exponent, saturated: no whole number in 64 bits needs more than 19 digits either way.
+        var exponent = 0
+        if mantissaEnd < lexeme.endIndex {
+            var position = mantissaEnd + 1
+            let exponentNegative = bytes[position] == UInt8(ascii: "-")
+            if bytes[position] == UInt8(ascii: "-") || bytes[position] == UInt8(ascii: "+") { position += 1 }
+            for byte in bytes[position..<lexeme.endIndex] { exponent = min(exponent * 10 + Int(byte - UInt8(ascii: "0")), 100_000) }
+            if exponentNegative { exponent = -exponent }
+        }
+        exponent -= mantissa.distance(from: point, to: mantissa.endIndex) - (point < mantissa.endIndex ? 1 : 0)
+        while digits.first == UInt8(ascii: "0") { digits.removeFirst() }
+        if digits.isEmpty { return 0 }
+        while exponent < 0, digits.last == UInt8(ascii: "0") {
+            digits.removeLast()
+            exponent += 1
+        }
+        guard exponent >= 0 else { index = start; throw failure("expected a whole number, not a fraction") }
+        guard digits.count + exponent <= 19 else { index = start; throw failure("number out of range") }
+        var value: Int64 = 0
+        for digit in digits + Array(repeating: UInt8(ascii: "0"), count: exponent) {
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let next = Int64(digit - UInt8(ascii: "0"))
+            let (sum, overflow2) = negative ? shifted.subtractingReportingOverflow(next) : shifted.addingReportingOverflow(next)
+            guard !overflow1, !overflow2 else { index = start; throw failure("number out of range") }
+            value = sum
         }
         return value
     }
@@ -341,6 +387,8 @@ public struct JSONWriter {
     public mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
     public mutating func string(_ text: String) { bytes.append(contentsOf: FieldValue.quoted(text).utf8) }
     public mutating func integer(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
+    /// Drops what was written after the first `count` bytes.
+    public mutating func truncate(to count: Int) { bytes.removeSubrange(min(count, bytes.count)...) }
 }
 
 /// The value of one hexadecimal digit (either case), nil for any other byte.

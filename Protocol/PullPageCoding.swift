@@ -1,18 +1,43 @@
 /// Pull pages on the hot path: the server writes them straight from its stored rows (values are
 /// stored as JSON text already), the client reads them with `JSONReader`. Both produce and
 /// accept exactly the shape `PullPage`'s Codable conformance describes.
+///
+/// A page is capped in bytes as well as in changes (`byteBudget`, `SyncLimits.maxPageBytes`): a
+/// change that would take it past the budget waits for the next page, and a single change larger
+/// than the budget travels alone. The protocol's bounds keep every change far smaller than that.
 public struct PullPageWriter {
     private var writer: JSONWriter
     public private(set) var count = 0
+    public let byteBudget: Int
 
-    public init(expectedChanges: Int = 0) {
-        writer = JSONWriter(capacity: 64 + expectedChanges * 220)
+    public init(expectedChanges: Int = 0, byteBudget: Int = SyncLimits.maxPageBytes) {
+        writer = JSONWriter(capacity: min(64 + expectedChanges * 220, byteBudget))
         writer.raw(#"{"changes":["#)
+        self.byteBudget = byteBudget
     }
 
-    /// Appends one field version; `valueJSON` is the value's JSON text as `FieldValue.jsonText` wrote it.
+    /// The page's size so far.
+    public var byteCount: Int { writer.bytes.count }
+
+    /// Appends one field version, unless the page holds a change already and this one would take
+    /// it past the byte budget: then nothing is appended and the answer is false (the page is
+    /// full). `valueJSON` is the value's JSON text as `FieldValue.jsonText` wrote it.
+    @discardableResult
     public mutating func append(seq: Int64, type: String, id: String, field: String, valueJSON: String,
-                                hlc: String, base: String?, author: String?, redacted: Bool = false) {
+                                hlc: String, base: String?, author: String?, redacted: Bool = false) -> Bool {
+        let before = writer.bytes.count
+        writeChange(seq: seq, type: type, id: id, field: field, valueJSON: valueJSON, hlc: hlc, base: base, author: author,
+                    redacted: redacted)
+        guard count == 0 || writer.bytes.count <= byteBudget else {
+            writer.truncate(to: before)
+            return false
+        }
+        count += 1
+        return true
+    }
+
+    private mutating func writeChange(seq: Int64, type: String, id: String, field: String, valueJSON: String,
+                                      hlc: String, base: String?, author: String?, redacted: Bool) {
         if count > 0 { writer.raw(",") }
         writer.raw(#"{"seq":"#)
         writer.integer(seq)
@@ -26,7 +51,6 @@ public struct PullPageWriter {
         // Only present when true, so a page without erasures is byte for byte what it was.
         if redacted { writer.raw(#","redacted":true"#) }
         writer.raw("}")
-        count += 1
     }
 
     public mutating func finish(cursor: Int64, more: Bool, serverTime: Int64) -> [UInt8] {

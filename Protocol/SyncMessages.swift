@@ -154,10 +154,14 @@ public struct Identity: Codable, Hashable, Sendable {
     public var user: String
     public var role: Role
     public var districts: [String]
-    public init(user: String, role: Role, districts: [String]) {
+    /// In the answer to `GET /v1/me` only: the newest record schema the server understands
+    /// (SPEC §2). A server that leaves it out understands schema 1.
+    public var schemaVersion: Int?
+    public init(user: String, role: Role, districts: [String], schemaVersion: Int? = nil) {
         self.user = user
         self.role = role
         self.districts = districts
+        self.schemaVersion = schemaVersion
     }
 }
 
@@ -192,4 +196,11 @@ public enum SyncLimits {
     public static let defaultPageSize = 1000
     public static let maxPageSize = 5000
     public static let maxChangeSetsPerPush = 500
+    /// A pull page stops taking changes at this size (a single larger change travels alone).
+    /// With the protocol's bounds no change exceeds `maxChangeBytes`, so a page is at most 4 MiB
+    /// and a few hundred bytes, far below the reference client's 64 MiB response limit.
+    public static let maxPageBytes = 4 << 20
+    /// The largest a pulled change can be in JSON (SPEC §14 has the sum): a conflict record's
+    /// value holding the JSON text of a 256 KiB text of control characters, escaped twice.
+    public static let maxChangeBytes = 1_900_000
 }

@@ -2,10 +2,11 @@
 # Runs every test: unit tests of the SQLite layer, protocol and store, and end-to-end runs of the
 # built binaries. KETTE_LONG_TESTS=1 makes the crash and fault tests run many more trials (1,000
 # server kills, 300 client kills, 30 fault-proxy seeds, a 5-minute load run of 50 clients, the
-# stalled-server bound at the default timeouts), runs Schemathesis longer and renders the
+# stalled-server bound at the default timeouts, two minutes of slow-body and large-body attack
+# on the server while a coordinator syncs every second), runs Schemathesis longer and renders the
 # committee report in headless Chromium (scripts/render-committee-report.sh).
-# Then the libFuzzer targets (Fuzz/README.md): built with the sanitizers (about 35 s) and run
-# 20 s each from the kept corpus; 5 minutes each with KETTE_LONG_TESTS=1.
+# Then the three libFuzzer targets (Fuzz/README.md: decoder, handler, client): built with the
+# sanitizers and run 20 s each from the kept corpus; 5 minutes each with KETTE_LONG_TESTS=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh

@@ -2,7 +2,8 @@ import Foundation
 import KetteProtocol
 import KetteStore
 
-/// `kette export csv`: offers, organizations, meetings and action items as spreadsheets a
+/// `kette export csv`: offers, organizations, meetings and action items (and the planning records,
+/// `CSVExport+Planning.swift`) as spreadsheets a
 /// coordinator opens in a German spreadsheet program (see `CSV` for the dialect), one file per
 /// record type. Deleted records are left out.
 ///
@@ -22,7 +23,7 @@ extension LocalStore {
             ExportFile(name: "organizations.csv", data: CSV.write(organizationRows(organizations, language), dialect: .excel), records: organizations.count),
             ExportFile(name: "meetings.csv", data: CSV.write(try meetingRows(meetings, language), dialect: .excel), records: meetings.count),
             ExportFile(name: "tasks.csv", data: CSV.write(try taskRows(tasks, language), dialect: .excel), records: tasks.count),
-        ]
+        ] + (try planningCSVFiles(language: language))
     }
 
     private func offerRows(_ offers: [Offer], _ districts: ReferenceNames, _ providers: ReferenceNames, _ language: Language) -> [[String]] {

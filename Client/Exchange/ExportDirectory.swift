@@ -1,4 +1,5 @@
 import Foundation
+import KetteStore
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write
@@ -71,8 +72,9 @@ public enum ExportDirectory {
     }
 
     /// Writes a new file and flushes it to disk before it is renamed into place; returns errno, 0 when written.
+    /// Private (0600): exports name contact persons.
     private static func writeFile(_ data: Data, to path: String) -> Int32 {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        let descriptor = PrivateFile.create(path)
         guard descriptor >= 0 else { return errno }
         defer { close(descriptor) }
         let code: Int32 = data.withUnsafeBytes { buffer in

@@ -27,18 +27,26 @@ public struct OParlExportOptions: Sendable {
 /// - `organizations.json`: bodies ("Gremien") as `Organization` (organizationType "Gremium"), and
 ///   the organizations that sit in them as "Institution".
 /// - `meetings.json`: meetings as `Meeting` with their `AgendaItem`s and place.
-/// - `memberships.json`: an organization's seat in a body as `Membership` (`onBehalfOf` the organization).
-/// - `persons.json`: attendees as `Person`, only with `publicPeople`; otherwise empty.
+/// - `memberships.json`: an organization's seat in a body as `Membership` (`onBehalfOf` the
+///   organization), with the `person` who sits there when they consented and `publicPeople` is given.
+/// - `persons.json`: only with `publicPeople`, otherwise empty: body members and attendees from
+///   the contact register who consented to publication, and attendees typed by name.
 /// - `papers.json`: empty; a `Body` must point at a paper list, and the chain keeps no papers.
 ///
 /// Each list is one OParl list page (`data`, `pagination`, `links`), so the directory can be
 /// published as it is. Deleted bodies, meetings, memberships and organizations stay in the lists
 /// as `deleted: true` with nothing but their id, type and time, so consumers remove their copies.
 ///
-/// Attendee names are personal data (GDPR/DSGVO) and Kette has no per-person consent flag, so
-/// people are exported only when the one exporting says they may be (`publicPeople`): then every
-/// attendee of a meeting that is not deleted becomes a `Person`, and names only found on deleted
-/// attendance records become deleted `Person`s, so a name erased here is erased by consumers too.
+/// Names are personal data (GDPR/DSGVO), so people are exported only when the one exporting says
+/// they may be (`publicPeople`), and then only as far as consent reaches. A contact of the
+/// register (`kette contact`) says it: one who consented (`--consent given`) is a `Person` (named
+/// after the contact, so their memberships and attendances are one person); one who did not, or
+/// was deleted, is a deleted `Person` with no name, so consumers drop what an earlier export
+/// published. A member who is no contact is exported without a person. An attendee typed by name
+/// is published on the word of the one exporting, as before the register: every such attendee of
+/// a meeting that is not deleted becomes a `Person`, and names only found on deleted attendance
+/// records become deleted `Person`s, so a name erased here is erased by consumers too. Nothing else
+/// of a contact (phone, e-mail, role) leaves the store.
 /// (An attendance record deleted by itself keeps no name — deletion empties it, SPEC §8.6 — so its
 /// person is no longer listed at all; attendees of a deleted meeting keep theirs.)
 /// Minutes, agenda notes, decisions and action items stay internal: OParl could carry them only as
@@ -47,9 +55,9 @@ extension LocalStore {
     public func oparlExport(_ options: OParlExportOptions) throws -> [ExportFile] {
         let base = try OParl.validatedBase(options.baseURL)
         let reader = OParlReader(database: database, url: OParl.URLs(base: base), times: try OParl.RecordTimes(in: database))
-        let seats = try reader.memberships()
+        var people = try reader.people(salt: replica.rawValue, public: options.publicPeople)
+        let seats = try reader.memberships(people: &people)
         let organizations = try reader.bodies(seats: seats) + (try reader.institutions(seated: seats.organizations))
-        let people = try reader.people(salt: replica.rawValue, public: options.publicPeople)
         let meetings = try reader.meetings(agenda: try reader.agenda(), people: people)
         var body = OParl.Body(id: reader.url.body, type: OParl.type("Body"), name: options.bodyName)
         body.organization = reader.url.list("organizations")
@@ -90,18 +98,21 @@ private struct OParlReader {
         var organizations: Set<String> = []
     }
 
-    func memberships() throws -> Seats {
+    /// Seats, each with its person when `people` may publish them (a contact who consented).
+    func memberships(people: inout OParl.People) throws -> Seats {
         var seats = Seats()
-        for row in try database.rows("SELECT id, body, organization, role, deleted FROM members ORDER BY body, rowid") {
+        for row in try database.rows("SELECT id, body, organization, role, contact, deleted FROM members ORDER BY body, rowid") {
             guard let id = row.string("id") else { continue }
             if row.int("deleted") != 0 {
                 seats.memberships.append(.init(tombstone: url.object("membership", id), times.of(.member, id)))
+                if let contact = row.string("contact") { people.noteUse(ofContact: contact, live: false) }
                 continue
             }
             var membership = OParl.Membership(id: url.object("membership", id), type: OParl.type("Membership"))
             membership.organization = row.string("body").map { url.object("organization", $0) }
             membership.onBehalfOf = row.string("organization").map { url.object("organization", $0) }
             membership.role = row.string("role")
+            membership.person = row.string("contact").flatMap { people.noteUse(ofContact: $0, live: true) }
             membership.created = times.of(.member, id).created
             membership.modified = times.of(.member, id).modified
             seats.memberships.append(membership)
@@ -175,16 +186,26 @@ private struct OParlReader {
         return agenda
     }
 
-    /// Who attended which meeting, only when people may be published (see `oparlExport`).
+    /// Who attended which meeting, and which contacts may be named, only when people may be
+    /// published (see `oparlExport`).
     func people(salt: String, public publicPeople: Bool) throws -> OParl.People {
         var people = OParl.People(salt: salt, url: url)
         guard publicPeople else { return people }
+        for row in try database.rows("SELECT id, name, consent, deleted FROM contacts ORDER BY rowid") {
+            guard let id = row.string("id") else { continue }
+            let consented = row.int("deleted") == 0 && row.string("consent") == PublicationConsent.given.slug
+            people.noteContact(id, name: consented ? row.string("name") : nil)
+        }
         for row in try database.rows("""
-            SELECT a.meeting, a.name, a.deleted OR coalesce(m.deleted, 1) AS gone FROM attendees a LEFT JOIN meetings m ON m.id = a.meeting
+            SELECT a.meeting, a.name, a.contact, a.deleted OR coalesce(m.deleted, 1) AS gone FROM attendees a LEFT JOIN meetings m ON m.id = a.meeting
             ORDER BY a.rowid
             """) {
-            guard let meeting = row.string("meeting"), let name = row.string("name") else { continue }
-            people.note(name, meeting: meeting, attended: row.int("gone") == 0)
+            guard let meeting = row.string("meeting") else { continue }
+            if let contact = row.string("contact") {
+                people.noteAttendance(ofContact: contact, meeting: meeting, attended: row.int("gone") == 0)
+            } else if let name = row.string("name") {
+                people.note(name, meeting: meeting, attended: row.int("gone") == 0)
+            }
         }
         return people
     }
@@ -329,8 +350,39 @@ enum OParl {
         private var order: [String] = []
         private var attended: [String: [String]] = [:]  // meeting → person URLs
         private var present: Set<String> = []
+        /// Contacts of the register by id: their name when they may be published, else nil.
+        private var contacts: [String: String?] = [:]
+        /// Contacts a membership or attendance refers to, in order, and whether a live one does.
+        private var contactsInUse: [String] = []
+        private var liveUse: Set<String> = []
 
         init(salt: String, url: URLs) { self.salt = salt; self.url = url }
+
+        /// A contact's person: named after the contact's id, not its name, so an erased or changed
+        /// name keeps the person.
+        func contactURL(_ id: String) -> String {
+            url.object("person", NameBasedID.uuid("oparl/contact/\(salt)/\(id)"))
+        }
+
+        mutating func noteContact(_ id: String, name: String?) {
+            contacts[id] = .some(name)
+        }
+
+        /// Notes that a membership or attendance (`live`: not deleted) refers to a contact, and
+        /// returns the contact's person when it may be published and the use is live.
+        @discardableResult
+        mutating func noteUse(ofContact id: String, live: Bool) -> String? {
+            guard contacts[id] != nil else { return nil }  // not listed: people are not published
+            if !contactsInUse.contains(id) { contactsInUse.append(id) }
+            guard live, case .some(.some) = contacts[id] else { return nil }
+            liveUse.insert(id)
+            return contactURL(id)
+        }
+
+        mutating func noteAttendance(ofContact id: String, meeting: String, attended isAttendance: Bool) {
+            guard let person = noteUse(ofContact: id, live: isAttendance) else { return }
+            if attended[meeting]?.contains(person) != true { attended[meeting, default: []].append(person) }
+        }
 
         func personURL(_ folded: String) -> String {
             url.object("person", NameBasedID.uuid("oparl/person/\(salt)/\(folded)"))
@@ -348,13 +400,23 @@ enum OParl {
         func participants(of meeting: String) -> [String]? { attended[meeting] }
 
         func persons() -> [Person] {
-            order.map { folded in
+            let typed = order.map { folded in
                 guard present.contains(folded) else { return Person(tombstone: personURL(folded)) }
                 var person = Person(id: personURL(folded), type: OParl.type("Person"))
                 person.body = url.body
                 person.name = names[folded]
                 return person
             }
+            // A contact no live membership or attendance names, who withheld consent or was deleted,
+            // is a deleted person: consumers drop what an earlier export published.
+            let registered = contactsInUse.map { id -> Person in
+                guard liveUse.contains(id), case .some(.some(let name)) = contacts[id] else { return Person(tombstone: contactURL(id)) }
+                var person = Person(id: contactURL(id), type: OParl.type("Person"))
+                person.body = url.body
+                person.name = name
+                return person
+            }
+            return typed + registered
         }
     }
 
@@ -412,6 +474,7 @@ enum OParl {
         var type: String
         var organization: String?
         var onBehalfOf: String?
+        var person: String?
         var role: String?
         var created: String?
         var modified: String?

@@ -123,7 +123,7 @@ extension LocalStore {
         var titles: [String: String] = [:]
         try database.forEachRow("""
             SELECT record_type, record_id, previous_value FROM local_action_fields
-            WHERE field IN ('title', 'name', 'text') AND previous_value IS NOT NULL ORDER BY action
+            WHERE field IN ('title', 'name', 'text', 'description', 'statement') AND previous_value IS NOT NULL ORDER BY action
             """) { row in
             guard let type = row.string("record_type"), let id = row.string("record_id"),
                   let text = try row.string("previous_value").map({ try FieldValue(jsonText: $0) })?.stringValue, !text.isEmpty else { return }
@@ -154,6 +154,13 @@ extension LocalStore {
             sql = "SELECT trim(coalesce(b.name, '') || ' ' || coalesce(m.meeting_date, '')) AS label FROM meetings m LEFT JOIN bodies b ON b.id = m.body WHERE m.id = ?"
         case .indicator: sql = "SELECT coalesce(o.title, '') || ' ' || coalesce(i.period, '') AS label FROM indicators i LEFT JOIN offers o ON o.id = i.offer WHERE i.id = ?"
         case .member: sql = "SELECT role AS label FROM members WHERE id = ?"
+        case .need: sql = "SELECT description AS label FROM needs WHERE id = ?"
+        case .goal: sql = "SELECT statement AS label FROM goals WHERE id = ?"
+        case .measure, .agreement: sql = "SELECT title AS label FROM \(type.table) WHERE id = ?"
+        case .contact: sql = "SELECT name AS label FROM contacts WHERE id = ?"
+        case .target: sql = "SELECT coalesce(name, indicator) AS label FROM targets WHERE id = ?"
+        case .targetFigure: sql = "SELECT period AS label FROM \(type.table) WHERE id = ?"
+        case .measureNote: sql = "SELECT note_text AS label FROM \(type.table) WHERE id = ?"
         case .conflict:
             // A conflict is about a field of another record: that record's title.
             guard let row = try database.firstRow("SELECT record_type, record_id FROM conflicts WHERE id = ?", [id]),

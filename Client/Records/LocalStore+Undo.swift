@@ -208,7 +208,7 @@ extension LocalStore {
             let kept = fields.filter { $0.field != RecordType.deletedField && $0.value != nil && $0.value != .null }
             // A deletion empties the texts people may be named in, not every name (a district's
             // stays): what it did not empty is read from the record.
-            let title = try ["title", "name", "text", "date"].lazy.compactMap { name in kept.first { $0.field == name }?.value?.stringValue }.first
+            let title = try ["title", "name", "text", "description", "statement", "date"].lazy.compactMap { name in kept.first { $0.field == name }?.value?.stringValue }.first
                 ?? recordTitle(type, id)
             let deletedAt = formatter.string(from: Date(timeIntervalSince1970: Double(row.int("at") ?? 0) / 1000))
             result.append((TrashEntry(recordType: type, id: id, title: title ?? "", deletedAt: deletedAt, keptFields: kept.map(\.field)), action))

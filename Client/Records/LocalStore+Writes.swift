@@ -156,20 +156,31 @@ extension LocalStore {
     /// Checks a new meeting's input without writing anything (before an editor opens for its minutes).
     public func validateMeeting(_ input: MeetingInput, language: Language) throws {
         _ = try meetingFields(input, creating: true, language: language)
-        _ = try input.attendees.map(Self.parseAttendee)
+        _ = try attendeeFields(input, language: language)
+    }
+
+    /// The fields of the attendees a meeting's input names: typed ones, and contacts from the
+    /// register (their name, organization and role as of today, and the reference).
+    private func attendeeFields(_ input: MeetingInput, language: Language) throws -> [[(String, FieldValue?)]] {
+        let typed = try input.attendees.map(Self.parseAttendee).map { attendee -> [(String, FieldValue?)] in
+            [("name", .string(attendee.name)), ("organization", attendee.organization.map(FieldValue.string)),
+             ("role", attendee.role.map(FieldValue.string))]
+        }
+        let registered = try input.attendeeContacts.map { reference -> [(String, FieldValue?)] in
+            let contact = try contactForMinutes(reference, language: language)
+            return [("name", .string(contact.name)), ("organization", contact.organization.map(FieldValue.string)),
+                    ("role", contact.role.map(FieldValue.string)), ("contact", .string(contact.id))]
+        }
+        return typed + registered
     }
 
     public func addMeeting(_ input: MeetingInput, language: Language) throws -> String {
         let fields = try meetingFields(input, creating: true, language: language)
-        let attendees = try input.attendees.map(Self.parseAttendee)
+        let attendees = try attendeeFields(input, language: language)
         let id = newID()
         return try record("meeting add") { change in
             try change.create(.meeting, id, fields)
-            for attendee in attendees {
-                try change.create(.attendee, newID(), [("meeting", .string(id)), ("name", .string(attendee.name)),
-                                                       ("organization", attendee.organization.map(FieldValue.string)),
-                                                       ("role", attendee.role.map(FieldValue.string))])
-            }
+            for attendee in attendees { try change.create(.attendee, newID(), [("meeting", .string(id))] + attendee) }
             return id
         }
     }
@@ -179,14 +190,10 @@ extension LocalStore {
         guard !input.isEmpty else { throw KetteError.nothingToChange }
         let id = try Resolver.resolve(reference, as: .meeting, in: database, language: language)
         let fields = try meetingFields(input, creating: false, language: language)
-        let attendees = try input.attendees.map(Self.parseAttendee)
+        let attendees = try attendeeFields(input, language: language)
         try record("meeting edit") { change in
             for (field, value) in fields { if let value { try change.set(.meeting, id, field, value) } }
-            for attendee in attendees {
-                try change.create(.attendee, newID(), [("meeting", .string(id)), ("name", .string(attendee.name)),
-                                                       ("organization", attendee.organization.map(FieldValue.string)),
-                                                       ("role", attendee.role.map(FieldValue.string))])
-            }
+            for attendee in attendees { try change.create(.attendee, newID(), [("meeting", .string(id))] + attendee) }
         }
         return id
     }
@@ -219,15 +226,20 @@ extension LocalStore {
 
     // MARK: Action items
 
-    public func addTask(meeting reference: String, text: String, owner: String?, due: String?, language: Language) throws -> String {
+    /// Gives an action item in a meeting. Its owner is typed, or a contact from the register
+    /// (`contact`: the owner's name is copied, with the reference).
+    public func addTask(meeting reference: String, text: String, owner: String?, due: String?, contact: String? = nil,
+                        language: Language) throws -> String {
         let meeting = try Resolver.resolve(reference, as: .meeting, in: database, language: language)
         let text = try Input.requiredText(text, field: "text")
-        let owner = try Input.requiredText(owner, field: "owner")
+        let registered = try contact.map { try contactForMinutes($0, language: language) }
+        let owner = try Input.requiredText(owner ?? registered?.name, field: "owner")
         let due = try Input.date(due, field: "due")
         let id = newID()
         return try record("task add") { change in
             try change.create(.task, id, [("meeting", .string(meeting)), ("text", .string(text)), ("owner", .string(owner)),
-                                          ("due", due.map(FieldValue.string)), ("status", .string(TaskStatus.open.slug))])
+                                          ("due", due.map(FieldValue.string)), ("status", .string(TaskStatus.open.slug)),
+                                          ("contact", registered.map { .string($0.id) })])
             return id
         }
     }

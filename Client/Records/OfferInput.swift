@@ -38,10 +38,13 @@ public struct MeetingInput: Sendable {
     public var minutes: String?
     /// "Name; Organization; Role", organization and role optional.
     public var attendees: [String] = []
+    /// Attendees from the contact register (id or name): their name, organization and role are
+    /// copied into the minutes, with a reference to the contact.
+    public var attendeeContacts: [String] = []
     public var offers: [String] = []
     public init() {}
 
     public var isEmpty: Bool {
-        [body, date, time, place, minutes].allSatisfy { $0 == nil } && attendees.isEmpty && offers.isEmpty
+        [body, date, time, place, minutes].allSatisfy { $0 == nil } && attendees.isEmpty && attendeeContacts.isEmpty && offers.isEmpty
     }
 }

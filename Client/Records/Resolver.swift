@@ -8,11 +8,7 @@ import KetteStore
 enum Resolver {
     /// The column that names records of a type, if people refer to them by name.
     private static func nameColumn(_ type: RecordType) -> String? {
-        switch type {
-        case .district, .organization, .body: "name"
-        case .offer: "title"
-        default: nil
-        }
+        type.nameField.flatMap { type.field(named: $0)?.column }
     }
 
     /// The kind of record as people call it, for messages (from the catalog, `FieldText`).

@@ -124,6 +124,9 @@ public enum CoverageHeatMap {
         let shade = Shade(count: cell.activeOffers)
         let (w, h) = (cellWidth - gutter, rowHeight - gutter)
         var tooltip = ReportPageText.cellTooltip(language, ["district": district.name, "phase": cell.phase.label(language), "count": cell.activeOffers])
+        if !cell.openNeeds.isEmpty || !cell.runningMeasures.isEmpty {
+            tooltip += "; " + PlanningText.cellMarks(language, ["needs": cell.openNeeds.count, "measures": cell.runningMeasures.count])
+        }
         var parallelAttribute = HTML()
         if !cell.parallelCategories.isEmpty {
             tooltip += "; " + ReportPageText.cellParallel(language, ["categories": cell.parallelCategories.map { $0.label(language) }.joined(separator: ", ")])
@@ -139,7 +142,16 @@ public enum CoverageHeatMap {
         if !cell.parallelCategories.isEmpty {
             text += parallelMarkSVG(right: x + w, top: y)
         }
-        return text + "</g>\n"
+        return text + planningMarkSVG(cell, left: x, bottom: y + h, ink: shade.ink) + "</g>\n"
+    }
+
+    /// The marks of the planning cycle in a cell's lower left corner, as in the text report:
+    /// "?" a need not closed, "+" a running measure; their counts in the cell's own tooltip.
+    private static func planningMarkSVG(_ cell: CoverageReport.Cell, left: Int, bottom: Int, ink: String) -> HTML {
+        let marks = (cell.openNeeds.isEmpty ? "" : "?") + (cell.runningMeasures.isEmpty ? "" : "+")
+        guard !marks.isEmpty else { return HTML() }
+        return "<text class=\"planning\" x=\"\(left + 4)\" y=\"\(bottom - 4)\" font-size=\"11\" font-weight=\"bold\" fill=\"\(ink)\" "
+            + "data-open-needs=\"\(cell.openNeeds.count)\" data-running-measures=\"\(cell.runningMeasures.count)\">\(marks)</text>"
     }
 
     /// The corner mark of a cell with possible parallel structures.
@@ -174,6 +186,9 @@ public enum CoverageHeatMap {
                      + parallelMarkSVG(right: 30, top: 0, size: 10) + "</svg><span>"
                      + "\(ReportPageText.parallelMark(language))"
                      + "</span></li>")
+        if report.cells.contains(where: { !$0.openNeeds.isEmpty || !$0.runningMeasures.isEmpty }) {
+            items.append("<li><span>\(PlanningText.coverageMarks(language))</span></li>")
+        }
         let scope = report.category.map { ReportPageText.categoryOnly(language, ["category": $0.label(language)]) + " " } ?? ""
         let reading = report.window.isDay ? ReportPageText.mapReadingDay(language, ["day": report.window.from.label(language)]) + " "
                                           : ReportPageText.mapReadingPeriod(language) + " "

@@ -37,8 +37,15 @@ public struct CoverageReport: Codable, Sendable {
         /// Offers here that ended (see `CoverageReport.ended`) or are yet to come (`planned`).
         public var ended: Int
         public var planned: Int
+        /// Needs not closed that name this cell (district and one of their phases), by id: the
+        /// planning cycle's marks on the matrix, as the store holds them now, whatever the window.
+        public var openNeeds: [String] = []
+        /// Running measures that address this cell, as a gap or through one of their needs, by id.
+        public var runningMeasures: [String] = []
 
-        enum CodingKeys: String, CodingKey { case district, phase, offers, activeOffers, gap, parallelCategories, ended, planned }
+        enum CodingKeys: String, CodingKey {
+            case district, phase, offers, activeOffers, gap, parallelCategories, ended, planned, openNeeds, runningMeasures
+        }
 
         public init(district: String, phase: LifePhase, offers: [String], parallelCategories: [OfferCategory], ended: Int = 0, planned: Int = 0) {
             self.district = district; self.phase = phase; self.offers = offers; self.parallelCategories = parallelCategories
@@ -53,6 +60,8 @@ public struct CoverageReport: Codable, Sendable {
             parallelCategories = try c.decode([OfferCategory].self, forKey: .parallelCategories)
             ended = try c.decodeIfPresent(Int.self, forKey: .ended) ?? 0
             planned = try c.decodeIfPresent(Int.self, forKey: .planned) ?? 0
+            openNeeds = try c.decodeIfPresent([String].self, forKey: .openNeeds) ?? []
+            runningMeasures = try c.decodeIfPresent([String].self, forKey: .runningMeasures) ?? []
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -61,6 +70,7 @@ public struct CoverageReport: Codable, Sendable {
             try c.encode(activeOffers, forKey: .activeOffers); try c.encode(isGap, forKey: .gap)
             try c.encode(parallelCategories, forKey: .parallelCategories)
             try c.encode(ended, forKey: .ended); try c.encode(planned, forKey: .planned)
+            try c.encode(openNeeds, forKey: .openNeeds); try c.encode(runningMeasures, forKey: .runningMeasures)
         }
     }
 
@@ -163,6 +173,7 @@ extension LocalStore {
                                     planned: offers.filter { window.planned(status: $0.status?.slug, start: $0.start) }.map(\.dated)
                                         .sorted { ($0.start ?? "9999", $0.title) < ($1.start ?? "9999", $1.title) })
         report.fillCells(counted)
+        try report.markPlanning(needs: needs(language: language), measures: measures(language: language))
         return report
     }
 
@@ -233,6 +244,27 @@ extension CoverageReport {
                                                     offers: byCategory[category]!.map(\.reference)))
                 }
             }
+        }
+    }
+}
+
+extension CoverageReport {
+    /// Marks the cells that have a need not yet closed (of the report's category, or of none) or
+    /// a running measure. A county-wide need names no cell and marks none.
+    mutating func markPlanning(needs: [Need], measures: [Measure]) {
+        var needsByCell: [CoverageCell: [String]] = [:], measuresByCell: [CoverageCell: [String]] = [:]
+        let needCells = Dictionary(needs.map { ($0.id, $0.cells) }, uniquingKeysWith: { first, _ in first })
+        for need in needs where need.status != .closed && (category == nil || need.category == nil || need.category == category) {
+            for cell in need.cells { needsByCell[cell, default: []].append(need.id) }
+        }
+        for measure in measures where measure.status == .running {
+            let cells = Set(measure.gaps.compactMap(CoverageCell.init) + measure.needs.flatMap { needCells[$0] ?? [] })
+            for cell in cells { measuresByCell[cell, default: []].append(measure.id) }
+        }
+        for index in cells.indices {
+            let cell = CoverageCell(district: cells[index].district, phase: cells[index].phase)
+            cells[index].openNeeds = needsByCell[cell] ?? []
+            cells[index].runningMeasures = measuresByCell[cell] ?? []
         }
     }
 }

@@ -18,13 +18,21 @@ public struct ListLimits: Equatable, Sendable {
     public var decisions: Int
     /// Open action items, overdue (longest first) before the others.
     public var tasks: Int
+    /// Targets of goals, missed and behind before the others.
+    public var targets: Int = .max
+    /// Measures, overdue (longest first) before the others.
+    public var measures: Int = .max
+    /// Agreements due for review, soonest first (the committee page only counts them: the
+    /// steering group reviews them, the committee hears of them).
+    public var agreements: Int = .max
 
     public static let unlimited = ListLimits(parallelCandidates: .max, offersPerCandidate: .max, gapDistricts: .max, datedOffers: .max,
                                              bodies: .max, organizations: .max, decisions: .max, tasks: .max)
     /// The committee page's budget: at most four A4 pages for a 30-district county of 20,000 offers
     /// (checked in Chromium by scripts/render-committee-report.sh).
     public static let committee = ListLimits(parallelCandidates: 5, offersPerCandidate: 3, gapDistricts: 10, datedOffers: 5,
-                                             bodies: 6, organizations: 3, decisions: 2, tasks: 8)
+                                             bodies: 6, organizations: 3, decisions: 2, tasks: 8, targets: 3, measures: 2,
+                                             agreements: 0)
 
     public var isUnlimited: Bool { self == .unlimited }
 }

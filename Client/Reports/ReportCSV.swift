@@ -27,10 +27,11 @@ public struct ReportCSV {
         let names = Dictionary(report.districts.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         return table([("district", "Sozialraum-ID"), ("districtName", "Sozialraum"), ("phase", "Lebensphase"),
                       ("activeOffers", "Aktive Angebote"), ("gap", "Lücke"), ("parallelCategories", "Mögliche Parallelstrukturen"),
-                      ("ended", "Beendet"), ("planned", "Geplant")],
+                      ("ended", "Beendet"), ("planned", "Geplant"), ("openNeeds", "Offene Bedarfe"), ("runningMeasures", "Laufende Maßnahmen")],
                      report.cells.map { cell in
                          [cell.district, names[cell.district] ?? "", vocabulary(cell.phase), String(cell.activeOffers), yesNo(cell.isGap),
-                          cell.parallelCategories.map(vocabulary).joined(separator: ", "), String(cell.ended), String(cell.planned)]
+                          cell.parallelCategories.map(vocabulary).joined(separator: ", "), String(cell.ended), String(cell.planned),
+                          String(cell.openNeeds.count), String(cell.runningMeasures.count)]
                      })
     }
 

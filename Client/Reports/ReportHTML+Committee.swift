@@ -31,6 +31,7 @@ extension ReportHTML {
             + indicatorSection(report.indicators, heading: say(.indicatorsSection), overview: !detail, newPage: true)
             + meetingSection(report.meetings, heading: say(.meetingsSection))
             + taskSection(report.tasks, heading: say(.tasksSection))
+            + planningSection(goals: report.goals, measures: report.measures, heading: PlanningText.goalsAndMeasures(language))
     }
 
     /// The key figures in boxes, for the reader who looks at nothing else.

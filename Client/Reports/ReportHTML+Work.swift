@@ -89,7 +89,7 @@ extension ReportHTML {
         let lead = say(.tasksLead, ["count": String(report.tasks.count), "overdue": String(report.overdue), "day": day(report.today)])
         html += "<p class=\"lead\">\(lead)</p>\n"
         if report.tasks.isEmpty {
-            return html + "<p class=\"empty\">\(say(.noOpenTasks))</p>\n</section>\n"
+            return html + "<p class=\"empty\">\(say(.noOpenTasks))</p>\n" + reviewTable(report) + "</section>\n"
         }
         html += "<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr><th>\(say(.headerDue))</th><th>\(say(.headerTask))</th>"
             + "<th>\(say(.headerResponsible))</th><th>\(say(.headerGivenBy))</th></tr></thead><tbody>"
@@ -103,6 +103,28 @@ extension ReportHTML {
             let source = say(.givenAt, ["body": task.body?.name ?? "–", "day": day(task.meetingDate)])
             html += "<tr><td>\(due)</td><td>\(task.text)</td><td>\(task.owner ?? "–")</td><td>\(source)</td></tr>"
         }
-        return html + "</tbody></table>\n" + more(report.tasks.count - shown.count) + "</section>\n"
+        return html + "</tbody></table>\n" + more(report.tasks.count - shown.count) + reviewTable(report) + "</section>\n"
+    }
+
+    /// The agreements due for review, under the action items; nothing when none is due.
+    private func reviewTable(_ report: TaskReport) -> HTML {
+        let agreements = report.agreementsForReview
+        guard !agreements.isEmpty else { return HTML() }
+        let title = PlanningText.reviewTitle(language, ["horizon": TaskReport.AgreementReview.horizonDays, "count": agreements.count])
+        let shown = agreements.prefix(limits.agreements)
+        guard !shown.isEmpty else { return "<p class=\"lead\">\(title)</p>\n" }
+        var html: HTML = "<h3>\(title)</h3>\n<table\(limits.isUnlimited ? HTML() : " class=\"compact\"")><thead><tr>"
+            + "<th>\(PlanningText.review(language))</th><th>\(PlanningText.title(language))</th><th>\(PlanningText.kind(language))</th>"
+            + "<th>\(PlanningText.body(language))</th></tr></thead><tbody>"
+        // Soonest review first, so the head of the list is the most pressing.
+        for agreement in shown {
+            var review = HTML(text: day(agreement.review))
+            if let late = agreement.daysOverdue {
+                review += " <span class=\"overdue\">\(PlanningText.reviewOverdue(language, ["days": late]))</span>"
+            }
+            html += "<tr><td>\(review)</td><td>\(agreement.title)</td><td>\(agreement.kind?.label(language) ?? "–")</td>"
+                + "<td>\(agreement.body?.name ?? "–")</td></tr>"
+        }
+        return html + "</tbody></table>\n" + more(agreements.count - shown.count)
     }
 }

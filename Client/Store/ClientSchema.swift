@@ -10,6 +10,7 @@ enum ClientSchema {
         migrator.register("v3-refusals-server-versions", createRefusalsAndServerVersions)
         migrator.register("german-search", createGermanSearch)
         migrator.register("local-history", LocalHistory.createTables)
+        migrator.register("planning-cycle-records", createPlanningRecords)
         return migrator
     }
 
@@ -22,25 +23,7 @@ enum ClientSchema {
             ) STRICT;
             """)
 
-        // One table per record type. Columns are nullable and carry no foreign keys on purpose:
-        // replicas merge field changes in any order, so a field or a referenced record may
-        // arrive after the record that names it. Validation happens where people write.
-        // The record types of schema version 1, frozen: later types get their own migration.
-        let version1Types: [RecordType] = [.district, .organization, .offer, .indicator, .body, .member, .meeting,
-                                           .attendee, .agendaItem, .decision, .task]
-        for type in version1Types {
-            try createRecordTable(type, in: db)
-        }
-        try db.execute("""
-            CREATE INDEX offers_by_district ON offers (district) WHERE deleted = 0;
-            CREATE INDEX indicators_by_offer ON indicators (offer);
-            CREATE INDEX members_by_body ON members (body);
-            CREATE INDEX meetings_by_date ON meetings (meeting_date);
-            CREATE INDEX attendees_by_meeting ON attendees (meeting);
-            CREATE INDEX agenda_items_by_meeting ON agenda_items (meeting);
-            CREATE INDEX decisions_by_meeting ON decisions (meeting);
-            CREATE INDEX tasks_by_meeting ON tasks (meeting);
-            """)
+        try createVersion1RecordTables(db)
 
         // The version of every field this replica holds: the merge rule compares against it,
         // and a local write records it as the change's base.
@@ -87,15 +70,32 @@ enum ClientSchema {
             """)
     }
 
-    /// A record type's table: one nullable column per field, plus the tombstone.
-    private static func createRecordTable(_ type: RecordType, in db: Database) throws {
-        let columns = type.fields.map { field -> String in
-            switch field.kind {
-            case .integer, .bool: return "\(field.column) INTEGER"
-            case .list: return "\(field.column) TEXT NOT NULL DEFAULT '[]'"
-            case .text, .reference: return "\(field.column) TEXT"
-            }
+    /// One table per record type. Columns are nullable and carry no foreign keys on purpose:
+    /// replicas merge field changes in any order, so a field or a referenced record may arrive
+    /// after the record that names it. Validation happens where people write. The record types
+    /// and fields of schema version 1, frozen: later ones get their own migration.
+    private static func createVersion1RecordTables(_ db: Database) throws {
+        let version1Types: [RecordType] = [.district, .organization, .offer, .indicator, .body, .member, .meeting,
+                                           .attendee, .agendaItem, .decision, .task]
+        for type in version1Types {
+            try createRecordTable(type, schema: 1, in: db)
         }
+        try db.execute("""
+            CREATE INDEX offers_by_district ON offers (district) WHERE deleted = 0;
+            CREATE INDEX indicators_by_offer ON indicators (offer);
+            CREATE INDEX members_by_body ON members (body);
+            CREATE INDEX meetings_by_date ON meetings (meeting_date);
+            CREATE INDEX attendees_by_meeting ON attendees (meeting);
+            CREATE INDEX agenda_items_by_meeting ON agenda_items (meeting);
+            CREATE INDEX decisions_by_meeting ON decisions (meeting);
+            CREATE INDEX tasks_by_meeting ON tasks (meeting);
+            """)
+    }
+
+    /// A record type's table: one nullable column per field of record schema `schema`, plus the
+    /// tombstone. Fields a later schema adds come with that schema's migration.
+    private static func createRecordTable(_ type: RecordType, schema: Int, in db: Database) throws {
+        let columns = type.fields(inSchema: schema).map(columnDefinition)
         try db.execute("""
             CREATE TABLE \(type.table) (
                 id TEXT PRIMARY KEY NOT NULL,
@@ -105,10 +105,41 @@ enum ClientSchema {
             """)
     }
 
+    private static func columnDefinition(_ field: RecordType.Field) -> String {
+        switch field.kind {
+        case .integer, .bool: "\(field.column) INTEGER"
+        case .list: "\(field.column) TEXT NOT NULL DEFAULT '[]'"
+        case .text, .reference: "\(field.column) TEXT"
+        }
+    }
+
+    /// Record schema 2, the planning cycle: a table per new type, and the columns it added to
+    /// members (sector, person, contact), attendees and action items (contact).
+    private static func createPlanningRecords(_ db: Database) throws {
+        for type in RecordType.allCases where type.schemaVersion == 2 {
+            try createRecordTable(type, schema: 2, in: db)
+        }
+        for type in RecordType.allCases where type.schemaVersion == 1 {
+            for field in type.fields where type.schemaVersion(field: field.name) == 2 {
+                try db.execute("ALTER TABLE \(type.table) ADD COLUMN \(columnDefinition(field))")
+            }
+        }
+        // A store that pulled before knows nothing of the newer types: the server left them out
+        // of its pages (SPEC §2). Its next sync pulls from 0 once (`LocalStore.pulledSchema`).
+        try db.execute("INSERT INTO replica_meta (key, value) SELECT 'pulled_schema', '1' WHERE EXISTS (SELECT 1 FROM replica_meta WHERE key = 'cursor')")
+        try db.execute("""
+            CREATE INDEX needs_by_district ON needs (district) WHERE deleted = 0;
+            CREATE INDEX targets_by_goal ON targets (goal);
+            CREATE INDEX target_figures_by_target ON target_figures (target);
+            CREATE INDEX measure_notes_by_measure ON measure_notes (measure);
+            CREATE INDEX measures_by_district ON measures (district) WHERE deleted = 0;
+            """)
+    }
+
     /// What sync needs: the server's cursor and times, refusals kept on outbox entries, and
     /// conflict entries pulled from the server.
     private static func createVersion2(_ db: Database) throws {
-        try createRecordTable(.conflict, in: db)
+        try createRecordTable(.conflict, schema: 1, in: db)
         try db.execute("""
             CREATE INDEX conflicts_open ON conflicts (status) WHERE deleted = 0;
             ALTER TABLE outbox_change_sets ADD COLUMN refused_code TEXT;

@@ -160,7 +160,10 @@ public final class LocalStore {
             guard !builder.changes.isEmpty else { return result }
             // A write the server would refuse as outside the user's scope is refused now (rolled back).
             try builder.scope?.check(builder.changes, in: db)
-            let changeSet = ChangeSet(id: makeID(), replica: replica, author: name, summary: summary, changes: builder.changes)
+            // Stamped with the oldest record schema that has what it writes: a server not yet
+            // updated to schema 2 still takes the change sets that need only schema 1.
+            let changeSet = ChangeSet(id: makeID(), replica: replica, author: name, schemaVersion: ChangeSet.schemaVersion(of: builder.changes),
+                                      summary: summary, changes: builder.changes)
             try Outbox.append(changeSet, createdAt: hlc.physicalMilliseconds, in: db)
             try LocalHistory.recordAction(changeSet, hlc: hlc, previous: builder.previousVersions, undoes: builder.undoing, in: db)
             try SearchIndex.reindex(offers: builder.touchedOffers, meetings: builder.touchedMeetings, in: db)

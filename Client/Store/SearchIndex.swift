@@ -105,7 +105,7 @@ public enum SearchIndex {
         case .district:
             return (try ids("SELECT id FROM offers WHERE district = ? AND deleted = 0"),
                     try ids("SELECT m.id FROM bodies b JOIN meetings m ON m.body = b.id WHERE b.district = ?"))
-        case .indicator, .member, .conflict:
+        case .indicator, .member, .conflict, .need, .goal, .target, .targetFigure, .measure, .measureNote, .contact, .agreement:
             return ([], [])
         }
     }

@@ -187,6 +187,20 @@ extension LocalStore {
         try database.inTransaction { db in try setMeta("cursor", nil, in: db) }
     }
 
+    /// The record schema this store's cursor was pulled with: 1 for a store that pulled before
+    /// schema 2 (the server then left out the newer record types; set by the migration that added
+    /// them), the current one for every other.
+    func pulledSchema() throws -> Int { Int(try meta("pulled_schema") ?? "") ?? ChangeSet.currentSchemaVersion }
+
+    /// Starts pulling again from 0 with record schema `schema`, in one transaction: every page
+    /// from here on is pulled with it, so a pull cut off later resumes rather than starts over.
+    func resetPullCursor(schema: Int) throws {
+        try database.inTransaction { db in
+            try setMeta("cursor", nil, in: db)
+            try setMeta("pulled_schema", String(schema), in: db)
+        }
+    }
+
     // MARK: Conflicts
 
     public func conflicts(includeResolved: Bool = false) throws -> [ConflictEntry] {

@@ -110,7 +110,7 @@ public final class SyncEngine {
         // Who the server says this user is: the scope `kette` checks writes against until the next sync.
         let identity: Identity = try exchange("GET", "/v1/me", body: nil)
         try store.recordUserScope(identity)
-        if direction != .pull { try push(&report) }
+        if direction != .pull { try push(&report, serverSchema: identity.schemaVersion ?? 1) }
         if direction != .push { try pull(&report) }
         try store.recordSuccessfulSync(at: Date(), startedAt: started)
         // New refusals: those taken back and not yet reported by a finished sync, and those newly
@@ -132,13 +132,22 @@ public final class SyncEngine {
 
     // MARK: Push
 
-    private func push(_ report: inout SyncReport) throws {
+    private func push(_ report: inout SyncReport, serverSchema: Int) throws {
         let total = try Outbox.pendingCount(in: store.database)
         var lastSeq = 0
         var restampedOnce = false
         while true {
             var batch = try store.outboxBatch(after: lastSeq, limit: pushBatchSize)
             guard !batch.isEmpty else { break }
+            // Change sets of a newer record schema than the server's stay here, waiting as if the
+            // server had refused them (`unsupported_schema`): sent, a type it does not know would
+            // fail the whole push (SPEC §2, §15).
+            let newer = batch.filter { $0.changeSet.schemaVersion > serverSchema }
+            if !newer.isEmpty {
+                report.refusedChangeSets += try store.applyPushResults(newer.map { Self.heldBack($0.changeSet, serverSchema: serverSchema) })
+                batch.removeAll { $0.changeSet.schemaVersion > serverSchema }
+                if batch.isEmpty { lastSeq = newer.last!.seq; continue }
+            }
             // Requests stay well under the server's body limit: a batch that encodes too large
             // is halved, down to a single change set, which must travel whole.
             var body = PushRequest(changeSets: batch.map(\.changeSet)).encodeJSON()
@@ -167,12 +176,23 @@ public final class SyncEngine {
         }
     }
 
+    /// The answer the server would give a change set of a record schema it does not know yet.
+    static func heldBack(_ changeSet: ChangeSet, serverSchema: Int) -> ChangeSetResult {
+        ChangeSetResult(id: changeSet.id, status: .refused, code: "unsupported_schema",
+                        reason: "written with record schema \(changeSet.schemaVersion); the server understands up to \(serverSchema). "
+                            + "Update the server; the change set waits here and is sent once it does.",
+                        details: RefusalDetails(schemaVersion: changeSet.schemaVersion, supportedSchemaVersion: serverSchema))
+    }
+
     // MARK: Pull
 
     /// Pulls pages until the server has no more. The next page is fetched while the current
     /// one is merged: the server's work and the client's overlap, on different cores.
     private func pull(_ report: inout SyncReport) throws {
         if try store.scrubPending() { try store.scrubErasedData() }
+        // Pulled before with an older record schema, the server left out the types this client
+        // did not know then: start again from 0 to get them (merging the rest again changes nothing).
+        if try store.pulledSchema() < ChangeSet.currentSchemaVersion { try store.resetPullCursor(schema: ChangeSet.currentSchemaVersion) }
         var restarted = false
         var cursor = try store.pullCursor()
         var pending = startFetch(after: cursor)
@@ -190,12 +210,14 @@ public final class SyncEngine {
                 pending = startFetch(after: 0)
                 continue
             }
-            guard page.cursor >= cursor else {
-                throw SyncError.protocolViolation("the server moved the cursor back from \(cursor) to \(page.cursor)")
+            // Checked whole before anything of it is stored (a bad page is the server's fault, exit 3).
+            if let problem = page.problem(after: cursor) { throw SyncError.protocolViolation(problem) }
+            guard report.pulledPages < PullPage.maxPagesPerPull else {
+                throw SyncError.protocolViolation("the server sent more than \(PullPage.maxPagesPerPull) pages in one pull")
             }
             let next = page.more ? startFetch(after: page.cursor) : nil
             let received = DispatchTime.now().uptimeNanoseconds
-            report.mergedChanges += try store.mergePulledPage(page)
+            report.mergedChanges += try merge(page)
             report.pullTransferSeconds += Double(received - waited) / 1e9
             report.pullMergeSeconds += Double(DispatchTime.now().uptimeNanoseconds - received) / 1e9
             report.pulledPages += 1
@@ -206,6 +228,19 @@ public final class SyncEngine {
             pending = next
         }
     }
+
+    /// Stores a checked page. A constraint the page breaks all the same (the checks missed a
+    /// case) is the server's fault too, not a broken disk: the transaction was rolled back.
+    private func merge(_ page: PullPage) throws -> Int {
+        do {
+            return try store.mergePulledPage(page)
+        } catch let error as SQLiteError where Self.pageFaults.contains(error.code.primary) {
+            throw SyncError.protocolViolation("a pulled page could not be stored (\(error.code.primary.description))")
+        }
+    }
+
+    /// What a page can make SQLite refuse: a constraint, a value too big, a type mismatch.
+    private static let pageFaults: Set<ResultCode> = [.constraint, ResultCode(rawValue: 18), ResultCode(rawValue: 20)]
 
     /// A page on its way: fetched on another thread, handed over once.
     private final class PendingPage: @unchecked Sendable {
@@ -221,7 +256,7 @@ public final class SyncEngine {
 
     private func startFetch(after cursor: Int64) -> PendingPage {
         let pending = PendingPage()
-        let transport = self.transport, remote = self.remote, path = "/v1/changes?after=\(cursor)&limit=\(pageSize)"
+        let transport = self.transport, remote = self.remote, path = "/v1/changes?after=\(cursor)&limit=\(pageSize)&schema=\(ChangeSet.currentSchemaVersion)"
         DispatchQueue.global().async {
             pending.result = Result { try Self.exchange(transport, remote, "GET", path, body: nil, decode: PullPage.decode(json:)) }
             pending.arrived.signal()

@@ -80,27 +80,19 @@ final class WriteScope {
 
     /// The field whose value places a record, and the type it points to (nil: a district id).
     static func placingField(of type: RecordType) -> (field: String, parent: RecordType?)? {
-        switch type {
-        case .offer, .body: ("district", nil)
-        case .meeting, .member: ("body", .body)
-        case .indicator: ("offer", .offer)
-        case .attendee, .agendaItem, .decision, .task: ("meeting", .meeting)
-        case .conflict: ("recordID", nil)
-        case .organization, .district: nil
-        }
+        type.placingField
     }
 
     /// Where a record belongs, from its own placing field or its parent's place; nil when the
     /// store cannot tell (a parent it does not hold): then the server decides.
     static func place(of type: RecordType, _ id: String, in db: Database, depth: Int = 0) throws -> RecordPlace? {
         guard depth < 4 else { return nil }
-        guard let (field, parent) = placingField(of: type) else { return type == .organization ? .register : .districtList }
+        guard let (field, parent) = placingField(of: type) else { return type.placement == .register ? .register : .districtList }
         guard let row = try db.firstRow("SELECT \(type.field(named: field)!.column) FROM \(type.table) WHERE id = ?", [id]) else { return nil }
         let value = row.string(0)
-        switch type {
-        case .offer: return value.map(RecordPlace.district)
-        case .body: return value.map(RecordPlace.district) ?? .countyWide
-        case .conflict:
+        switch type.placement {
+        case .district(_, let required): return value.map(RecordPlace.district) ?? (required ? nil : .countyWide)
+        case .concernedRecord:
             // A conflict is placed where the record it concerns is.
             guard let value, let concerned = try db.scalarString("SELECT record_type FROM conflicts WHERE id = ?", [id])
                 .flatMap(RecordType.init(rawValue:)) else { return nil }
@@ -113,11 +105,7 @@ final class WriteScope {
 
     /// What people call the record in a message: an offer's title, a body's name.
     static func name(of key: RecordApplier.RecordKey, in db: Database) throws -> String {
-        let column = switch key.type {
-        case .offer: "title"
-        case .body, .organization, .district: "name"
-        default: "NULL"
-        }
+        let column = key.type.nameField.flatMap { key.type.field(named: $0)?.column } ?? "NULL"
         return try db.scalarString("SELECT \(column) FROM \(key.type.table) WHERE id = ?", [key.id]) ?? String(key.id.prefix(8))
     }
 }
@@ -125,6 +113,8 @@ final class WriteScope {
 extension LocalStore {
     /// Stores who the server says this user is, for checking writes until the next sync.
     func recordUserScope(_ identity: Identity) throws {
+        var identity = identity
+        identity.schemaVersion = nil  // the server's, not the user's
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let text = String(decoding: try encoder.encode(identity), as: UTF8.self)

@@ -35,6 +35,10 @@ public struct RetryPolicy: Sendable {
     /// One attempt only.
     public static let never = RetryPolicy(maxAttempts: 1)
 
+    /// No policy makes more attempts than this, whatever `maxAttempts` says: with the pause capped
+    /// at `maxDelay`, one request gives up within a few minutes.
+    public static let attemptLimit = 20
+
     /// The pause after failed attempt number `attempt` (counting from 1), before jitter.
     public func backoff(afterAttempt attempt: Int) -> Duration {
         let cap = maxDelay.inSeconds
@@ -99,7 +103,7 @@ public struct RetryingTransport: HTTPTransport {
             } catch {
                 outcome = .failure(error)
             }
-            guard attempt < policy.maxAttempts, let delay = pause(after: outcome, attempt: attempt) else {
+            guard attempt < min(policy.maxAttempts, RetryPolicy.attemptLimit), let delay = pause(after: outcome, attempt: attempt) else {
                 return try outcome.get()
             }
             sleep(delay)

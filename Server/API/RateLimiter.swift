@@ -110,15 +110,3 @@ public enum RateLimiterError: Error, Equatable, Sendable, CustomStringConvertibl
         }
     }
 }
-
-/// Thrown by the API when a user's bucket is empty; answered with 429 and `Retry-After`.
-struct RateLimitExceeded: Error {
-    let retryAfterSeconds: Int
-
-    var response: HTTPResponse {
-        var response = HTTPResponse.json(429, APIError(429, "rate_limited",
-            "too many requests for this token; wait \(retryAfterSeconds) s (Retry-After) and try again").body)
-        response.headers.append(("Retry-After", String(retryAfterSeconds)))
-        return response
-    }
-}

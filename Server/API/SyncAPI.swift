@@ -3,22 +3,54 @@ import KetteProtocol
 import KetteStore
 
 /// The `/v1` endpoints: a router from method and path to handlers, with authentication in front.
-/// Testable without a socket: call `handle(_:)` with a request.
+///
+/// Through the HTTP transport a request meets `admit(_:)` as soon as its headers are complete:
+/// path, method, token, rate limit and content type are decided there, before a byte of the
+/// body is read. Testable without a socket: `handle(_:)` runs the same checks on a whole request.
 public final class SyncAPI: HTTPHandler, Sendable {
     private let storage: any ServerStorage
     private let log: @Sendable (String) -> Void
     /// Requests per user; nil: no limit (in-process use, tests).
     private let rateLimiter: RateLimiter?
+    /// Requests per user in progress at once, counted from the head to the answer.
+    let requestsInProgress: UserRequestLimit
+
+    /// The most requests one user may have in progress at once through the transport.
+    public static let defaultRequestsInProgressPerUser = 16
     /// What `/v1/health` says about this server: its release, commit and protocol level.
     private let health: HealthStatus
 
     /// - Parameter commit: the git commit the executable was built from (the library cannot know it).
-    public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil, commit: String = "unknown commit",
+    public init(storage: any ServerStorage, rateLimiter: RateLimiter? = nil,
+                requestsInProgressPerUser: Int = SyncAPI.defaultRequestsInProgressPerUser, commit: String = "unknown commit",
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.storage = storage
         self.rateLimiter = rateLimiter
+        self.requestsInProgress = UserRequestLimit(limit: max(1, requestsInProgressPerUser))
         self.health = HealthStatus(version: KetteVersion.release, commit: commit, protocol: ProtocolLevel.current)
         self.log = log
+    }
+
+    public func admit(_ head: HTTPRequest) -> HTTPHeadDecision {
+        var note = RequestNote()
+        return admit(head, note: &note)
+    }
+
+    /// Decides on `head` before its body is read, and notes who sent it, for the log and metrics.
+    public func admit(_ head: HTTPRequest, note: inout RequestNote) -> HTTPHeadDecision {
+        do {
+            let endpoint = try Endpoint(head)
+            guard endpoint.needsToken else { return .readBody(context: nil) }
+            let identity = try authenticate(head, &note)
+            if endpoint.takesJSON { try checkContentType(head) }
+            // The place is held until the transport lets go of the request, answered or cut.
+            guard let admission = requestsInProgress.admit(identity) else {
+                throw APIError.tooManyInProgress(limit: requestsInProgress.limit)
+            }
+            return .readBody(context: admission)
+        } catch {
+            return .answer(answer(to: error, head))
+        }
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -29,29 +61,19 @@ public final class SyncAPI: HTTPHandler, Sendable {
     /// Answers `request` and notes who sent it and what its push did, for the log and metrics.
     public func handle(_ request: HTTPRequest, note: inout RequestNote) -> HTTPResponse {
         do {
-            return try route(request, &note)
-        } catch let error as APIError {
-            return .json(error.status, error.body)
-        } catch let error as RateLimitExceeded {
-            return error.response
-        } catch let error as MethodNotAllowed {
-            // RFC 9110 requires the Allow header on a 405 (Schemathesis found it missing).
-            var response = HTTPResponse.json(405, error.error.body)
-            response.headers.append(("Allow", error.allowed.joined(separator: ", ")))
-            return response
-        } catch let error as SQLiteError where error.code.primary == .busy || error.code.primary == .locked {
-            log("storage busy: \(error)")
-            return .json(503, APIError.unavailable.body)
-        } catch let error as SQLiteError where error.code.primary == .ioError || error.code.primary == .full {
-            // A failed write or sync of the disk: the transaction was rolled back, the server goes
-            // on serving, and the client is told what failed so its message names the disk.
-            log("storage failed on \(request.method) \(request.path): \(error)")
-            return .json(503, APIError.storageFailed.body)
+            let endpoint = try Endpoint(request)
+            // Admitted by the transport: the token was checked (and counted) at the head.
+            let admitted = (request.context as? UserRequestLimit.Admission)?.identity
+            let identity = endpoint.needsToken ? try admitted ?? authenticate(request, &note) : nil
+            note.user = identity?.user
+            return try respond(to: endpoint, request, identity, &note)
         } catch {
-            // No internals leak: the log has the detail, the client a generic 500.
-            log("error on \(request.method) \(request.path): \(error)")
-            return .json(500, APIError.internalError.body)
+            return answer(to: error, request)
         }
+    }
+
+    private func answer(to error: any Error, _ request: HTTPRequest) -> HTTPResponse {
+        APIError(mapping: error) { detail in log("\(request.method.prefix(20)) \(request.path.prefix(200)): \(detail)") }.response
     }
 
     /// The endpoint `path` is, as a metrics label: the route's pattern, never an id or a name
@@ -65,60 +87,86 @@ public final class SyncAPI: HTTPHandler, Sendable {
         }
     }
 
-    private func route(_ request: HTTPRequest, _ note: inout RequestNote) throws -> HTTPResponse {
-        switch request.path {
-        case "/v1/health":
-            try allow(request, ["GET", "HEAD"])
+    /// The endpoints, by path; the method is checked when the path is known.
+    private enum Endpoint {
+        case health, me, push, pull, users
+        /// `/v1/records/…`: the rest of the path, checked once the caller is known.
+        case record(String)
+        case revoke(user: String)
+
+        init(_ request: HTTPRequest) throws {
+            let path = request.path
+            switch path {
+            case "/v1/health": self = .health
+            case "/v1/me": self = .me
+            case "/v1/changesets": self = .push
+            case "/v1/changes": self = .pull
+            case "/v1/admin/users": self = .users
+            case _ where path.hasPrefix("/v1/records/"): self = .record(String(path.dropFirst("/v1/records/".count)))
+            case _ where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"):
+                self = .revoke(user: String(path.dropFirst("/v1/admin/users/".count).dropLast("/revoke".count)))
+            default: throw APIError.notFound(path)
+            }
+            guard methods.contains(request.method) else { throw APIError.methodNotAllowed(request.method, path, allowed: methods) }
+        }
+
+        var methods: [String] {
+            switch self {
+            case .health: ["GET", "HEAD"]
+            case .push, .revoke: ["POST"]
+            case .me, .pull, .users, .record: ["GET"]
+            }
+        }
+
+        var needsToken: Bool {
+            if case .health = self { return false }
+            return true
+        }
+
+        var takesJSON: Bool {
+            if case .push = self { return true }
+            return false
+        }
+    }
+
+    private func respond(to endpoint: Endpoint, _ request: HTTPRequest, _ identity: Identity?,
+                         _ note: inout RequestNote) throws -> HTTPResponse {
+        if case .health = endpoint { return try json(200, health) }
+        // Every other endpoint needs a token; `handle` authenticated it or took the admitted one.
+        guard let identity else { throw APIError.unauthorized }
+        switch endpoint {
+        case .health:
             return try json(200, health)
-        case "/v1/me":
-            try allow(request, ["GET"])
-            return try json(200, try authenticate(request, &note))
-        case "/v1/changesets":
-            try allow(request, ["POST"])
-            let identity = try authenticate(request, &note)
-            let push = try decodePush(request)
-            let response = try storage.push(push, by: identity)
+        case .me:
+            var identity = identity
+            identity.schemaVersion = ChangeSet.currentSchemaVersion
+            return try json(200, identity)
+        case .push:
+            let response = try storage.push(try decodePush(request), by: identity)
             note.record(response)
             return try json(200, response)
-        case "/v1/changes":
-            try allow(request, ["GET"])
-            let identity = try authenticate(request, &note)
+        case .pull:
             let after = try integer(request.query["after"] ?? "0", name: "after")
             let limit = try integer(request.query["limit"] ?? String(SyncLimits.defaultPageSize), name: "limit")
             guard limit >= 1 else { throw APIError.badRequest("limit must be at least 1; got \(limit)") }
-            return .json(200, try storage.pullPage(after: after, limit: Int(min(limit, Int64(SyncLimits.maxPageSize))), for: identity))
-        case let path where path.hasPrefix("/v1/records/"):
-            try allow(request, ["GET"])
-            let identity = try authenticate(request, &note)
-            let parts = path.dropFirst("/v1/records/".count).split(separator: "/", omittingEmptySubsequences: false)
+            // The record schema the client reads (SPEC §2); a client that does not say reads schema 1.
+            let schema = try integer(request.query["schema"] ?? "1", name: "schema")
+            guard schema >= 1 else { throw APIError.badRequest("schema must be 1 or more; got \(schema)") }
+            return .json(200, try storage.pullPage(after: after, limit: Int(min(limit, Int64(SyncLimits.maxPageSize))), for: identity,
+                                                   schema: Int(min(schema, Int64(ChangeSet.currentSchemaVersion)))))
+        case .record(let rest):
+            let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let type = RecordType(rawValue: String(parts[0])), !parts[1].isEmpty else {
                 throw APIError.badRequest("use /v1/records/TYPE/ID; types: \(RecordType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return try json(200, try storage.record(type: type, id: String(parts[1]), for: identity))
-        case "/v1/admin/users":
-            try allow(request, ["GET"])
-            let identity = try authenticate(request, &note)
+        case .users:
             try requireAdmin(identity)
             return try json(200, try storage.users(readBy: identity))
-        case let path where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"):
-            try allow(request, ["POST"])
-            let identity = try authenticate(request, &note)
+        case .revoke(let name):
             try requireAdmin(identity)
-            let name = String(path.dropFirst("/v1/admin/users/".count).dropLast("/revoke".count))
-            do {
-                try storage.revokeUser(name: name, by: identity)
-            } catch AdminError.unknownUser {
-                throw APIError(404, "not_found", "no user named '\(name.prefix(100))'")
-            }
+            try storage.revokeUser(name: name, by: identity)
             return try json(200, ["revoked": name])
-        default:
-            throw APIError.notFound(request.path)
-        }
-    }
-
-    private func allow(_ request: HTTPRequest, _ methods: [String]) throws {
-        guard methods.contains(request.method) else {
-            throw MethodNotAllowed(error: .methodNotAllowed(request.method, request.path, allowed: methods), allowed: methods)
         }
     }
 
@@ -130,14 +178,17 @@ public final class SyncAPI: HTTPHandler, Sendable {
         }
     }
 
+    /// The caller's identity from `Authorization: Bearer TOKEN`, counted against their rate limit.
     private func authenticate(_ request: HTTPRequest, _ note: inout RequestNote) throws -> Identity {
         guard let header = request.headers["authorization"], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, token.count <= 200, let identity = try storage.authenticate(token: token) else { throw APIError.unauthorized }
+        // A control character (a NUL the transport kept) is never part of a token.
+        guard !token.isEmpty, token.count <= 200, !token.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
+              let identity = try storage.authenticate(token: token) else { throw APIError.unauthorized }
         note.user = identity.user
         // Counted per user once the token is known good, before any work is done for the request.
         if let rateLimiter, case .limited(let seconds) = rateLimiter.admit(identity.user) {
-            throw RateLimitExceeded(retryAfterSeconds: seconds)
+            throw APIError.rateLimited(retryAfterSeconds: seconds)
         }
         return identity
     }
@@ -150,7 +201,10 @@ public final class SyncAPI: HTTPHandler, Sendable {
     /// Reads a push body with the protocol's strict reader: syntax, shape and unknown keys are
     /// each named back to the client.
     private func decodePush(_ request: HTTPRequest) throws -> PushRequest {
-        try checkJSONBody(request)
+        try checkContentType(request)
+        guard String(validating: request.body, as: UTF8.self) != nil else {
+            throw APIError.badRequest("the body is not valid UTF-8", code: "invalid_utf8")
+        }
         do {
             return try PushRequest.decode(json: request.body)
         } catch {
@@ -166,12 +220,9 @@ public final class SyncAPI: HTTPHandler, Sendable {
         }
     }
 
-    private func checkJSONBody(_ request: HTTPRequest) throws {
+    private func checkContentType(_ request: HTTPRequest) throws {
         guard let contentType = request.headers["content-type"], contentType.lowercased().hasPrefix("application/json") else {
-            throw APIError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
-        }
-        guard String(validating: request.body, as: UTF8.self) != nil else {
-            throw APIError.badRequest("the body is not valid UTF-8", code: "invalid_utf8")
+            throw APIError.unsupportedMediaType
         }
     }
 
@@ -180,10 +231,4 @@ public final class SyncAPI: HTTPHandler, Sendable {
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return .json(status, Array(try encoder.encode(value)))
     }
-}
-
-/// A 405 with the methods the path does allow, for the `Allow` header.
-private struct MethodNotAllowed: Error {
-    let error: APIError
-    let allowed: [String]
 }

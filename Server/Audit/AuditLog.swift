@@ -118,7 +118,7 @@ public final class AuditLog: @unchecked Sendable {
     /// that one is used.
     private static func createKey(at path: String) throws -> [UInt8] {
         let key = Secrets.randomBytes(32)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        let descriptor = PrivateFile.create(path)
         if descriptor < 0 {
             if errno == EEXIST, let existing = try readKey(at: path) { return existing }
             throw Problem.keyUnreadable(path: path, reason: AuditText.keyNotCreated.with(["error": String(cString: strerror(errno))]))
@@ -157,8 +157,7 @@ public final class AuditLog: @unchecked Sendable {
         let temporary = headPath + ".tmp-\(getpid())"
         let text = "\(head.seq) \(head.mac) \(headMAC(head))\n"
         // Rename is atomic: a reader sees the old head or the new one, never half of one.
-        if FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
-           rename(temporary, headPath) == 0 {
+        if PrivateFile.write(Array(text.utf8), to: temporary, exclusive: false) == 0, rename(temporary, headPath) == 0 {
             publishedSeq = head.seq
         }
     }

@@ -18,10 +18,27 @@ public final class ObservedAPI: HTTPHandler, Sendable {
         self.log = log
     }
 
+    /// The API decides on the head before the body is read (token, limits); what it answers there
+    /// is counted and logged like any other answer.
+    public func admit(_ head: HTTPRequest) -> HTTPHeadDecision {
+        guard head.path != "/metrics" else { return .readBody(context: nil) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        var note = RequestNote()
+        let decision = api.admit(head, note: &note)
+        guard case .answer(let response) = decision else { return decision }
+        return .answer(observed(response, to: head, since: started, note: note))
+    }
+
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = DispatchTime.now().uptimeNanoseconds
         var note = RequestNote()
-        var response = request.path == "/metrics" ? scrape(request) : api.handle(request, note: &note)
+        let response = request.path == "/metrics" ? scrape(request) : api.handle(request, note: &note)
+        return observed(response, to: request, since: started, note: note)
+    }
+
+    /// `response` with its request id, counted and logged.
+    private func observed(_ response: HTTPResponse, to request: HTTPRequest, since started: UInt64, note: RequestNote) -> HTTPResponse {
+        var response = response
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let id = Self.requestID()
         response.headers.append(("X-Request-Id", id))
@@ -33,12 +50,10 @@ public final class ObservedAPI: HTTPHandler, Sendable {
 
     private func scrape(_ request: HTTPRequest) -> HTTPResponse {
         guard metricsAllowed.contains(where: { $0.contains(request.remoteAddress) }) else {
-            return .json(404, APIError.notFound(request.path).body)
+            return APIError.notFound(request.path).response
         }
         guard request.method == "GET" || request.method == "HEAD" else {
-            var response = HTTPResponse.json(405, APIError.methodNotAllowed(request.method, request.path, allowed: ["GET", "HEAD"]).body)
-            response.headers.append(("Allow", "GET, HEAD"))
-            return response
+            return APIError.methodNotAllowed(request.method, request.path, allowed: ["GET", "HEAD"]).response
         }
         return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                             body: Array(metrics.exposition().utf8))

@@ -78,7 +78,7 @@ public final class ServerMetrics: @unchecked Sendable {
         for (outcome, count) in changeSets.sorted(by: { $0.key < $1.key }) { text.sample("kette_change_sets_total", ["outcome": outcome], Double(count)) }
         text.family("kette_conflicts_opened_total", "counter", "Conflict entries opened by pushes.")
         text.sample("kette_conflicts_opened_total", [:], Double(conflicts))
-        text.family("kette_rate_limit_refusals_total", "counter", "Requests refused with 429 by the per-user rate limit.")
+        text.family("kette_rate_limit_refusals_total", "counter", "Requests refused with 429 by the per-user limits (rate, requests in progress).")
         text.sample("kette_rate_limit_refusals_total", [:], Double(refusals))
         if let connections {
             text.family("kette_http_open_connections", "gauge", "Connections the server holds open.")

@@ -18,13 +18,21 @@ public struct ErasureReport: Codable, Sendable, Equatable {
     public var auditDetails: Int = 0
     /// User accounts whose name matches: not renamed (sign-in and the audit log refer to them).
     public var userAccounts: Int = 0
+    /// The phone numbers and e-mail addresses of the contacts whose name it was, emptied.
+    public var contactDetails: Int = 0
     /// False when a reader kept the write-ahead log from being emptied; run the command again.
     public var walTruncated: Bool = false
+    /// The contacts whose name was erased (ids; not printed).
+    var erasedContacts: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case fieldVersions, records, authoredVersions, changeSets, changeSetOutcomes, auditDetails, userAccounts, contactDetails, walTruncated
+    }
 
     /// One line for the audit log and the command's output.
     public var summary: String {
-        "\(fieldVersions) field versions in \(records) records, \(authoredVersions) author entries, \(changeSets) change-set users, "
-            + "\(changeSetOutcomes) change-set outcomes, \(auditDetails) audit details"
+        "\(fieldVersions) field versions in \(records) records, \(contactDetails) contact details, \(authoredVersions) author entries, "
+            + "\(changeSets) change-set users, \(changeSetOutcomes) change-set outcomes, \(auditDetails) audit details"
     }
 }
 
@@ -48,6 +56,7 @@ extension ServerStore {
         var report = try audited { db, events -> ErasureReport in
             var context = try WriteContext(db: db, now: now())
             var report = try Self.eraseFromFieldVersions(person, in: db, context: &context)
+            report.contactDetails = try Self.eraseContactDetails(of: report.erasedContacts, in: db, context: &context)
             (report.changeSets, report.changeSetOutcomes) = try Self.eraseFromChangeSets(person, in: db)
             report.auditDetails = try audit.rewriteDetails(in: db) { person.redact($0) }
             report.userAccounts = try db.rows("SELECT name FROM users").compactMap { $0.string(0) }.filter { person.redact($0) != nil }.count
@@ -92,8 +101,26 @@ extension ServerStore {
                 """, [rewrite.value, rewrite.author, context.nextSeq(), rewrite.type, rewrite.id, rewrite.field])
         }
         let values = rewrites.filter(\.valueChanged)
-        return ErasureReport(fieldVersions: values.count, records: Set(values.map { $0.type + "|" + $0.id }).count,
-                             authoredVersions: rewrites.filter(\.authorChanged).count)
+        var report = ErasureReport(fieldVersions: values.count, records: Set(values.map { $0.type + "|" + $0.id }).count,
+                                   authoredVersions: rewrites.filter(\.authorChanged).count)
+        report.erasedContacts = values.filter { $0.type == RecordType.contact.rawValue && $0.field == "name" }.map(\.id)
+        return report
+    }
+
+    /// Empties the phone number and e-mail address of contacts whose name was erased: they
+    /// reach the person as surely as the name (an address is often made of it), and without the
+    /// name they serve nobody. Rewritten like the names: same hlc, a new sequence number, redacted.
+    private static func eraseContactDetails(of contacts: [String], in db: Database, context: inout WriteContext) throws -> Int {
+        var emptied = 0
+        for id in contacts {
+            for field in RecordType.contactDetailFields where try db.scalarString(
+                "SELECT value FROM field_state WHERE record_type = 'contact' AND record_id = ? AND field = ?", [id, field]).map({ $0 != "null" }) == true {
+                try db.execute("UPDATE field_state SET value = 'null', redacted = 1, seq = ? WHERE record_type = 'contact' AND record_id = ? AND field = ?",
+                               [context.nextSeq(), id, field])
+                emptied += 1
+            }
+        }
+        return emptied
     }
 
     /// Redacts the pushing user's name and the stored outcome (JSON text) of applied change sets.

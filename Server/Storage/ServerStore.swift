@@ -9,8 +9,9 @@ public protocol ServerStorage: AnyObject, Sendable {
     func authenticate(token: String) throws -> Identity?
     func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
     /// The next page after `cursor` in the caller's scope, as the JSON body of a `PullPage`.
-    func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8]
-    /// One record's current fields; 403 outside the caller's scope, 404 when unknown.
+    func pullPage(after cursor: Int64, limit: Int, for identity: Identity, schema: Int) throws -> [UInt8]
+    /// One record's current fields; `StorageError.outsideScope` outside the caller's scope,
+    /// `.recordNotFound` when unknown.
     func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
     /// Every user, for the admin endpoints; the listing is audited as a read by `identity`.
     func users(readBy identity: Identity) throws -> [UserInfo]
@@ -147,7 +148,10 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     /// operating-system account running the command.
     public func addUser(name: String, role: Role, districts: [String], actor: String? = nil) throws -> String {
         let name = name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 200 else { throw AdminError.invalid(ServerText.needsName.text) }
+        // The name is the author of every field the user writes, in every pull page: bounded in bytes too.
+        guard !name.isEmpty, name.count <= 200, name.utf8.count <= 800, !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw AdminError.invalid(ServerText.needsName.text)
+        }
         if !role.seesEverything && districts.isEmpty {
             throw AdminError.invalid(ServerText.needsDistrict.with(["role": role.rawValue]))
         }
@@ -279,7 +283,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     public func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse {
         guard request.changeSets.count <= SyncLimits.maxChangeSetsPerPush else {
-            throw APIError.badRequest("at most \(SyncLimits.maxChangeSetsPerPush) change sets per push; got \(request.changeSets.count)", code: "too_many_change_sets")
+            throw StorageError.tooManyChangeSets(count: request.changeSets.count, limit: SyncLimits.maxChangeSetsPerPush)
         }
         let serverNow = now()
         // One transaction for the whole batch: an acknowledged push is durable as a whole, and
@@ -314,16 +318,15 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     // MARK: - Pull
 
-    public func pullPage(after cursor: Int64, limit: Int, for identity: Identity) throws -> [UInt8] {
-        guard cursor >= 0 else { throw APIError.badRequest("after must be 0 or a cursor the server returned; got \(cursor)", code: "bad_cursor") }
+    /// - Parameter schema: the newest record schema the caller reads; record types of a newer one
+    ///   (and conflicts about them) are left out of its pages, since it could not decode them.
+    public func pullPage(after cursor: Int64, limit: Int, for identity: Identity, schema: Int = ChangeSet.currentSchemaVersion) throws -> [UInt8] {
+        guard cursor >= 0 else { throw StorageError.negativeCursor(cursor) }
         let limit = min(max(1, limit), SyncLimits.maxPageSize)
         let serverNow = now()
         return try readers.read { db in
             let newest = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
-            guard cursor <= newest else {
-                throw APIError(400, "cursor_ahead",
-                               "cursor \(cursor) is ahead of this server's newest change \(newest); was the server restored from a backup? Pull again from 0")
-            }
+            guard cursor <= newest else { throw StorageError.cursorAhead(cursor: cursor, newest: newest) }
             var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted FROM field_state f "
             var arguments: [DatabaseValueConvertible?] = [cursor]
             if identity.role.seesEverything {
@@ -335,19 +338,26 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
                     """
                 arguments.append(FieldValue.list(identity.districts).jsonText)
             }
+            sql += Self.newerSchemaCondition(readBy: schema)
             sql += " ORDER BY f.seq LIMIT ?"
             arguments.append(limit + 1)
             // Rows go straight into the page's JSON: values are stored as JSON text already, so
             // nothing is decoded and encoded again.
+            // Capped in rows and in bytes: a row that does not fit starts the next page.
             var page = PullPageWriter(expectedChanges: limit)
             var lastSeq = cursor
             var more = false
-            try db.forEachRow(sql, arguments) { row in
-                guard page.count < limit else { more = true; return }
-                lastSeq = Int64(row.int(0) ?? 0)
-                page.append(seq: lastSeq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
-                            valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6), author: row.string(7),
-                            redacted: row.int(8) == 1)
+            try db.scanRows(sql, arguments) { row in
+                let seq = Int64(row.int(0) ?? 0)
+                guard page.count < limit,
+                      page.append(seq: seq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
+                                  valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6),
+                                  author: row.string(7), redacted: row.int(8) == 1) else {
+                    more = true
+                    return false
+                }
+                lastSeq = seq
+                return true
             }
             // With nothing more to read, the cursor moves to the newest change even when the
             // caller's scope held none of the last ones, so they are not scanned again.
@@ -356,17 +366,30 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         }
     }
 
+    /// The SQL condition that leaves out what a client reading record schema `schema` cannot
+    /// decode: records of newer types, and conflicts about them. Empty for the current schema.
+    static func newerSchemaCondition(readBy schema: Int) -> String {
+        let newer = RecordType.allCases.filter { $0.schemaVersion > schema }
+        guard !newer.isEmpty else { return "" }
+        let types = newer.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let asValues = newer.map { "'\"\($0.rawValue)\"'" }.joined(separator: ", ")
+        return """
+             AND f.record_type NOT IN (\(types)) AND NOT (f.record_type = 'conflict' AND EXISTS (SELECT 1 FROM field_state c
+             WHERE c.record_type = 'conflict' AND c.record_id = f.record_id AND c.field = 'recordType' AND c.value IN (\(asValues))))
+            """
+    }
+
     // MARK: - One record
 
     public func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot {
         try readers.read { db in
             guard let scope = try RecordScope.stored(type: type, id: id, in: db) else {
-                throw APIError(404, "not_found", "no \(type.rawValue) \(id.prefix(100))")
+                throw StorageError.recordNotFound(type, id: id)
             }
             // Reading follows writing, except that everyone reads the list of districts. The
             // answer to a record outside one's scope says no more than that.
             guard scope.isReadableByEveryone || scope.isWritable(by: identity) else {
-                throw APIError.forbidden("\(type.rawValue) \(id.prefix(100)) is outside the districts of \(identity.user)")
+                throw StorageError.outsideScope(type, id: id, user: identity.user)
             }
             var fields: [String: FieldValue] = [:]
             for row in try db.rows("SELECT field, value FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {

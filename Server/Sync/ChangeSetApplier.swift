@@ -144,18 +144,12 @@ struct ChangeSetApplier {
                           RefusalDetails(schemaVersion: changeSet.schemaVersion, supportedSchemaVersion: ChangeSet.currentSchemaVersion))
         }
         if changeSet.schemaVersion < 1 { return refuse("invalid", "schemaVersion must be 1 or more", RefusalDetails(problem: "schema")) }
-        guard !changeSet.id.isEmpty, changeSet.id.count <= 100 else {
-            return refuse("invalid", "a change set id is 1 to 100 characters", RefusalDetails(problem: "id"))
-        }
-        for change in changeSet.changes {
-            guard !change.recordID.isEmpty, change.recordID.count <= 100 else {
-                return refuse("invalid", "record ids are 1 to 100 characters (\(change.recordType.rawValue))",
-                              RefusalDetails(recordType: change.recordType.rawValue, problem: "id"))
-            }
-            if let problem = change.recordType.problem(field: change.field, value: change.value) {
-                return refuse("invalid", problem, RefusalDetails(recordType: change.recordType.rawValue, recordID: change.recordID,
-                                                                 field: change.field, problem: "value"))
-            }
+        // Ids, timestamps and values within the protocol's bounds (no NUL, no oversized row).
+        if let (reason, details) = changeSet.boundsProblem { return refuse("invalid", reason, details) }
+        let needed = ChangeSet.schemaVersion(of: changeSet.changes)
+        if changeSet.schemaVersion < needed {
+            return refuse("invalid", "schemaVersion \(changeSet.schemaVersion) does not have every record type and field written; they need record schema \(needed)",
+                          RefusalDetails(problem: "schema", schemaVersion: changeSet.schemaVersion, supportedSchemaVersion: needed))
         }
         if let latest = changeSet.changes.map(\.hlc).max(), latest.physicalMilliseconds - serverNow > SyncLimits.maxClockAheadMilliseconds {
             let ahead = latest.physicalMilliseconds - serverNow
@@ -211,13 +205,7 @@ struct ChangeSetApplier {
     static let clientConflictFields: Set<String> = ["status", "resolution"]
 
     static func missingParent(_ type: RecordType) -> String {
-        switch type {
-        case .offer: "an offer needs a district"
-        case .meeting, .member: "its body is unknown to the server"
-        case .indicator: "its offer is unknown to the server"
-        case .conflict: "the conflicting record is unknown to the server"
-        default: "its meeting is unknown to the server"
-        }
+        type.unplaceableReason
     }
 
     static func duration(_ milliseconds: Int64) -> String {
@@ -260,14 +248,11 @@ struct ChangeSetApplier {
             return RecordScope(type: key.type, storedDistrict: nil)
         }
         let value = try fieldValue(key, field, overlay: overlay, in: db)
-        switch key.type {
-        case .offer:
-            guard case .string(let district)? = value else { return nil }
-            return .district(district)
-        case .body:
+        switch key.type.placement {
+        case .district(_, let required):
             if case .string(let district)? = value { return .district(district) }
-            return .county
-        case .conflict:
+            return required ? nil : .county
+        case .concernedRecord:
             // A conflict stays where the server placed it when it opened it (clients may write
             // only its status and resolution, never what it is about).
             if let stored = try storedScope(key, in: db) { return stored }
@@ -282,7 +267,9 @@ struct ChangeSetApplier {
         default:
             guard case .string(let parentID)? = value, let parentType else { return nil }
             let parent = RecordKey(type: parentType, id: parentID)
-            if overlay[parent] == nil, let stored = try storedScope(parent, in: db) { return stored }
+            // A parent neither written in this change set nor known to the server cannot place
+            // its child (without this, a parent whose own district is optional read as county-wide).
+            if overlay[parent] == nil { return try storedScope(parent, in: db) }
             return try scope(of: parent, overlay: overlay, in: db, depth: depth + 1)
         }
     }

@@ -23,9 +23,9 @@ enum RecordScope: Equatable, Sendable {
 
     /// Rebuilds a scope from its stored district and the record's type.
     init(type: RecordType, storedDistrict: String?) {
-        switch (type, storedDistrict) {
-        case (.organization, _): self = .register
-        case (.district, _): self = .districtList
+        switch (type.placement, storedDistrict) {
+        case (.register, _): self = .register
+        case (.districtList, _): self = .districtList
         case (_, let district?): self = .district(district)
         case (_, nil): self = .county
         }
@@ -50,18 +50,10 @@ enum RecordScope: Equatable, Sendable {
     }
 
     /// The field whose value decides a record's scope, and the type it points to.
-    /// Nil for types whose scope does not come from a field.
+    /// Nil for types whose scope does not come from a field. Declared per type in the protocol
+    /// (`RecordType.placement`), which the client's write-time check reads too.
     static func parentField(of type: RecordType) -> (field: String, parent: RecordType?)? {
-        switch type {
-        case .offer: ("district", nil)
-        case .body: ("district", nil)
-        case .meeting: ("body", .body)
-        case .member: ("body", .body)
-        case .indicator: ("offer", .offer)
-        case .attendee, .agendaItem, .decision, .task: ("meeting", .meeting)
-        case .conflict: ("recordID", nil)
-        case .organization, .district: nil
-        }
+        type.placingField
     }
 }
 

@@ -38,10 +38,26 @@ static inline struct MHD_OptionItem kette_mhd_option_notify_connection(MHD_Notif
     return item;
 }
 
+// MHD_OPTION_URI_LOG_CALLBACK's callback has no typedef in microhttpd.h: it gets the request
+// target as the client sent it, before libmicrohttpd decodes it (and would cut it at a NUL), and
+// what it returns becomes the request's pointer in the access handler.
+typedef void *(*KetteURILogCallback)(void *cls, const char *uri, struct MHD_Connection *connection);
+
+static inline struct MHD_OptionItem kette_mhd_option_uri_log(KetteURILogCallback callback, void *callback_cls) {
+    struct MHD_OptionItem item = { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t) callback, callback_cls };
+    return item;
+}
+
 // The connection's socket, or -1; the header deadline shuts it down from another thread.
 static inline int kette_mhd_connection_fd(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
     return info == NULL ? -1 : (int) info->connect_fd;
+}
+
+// The size of the request's head as received (request line, headers, line ends), or 0.
+static inline size_t kette_mhd_request_head_size(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    return info == NULL ? 0 : info->header_size;
 }
 
 // What the notify-connection callback stored for this connection, or NULL.

@@ -8,7 +8,7 @@ public enum Catalog {
     public static let sections: [any MessageSection.Type] = [
         CommandLineText.self, InputText.self, FieldText.self, StoreText.self, SyncText.self, TransportText.self, RefusalText.self,
         ListText.self, OutputText.self, RecordText.self, MinutesText.self, HistoryText.self, ExchangeText.self, ServerText.self,
-        ReportLines.self, ReportPageText.self, ReportTerms.self, AuditText.self,
+        ReportLines.self, ReportPageText.self, ReportTerms.self, AuditText.self, PlanningText.self,
     ]
 
     /// One entry: its key (`SyncText.done`), whether it has a text, and the text.
@@ -29,7 +29,8 @@ public enum Catalog {
     /// Every vocabulary's labels (and German short forms, which only German readers see).
     public static var vocabularyTexts: [LocalizedText] {
         labels(LifePhase.self) + labels(OfferCategory.self) + labels(Sector.self) + labels(OfferStatus.self) + labels(Cost.self)
-            + labels(BodyLevel.self) + labels(TaskStatus.self)
+            + labels(BodyLevel.self) + labels(TaskStatus.self) + labels(NeedStatus.self) + labels(TargetIndicator.self)
+            + labels(MeasureStatus.self) + labels(PublicationConsent.self) + labels(AgreementKind.self)
     }
 
     private static func labels<V: Vocabulary>(_ type: V.Type) -> [LocalizedText] {

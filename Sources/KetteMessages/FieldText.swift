@@ -7,6 +7,10 @@ public enum FieldText: String, MessageSection {
     case role, place, minutes, offers, position, notes, deleted, resolution
     // Kinds of records, by their record type.
     case offer, organization, meeting, task, agendaItem, decision, member, indicator, conflict, refusal
+    // The planning cycle's fields and kinds of records (record schema 2).
+    case statement, source, found, unit, baseline, baselinePeriod, targetValue, value, consent, email, phone, person
+    case signed, review, summary, reference, parties, needs, gaps, goals
+    case need, goal, target, targetFigure, measure, measureNote, agreement
 
     public static let texts: [FieldText: LocalizedText] = [
         .phase: LocalizedText("life phase", "Lebensphase"),
@@ -62,6 +66,33 @@ public enum FieldText: String, MessageSection {
         .indicator: LocalizedText("indicator", "Kennzahl"),
         .conflict: LocalizedText("conflict", "Konflikt"),
         .refusal: LocalizedText("refused change set", "abgelehnter Änderungssatz"),
+        .statement: LocalizedText("statement", "Aussage"),
+        .source: LocalizedText("source", "Quelle"),
+        .found: LocalizedText("date found", "Erkennungsdatum"),
+        .unit: LocalizedText("unit", "Einheit"),
+        .baseline: LocalizedText("baseline", "Ausgangswert"),
+        .baselinePeriod: LocalizedText("baseline period", "Ausgangszeitraum"),
+        .targetValue: LocalizedText("target value (--value)", "Zielwert (--value)"),
+        .value: LocalizedText("value", "Wert"),
+        .consent: LocalizedText("consent to publication", "Einwilligung zur Veröffentlichung"),
+        .email: LocalizedText("e-mail address", "E-Mail-Adresse"),
+        .phone: LocalizedText("phone number", "Telefonnummer"),
+        .person: LocalizedText("person", "Person"),
+        .signed: LocalizedText("signing date", "Unterzeichnungsdatum"),
+        .review: LocalizedText("review date", "Überprüfungsdatum"),
+        .summary: LocalizedText("summary", "Inhalt"),
+        .reference: LocalizedText("link or file reference", "Link oder Ablage"),
+        .parties: LocalizedText("parties", "Parteien"),
+        .needs: LocalizedText("needs", "Bedarfe"),
+        .gaps: LocalizedText("gaps", "Lücken"),
+        .goals: LocalizedText("goals", "Ziele"),
+        .need: LocalizedText("need", "Bedarf"),
+        .goal: LocalizedText("goal", "Ziel"),
+        .target: LocalizedText("target", "Zielwert"),
+        .targetFigure: LocalizedText("target figure", "Zahl einer eigenen Kennzahl"),
+        .measure: LocalizedText("measure", "Maßnahme"),
+        .measureNote: LocalizedText("progress note", "Fortschrittsnotiz"),
+        .agreement: LocalizedText("agreement", "Vereinbarung"),
     ]
 
     /// A field or record kind by its name in the store ("phase", "agendaItem"); an unknown name as
@@ -79,6 +110,8 @@ extension FieldText {
     public static func kind(_ type: RecordType) -> LocalizedText {
         switch type {
         case .agendaItem: FieldText.agendaItem.text
+        case .targetFigure: FieldText.targetFigure.text
+        case .measureNote: FieldText.measureNote.text
         default: named(type.rawValue)
         }
     }

@@ -30,8 +30,8 @@ public enum ServerText: String, MessageSection {
         .auditAltered: LocalizedText("audit log altered: {reason}", "Audit-Protokoll verändert: {reason}"),
         .auditAlteredAt: LocalizedText("audit log altered at entry {entry}: {reason}", "Audit-Protokoll bei Eintrag {entry} verändert: {reason}"),
         .erased: LocalizedText(
-            "erased: {versions} field versions in {records} records, {authored} author entries, {changeSets} change-set users",
-            "gelöscht: {versions} Feldversionen in {records} Datensätzen, {authored} Autor-Einträge, {changeSets} Änderungssatz-Personen"),
+            "erased: {versions} field versions in {records} records, {contactDetails} contact details, {authored} author entries, {changeSets} change-set users",
+            "gelöscht: {versions} Feldversionen in {records} Datensätzen, {contactDetails} Kontaktangaben, {authored} Autor-Einträge, {changeSets} Änderungssatz-Personen"),
         .erasedAccounts: LocalizedText(
             "note: {count} user {count:account carries|accounts carry} this name; accounts are not renamed (revoke them with `kette-server user revoke`)",
             "Hinweis: {count} {count:Zugang trägt|Zugänge tragen} diesen Namen; Zugänge werden nicht umbenannt (mit `kette-server user revoke` widerrufen)"),
@@ -62,7 +62,8 @@ public enum ServerText: String, MessageSection {
         .unknownDistrict: LocalizedText("no district '{id}' on this server; known: {known}", "Kein Sozialraum „{id}“ auf diesem Server; vorhanden: {known}"),
         .noDistrictsYet: LocalizedText("none yet (kette-server district add ID NAME)", "noch keiner (kette-server district add ID NAME)"),
         .districtExists: LocalizedText("a district with id '{id}' already exists", "Einen Sozialraum mit der ID „{id}“ gibt es schon"),
-        .needsName: LocalizedText("a user needs a name (at most 200 characters)", "Eine Person braucht einen Namen (höchstens 200 Zeichen)"),
+        .needsName: LocalizedText("a user needs a name (at most 200 characters, no control characters)",
+                                  "Eine Person braucht einen Namen (höchstens 200 Zeichen, keine Steuerzeichen)"),
         .districtIDForm: LocalizedText("a district id is a short word without spaces or commas, e.g. nordstadt",
                                        "Eine Sozialraum-ID ist ein kurzes Wort ohne Leerzeichen und Kommas, z. B. nordstadt"),
         .districtNeedsName: LocalizedText("a district needs a name", "Ein Sozialraum braucht einen Namen"),

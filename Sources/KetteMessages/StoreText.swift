@@ -3,6 +3,8 @@ public enum StoreText: String, MessageSection {
     case storeMissing, storeUnwritable, storeDamaged, emptyFile, foreignFile, unreadableOutbox, unreadableRefusal
     case locked, diskFull, readOnly, cannotOpen, notADatabase, ioError, storageError
     case created, createdNamed, exists, renamed, nameUnchanged
+    // Both programs at start, about a file with personal data that others may read.
+    case privateFileOpen
     // `kette status`.
     case statusStore, statusName, statusNoName, statusDistricts, statusOrganizations, statusOffers, statusBodies, statusMeetings
     case statusOpenTasks, statusWaiting, statusServer, statusNoServer, statusLastSync, statusNever, statusConflicts, statusRefused
@@ -38,6 +40,8 @@ public enum StoreText: String, MessageSection {
         .renamed: LocalizedText("This store's owner is now {name}; later changes carry this name as their author (earlier ones keep theirs).",
                                 "Der Speicher gehört jetzt {name}; spätere Änderungen tragen diesen Namen als Autor (frühere behalten ihren)."),
         .nameUnchanged: LocalizedText("This store's owner is already {name}.", "Der Speicher gehört bereits {name}."),
+        .privateFileOpen: LocalizedText("warning: {path} holds personal data but other users may read it (mode {mode}); run: chmod 600 {path}",
+                                        "Warnung: {path} enthält personenbezogene Daten, ist aber für andere Benutzer lesbar (Modus {mode}); Abhilfe: chmod 600 {path}"),
         .statusStore: LocalizedText("Store", "Speicher"),
         .statusName: LocalizedText("Owner", "Inhaber*in"),
         .statusNoName: LocalizedText("none (kette init --name NAME)", "keiner (kette init --name NAME)"),

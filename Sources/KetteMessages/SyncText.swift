@@ -52,8 +52,8 @@ public enum SyncText: String, MessageSection {
                                     "Der Server hat mit einem Fehler geantwortet ({status} {code}). {retry}"),
         .serverStorage: LocalizedText("the server could not write to its disk ({status} {code}). {retry}",
                                       "Der Server konnte nicht auf seine Festplatte schreiben ({status} {code}). {retry}"),
-        .protocolViolation: LocalizedText("the server's answer was not understood (a fault of the server or of what lies between, not of this device). {retry}",
-                                          "Die Antwort des Servers war nicht verständlich (ein Fehler des Servers oder der Verbindung dazwischen, nicht dieses Geräts). {retry}"),
+        .protocolViolation: LocalizedText("unexpected answer from the server: it was not understood (a fault of the server or of what lies between, not of this device). {retry}",
+                                          "Unerwartete Antwort des Servers: Sie war nicht verständlich (ein Fehler des Servers oder der Verbindung dazwischen, nicht dieses Geräts). {retry}"),
     ]
 }
 

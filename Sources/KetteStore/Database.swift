@@ -41,6 +41,11 @@ public final class Database {
             flags |= SQLITE_OPEN_READWRITE
             if configuration.createIfMissing { flags |= SQLITE_OPEN_CREATE }
         }
+        if !configuration.readOnly && configuration.createIfMissing && path != ":memory:" && !path.isEmpty {
+            // SQLite would create the file 0644 (less the umask), and its -wal and -shm take the
+            // database file's mode: made 0600 first, all three are private (minutes name people).
+            PrivateFile.prepareDatabase(at: path)
+        }
         var connection: OpaquePointer?
         let code = sqlite3_open_v2(path, &connection, flags, nil)
         guard code == SQLITE_OK, let connection else {
@@ -121,10 +126,20 @@ public final class Database {
 
     /// Runs a query and calls `body` per row without collecting them: for large results.
     public func forEachRow(_ sql: String, _ arguments: [DatabaseValueConvertible?] = [], _ body: (Row) throws -> Void) throws {
+        try scanRows(sql, arguments) { row in
+            try body(row)
+            return true
+        }
+    }
+
+    /// Runs a query and calls `body` per row until it returns false: rows after that are not read.
+    public func scanRows(_ sql: String, _ arguments: [DatabaseValueConvertible?] = [], while body: (Row) throws -> Bool) throws {
         let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
-        while try statement.step() { try body(statement.row()) }
+        while try statement.step() {
+            guard try body(statement.row()) else { return }
+        }
     }
 
     public func firstRow(_ sql: String, _ arguments: [DatabaseValueConvertible?] = []) throws(SQLiteError) -> Row? {

@@ -41,7 +41,8 @@ public final class Statement {
             case .null: code = sqlite3_bind_null(handle, index)
             case .integer(let value): code = sqlite3_bind_int64(handle, index, value)
             case .real(let value): code = sqlite3_bind_double(handle, index, value)
-            case .text(let value): code = sqlite3_bind_text(handle, index, value, -1, kette_sqlite_transient())
+            // With its length, not -1: a text holding a NUL is stored whole, never cut at the NUL.
+            case .text(let value): code = sqlite3_bind_text(handle, index, value, Int32(value.utf8.count), kette_sqlite_transient())
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), kette_sqlite_transient()) }
             }
@@ -81,7 +82,11 @@ public final class Statement {
             switch sqlite3_column_type(handle, column) {
             case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(handle, column)))
             case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(handle, column)))
-            case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(handle, column))))
+            case SQLITE_TEXT:
+                // The text first, then its length (SQLite's documented order); read whole, past any NUL.
+                let text = sqlite3_column_text(handle, column)
+                let length = Int(sqlite3_column_bytes(handle, column))
+                values.append(.text(String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)))
             case SQLITE_BLOB:
                 let length = Int(sqlite3_column_bytes(handle, column))
                 if let bytes = sqlite3_column_blob(handle, column), length > 0 {

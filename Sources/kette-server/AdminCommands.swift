@@ -135,8 +135,8 @@ private let eraseCommand = ServerCommand(
 ) { args, context in
     let report = try context.openStore().erase(person: try args.require(person))
     if context.wantsJSON { try context.printJSON(report) } else {
-        context.say(ServerText.erased.with(["versions": report.fieldVersions, "records": report.records, "authored": report.authoredVersions,
-                                            "changeSets": report.changeSets]))
+        context.say(ServerText.erased.with(["versions": report.fieldVersions, "records": report.records, "contactDetails": report.contactDetails,
+                                            "authored": report.authoredVersions, "changeSets": report.changeSets]))
         if report.userAccounts > 0 { context.say(ServerText.erasedAccounts.with(["count": report.userAccounts])) }
     }
     // The limits an operator must know (SPEC §8.7): the server keeps no copy of the name.

@@ -30,6 +30,18 @@ private enum ServeOption {
         "header-timeout", value: "S", in: 1...3600, expected: LocalizedText("1 to 3600 seconds", "1 bis 3600 Sekunden"),
         help: LocalizedText("seconds within which request headers must be complete (default: \(defaults.headerTimeoutSeconds))",
                             "Sekunden, in denen die Kopfzeilen einer Anfrage vollständig sein müssen (Standard: \(defaults.headerTimeoutSeconds))"))
+    static let maxInFlightMegabytes = Option<Int>.integer(
+        "max-inflight-mb", in: 1...65536, expected: LocalizedText("1 to 65536 MiB", "1 bis 65536 MiB"),
+        help: LocalizedText("MiB that request bodies and answers may hold in memory together (default: twice --max-body-mb, at least 128)",
+                            "MiB, die Anfrageinhalte und Antworten zusammen im Speicher belegen dürfen (Standard: doppelte --max-body-mb, mindestens 128)"))
+    static let maxConnections = Option<Int>.integer(
+        "max-connections", in: 1...100_000, expected: LocalizedText("1 to 100000 connections", "1 bis 100000 Verbindungen"),
+        help: LocalizedText("connections the server holds at once; more wait until one closes (default: \(defaults.connectionLimit))",
+                            "Verbindungen, die der Server gleichzeitig hält; weitere warten, bis eine frei wird (Standard: \(defaults.connectionLimit))"))
+    static let bodyTimeout = Option<Int>.integer(
+        "body-timeout", value: "S", in: 1...3600, expected: LocalizedText("1 to 3600 seconds", "1 bis 3600 Sekunden"),
+        help: LocalizedText("seconds within which a request body must arrive and an answer be taken (default: \(defaults.bodyTimeoutSeconds))",
+                            "Sekunden, in denen ein Anfrageinhalt ankommen und eine Antwort abgeholt sein muss (Standard: \(defaults.bodyTimeoutSeconds))"))
     static let rateLimit = Option<Double>(
         "rate-limit", value: "N", help: LocalizedText(
             "requests per second per user (default: \(defaultRate); 0 turns limiting off)",
@@ -63,8 +75,9 @@ private enum ServeOption {
         "Einstellungen aus FILE lesen: Zeilen `Schlüssel = Wert`, jeder Schlüssel der Name einer serve-Option, auch db (Standard: \(ServeConfiguration.defaultPath), falls vorhanden); hier angegebene Optionen haben Vorrang"))
 
     /// What a configuration file may set: every option but `--config` itself, and the database.
-    static let settable: [any OptionDeclaration] = [bind, port, threads, maxBodyMegabytes, perIPLimit, headerTimeout, rateLimit, rateBurst,
-                                                    tlsCertificate, tlsKey, metricsAllow, logFormat]
+    static let settable: [any OptionDeclaration] = [bind, port, threads, maxBodyMegabytes, maxInFlightMegabytes, maxConnections, perIPLimit,
+                                                    headerTimeout, bodyTimeout, rateLimit, rateBurst, tlsCertificate, tlsKey,
+                                                    metricsAllow, logFormat]
     static let all: [any OptionDeclaration] = settable + [configuration]
 
     /// The checks that need two options together.
@@ -72,6 +85,11 @@ private enum ServeOption {
         if (args[tlsCertificate] == nil) != (args[tlsKey] == nil) {
             throw UsageError("--tls-cert and --tls-key go together: the certificate (PEM) and its private key (PEM)",
                              "--tls-cert und --tls-key gehören zusammen: das Zertifikat (PEM) und sein privater Schlüssel (PEM)")
+        }
+        let body = args[maxBodyMegabytes] ?? defaultMaxBodyMegabytes
+        if let inFlight = args[maxInFlightMegabytes], inFlight < body {
+            throw UsageError("--max-inflight-mb must be at least --max-body-mb (\(body)): a body within the limit must fit",
+                             "--max-inflight-mb muss mindestens --max-body-mb (\(body)) sein: ein Anfrageinhalt im Rahmen muss hineinpassen")
         }
         if args[rateLimit] == 0, args[rateBurst] != nil {
             throw UsageError("--rate-burst needs a rate limit; --rate-limit 0 turns limiting off",
@@ -86,6 +104,7 @@ let serveCommand = ServerCommand(
 ) { args, context in
     let configuration = try serverConfiguration(args)
     let store = try ServerStore(path: context.databasePath, readerCount: configuration.threadPoolSize)
+    context.warnAboutOpenFiles()
     let log = ServerLog(format: args[ServeOption.logFormat] ?? .logfmt)
     let metrics = ServerMetrics(databasePath: context.databasePath, commit: BuildStamp.commit)
     let api = SyncAPI(storage: store, rateLimiter: try rateLimiter(args), commit: BuildStamp.commit) { message in log.event("error", message) }
@@ -146,8 +165,12 @@ private func serverConfiguration(_ args: ParsedInput) throws -> HTTPServer.Confi
     configuration.port = args[ServeOption.port].map { UInt16($0) } ?? ServerDefaults.port
     if let threads = args[ServeOption.threads] { configuration.threadPoolSize = threads }
     configuration.maxBodyBytes = (args[ServeOption.maxBodyMegabytes] ?? ServeOption.defaultMaxBodyMegabytes) << 20
+    configuration.maxInFlightBytes = args[ServeOption.maxInFlightMegabytes].map { $0 << 20 }
+        ?? HTTPServer.Configuration.defaultInFlightBytes(maxBodyBytes: configuration.maxBodyBytes)
+    if let limit = args[ServeOption.maxConnections] { configuration.connectionLimit = limit }
     if let limit = args[ServeOption.perIPLimit] { configuration.perIPConnectionLimit = limit }
     if let timeout = args[ServeOption.headerTimeout] { configuration.headerTimeoutSeconds = timeout }
+    if let timeout = args[ServeOption.bodyTimeout] { configuration.bodyTimeoutSeconds = timeout }
     if let certificate = args[ServeOption.tlsCertificate], let key = args[ServeOption.tlsKey] {
         do {
             configuration.tls = try TLSCredentials.load(certificatePath: certificate, privateKeyPath: key)

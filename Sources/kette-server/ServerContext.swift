@@ -1,7 +1,9 @@
 import Foundation
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 import KetteServer
+import KetteStore
 
 /// What a `kette-server` command runs with: its input, the language, and the database.
 final class ServerContext: Sendable {
@@ -17,7 +19,16 @@ final class ServerContext: Sendable {
     var databasePath: String { input[databaseOption] ?? ServerDefaults.databasePath }
 
     func openStore() throws -> ServerStore {
-        try ServerStore(path: databasePath)
+        let store = try ServerStore(path: databasePath)
+        warnAboutOpenFiles()
+        return store
+    }
+
+    /// The database holds minutes, attendee names and token hashes: says so when others may read its files.
+    func warnAboutOpenFiles() {
+        for (path, mode) in PrivateFile.tooOpen(ServerStore.privateFiles(databasePath: databasePath)) {
+            complain(StoreText.privateFileOpen(language, ["path": path, "mode": String(mode, radix: 8)]))
+        }
     }
 
     /// Whether the command offers `--json` and it was given.

@@ -80,14 +80,14 @@ final class ExchangeTests: KetteCLITestCase {
 
     // MARK: Helpers
 
-    private func directory(_ name: String) -> URL { runner.root.appendingPathComponent(name, isDirectory: true) }
+    func directory(_ name: String) -> URL { runner.root.appendingPathComponent(name, isDirectory: true) }
 
     private func read(_ directory: URL, _ file: String) throws -> Data {
         try Data(contentsOf: directory.appendingPathComponent(file))
     }
 
     /// A file's text without its byte-order mark, asserting the mark is there.
-    private func spreadsheetText(_ directory: URL, _ file: String, file testFile: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func spreadsheetText(_ directory: URL, _ file: String, file testFile: StaticString = #filePath, line: UInt = #line) throws -> String {
         let data = try read(directory, file)
         XCTAssertEqual(Array(data.prefix(3)), bom, "\(file) must start with a UTF-8 byte-order mark", file: testFile, line: line)
         return try XCTUnwrap(String(data: data.dropFirst(3), encoding: .utf8), "\(file) is not UTF-8", file: testFile, line: line)
@@ -100,7 +100,7 @@ final class ExchangeTests: KetteCLITestCase {
     }
 
     /// The official schemas: `$KETTE_STANDARDS` when set, else the copy in `Tests/Standards`.
-    private func standardsDirectory() throws -> String {
+    func standardsDirectory() throws -> String {
         if let override = ProcessInfo.processInfo.environment["KETTE_STANDARDS"], !override.isEmpty { return override }
         let standards = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Standards").path
@@ -113,7 +113,7 @@ final class ExchangeTests: KetteCLITestCase {
     }
 
     /// Runs Fixtures/validate_exports.py (jsonschema against the official schemas); returns its exit code and output.
-    private func validate(_ standard: String, _ directory: URL) throws -> (code: Int32, output: String) {
+    func validate(_ standard: String, _ directory: URL) throws -> (code: Int32, output: String) {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/validate_exports.py")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -129,16 +129,16 @@ final class ExchangeTests: KetteCLITestCase {
         return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 
-    private func assertValid(_ standard: String, _ directory: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertValid(_ standard: String, _ directory: URL, file: StaticString = #filePath, line: UInt = #line) throws {
         let result = try validate(standard, directory)
         XCTAssertEqual(result.code, 0, "the \(standard) export does not validate:\n\(result.output)", file: file, line: line)
     }
 
-    private func jsonFile(_ directory: URL, _ file: String) throws -> Any {
+    func jsonFile(_ directory: URL, _ file: String) throws -> Any {
         try JSONSerialization.jsonObject(with: try read(directory, file))
     }
 
-    private func allText(_ directory: URL) throws -> String {
+    func allText(_ directory: URL) throws -> String {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
             .map { String(decoding: try read(directory, $0), as: UTF8.self) }.joined(separator: "\n")
     }
@@ -151,7 +151,8 @@ final class ExchangeTests: KetteCLITestCase {
         let output = ok(["export", "csv", "--out", out.path], env: german)
         XCTAssertTrue(output.contains("offers.csv") && output.contains("tasks.csv"), output)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(),
-                       ["meetings.csv", "offers.csv", "organizations.csv", "tasks.csv"])
+                       ["agreements.csv", "contacts.csv", "goals.csv", "measures.csv", "meetings.csv", "members.csv", "needs.csv", "offers.csv",
+                        "organizations.csv", "tasks.csv"])
 
         let offers = try spreadsheetText(out, "offers.csv")
         XCTAssertTrue(offers.hasPrefix("ID;Titel;Sozialraum;Lebensphasen;Kategorie;Bereich;Träger;Status;Kosten;Sprachen;Zielgruppen;"

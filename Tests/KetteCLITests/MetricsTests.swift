@@ -106,6 +106,28 @@ final class MetricsTests: FaultTestCase {
         XCTAssertEqual(try settled(at: 1), 1, "closed ones are no longer counted")
     }
 
+    /// A request refused from its headers (no token: 401 before the body) never reaches the
+    /// handler's body stage, and is counted, logged and given its request id all the same.
+    func testAnAnswerDecidedFromTheHeadersIsCountedAndLogged() throws {
+        try makeServer(users: [.coordinator("anna", "nordstadt")])
+        try server.start(extraArguments: ["--log-format", "json", "--metrics-allow", "127.0.0.1"])
+        let socket = try TestSocket(port: server.port)
+        XCTAssertTrue(socket.send("POST /v1/changesets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 10485760\r\n\r\n"))
+        let answer = String(decoding: socket.readAnswer().bytes, as: UTF8.self)
+        XCTAssertTrue(answer.hasPrefix("HTTP/1.1 401"), answer)
+        let requestID = try XCTUnwrap(answer.split(separator: "\r\n").first { $0.lowercased().hasPrefix("x-request-id:") }?
+            .split(separator: " ").last.map(String.init), answer)
+        let metrics = try PrometheusExposition(try scrape().body)
+        XCTAssertEqual(metrics.value("kette_http_requests_total", ["endpoint": "/v1/changesets", "method": "POST", "status": "401"]), 1)
+        server.kill(SIGTERM)
+        let requests = try text(server.logPath + ".err").split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+        }.filter { $0["event"] == "request" && $0["endpoint"] == "/v1/changesets" }
+        XCTAssertEqual(requests.map { $0["status"] }, ["401"])
+        XCTAssertEqual(requests.first?["request_id"], requestID)
+    }
+
     func testTheLogHasOneJSONLinePerRequestAndEventAndNoToken() throws {
         try makeServer(users: [.coordinator("anna", "nordstadt")])
         try server.start(extraArguments: ["--log-format", "json"])

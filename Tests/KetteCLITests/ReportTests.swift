@@ -160,13 +160,13 @@ final class ReportTests: KetteCLITestCase {
 
         // The other formats say the same: CSV rows, the heat map's cells, the text's gap list.
         let csv = ok("report", "coverage", "--format", "csv").components(separatedBy: "\r\n")
-        XCTAssertEqual(csv.first, "district;districtName;phase;activeOffers;gap;parallelCategories;ended;planned",
+        XCTAssertEqual(csv.first, "district;districtName;phase;activeOffers;gap;parallelCategories;ended;planned;openNeeds;runningMeasures",
                        "the Excel dialect: ';' and the JSON keys in English")
         let file = runner.root.appendingPathComponent("coverage.csv")
         ok("report", "coverage", "--format", "csv", "--out", file.path)
         XCTAssertEqual(Array(try Data(contentsOf: file).prefix(3)), [0xEF, 0xBB, 0xBF], "UTF-8 with byte-order mark, so Excel reads the umlauts")
         let csvGaps = Set(csv.dropFirst().map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
-            .filter { $0.count == 8 && $0[4] == "true" }.map { "\($0[0])/\($0[2])" })
+            .filter { $0.count == 10 && $0[4] == "true" }.map { "\($0[0])/\($0[2])" })
         XCTAssertEqual(csvGaps, county.expectedGaps)
 
         let html = ok("report", "coverage", "--format", "html")
@@ -282,7 +282,7 @@ final class ReportTests: KetteCLITestCase {
         XCTAssertTrue(html.contains(".new-page { break-before: page; }"))
         XCTAssertEqual(html.components(separatedBy: "class=\"indicators new-page\"").count, 2, "indicators start a page")
         XCTAssertTrue(html.contains("thead { display: table-header-group; }"), "table headers repeat on every page")
-        for part in ["1. Angebote und Lücken", "2. Was die Angebote erreicht haben", "3. Arbeit der Gremien", "4. Offene Arbeitsaufträge",
+        for part in ["1. Angebote und Lücken", "2. Was die Angebote erreicht haben", "3. Arbeit der Gremien", "4. Offene Arbeitsaufträge", "5. Ziele und Maßnahmen",
                      "Berichtszeitraum: 1. Quartal 2026", "Stand: 14.04.2026", "<svg", "Lückenanalyse beauftragt", "Angebotsliste aktualisieren",
                      "seit 44 Tagen überfällig", "Am häufigsten beteiligt", "<td>Jugendamt</td>", "+5 (+25 %)", "Ausschuss &lt;JHA&gt;"] {
             XCTAssertTrue(html.contains(part), "missing: \(part)")
@@ -290,7 +290,7 @@ final class ReportTests: KetteCLITestCase {
         XCTAssertFalse(html.lowercased().contains("<script"))
 
         let json = try jsonObject("report", "committee", "--period", "2026-Q1", "--today", "2026-04-14", "--format", "json")
-        XCTAssertEqual(Set(json.keys), ["period", "today", "coverage", "indicators", "meetings", "tasks"])
+        XCTAssertEqual(Set(json.keys), ["period", "today", "coverage", "indicators", "meetings", "tasks", "goals", "measures"])
         XCTAssertEqual(json["period"] as? String, "2026-Q1")
         XCTAssertEqual((json["tasks"] as? [String: Any])?["overdue"] as? Int, 1)
     }

@@ -227,6 +227,16 @@ final class RetryingTransportTests: XCTestCase {
         XCTAssertEqual(sleeper.delays, [.milliseconds(500)])
     }
 
+    /// Issue 12.5: the client bounds every loop. A huge KETTE_RETRIES cannot make one request retry for ever.
+    func testNoPolicyRetriesMoreThanTheAttemptLimit() {
+        let base = ScriptedTransport(Array(repeating: .failure(.unreachable("refused")), count: 100))
+        let sleeper = RecordingSleeper()
+        let transport = RetryingTransport(base, policy: RetryPolicy(maxAttempts: .max, jitter: 0), sleep: sleeper.sleep)
+        XCTAssertThrowsError(try transport.send(TransportRequest(url: "http://x/")))
+        XCTAssertEqual(base.calls, RetryPolicy.attemptLimit)
+        XCTAssertEqual(RetryPolicy.attemptLimit, 20)
+    }
+
     func testTLSAndOtherFailuresAreNeverRetried() {
         for failure in [TransportError.tls("certificate not trusted"), .failed("malformed URL")] {
             let base = ScriptedTransport([.failure(failure), .success(.init(status: 200))])

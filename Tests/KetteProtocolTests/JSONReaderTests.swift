@@ -146,4 +146,43 @@ extension JSONReaderTests {
         XCTAssertEqual(FieldValue.storedList(#""primary""#), [], "a string is no list")
         XCTAssertEqual(FieldValue.storedList("[\"x\""), [], "a damaged list reads as empty instead of failing the read")
     }
+    /// SPEC §5.4: `1.0` is read as 1; a real fraction is not a whole number (issue 12.11).
+    func testWholeNumbersWrittenWithAFractionOrExponentAreReadExactly() throws {
+        let whole: [(String, Int64)] = [("1.0", 1), ("12.000", 12), ("-0.0", 0), ("0e5", 0), ("1e3", 1000), ("2.50e1", 25),
+                                        ("100e-2", 1), ("9223372036854775807.0", .max), ("-9223372036854775808.00", .min),
+                                        ("0.00000e-99999", 0)]
+        for (text, expected) in whole {
+            var reader = JSONReader(Array(text.utf8))
+            reader.acceptsWholeNumbersWithFractions = true
+            XCTAssertEqual(try reader.readInteger(), expected, text)
+            XCTAssertNoThrow(try reader.finish(), text)
+        }
+        let refused: [(String, String)] = [("1.5", "not a fraction"), ("25e-1", "not a fraction"), ("1e-99999", "not a fraction"),
+                                           ("9223372036854775808.0", "out of range"), ("1e19", "out of range"), ("1e99999999999", "out of range")]
+        for (text, reason) in refused {
+            var reader = JSONReader(Array(text.utf8))
+            reader.acceptsWholeNumbersWithFractions = true
+            XCTAssertThrowsError(try reader.readInteger(), text) { error in
+                XCTAssertTrue("\(error)".contains(reason), "\(text): \(error)")
+            }
+        }
+        var field = JSONReader(Array("7.0".utf8))
+        field.acceptsWholeNumbersWithFractions = true
+        XCTAssertEqual(try field.readFieldValue(), .integer(7), "a field value too")
+        // Stored values are read strictly: they were written canonically, so `1.0` there is damage.
+        var stored = JSONReader(Array("1.0".utf8))
+        XCTAssertThrowsError(try stored.readInteger())
+    }
+
+    /// SPEC §4: a bare scalar is not JSON the protocol accepts (invalid_json); an array is the wrong shape.
+    func testAPushThatIsABareScalarIsASyntaxProblem() {
+        for text in ["3", "\"x\"", "null", " true "] {
+            XCTAssertThrowsError(try PushRequest.decode(json: Array(text.utf8))) { error in
+                guard case .syntax = error as? PushRequest.DecodingProblem else { return XCTFail("\(text): \(error)") }
+            }
+        }
+        XCTAssertThrowsError(try PushRequest.decode(json: Array("[]".utf8))) { error in
+            guard case .shape = error as? PushRequest.DecodingProblem else { return XCTFail("[]: \(error)") }
+        }
+    }
 }

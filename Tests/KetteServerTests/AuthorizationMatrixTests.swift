@@ -74,7 +74,7 @@ final class AuthorizationMatrixTests: XCTestCase {
 
     func mayWrite(_ caller: Caller, district: String?, type: RecordType) -> Bool {
         if caller.role == .county || caller.role == .admin { return true }
-        if type == .organization { return true }
+        if type == .organization || type == .contact { return true }
         if type == .district { return false }
         guard let district, district != "*" else { return false }
         return caller.districts.contains(district)
@@ -115,6 +115,7 @@ final class AuthorizationMatrixTests: XCTestCase {
                                      (.agendaItem, "agenda-\(scope)", "top"), (.member, "member-\(scope)", "mitglied")] {
                 seeded.append(Seeded(type: type, id: id, district: district, secret: secret(what)))
             }
+            sets += seedPlanning(scope: scope, district: district)
             if let district {
                 sets.append(changeSet([(.offer, "offer-\(scope)", "title", .string(secret("angebot"))), (.offer, "offer-\(scope)", "district", .string(district))], replica: "seed"))
                 sets.append(changeSet([(.indicator, "indicator-\(scope)", "offer", .string("offer-\(scope)")), (.indicator, "indicator-\(scope)", "period", .string("2026-Q1")),
@@ -125,10 +126,40 @@ final class AuthorizationMatrixTests: XCTestCase {
         }
         sets.append(changeSet([(.organization, "org-register", "name", .string("Familienzentrum Regenbogen"))], replica: "seed"))
         seeded.append(Seeded(type: .organization, id: "org-register", district: "*", secret: "Familienzentrum Regenbogen"))
+        // The contact register is the county's network, like the organizations: everyone's.
+        sets.append(changeSet([(.contact, "contact-register", "name", .string("Petra Sommer")), (.contact, "contact-register", "consent", .string("given"))],
+                              replica: "seed"))
+        seeded.append(Seeded(type: .contact, id: "contact-register", district: "*", secret: "Petra Sommer"))
         let county = callers.first { $0.role == .county }!
         let (status, response) = push(sets, as: county)
         XCTAssertEqual(status, 200)
         XCTAssertEqual(response?.results.filter { $0.status != .applied }.count, 0, "the seed applies whole: \(String(describing: response))")
+    }
+
+    /// The planning records of one scope (schema 2): a need, a goal with a target and a custom
+    /// figure, a measure with a progress note, an agreement; each with a secret of its scope.
+    /// Targets, figures and notes have no district of their own: they follow their parent.
+    func seedPlanning(scope: String, district: String?) -> [ChangeSet] {
+        let secret = { (what: String) in "GEHEIM-\(what)-\(scope)" }
+        let place: [(String, FieldValue)] = district.map { [("district", .string($0))] } ?? []
+        func record(_ type: RecordType, _ id: String, _ fields: [(String, FieldValue)], what: String, shows: String? = nil) -> ChangeSet {
+            seeded.append(Seeded(type: type, id: id, district: district, secret: shows ?? secret(what)))
+            return changeSet(fields.map { (type, id, $0.0, $0.1) }, replica: "seed")
+        }
+        return [
+            record(.need, "need-\(scope)", [("description", .string(secret("bedarf"))), ("status", .string("open"))] + place, what: "bedarf"),
+            record(.goal, "goal-\(scope)", [("statement", .string(secret("ziel"))), ("body", .string("body-\(scope)"))] + place, what: "ziel"),
+            record(.target, "target-\(scope)", [("goal", .string("goal-\(scope)")), ("indicator", .string("custom")), ("name", .string(secret("kennzahl"))),
+                                                ("targetValue", .integer(40)), ("due", .string("2027"))], what: "kennzahl"),
+            // A figure holds no text: its parent's id is what only its readers see.
+            record(.targetFigure, "figure-\(scope)", [("target", .string("target-\(scope)")), ("period", .string("2026")), ("value", .integer(12))],
+                   what: "zahl", shows: "target-\(scope)"),
+            record(.measure, "measure-\(scope)", [("title", .string(secret("massnahme"))), ("owner", .string(secret("verantwortlich"))),
+                                                  ("status", .string("running"))] + place, what: "massnahme"),
+            record(.measureNote, "note-\(scope)", [("measure", .string("measure-\(scope)")), ("text", .string(secret("notiz")))], what: "notiz"),
+            record(.agreement, "agreement-\(scope)", [("title", .string(secret("vereinbarung"))), ("kind", .string("cooperation"))] + place,
+                   what: "vereinbarung"),
+        ]
     }
 
     // MARK: - Requests
@@ -150,7 +181,7 @@ final class AuthorizationMatrixTests: XCTestCase {
     func currentValue(_ type: RecordType, _ id: String, _ field: String) throws -> FieldValue? {
         do {
             return try store.record(type: type, id: id, for: Identity(user: "test", role: .admin, districts: [])).fields[field]
-        } catch let error as APIError where error.status == 404 {
+        } catch StorageError.recordNotFound {
             return nil
         }
     }
@@ -163,7 +194,8 @@ final class AuthorizationMatrixTests: XCTestCase {
             var seen = Set<String>()
             var bodies: [UInt8] = []
             repeat {
-                let response = request("GET", "/v1/changes", authorization: "Bearer \(caller.token)", query: ["after": String(cursor), "limit": "7"])
+                let response = request("GET", "/v1/changes", authorization: "Bearer \(caller.token)", query: ["after": String(cursor), "limit": "7",
+                                                                                                       "schema": String(ChangeSet.currentSchemaVersion)])
                 XCTAssertEqual(response.status, 200, "\(caller)")
                 bodies += response.body
                 let page = try JSONDecoder().decode(PullPage.self, from: Data(response.body))
@@ -239,6 +271,7 @@ final class AuthorizationMatrixTests: XCTestCase {
                               { try self.currentValue(.attendee, attendee, "name") != nil }))
                 tries.append((.meeting, changeSet([(.meeting, "meeting-\(scope)", "minutes", .string("überschrieben \(tag)"))], replica: caller.name.filter { $0.isLetter || $0.isNumber }),
                               { try self.currentValue(.meeting, "meeting-\(scope)", "minutes") == .string("überschrieben \(tag)") }))
+                tries += planningTries(caller: caller, scope: scope, district: district, tag: tag)
                 for (type, set, landed) in tries {
                     attempts += 1
                     let allowed = mayWrite(caller, district: district, type: type)
@@ -259,6 +292,9 @@ final class AuthorizationMatrixTests: XCTestCase {
             // The register is everyone's; the list of districts only the county office's and admins'.
             let organization = changeSet([(.organization, "org-\(caller.name)", "name", .string("Verein \(caller.name)"))], replica: caller.name.filter { $0.isLetter || $0.isNumber })
             XCTAssertEqual(push([organization], as: caller).1?.results.first?.status, .applied, "\(caller)")
+            let contact = changeSet([(.contact, "contact-\(caller.name)", "name", .string("Kontakt \(caller.name)"))], replica: caller.name.filter { $0.isLetter || $0.isNumber })
+            XCTAssertEqual(push([contact], as: caller).1?.results.first?.status, .applied, "\(caller) adding a contact to the register")
+            attempts += 1
             let district = changeSet([(.district, "neu-\(caller.name)", "name", .string("Neustadt"))], replica: caller.name.filter { $0.isLetter || $0.isNumber })
             let districtOutcome = push([district], as: caller).1?.results.first?.status
             XCTAssertEqual(districtOutcome == .applied, mayWrite(caller, district: "*", type: .district), "\(caller) adding a district: \(String(describing: districtOutcome))")
@@ -266,6 +302,43 @@ final class AuthorizationMatrixTests: XCTestCase {
         }
         XCTAssertGreaterThan(attempts, 150, "the matrix is as large as it claims")
         print("authorization matrix: \(callers.count) callers, \(attempts) write attempts")
+    }
+
+    /// Writes of the planning records in one scope: a new need there (county-wide: without a
+    /// district), a new target under the scope's goal, a progress note under its measure, a
+    /// figure under its target, an edit of its measure's status and agreement, and taking its
+    /// measure into one's own district.
+    func planningTries(caller: Caller, scope: String, district: String?, tag: String) -> [(RecordType, ChangeSet, check: () throws -> Bool)] {
+        let replica = caller.name.filter { $0.isLetter || $0.isNumber }
+        let need = "new-need-\(tag)", target = "new-target-\(tag)", note = "new-note-\(tag)", figure = "new-figure-\(tag)"
+        var needFields: [(RecordType, String, String, FieldValue)] = [(.need, need, "description", .string("Bedarf \(tag)"))]
+        if let district { needFields.append((.need, need, "district", .string(district))) }
+        var tries: [(RecordType, ChangeSet, check: () throws -> Bool)] = [
+            (.need, changeSet(needFields, replica: replica), { try self.currentValue(.need, need, "description") != nil }),
+            (.target, changeSet([(.target, target, "goal", .string("goal-\(scope)")), (.target, target, "indicator", .string("participants")),
+                                 (.target, target, "targetValue", .integer(50))], replica: replica),
+             { try self.currentValue(.target, target, "targetValue") != nil }),
+            (.measureNote, changeSet([(.measureNote, note, "measure", .string("measure-\(scope)")), (.measureNote, note, "text", .string("Notiz \(tag)"))], replica: replica),
+             { try self.currentValue(.measureNote, note, "text") != nil }),
+            (.targetFigure, changeSet([(.targetFigure, figure, "target", .string("target-\(scope)")), (.targetFigure, figure, "period", .string("2027")),
+                                       (.targetFigure, figure, "value", .integer(7))], replica: replica),
+             { try self.currentValue(.targetFigure, figure, "value") != nil }),
+            (.measure, changeSet([(.measure, "measure-\(scope)", "status", .string("done")), (.measure, "measure-\(scope)", "owner", .string("neu \(tag)"))], replica: replica),
+             { try self.currentValue(.measure, "measure-\(scope)", "owner") == .string("neu \(tag)") }),
+            (.agreement, changeSet([(.agreement, "agreement-\(scope)", "summary", .string("geändert \(tag)"))], replica: replica),
+             { try self.currentValue(.agreement, "agreement-\(scope)", "summary") == .string("geändert \(tag)") }),
+        ]
+        if let own = caller.districts.sorted().first, own != district {
+            // A fresh measure each time, as for offers: a permitted move must not change what later callers assume.
+            let moving = "moving-measure-\(tag)"
+            let admin = callers.first { $0.role == .admin }!
+            var fields: [(RecordType, String, String, FieldValue)] = [(.measure, moving, "title", .string("wandert"))]
+            if let district { fields.append((.measure, moving, "district", .string(district))) }
+            XCTAssertEqual(push([changeSet(fields, replica: "seed")], as: admin).1?.results.first?.status, .applied)
+            tries.append((.measure, changeSet([(.measure, moving, "district", .string(own))], replica: replica),
+                          { try self.currentValue(.measure, moving, "district") == .string(own) }))
+        }
+        return tries
     }
 
     // MARK: - Authentication and the admin role

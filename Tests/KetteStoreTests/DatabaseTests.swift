@@ -202,4 +202,17 @@ final class MigratorTests: XCTestCase {
             XCTAssertTrue(error.message.contains("newer version of Kette (unknown migration v2-future)"), error.message)
         }
     }
+
+    /// A text holding a NUL is stored and read whole: bound with its length, not cut at the NUL
+    /// as a C string would be (issue 12.11: a record id `a<NUL>b` must not become `a`).
+    func testTextWithANULIsStoredAndReadWhole() throws {
+        let path = try temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try Database(path: path)
+        try db.execute("CREATE TABLE t (id TEXT PRIMARY KEY)")
+        try db.execute("INSERT INTO t (id) VALUES (?)", ["jugendamt\u{0}-evil"])
+        XCTAssertNil(try db.scalarString("SELECT id FROM t WHERE id = ?", ["jugendamt"]), "the text before the NUL is another text")
+        XCTAssertEqual(try db.scalarString("SELECT id FROM t WHERE id = ?", ["jugendamt\u{0}-evil"]), "jugendamt\u{0}-evil")
+        XCTAssertEqual(try db.scalarInt("SELECT length(CAST(id AS BLOB)) FROM t"), 15)
+    }
 }

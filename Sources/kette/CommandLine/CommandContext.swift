@@ -1,7 +1,9 @@
 import Foundation
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
+import KetteStore
 
 /// What a command runs with: the language, the environment, the store's location, and output.
 final class CommandContext {
@@ -33,7 +35,16 @@ final class CommandContext {
         if let openedStore { return openedStore }
         let store = try LocalStore(directory: homeDirectory)
         openedStore = store
+        warnAboutOpenFiles()
         return store
+    }
+
+    /// The store names people (minutes, contacts): say so when others may read its files.
+    private func warnAboutOpenFiles() {
+        for (path, mode) in PrivateFile.tooOpen(LocalStore.privateFiles(directory: homeDirectory)) {
+            let warning = StoreText.privateFileOpen(language, ["path": path, "mode": String(mode, radix: 8)])
+            FileHandle.standardError.write(Data(TerminalText.escaped("kette: \(warning)\n").utf8))
+        }
     }
 
     /// Whether the command offers `--json` and it was given.

@@ -2,6 +2,7 @@ import Foundation
 import KetteClient
 import KetteMessages
 import KetteProtocol
+import KetteStore
 
 /// The minutes of a meeting, written in `$EDITOR` (else `$VISUAL`, else vi): a file with a few
 /// instruction lines and the current minutes, if any; what is saved, without the instruction
@@ -16,8 +17,10 @@ struct MinutesEditor {
             ?? context.environment["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kette-minutes-\(UUID().uuidString).md")
         let marker = Self.commentMarker(avoiding: current ?? "")
-        try Data((instructions(marker: marker, editing: current != nil) + (current ?? "")).utf8).write(to: file, options: [.atomic])
+        // Minutes name people: the file is private (0600) whatever the umask, like the store.
+        let written = PrivateFile.write(Array((instructions(marker: marker, editing: current != nil) + (current ?? "")).utf8), to: file.path)
         defer { try? FileManager.default.removeItem(at: file) }
+        guard written == 0 else { throw KetteError.editorFailed(command: editor, reason: .verbatim(String(cString: strerror(written)))) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // The editor may carry arguments ("code --wait"), so the shell splits it; the file is "$1".

@@ -9,8 +9,9 @@ let kette = Program<CommandContext>(
     name: "kette",
     abstract: LocalizedText("offline record keeper for prevention-chain coordinators (Präventionsketten)",
                             "Offline-Erfassung für Koordinator*innen von Präventionsketten"),
-    commands: storeCommands + registerCommands + offerCommands + bodyCommands + meetingCommands + minutesCommands + taskCommands
-        + findCommands + historyCommands + syncCommands + refusalCommands + reportCommands + exchangeCommands,
+    commands: storeCommands + registerCommands + offerCommands + bodyCommands + memberCommands + meetingCommands + minutesCommands + taskCommands
+        + needCommands + goalCommands + measureCommands + contactCommands + agreementCommands + findCommands + historyCommands
+        + syncCommands + refusalCommands + reportCommands + planningReportCommands + exchangeCommands,
     globalOptions: [homeOption],
     epilogue: LocalizedText("""
         exit codes: 0 ok, 1 usage or input error (also a write outside your districts), 2 sync finished but received

@@ -66,23 +66,27 @@ private func columnTable(german: Bool) -> String {
 
 let exchangeCommands: [KetteCommand] = [
     KetteCommand(
-        "export csv", abstract: LocalizedText("offers, organizations, meetings and action items as spreadsheets (CSV)",
-                                              "Angebote, Träger, Sitzungen und Arbeitsaufträge als Tabellen (CSV)"),
+        "export csv", abstract: LocalizedText("offers, organizations, meetings, action items and the planning records as spreadsheets (CSV)",
+                                              "Angebote, Träger, Sitzungen, Arbeitsaufträge und die Planungsdaten als Tabellen (CSV)"),
         options: [outOption],
         discussion: LocalizedText("""
-            Writes offers.csv, organizations.csv, meetings.csv and tasks.csv: UTF-8 with byte-order mark,
+            Writes offers.csv, organizations.csv, meetings.csv and tasks.csv, and needs.csv, goals.csv (a row
+            per target), measures.csv, members.csv, agreements.csv and contacts.csv: UTF-8 with byte-order mark,
             ';' between cells, CRLF, so a German spreadsheet opens them as they are. With LANG=de… the
             headers and values are German labels, otherwise JSON keys and slugs; offers.csv reads back
             with `kette import offers` either way. Deleted records are left out, and so are attendee
-            names (personal data; meetings.csv counts the attendees). A cell that a spreadsheet would run
+            names (personal data; meetings.csv counts the attendees) and contacts who did not consent to
+            publication (not in contacts.csv, nor named as members or owners). A cell that a spreadsheet would run
             as a formula (starting with =, +, -, @, tab or CR) is written with a leading ', which
             `kette import offers` takes away again.
             """, """
-            Schreibt offers.csv, organizations.csv, meetings.csv und tasks.csv: UTF-8 mit Byte-Order-Mark,
+            Schreibt offers.csv, organizations.csv, meetings.csv und tasks.csv sowie needs.csv, goals.csv (eine Zeile
+            je Zielwert), measures.csv, members.csv, agreements.csv und contacts.csv: UTF-8 mit Byte-Order-Mark,
             ';' zwischen Zellen, CRLF, sodass eine deutsche Tabellenkalkulation sie direkt öffnet. Mit LANG=de…
             sind Überschriften und Werte deutsche Bezeichnungen, sonst JSON-Schlüssel und Kürzel; offers.csv
             lässt sich in beiden Fällen mit `kette import offers` wieder einlesen. Gelöschte Datensätze fehlen,
-            ebenso die Namen der Teilnehmenden (personenbezogene Daten; meetings.csv zählt die Teilnehmenden).
+            ebenso die Namen der Teilnehmenden (personenbezogene Daten; meetings.csv zählt die Teilnehmenden)
+            und Kontakte ohne Einwilligung zur Veröffentlichung (nicht in contacts.csv, nicht als Mitglied oder Verantwortliche).
             Eine Zelle, die eine Tabellenkalkulation als Formel ausführen würde (beginnt mit =, +, -, @,
             Tabulator oder CR), erhält ein vorangestelltes ', das `kette import offers` wieder entfernt.
             """)

@@ -13,6 +13,8 @@ private enum MeetingField {
     static let place = Option<String>("place", value: "P", help: LocalizedText("where it took place", "wo sie stattfand"))
     static let attendee = Option<String>("attendee", value: "\"Name; Organization; Role\"", help: LocalizedText(
         "someone who attended (organization and role optional)", "jemand, der teilnahm (Organisation und Rolle optional)"), repeatable: true)
+    static let attendeeContact = Option<String>("attendee-contact", value: "CONTACT", help: LocalizedText(
+        "someone who attended, from the contact register (id or name)", "jemand, der teilnahm, aus dem Kontaktregister (ID oder Name)"), repeatable: true)
     static let offer = Option<String>("offer", value: "OFFER", help: LocalizedText(
         "an offer the meeting dealt with (id or title)", "ein Angebot, um das es ging (ID oder Titel)"), repeatable: true)
     static let minutes = Option<MinutesSource>("minutes", value: "[TEXT]", help: LocalizedText(
@@ -22,7 +24,7 @@ private enum MeetingField {
     static let minutesFile = Option<String>("minutes-file", value: "F", help: LocalizedText(
         "read the minutes text from file F (- for standard input)", "den Protokolltext aus Datei F lesen (- für die Standardeingabe)"))
 
-    static let all: [any OptionDeclaration] = [body, date, time, place, attendee, offer, minutes, minutesFile]
+    static let all: [any OptionDeclaration] = [body, date, time, place, attendee, attendeeContact, offer, minutes, minutesFile]
 
     /// Refuses both minutes options at once, before anything else is checked.
     static func validate(_ args: ParsedInput) throws {
@@ -39,6 +41,7 @@ private enum MeetingField {
         input.time = args[time]
         input.place = args[place]
         input.attendees = args.all(attendee)
+        input.attendeeContacts = args.all(attendeeContact)
         input.offers = args.all(offer)
         if case .text(let text)? = args[minutes] { input.minutes = text } else { input.minutes = try minutesText(file: args[minutesFile]) }
         return input

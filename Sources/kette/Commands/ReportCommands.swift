@@ -25,7 +25,7 @@ private let formatOption = Option<ReportFormat>.choice("format", value: "F", hel
     "text (Standard), csv, json oder html (eine Seite auf Deutsch, für den Ausschuss)"))
 private let outOption = Option<String>("out", value: "FILE", help: LocalizedText(
     "write the report to FILE instead of standard output", "den Bericht in DATEI schreiben statt auf die Standardausgabe"))
-private let todayOption = Option<CalendarDay>(
+let todayOption = Option<CalendarDay>(
     "today", value: "DATE",
     help: LocalizedText("the day to report as of (default: $KETTE_TODAY, else today)", "der Stichtag des Berichts (Standard: $KETTE_TODAY, sonst heute)"),
     expected: InputText.expectedDate.text, read: CalendarDay.init)
@@ -35,7 +35,7 @@ private let bodyFilter = Option<String>("body", value: "B", help: LocalizedText(
 /// The day reports count "overdue" and "as of" from: `--today`, else `$KETTE_TODAY`, else the
 /// machine's date. Injectable so a report can be prepared for a meeting day, and tests are
 /// deterministic.
-private func reportDay(_ args: ParsedInput, _ context: CommandContext) throws -> CalendarDay {
+func reportDay(_ args: ParsedInput, _ context: CommandContext) throws -> CalendarDay {
     if let day = args[todayOption] { return day }
     guard let value = context.environment["KETTE_TODAY"], !value.isEmpty else { return CalendarDay.today() }
     guard let day = CalendarDay(value) else {
@@ -174,6 +174,8 @@ let reportCommands: [KetteCommand] = [
             The report covers the districts this store can see: for a coordinator, her districts as the server last
             reported them; without a server, every district in the store. An empty cell is a gap. A cell with two or
             more active offers of one category is listed as a possible parallel structure.
+            A cell with a need not closed (`kette need`) is marked ?, one with a running measure (`kette measure`,
+            through its gaps or needs) +; both as the store holds them now.
             """, """
             Ein Angebot zählt, wenn sein Status aktiv ist und der Tag (--today) oder ein Tag des Zeitraums (--period)
             zwischen Beginn und Ende liegt; offene Enden sind erlaubt. Angebote, die im Zeitraum endeten (oder nach ihrem
@@ -181,6 +183,8 @@ let reportCommands: [KetteCommand] = [
             Der Bericht umfasst die Sozialräume, die dieser Speicher sehen kann: für eine Koordinatorin ihre Sozialräume
             laut letztem Sync; ohne Server alle Sozialräume im Speicher. Eine leere Zelle ist eine Lücke. Eine Zelle mit
             zwei oder mehr aktiven Angeboten einer Kategorie wird als mögliche Parallelstruktur aufgeführt.
+            Eine Zelle mit einem nicht geschlossenen Bedarf (`kette need`) ist mit ? markiert, eine mit einer laufenden
+            Maßnahme (`kette measure`, über ihre Lücken oder Bedarfe) mit +; beides nach heutigem Stand.
             """),
         validate: { try ReportFormat.validate($0, formatOption); try validateWindow($0) }
     ) { args, context in
@@ -214,9 +218,16 @@ let reportCommands: [KetteCommand] = [
                           html: { $0.indicatorPage($1) }, text: { $0.indicators($1) })
     },
     KetteCommand(
-        "report tasks", abstract: LocalizedText("open action items of all bodies, overdue first, with owner and meeting",
-                                                "offene Arbeitsaufträge aller Gremien, überfällige zuerst, mit Verantwortlichen und Sitzung"),
+        "report tasks", abstract: LocalizedText("open action items of all bodies, overdue first, with owner and meeting; agreements due for review",
+                                                "offene Arbeitsaufträge aller Gremien, überfällige zuerst, mit Verantwortlichen und Sitzung; zu überprüfende Vereinbarungen"),
         options: [bodyFilter, todayOption, formatOption, outOption, jsonFlag],
+        discussion: LocalizedText("""
+            Below the action items: the agreements (`kette agreement`) whose review date has passed or comes within
+            90 days, soonest first; with --body, those of that body. CSV holds the action items only.
+            """, """
+            Unter den Arbeitsaufträgen: die Vereinbarungen (`kette agreement`), deren Überprüfungsdatum vorbei ist oder
+            in den nächsten 90 Tagen kommt, früheste zuerst; mit --body die dieses Gremiums. CSV enthält nur die Arbeitsaufträge.
+            """),
         validate: { try ReportFormat.validate($0, formatOption) }
     ) { args, context in
         let report = try context.store().taskReport(today: try reportDay(args, context), body: args[bodyFilter], language: context.language)
@@ -232,8 +243,8 @@ let reportCommands: [KetteCommand] = [
         try deliverReport(report, args, context, csv: { ReportCSV(language: context.language).meetings($0) }, html: { $0.meetingPage($1) }, text: { $0.meetings($1) })
     },
     KetteCommand(
-        "report committee", abstract: LocalizedText("the report to the committee: coverage, indicators, meetings and action items on a few printable pages",
-                                                    "der Bericht an den Ausschuss: Abdeckung, Kennzahlen, Sitzungen und Arbeitsaufträge auf wenigen druckbaren Seiten"),
+        "report committee", abstract: LocalizedText("the report to the committee: coverage, indicators, meetings, action items, goals and measures on a few printable pages",
+                                                    "der Bericht an den Ausschuss: Abdeckung, Kennzahlen, Sitzungen, Arbeitsaufträge, Ziele und Maßnahmen auf wenigen druckbaren Seiten"),
         options: [CommitteeOption.period, CommitteeOption.out, CommitteeOption.appendix, CommitteeOption.title, todayOption, CommitteeOption.format],
         discussion: LocalizedText("""
             Open the page in a browser and print it, or save it as PDF; it needs no network and no other files.

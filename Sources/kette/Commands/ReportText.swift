@@ -1,5 +1,6 @@
 import KetteClient
 import KetteCommandLine
+import KetteMessages
 import KetteProtocol
 
 /// The reports as plain text for the terminal, in the reader's language.
@@ -27,10 +28,12 @@ struct ReportText {
                 guard let cell = report.cell(district: district.id, phase: phase) else { return "" }
                 // Marks as well as numbers: the table must say "gap" without colour.
                 return "\(cell.activeOffers)" + (cell.isGap ? "!" : cell.parallelCategories.isEmpty ? "" : "*")
+                    + (cell.openNeeds.isEmpty ? "" : "?") + (cell.runningMeasures.isEmpty ? "" : "+")
             }
         }
         out += context.table(header, rows)
         out.append(say(.coverageLegend))
+        out.append(PlanningText.coverageMarks(language))
         out.append(say(.columns) + report.phases.map { $0.label(language) }.joined(separator: " | "))
         out.append("")
         out.append(say(.gaps, ["count": report.gaps.count]))
@@ -52,9 +55,22 @@ struct ReportText {
             out.append(say(.withoutPhase)
                        + report.offersWithoutPhase.map { "\($0.title) [\(shortID($0.id))]" }.joined(separator: "; "))
         }
+        out += planningMarks(report)
         out += datedOffers(say(.endedNotCounted, ["count": String(report.ended.count)]), report.ended)
         out += datedOffers(say(.plannedNotCounted, ["count": String(report.planned.count)]), report.planned)
         return lines(out)
+    }
+
+    /// The cells with open needs or running measures, district by district.
+    private func planningMarks(_ report: CoverageReport) -> [String] {
+        let marked = report.cells.filter { !$0.openNeeds.isEmpty || !$0.runningMeasures.isEmpty }
+        var out = ["", PlanningText.markedCells(language, ["count": marked.count])]
+        let names = Dictionary(report.districts.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        for cell in marked {
+            let counts = PlanningText.cellMarks(language, ["needs": cell.openNeeds.count, "measures": cell.runningMeasures.count])
+            out.append("  \(names[cell.district] ?? cell.district) · \(ReportFormatting.phaseName(cell.phase, language)): \(counts)")
+        }
+        return out
     }
 
     /// The ended or planned offers, one a line with district and dates.
@@ -119,16 +135,34 @@ struct ReportText {
 
     func tasks(_ report: TaskReport) -> String {
         var out = [say(.openTasks, ["day": day(report.today), "count": report.tasks.count, "overdue": report.overdue])]
-        guard !report.tasks.isEmpty else { return lines(out) }
-        out.append("")
-        let header = [OutputText.headerID(language), OutputText.headerDue(language), say(.headerState), OutputText.headerOwner(language),
-                      OutputText.headerTask(language), OutputText.headerBody(language), say(.headerMeeting)]
-        out += context.table(header, report.tasks.map { task in
-            let state = task.daysOverdue.map { say(.overdue, ["days": $0]) } ?? say(.open)
-            return [shortID(task.id), task.due.map(day) ?? "–", state, task.owner ?? "–", task.text, task.body?.name ?? "–",
-                    "\(day(task.meetingDate)) [\(shortID(task.meeting))]"]
+        if !report.tasks.isEmpty {
+            out.append("")
+            let header = [OutputText.headerID(language), OutputText.headerDue(language), say(.headerState), OutputText.headerOwner(language),
+                          OutputText.headerTask(language), OutputText.headerBody(language), say(.headerMeeting)]
+            out += context.table(header, report.tasks.map { task in
+                let state = task.daysOverdue.map { say(.overdue, ["days": $0]) } ?? say(.open)
+                return [shortID(task.id), task.due.map(day) ?? "–", state, task.owner ?? "–", task.text, task.body?.name ?? "–",
+                        "\(day(task.meetingDate)) [\(shortID(task.meeting))]"]
+            })
+        }
+        return lines(out + agreementsForReview(report))
+    }
+
+    /// The agreements due for review, below the action items: reviewing one is work of the bodies too.
+    private func agreementsForReview(_ report: TaskReport) -> [String] {
+        let agreements = report.agreementsForReview
+        var out = ["", PlanningText.reviewTitle(language, ["horizon": TaskReport.AgreementReview.horizonDays, "count": agreements.count])]
+        guard !agreements.isEmpty else { return out }
+        let header = [OutputText.headerID(language), PlanningText.headerReview(language), say(.headerState), PlanningText.headerAgreement(language),
+                      PlanningText.headerKind(language), OutputText.headerBody(language)]
+        out += context.table(header, agreements.map { agreement in
+            let coming = CalendarDay(report.today).flatMap { today in CalendarDay(agreement.review).map(today.days(until:)) }
+            let state = agreement.daysOverdue.map { PlanningText.reviewOverdue(language, ["days": $0]) }
+                ?? coming.map { PlanningText.reviewComing(language, ["days": $0]) } ?? "–"
+            return [shortID(agreement.id), day(agreement.review), state, agreement.title, agreement.kind?.label(language) ?? "–",
+                    agreement.body?.name ?? "–"]
         })
-        return lines(out)
+        return out
     }
 
     func meetings(_ report: MeetingReport) -> String {

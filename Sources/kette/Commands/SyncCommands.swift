@@ -15,7 +15,7 @@ func makeTransport(_ remote: RemoteConfiguration, _ context: CommandContext) -> 
     }
     var policy = RetryPolicy()
     if let attempts = context.environment["KETTE_RETRIES"].flatMap(Int.init), attempts >= 0 {
-        policy.maxAttempts = attempts + 1
+        policy.maxAttempts = min(attempts, RetryPolicy.attemptLimit - 1) + 1
     }
     return RetryingTransport(CurlTransport(configuration: configuration), policy: policy)
 }

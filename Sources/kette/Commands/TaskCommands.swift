@@ -6,7 +6,9 @@ import KetteProtocol
 private let taskMeeting = Argument<String>("MEETING_ID", help: LocalizedText("the meeting's id or the start of it", "die ID der Sitzung oder ihr Anfang"))
 private let taskText = Argument<String>("TEXT", help: LocalizedText("what is to be done", "was zu tun ist"))
 private let taskID = Argument<String>("ID", help: LocalizedText("the action item's id or the start of it", "die ID des Arbeitsauftrags oder ihr Anfang"))
-private let taskOwner = Option<String>("owner", value: "O", help: LocalizedText("who does it (required)", "wer ihn erledigt (Pflicht)"))
+private let taskOwner = Option<String>("owner", value: "O", help: LocalizedText("who does it (required unless --contact)", "wer ihn erledigt (Pflicht außer mit --contact)"))
+private let taskContact = Option<String>("contact", value: "CONTACT", help: LocalizedText(
+    "who does it, from the contact register (id or name)", "wer ihn erledigt, aus dem Kontaktregister (ID oder Name)"))
 private let taskDue = Option<String>("due", value: "DATE", help: LocalizedText(
     "by when (2026-03-14 or 14.03.2026)", "bis wann (14.03.2026 oder 2026-03-14)"))
 private let openOnly = Flag("open", help: LocalizedText("only those not done", "nur unerledigte"))
@@ -30,10 +32,10 @@ let taskCommands: [KetteCommand] = [
     KetteCommand(
         "task add", abstract: LocalizedText("give an action item (Arbeitsauftrag) in a meeting; prints its id",
                                             "einen Arbeitsauftrag in einer Sitzung vergeben; gibt seine ID aus"),
-        arguments: [taskMeeting, taskText], options: [taskOwner, taskDue]
+        arguments: [taskMeeting, taskText], options: [taskOwner, taskContact, taskDue]
     ) { args, context in
         context.say(try context.store().addTask(meeting: args[taskMeeting], text: args[taskText], owner: args[taskOwner],
-                                                due: args[taskDue], language: context.language))
+                                                due: args[taskDue], contact: args[taskContact], language: context.language))
     },
     KetteCommand(
         "task list", abstract: LocalizedText("list action items, soonest due first", "Arbeitsaufträge auflisten, die nächstfälligen zuerst"),
