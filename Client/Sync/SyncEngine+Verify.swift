@@ -28,10 +28,13 @@ extension SyncEngine {
             verification.damagedBuckets = check.wrongBuckets
             verification.orphanedVersions = check.orphanedVersions
         }
+        var previousSeq: Int64?
         for _ in 1...Self.verificationRounds {
             verification.rounds += 1
             let local = try store.replicaDigests()
             let answer: DigestAnswer = try exchange("GET", "/v1/digests?total=\(VersionDigest.hex(local.total))", body: nil)
+            let serverMoved = previousSeq.map { answer.seq > $0 } ?? false
+            previousSeq = answer.seq
             if let known = try store.knownServer(), known != answer.server, !verification.serverChanged {
                 // Another server database than at the last pull (`kette verify` after a restore):
                 // its cursor means nothing, so pull everything again before comparing.
@@ -49,8 +52,10 @@ extension SyncEngine {
             if verification.rounds == 1 { verification.differingBuckets = differing.count }
             let before = (verification.pulled, verification.pushed, verification.leftScope)
             try repair(buckets: differing, &verification)
+            let changed = (verification.pulled, verification.pushed, verification.leftScope) != before
+            verification.othersWriting = changed && serverMoved && verification.pushed == before.1 && verification.leftScope == before.2
             // A round that changed nothing would change nothing again: what differs needs a person.
-            if (verification.pulled, verification.pushed, verification.leftScope) == before { break }
+            if !changed { break }
         }
         verification.outcome = .differs
     }

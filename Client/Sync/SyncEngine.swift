@@ -78,8 +78,14 @@ public struct Verification: Codable, Sendable {
     /// Wall time of the check and its repair.
     public var seconds = 0.0
 
-    /// A difference remains that is not only versions waiting in the outbox to be pushed again.
-    public var needsAttention: Bool { outcome == .differs && (kept > 0 || !refused.isEmpty || waiting == 0) }
+    /// The rounds ran out while others wrote to the server (its sequence number moved between the
+    /// last two checks) and the last round only took versions from it: what still differs is
+    /// those writes, which the next pull brings, not a fault.
+    public var othersWriting = false
+
+    /// A difference remains that is not only versions waiting in the outbox to be pushed again,
+    /// or writes others made during the check.
+    public var needsAttention: Bool { outcome == .differs && (kept > 0 || !refused.isEmpty || (waiting == 0 && !othersWriting)) }
 
     var changedAnything: Bool { pulled > 0 || pushed > 0 || leftScope > 0 || serverChanged || damagedBuckets > 0 || orphanedVersions > 0 }
 }
