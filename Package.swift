@@ -48,7 +48,19 @@ let package = Package(
         .plugin(name: "VersionStamp", capability: .buildTool(), path: "Sources/VersionStampPlugin"),
 
         // Executables; each declares every module it imports.
+        // The release `kette` carries the Swift runtime and Foundation inside it (as the .deb's binary
+        // does, scripts/package.sh): loading and relocating libFoundation, ICU and a dozen other
+        // shared libraries cost a short command about a quarter of its CPU time (BENCHMARKS.md, instant commands).
+        // Release only: the test bundle links the debug `kette` module next to XCTest's shared runtime.
+        // The modules are compiled against the shared Foundation, whose objects do not name the
+        // archives the static one needs, so they are listed here (in the order the driver uses).
         .executableTarget(name: "kette", dependencies: ["KetteCommandLine", "KetteMessages", "KetteClient", "KetteProtocol", "KetteStore"], path: "Sources/kette",
+                          linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group", "-lFoundation", "-lFoundationEssentials",
+                                                         "-lFoundationInternationalization", "-lCoreFoundation", "-l_FoundationICU",
+                                                         "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftDispatch", "-ldispatch",
+                                                         "-lBlocksRuntime", "-lswiftSynchronization", "-lswift_Concurrency",
+                                                         "-lswiftCore", "-Xlinker", "--end-group", "-lstdc++"],
+                                                        .when(configuration: .release))],
                           plugins: ["VersionStamp"]),
         .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteMessages", "KetteServer", "KetteProtocol", "KetteStore"],
                           path: "Sources/kette-server", plugins: ["VersionStamp"]),

@@ -49,6 +49,13 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
 
     public var description: String { encoded }
 
+    /// The text that sorts after every canonical timestamp of earlier milliseconds and before
+    /// every one of `physicalMilliseconds` or later (text order is clock order, SPEC §5.1): for
+    /// range conditions on stored timestamps in SQL, such as "stamped before this time".
+    public static func encodedStart(ofMillisecond physicalMilliseconds: Int64) -> String {
+        HLCTimestamp(physicalMilliseconds: physicalMilliseconds, counter: 0, replica: ReplicaID(rawValue: "")).encoded
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func encode(_ millis: Int64, _ counter: UInt16, _ replica: ReplicaID) -> String {
@@ -153,6 +160,12 @@ public struct HybridLogicalClock: Sendable {
         } else {
             last = HLCTimestamp(physicalMilliseconds: base.physicalMilliseconds, counter: base.counter, replica: replica)
         }
+    }
+
+    /// Moves the clock past the newest of `timestamps` (the versions of a pulled record).
+    public mutating func observe<S: Sequence>(newestOf timestamps: S, now: Int64) where S.Element == HLCTimestamp {
+        guard let newest = timestamps.max() else { return }
+        observe(newest, now: now)
     }
 
     /// The next timestamp after `timestamp` in the same millisecond; when the counter is

@@ -17,13 +17,18 @@ public enum ProtocolLevel {
     public static let base = 1
     /// Release 0.9: the health answer names the server's version and level.
     public static let versioned = 2
+    /// Release 0.9: the anti-entropy endpoints (`/v1/digests`, `/v1/digests/buckets`,
+    /// `/v1/digests/records`, `/v1/repairs`), the database id in pull and push (`?server=`), and
+    /// "left your scope" entries in pull (SPEC §16).
+    public static let antiEntropy = 3
 
     /// The level this build serves.
-    public static let current = versioned
+    public static let current = antiEntropy
 
     /// The least level of server whose features the reference client relies on: below it, the
-    /// client warns before it syncs (the sync may then fail on a missing endpoint).
-    public static let requiredByClient = versioned
+    /// client warns before it syncs (the sync may then fail on a missing endpoint). Every sync
+    /// ends with the digest check, so the reference client needs the anti-entropy endpoints.
+    public static let requiredByClient = antiEntropy
 }
 
 /// The answer of `GET /v1/health`: the server is up, which release it runs and which protocol

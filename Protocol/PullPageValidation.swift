@@ -13,8 +13,16 @@ extension PullPage {
         if more, self.cursor == cursor {
             return "the server said more changes follow but did not move the cursor past \(cursor) (a proxy that ignores the query?)"
         }
-        if more, changes.last?.seq != self.cursor {
+        // Changes and scope exits (`left`) each take sequence numbers of their own.
+        if more, max(changes.last?.seq ?? cursor, left.last?.seq ?? cursor) != self.cursor {
             return "a page with more to follow must end at its cursor \(self.cursor)"
+        }
+        var previousExit = cursor
+        for exit in left {
+            guard exit.seq > previousExit, exit.seq <= self.cursor else {
+                return "left sequence numbers must rise from \(cursor) to the cursor \(self.cursor); got \(exit.seq) after \(previousExit)"
+            }
+            previousExit = exit.seq
         }
         var previous = cursor
         for pulled in changes {

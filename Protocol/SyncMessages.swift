@@ -98,54 +98,127 @@ public struct PulledChange: Codable, Hashable, Sendable {
     /// erase`): a replica holding the same version (same hlc) takes the value anyway, although
     /// its timestamp is not newer. Absent on the wire when false.
     public var redacted: Bool
+    /// The id of the change set that wrote this version; absent for the server's own writes.
+    /// A replica keeps it, so a repair can bring the version back as it was written (SPEC §16).
+    public var changeSet: String?
 
-    public init(seq: Int64, change: Change, author: String?, redacted: Bool = false) {
+    public init(seq: Int64, change: Change, author: String?, redacted: Bool = false, changeSet: String? = nil) {
         self.seq = seq
         self.change = change
         self.author = author
         self.redacted = redacted
+        self.changeSet = changeSet
     }
 
-    enum CodingKeys: String, CodingKey { case seq, type, id, field, value, hlc, base, author, redacted }
-
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.container(keyedBy: VersionKeys.self)
         seq = try c.decode(Int64.self, forKey: .seq)
-        change = Change(recordType: try c.decode(RecordType.self, forKey: .type), recordID: try c.decode(String.self, forKey: .id),
-                        field: try c.decode(String.self, forKey: .field), value: try c.decode(FieldValue.self, forKey: .value),
-                        hlc: try c.decode(HLCTimestamp.self, forKey: .hlc), base: try c.decodeIfPresent(HLCTimestamp.self, forKey: .base))
+        change = try VersionKeys.decodeChange(c)
         author = try c.decodeIfPresent(String.self, forKey: .author)
         redacted = try c.decodeIfPresent(Bool.self, forKey: .redacted) ?? false
+        changeSet = try c.decodeIfPresent(String.self, forKey: .changeSet)
     }
 
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
+        var c = encoder.container(keyedBy: VersionKeys.self)
         try c.encode(seq, forKey: .seq)
+        try VersionKeys.encode(change, into: &c)
+        try c.encodeIfPresent(author, forKey: .author)
+        if redacted { try c.encode(true, forKey: .redacted) }
+        try c.encodeIfPresent(changeSet, forKey: .changeSet)
+    }
+}
+
+/// The keys of a field version as pulls, record checks and repairs carry it: a change's keys
+/// (`type`, `id`, `field`, `value`, `hlc`, `base`) and where it came from.
+enum VersionKeys: String, CodingKey {
+    case seq, type, id, field, value, hlc, base, author, redacted, changeSet
+
+    static func decodeChange(_ c: KeyedDecodingContainer<VersionKeys>) throws -> Change {
+        Change(recordType: try c.decode(RecordType.self, forKey: .type), recordID: try c.decode(String.self, forKey: .id),
+               field: try c.decode(String.self, forKey: .field), value: try c.decode(FieldValue.self, forKey: .value),
+               hlc: try c.decode(HLCTimestamp.self, forKey: .hlc), base: try c.decodeIfPresent(HLCTimestamp.self, forKey: .base))
+    }
+
+    static func encode(_ change: Change, into c: inout KeyedEncodingContainer<VersionKeys>) throws {
         try c.encode(change.recordType, forKey: .type)
         try c.encode(change.recordID, forKey: .id)
         try c.encode(change.field, forKey: .field)
         try c.encode(change.value, forKey: .value)
         try c.encode(change.hlc, forKey: .hlc)
         try c.encodeIfPresent(change.base, forKey: .base)
-        try c.encodeIfPresent(author, forKey: .author)
-        if redacted { try c.encode(true, forKey: .redacted) }
+    }
+}
+
+/// A record that left the caller's scope (moved to another district, or its parent did): the
+/// replica removes its copy, which is not a deletion of the record (SPEC §12, §16).
+public struct ScopeExit: Codable, Hashable, Sendable {
+    public var seq: Int64
+    public var type: RecordType
+    public var id: String
+    /// The server's version (hlc) of each of the record's fields: a replica none of whose versions
+    /// of the record is newer loses nothing by removing its copy; one holding a newer version
+    /// (the server was restored from a backup) keeps it for the digest check to settle.
+    public var versions: [String: String]
+
+    public init(seq: Int64, type: RecordType, id: String, versions: [String: String]) {
+        self.seq = seq
+        self.type = type
+        self.id = id
+        self.versions = versions
     }
 }
 
 /// `GET /v1/changes?after=N&limit=L`: the next page of field versions in the caller's scope.
 public struct PullPage: Codable, Sendable {
     public var changes: [PulledChange]
+    /// Records that left the caller's scope since the cursor; absent on the wire when none.
+    public var left: [ScopeExit]
     /// Where the next pull starts; store it with the merged page.
     public var cursor: Int64
     /// True when more pages follow.
     public var more: Bool
     public var serverTime: Int64
+    /// The server database's id, made when it was created and new after every restore: a client
+    /// that sees another id than last time pulls again from 0 (its cursor means nothing there).
+    public var server: String?
+    /// The scopes the caller reads (`DigestScope` keys); a client that sees one it did not read
+    /// before (a district it was given) pulls again from 0.
+    public var scope: [String]?
 
-    public init(changes: [PulledChange], cursor: Int64, more: Bool, serverTime: Int64) {
+    public init(changes: [PulledChange], left: [ScopeExit] = [], cursor: Int64, more: Bool, serverTime: Int64,
+                server: String? = nil, scope: [String]? = nil) {
         self.changes = changes
+        self.left = left
         self.cursor = cursor
         self.more = more
         self.serverTime = serverTime
+        self.server = server
+        self.scope = scope
+    }
+
+    enum CodingKeys: String, CodingKey { case changes, left, cursor, more, serverTime, server, scope }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        changes = try c.decode([PulledChange].self, forKey: .changes)
+        left = try c.decodeIfPresent([ScopeExit].self, forKey: .left) ?? []
+        cursor = try c.decode(Int64.self, forKey: .cursor)
+        more = try c.decode(Bool.self, forKey: .more)
+        serverTime = try c.decode(Int64.self, forKey: .serverTime)
+        server = try c.decodeIfPresent(String.self, forKey: .server)
+        scope = try c.decodeIfPresent([String].self, forKey: .scope)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(changes, forKey: .changes)
+        if !left.isEmpty { try c.encode(left, forKey: .left) }
+        try c.encode(cursor, forKey: .cursor)
+        try c.encode(more, forKey: .more)
+        try c.encode(serverTime, forKey: .serverTime)
+        try c.encodeIfPresent(server, forKey: .server)
+        try c.encodeIfPresent(scope, forKey: .scope)
     }
 }
 

@@ -30,6 +30,13 @@ EXAMPLES = {
     "pull-page.json": "PullPage",
     "pull-page-redacted.json": "PullPage",
     "error.json": "Error",
+    "pull-page-left.json": "PullPage",
+    "digests.json": "DigestAnswer",
+    "digest-buckets.json": "BucketListing",
+    "digest-records-request.json": "RecordCheckRequest",
+    "digest-records.json": "RecordCheck",
+    "repair-request.json": "RepairRequest",
+    "repair-response.json": "RepairAnswer",
 }
 
 # OpenAPI-only keywords without meaning in JSON Schema validation.

@@ -76,6 +76,9 @@ root=$(mktemp -d /tmp/kette-package-root.XXXXXX)
 cleanup() { umount "$root/proc" 2>/dev/null || true; rm -rf "$root"; }
 trap cleanup EXIT
 tar -C "$root" -xzf "$cache"
+# A root file system's / is 0755; mktemp made both this folder and the cached tree's ./ 0700, which
+# would keep the service user from reaching anything in the root.
+chmod 755 "$root"
 mount -t proc proc "$root/proc"
 in_root() { chroot "$root" "$@"; }
 dependencies=$( (field "$client" Depends; echo ","; field "$server" Depends) | tr ',' '\n' | sed 's/(.*)//; s/ //g' | sort -u | tr '\n' ' ')
@@ -130,7 +133,7 @@ for _ in 1 2 3; do
 done
 check "the backup service's command ran three times" $backup_ok
 check "two dated backups are kept, each with its audit key and head, all 0600" sh -c \
-    "test \"\$(cd '$root/var/lib/kette-server/backups' && ls | sed -E 's/[0-9T-]+Z/DATE/' | sort | uniq -c | awk '{print \$1, \$2}' | tr '\n' ' ')\" = '2 kette-server-DATE.db 2 kette-server-DATE.db.audit-head 2 kette-server-DATE.db.audit-key ' && test -z \"\$(find '$root/var/lib/kette-server/backups' -type f ! -perm 600)\""
+    "test \"\$(cd '$root/var/lib/kette-server/backups' && ls | sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z/DATE/' | sort | uniq -c | awk '{print \$1, \$2}' | tr '\n' ' ')\" = '2 kette-server-DATE.db 2 kette-server-DATE.db.audit-head 2 kette-server-DATE.db.audit-key ' && test -z \"\$(find '$root/var/lib/kette-server/backups' -type f ! -perm 600)\""
 kill "$serve" 2>/dev/null || true
 wait "$serve" 2>/dev/null || true
 

@@ -36,7 +36,8 @@ extension LocalStore {
     /// When each offer last changed (ms since 1970): its newest field version's clock time.
     private func offersLastModified() throws -> [String: Int64] {
         var lastModified: [String: Int64] = [:]
-        for row in try database.rows("SELECT record_id, max(hlc) AS newest FROM field_versions WHERE record_type = 'offer' GROUP BY record_id") {
+        // The newest write time: the timestamps' millisecond part (15 digits), not a merge decision.
+        for row in try database.rows("SELECT record_id, max(substr(hlc, 1, 15)) AS newest FROM field_versions WHERE record_type = 'offer' GROUP BY record_id") {
             if let id = row.string("record_id"), let hlc = row.string("newest"), let millis = Int64(hlc.prefix(15)) { lastModified[id] = millis }
         }
         return lastModified

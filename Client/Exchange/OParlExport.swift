@@ -282,8 +282,9 @@ enum OParl {
                 guard let hlc, let millis = Int64(hlc.prefix(15)) else { return nil }
                 return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
             }
+            // First and newest write times: the timestamps' millisecond part, not a merge decision.
             for row in try db.rows("""
-                SELECT record_type, record_id, min(hlc) AS first, max(hlc) AS last FROM field_versions
+                SELECT record_type, record_id, min(substr(hlc, 1, 15)) AS first, max(substr(hlc, 1, 15)) AS last FROM field_versions
                 WHERE record_type IN ('body', 'member', 'organization', 'meeting', 'agenda-item') GROUP BY record_type, record_id
                 """) {
                 guard let type = row.string("record_type"), let id = row.string("record_id"), let created = text(row.string("first")),

@@ -122,6 +122,12 @@ extension LocalStore {
     private func undo(_ record: FieldReference, _ fields: [PreviousField], into result: inout UndoResult, _ change: ChangeSetBuilder) throws {
         let type = record.recordType, id = record.recordID
         func reference(_ field: String) -> FieldReference { FieldReference(recordType: type, recordID: id, field: field) }
+        // Gone from this laptop since (it left the user's scope, or the server never had it):
+        // writing the old values would make a record the server places out of reach.
+        guard try database.scalarInt("SELECT 1 FROM \(type.table) WHERE id = ?", [id]) != nil else {
+            result.kept += fields.map { reference($0.field) }
+            return
+        }
         if fields.contains(where: \.created) {
             // Made by the action: it goes again, unless someone else wrote to it since.
             let versions = try database.rows("SELECT hlc FROM field_versions WHERE record_type = ? AND record_id = ?", [type.rawValue, id])

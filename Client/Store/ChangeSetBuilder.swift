@@ -8,6 +8,10 @@ package final class ChangeSetBuilder {
     let database: Database
     let hlc: HLCTimestamp
     let replica: ReplicaID
+    /// The id the change set will have; each version written records it.
+    let changeSetID: String
+    /// The action's digest changes, written with it.
+    let digests = DigestDeltas()
     private(set) var changes: [Change] = []
     /// Where each written field's change sits in `changes`: a bulk action (an import of thousands
     /// of offers) must not search the whole list on every write.
@@ -24,10 +28,11 @@ package final class ChangeSetBuilder {
     /// The user's scope, when known: writes outside it are refused before they are committed.
     let scope: WriteScope?
 
-    init(database: Database, hlc: HLCTimestamp, replica: ReplicaID, scope: WriteScope? = nil) {
+    init(database: Database, hlc: HLCTimestamp, replica: ReplicaID, changeSetID: String, scope: WriteScope? = nil) {
         self.database = database
         self.hlc = hlc
         self.replica = replica
+        self.changeSetID = changeSetID
         self.scope = scope
     }
 
@@ -61,7 +66,7 @@ package final class ChangeSetBuilder {
         try scope?.noteWrite(type: type, id: id, field: field, stamp: hlc, in: database)
         // What the server holds, kept until the server confirms or refuses this write.
         try ServerVersions.noteLocalWrite(type: type, id: id, field: field, replacing: current, in: database)
-        try RecordApplier.apply(change, in: database)
+        try RecordApplier.apply(change, changeSet: changeSetID, replacing: current?.hlc, digests: digests, in: database)
         try noteTouched(type: type, id: id, field: field)
     }
 

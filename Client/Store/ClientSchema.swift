@@ -11,6 +11,8 @@ enum ClientSchema {
         migrator.register("german-search", createGermanSearch)
         migrator.register("local-history", LocalHistory.createTables)
         migrator.register("planning-cycle-records", createPlanningRecords)
+        // The sync lane's: after the other lanes', which stores in the wild may already have.
+        migrator.register("v4-version-origin-and-digests", addVersionOriginAndDigests)
         return migrator
     }
 
@@ -196,5 +198,20 @@ enum ClientSchema {
             """)
         try SearchIndex.createTables(in: db)
         try SearchIndex.rebuild(in: db)
+    }
+
+    /// Anti-entropy (SPEC §16): who wrote each version and in which change set (NULL author: this
+    /// replica's user), so a repair can bring a version back as it was written; and the digest of
+    /// every version held, per bucket, kept up to date in the same transaction as every write.
+    private static func addVersionOriginAndDigests(_ db: Database) throws {
+        try db.execute("""
+            ALTER TABLE field_versions ADD COLUMN author TEXT;
+            ALTER TABLE field_versions ADD COLUMN change_set TEXT;
+            CREATE TABLE replica_digests (
+                bucket INTEGER PRIMARY KEY NOT NULL,
+                digest INTEGER NOT NULL
+            ) STRICT;
+            """)
+        try ReplicaDigest.rebuild(in: db)
     }
 }

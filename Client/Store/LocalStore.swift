@@ -155,15 +155,16 @@ public final class LocalStore {
         var clock = self.clock
         let hlc = clock.tick(now: physicalNow())
         let result = try database.inTransaction { db -> T in
-            let builder = ChangeSetBuilder(database: db, hlc: hlc, replica: replica, scope: try WriteScope.current(in: db))
+            let builder = ChangeSetBuilder(database: db, hlc: hlc, replica: replica, changeSetID: makeID(), scope: try WriteScope.current(in: db))
             let result = try body(builder)
             guard !builder.changes.isEmpty else { return result }
             // A write the server would refuse as outside the user's scope is refused now (rolled back).
             try builder.scope?.check(builder.changes, in: db)
+            try builder.digests.write(into: db)
             // Stamped with the oldest record schema that has what it writes: a server not yet
             // updated to schema 2 still takes the change sets that need only schema 1.
-            let changeSet = ChangeSet(id: makeID(), replica: replica, author: name, schemaVersion: ChangeSet.schemaVersion(of: builder.changes),
-                                      summary: summary, changes: builder.changes)
+            let changeSet = ChangeSet(id: builder.changeSetID, replica: replica, author: name,
+                                      schemaVersion: ChangeSet.schemaVersion(of: builder.changes), summary: summary, changes: builder.changes)
             try Outbox.append(changeSet, createdAt: hlc.physicalMilliseconds, in: db)
             try LocalHistory.recordAction(changeSet, hlc: hlc, previous: builder.previousVersions, undoes: builder.undoing, in: db)
             try SearchIndex.reindex(offers: builder.touchedOffers, meetings: builder.touchedMeetings, in: db)

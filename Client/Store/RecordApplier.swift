@@ -24,16 +24,19 @@ enum RecordApplier {
     }
 
     /// Writes `change` as the field's current value, unconditionally: for local writes, whose
-    /// timestamp is newer than anything this replica has seen.
-    static func apply(_ change: Change, in db: Database) throws {
+    /// timestamp is newer than anything this replica has seen. `replacing` is the version held
+    /// before (for the digest); the author of a local version is left empty: this replica's user.
+    static func apply(_ change: Change, changeSet: String?, replacing: HLCTimestamp?, digests: DigestDeltas, in db: Database) throws {
         let column = try self.column(type: change.recordType, field: change.field)
         try ensureRow(type: change.recordType, id: change.recordID, in: db)
         try db.execute("UPDATE \(change.recordType.table) SET \(column.name) = ? WHERE id = ?",
                        [databaseValue(change.value, kind: column.kind), change.recordID])
         try db.execute("""
-            INSERT INTO field_versions (record_type, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (record_type, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base
-            """, [change.recordType.rawValue, change.recordID, change.field, change.hlc.encoded, change.base?.encoded])
+            INSERT INTO field_versions (record_type, record_id, field, hlc, base, author, change_set) VALUES (?, ?, ?, ?, ?, NULL, ?)
+            ON CONFLICT (record_type, record_id, field) DO UPDATE SET
+                hlc = excluded.hlc, base = excluded.base, author = NULL, change_set = excluded.change_set
+            """, [change.recordType.rawValue, change.recordID, change.field, change.hlc.encoded, change.base?.encoded, changeSet])
+        digests.replace(type: change.recordType.rawValue, id: change.recordID, field: change.field, old: replacing?.encoded, new: change.hlc.encoded)
     }
 
     /// A record, by type and id.
@@ -44,8 +47,10 @@ enum RecordApplier {
 
     /// Forgets a field's version: the column is empty again, as if the field had never been written
     /// (a refused write of a field the server holds no version of, taken back).
-    static func removeVersion(type: RecordType, id: String, field: String, in db: Database) throws {
+    static func removeVersion(type: RecordType, id: String, field: String, digests: DigestDeltas, in db: Database) throws {
         let column = try self.column(type: type, field: field)
+        let held = try db.scalarString("SELECT hlc FROM field_versions WHERE record_type = ? AND record_id = ? AND field = ?", [type.rawValue, id, field])
+        digests.replace(type: type.rawValue, id: id, field: field, old: held, new: nil)
         // The tombstone column is NOT NULL: never written means not deleted.
         let empty = column.kind == .bool ? DatabaseValue.integer(0) : databaseValue(.null, kind: column.kind)
         try db.execute("UPDATE \(type.table) SET \(column.name) = ? WHERE id = ?", [empty, id])
@@ -64,13 +69,39 @@ enum RecordApplier {
         try db.execute("DELETE FROM \(type.table) WHERE id = ?", [id])
     }
 
-    /// Merges changes received for one record (a run of a pulled page): the fields whose incoming
-    /// timestamp is the greatest seen take the incoming value, in one row update. Returns the
-    /// changes that won. Conflicts are not looked for here: the server finds them and sends them
-    /// as conflict records. A field in `redacted` (the server erased a name from it) also takes
-    /// the incoming value when its timestamp equals the held one: it is the same write, rewritten.
-    /// `scrub` is true when such a value replaced one this replica held, whose bytes then linger.
-    static func mergeRecord(type: RecordType, id: String, changes: [Change], redacted: Set<String> = [], in db: Database,
+    /// A field's version with where it came from: its author (nil: this replica's user) and the
+    /// change set that wrote it, as a repair sends it back to the server.
+    static func storedVersion(type: RecordType, id: String, field: String, in db: Database) throws -> RepairVersion? {
+        guard let version = try currentVersion(type: type, id: id, field: field, in: db) else { return nil }
+        let origin = try db.firstRow("SELECT author, change_set FROM field_versions WHERE record_type = ? AND record_id = ? AND field = ?",
+                                     [type.rawValue, id, field])
+        return RepairVersion(change: Change(recordType: type, recordID: id, field: field, value: version.value, hlc: version.hlc, base: version.base),
+                             author: origin?.string(0), changeSet: origin?.string(1))
+    }
+
+    /// Removes a record from this replica (it left the user's scope; it is not deleted): its row,
+    /// its versions and its search entries.
+    static func drop(type: RecordType, id: String, digests: DigestDeltas, in db: Database) throws {
+        let affected = try SearchIndex.affectedRecords(type: type, id: id, in: db)
+        for row in try db.rows("SELECT field, hlc FROM field_versions WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {
+            digests.replace(type: type.rawValue, id: id, field: row.string(0) ?? "", old: row.string(1), new: nil)
+        }
+        try db.execute("DELETE FROM field_versions WHERE record_type = ? AND record_id = ?", [type.rawValue, id])
+        if type == .offer || type == .meeting, let rowid = try db.scalarInt("SELECT rowid FROM \(type.table) WHERE id = ?", [id]) {
+            try db.execute("DELETE FROM \(type == .offer ? "offers_fts" : "meetings_fts") WHERE rowid = ?", [rowid])
+        }
+        try db.execute("DELETE FROM \(type.table) WHERE id = ?", [id])
+        // A minute part's meeting is indexed with it: index it again without it.
+        try SearchIndex.reindex(offers: affected.offers.subtracting([id]), meetings: affected.meetings.subtracting([id]), in: db)
+    }
+
+    /// Merges versions received for one record (a run of a pulled page) by the merge rule
+    /// (`MergeRule.incomingWins`), in one row update, keeping each version's author and change
+    /// set. Returns the changes that won. Conflicts are not looked for here: the server finds them
+    /// and sends them as conflict records. A redacted version is one the server rewrote to erase a
+    /// name (the rule's one exception); `scrub` is true when such a value replaced one this
+    /// replica held, whose bytes then linger.
+    static func mergeRecord(type: RecordType, id: String, changes: ArraySlice<PulledChange>, in db: Database,
                             statements: MergeStatements) throws -> (won: [Change], scrub: Bool) {
         var held: [String: String] = [:]
         try statements.versions.bind(values: [.text(type.rawValue), .text(id)])
@@ -78,44 +109,49 @@ enum RecordApplier {
             let row = statements.versions.row()
             if let field = row.string(0), let hlc = row.string(1) { held[field] = hlc }
         }
-        var winners: [String: Change] = [:]
-        for change in changes {
-            let incoming = change.hlc.encoded
-            // Encoded timestamps sort like the timestamps (see HLCTimestamp), so text order decides.
-            if let current = winners[change.field]?.hlc.encoded ?? held[change.field],
-               current > incoming || (current == incoming && !redacted.contains(change.field)) { continue }
-            winners[change.field] = change
+        var winners: [String: PulledChange] = [:]
+        for pulled in changes {
+            // The held versions are compared as texts: parsing them would cost more than the merge.
+            guard MergeRule.incomingWins(encoded: pulled.change.hlc.encoded, redacted: pulled.redacted,
+                                         over: winners[pulled.change.field]?.change.hlc.encoded ?? held[pulled.change.field]) else { continue }
+            winners[pulled.change.field] = pulled
         }
         guard !winners.isEmpty else { return ([], false) }
-        let scrub = !redacted.isEmpty && winners.keys.contains { redacted.contains($0) && held[$0] != nil }
-        let ordered = winners.values.sorted { $0.field < $1.field }
-        let columns = try ordered.map { try column(type: type, field: $0.field) }
+        let scrub = winners.values.contains { $0.redacted && held[$0.change.field] != nil }
+        let ordered = winners.values.sorted { $0.change.field < $1.change.field }
+        let columns = try ordered.map { try column(type: type, field: $0.change.field) }
         // One upsert makes the row and sets the winning columns.
         var arguments: [DatabaseValueConvertible?] = [id]
-        arguments += zip(ordered, columns).map { databaseValue($0.value, kind: $1.kind) as DatabaseValueConvertible? }
+        arguments += zip(ordered, columns).map { databaseValue($0.change.value, kind: $1.kind) as DatabaseValueConvertible? }
         let names = columns.map(\.name)
         try db.execute("""
             INSERT INTO \(type.table) (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))
             ON CONFLICT (id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
             """, arguments)
-        for change in ordered {
+        for pulled in ordered {
+            let change = pulled.change
             try statements.upsertVersion.run([.text(type.rawValue), .text(id), .text(change.field), .text(change.hlc.encoded),
-                                              change.base.map { .text($0.encoded) } ?? .null])
+                                              change.base.map { .text($0.encoded) } ?? .null, pulled.author.map(DatabaseValue.text) ?? .null,
+                                              pulled.changeSet.map(DatabaseValue.text) ?? .null])
+            statements.digests.replace(type: type.rawValue, id: id, field: change.field, old: held[change.field], new: change.hlc.encoded)
         }
-        return (ordered, scrub)
+        return (ordered.map(\.change), scrub)
     }
 
     /// The statements a page merge runs per record, looked up once per page instead of once per
-    /// record (the statement cache hashes the SQL text on every lookup).
+    /// record (the statement cache hashes the SQL text on every lookup), and the page's digest
+    /// changes.
     struct MergeStatements {
         let versions: Statement
         let upsertVersion: Statement
+        let digests = DigestDeltas()
 
         init(_ db: Database) throws {
             versions = try db.cachedStatement("SELECT field, hlc FROM field_versions WHERE record_type = ? AND record_id = ?")
             upsertVersion = try db.cachedStatement("""
-                INSERT INTO field_versions (record_type, record_id, field, hlc, base) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (record_type, record_id, field) DO UPDATE SET hlc = excluded.hlc, base = excluded.base
+                INSERT INTO field_versions (record_type, record_id, field, hlc, base, author, change_set) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (record_type, record_id, field) DO UPDATE SET
+                    hlc = excluded.hlc, base = excluded.base, author = excluded.author, change_set = excluded.change_set
                 """)
         }
 

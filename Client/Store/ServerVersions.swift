@@ -27,22 +27,33 @@ enum ServerVersions {
     /// A pulled version: the server holds it, so it replaces an older remembered one (also one
     /// with the same stamp that an erasure rewrote).
     static func notePulled(_ change: Change, redacted: Bool, in db: Database) throws {
-        try db.cachedStatement("""
-            UPDATE server_versions SET value = ?1, hlc = ?2, base = ?3
-            WHERE record_type = ?4 AND record_id = ?5 AND field = ?6 AND (hlc IS NULL OR hlc < ?2 OR (?7 AND hlc = ?2))
-            """).run([.text(change.value.jsonText), .text(change.hlc.encoded), change.base.map { .text($0.encoded) } ?? .null,
-                      .text(change.recordType.rawValue), .text(change.recordID), .text(change.field), .integer(redacted ? 1 : 0)])
+        try replace(type: change.recordType.rawValue, id: change.recordID, field: change.field, value: change.value.jsonText,
+                    hlc: change.hlc.encoded, base: change.base?.encoded, redacted: redacted, in: db)
     }
 
     /// An outbox change set the server confirmed: its versions are now the server's. Call before
     /// removing it from the outbox.
     static func noteConfirmed(changeSetSeq seq: Int, in db: Database) throws {
-        try db.execute("""
-            UPDATE server_versions SET value = c.value, hlc = c.hlc, base = c.base FROM outbox_changes c
-            WHERE c.change_set_seq = ? AND server_versions.record_type = c.record_type AND server_versions.record_id = c.record_id
-              AND server_versions.field = c.field AND (server_versions.hlc IS NULL OR server_versions.hlc < c.hlc)
-            """, [seq])
+        for row in try db.rows("SELECT record_type, record_id, field, value, hlc, base FROM outbox_changes WHERE change_set_seq = ?", [seq]) {
+            try replace(type: row.string(0) ?? "", id: row.string(1) ?? "", field: row.string(2) ?? "", value: row.string(3) ?? "null",
+                        hlc: row.string(4) ?? "", base: row.string(5), redacted: false, in: db)
+        }
         try forgetSettled(changeSetSeq: seq, in: db)
+    }
+
+    /// Replaces a remembered version with one the server holds when the merge rule says it wins
+    /// (a field the server held no version of takes any).
+    private static func replace(type: String, id: String, field: String, value: String, hlc: String, base: String?, redacted: Bool,
+                                in db: Database) throws {
+        let key: [DatabaseValue] = [.text(type), .text(id), .text(field)]
+        let read = try db.cachedStatement("SELECT hlc FROM server_versions WHERE record_type = ? AND record_id = ? AND field = ?")
+        try read.bind(values: key)
+        defer { read.reset() }
+        guard try read.step() else { return }  // no unconfirmed write of the field: nothing remembered
+        let held = read.row().string(0)
+        guard held == nil || MergeRule.incomingWins(encoded: hlc, redacted: redacted, over: held) else { return }
+        try db.cachedStatement("UPDATE server_versions SET value = ?, hlc = ?, base = ? WHERE record_type = ? AND record_id = ? AND field = ?")
+            .run([.text(value), .text(hlc), base.map(DatabaseValue.text) ?? .null] + key)
     }
 
     /// Forgets the versions of the fields a change set writes that no other outbox change writes:

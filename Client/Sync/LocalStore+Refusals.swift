@@ -43,6 +43,7 @@ extension LocalStore {
             let now = ISO8601DateFormatter().string(from: Date())
             var newlyWaiting: [RefusedChangeSet] = []
             var search = SearchIndex.Affected()
+            let digests = DigestDeltas()
             for result in results {
                 // A change set listed twice in one answer was settled at its first mention.
                 guard let entry = try db.firstRow("SELECT seq, summary, refused_code FROM outbox_change_sets WHERE id = ?", [result.id]),
@@ -61,11 +62,12 @@ extension LocalStore {
                                        [code, refusal.reason, now, seq])
                         if entry[2].isNull { newlyWaiting.append(refusal) }
                     } else {
-                        try takeBack(outboxSeq: seq, as: refusal, in: db, search: &search)
+                        try takeBack(outboxSeq: seq, as: refusal, in: db, search: &search, digests: digests)
                     }
                 }
             }
             try SearchIndex.reindex(offers: search.offers, meetings: search.meetings, in: db)
+            try digests.write(into: db)
             return newlyWaiting
         }
     }
@@ -86,7 +88,8 @@ extension LocalStore {
     /// every field it wrote to the newest version that still stands (the server's, or an older
     /// unconfirmed write of this replica), so the replica holds what the server holds. A record
     /// the server never had disappears.
-    private func takeBack(outboxSeq seq: Int, as refusal: RefusedChangeSet, in db: Database, search: inout SearchIndex.Affected) throws {
+    private func takeBack(outboxSeq seq: Int, as refusal: RefusedChangeSet, in db: Database, search: inout SearchIndex.Affected,
+                          digests: DigestDeltas) throws {
         guard let changeSet = try Outbox.pending(in: db, replica: replica, seqRange: seq...seq).first else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -100,7 +103,7 @@ extension LocalStore {
         }
         // Search text of the records as they are now (an attendee still names its meeting), and after.
         for record in records { search.formUnion(try SearchIndex.affectedRecords(type: record.type, id: record.id, in: db)) }
-        for change in changeSet.changes { try restore(change, excluding: seq, in: db) }
+        for change in changeSet.changes { try restore(change, excluding: seq, in: db, digests: digests) }
         try rebaseWritesOnTop(of: seq, in: db)
         try ServerVersions.forgetSettled(changeSetSeq: seq, in: db)
         try db.execute("DELETE FROM outbox_change_sets WHERE seq = ?", [seq])
@@ -125,22 +128,23 @@ extension LocalStore {
 
     /// Returns one field to the newest version that stands without the change set `seq`. A field
     /// that a later version overwrote already keeps that version.
-    private func restore(_ written: Change, excluding seq: Int, in db: Database) throws {
+    private func restore(_ written: Change, excluding seq: Int, in db: Database, digests: DigestDeltas) throws {
         let key: [DatabaseValueConvertible?] = [written.recordType.rawValue, written.recordID, written.field]
         guard try db.scalarString("SELECT hlc FROM field_versions WHERE record_type = ? AND record_id = ? AND field = ?", key) == written.hlc.encoded else {
             return
         }
+        // The newest other unconfirmed write of the field, by the merge rule.
         var standing: MergeRule.Version?
-        if let row = try db.firstRow("""
+        for row in try db.rows("""
             SELECT value, hlc, base FROM outbox_changes WHERE record_type = ? AND record_id = ? AND field = ? AND change_set_seq <> ?
-            ORDER BY hlc DESC LIMIT 1
-            """, key + [seq]), let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)) {
+            """, key + [seq]) {
+            guard let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)), MergeRule.incomingWins(hlc, over: standing?.hlc) else { continue }
             var reader = JSONReader(Array((row.string(0) ?? "null").utf8))
             standing = MergeRule.Version(value: try reader.readFieldValue(), hlc: hlc, base: row.string(2).flatMap(HLCTimestamp.init(encoded:)))
         }
         switch try ServerVersions.version(type: written.recordType, id: written.recordID, field: written.field, in: db) {
         case .some(let server?):
-            if standing.map({ server.hlc > $0.hlc }) ?? true { standing = server }
+            if MergeRule.incomingWins(server.hlc, over: standing?.hlc) { standing = server }
         case .some(nil):
             break  // the server holds no version of the field
         case nil:
@@ -149,10 +153,13 @@ extension LocalStore {
             if standing == nil && written.base != nil { return }
         }
         if let standing {
+            // The standing version's author and change set are not kept here (the server's, or an
+            // older write of this replica): it is recorded as this replica's.
             try RecordApplier.apply(Change(recordType: written.recordType, recordID: written.recordID, field: written.field,
-                                           value: standing.value, hlc: standing.hlc, base: standing.base), in: db)
+                                           value: standing.value, hlc: standing.hlc, base: standing.base),
+                                    changeSet: nil, replacing: written.hlc, digests: digests, in: db)
         } else {
-            try RecordApplier.removeVersion(type: written.recordType, id: written.recordID, field: written.field, in: db)
+            try RecordApplier.removeVersion(type: written.recordType, id: written.recordID, field: written.field, digests: digests, in: db)
         }
     }
 

@@ -61,7 +61,10 @@ extension LocalStore {
         var restamped = 0
         var clock = HybridLogicalClock(replica: replica)
         try database.inTransaction { db in
-            let cutoff = HLCTimestamp(physicalMilliseconds: limit, counter: 0, replica: ReplicaID(rawValue: "")).encoded
+            // Clock correction, not a merge decision: "stamped before `limit`" and "at or after it"
+            // as SQL text comparisons with a cut-off from the protocol; the canonical text order
+            // is the clock order the merge rule uses (SPEC §5.1).
+            let cutoff = HLCTimestamp.encodedStart(ofMillisecond: limit)
             // The corrected clock must still stay above every stamp the server has accepted.
             if let accepted = try db.scalarString("SELECT max(hlc) FROM field_versions WHERE hlc < ?", [cutoff]),
                let stamp = HLCTimestamp(encoded: accepted) {
@@ -79,6 +82,12 @@ extension LocalStore {
                 try db.execute("UPDATE outbox_change_sets SET refused_code = NULL, refused_reason = NULL, refused_at = NULL WHERE seq = ?", [seq])
                 restamped += 1
             }
+            // Each restamped version moves in the replica's digest from its old stamp to its new one.
+            let digests = DigestDeltas()
+            try db.forEachRow("SELECT f.record_type, f.record_id, f.field, f.hlc, r.new FROM field_versions f JOIN restamp r ON r.old = f.hlc") { row in
+                digests.replace(type: row.string(0) ?? "", id: row.string(1) ?? "", field: row.string(2) ?? "", old: row.string(3), new: row.string(4))
+            }
+            try digests.write(into: db)
             try db.execute("""
                 UPDATE outbox_changes SET hlc = restamp.new FROM restamp WHERE outbox_changes.hlc = restamp.old;
                 UPDATE outbox_changes SET base = restamp.new FROM restamp WHERE outbox_changes.base = restamp.old;
@@ -98,54 +107,37 @@ extension LocalStore {
 
     // MARK: Pull
 
-    /// Merges one pulled page by the merge rule and stores the cursor with it, in one
-    /// transaction: a pull cut off after this page resumes after it, never before or beyond.
-    func mergePulledPage(_ page: PullPage) throws -> Int {
-        var clock = self.clock
+    /// What merging one page did.
+    struct PageOutcome {
+        /// Field versions that became a field's value.
         var merged = 0
+        /// Records removed because they left the user's scope.
+        var left = 0
+        /// Records announced as gone from the user's scope but kept: this replica holds versions
+        /// of them the server's copy lacks; the digest check settles them.
+        var keptAfterLeaving = 0
+    }
+
+    /// Merges one pulled page by the merge rule, removes the records that left the user's scope,
+    /// and stores the cursor, the server's id and the user's scope with it, in one transaction:
+    /// a pull cut off after this page resumes after it, never before or beyond.
+    func mergePulledPage(_ page: PullPage) throws -> PageOutcome {
+        var clock = self.clock
+        var outcome = PageOutcome()
         var erased = false
         try database.inTransaction { db in
-            var offers = Set<String>(), meetings = Set<String>()
-            // Pages list a record's fields together (they were written together), so the page is
-            // merged a record at a time: one read of its versions, one row update.
-            var start = 0
-            let changes = page.changes.map(\.change)
-            let redacted = page.changes.map(\.redacted)
             let statements = try RecordApplier.MergeStatements(db)
             defer { statements.reset() }
-            let authors = Dictionary(page.changes.compactMap { pulled in pulled.author.map { (pulled.change.hlc.encoded, $0) } },
-                                     uniquingKeysWith: { first, _ in first })
-            let receivedAt = physicalNow()
-            // Fields with unconfirmed local writes remember the server's newest version (for
-            // taking a refused write back); most pulls find none and skip that bookkeeping.
-            let tracking = try ServerVersions.anyTracked(in: db)
-            while start < changes.count {
-                var end = start + 1
-                while end < changes.count, changes[end].recordType == changes[start].recordType, changes[end].recordID == changes[start].recordID {
-                    end += 1
-                }
-                let type = changes[start].recordType, id = changes[start].recordID
-                // A field this version does not know (a newer server) is skipped, not fatal.
-                let known = changes[start..<end].filter { $0.field == RecordType.deletedField || type.field(named: $0.field) != nil }
-                let redactedFields = Set((start..<end).filter { redacted[$0] }.map { changes[$0].field })
-                let (won, scrub) = try RecordApplier.mergeRecord(type: type, id: id, changes: known, redacted: redactedFields, in: db, statements: statements)
-                if scrub { erased = true }
-                if tracking {
-                    for change in known { try ServerVersions.notePulled(change, redacted: redactedFields.contains(change.field), in: db) }
-                }
-                if !won.isEmpty {
-                    merged += won.count
-                    try LocalHistory.recordReceived(won, authors: authors, receivedAt: receivedAt, in: db)
-                    let affected = try SearchIndex.affectedRecords(type: type, id: id, fields: won.lazy.map(\.field), in: db)
-                    offers.formUnion(affected.offers)
-                    meetings.formUnion(affected.meetings)
-                }
-                if let newest = changes[start..<end].map(\.hlc).max() { clock.observe(newest, now: physicalNow()) }
-                start = end
-            }
-            try SearchIndex.reindex(offers: offers, meetings: meetings, in: db)
+            (outcome.merged, erased) = try mergeVersions(page.changes[...], clock: &clock, in: db, statements: statements)
+            (outcome.left, outcome.keptAfterLeaving) = try leaveScope(page.left, digests: statements.digests, in: db)
+            try statements.digests.write(into: db)
             try setMeta("cursor", String(page.cursor), in: db)
             try setMeta("clock", clock.last.encoded, in: db)
+            if let server = page.server {
+                if let known = try meta("server"), known != server { try setMeta("repair_pending", "1", in: db) }
+                try setMeta("server", server, in: db)
+            }
+            if let scope = page.scope { try setMeta("scope", FieldValue.list(scope).jsonText, in: db) }
             // Kept with the page: a crash before the scrub below leaves it to the next sync.
             if erased {
                 try setMeta("scrub_pending", "1", in: db)
@@ -154,7 +146,85 @@ extension LocalStore {
         }
         self.clock = clock
         if erased { try scrubErasedData() }
-        return merged
+        return outcome
+    }
+
+    /// Merges versions a record at a time (pages list a record's fields together: they were
+    /// written together): one read of its versions, one row update; then reindexes what changed.
+    /// Returns how many versions won, and whether a redacted one replaced a held value.
+    func mergeVersions(_ changes: ArraySlice<PulledChange>, clock: inout HybridLogicalClock, in db: Database,
+                       statements: RecordApplier.MergeStatements) throws -> (merged: Int, scrub: Bool) {
+        var affected = SearchIndex.Affected()
+        var merged = 0, scrub = false
+        let authors = Dictionary(changes.lazy.compactMap { pulled in pulled.author.map { (pulled.change.hlc.encoded, $0) } },
+                                 uniquingKeysWith: { first, _ in first })
+        let receivedAt = physicalNow()
+        // Fields with unconfirmed local writes remember the server's newest version (for taking
+        // a refused write back); most merges find none and skip that bookkeeping.
+        let tracking = try ServerVersions.anyTracked(in: db)
+        var start = changes.startIndex
+        while start < changes.endIndex {
+            var end = start + 1
+            let type = changes[start].change.recordType, id = changes[start].change.recordID
+            while end < changes.endIndex, changes[end].change.recordType == type, changes[end].change.recordID == id { end += 1 }
+            // A field this version does not know (a newer server) is skipped, not fatal.
+            let known = changes[start..<end].filter { $0.change.field == RecordType.deletedField || type.field(named: $0.change.field) != nil }
+            let (won, erased) = try RecordApplier.mergeRecord(type: type, id: id, changes: known[...], in: db, statements: statements)
+            scrub = scrub || erased
+            if tracking {
+                for pulled in known { try ServerVersions.notePulled(pulled.change, redacted: pulled.redacted, in: db) }
+            }
+            if !won.isEmpty {
+                merged += won.count
+                try LocalHistory.recordReceived(won, authors: authors, receivedAt: receivedAt, in: db)
+                affected.formUnion(try SearchIndex.affectedRecords(type: type, id: id, fields: won.lazy.map(\.field), in: db))
+            }
+            clock.observe(newestOf: changes[start..<end].lazy.map(\.change.hlc), now: physicalNow())
+            start = end
+        }
+        try SearchIndex.reindex(offers: affected.offers, meetings: affected.meetings, in: db)
+        return (merged, scrub)
+    }
+
+    /// Removes the records that left the user's scope, when no version this replica holds of
+    /// them is newer than the server's (by the merge rule): nothing is lost. A copy with a newer
+    /// version (the server was restored from a backup) stays, and the digest check at the end of
+    /// the sync brings that version back, or leaves the copy for a person to settle.
+    func leaveScope(_ exits: [ScopeExit], digests: DigestDeltas, in db: Database) throws -> (left: Int, kept: Int) {
+        var left = 0, kept = 0
+        for exit in exits {
+            let held = try db.rows("SELECT field, hlc FROM field_versions WHERE record_type = ? AND record_id = ?", [exit.type.rawValue, exit.id])
+            guard !held.isEmpty else { continue }
+            if !held.contains(where: { MergeRule.incomingWins(encoded: $0.string(1) ?? "", over: exit.versions[$0.string(0) ?? ""]) }) {
+                try RecordApplier.drop(type: exit.type, id: exit.id, digests: digests, in: db)
+                left += 1
+            } else {
+                kept += 1
+            }
+        }
+        return (left, kept)
+    }
+
+    /// Why a pull must start again from 0: the page comes from another server database (restored
+    /// from a backup, or replaced: the cursor means nothing there), or the user reads a scope they
+    /// did not read before (records below the cursor are new to them). Nil when neither.
+    func pullRestartReason(for page: PullPage) throws -> PullRestart? {
+        if let server = page.server, let known = try meta("server"), known != server { return .serverChanged }
+        if let scope = page.scope, let text = try meta("scope") {
+            var reader = JSONReader(Array(text.utf8))
+            if case .list(let known)? = try? reader.readFieldValue(), !Set(scope).isSubset(of: known) { return .scopeGained }
+        }
+        return nil
+    }
+
+    /// Why a pull started again from 0.
+    public enum PullRestart: String, Codable, Sendable {
+        /// The server database has another id: it was restored from a backup or replaced.
+        case serverChanged
+        /// The user was given a district.
+        case scopeGained
+        /// The cursor was ahead of the server (`cursor_ahead`).
+        case cursorAhead
     }
 
     /// Removes the bytes of erased names that merging left behind: old full-text segments (FTS5
@@ -183,8 +253,22 @@ extension LocalStore {
 
     /// Forgets the pull cursor, so the next pull starts from the beginning (after the server
     /// said the cursor is ahead of it, e.g. restored from a backup). Merging is idempotent.
-    func resetPullCursor() throws {
-        try database.inTransaction { db in try setMeta("cursor", nil, in: db) }
+    /// - Parameter repair: the server lost writes (restored from a backup): until a check has
+    ///   brought back what it lacks, the outbox waits (`repairPending`).
+    func resetPullCursor(repair: Bool = false) throws {
+        try database.inTransaction { db in
+            try setMeta("cursor", nil, in: db)
+            if repair { try setMeta("repair_pending", "1", in: db) }
+        }
+    }
+
+    /// True from the moment the replica learns the server lost writes (another database id, a
+    /// cursor ahead of it) until a check has brought back what it lacks: pushing before that could
+    /// send edits of records the server no longer has, which it would refuse.
+    func repairPending() throws -> Bool { try meta("repair_pending") != nil }
+
+    func settleRepair() throws {
+        try database.inTransaction { db in try setMeta("repair_pending", nil, in: db) }
     }
 
     /// The record schema this store's cursor was pulled with: 1 for a store that pulled before

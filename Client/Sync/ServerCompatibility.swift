@@ -31,6 +31,7 @@ public enum ServerCompatibility {
         switch level {
         case ProtocolLevel.base: SyncText.levelBase.text
         case ProtocolLevel.versioned: SyncText.levelVersioned.text
+        case ProtocolLevel.antiEntropy: SyncText.levelAntiEntropy.text
         default: SyncText.levelOther.with(["level": level])
         }
     }

@@ -23,10 +23,71 @@ public struct SyncReport: Codable, Sendable {
     /// Where a pull's time went: waiting for and reading pages, and merging them into the store.
     public var pullTransferSeconds = 0.0
     public var pullMergeSeconds = 0.0
+    /// Records the pull removed because they left the user's scope (moved to a district the
+    /// user does not read, or belonging to such a record). They are not deleted.
+    public var leftScope = 0
+    /// Why the pull started again from 0, when it did.
+    public var pullRestart: LocalStore.PullRestart?
+    /// The digest check the sync ended with; nil when it did not run (push or pull only).
+    public var verification: Verification?
 
     /// Exit code 2's condition: done, but something needs a person: a refusal received in this
-    /// sync (once; a kept refusal does not fail every later sync) or an open conflict.
-    public var needsAttention: Bool { !refusedChangeSets.isEmpty || openConflicts > 0 }
+    /// sync (once; a kept refusal does not fail every later sync), an open conflict, or a
+    /// difference the check could not repair (`Verification.needsAttention`).
+    public var needsAttention: Bool { !refusedChangeSets.isEmpty || openConflicts > 0 || verification?.needsAttention == true }
+}
+
+/// What the digest check at the end of a sync found and repaired (SPEC §16).
+public struct Verification: Codable, Sendable {
+    public enum Outcome: String, Codable, Sendable {
+        /// The replica holds exactly the server's versions of everything the user reads.
+        case verified
+        /// It did not, and after the repair (counted below) it does.
+        case repaired
+        /// A difference remains: versions that wait in refused change sets, versions the server
+        /// lacks in a scope the user may not write, or writes that came in during the check.
+        case differs
+    }
+    public var outcome: Outcome = .verified
+    /// Digest rounds: a check, and a recheck after each repair (at most 3).
+    public var rounds = 0
+    /// Buckets whose digests differed at the first check.
+    public var differingBuckets = 0
+    /// Field versions taken from the server.
+    public var pulled = 0
+    /// Field versions the server lacked and took back from this replica.
+    public var pushed = 0
+    /// Records removed because the server holds them in a scope the user does not read.
+    public var leftScope = 0
+    /// Records kept although the server holds them elsewhere or not at all, because they hold
+    /// versions the server lacks and this user may not bring back.
+    public var kept = 0
+    /// Field versions the server lacks that wait in the outbox (refused change sets).
+    public var waiting = 0
+    /// Records whose versions the server did not take back, and why.
+    public var refused: [RepairAnswer.Refusal] = []
+    /// The server database was another than at the last pull: everything was pulled again.
+    public var serverChanged = false
+    /// The replica checked its kept digests against its data (every sync for stores of up to
+    /// 20,000 versions, else daily; always in `kette verify`).
+    public var selfChecked = false
+    /// Buckets whose kept digest did not match the data, and versions whose record row was gone:
+    /// the store was changed behind its back (damage, a bug, a hand edit). Rewritten, then repaired.
+    public var damagedBuckets = 0
+    public var orphanedVersions = 0
+    /// Wall time of the check and its repair.
+    public var seconds = 0.0
+
+    /// The rounds ran out while others wrote to the server (its sequence number moved between the
+    /// last two checks) and the last round only took versions from it: what still differs is
+    /// those writes, which the next pull brings, not a fault.
+    public var othersWriting = false
+
+    /// A difference remains that is not only versions waiting in the outbox to be pushed again,
+    /// or writes others made during the check.
+    public var needsAttention: Bool { outcome == .differs && (kept > 0 || !refused.isEmpty || (waiting == 0 && !othersWriting)) }
+
+    var changedAnything: Bool { pulled > 0 || pushed > 0 || leftScope > 0 || serverChanged || damagedBuckets > 0 || orphanedVersions > 0 }
 }
 
 /// Why a sync stopped. Nothing is lost: the outbox and the cursor are as the last completed step
@@ -77,7 +138,7 @@ public enum SyncError: Error, Equatable {
 
 /// Pushes the outbox and pulls what is new, over any transport.
 public final class SyncEngine {
-    private let store: LocalStore
+    let store: LocalStore
     private let remote: RemoteConfiguration
     private let transport: any HTTPTransport
     private let pushBatchSize: Int
@@ -110,8 +171,43 @@ public final class SyncEngine {
         // Who the server says this user is: the scope `kette` checks writes against until the next sync.
         let identity: Identity = try exchange("GET", "/v1/me", body: nil)
         try store.recordUserScope(identity)
-        if direction != .pull { try push(&report, serverSchema: identity.schemaVersion ?? 1) }
+        let serverSchema = identity.schemaVersion ?? 1
+        if direction != .pull {
+            // A repair a restore made necessary comes first, also when an earlier sync learnt of
+            // the restore and stopped before the repair was done.
+            if try store.repairPending() {
+                try pull(&report)
+                try verify(&report, selfCheck: false)
+            }
+            do {
+                try push(&report, serverSchema: serverSchema)
+            } catch SyncError.server(409, "server_changed", _) {
+                // The server was restored from a backup: what it lost comes back first (a pull
+                // from 0 and the repair), so the outbox's edits of lost records can be placed.
+                try pull(&report)
+                try verify(&report, selfCheck: false)
+                try push(&report, serverSchema: serverSchema)
+            }
+        }
         if direction != .push { try pull(&report) }
+        // Every full sync ends with the digest check, which repairs what differs both ways.
+        if direction == .both { try verify(&report, selfCheck: false) }
+        try finish(&report, startedAt: started)
+        return report
+    }
+
+    /// Only the digest check and its repair (`kette verify`): no push of the outbox, and a pull
+    /// only when the server database changed.
+    public func verify() throws -> SyncReport {
+        var report = SyncReport()
+        let started = store.physicalNow()
+        try verify(&report, selfCheck: true)
+        try finish(&report, startedAt: started)
+        return report
+    }
+
+    /// - Parameter started: when the sync began (`kette log --since-sync` lists from then on).
+    private func finish(_ report: inout SyncReport, startedAt started: Int64) throws {
         try store.recordSuccessfulSync(at: Date(), startedAt: started)
         // New refusals: those taken back and not yet reported by a finished sync, and those newly
         // waiting in the outbox that still wait (a re-stamped one may have gone through since).
@@ -127,7 +223,6 @@ public final class SyncEngine {
         report.openConflicts = try store.conflicts().count
         report.pendingChangeSets = try Outbox.pendingCount(in: store.database)
         report.cursor = try store.pullCursor()
-        return report
     }
 
     // MARK: Push
@@ -156,7 +251,10 @@ public final class SyncEngine {
                 body = PushRequest(changeSets: batch.map(\.changeSet)).encodeJSON()
             }
             let last = batch.last!
-            let response: PushResponse = try exchange("POST", "/v1/changesets", body: body)
+            // The database this replica last pulled from (ids are letters and digits).
+            let known = try store.knownServer().flatMap { id in id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } ? id : nil }
+            let server = known.map { "?server=" + $0 } ?? ""
+            let response: PushResponse = try exchange("POST", "/v1/changesets" + server, body: body)
             let localTime = LocalStore.systemMilliseconds()
             guard Set(response.results.map(\.id)) == Set(batch.map(\.changeSet.id)) else {
                 throw SyncError.protocolViolation("the push answer does not list exactly the change sets sent")
@@ -188,36 +286,45 @@ public final class SyncEngine {
 
     /// Pulls pages until the server has no more. The next page is fetched while the current
     /// one is merged: the server's work and the client's overlap, on different cores.
-    private func pull(_ report: inout SyncReport) throws {
+    func pull(_ report: inout SyncReport) throws {
         if try store.scrubPending() { try store.scrubErasedData() }
         // Pulled before with an older record schema, the server left out the types this client
         // did not know then: start again from 0 to get them (merging the rest again changes nothing).
         if try store.pulledSchema() < ChangeSet.currentSchemaVersion { try store.resetPullCursor(schema: ChangeSet.currentSchemaVersion) }
-        var restarted = false
         var cursor = try store.pullCursor()
         var pending = startFetch(after: cursor)
         while true {
             let waited = DispatchTime.now().uptimeNanoseconds
-            let page: PullPage
+            let fetched: PullPage
             do {
-                page = try pending.wait()
-            } catch SyncError.server(400, "cursor_ahead", _) where !restarted {
+                fetched = try pending.wait()
+            } catch SyncError.server(400, "cursor_ahead", _) where report.pullRestart == nil {
                 // The server knows less than we pulled (restored from a backup): start over;
                 // merging what we already hold again changes nothing.
-                restarted = true
-                try store.resetPullCursor()
+                report.pullRestart = .cursorAhead
                 cursor = 0
-                pending = startFetch(after: 0)
+                pending = try restartPull(repair: true)
+                continue
+            }
+            // Another server database (a restore), or a scope the user did not read before: the
+            // cursor means nothing for them. Merging what we already hold again changes nothing.
+            if cursor > 0, report.pullRestart == nil, let reason = try store.pullRestartReason(for: fetched) {
+                report.pullRestart = reason
+                cursor = 0
+                pending = try restartPull()
                 continue
             }
             // Checked whole before anything of it is stored (a bad page is the server's fault, exit 3).
-            if let problem = page.problem(after: cursor) { throw SyncError.protocolViolation(problem) }
+            if let problem = fetched.problem(after: cursor) { throw SyncError.protocolViolation(problem) }
             guard report.pulledPages < PullPage.maxPagesPerPull else {
                 throw SyncError.protocolViolation("the server sent more than \(PullPage.maxPagesPerPull) pages in one pull")
             }
+            let page = fetched.holdingBackTrailingRecord()
             let next = page.more ? startFetch(after: page.cursor) : nil
             let received = DispatchTime.now().uptimeNanoseconds
-            report.mergedChanges += try merge(page)
+            let outcome = try merge(page)
+            report.mergedChanges += outcome.merged
+            report.leftScope += outcome.left
             report.pullTransferSeconds += Double(received - waited) / 1e9
             report.pullMergeSeconds += Double(DispatchTime.now().uptimeNanoseconds - received) / 1e9
             report.pulledPages += 1
@@ -229,9 +336,14 @@ public final class SyncEngine {
         }
     }
 
+    private func restartPull(repair: Bool = false) throws -> PendingPage {
+        try store.resetPullCursor(repair: repair)
+        return startFetch(after: 0)
+    }
+
     /// Stores a checked page. A constraint the page breaks all the same (the checks missed a
     /// case) is the server's fault too, not a broken disk: the transaction was rolled back.
-    private func merge(_ page: PullPage) throws -> Int {
+    private func merge(_ page: PullPage) throws -> LocalStore.PageOutcome {
         do {
             return try store.mergePulledPage(page)
         } catch let error as SQLiteError where Self.pageFaults.contains(error.code.primary) {
@@ -266,7 +378,7 @@ public final class SyncEngine {
 
     // MARK: HTTP
 
-    private func exchange<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?) throws -> T {
+    func exchange<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?) throws -> T {
         try Self.exchange(transport, remote, method, path, body: body) { try JSONDecoder().decode(T.self, from: Data($0)) }
     }
 
@@ -296,3 +408,22 @@ public final class SyncEngine {
 
 @available(*, unavailable)
 extension SyncEngine: Sendable {}
+
+extension PullPage {
+    /// The page without the versions of its last record when more pages follow, and the cursor
+    /// set before them: the next page starts with that record, so a replica never holds part of
+    /// what one write wrote (a pull cut off there, followed by a restore that lost the record,
+    /// would leave a fragment no repair could place). A page of one record is taken whole.
+    func holdingBackTrailingRecord() -> PullPage {
+        guard more, let last = changes.last, (left.last?.seq ?? 0) < last.seq else { return self }
+        var start = changes.count - 1
+        while start > 0, changes[start - 1].change.recordType == last.change.recordType,
+              changes[start - 1].change.recordID == last.change.recordID { start -= 1 }
+        guard start > 0 else { return self }
+        var page = self
+        page.changes = Array(changes[..<start])
+        page.cursor = changes[start - 1].seq
+        page.left = left.filter { $0.seq <= page.cursor }
+        return page
+    }
+}

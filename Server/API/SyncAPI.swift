@@ -80,7 +80,8 @@ public final class SyncAPI: HTTPHandler, Sendable {
     /// from the path, so the label set stays small whatever clients send.
     public static func endpoint(of path: String) -> String {
         switch path {
-        case "/v1/health", "/v1/me", "/v1/changesets", "/v1/changes", "/v1/admin/users": path
+        case "/v1/health", "/v1/me", "/v1/changesets", "/v1/changes", "/v1/admin/users",
+             "/v1/digests", "/v1/digests/buckets", "/v1/digests/records", "/v1/repairs": path
         case _ where path.hasPrefix("/v1/records/"): "/v1/records/{type}/{id}"
         case _ where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"): "/v1/admin/users/{name}/revoke"
         default: "other"
@@ -90,6 +91,8 @@ public final class SyncAPI: HTTPHandler, Sendable {
     /// The endpoints, by path; the method is checked when the path is known.
     private enum Endpoint {
         case health, me, push, pull, users
+        /// The digest check and repair (SPEC §16).
+        case digests, bucketListing, recordCheck, repair
         /// `/v1/records/…`: the rest of the path, checked once the caller is known.
         case record(String)
         case revoke(user: String)
@@ -102,6 +105,10 @@ public final class SyncAPI: HTTPHandler, Sendable {
             case "/v1/changesets": self = .push
             case "/v1/changes": self = .pull
             case "/v1/admin/users": self = .users
+            case "/v1/digests": self = .digests
+            case "/v1/digests/buckets": self = .bucketListing
+            case "/v1/digests/records": self = .recordCheck
+            case "/v1/repairs": self = .repair
             case _ where path.hasPrefix("/v1/records/"): self = .record(String(path.dropFirst("/v1/records/".count)))
             case _ where path.hasPrefix("/v1/admin/users/") && path.hasSuffix("/revoke"):
                 self = .revoke(user: String(path.dropFirst("/v1/admin/users/".count).dropLast("/revoke".count)))
@@ -113,8 +120,8 @@ public final class SyncAPI: HTTPHandler, Sendable {
         var methods: [String] {
             switch self {
             case .health: ["GET", "HEAD"]
-            case .push, .revoke: ["POST"]
-            case .me, .pull, .users, .record: ["GET"]
+            case .push, .revoke, .bucketListing, .recordCheck, .repair: ["POST"]
+            case .me, .pull, .users, .record, .digests: ["GET"]
             }
         }
 
@@ -124,8 +131,10 @@ public final class SyncAPI: HTTPHandler, Sendable {
         }
 
         var takesJSON: Bool {
-            if case .push = self { return true }
-            return false
+            switch self {
+            case .push, .bucketListing, .recordCheck, .repair: true
+            default: false
+            }
         }
     }
 
@@ -142,7 +151,14 @@ public final class SyncAPI: HTTPHandler, Sendable {
             identity.schemaVersion = ChangeSet.currentSchemaVersion
             return try json(200, identity)
         case .push:
-            let response = try storage.push(try decodePush(request), by: identity)
+            let push = try decodePush(request)
+            // A client that last synced with another database (this one was restored from a
+            // backup) must first pull from 0 and repair, or its edits of records the restore
+            // lost could not be placed (SPEC §16).
+            if let expected = request.query["server"], expected != (try storage.databaseID()) {
+                throw APIError(409, "server_changed", "this server's database is not the one you last synced with (it was restored from a backup or replaced); pull from 0 and repair, then push again")
+            }
+            let response = try storage.push(push, by: identity)
             note.record(response)
             return try json(200, response)
         case .pull:
@@ -167,6 +183,73 @@ public final class SyncAPI: HTTPHandler, Sendable {
             try requireAdmin(identity)
             try storage.revokeUser(name: name, by: identity)
             return try json(200, ["revoked": name])
+        case .digests, .bucketListing, .recordCheck, .repair:
+            return try antiEntropy(endpoint, request, identity)
+        }
+    }
+
+    /// The digest check and repair endpoints (SPEC §16).
+    private func antiEntropy(_ endpoint: Endpoint, _ request: HTTPRequest, _ identity: Identity) throws -> HTTPResponse {
+        switch endpoint {
+        case .digests:
+            let total = try request.query["total"].map { text -> UInt64 in
+                guard let total = VersionDigest.parse(text) else { throw APIError.badRequest("total must be 1 to 16 hex digits; got '\(text.prefix(40))'") }
+                return total
+            }
+            return try json(200, try storage.digests(for: identity, clientTotal: total))
+        case .bucketListing:
+            let listing: BucketListingRequest = try decodeBody(request)
+            let wanted = Set(listing.buckets)
+            guard !wanted.isEmpty, wanted.count == listing.buckets.count, wanted.allSatisfy((0..<VersionDigest.bucketCount).contains) else {
+                throw APIError.badRequest("buckets must be 1 to \(VersionDigest.bucketCount) different numbers from 0 to \(VersionDigest.bucketCount - 1)",
+                                          code: "invalid_body")
+            }
+            return try json(200, try storage.bucketListing(listing, for: identity))
+        case .recordCheck:
+            let check: RecordCheckRequest = try decodeBody(request)
+            try limit(check.records.count, SyncLimits.maxRecordsPerCheck, "records per check")
+            for record in check.records {
+                if let bad = record.versions.first(where: { HLCTimestamp(encoded: $0.value) == nil }) {
+                    throw APIError.badRequest("\(record.type.rawValue) \(record.id.prefix(100)): versions.\(bad.key.prefix(60)) is not a timestamp", code: "invalid_body")
+                }
+            }
+            return try json(200, try storage.checkRecords(check, for: identity))
+        case .repair:
+            let repair: RepairRequest = try decodeBody(request)
+            try limit(repair.versions.count, SyncLimits.maxVersionsPerRepair, "versions per repair")
+            return try json(200, try storage.repair(repair, by: identity))
+        default:
+            throw APIError.notFound(request.path)
+        }
+    }
+
+    private func limit(_ count: Int, _ maximum: Int, _ what: String) throws {
+        guard count <= maximum else { throw APIError.badRequest("at most \(maximum) \(what); got \(count)", code: "invalid_body") }
+    }
+
+    /// Reads a JSON body of the anti-entropy endpoints; its shape errors are named back.
+    private func decodeBody<T: Decodable>(_ request: HTTPRequest) throws -> T {
+        try checkJSONBody(request)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(request.body))
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw APIError.badRequest("the body is not valid JSON", code: "invalid_json")
+        } catch let error as DecodingError {
+            throw APIError.badRequest("the body is not a valid request for \(request.path): \(Self.describe(error))", code: "invalid_body")
+        } catch {
+            throw APIError.badRequest("the body is not valid JSON", code: "invalid_json")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context)) lacks the key '\(key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)): \(context.debugDescription)"
+        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
         }
     }
 
@@ -201,10 +284,7 @@ public final class SyncAPI: HTTPHandler, Sendable {
     /// Reads a push body with the protocol's strict reader: syntax, shape and unknown keys are
     /// each named back to the client.
     private func decodePush(_ request: HTTPRequest) throws -> PushRequest {
-        try checkContentType(request)
-        guard String(validating: request.body, as: UTF8.self) != nil else {
-            throw APIError.badRequest("the body is not valid UTF-8", code: "invalid_utf8")
-        }
+        try checkJSONBody(request)
         do {
             return try PushRequest.decode(json: request.body)
         } catch {
@@ -223,6 +303,13 @@ public final class SyncAPI: HTTPHandler, Sendable {
     private func checkContentType(_ request: HTTPRequest) throws {
         guard let contentType = request.headers["content-type"], contentType.lowercased().hasPrefix("application/json") else {
             throw APIError.unsupportedMediaType
+        }
+    }
+
+    private func checkJSONBody(_ request: HTTPRequest) throws {
+        try checkContentType(request)
+        guard String(validating: request.body, as: UTF8.self) != nil else {
+            throw APIError.badRequest("the body is not valid UTF-8", code: "invalid_utf8")
         }
     }
 

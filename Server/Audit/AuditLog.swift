@@ -52,6 +52,7 @@ public final class AuditLog: @unchecked Sendable {
     public enum Problem: Error, CustomStringConvertible {
         case keyMissing(path: String, entries: Int64)
         case keyUnreadable(path: String, reason: LocalizedText)
+        case headUnwritable(path: String)
         /// An erasure found the log already altered: signing it anew would hide that.
         case alteredBeforeErasure(reason: LocalizedText)
 
@@ -63,6 +64,7 @@ public final class AuditLog: @unchecked Sendable {
             case .alteredBeforeErasure(let reason): AuditText.alteredBeforeErasure.with(["reason": reason])
             case .keyMissing(let path, let entries): AuditText.keyMissing.with(["path": path, "entries": entries])
             case .keyUnreadable(let path, let reason): AuditText.keyUnreadable.with(["path": path, "reason": reason])
+            case .headUnwritable(let path): AuditText.headUnwritable.with(["path": path])
             }
         }
     }
@@ -154,12 +156,23 @@ public final class AuditLog: @unchecked Sendable {
         defer { lock.unlock() }
         guard head.seq > publishedSeq else { return }
         if case .success(let existing)? = readHead(), existing.seq >= head.seq { publishedSeq = existing.seq; return }
+        if writeHead(head) { publishedSeq = head.seq }
+    }
+
+    /// Makes `head` the signed head even though it is behind the current one: only for a restore
+    /// from a backup, whose log legitimately ends earlier (its own entry says so).
+    func replaceHead(_ head: Head) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard writeHead(head) else { throw Problem.headUnwritable(path: headPath) }
+        publishedSeq = head.seq
+    }
+
+    private func writeHead(_ head: Head) -> Bool {
         let temporary = headPath + ".tmp-\(getpid())"
         let text = "\(head.seq) \(head.mac) \(headMAC(head))\n"
         // Rename is atomic: a reader sees the old head or the new one, never half of one.
-        if PrivateFile.write(Array(text.utf8), to: temporary, exclusive: false) == 0, rename(temporary, headPath) == 0 {
-            publishedSeq = head.seq
-        }
+        return PrivateFile.write(Array(text.utf8), to: temporary, exclusive: false) == 0 && rename(temporary, headPath) == 0
     }
 
     // MARK: Appending

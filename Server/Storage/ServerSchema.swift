@@ -7,6 +7,7 @@ enum ServerSchema {
         migrator.register("v1-state-scope-changesets-users", createVersion1)
         migrator.register("v2-scope-readable-by-everyone", addEveryoneToScope)
         migrator.register("v3-redaction-and-audit-log", addRedactionAndAuditLog)
+        migrator.register("v4-digests-parents-scope-exits", addDigestsParentsAndScopeExits)
         return migrator
     }
 
@@ -104,5 +105,71 @@ enum ServerSchema {
             CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
             """)
+    }
+
+    /// Anti-entropy and scope exits (SPEC §16): the change set that wrote each version (a repair
+    /// brings it back as it was written), each record's parent (so children follow a moved
+    /// parent), the digests of every scope kept up to date with every write, and the records that
+    /// left a scope, which pull announces.
+    private static func addDigestsParentsAndScopeExits(_ db: Database) throws {
+        try db.execute("""
+            ALTER TABLE field_state ADD COLUMN change_set TEXT;
+
+            ALTER TABLE record_scope ADD COLUMN parent_type TEXT;
+            ALTER TABLE record_scope ADD COLUMN parent_id TEXT;
+            CREATE INDEX record_scope_by_parent ON record_scope (parent_id, parent_type) WHERE parent_id IS NOT NULL;
+
+            -- The sum modulo 2^64 (stored as a signed integer) of the version hashes of the records
+            -- in a scope, per bucket (VersionDigest); scope '*' sums all scopes.
+            CREATE TABLE scope_digests (
+                scope TEXT NOT NULL,
+                bucket INTEGER NOT NULL,
+                digest INTEGER NOT NULL,
+                PRIMARY KEY (scope, bucket)
+            ) WITHOUT ROWID;
+
+            -- A record that left a scope, numbered in the server's sequence: pull serves it to the
+            -- users who read the old scope but not the record's current one.
+            CREATE TABLE scope_exits (
+                seq INTEGER PRIMARY KEY,
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                district TEXT,
+                everyone INTEGER NOT NULL
+            );
+            """)
+        try backfillParents(db)
+        try DigestUpkeep.rebuild(in: db)
+    }
+
+    /// Each record's parent from its stored fields, then the scopes of children that stayed behind
+    /// when their parent moved (before children followed their parents): three passes reach the
+    /// deepest chain (body, meeting, minute part, conflict about it).
+    private static func backfillParents(_ db: Database) throws {
+        for (types, field, parent) in [("'meeting', 'member'", "body", "'body'"), ("'indicator'", "offer", "'offer'"),
+                                       ("'attendee', 'agenda-item', 'decision', 'task'", "meeting", "'meeting'")] {
+            try db.execute("""
+                UPDATE record_scope SET parent_type = \(parent), parent_id = (
+                    SELECT json_extract(f.value, '$') FROM field_state f
+                    WHERE f.record_type = record_scope.record_type AND f.record_id = record_scope.record_id AND f.field = '\(field)')
+                WHERE record_type IN (\(types))
+                """)
+        }
+        try db.execute("""
+            UPDATE record_scope SET
+                parent_type = (SELECT json_extract(f.value, '$') FROM field_state f
+                               WHERE f.record_type = 'conflict' AND f.record_id = record_scope.record_id AND f.field = 'recordType'),
+                parent_id = (SELECT json_extract(f.value, '$') FROM field_state f
+                             WHERE f.record_type = 'conflict' AND f.record_id = record_scope.record_id AND f.field = 'recordID')
+            WHERE record_type = 'conflict'
+            """)
+        for _ in 0..<3 {
+            try db.execute("""
+                UPDATE record_scope AS c SET district = p.district, everyone = p.everyone
+                FROM record_scope AS p
+                WHERE p.record_type = c.parent_type AND p.record_id = c.parent_id
+                  AND (c.district IS NOT p.district OR c.everyone != p.everyone)
+                """)
+        }
     }
 }

@@ -10,6 +10,17 @@ public protocol ServerStorage: AnyObject, Sendable {
     func push(_ request: PushRequest, by identity: Identity) throws -> PushResponse
     /// The next page after `cursor` in the caller's scope, as the JSON body of a `PullPage`.
     func pullPage(after cursor: Int64, limit: Int, for identity: Identity, schema: Int) throws -> [UInt8]
+    /// The database's identity, new after every restore (SPEC §16).
+    func databaseID() throws -> String
+    /// The digests of every scope the caller reads, summed per bucket (SPEC §16); the buckets are
+    /// left out when `clientTotal` matches their sum.
+    func digests(for identity: Identity, clientTotal: UInt64?) throws -> DigestAnswer
+    /// The records the caller reads in the given buckets (valid, distinct bucket numbers), with their digests.
+    func bucketListing(_ request: BucketListingRequest, for identity: Identity) throws -> BucketListing
+    /// What the server holds of each record, and which of the caller's versions it lacks.
+    func checkRecords(_ request: RecordCheckRequest, for identity: Identity) throws -> RecordCheck
+    /// Takes back field versions the server lacks, by the merge rule, where `identity` may write.
+    func repair(_ request: RepairRequest, by identity: Identity) throws -> RepairAnswer
     /// One record's current fields; `StorageError.outsideScope` outside the caller's scope,
     /// `.recordNotFound` when unknown.
     func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot
@@ -65,7 +76,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     // @unchecked: the writer is a DatabaseQueue (serial), the readers a pool handing each
     // connection to one thread at a time; the remaining stored properties are immutable.
     let writer: DatabaseQueue
-    private let readers: ReaderPool
+    let readers: ReaderPool
     let now: @Sendable () -> Int64
     public let path: String
     /// Who changed, read, erased or administered what (never the content); see `AuditLog`.
@@ -88,6 +99,10 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
                 try db.execute("INSERT INTO server_meta (key, value) VALUES ('replica', ?) ON CONFLICT (key) DO NOTHING",
                                [replica.rawValue])
                 try db.execute("INSERT INTO server_meta (key, value) VALUES ('seq', '0') ON CONFLICT (key) DO NOTHING")
+                // The database's identity, new with every restore (`restore(from:to:)`): clients
+                // that see another one pull again from 0 and repair.
+                try db.execute("INSERT INTO server_meta (key, value) VALUES ('database', ?) ON CONFLICT (key) DO NOTHING",
+                               [ReplicaID.random().rawValue])
             }
         }
         audit = try writer.read { db in try AuditLog(databasePath: path, db: db) }
@@ -170,19 +185,20 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         return token
     }
 
-    /// Gives a user another set of districts (taking over a district, handing one on); it counts
-    /// from the user's next request. `actor` is who did it, for the audit log.
+    /// Gives a user a new set of districts: their next sync receives the records of districts
+    /// given (they pull again from 0) and removes those of districts taken away (SPEC §16).
     public func setDistricts(user name: String, districts: [String], actor: String? = nil) throws {
+        let districts = Array(Set(districts)).sorted()
         try audited { db, events in
-            guard let role = try db.scalarString("SELECT role FROM users WHERE name = ?", [name]).flatMap(Role.init(rawValue:)) else {
-                throw AdminError.unknownUser(name)
-            }
+            guard let row = try db.firstRow("SELECT role, districts FROM users WHERE name = ?", [name]) else { throw AdminError.unknownUser(name) }
+            let role = row.string(0).flatMap(Role.init(rawValue:)) ?? .coordinator
             if !role.seesEverything && districts.isEmpty { throw AdminError.invalid(ServerText.needsDistrict.with(["role": role.rawValue])) }
             let known = try Self.districtIDs(in: db)
             if let unknown = districts.first(where: { !known.contains($0) }) { throw AdminError.unknownDistrict(unknown, known: known.sorted()) }
             try db.execute("UPDATE users SET districts = ? WHERE name = ?", [FieldValue.list(districts).jsonText, name])
+            let before = Self.decodeList(row.string(1)).joined(separator: ", ")
             events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-districts",
-                                detail: "\(name): \(districts.isEmpty ? "none" : districts.joined(separator: ", "))"))
+                                detail: "\(name): \(before.isEmpty ? "none" : before) → \(districts.isEmpty ? "none" : districts.joined(separator: ", "))"))
         }
     }
 
@@ -251,8 +267,12 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             let hlc = context.tick()
             var changes = [Change(recordType: .district, recordID: id, field: "name", value: .string(name), hlc: hlc, base: nil)]
             if let parent { changes.append(Change(recordType: .district, recordID: id, field: "parent", value: .string(parent), hlc: hlc, base: nil)) }
-            for change in changes { try context.writeState(change, replica: context.replica, author: "kette-server") }
-            try db.execute("INSERT INTO record_scope (record_type, record_id, district, everyone) VALUES ('district', ?, NULL, 1) ON CONFLICT DO NOTHING", [id])
+            for change in changes {
+                let held = try db.scalarString("SELECT hlc FROM field_state WHERE record_type = 'district' AND record_id = ? AND field = ?",
+                                               [id, change.field]).flatMap(HLCTimestamp.init(encoded:))
+                try context.writeState(change, replica: context.replica, author: "kette-server", replacing: held)
+            }
+            try context.place(RecordKey(type: .district, id: id), in: StoredScope(district: nil, everyone: true), parent: nil)
             try context.save()
             events.append(.init(actor: actor ?? AuditLog.localActor, action: "district-add", detail: id))
         }
@@ -327,43 +347,70 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         return try readers.read { db in
             let newest = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
             guard cursor <= newest else { throw StorageError.cursorAhead(cursor: cursor, newest: newest) }
-            var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted FROM field_state f "
-            var arguments: [DatabaseValueConvertible?] = [cursor]
-            if identity.role.seesEverything {
-                sql += "WHERE f.seq > ? "
-            } else {
-                sql += """
-                    JOIN record_scope s ON s.record_type = f.record_type AND s.record_id = f.record_id
-                    WHERE f.seq > ? AND (s.everyone = 1 OR s.district IN (SELECT value FROM json_each(?)))
-                    """
-                arguments.append(FieldValue.list(identity.districts).jsonText)
-            }
-            sql += Self.newerSchemaCondition(readBy: schema)
-            sql += " ORDER BY f.seq LIMIT ?"
-            arguments.append(limit + 1)
-            // Rows go straight into the page's JSON: values are stored as JSON text already, so
-            // nothing is decoded and encoded again.
-            // Capped in rows and in bytes: a row that does not fit starts the next page.
+            // Records that left the caller's scope since the cursor; they count towards the page.
+            let exits = try Self.scopeExits(after: cursor, limit: limit + 1, for: identity, schema: schema, in: db)
+            let (sql, arguments) = Self.pullQuery(after: cursor, limit: limit, for: identity, schema: schema)
             var page = PullPageWriter(expectedChanges: limit)
-            var lastSeq = cursor
-            var more = false
-            try db.scanRows(sql, arguments) { row in
-                let seq = Int64(row.int(0) ?? 0)
-                guard page.count < limit,
-                      page.append(seq: seq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
-                                  valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6),
-                                  author: row.string(7), redacted: row.int(8) == 1) else {
-                    more = true
-                    return false
-                }
-                lastSeq = seq
-                return true
-            }
+            let (lastSeq, more) = try Self.fill(&page, from: sql, arguments, exits: exits, limit: limit, after: cursor, in: db)
             // With nothing more to read, the cursor moves to the newest change even when the
             // caller's scope held none of the last ones, so they are not scanned again.
             audit.noteRead(user: identity.user, pages: 1, changes: page.count)
-            return page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow)
+            return page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow,
+                               server: try Self.databaseID(in: db), scope: DigestScope.keys(readBy: identity))
         }
+    }
+
+    /// The field rows after `cursor` in the caller's scope and record schema, in sequence order.
+    static func pullQuery(after cursor: Int64, limit: Int, for identity: Identity, schema: Int) -> (String, [DatabaseValueConvertible?]) {
+        var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted, f.change_set FROM field_state f "
+        var arguments: [DatabaseValueConvertible?] = [cursor]
+        if identity.role.seesEverything {
+            sql += "WHERE f.seq > ? "
+        } else {
+            sql += """
+                JOIN record_scope s ON s.record_type = f.record_type AND s.record_id = f.record_id
+                WHERE f.seq > ? AND (s.everyone = 1 OR s.district IN (SELECT value FROM json_each(?)))
+                """
+            arguments.append(FieldValue.list(identity.districts).jsonText)
+        }
+        sql += newerSchemaCondition(readBy: schema)
+        sql += " ORDER BY f.seq LIMIT ?"
+        arguments.append(limit + 1)
+        return (sql, arguments)
+    }
+
+    /// Fills a page with field rows and scope exits in sequence order, `limit` entries in all and
+    /// within the page's byte budget. Rows go straight into the page's JSON: values are stored as
+    /// JSON text already, so nothing is decoded and encoded again. An entry that does not fit
+    /// starts the next page: the cursor (`lastSeq`) stays before it, so nothing is skipped.
+    static func fill(_ page: inout PullPageWriter, from sql: String, _ arguments: [DatabaseValueConvertible?], exits: [ScopeExit],
+                     limit: Int, after cursor: Int64, in db: Database) throws -> (lastSeq: Int64, more: Bool) {
+        var pending = exits[...]
+        var lastSeq = cursor
+        var more = false
+        // Takes the exits before `seq`; false when the page filled up first.
+        func takeExits(before seq: Int64) -> Bool {
+            while let exit = pending.first, exit.seq < seq {
+                guard page.count + page.exitCount < limit, page.appendExit(exit) else { return false }
+                lastSeq = exit.seq
+                pending.removeFirst()
+            }
+            return true
+        }
+        try db.scanRows(sql, arguments) { row in
+            let seq = Int64(row.int(0) ?? 0)
+            guard takeExits(before: seq), page.count + page.exitCount < limit,
+                  page.append(seq: seq, type: row.string(1) ?? "", id: row.string(2) ?? "", field: row.string(3) ?? "",
+                              valueJSON: row.string(4) ?? "null", hlc: row.string(5) ?? "", base: row.string(6),
+                              author: row.string(7), redacted: row.int(8) == 1, changeSet: row.string(9)) else {
+                more = true
+                return false
+            }
+            lastSeq = seq
+            return true
+        }
+        if !more, !takeExits(before: .max) { more = true }
+        return (lastSeq, more)
     }
 
     /// The SQL condition that leaves out what a client reading record schema `schema` cannot

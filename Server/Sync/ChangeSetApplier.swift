@@ -9,11 +9,6 @@ struct ChangeSetApplier {
     let identity: Identity
     let serverNow: Int64
 
-    struct RecordKey: Hashable {
-        let type: RecordType
-        let id: String
-    }
-
     /// A conflict found while applying, written as a conflict record once scopes are known.
     struct PendingConflict {
         let record: RecordKey
@@ -33,21 +28,12 @@ struct ChangeSetApplier {
         let merged = try merge(changeSet, into: &context)
         let (touched, conflicts, possiblyDeleted) = (merged.touched, merged.conflicts, merged.possiblyDeleted)
 
-        // Scopes follow the fields that now hold; a record that moved is sent again whole. Only
-        // new records and writes to a scoping field can change a scope: the rest keep theirs.
+        // Scopes follow the fields that now hold; a record that moved is sent again whole, and the
+        // records that belong to it follow (`WriteContext.place`). Only new records and writes to
+        // a scoping field can change a scope: the rest keep theirs.
         let written = Set(changeSet.changes.map { "\($0.recordType.rawValue)|\($0.recordID)|\($0.field)" })
         for key in touched {
-            let previous = try storedScope(key, in: db)
-            let scopingFields = key.type == .conflict ? ["recordType", "recordID"] : RecordScope.parentField(of: key.type).map { [$0.field] } ?? []
-            if previous != nil, !scopingFields.contains(where: { written.contains("\(key.type.rawValue)|\(key.id)|\($0)") }) { continue }
-            guard let scope = try scope(of: key, overlay: [:], in: db) else { continue }
-            if previous != scope {
-                try db.execute("""
-                    INSERT INTO record_scope (record_type, record_id, district, everyone) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (record_type, record_id) DO UPDATE SET district = excluded.district, everyone = excluded.everyone
-                    """, [key.type.rawValue, key.id, scope.storedDistrict, scope.isReadableByEveryone])
-                if previous != nil { try context.resend(type: key.type, id: key.id) }
-            }
+            try place(key, scopingFieldWritten: { written.contains("\(key.type.rawValue)|\(key.id)|\($0)") }, into: &context)
         }
 
         // A tombstone keeps no personal data (SPEC §8.6). Current clients empty the fields in
@@ -94,7 +80,9 @@ struct ChangeSetApplier {
             let current = try currentVersion(key, field: change.field, in: db)
             let incoming = MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base)
             let outcome = MergeRule.merge(incoming: incoming, current: current?.version)
-            if outcome.incomingWins { try context.writeState(change, replica: changeSet.replica, author: author) }
+            if outcome.incomingWins {
+                try context.writeState(change, replica: changeSet.replica, author: author, changeSet: changeSet.id, replacing: current?.version.hlc)
+            }
             // A conflict record's status and resolution are bookkeeping, merged without conflicts
             // of their own: two people resolving one conflict differently race on the record's
             // field, which every resolution writes with the base its author saw (SPEC §8.5).
@@ -122,12 +110,21 @@ struct ChangeSetApplier {
         return result
     }
 
-    private func clearTombstone(_ key: RecordKey, into context: inout WriteContext) throws {
+    /// Places a record that is new here, or moves it with the records that belong to it when one
+    /// of its scoping fields was written; the others keep their scope.
+    func place(_ key: RecordKey, scopingFieldWritten: (String) -> Bool, into context: inout WriteContext) throws {
+        let scopingFields = key.type == .conflict ? ["recordType", "recordID"] : RecordScope.parentField(of: key.type).map { [$0.field] } ?? []
+        if try context.placement(of: key) != nil, !scopingFields.contains(where: scopingFieldWritten) { return }
+        guard let scope = try scope(of: key, overlay: [:], in: context.db) else { return }
+        try context.place(key, in: StoredScope(scope), parent: try parent(of: key, in: context.db))
+    }
+
+    func clearTombstone(_ key: RecordKey, into context: inout WriteContext) throws {
         guard try currentVersion(key, field: RecordType.deletedField, in: context.db)?.version.value == .bool(true) else { return }
         for field in key.type.fieldsClearedOnDelete {
             guard let current = try currentVersion(key, field: field.name, in: context.db), current.version.value != .null else { continue }
             let clearing = Change(recordType: key.type, recordID: key.id, field: field.name, value: .null, hlc: context.tick(), base: current.version.hlc)
-            try context.writeState(clearing, replica: context.replica, author: "kette-server")
+            try context.writeState(clearing, replica: context.replica, author: "kette-server", replacing: current.version.hlc)
         }
     }
 
@@ -217,7 +214,7 @@ struct ChangeSetApplier {
 
     // MARK: - State
 
-    private func currentVersion(_ key: RecordKey, field: String, in db: Database) throws
+    func currentVersion(_ key: RecordKey, field: String, in db: Database) throws
         -> (version: MergeRule.Version, replica: String, author: String?)? {
         let statement = try db.cachedStatement("SELECT value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?")
         try statement.bind(values: [.text(key.type.rawValue), .text(key.id), .text(field)])
@@ -230,7 +227,21 @@ struct ChangeSetApplier {
                 row.string(3) ?? "", row.string(4))
     }
 
-    private func storedScope(_ key: RecordKey, in db: Database) throws -> RecordScope? {
+    /// The record `key` belongs to, by its stored fields (its parent, or the record a conflict
+    /// is about): moving that record moves this one.
+    func parent(of key: RecordKey, in db: Database) throws -> RecordKey? {
+        if key.type == .conflict {
+            guard case .string(let typeName)? = try fieldValue(key, "recordType", overlay: [:], in: db),
+                  let type = RecordType(rawValue: typeName),
+                  case .string(let id)? = try fieldValue(key, "recordID", overlay: [:], in: db) else { return nil }
+            return RecordKey(type: type, id: id)
+        }
+        guard let (field, parentType) = RecordScope.parentField(of: key.type), let parentType,
+              case .string(let id)? = try fieldValue(key, field, overlay: [:], in: db) else { return nil }
+        return RecordKey(type: parentType, id: id)
+    }
+
+    func storedScope(_ key: RecordKey, in db: Database) throws -> RecordScope? {
         try RecordScope.stored(type: key.type, id: key.id, in: db)
     }
 
@@ -242,7 +253,7 @@ struct ChangeSetApplier {
 
     /// Where a record belongs, from its own scoping field or its parent's scope; nil when that
     /// cannot be known (an offer without district, a meeting of an unknown body).
-    private func scope(of key: RecordKey, overlay: [RecordKey: [String: FieldValue]], in db: Database, depth: Int = 0) throws -> RecordScope? {
+    func scope(of key: RecordKey, overlay: [RecordKey: [String: FieldValue]], in db: Database, depth: Int = 0) throws -> RecordScope? {
         guard depth < 4 else { return nil }
         guard let (field, parentType) = RecordScope.parentField(of: key.type) else {
             return RecordScope(type: key.type, storedDistrict: nil)
@@ -278,7 +289,9 @@ struct ChangeSetApplier {
 
     /// Writes a conflict entry as a record of the server's own, in the scope of the record it
     /// concerns, so it reaches everyone who sees that record.
-    private func writeConflict(_ conflict: PendingConflict, into context: inout WriteContext) throws -> String {
+    /// - Parameter stamp: the timestamp of the conflict's fields; a new one from the server's
+    ///   clock unless a repair re-opens a conflict the lost database had opened (`RepairApplier`).
+    func writeConflict(_ conflict: PendingConflict, into context: inout WriteContext, stamp: HLCTimestamp? = nil) throws -> String {
         // Named after what it is about, so the same conflict always gets the same id.
         let digest = Secrets.sha256Hex("\(conflict.record.type.rawValue)|\(conflict.record.id)|\(conflict.field)|\(conflict.winner.hlc.encoded)|\(conflict.loser.hlc.encoded)")
         let hex = Array(digest.prefix(32))
@@ -289,7 +302,7 @@ struct ChangeSetApplier {
         if try context.db.firstRow("SELECT 1 FROM record_scope WHERE record_type = 'conflict' AND record_id = ?", [id]) != nil {
             return id
         }
-        let hlc = context.tick()
+        let hlc = stamp ?? context.tick()
         let fields: [(String, FieldValue)] = [
             ("recordType", .string(conflict.record.type.rawValue)), ("recordID", .string(conflict.record.id)),
             ("field", .string(conflict.field)),
@@ -301,12 +314,11 @@ struct ChangeSetApplier {
         ]
         for (field, value) in fields {
             try context.writeState(Change(recordType: .conflict, recordID: id, field: field, value: value, hlc: hlc, base: nil),
-                                   replica: context.replica, author: "kette-server")
+                                   replica: context.replica, author: "kette-server", replacing: nil)
         }
         // A conflict is seen by whoever sees its record, the register of organizations included.
-        let scope = try storedScope(conflict.record, in: context.db)
-        try context.db.execute("INSERT INTO record_scope (record_type, record_id, district, everyone) VALUES ('conflict', ?, ?, ?)",
-                               [id, scope?.storedDistrict, scope?.isReadableByEveryone ?? false])
+        let scope = try context.placement(of: conflict.record) ?? StoredScope(district: nil, everyone: false)
+        try context.place(RecordKey(type: .conflict, id: id), in: scope, parent: conflict.record)
         return id
     }
 }

@@ -90,7 +90,7 @@ extension RecordScope {
     }
 
     /// A `forbidden` refusal's facts: the record, where it belongs, and the pusher's role.
-    func refusalDetails(_ key: ChangeSetApplier.RecordKey, _ identity: Identity) -> RefusalDetails {
+    func refusalDetails(_ key: RecordKey, _ identity: Identity) -> RefusalDetails {
         let scope = switch self {
         case .register: "register"
         case .districtList: "districts"

@@ -11,16 +11,22 @@ struct WriteContext {
     let now: Int64
     /// The statement run once per change, looked up once per transaction.
     let upsertState: Statement
+    /// How this transaction changes the scopes' digests; written by `save`.
+    var digests = DigestLedger()
+    /// Where the records written in this transaction are placed (read once per record).
+    var placements: [RecordKey: StoredScope] = [:]
+    /// Digest changes of records written before they were placed (new records).
+    var unplaced: [RecordKey: UInt64] = [:]
 
     init(db: Database, now: Int64) throws {
         self.db = db
         self.now = now
         upsertState = try db.cachedStatement("""
-            INSERT INTO field_state (record_type, record_id, field, value, hlc, base, replica, author, seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO field_state (record_type, record_id, field, value, hlc, base, replica, author, seq, change_set)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (record_type, record_id, field) DO UPDATE SET
                 value = excluded.value, hlc = excluded.hlc, base = excluded.base, replica = excluded.replica,
-                author = excluded.author, seq = excluded.seq, redacted = 0
+                author = excluded.author, seq = excluded.seq, redacted = 0, change_set = excluded.change_set
             """)
         guard let replica = try db.scalarString("SELECT value FROM server_meta WHERE key = 'replica'") else {
             throw SQLiteError(code: .corrupt, message: "the server database has no replica id")
@@ -42,24 +48,36 @@ struct WriteContext {
         return seq
     }
 
-    /// Makes `change` the field's current version (a new write, so no longer one an erasure rewrote).
-    mutating func writeState(_ change: Change, replica: ReplicaID, author: String?) throws {
+    /// Makes `change` the field's current version (a new write, so no longer one an erasure
+    /// rewrote), replacing the version stamped `replacing` (nil: the field had none), and keeps
+    /// the record's scope digest up to date in O(1).
+    mutating func writeState(_ change: Change, replica: ReplicaID, author: String?, changeSet: String? = nil,
+                             replacing: HLCTimestamp?) throws {
         try upsertState.run([.text(change.recordType.rawValue), .text(change.recordID), .text(change.field), .text(change.value.jsonText),
                              .text(change.hlc.encoded), change.base.map { .text($0.encoded) } ?? .null, .text(replica.rawValue),
-                             author.map(DatabaseValue.text) ?? .null, .integer(nextSeq())])
+                             author.map(DatabaseValue.text) ?? .null, .integer(nextSeq()), changeSet.map(DatabaseValue.text) ?? .null])
+        let type = change.recordType.rawValue
+        var delta = VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: change.hlc.encoded)
+        if let replacing { delta &-= VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: replacing.encoded) }
+        try noteDigestChange(delta, of: RecordKey(type: change.recordType, id: change.recordID))
     }
 
     /// Gives every field of a record a new sequence number, so clients pull the whole record
-    /// again (after it moved into their scope).
-    mutating func resend(type: RecordType, id: String) throws {
-        let fields = try db.rows("SELECT field FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]).compactMap { $0.string(0) }
-        for field in fields {
+    /// again (after it moved into their scope). Returns the record's digest.
+    @discardableResult
+    mutating func resend(type: RecordType, id: String) throws -> UInt64 {
+        var digest: UInt64 = 0
+        for row in try db.rows("SELECT field, hlc FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {
+            guard let field = row.string(0), let hlc = row.string(1) else { continue }
+            digest &+= VersionDigest.hash(type: type.rawValue, id: id, field: field, hlc: hlc)
             try db.execute("UPDATE field_state SET seq = ? WHERE record_type = ? AND record_id = ? AND field = ?",
                            [nextSeq(), type.rawValue, id, field])
         }
+        return digest
     }
 
     func save() throws {
+        try digests.write(into: db)
         try db.execute("INSERT INTO server_meta (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(seq)])
         try db.execute("INSERT INTO server_meta (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                        [clock.last.encoded])

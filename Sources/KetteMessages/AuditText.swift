@@ -1,6 +1,6 @@
 /// What `kette-server audit verify` and the audit key say when something is wrong.
 public enum AuditText: String, MessageSection {
-    case alteredBeforeErasure, keyMissing, keyUnreadable, keyNotReadable, keyNotHex, keyNotCreated, keyNotWritten
+    case alteredBeforeErasure, keyMissing, keyUnreadable, keyNotReadable, keyNotHex, keyNotCreated, keyNotWritten, headUnwritable
     case entryMissing, entryMisplaced, entryUnsigned, headMissing, headAltered, entriesRemoved, headEntryDiffers, triggersDropped
 
     public static let texts: [AuditText: LocalizedText] = [
@@ -14,6 +14,8 @@ public enum AuditText: String, MessageSection {
                                       "Die Audit-Schlüsseldatei {path} ist unbrauchbar: {reason}; sie muss 64 Hexadezimalziffern enthalten"),
         .keyNotReadable: LocalizedText("it cannot be read", "sie kann nicht gelesen werden"),
         .keyNotHex: LocalizedText("it is not 64 hex digits", "sie enthält keine 64 Hexadezimalziffern"),
+        .headUnwritable: LocalizedText("the signed head {path} could not be written; check the directory's permissions and free space",
+                                       "Der signierte Kopf {path} konnte nicht geschrieben werden; Rechte und freien Platz des Verzeichnisses prüfen"),
         .keyNotCreated: LocalizedText("it cannot be created ({error})", "sie kann nicht angelegt werden ({error})"),
         .keyNotWritten: LocalizedText("it cannot be written ({error})", "sie kann nicht geschrieben werden ({error})"),
         .entryMissing: LocalizedText("entry {entry} is missing (the log goes from {before} to {after})",

@@ -13,8 +13,12 @@ public enum ServerText: String, MessageSection {
     case districtIDForm, districtNeedsName, personForm, personUnsearchable
     // Moving a county to PostgreSQL (`CountyMove`).
     case moveTargetNotEmpty
+    // Backups and restores (SPEC §16.7).
+    case backupWritten, restored, restoreNote, restoreNeedsDatabase, cannotWrite, cannotCreate, notSingleFile
+    case noBackupFile, backupDamaged, notServerDatabase, databaseInUse
     // Audit actions in `audit list`.
     case actionDistrictAdd, actionErase, actionPush, actionRead, actionUserAdd, actionUserRevoke, actionUserToken
+    case actionUserDistricts, actionBackup, actionRestore, actionRepair
     // Roles in `user list`.
     case roleCoordinator, roleDistrictOffice, roleCounty, roleAdmin
 
@@ -77,11 +81,35 @@ public enum ServerText: String, MessageSection {
         .moveTargetNotEmpty: LocalizedText("the PostgreSQL database already holds data (table {table}); a county moves only into an empty database",
                                            "Die PostgreSQL-Datenbank enthält schon Daten (Tabelle {table}); ein Landkreis zieht nur in eine leere Datenbank um"),
         // English shows the action codes scripts and the audit chain use.
+        .backupWritten: LocalizedText("backup written to {path}: {versions} field versions up to sequence {seq} (database {database})",
+                                      "Sicherung nach {path} geschrieben: {versions} Feldversionen bis Sequenz {seq} (Datenbank {database})"),
+        .restored: LocalizedText("restored {backup} into {path}: new database id {database}, {versions} field versions up to sequence {seq}",
+                                 "{backup} nach {path} wiederhergestellt: neue Datenbank-ID {database}, {versions} Feldversionen bis Sequenz {seq}"),
+        .restoreNote: LocalizedText(
+            "clients pull everything again at their next sync and bring back what the backup lacks; users, tokens and their districts are as at the backup",
+            "Clients holen beim nächsten Sync alles neu und bringen zurück, was der Sicherung fehlt; Personen, Tokens und ihre Sozialräume sind wie zur Zeit der Sicherung"),
+        .restoreNeedsDatabase: LocalizedText("restore needs --db PATH, the database to replace (or to make)",
+                                             "restore braucht --db PFAD, die zu ersetzende (oder anzulegende) Datenbank"),
+        .cannotWrite: LocalizedText("cannot write {path}: {error}", "{path} kann nicht geschrieben werden: {error}"),
+        .cannotCreate: LocalizedText("cannot create {path}: {error}", "{path} kann nicht angelegt werden: {error}"),
+        .notSingleFile: LocalizedText("the restored copy {path} could not be made a single file",
+                                      "Die wiederhergestellte Kopie {path} ließ sich nicht zu einer einzigen Datei machen"),
+        .noBackupFile: LocalizedText("no backup file {path}", "Keine Sicherungsdatei {path}"),
+        .backupDamaged: LocalizedText("the backup {path} is damaged (SQLite's integrity check failed); use another backup",
+                                      "Die Sicherung {path} ist beschädigt (die Integritätsprüfung von SQLite schlug fehl); eine andere Sicherung nehmen"),
+        .notServerDatabase: LocalizedText("{path} is not a kette-server database; give a file written by `kette-server backup`",
+                                          "{path} ist keine kette-server-Datenbank; eine von `kette-server backup` geschriebene Datei angeben"),
+        .databaseInUse: LocalizedText("the database {path} is in use: stop `kette-server serve` (and other admin commands) before restoring",
+                                      "Die Datenbank {path} ist in Gebrauch: vor dem Wiederherstellen `kette-server serve` (und andere Verwaltungsbefehle) beenden"),
         .actionDistrictAdd: LocalizedText("district-add", "Sozialraum-angelegt"),
         .actionErase: LocalizedText("erase", "Name-gelöscht"),
         .actionPush: LocalizedText("push", "Änderungen-gesendet"),
         .actionRead: LocalizedText("read", "Datensätze-gelesen"),
         .actionUserAdd: LocalizedText("user-add", "Person-angelegt"),
+        .actionUserDistricts: LocalizedText("user-districts", "Person-Sozialräume"),
+        .actionBackup: LocalizedText("backup", "Sicherung"),
+        .actionRestore: LocalizedText("restore", "Wiederherstellung"),
+        .actionRepair: LocalizedText("repair", "Reparatur"),
         .actionUserRevoke: LocalizedText("user-revoke", "Zugang-widerrufen"),
         .actionUserToken: LocalizedText("user-token", "neuer-Token"),
         // English shows the role names `--role` takes.
@@ -97,7 +125,9 @@ extension ServerText {
     /// An audit log action (`user-add`) in words; an unknown action as it is.
     public static func auditAction(_ action: String) -> LocalizedText {
         let known: [String: ServerText] = ["district-add": .actionDistrictAdd, "erase": .actionErase, "push": .actionPush, "read": .actionRead,
-                                           "user-add": .actionUserAdd, "user-revoke": .actionUserRevoke, "user-token": .actionUserToken]
+                                           "user-add": .actionUserAdd, "user-revoke": .actionUserRevoke, "user-token": .actionUserToken,
+                                           "user-districts": .actionUserDistricts, "backup": .actionBackup, "restore": .actionRestore,
+                                           "repair": .actionRepair]
         return known[action]?.text ?? .verbatim(action)
     }
 }

@@ -1,13 +1,16 @@
 /// Messages of `kette remote`, `kette sync` and `kette conflicts`, and why a sync stopped.
 public enum SyncText: String, MessageSection {
     case pushProgress, pullProgress
+    // The digest check at the end of a sync, and `kette verify` (SPEC §16).
+    case verifyBuckets, verifyBroughtBack, leftScope, scopeGained, serverRestored, storeDamaged
+    case verified, repaired, notVerified, waitingVersions, keptRecords
     case done, refusedLine, keptRefusals, seeConflicts
     case noServer, serverIs, willSync
     case noConflicts, conflictLine, conflictResolvedMark, conflictNow, conflictLost, thisStore, unknownAuthor, resolved
     // Why a sync stopped.
     case retry, notConfigured, tooLarge, tokenRefused, serverError, serverStorage, protocolViolation
     // An older server (SPEC §2.1), and `kette sync --log FILE`.
-    case serverOlder, serverBefore09, levelBase, levelVersioned, levelOther, logUnwritable
+    case serverOlder, serverBefore09, levelBase, levelVersioned, levelAntiEntropy, levelOther, logUnwritable
 
     public static let texts: [SyncText: LocalizedText] = [
         .serverOlder: LocalizedText(
@@ -16,10 +19,36 @@ public enum SyncText: String, MessageSection {
         .serverBefore09: LocalizedText("a kette-server before 0.9", "einem kette-server vor 0.9"),
         .levelBase: LocalizedText("push, pull and user management", "Senden, Holen und Benutzerverwaltung"),
         .levelVersioned: LocalizedText("its version and protocol level in /v1/health", "Version und Protokollstufe in /v1/health"),
+        .levelAntiEntropy: LocalizedText("the digest check and repair after a restore (/v1/digests, /v1/repairs)",
+                                         "die Prüfsummenprüfung und die Reparatur nach einer Wiederherstellung (/v1/digests, /v1/repairs)"),
         .levelOther: LocalizedText("protocol level {level}", "Protokollstufe {level}"),
         .logUnwritable: LocalizedText("could not write the sync log {path}: {reason}", "Das Sync-Protokoll {path} konnte nicht geschrieben werden: {reason}"),
         .pushProgress: LocalizedText("sending {done} of {total}", "sende {done} von {total}"),
         .pullProgress: LocalizedText("received {changes} {changes:change|changes}", "{changes} {changes:Änderung|Änderungen} empfangen"),
+        .verifyBuckets: LocalizedText("checking: {count} of 256 parts differ", "Prüfung: {count} von 256 Teilen unterscheiden sich"),
+        .verifyBroughtBack: LocalizedText("checking: {count} {count:version|versions} brought back", "Prüfung: {count} {count:Fassung|Fassungen} zurückgebracht"),
+        .leftScope: LocalizedText(
+            "  {count} {count:record|records} left your scope (moved to a district you do not work in) and {count:was|were} removed here; {count:it is|they are} not deleted.",
+            "  {count} {count:Datensatz hat|Datensätze haben} Ihren Bereich verlassen (in einen Sozialraum verschoben, in dem Sie nicht arbeiten) und {count:wurde|wurden} hier entfernt; gelöscht {count:ist er|sind sie} nicht."),
+        .scopeGained: LocalizedText("  You were given a district: its records were pulled.",
+                                    "  Ihnen wurde ein Sozialraum zugeteilt: seine Datensätze wurden geholt."),
+        .serverRestored: LocalizedText("  The server was restored from a backup or replaced: everything was pulled again.",
+                                       "  Der Server wurde aus einer Sicherung wiederhergestellt oder ersetzt: alles wurde neu geholt."),
+        .storeDamaged: LocalizedText("  This store was changed outside kette (damage or a hand edit): its check sums were rebuilt.",
+                                     "  Dieser Speicher wurde außerhalb von kette verändert (Schaden oder Handbearbeitung): seine Prüfsummen wurden neu berechnet."),
+        .verified: LocalizedText("Verified: this store holds the server's versions of everything you work with.",
+                                 "Geprüft: Dieser Speicher hat die Fassungen des Servers von allem, womit Sie arbeiten."),
+        .repaired: LocalizedText(
+            "Repaired and verified: {pulled} {pulled:version|versions} taken from the server, {pushed} brought back to it, {left} {left:record|records} that left your scope removed.",
+            "Repariert und geprüft: {pulled} {pulled:Fassung|Fassungen} vom Server übernommen, {pushed} an ihn zurückgegeben, {left} {left:Datensatz|Datensätze} außerhalb Ihres Bereichs entfernt."),
+        .notVerified: LocalizedText(
+            "Not verified: this store and the server still differ ({pulled} {pulled:version|versions} taken from the server, {pushed} brought back to it, {left} {left:record|records} that left your scope removed).",
+            "Nicht geprüft: Dieser Speicher und der Server unterscheiden sich noch ({pulled} {pulled:Fassung|Fassungen} vom Server übernommen, {pushed} an ihn zurückgegeben, {left} {left:Datensatz|Datensätze} außerhalb Ihres Bereichs entfernt)."),
+        .waitingVersions: LocalizedText("  {count} field {count:version waits|versions wait} in the outbox to be pushed again (see `kette status`).",
+                                        "  {count} {count:Feldfassung wartet|Feldfassungen warten} im Postausgang darauf, erneut gesendet zu werden (siehe `kette status`)."),
+        .keptRecords: LocalizedText(
+            "  {count} {count:record holds|records hold} versions the server lacks where you may not write; {count:it stays|they stay} here. Ask the county office to sync, then sync again.",
+            "  {count} {count:Datensatz hat|Datensätze haben} Fassungen, die dem Server fehlen, wo Sie nicht schreiben dürfen; {count:er bleibt|sie bleiben} hier. Den Kreis um einen Sync bitten, dann erneut synchronisieren."),
         .done: LocalizedText(
             "Sync done: pushed {pushed} {pushed:change set|change sets}, pulled {pulled} {pulled:change|changes}; {refused} refused, {conflicts} open {conflicts:conflict|conflicts}.",
             "Sync fertig: {pushed} {pushed:Änderungssatz|Änderungssätze} übertragen, {pulled} {pulled:Änderung|Änderungen} empfangen; {refused} abgelehnt, {conflicts} {conflicts:offener Konflikt|offene Konflikte}."),

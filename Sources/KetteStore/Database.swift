@@ -200,6 +200,28 @@ public final class Database {
         try rows("PRAGMA integrity_check").compactMap { $0.string(0) }
     }
 
+    /// Copies this database, as one consistent snapshot, into the database file at `path` (made
+    /// if missing, replaced otherwise), with SQLite's online backup API: writers on other
+    /// connections go on while it runs. The copy is synced to disk before this returns.
+    public func backup(into path: String) throws(SQLiteError) {
+        var configuration = Configuration()
+        configuration.switchToWAL = false
+        let destination = try Database(path: path, configuration: configuration)
+        guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw destination.lastError(code: sqlite3_errcode(destination.handle), sql: nil)
+        }
+        // One step copies every page under one read transaction: the snapshot is consistent.
+        let stepped = sqlite3_backup_step(backup, -1)
+        let finished = sqlite3_backup_finish(backup)
+        guard stepped == SQLITE_DONE, finished == SQLITE_OK else {
+            throw destination.lastError(code: stepped == SQLITE_DONE ? finished : stepped, sql: nil)
+        }
+        // A copy in rollback-journal mode is one self-contained file, readable without its -shm.
+        guard try destination.scalarString("PRAGMA journal_mode = DELETE")?.lowercased() == "delete" else {
+            throw SQLiteError(code: .error, message: "the backup copy \(path) could not leave WAL mode")
+        }
+    }
+
     /// Moves the WAL's content into the database file and truncates the WAL.
     public func checkpoint() throws(SQLiteError) {
         try execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -50,6 +50,7 @@ struct LocalBenchmark {
                                                "--phase", "preschool", "--category", "promotion"] }),
         ]
         var results: [Result] = []
+        results += try longList(in: seeded)
         for (name, target, arguments) in measurements {
             _ = try ChildProcess.run(binaries.kette, ["--home", home] + arguments(0))  // warm-up: page cache
             var times: [Double] = []
@@ -59,6 +60,36 @@ struct LocalBenchmark {
             results.append(Result(name: name, target: target, sample: Sample(values: times)))
         }
         return results
+    }
+
+    /// The list of one category (the one nearest 3,400 offers) by `kette offer list` and by the
+    /// `sqlite3` shell running the same query and printing the same columns, run alternately so
+    /// both see the same load. The target is the shell's median × 2.
+    func longList(in store: LocalStore) throws -> [Result] {
+        let counts = try store.database.rows("SELECT category, count(*) AS n FROM offers WHERE deleted = 0 GROUP BY category")
+        guard let nearest = counts.min(by: { abs(($0.int("n") ?? 0) - 3_400) < abs(($1.int("n") ?? 0) - 3_400) }),
+              let category = nearest.string("category"), let count = nearest.int("n") else { return [] }
+        guard let shell = Binaries.onPath("sqlite3") else {
+            print("no sqlite3 shell on PATH: the long list is not compared")
+            return []
+        }
+        let query = """
+            SELECT substr(o.id, 1, 8) AS id, o.title, coalesce(d.name, o.district, '–') AS district, o.category, o.status
+            FROM offers o LEFT JOIN districts d ON d.id = o.district LEFT JOIN organizations p ON p.id = o.provider
+            WHERE o.deleted = 0 AND o.category = '\(category)' ORDER BY o.title COLLATE NOCASE, o.id
+            """
+        let ketteArguments = ["--home", home, "offer", "list", "--category", category]
+        let shellArguments = ["-readonly", "-column", "-header", home + "/" + LocalStore.fileName, query]
+        _ = try ChildProcess.run(binaries.kette, ketteArguments)
+        _ = try ChildProcess.run(shell, shellArguments)
+        var kette: [Double] = [], sqlite: [Double] = []
+        for _ in 0..<runs {
+            kette.append(try ChildProcess.run(binaries.kette, ketteArguments).milliseconds)
+            sqlite.append(try ChildProcess.run(shell, shellArguments).milliseconds)
+        }
+        let shellSample = Sample(values: sqlite)
+        return [Result(name: "kette offer list (\(count) offers)", target: 2 * shellSample.median, sample: Sample(values: kette)),
+                Result(name: "sqlite3 shell, same query", target: nil, sample: shellSample)]
     }
 
     static func report(_ results: [Result], runs: Int) -> String {
@@ -77,6 +108,12 @@ struct LocalBenchmark {
 struct Binaries {
     let kette: String
     let server: String
+
+    /// The first executable called `name` on PATH.
+    static func onPath(_ name: String) -> String? {
+        let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
 
     static func locate() throws -> Binaries {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()

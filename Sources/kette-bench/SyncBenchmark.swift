@@ -25,6 +25,7 @@ struct SyncBenchmark {
         var pushClientRSS: [Double] = []
         var pullClientRSS: [Double] = []
         var serverRSS: [Double] = []
+        var antiEntropy = AntiEntropyFigures()
     }
 
     /// The server's users and districts, made once per size: 30 districts, 300 coordinators,
@@ -72,11 +73,24 @@ struct SyncBenchmark {
         let template = base + "/template"
         try FileManager.default.createDirectory(atPath: template, withIntermediateDirectories: true)
         let tokens = try prepareServer(template + "/server.db")
-
-        // Client stores with their share of the changes, made once and copied for every run.
-        let started = Date()
-        var (server, url) = try startServer(database: template + "/server.db", log: base + "/server.log")
         var figures = Figures()
+        figures.changes = try makeClientStores(template: template, base: base, size: size, tokens: tokens)
+        for run in 0..<runs {
+            let directory = base + "/run\(run)"
+            try copy(template, directory)
+            try measureRun(directory: directory, base: base, run: run, size: size, tokens: tokens, figures: &figures)
+            try measureCeiling(directory: directory, figures: &figures)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        return figures
+    }
+
+    /// Client stores with their share of the changes, made once and copied for every run;
+    /// returns the number of field changes they hold.
+    func makeClientStores(template: String, base: String, size: Int, tokens: [String: String]) throws -> Int {
+        let started = Date()
+        let (server, url) = try startServer(database: template + "/server.db", log: base + "/server.log")
+        var changes = 0
         for index in 0..<clients {
             let directory = template + "/client\(index + 1)"
             try makeClient(directory, url: url, token: tokens["c\(index + 1)"]!)
@@ -85,91 +99,92 @@ struct SyncBenchmark {
             var generator = CountyGenerator(random: SeededGenerator(seed: seed &+ UInt64(index)), store: store)
             try generator.generate(changes: size / clients, districts: ["d\(index + 1)"]) { _ in }
             try store.database.checkpoint()
-            figures.changes += try Outbox.pendingChanges(in: store.database)
+            changes += try Outbox.pendingChanges(in: store.database)
         }
         kill(server.pid, SIGTERM)
         _ = server.wait()
-        print(String(format: "  %d field changes in %d client stores, made in %.1f s", figures.changes, clients, Date().timeIntervalSince(started)))
+        print(String(format: "  %d field changes in %d client stores, made in %.1f s", changes, clients, Date().timeIntervalSince(started)))
+        return changes
+    }
 
-        for run in 0..<runs {
-            let directory = base + "/run\(run)"
-            try copy(template, directory)
-            (server, url) = try startServer(database: directory + "/server.db", log: base + "/server-run\(run).log")
-            for index in 0..<clients {
-                try RemoteConfiguration(url: url, token: tokens["c\(index + 1)"]!, caCertificate: nil).save(in: directory + "/client\(index + 1)")
-            }
-            var peakServer = 0.0
-            let sampler = DispatchSource.makeTimerSource()
-            sampler.schedule(deadline: .now(), repeating: .milliseconds(50))
-            let serverPID = server.pid
-            let peakBox = PeakBox()
-            sampler.setEventHandler { if let rss = ChildProcess.currentRSS(of: serverPID) { peakBox.note(rss) } }
-            sampler.resume()
-
-            // Push: every client at once.
-            let pushStart = DispatchTime.now().uptimeNanoseconds
-            let pushes = try (0..<clients).map { index in
-                try ChildProcess.start(binaries.kette, ["--home", directory + "/client\(index + 1)", "sync"],
-                                       environment: ["KETTE_SYNC_ONLY": "push"], log: base + "/push.log")
-            }
-            let pushOutcomes = pushes.map { $0.wait() }
-            figures.pushSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - pushStart) / 1e9)
-            guard pushOutcomes.allSatisfy({ $0.status == 0 }) else { throw BenchmarkError("a push failed; see \(base)/push.log") }
-            figures.pushClientRSS.append(pushOutcomes.map(\.peakRSS).max() ?? 0)
-
-            // A fresh county client's first full sync.
-            let county = directory + "/county"
-            try LocalStore.create(directory: county, name: "county")
-            try RemoteConfiguration(url: url, token: tokens["county"]!, caCertificate: nil).save(in: county)
-            let pull = try ChildProcess.run(binaries.kette, ["--home", county, "sync"], log: base + "/pull.log")
-            figures.pullSeconds.append(pull.milliseconds / 1000)
-            figures.pullClientRSS.append(pull.peakRSS)
-
-            // A nightly sync: one coordinator edits 1% of their offers, the county office syncs.
-            let editor = try LocalStore(directory: directory + "/client1")
-            let offers = try editor.offers(OfferFilter(), language: .english)
-            for offer in offers.prefix(max(1, offers.count / 100)) {
-                var input = OfferInput()
-                input.status = offer.status == .active ? "ended" : "active"
-                _ = try editor.editOffer(offer.id, input, language: .english)
-            }
-            _ = try ChildProcess.run(binaries.kette, ["--home", directory + "/client1", "sync"], log: base + "/push.log")
-            figures.incrementalMilliseconds.append(try ChildProcess.run(binaries.kette, ["--home", county, "sync"], log: base + "/pull.log").milliseconds)
-            sampler.cancel()
-            peakServer = peakBox.peak
-            figures.serverRSS.append(peakServer)
-            kill(server.pid, SIGTERM)
-            _ = server.wait()
-
-            // The ceiling: the same rows, inserted raw in one transaction, and selected raw.
-            let rows = try Database(path: directory + "/server.db").rows("SELECT record_type, record_id, field, value, hlc, base, replica, author, seq FROM field_state ORDER BY seq")
-            figures.pulledRows = rows.count
-            let ceiling = try Database(path: directory + "/ceiling.db")
-            try ceiling.execute("""
-                CREATE TABLE field_state (record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
-                    hlc TEXT NOT NULL, base TEXT, replica TEXT NOT NULL, author TEXT, seq INTEGER NOT NULL,
-                    PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
-                CREATE INDEX field_state_by_seq ON field_state (seq);
-                """)
-            let insertStart = DispatchTime.now().uptimeNanoseconds
-            try ceiling.inTransaction { db in
-                let insert = try db.cachedStatement("INSERT INTO field_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                for row in rows {
-                    try insert.bind(row.values)
-                    _ = try insert.step()
-                }
-                insert.reset()
-            }
-            figures.ceilingInsertSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - insertStart) / 1e9)
-            let selectStart = DispatchTime.now().uptimeNanoseconds
-            var selected = 0
-            try ceiling.forEachRow("SELECT record_type, record_id, field, value, hlc, base, replica, author, seq FROM field_state ORDER BY seq") { row in
-                selected += row.values.count > 0 ? 1 : 0
-            }
-            figures.ceilingSelectSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - selectStart) / 1e9)
-            try? FileManager.default.removeItem(atPath: directory)
+    /// One run against the real server: push, a first full sync, a nightly sync, the digest
+    /// check and a restore's repair.
+    func measureRun(directory: String, base: String, run: Int, size: Int, tokens: [String: String], figures: inout Figures) throws {
+        var (server, url) = try startServer(database: directory + "/server.db", log: base + "/server-run\(run).log")
+        for index in 0..<clients {
+            try RemoteConfiguration(url: url, token: tokens["c\(index + 1)"]!, caCertificate: nil).save(in: directory + "/client\(index + 1)")
         }
-        return figures
+        let (peakBox, sampler) = PeakBox.sampling(server.pid, every: .milliseconds(50))
+
+        // Push: every client at once.
+        let pushStart = DispatchTime.now().uptimeNanoseconds
+        let pushes = try (0..<clients).map { index in
+            try ChildProcess.start(binaries.kette, ["--home", directory + "/client\(index + 1)", "sync"],
+                                   environment: ["KETTE_SYNC_ONLY": "push"], log: base + "/push.log")
+        }
+        let pushOutcomes = pushes.map { $0.wait() }
+        figures.pushSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - pushStart) / 1e9)
+        guard pushOutcomes.allSatisfy({ $0.status == 0 }) else { throw BenchmarkError("a push failed; see \(base)/push.log") }
+        figures.pushClientRSS.append(pushOutcomes.map(\.peakRSS).max() ?? 0)
+
+        // A fresh county client's first full sync.
+        let county = directory + "/county"
+        try LocalStore.create(directory: county, name: "county")
+        try RemoteConfiguration(url: url, token: tokens["county"]!, caCertificate: nil).save(in: county)
+        let pull = try ChildProcess.run(binaries.kette, ["--home", county, "sync"], log: base + "/pull.log")
+        figures.pullSeconds.append(pull.milliseconds / 1000)
+        figures.pullClientRSS.append(pull.peakRSS)
+
+        figures.incrementalMilliseconds.append(try nightlySync(directory: directory, base: base))
+        sampler.cancel()
+        figures.serverRSS.append(peakBox.peak)
+        try measureCheck(database: directory + "/server.db", url: url, token: tokens["county"]!, county: county, into: &figures.antiEntropy)
+        try measureRestore(directory: directory, base: base, size: size, tokens: tokens, server: &server, url: &url, into: &figures.antiEntropy)
+        kill(server.pid, SIGTERM)
+        _ = server.wait()
+    }
+
+    /// A nightly sync: one coordinator edits 1% of their offers, the county office syncs; the
+    /// county's time in milliseconds.
+    func nightlySync(directory: String, base: String) throws -> Double {
+        let editor = try LocalStore(directory: directory + "/client1")
+        let offers = try editor.offers(OfferFilter(), language: .english)
+        for offer in offers.prefix(max(1, offers.count / 100)) {
+            var input = OfferInput()
+            input.status = offer.status == .active ? "ended" : "active"
+            _ = try editor.editOffer(offer.id, input, language: .english)
+        }
+        _ = try ChildProcess.run(binaries.kette, ["--home", directory + "/client1", "sync"], log: base + "/push.log")
+        return try ChildProcess.run(binaries.kette, ["--home", directory + "/county", "sync"], log: base + "/pull.log").milliseconds
+    }
+
+    /// The ceiling: the same rows, inserted raw in one transaction, and selected raw.
+    func measureCeiling(directory: String, figures: inout Figures) throws {
+        let rows = try Database(path: directory + "/server.db").rows("SELECT record_type, record_id, field, value, hlc, base, replica, author, seq FROM field_state ORDER BY seq")
+        figures.pulledRows = rows.count
+        let ceiling = try Database(path: directory + "/ceiling.db")
+        try ceiling.execute("""
+            CREATE TABLE field_state (record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
+                hlc TEXT NOT NULL, base TEXT, replica TEXT NOT NULL, author TEXT, seq INTEGER NOT NULL,
+                PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
+            CREATE INDEX field_state_by_seq ON field_state (seq);
+            """)
+        let insertStart = DispatchTime.now().uptimeNanoseconds
+        try ceiling.inTransaction { db in
+            let insert = try db.cachedStatement("INSERT INTO field_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            for row in rows {
+                try insert.bind(row.values)
+                _ = try insert.step()
+            }
+            insert.reset()
+        }
+        figures.ceilingInsertSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - insertStart) / 1e9)
+        let selectStart = DispatchTime.now().uptimeNanoseconds
+        var selected = 0
+        try ceiling.forEachRow("SELECT record_type, record_id, field, value, hlc, base, replica, author, seq FROM field_state ORDER BY seq") { row in
+            selected += row.values.count > 0 ? 1 : 0
+        }
+        figures.ceilingSelectSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - selectStart) / 1e9)
     }
 
     /// 50 coordinators syncing at once against one server: its peak memory, and that every
@@ -190,12 +205,7 @@ struct SyncBenchmark {
             try generator.generate(changes: changesEach, districts: ["d\(index % 30 + 1)"]) { _ in }
             expected += try Outbox.pendingCount(in: store.database)
         }
-        let peakBox = PeakBox()
-        let sampler = DispatchSource.makeTimerSource()
-        sampler.schedule(deadline: .now(), repeating: .milliseconds(20))
-        let serverPID = server.pid
-        sampler.setEventHandler { if let rss = ChildProcess.currentRSS(of: serverPID) { peakBox.note(rss) } }
-        sampler.resume()
+        let (peakBox, sampler) = PeakBox.sampling(server.pid, every: .milliseconds(20))
         let start = DispatchTime.now().uptimeNanoseconds
         let syncs = try (0..<count).map { index in
             try ChildProcess.start(binaries.kette, ["--home", base + "/client\(index + 1)", "sync"], log: base + "/sync.log")
@@ -218,4 +228,14 @@ final class PeakBox: @unchecked Sendable {
     private let lock = NSLock()
     func note(_ sample: Double) { lock.lock(); value = max(value, sample); lock.unlock() }
     var peak: Double { lock.lock(); defer { lock.unlock() }; return value }
+
+    /// Samples the resident size of process `pid` every `interval` until the timer is cancelled.
+    static func sampling(_ pid: pid_t, every interval: DispatchTimeInterval) -> (PeakBox, DispatchSourceTimer) {
+        let box = PeakBox()
+        let sampler = DispatchSource.makeTimerSource()
+        sampler.schedule(deadline: .now(), repeating: interval)
+        sampler.setEventHandler { if let rss = ChildProcess.currentRSS(of: pid) { box.note(rss) } }
+        sampler.resume()
+        return (box, sampler)
+    }
 }

@@ -1,12 +1,25 @@
 import Foundation
 
 // kette-bench: the benchmark harness (BENCHMARKS.md describes the method). A benchmark, not a
-// test: it reports figures and never fails on them.
-//
-//   kette-bench local [--offers 20000] [--meetings 5000] [--runs 30] [--seed N] [--keep DIR]
-//   kette-bench sync  [--sizes 10000,100000,1000000] [--clients 4] [--runs 3] [--many 50] [--seed N]
-//   kette-bench county --out DIR [--districts 30] [--offers 20000] [--meetings 2000] [--seed N]
-//   kette-bench import [--offers 20000] [--changed 100] [--runs 5] [--seed N]
+// test: it reports figures and never fails on them. `usage` lists the modes and their options.
+
+/// What `kette-bench --help` prints.
+let usage = """
+    kette-bench: Kette's benchmarks (BENCHMARKS.md describes the method). Run from a release build.
+
+    usage:
+      kette-bench local  [--offers 20000] [--meetings 5000] [--runs 30] [--seed N] [--keep DIR]
+      kette-bench sync   [--sizes 10000,100000,1000000] [--clients 4] [--runs 3] [--many 50] [--many-changes 2000] [--seed N]
+      kette-bench county --out DIR [--districts 30] [--offers 20000] [--meetings 2000] [--seed N]
+      kette-bench import [--offers 20000] [--changed 100] [--runs 5] [--seed N]
+      kette-bench api-push --from STORE_DIRECTORY
+      kette-bench --help
+
+    local:  whole-process times of everyday `kette` commands on a county-sized store, and a long
+            list side by side with the sqlite3 shell running the same query.
+    sync:   push, first full sync and nightly sync against a real kette-server, with raw SQLite ceilings.
+    county: writes a store to look at; import: times `kette import` of a county file.
+    """
 
 func option(_ name: String) -> String? {
     let arguments = CommandLine.arguments
@@ -17,6 +30,11 @@ func option(_ name: String) -> String? {
 func number(_ name: String, default value: Int) -> Int { option(name).flatMap(Int.init) ?? value }
 
 let mode = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "local"
+// Help before anything else: asking for it must not start a benchmark.
+if CommandLine.arguments.dropFirst().contains(where: { ["--help", "-h", "help"].contains($0) }) {
+    print(usage)
+    exit(0)
+}
 let seed = UInt64(number("seed", default: 2026))
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("kette-bench-\(UUID().uuidString)").path
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -54,8 +72,19 @@ do {
                 pullRatios.median * 100, Sample(values: f.incrementalMilliseconds).median, Sample(values: f.pushClientRSS).maximum,
                 Sample(values: f.pullClientRSS).maximum, Sample(values: f.serverRSS).maximum)
             print(line)
+            let ae = f.antiEntropy
+            let check = String(format: """
+                    digest check, nothing differs (%d field versions): server %.2f ms (in process, median of %d), \
+                %.2f ms over loopback HTTP (median of %d), %d request; restore that lost %d rows (%.1f%%): county's next sync \
+                %.1f s, of which check and repair %.1f s, %d versions brought back
+                """, ae.fieldVersions, Sample(values: ae.checkServerMilliseconds).median, ae.checkServerMilliseconds.count,
+                Sample(values: ae.checkRoundTripMilliseconds).median, ae.checkRoundTripMilliseconds.count, ae.checkRequests, ae.lostRows,
+                Double(ae.lostRows) * 100 / Double(max(1, ae.fieldVersions)), Sample(values: ae.repairSyncSeconds).median,
+                Sample(values: ae.repairCheckSeconds).median, ae.broughtBack)
+            print(check)
             print("    spreads over \(f.pushSeconds.count) runs: push s \(Sample(values: f.pushSeconds)), pull s \(pull), ceiling insert s \(Sample(values: f.ceilingInsertSeconds)), ceiling select s \(Sample(values: f.ceilingSelectSeconds))")
             lines.append(line)
+            lines.append(check)
         }
         if let many = option("many").flatMap(Int.init), many > 0 {
             let result = try benchmark.runManyClients(count: many, changesEach: number("many-changes", default: 2_000))
@@ -80,7 +109,7 @@ do {
         let seconds = try APIPushProfile(store: from, work: work).run()
         print(String(format: "api-push: %.2f s", seconds))
     default:
-        throw BenchmarkError("unknown mode \(mode); use local or sync")
+        throw BenchmarkError("unknown mode \(mode); use local, sync, county, import or api-push (kette-bench --help)")
     }
 } catch {
     FileHandle.standardError.write(Data("kette-bench: \(error)\n".utf8))

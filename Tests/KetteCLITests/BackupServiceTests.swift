@@ -28,10 +28,6 @@ final class BackupServiceTests: FaultTestCase {
     }
 
     func testTheBackupServiceKeepsTheConfiguredNumberOfCopiesEachOneAServableDatabase() throws {
-        // `kette-server backup` is the sync lane's (issue 11); until it is merged there is nothing to run.
-        // Remove this gate once it is on main.
-        let commands = try ServerProcess(directory: runner.root).run(["--help"]).output
-        try XCTSkipUnless(commands.contains("\n  backup "), "kette-server has no backup command yet (issue 11)")
         try startServer(users: [("anna", "nordstadt")])
         try makeClient("anna", user: "anna")
         // The environment file as the package ships it, pointed at this test's folders.

@@ -171,6 +171,8 @@ final class DeploymentTests: FaultTestCase {
         XCTAssertEqual(ok["pushed"], "2")
         XCTAssertEqual(ok["refused"], "0")
         XCTAssertEqual(ok["pending"], "0")
+        XCTAssertEqual(ok["check"], "verified", "the digest check's outcome")
+        XCTAssertEqual(ok["left_scope"], "0")
         XCTAssertEqual(ok["server_version"], KetteVersion.release)
         XCTAssertEqual(ok["server_protocol"], String(ProtocolLevel.current))
         XCTAssertNotNil(ISO8601DateFormatter().date(from: ok["time"] ?? ""), lines[0])

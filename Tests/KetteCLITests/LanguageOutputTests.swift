@@ -108,6 +108,7 @@ final class LanguageOutputTests: KetteCLITestCase {
             run(["report"] + report)
         }
         run(["sync"], 2)
+        run(["verify"])
         // Mistakes and failures.
         run(["offer", "add", "--title", "Quimby", "--district", "nordstadt", "--phase", "Zorblat"], 1)
         run(["meeting", "add", "--body", "Lenkung", "--date", "32.03.2026"], 1)

@@ -23,7 +23,7 @@ final class MetricsTests: FaultTestCase {
         let allowed = try scrape()
         XCTAssertEqual(allowed.status, 200, allowed.body)
         XCTAssertNotNil(try PrometheusExposition(allowed.body).value("kette_build_info", ["version": "0.9.0", "commit": try buildCommit(),
-                                                                                          "protocol": "2"]))
+                                                                                          "protocol": "3"]))
         XCTAssertEqual(try curl(["-X", "POST", "http://127.0.0.1:\(server.port)/metrics"]).status, 405)
 
         let bad = try server.run(["serve", "--db", server.database, "--metrics-allow", "10.0.0.0/33"])
@@ -42,8 +42,8 @@ final class MetricsTests: FaultTestCase {
     /// Counters after a known sequence of requests: what the test sent, exactly.
     func testCountersMatchWhatWasSent() throws {
         try makeServer(users: [.coordinator("anna", "nordstadt"), .coordinator("ben", "nordstadt"), .coordinator("carl", "nordstadt")])
-        // A burst of 10 and next to no refill: anna and ben stay under it, carl goes over by 4.
-        try server.start(extraArguments: ["--metrics-allow", "127.0.0.1", "--rate-limit", "0.001", "--rate-burst", "10"])
+        // A burst of 12 and next to no refill: anna (11 requests in 3 syncs) and ben stay under it, carl goes over by 4.
+        try server.start(extraArguments: ["--metrics-allow", "127.0.0.1", "--rate-limit", "0.001", "--rate-burst", "12"])
         let url = "http://127.0.0.1:\(server.port)"
         for _ in 0..<3 { XCTAssertEqual(try curl(["\(url)/v1/health"]).status, 200) }
         XCTAssertEqual(try curl(["\(url)/v1/me"]).status, 401)
@@ -59,7 +59,7 @@ final class MetricsTests: FaultTestCase {
         kette("a1", ["sync"])
         kette("b1", ["sync"], expect: 2)
         var refusals = 0
-        for _ in 0..<14 where try curl(["\(url)/v1/me", "-H", "Authorization: Bearer \(tokens["carl"]!)"]).status == 429 { refusals += 1 }
+        for _ in 0..<16 where try curl(["\(url)/v1/me", "-H", "Authorization: Bearer \(tokens["carl"]!)"]).status == 429 { refusals += 1 }
         XCTAssertEqual(refusals, 4)
 
         let scraped = try scrape().body
@@ -72,11 +72,12 @@ final class MetricsTests: FaultTestCase {
         XCTAssertEqual(requests("/v1/records/{type}/{id}", 404), 1)
         XCTAssertEqual(requests("other", 404), 1)
         XCTAssertEqual(requests("/v1/changesets", 200), 3, "a1: offer, a1: edit, b1: edit")
-        XCTAssertEqual(requests("/v1/me", 200), 10 + 5, "carl's 10 within his burst, one scope check at each of the 5 syncs")
+        XCTAssertEqual(requests("/v1/me", 200), 12 + 5, "carl's 12 within his burst, one scope check at each of the 5 syncs")
         XCTAssertEqual(requests("/v1/me", 429), 4)
         XCTAssertEqual(requests("/v1/changes", 200), 5, "one pull per sync")
+        XCTAssertEqual(requests("/v1/digests", 200), 5, "one digest check per sync; nothing differed, so nothing more")
         XCTAssertEqual(metrics.all("kette_http_requests_total").filter { $0.labels["endpoint"] != "/metrics" }.reduce(0) { $0 + $1.value },
-                       8 + 1 + 1 + 1 + 3 + 15 + 4 + 5, "nothing else was counted")
+                       8 + 1 + 1 + 1 + 3 + 17 + 4 + 5 + 5, "nothing else was counted")
         XCTAssertEqual(metrics.value("kette_rate_limit_refusals_total"), Double(refusals))
         XCTAssertEqual(metrics.value("kette_change_sets_total", ["outcome": "applied"]), 2)
         XCTAssertEqual(metrics.value("kette_change_sets_total", ["outcome": "conflicts"]), 1)

@@ -187,7 +187,8 @@ final class LocalStoreTests: XCTestCase {
                 let statements = try RecordApplier.MergeStatements(db)
                 defer { statements.reset() }
                 for change in order {
-                    _ = try RecordApplier.mergeRecord(type: change.recordType, id: change.recordID, changes: [change], in: db, statements: statements)
+                    _ = try RecordApplier.mergeRecord(type: change.recordType, id: change.recordID,
+                                                      changes: [PulledChange(seq: 1, change: change, author: nil)], in: db, statements: statements)
                 }
             }
             let row = try XCTUnwrap(replica.database.firstRow("SELECT title, location FROM offers WHERE id = 'o1'"))

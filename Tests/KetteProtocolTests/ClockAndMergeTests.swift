@@ -109,6 +109,34 @@ final class MergeRuleTests: XCTestCase {
         XCTAssertFalse(MergeRule.merge(incoming: theirs, current: mine).isConflict)
     }
 
+    func testARedactedRewriteReplacesTheSameVersionButNeverANewerOne() {
+        let held = MergeRule.Version(value: .string("Ali Öztürk"), hlc: stamp(5, a), base: nil)
+        let rewritten = MergeRule.Version(value: .string("[gelöscht]"), hlc: stamp(5, a), base: nil, redacted: true)
+        XCTAssertEqual(MergeRule.merge(incoming: rewritten, current: held), MergeRule.Outcome(incomingWins: true, isConflict: false))
+        let unmarked = MergeRule.Version(value: .string("[gelöscht]"), hlc: stamp(5, a), base: nil)
+        XCTAssertFalse(MergeRule.merge(incoming: unmarked, current: held).incomingWins, "without the mark, the same stamp is a version seen before")
+        let newer = MergeRule.Version(value: .string("Ali Ö."), hlc: stamp(6, b), base: held.hlc)
+        XCTAssertFalse(MergeRule.merge(incoming: rewritten, current: newer).incomingWins, "a redacted rewrite never beats a newer edit")
+        XCTAssertFalse(MergeRule.incomingWins(encoded: rewritten.hlc.encoded, redacted: true, over: newer.hlc.encoded))
+        XCTAssertTrue(MergeRule.incomingWins(encoded: rewritten.hlc.encoded, redacted: true, over: held.hlc.encoded))
+    }
+
+    /// The text fast path the client's pull uses decides exactly like the timestamps.
+    func testTheEncodedFormDecidesLikeTheTimestamps() {
+        var generator = SeededGenerator(seed: 11)
+        let replicas = [a, b, ReplicaID(rawValue: "a"), ReplicaID(rawValue: "bbbbb")]
+        func random() -> HLCTimestamp {
+            HLCTimestamp(physicalMilliseconds: Int64(generator.next() % 4), counter: UInt16(generator.next() % 3),
+                         replica: replicas[Int(generator.next() % 4)])
+        }
+        for _ in 0..<2_000 {
+            let incoming = random(), current = random(), redacted = generator.next() % 2 == 0
+            XCTAssertEqual(MergeRule.incomingWins(encoded: incoming.encoded, redacted: redacted, over: current.encoded),
+                           MergeRule.incomingWins(incoming, redacted: redacted, over: current), "\(incoming) over \(current)")
+        }
+        XCTAssertTrue(MergeRule.incomingWins(encoded: stamp(1, a).encoded, over: nil))
+    }
+
     /// Replicas that see the same versions in any order end with the same value.
     func testEveryArrivalOrderConverges() {
         let versions = (0..<6).map { index in

@@ -172,3 +172,53 @@ final class ExampleFilesTests: XCTestCase {
         XCTAssertEqual(again.error.message, body.error.message)
     }
 }
+
+/// The anti-entropy examples (SPEC §16) decode into the protocol's types, and their digests are
+/// what `VersionDigest` computes (the files were made with another XXH64 implementation).
+extension ExampleFilesTests {
+    func testAPageWithRecordsThatLeftTheScopeDecodes() throws {
+        let raw = try data("pull-page-left.json")
+        for page in [try JSONDecoder().decode(PullPage.self, from: raw), try PullPage.decode(json: Array(raw))] {
+            XCTAssertEqual(page.left.map(\.type), [.offer, .indicator])
+            XCTAssertEqual(page.left.first?.versions["district"], "001763900600000-0000-ecef147a9411422981f42942931602c6")
+            XCTAssertEqual(page.server, "46e80bf9e7414b46acd12a92d6fd7a98")
+            XCTAssertEqual(page.scope, ["everyone", "district:nordstadt"])
+            XCTAssertTrue(page.changes.isEmpty)
+        }
+        XCTAssertEqual(try PullPage.decode(json: try JSONEncoder().encode(try JSONDecoder().decode(PullPage.self, from: raw)).map { $0 }).left.count, 2)
+    }
+
+    func testTheDigestExamplesAreWhatVersionDigestComputes() throws {
+        let answer = try JSONDecoder().decode(DigestAnswer.self, from: try data("digests.json"))
+        let buckets = try XCTUnwrap(answer.bucketDigests)
+        XCTAssertEqual(VersionDigest.hex(buckets.total), answer.total)
+        let offer = "8925da1d-2bb2-4118-8f94-df3f6efe6818", indicator = offer + "|2026-Q1"
+        let t1 = "001763900000000-0000-5b23d5c76a124f71b6602429308ddac9", t2 = "001763900300000-0000-5b23d5c76a124f71b6602429308ddac9"
+        let offerDigest = ["title", "district", "phases", "status"].map { VersionDigest.hash(type: "offer", id: offer, field: $0, hlc: t1) }.reduce(0, &+)
+        let indicatorDigest = ["offer", "period", "participants", "sessions"].map { VersionDigest.hash(type: "indicator", id: indicator, field: $0, hlc: t2) }
+            .reduce(0, &+)
+        let listing = try JSONDecoder().decode(BucketListing.self, from: try data("digest-buckets.json"))
+        XCTAssertEqual(listing.records.map(\.digest), [VersionDigest.hex(offerDigest), VersionDigest.hex(indicatorDigest)])
+        XCTAssertNotEqual(buckets.sums[VersionDigest.bucket(type: "offer", id: offer)], 0)
+        // XXH64's published test vectors.
+        XCTAssertEqual(XXH64.hash([]), 0xEF46_DB37_51D8_E999)
+        XCTAssertEqual(XXH64.hash(Array("abc".utf8)), 0x44BC_2CF5_AD77_0999)
+        XCTAssertEqual(XXH64.hash(Array("0123456789abcdef0123456789abcdef".utf8)), 0x642A_9495_8E71_E6C5)
+    }
+
+    func testTheRecordCheckAndRepairExamplesDecode() throws {
+        let request = try JSONDecoder().decode(RecordCheckRequest.self, from: try data("digest-records-request.json"))
+        XCTAssertEqual(request.records.count, 3)
+        for record in request.records { XCTAssertTrue(record.versions.values.allSatisfy { HLCTimestamp(encoded: $0) != nil }) }
+        let check = try JSONDecoder().decode(RecordCheck.self, from: try data("digest-records.json"))
+        XCTAssertEqual(check.records.map(\.status), [.present, .outside, .unknown])
+        XCTAssertEqual(check.records[0].versions?.count, 4)
+        let repair = try JSONDecoder().decode(RepairRequest.self, from: try data("repair-request.json"))
+        XCTAssertEqual(repair.versions.map(\.author), ["Bernd Krüger", "Bernd Krüger", nil, nil])
+        XCTAssertEqual(repair.versions[2].change.base, HLCTimestamp(encoded: "001763900000000-0000-5b23d5c76a124f71b6602429308ddac9"))
+        XCTAssertEqual(try roundTrip(repair).versions, repair.versions)
+        let answer = try JSONDecoder().decode(RepairAnswer.self, from: try data("repair-response.json"))
+        XCTAssertEqual(answer.refused.first?.code, "forbidden")
+        XCTAssertEqual(try roundTrip(answer), answer)
+    }
+}

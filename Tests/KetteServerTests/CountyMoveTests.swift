@@ -27,6 +27,14 @@ final class CountyMoveTests: XCTestCase {
         XCTAssertGreaterThan(summary.rows["field_state"] ?? 0, 5)
         XCTAssertGreaterThan(try target.scalarInt("SELECT count(*) FROM record_scope WHERE record_type = 'conflict'") ?? 0, 0,
                              "the county had a conflict to move")
+        // The anti-entropy state (SPEC §16) moves too: digests, a scope exit, parents, change sets.
+        XCTAssertGreaterThan(summary.rows["scope_digests"] ?? 0, 0)
+        XCTAssertEqual(summary.rows["scope_exits"], 1, "o2 left nordstadt")
+        XCTAssertEqual(try target.firstRow("SELECT parent_type, parent_id FROM record_scope WHERE record_id = 'i1'")?.values,
+                       [.text("offer"), .text("o1")])
+        XCTAssertEqual(try target.scalarString("SELECT change_set FROM field_state WHERE record_id = 'o3' AND field = 'title'"), "cs-4")
+        XCTAssertEqual(try target.scalarString("SELECT value FROM server_meta WHERE key = 'database'"), try server.store.databaseID(),
+                       "the moved county keeps its database id, so clients' cursors continue")
         let sequence = Int64(try source.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? -1)
         XCTAssertEqual(summary.sequence, sequence)
         XCTAssertEqual(try PostgresServerSchema.pullSequence.newest(in: target), sequence)
@@ -61,8 +69,9 @@ final class CountyMoveTests: XCTestCase {
         }
     }
 
-    /// Two districts, three users (one revoked), offers in both districts, a conflict, and the
-    /// audit log of all of it.
+    /// Two districts, three users (one revoked), offers in both districts, a conflict, an
+    /// indicator of an offer, an offer that moved to the other district, and the audit log of all
+    /// of it.
     private func makeCounty() throws -> TestServerStore {
         let server = try makeServerStore(districts: [.nordstadt, .suedstadt],
                                          users: [.coordinator("anna", "nordstadt"), .coordinator("bert", "nordstadt"), .county("kreis")])
@@ -85,6 +94,14 @@ final class CountyMoveTests: XCTestCase {
                                   by: try server.identity("bert"))
         _ = try server.store.push(PushRequest(changeSets: [offer("cs-4", "o3", "suedstadt", "Jugendtreff \\ Süd", stamp(4, "kkkk"), base: nil)]),
                                   by: try server.identity("kreis"))
+        let indicator = ChangeSet(id: "cs-5", replica: ReplicaID(rawValue: "kkkk"), author: nil, summary: "indicator", changes: [
+            Change(recordType: .indicator, recordID: "i1", field: "offer", value: .string("o1"), hlc: stamp(5, "kkkk"), base: nil),
+            Change(recordType: .indicator, recordID: "i1", field: "period", value: .string("2026-Q1"), hlc: stamp(5, "kkkk"), base: nil),
+        ])
+        let moved = ChangeSet(id: "cs-6", replica: ReplicaID(rawValue: "kkkk"), author: nil, summary: "offer", changes: [
+            Change(recordType: .offer, recordID: "o2", field: "district", value: .string("suedstadt"), hlc: stamp(6, "kkkk"), base: stamp(2, "aaaa")),
+        ])
+        _ = try server.store.push(PushRequest(changeSets: [indicator, moved]), by: try server.identity("kreis"))
         try server.store.revokeUser(name: "bert")
         _ = try server.store.pullPage(after: 0, limit: 100, for: try server.identity("kreis"))
         try server.store.flushAuditReads()

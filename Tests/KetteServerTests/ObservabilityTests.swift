@@ -32,6 +32,8 @@ final class ObservabilityTests: XCTestCase {
         XCTAssertEqual(SyncAPI.endpoint(of: "/v1/records/offer/3f2a"), "/v1/records/{type}/{id}")
         XCTAssertEqual(SyncAPI.endpoint(of: "/v1/admin/users/Anna Schulz/revoke"), "/v1/admin/users/{name}/revoke")
         XCTAssertEqual(SyncAPI.endpoint(of: "/v1/changesets"), "/v1/changesets")
+        XCTAssertEqual(SyncAPI.endpoint(of: "/v1/digests/records"), "/v1/digests/records")
+        XCTAssertEqual(SyncAPI.endpoint(of: "/v1/repairs"), "/v1/repairs")
         XCTAssertEqual(SyncAPI.endpoint(of: "/v1/health/"), "other")
         XCTAssertEqual(SyncAPI.endpoint(of: "/anything/\u{202E}"), "other")
     }

@@ -17,7 +17,7 @@ final class PostgresServerSchemaTests: XCTestCase {
         XCTAssertEqual(try PostgresMigrator.appliedIdentifiers(db), PostgresServerSchema.migrator.identifiers)
         let tables = try db.rows("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").compactMap { $0.string(0) }
         XCTAssertEqual(tables, ["audit_log", "change_sets", "commit_ordered_sequence", "field_state", "record_scope",
-                                "schema_migrations", "server_meta", "users"])
+                                "schema_migrations", "scope_digests", "scope_exits", "server_meta", "users"])
         XCTAssertEqual(try PostgresServerSchema.pullSequence.newest(in: db), 0)
         XCTAssertEqual(try PostgresServerSchema.auditSequence.newest(in: db), 0)
         // Migrating again changes nothing.

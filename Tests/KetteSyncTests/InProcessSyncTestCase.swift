@@ -11,6 +11,8 @@ import XCTest
 class InProcessSyncTestCase: XCTestCase {
     var server: ServerStore!
     var api: SyncAPI!
+    /// The clients' in-process transports, so a test can point them at a restored server.
+    var transports: [InProcessTransport] = []
     /// The server's clock, and every client's unless a test gives one its own.
     let clock = TestClock()
     /// The districts the server starts with.
@@ -27,6 +29,7 @@ class InProcessSyncTestCase: XCTestCase {
     override func tearDown() {
         server = nil
         api = nil
+        transports = []
         super.tearDown()
     }
 
@@ -37,7 +40,9 @@ class InProcessSyncTestCase: XCTestCase {
         let token = try server.addUser(name: name, role: role, districts: districts)
         let store = try makeLocalStore(name: name, now: (clock ?? self.clock).now)
         remotes[name] = RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil)
-        let engine = SyncEngine(store: store, remote: remotes[name]!, transport: transport?(api) ?? InProcessTransport(api: api, seed: 1), pageSize: pageSize)
+        let inProcess = InProcessTransport(api: api, seed: 1)
+        if transport == nil { transports.append(inProcess) }
+        let engine = SyncEngine(store: store, remote: remotes[name]!, transport: transport?(api) ?? inProcess, pageSize: pageSize)
         return (store, engine)
     }
 

@@ -8,7 +8,8 @@ import KetteServer
 /// requests.
 final class InProcessTransport: HTTPTransport, @unchecked Sendable {
     // @unchecked: used from one test thread at a time.
-    let api: SyncAPI
+    /// The server's API; a test that restores the server points it at the restored one.
+    var api: SyncAPI
     var random: SeededGenerator
     /// Probability that the server applies a request but the answer never arrives.
     var loseAnswer = 0.0

@@ -6,8 +6,13 @@ import KetteStore
 /// `kette-server migrate --from county.db --to postgres://…`): users with their token hashes,
 /// every field version with its sequence number and author, scopes, applied change sets with
 /// their outcomes (a retried push keeps its answer), conflicts, the audit log with its chain, the
-/// server's replica id and clock, and the pull sequence where it stood, so clients continue from
-/// their cursors.
+/// server's replica id and clock, the digests and scope exits of the anti-entropy check (SPEC §16),
+/// and the pull sequence where it stood, so clients continue from their cursors.
+///
+/// A moved county keeps its database id (`server_meta` key `database`, copied with the table):
+/// it holds every version under the same sequence numbers, so a client's cursor and its
+/// `?server=` still name it, and no client gets `409 server_changed` or pulls from 0. Only a
+/// restore from a backup, which may lack writes, takes a new id (`ServerStore+Backup`).
 ///
 /// The source is read in one snapshot and the target written in one transaction: a failure
 /// leaves the target as it was. The audit log's key stays a file (`AuditLog.keyPath`), which the
@@ -26,10 +31,13 @@ public enum CountyMove {
     static let tables = [
         Table(name: "server_meta", columns: ["key", "value"], filter: "WHERE key <> 'seq'"),
         Table(name: "users", columns: ["name", "role", "districts", "token_hash", "created_at", "revoked_at"]),
-        Table(name: "field_state", columns: ["record_type", "record_id", "field", "value", "hlc", "base", "replica", "author", "seq", "redacted"]),
-        Table(name: "record_scope", columns: ["record_type", "record_id", "district", "everyone"]),
+        Table(name: "field_state", columns: ["record_type", "record_id", "field", "value", "hlc", "base", "replica", "author", "seq", "redacted",
+                                             "change_set"]),
+        Table(name: "record_scope", columns: ["record_type", "record_id", "district", "everyone", "parent_type", "parent_id"]),
         Table(name: "change_sets", columns: ["id", "replica", "user_name", "received_at", "change_count", "outcome"]),
         Table(name: "audit_log", columns: ["seq", "at", "actor", "action", "detail", "mac"]),
+        Table(name: "scope_digests", columns: ["scope", "bucket", "digest"]),
+        Table(name: "scope_exits", columns: ["seq", "record_type", "record_id", "district", "everyone"]),
     ]
 
     /// What was copied: rows per table, and the pull sequence's number.

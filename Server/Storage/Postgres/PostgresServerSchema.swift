@@ -19,6 +19,7 @@ enum PostgresServerSchema {
     static var migrator: PostgresMigrator {
         var migrator = PostgresMigrator(lockKey: migrationLock)
         migrator.register("v1-state-scope-changesets-users-audit", createVersion1)
+        migrator.register("v2-digests-parents-scope-exits", addDigestsParentsAndScopeExits)
         return migrator
     }
 
@@ -103,6 +104,39 @@ enum PostgresServerSchema {
                 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
             CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+            """)
+    }
+
+    /// SQLite's v4 (`ServerSchema`, SPEC §16): the change set that wrote each version, each
+    /// record's parent, the digests of every scope per bucket, and the records that left a scope.
+    /// A database made by this migration is empty, so nothing is backfilled here: a county moved
+    /// from SQLite brings its parents and digests with it (`CountyMove`).
+    private static func addDigestsParentsAndScopeExits(_ db: PostgresConnection) throws {
+        try db.execute("""
+            ALTER TABLE field_state ADD COLUMN change_set text COLLATE "C";
+
+            ALTER TABLE record_scope ADD COLUMN parent_type text COLLATE "C";
+            ALTER TABLE record_scope ADD COLUMN parent_id text COLLATE "C";
+            CREATE INDEX record_scope_by_parent ON record_scope (parent_id, parent_type) WHERE parent_id IS NOT NULL;
+
+            -- The sum modulo 2^64 (as a signed bigint) of the version hashes of the records in a
+            -- scope, per bucket (VersionDigest); scope '*' sums all scopes.
+            CREATE TABLE scope_digests (
+                scope text COLLATE "C" NOT NULL,
+                bucket integer NOT NULL,
+                digest bigint NOT NULL,
+                PRIMARY KEY (scope, bucket)
+            );
+
+            -- A record that left a scope, numbered from the "pull" sequence like the field rows:
+            -- pull serves it to the users who read the old scope but not the record's current one.
+            CREATE TABLE scope_exits (
+                seq bigint PRIMARY KEY,
+                record_type text COLLATE "C" NOT NULL,
+                record_id text COLLATE "C" NOT NULL,
+                district text COLLATE "C",
+                everyone boolean NOT NULL
+            );
             """)
     }
 }

@@ -82,15 +82,37 @@ let syncCommands: [KetteCommand] = [
         options: [jsonFlag, syncLog],
         discussion: LocalizedText("""
             For unattended runs (a systemd timer, cron) --log FILE appends one line per run, whatever its outcome:
-              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N kept_refusals=N pulled=N conflicts=N pending=N …
+              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N kept_refusals=N pulled=N conflicts=N pending=N left_scope=N check=verified|repaired|differs …
             A server older than the protocol features this kette uses is named in a warning after the sync.
             """, """
             Für unbeaufsichtigte Läufe (systemd-Timer, cron) hängt --log FILE je Lauf eine Zeile an, wie er auch ausgeht:
-              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N kept_refusals=N pulled=N conflicts=N pending=N …
+              time=… outcome=ok|attention|failed exit=0|2|3|… pushed=N refused=N kept_refusals=N pulled=N conflicts=N pending=N left_scope=N check=verified|repaired|differs …
             Ein Server, der älter ist als die Protokollfunktionen dieses kette, wird nach dem Sync in einer Warnung genannt.
             """),
         run: { args, context in
             try SyncRunLog(path: args[syncLog], context: context).record { try synchronize(context) }
+        }),
+    KetteCommand(
+        "verify", abstract: LocalizedText("check this store against the server and repair what differs, both ways (exit 2: a difference remains)",
+                                          "diesen Speicher mit dem Server vergleichen und Unterschiede in beide Richtungen reparieren (Exit 2: ein Unterschied bleibt)"),
+        options: [jsonFlag],
+        discussion: LocalizedText("""
+            The check every `kette sync` ends with, alone: no waiting change set is pushed. This store's check sums are
+            compared with its data first. A difference that was repaired ends with exit 0.
+            """, """
+            Die Prüfung, mit der jeder `kette sync` endet, allein: wartende Änderungssätze werden nicht gesendet. Zuerst
+            werden die Prüfsummen dieses Speichers mit seinen Daten verglichen. Ein reparierter Unterschied endet mit Exit 0.
+            """),
+        run: { _, context in
+            let store = try context.store()
+            guard let remote = try RemoteConfiguration.load(from: context.homeDirectory) else { throw SyncError.notConfigured }
+            let report = try SyncEngine(store: store, remote: remote, transport: makeTransport(remote, context)).verify()
+            if context.wantsJSON {
+                try context.printJSON(report)
+            } else {
+                verificationLines(report).forEach(context.say)
+            }
+            if report.verification?.needsAttention == true { throw ExitStatus(code: ExitCode.attention) }
         }),
     KetteCommand(
         "conflicts", abstract: LocalizedText("list open conflicts: fields two people changed without seeing each other's edit",
@@ -178,6 +200,7 @@ private func synchronize(_ context: CommandContext) throws -> SyncReport {
         }
         if report.keptRefusals > 0 { context.say(SyncText.keptRefusals.with(["count": report.keptRefusals])) }
         if report.openConflicts > 0 { context.say(SyncText.seeConflicts.text) }
+        verificationLines(report).forEach(context.say)
     }
     return report
 }

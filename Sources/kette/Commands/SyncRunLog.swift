@@ -63,8 +63,11 @@ struct SyncRunLog {
     }
 
     private func counts(_ report: SyncReport) -> [(String, String)] {
-        [("pushed", report.appliedChangeSets), ("refused", report.refusedChangeSets.count), ("kept_refusals", report.keptRefusals), ("pulled", report.pulledChanges),
-         ("conflicts", report.openConflicts), ("pending", report.pendingChangeSets)].map { ($0.0, String($0.1)) }
+        let counts = [("pushed", report.appliedChangeSets), ("refused", report.refusedChangeSets.count), ("kept_refusals", report.keptRefusals),
+                      ("pulled", report.pulledChanges), ("conflicts", report.openConflicts), ("pending", report.pendingChangeSets), ("left_scope", report.leftScope)]
+            .map { ($0.0, String($0.1)) }
+        // The digest check's outcome (SPEC §16): a morning's grep can tell a repaired night from a verified one.
+        return counts + (report.verification.map { [("check", $0.outcome.rawValue)] } ?? [])
     }
 
     /// Appends the line with one `write` to a file opened with O_APPEND (mode 0600, made with its
@@ -85,7 +88,7 @@ struct SyncRunLog {
 
     /// The fields' order in the line: when, how it ended, then counts.
     private static func order(_ key: String) -> Int {
-        ["time", "outcome", "exit", "code", "pushed", "refused", "kept_refusals", "pulled", "conflicts", "pending", "duration_ms", "server_version", "server_protocol", "error"]
+        ["time", "outcome", "exit", "code", "pushed", "refused", "kept_refusals", "pulled", "conflicts", "pending", "left_scope", "check", "duration_ms", "server_version", "server_protocol", "error"]
             .firstIndex(of: key) ?? 99
     }
 }

@@ -2,8 +2,9 @@
 """A sync server that breaks the protocol on purpose, for the client bound tests (issue 12.5, 12.6).
 
 Binds 127.0.0.1 on a free port, prints the port on the first line of stdout, and exits when stdin
-closes. `/v1/me` names a coordinator, `/v1/changesets` applies every pushed change set, and
-`/v1/changes` answers according to MODE:
+closes. `/v1/me` names a coordinator, `/v1/changesets` applies every pushed change set,
+`/v1/digests` finds nothing different (it echoes the client's total: the fixture keeps no
+digests), and `/v1/changes` answers according to MODE:
 
   loop            more: true with the cursor it was given, for ever (a caching proxy ignoring ?after=)
   empty-more      more: true, the cursor moved, but no change
@@ -75,6 +76,9 @@ class Handler(BaseHTTPRequestHandler):
                 pulls += 1
             after = int(parse_qs(url.query).get("after", ["0"])[-1])
             self.reply(200, b"<html>proxy error</html>" if MODE == "not-json" else page(after))
+        elif url.path == "/v1/digests":
+            total = parse_qs(url.query).get("total", ["0"])[-1]
+            self.reply(200, json.dumps({"server": "fixture", "seq": 0, "scope": ["district:nordstadt"], "total": total}).encode())
         elif url.path == "/v1/me":
             self.reply(200, json.dumps({"user": "anna", "role": "coordinator", "districts": ["nordstadt"]}).encode())
         elif url.path == "/count":

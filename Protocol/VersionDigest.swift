@@ -1,0 +1,143 @@
+/// Anti-entropy digests (SPEC §16): a replica's field versions summed into 256 buckets, so two
+/// replicas can tell with one small request whether they hold the same versions, and narrow a
+/// difference down to the buckets and records that differ without sending everything.
+///
+/// A field version is hashed as the UTF-8 text `type|id|field|hlc` (`hlc` in its canonical text
+/// form) with XXH64, seed 0. A record's versions all fall into one bucket: the top 8 bits of the
+/// XXH64 of `type|id`. A bucket's digest is the sum modulo 2^64 of the hashes of the versions in
+/// it, so it does not depend on the order versions arrived in, and a write changes it in O(1):
+/// add the new version's hash, subtract the one it replaced. Values are not hashed: two replicas
+/// holding the same versions hold the same values (a version is a value written once).
+public enum VersionDigest {
+    public static let bucketCount = 256
+
+    /// The hash of one field version.
+    public static func hash(type: String, id: String, field: String, hlc: String) -> UInt64 {
+        var text = [UInt8]()
+        text.reserveCapacity(type.utf8.count + id.utf8.count + field.utf8.count + hlc.utf8.count + 3)
+        text.append(contentsOf: type.utf8)
+        text.append(UInt8(ascii: "|"))
+        text.append(contentsOf: id.utf8)
+        text.append(UInt8(ascii: "|"))
+        text.append(contentsOf: field.utf8)
+        text.append(UInt8(ascii: "|"))
+        text.append(contentsOf: hlc.utf8)
+        return XXH64.hash(text)
+    }
+
+    /// The bucket a record's versions belong to.
+    public static func bucket(type: String, id: String) -> Int {
+        var text = [UInt8]()
+        text.reserveCapacity(type.utf8.count + id.utf8.count + 1)
+        text.append(contentsOf: type.utf8)
+        text.append(UInt8(ascii: "|"))
+        text.append(contentsOf: id.utf8)
+        return Int(XXH64.hash(text) >> 56)
+    }
+
+    /// A digest as it travels: 16 lowercase hex digits.
+    public static func hex(_ digest: UInt64) -> String {
+        let digits = String(digest, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// Reads a digest's text form; nil unless it is 1 to 16 hex digits.
+    public static func parse(_ text: String) -> UInt64? {
+        guard (1...16).contains(text.utf8.count), text.utf8.allSatisfy({ hexDigitValue($0) != nil }) else { return nil }
+        return UInt64(text, radix: 16)
+    }
+}
+
+/// The 256 bucket digests of one scope (or of everything a replica holds).
+public struct DigestBuckets: Equatable, Sendable {
+    public private(set) var sums: [UInt64]
+
+    public init() { sums = Array(repeating: 0, count: VersionDigest.bucketCount) }
+
+    public init?(sums: [UInt64]) {
+        guard sums.count == VersionDigest.bucketCount else { return nil }
+        self.sums = sums
+    }
+
+    /// The digest of all buckets together.
+    public var total: UInt64 { sums.reduce(0, &+) }
+
+    public mutating func add(_ delta: UInt64, bucket: Int) { sums[bucket] &+= delta }
+
+    /// Adds another scope's buckets, bucket by bucket (a user reads several scopes).
+    public mutating func add(_ other: DigestBuckets) {
+        for index in sums.indices { sums[index] &+= other.sums[index] }
+    }
+
+    /// The buckets whose digests differ from `other`'s.
+    public func differingBuckets(from other: DigestBuckets) -> [Int] {
+        sums.indices.filter { sums[$0] != other.sums[$0] }
+    }
+}
+
+/// XXH64 (Yann Collet's xxHash, 64-bit variant): fast, well distributed, and specified, so other
+/// implementations of the protocol (and a PostgreSQL function) can compute the same digests.
+public enum XXH64 {
+    static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
+    static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    static let prime3: UInt64 = 0x1656_67B1_9E37_79F9
+    static let prime4: UInt64 = 0x85EB_CA77_C2B2_AE63
+    static let prime5: UInt64 = 0x27D4_EB2F_1656_67C5
+
+    public static func hash(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
+        bytes.withUnsafeBytes { hash($0, seed: seed) }
+    }
+
+    public static func hash(_ input: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+        let length = input.count
+        var offset = 0
+        var h: UInt64
+        if length >= 32 {
+            var v1 = seed &+ prime1 &+ prime2, v2 = seed &+ prime2, v3 = seed, v4 = seed &- prime1
+            while offset + 32 <= length {
+                v1 = round(v1, word64(input, offset))
+                v2 = round(v2, word64(input, offset + 8))
+                v3 = round(v3, word64(input, offset + 16))
+                v4 = round(v4, word64(input, offset + 24))
+                offset += 32
+            }
+            h = rotate(v1, 1) &+ rotate(v2, 7) &+ rotate(v3, 12) &+ rotate(v4, 18)
+            for lane in [v1, v2, v3, v4] { h = (h ^ round(0, lane)) &* prime1 &+ prime4 }
+        } else {
+            h = seed &+ prime5
+        }
+        h &+= UInt64(length)
+        while offset + 8 <= length {
+            h = rotate(h ^ round(0, word64(input, offset)), 27) &* prime1 &+ prime4
+            offset += 8
+        }
+        if offset + 4 <= length {
+            h = rotate(h ^ (UInt64(word32(input, offset)) &* prime1), 23) &* prime2 &+ prime3
+            offset += 4
+        }
+        while offset < length {
+            h = rotate(h ^ (UInt64(input[offset]) &* prime5), 11) &* prime1
+            offset += 1
+        }
+        h ^= h >> 33
+        h &*= prime2
+        h ^= h >> 29
+        h &*= prime3
+        h ^= h >> 32
+        return h
+    }
+
+    private static func round(_ accumulator: UInt64, _ input: UInt64) -> UInt64 {
+        rotate(accumulator &+ input &* prime2, 31) &* prime1
+    }
+
+    private static func rotate(_ value: UInt64, _ bits: UInt64) -> UInt64 { (value << bits) | (value >> (64 - bits)) }
+
+    private static func word64(_ input: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: input.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    private static func word32(_ input: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
+        UInt32(littleEndian: input.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+}
