@@ -1,3 +1,5 @@
+import KetteProtocol
+
 /// What people call the fields and the kinds of records that messages name.
 public enum FieldText: String, MessageSection {
     // Fields, by the name the store and the vocabularies use.
@@ -101,9 +103,6 @@ public enum FieldText: String, MessageSection {
         FieldText(rawValue: name)?.text ?? LocalizedText(verbatim: name)
     }
 }
-
-import KetteMessages
-import KetteProtocol
 
 extension FieldText {
     /// The kind of record as people call it ("action item", "Arbeitsauftrag").

@@ -3,7 +3,7 @@ public enum SyncText: String, MessageSection {
     case pushProgress, pullProgress
     // The digest check at the end of a sync, and `kette verify` (SPEC §16).
     case verifyBuckets, verifyBroughtBack, leftScope, scopeGained, serverRestored, storeDamaged
-    case verified, repaired, notVerified, waitingVersions, keptRecords
+    case verified, repaired, notVerified, othersWriting, waitingVersions, keptRecords
     case done, refusedLine, keptRefusals, seeConflicts
     case noServer, serverIs, willSync
     case noConflicts, conflictLine, conflictResolvedMark, conflictNow, conflictLost, thisStore, unknownAuthor, resolved
@@ -44,6 +44,8 @@ public enum SyncText: String, MessageSection {
         .notVerified: LocalizedText(
             "Not verified: this store and the server still differ ({pulled} {pulled:version|versions} taken from the server, {pushed} brought back to it, {left} {left:record|records} that left your scope removed).",
             "Nicht geprüft: Dieser Speicher und der Server unterscheiden sich noch ({pulled} {pulled:Fassung|Fassungen} vom Server übernommen, {pushed} an ihn zurückgegeben, {left} {left:Datensatz|Datensätze} außerhalb Ihres Bereichs entfernt)."),
+        .othersWriting: LocalizedText("  Others were syncing changes in your districts during the check; nothing needs doing, the next sync checks again.",
+                                      "  Während der Prüfung haben andere Änderungen in Ihren Sozialräumen übertragen; es ist nichts zu tun, der nächste Sync prüft erneut."),
         .waitingVersions: LocalizedText("  {count} field {count:version waits|versions wait} in the outbox to be pushed again (see `kette status`).",
                                         "  {count} {count:Feldfassung wartet|Feldfassungen warten} im Postausgang darauf, erneut gesendet zu werden (siehe `kette status`)."),
         .keptRecords: LocalizedText(

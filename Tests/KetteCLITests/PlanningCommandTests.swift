@@ -43,7 +43,10 @@ final class PlanningCommandTests: KetteCLITestCase {
         XCTAssertEqual(edited["status"] as? String, "closed")
         XCTAssertTrue(edited["source"] is NSNull, "an empty value clears the field")
         XCTAssertEqual(try jsonArray("need", "list", "--status", "open", "--json").count, 1)
-        ok("need", "delete", id)
+        // Without a terminal and without --yes nothing is deleted (as for offers, meetings, tasks).
+        XCTAssertEqual(kette("need", "delete", id).exitCode, 1)
+        XCTAssertEqual(try jsonArray("need", "list", "--json").count, 2)
+        ok("need", "delete", id, "--yes")
         XCTAssertEqual(try jsonArray("need", "list", "--json").count, 1)
         XCTAssertEqual(kette("need", "show", id).exitCode, 1)
     }
@@ -51,8 +54,8 @@ final class PlanningCommandTests: KetteCLITestCase {
     func testADeletedNeedOrGoalIsInTheTrashByItsTextAndComesBack() throws {
         let need = ok("need", "add", "Kein Treffpunkt für Eltern", "--district", "nordstadt", "--phase", "preschool")
         let goal = ok("goal", "add", "Eltern finden einen Treffpunkt", "--district", "nordstadt")
-        ok("need", "delete", need)
-        ok("goal", "delete", goal)
+        ok("need", "delete", need, "--yes")
+        ok("goal", "delete", goal, "--yes")
         let trash = ok("trash")
         XCTAssertTrue(trash.contains("Kein Treffpunkt für Eltern") && trash.contains("Eltern finden einen Treffpunkt"), trash)
         ok("restore", "Kein Treffpunkt")
@@ -183,7 +186,7 @@ final class PlanningCommandTests: KetteCLITestCase {
         ok("contact", "edit", petra, "--role", "Leitung Kita-Fachberatung", "--consent", "withheld")
         XCTAssertEqual(try jsonObject("contact", "show", petra, "--json")["consent"] as? String, "withheld")
         XCTAssertEqual(try jsonArray("contact", "list", "--json").count, 1)
-        ok("contact", "delete", petra)
+        ok("contact", "delete", petra, "--yes")
         XCTAssertEqual(try jsonArray("contact", "list", "--json").count, 0)
     }
 

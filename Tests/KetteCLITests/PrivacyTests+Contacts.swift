@@ -68,7 +68,7 @@ extension PrivacyTests {
         connect("kreis", as: "kreis")
         let contact = output(kette("anna", ["contact", "add", "Petra Sommer", "--phone", "0201 1", "--email", "p@s.example", "--role", "Leitung"]))
         sync(["anna", "kreis"])
-        kette("kreis", ["contact", "delete", contact])
+        kette("kreis", ["contact", "delete", contact, "--yes"])
         sync(["kreis", "anna"])
         XCTAssertEqual(try serverTombstonesWithData(), [])
         for client in ["anna", "kreis"] { XCTAssertEqual(try tombstonesWithData(client: client), [], client) }

@@ -75,12 +75,12 @@ extension CommandContext {
     }
 }
 
-/// `TYPE delete ID`: a tombstone that syncs, with its text fields emptied.
+/// `TYPE delete ID`: a tombstone that syncs, with its text fields emptied; asks first, as every
+/// deletion does (`deleteAfterConfirming`; the text stays in this laptop's trash for 30 days).
 func deleteCommand(_ type: RecordType, _ argument: Argument<String>, _ what: LocalizedText) -> KetteCommand {
-    KetteCommand("\(type.rawValue) delete", abstract: LocalizedText("delete \(what.english) (a tombstone that syncs)",
-                                                                  "\(what.german) löschen (als Grabstein, der synchronisiert wird)"),
-                 arguments: [argument]) { args, context in
-        let id = try context.store().deleteRecord(type, args[argument], language: context.language)
-        context.say(PlanningText.deleted.with(["kind": FieldText.kind(type), "id": id]))
+    deletionCommand("\(type.rawValue) delete", type, argument: argument,
+                    abstract: LocalizedText("delete \(what.english) (a tombstone that syncs); asks first",
+                                            "\(what.german) löschen (als Grabstein, der synchronisiert wird); fragt vorher")) { id in
+        PlanningText.deleted.with(["kind": FieldText.kind(type), "id": id])
     }
 }

@@ -20,6 +20,7 @@ func verificationLines(_ report: SyncReport) -> [LocalizedText] {
         lines.append(SyncText.repaired.with(counts))
     case .differs:
         lines.append(SyncText.notVerified.with(counts))
+        if verification.othersWriting && !verification.needsAttention { lines.append(SyncText.othersWriting.text) }
         if verification.waiting > 0 { lines.append(SyncText.waitingVersions.with(["count": verification.waiting])) }
         let kept = max(verification.kept, verification.refused.count)
         if kept > 0 { lines.append(SyncText.keptRecords.with(["count": kept])) }
