@@ -36,7 +36,7 @@ public protocol ArgumentDeclaration: Sendable {
 /// Help and the expected form are kept as closures and made only when shown: a command line
 /// declares every option of every command at start-up, and some of their texts are built (the
 /// accepted words of a vocabulary, with German spellings worked out through Unicode
-/// normalization), which cost a quick command like `kette status` a third of its time.
+/// normalization), which cost every command about 1.5 ms of CPU before it began its work.
 public struct Option<Value: Sendable>: OptionDeclaration {
     public let name: String
     public let valueName: String?
