@@ -124,6 +124,11 @@ for _ in $(seq 100); do grep -q listening "$root/tmp/serve.out" && break; sleep 
 port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$root/tmp/serve.out")
 check "the server serves with the shipped settings, as its user" sh -c "curl -s --noproxy '*' http://127.0.0.1:$port/v1/health | grep -q '\"version\":\"$version\"'"
 check "the database and its audit key are 0600" test "$(in_root stat -c '%a' "$db") $(in_root stat -c '%a' "$db.audit-key")" = "600 600"
+# kette loads libcurl with dlopen when it syncs (not a link the ldd checks above would see): a
+# coordinator's first sync with the installed server, in the root that has only the Depends.
+check "the installed kette syncs an offer with the installed server" chroot "$root" env HOME=/tmp/anna sh -c \
+    "kette init --name Anna >/dev/null && kette remote http://127.0.0.1:$port --token \$(cat /tmp/token) >/dev/null && kette sync >/dev/null &&
+     kette offer add --title Elterncafé --district nordstadt >/dev/null && kette sync >/dev/null && kette status --json | grep -q '\"pendingChangeSets\" : 0'"
 # The backup service's command, as the unit runs it (its environment file, its user), three
 # times with KETTE_BACKUP_KEEP=2.
 sed -i 's/^KETTE_BACKUP_KEEP=.*/KETTE_BACKUP_KEEP=2/' "$root/etc/kette/kette-server-backup.conf"
