@@ -69,6 +69,30 @@ final class MisbehavingServerTests: KetteCLITestCase {
         XCTAssertLessThanOrEqual(try pulls(), 3 * 2)
     }
 
+    func testAGzipBombPageIsRefusedAtThePageLimitNotHeldInMemory() throws {
+        // 64 KiB on the wire, 64 MiB inflated: inflating stops at twice the page limit (8 MiB).
+        try assertRefusedAsTheServersFault("gzip-bomb", mentions: "larger than the limit of 8388608 bytes")
+    }
+
+    func testAPageThatIsNotGzipAsItSaysIsAProtocolViolation() throws {
+        try assertRefusedAsTheServersFault("gzip-corrupt", mentions: "cannot be read")
+    }
+
+    func testAServerThatDoesNotSayItReadsGzipGetsPlainPushes() throws {
+        try startFixture("good")
+        ok(["init", "--name", "Anna"])
+        for index in 0..<30 { ok(["org", "add", "Träger \(index) für Familienbildung und Beratung"]) }
+        ok(["remote", "http://127.0.0.1:\(port)", "--token", "kette_test"])
+        ok(["sync", "--json"])
+        XCTAssertEqual(try pendingChangeSets(), 0, "the older server took every change set")
+        let socket = try TestSocket(port: UInt16(port))
+        XCTAssertTrue(socket.send("GET /push-encodings HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+        let text = String(decoding: socket.readToEnd().bytes, as: UTF8.self)
+        let encodings = try XCTUnwrap(JSONSerialization.jsonObject(with: Data((text.components(separatedBy: "\r\n\r\n").last ?? "").utf8)) as? [String])
+        XCTAssertFalse(encodings.isEmpty, text)
+        XCTAssertTrue(encodings.allSatisfy(\.isEmpty), "no push was compressed: \(encodings)")
+    }
+
     func testMoreWithAnEmptyPageIsAProtocolViolation() throws {
         try assertRefusedAsTheServersFault("empty-more", mentions: "must end at its cursor")
     }
