@@ -27,7 +27,9 @@ module KetteProtocol Protocol/*.swift
 for target in "${targets[@]}"; do
     case "$target" in
     decoder)
-        swiftc "${flags[@]}" -module-name FuzzDecoder Fuzz/Decoder/FuzzDecoder.swift "$out/KetteProtocol.o" -o "$out/fuzz-decoder"
+        module KetteCompression Sources/KetteCompression/*.swift
+        swiftc "${flags[@]}" -module-name FuzzDecoder Fuzz/Decoder/FuzzDecoder.swift "$out/KetteProtocol.o" "$out/KetteCompression.o" \
+            -lz -o "$out/fuzz-decoder"
         ;;
     handler)
         module KetteStore Sources/KetteStore/*.swift

@@ -11,8 +11,7 @@ import XCTest
 final class CompressionTests: ServerTestCase {
     static let recorderScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/wire_recorder.py").path
-    private var recorder: Process?
-    private var recorderInput: Pipe?
+    private var recorder: PythonFixture?
 
     override func setUpWithError() throws {
         try super.setUpWithError()
@@ -21,26 +20,15 @@ final class CompressionTests: ServerTestCase {
     }
 
     override func tearDown() {
-        try? recorderInput?.fileHandleForWriting.close()  // the recorder exits when its stdin closes
-        recorder?.waitUntilExit()
+        recorder?.stop()
         super.tearDown()
     }
 
     /// Starts the recorder in front of the server; returns its URL.
     private func startRecorder() throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [Self.recorderScript, "--target", String(server.port), "--log", wireLog]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        recorder = process
-        recorderInput = input
-        var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-        let port = try XCTUnwrap(Int(String(decoding: line, as: UTF8.self)), "the recorder printed no port")
-        return "http://127.0.0.1:\(port)"
+        let fixture = try PythonFixture(script: Self.recorderScript, arguments: ["--target", String(server.port), "--log", wireLog])
+        recorder = fixture
+        return fixture.url
     }
 
     private var wireLog: String { runner.root.appendingPathComponent("wire.json").path }

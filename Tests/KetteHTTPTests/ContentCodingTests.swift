@@ -82,18 +82,9 @@ final class ContentCodingTests: XCTestCase {
     private func post(_ body: [UInt8], headers: [String], port: UInt16) throws -> (status: Int, answer: String) {
         let file = directory.appendingPathComponent("body-\(UUID().uuidString)")
         try Data(body).write(to: file)
-        var arguments = ["-s", "--noproxy", "*", "-m", "20", "-w", "\n%{http_code}", "--data-binary", "@" + file.path]
+        var arguments = ["--data-binary", "@" + file.path]
         for header in headers { arguments += ["-H", header] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments + ["http://127.0.0.1:\(port)/upload"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        return try curlRequest(arguments + ["http://127.0.0.1:\(port)/upload"])
     }
 
     func testAGzipBodyReachesTheHandlerInflatedWhetherChunkedOrNot() throws {
