@@ -79,7 +79,7 @@ final class ContentCodingTests: XCTestCase {
     }
 
     /// POSTs `body` with `headers` through curl; returns the status and answer.
-    private func post(_ body: [UInt8], headers: [String], port: UInt16) throws -> (status: Int, answer: String) {
+    private func post(_ body: [UInt8], headers: [String], port: UInt16) throws -> (status: Int, body: String) {
         let file = directory.appendingPathComponent("body-\(UUID().uuidString)")
         try Data(body).write(to: file)
         var arguments = ["--data-binary", "@" + file.path]
