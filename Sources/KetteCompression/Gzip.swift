@@ -104,6 +104,9 @@ public final class GzipInflater {
     private var ended = false
     /// The output of one `inflate` call: 64 KiB, so the limit is checked every 64 KiB of output.
     private static let pieceBytes = 64 << 10
+    /// Memory one inflater holds besides what it hands out: the output piece, and zlib's state
+    /// and 32 KiB window (about 7 KiB and 32 KiB; rounded up), for a caller's memory budget.
+    public static let workingBytes = pieceBytes + (48 << 10)
     private let piece: UnsafeMutableBufferPointer<UInt8>
 
     public init(limit: Int) throws(GzipError) {

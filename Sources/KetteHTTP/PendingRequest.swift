@@ -148,7 +148,12 @@ final class PendingRequest {
         case .identity:
             return nil
         case .gzip:
-            guard let inflater = try? GzipInflater(limit: transport.maxBodyBytes) else { return .busy }
+            // zlib's state and window and the output piece count against the budget too.
+            guard transport.budget.reserve(GzipInflater.workingBytes) else { return .busy }
+            guard let inflater = try? GzipInflater(limit: transport.maxBodyBytes) else {
+                transport.budget.release(GzipInflater.workingBytes)
+                return .busy
+            }
             self.inflater = inflater
             // The handler sees the body as it was before compression.
             request.headers["content-encoding"] = nil
@@ -210,8 +215,9 @@ final class PendingRequest {
     }
 
     private func releaseReservation() {
-        budget?.release(reserved)
+        budget?.release(reserved + (inflater == nil ? 0 : GzipInflater.workingBytes))
         reserved = 0
+        inflater = nil
     }
 }
 
