@@ -396,7 +396,15 @@ public final class SyncEngine {
             sent = compressed
             encoding = "gzip"
         }
-        let response = try Self.send(transport, remote, method, path, body: sent, contentEncoding: encoding)
+        let response: TransportResponse
+        do {
+            response = try Self.send(transport, remote, method, path, body: sent, contentEncoding: encoding)
+        } catch SyncError.server(415, "unsupported_encoding", _) where encoding != nil {
+            // Something between said gzip and something behind refused it (nothing was applied):
+            // plain bodies from now on.
+            serverReadsGzip = false
+            response = try Self.send(transport, remote, method, path, body: body)
+        }
         serverReadsGzip = Self.readsGzip(response.headers["accept-encoding"])
         return try Self.decode(response, path) { try JSONDecoder().decode(T.self, from: Data($0)) }
     }

@@ -18,6 +18,8 @@ digests), and `/v1/changes` answers according to MODE:
   good            a well-formed page with one organization
   gzip-bomb       Content-Encoding: gzip, 100 KiB that inflate to 64 MiB (a page is at most 4 MiB)
   gzip-corrupt    Content-Encoding: gzip, bytes that are not gzip
+  gzip-liar       says Accept-Encoding: gzip in every answer, then answers a gzip push 415
+                  unsupported_encoding (a proxy between that cannot pass it); pages as in good
 
 `/count` answers how many pulls were made; `/push-encodings` the Content-Encoding of every push
 (the fixture is an older server: it never says it reads gzip, so pushes must come plain).
@@ -64,6 +66,7 @@ def page(after):
         "nul-id": {"changes": [org(after + 1, "name", "A", "org\u0000evil")], "cursor": after + 1, "more": False},
         "long-text": {"changes": [org(after + 1, "name", "x" * (300 * 1024))], "cursor": after + 1, "more": False},
         "good": {"changes": [org(after + 1, "name", "Jugendamt")], "cursor": after + 1, "more": False},
+        "gzip-liar": {"changes": [org(after + 1, "name", "Jugendamt")], "cursor": after + 1, "more": False},
     }
     body = pages[MODE]
     body["serverTime"] = 1763900000000
@@ -81,6 +84,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json; charset=utf-8")
         if encoding:
             self.send_header("Content-Encoding", encoding)
+        if MODE == "gzip-liar":
+            self.send_header("Accept-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -116,6 +121,10 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         with lock:
             push_encodings.append(self.headers.get("Content-Encoding", ""))
+        if self.headers.get("Content-Encoding"):
+            self.rfile.read(length)
+            self.reply(415, b'{"error":{"code":"unsupported_encoding","message":"accepted: identity"}}')
+            return
         push = json.loads(self.rfile.read(length) or b"{}")
         results = [{"id": s["id"], "status": "applied"} for s in push.get("changeSets", [])]
         self.reply(200, json.dumps({"results": results, "serverTime": 1763900000000}).encode())
