@@ -22,6 +22,8 @@ let package = Package(
         // libpq, PostgreSQL's client library: the server's storage when a county outgrows one
         // SQLite file and one process (a state-wide service, a standby, several server processes).
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", providers: [.apt(["libpq-dev"])]),
+        // zlib: gzip for pull pages and push bodies; a 1 MB page is ~10 × smaller on a slow link.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // The one SQLite layer shared by client and server.
         .target(name: "KetteStore", dependencies: ["CSQLite"], path: "Sources/KetteStore"),
@@ -30,11 +32,13 @@ let package = Package(
         .target(name: "KettePostgres", dependencies: ["CPostgres", "KetteStore"], path: "Sources/KettePostgres"),
         // The server's HTTP transport (libmicrohttpd), below the application as HummingbirdCore
         // is below Hummingbird: requests, responses, limits; no knowledge of the protocol.
-        .target(name: "KetteHTTP", dependencies: ["CMicroHTTPD"], path: "Sources/KetteHTTP"),
+        .target(name: "KetteHTTP", dependencies: ["CMicroHTTPD", "KetteCompression"], path: "Sources/KetteHTTP"),
+        // gzip both ways, one owner per z_stream: the server's transport and the client's pushes.
+        .target(name: "KetteCompression", dependencies: ["CZlib"], path: "Sources/KetteCompression"),
 
         // The three library modules, each in its own top-level folder.
         .target(name: "KetteProtocol", path: "Protocol", exclude: ["SPEC.md", "openapi.json", "Examples", "check_examples.py"]),
-        .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "CCurl"], path: "Client"),
+        .target(name: "KetteClient", dependencies: ["KetteProtocol", "KetteMessages", "KetteStore", "KetteCompression", "CCurl"], path: "Client"),
         .target(name: "KetteServer", dependencies: ["KetteHTTP", "KetteProtocol", "KetteMessages", "KetteStore", "KettePostgres", "CMicroHTTPD"], path: "Server"),
 
         // The message catalog: every text both programs print, in English and German, and the
@@ -74,12 +78,12 @@ let package = Package(
         .testTarget(name: "KettePostgresTests", dependencies: ["KettePostgres", "KetteStore", "KetteTestSupport"]),
         .testTarget(name: "KetteProtocolTests", dependencies: ["KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteClientTests", dependencies: ["KetteClient", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "KetteHTTPTests", dependencies: ["KetteHTTP", "KetteTestSupport"]),
+        .testTarget(name: "KetteHTTPTests", dependencies: ["KetteHTTP", "KetteCompression", "KetteTestSupport"]),
         .testTarget(name: "KetteServerTests", dependencies: ["KetteServer", "KetteStore", "KetteProtocol", "KetteTestSupport"]),
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
         // The parser itself, and both executables' declarations (every command's help in both languages).
         .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteMessages", "KetteProtocol", "KetteTestSupport", "kette", "kette-server"]),
-        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteCompression", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,7 +13,7 @@ mkdir -p "$out"
 # -O: the fuzzer's throughput; overflow and bounds checks stay on (they are not debug-only in Swift).
 # -package-name: as SwiftPM passes it, so `package` declarations are seen across the modules.
 flags=(-O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name Kette
-       -I "$out" -I Sources/CSQLite -I Sources/CMicroHTTPD -I Sources/CCurl -I Sources/CPostgres)
+       -I "$out" -I Sources/CSQLite -I Sources/CMicroHTTPD -I Sources/CCurl -I Sources/CPostgres -I Sources/CZlib)
 
 module() {  # module NAME SOURCES…: compiles NAME into $out/NAME.o and $out/NAME.swiftmodule
     local name=$1; shift
@@ -27,24 +27,29 @@ module KetteProtocol Protocol/*.swift
 for target in "${targets[@]}"; do
     case "$target" in
     decoder)
-        swiftc "${flags[@]}" -module-name FuzzDecoder Fuzz/Decoder/FuzzDecoder.swift "$out/KetteProtocol.o" -o "$out/fuzz-decoder"
+        module KetteCompression Sources/KetteCompression/*.swift
+        swiftc "${flags[@]}" -module-name FuzzDecoder Fuzz/Decoder/FuzzDecoder.swift "$out/KetteProtocol.o" "$out/KetteCompression.o" \
+            -lz -o "$out/fuzz-decoder"
         ;;
     handler)
         module KetteStore Sources/KetteStore/*.swift
         module KetteMessages Sources/KetteMessages/*.swift
+        module KetteCompression Sources/KetteCompression/*.swift
         module KetteHTTP Sources/KetteHTTP/*.swift
         module KettePostgres Sources/KettePostgres/*.swift
         module KetteServer $(find Server -name '*.swift' | sort)
         swiftc "${flags[@]}" -module-name FuzzHandler Fuzz/Handler/FuzzHandler.swift Tests/KetteServerTests/HandlerFuzzInput.swift \
-            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteHTTP.o" "$out/KettePostgres.o" "$out/KetteServer.o" \
-            -lsqlite3 -lmicrohttpd -lgnutls -lpq -o "$out/fuzz-handler"
+            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteCompression.o" "$out/KetteHTTP.o" "$out/KettePostgres.o" \
+            "$out/KetteServer.o" -lsqlite3 -lmicrohttpd -lgnutls -lpq -lz -o "$out/fuzz-handler"
         ;;
     client)
         module KetteStore Sources/KetteStore/*.swift
         module KetteMessages Sources/KetteMessages/*.swift
+        module KetteCompression Sources/KetteCompression/*.swift
         module KetteClient $(find Client -name '*.swift' | sort)
         swiftc "${flags[@]}" -module-name FuzzClient Fuzz/Client/FuzzClient.swift Tests/KetteClientTests/ClientFuzzInput.swift \
-            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteClient.o" -lsqlite3 -lcurl -o "$out/fuzz-client"
+            "$out/KetteProtocol.o" "$out/KetteStore.o" "$out/KetteMessages.o" "$out/KetteCompression.o" "$out/KetteClient.o" \
+            -lsqlite3 -lcurl -lz -o "$out/fuzz-client"
         ;;
     *) echo "unknown fuzz target '$target'; accepted: decoder, handler, client" >&2; exit 1 ;;
     esac

@@ -276,4 +276,7 @@ public enum SyncLimits {
     /// The largest a pulled change can be in JSON (SPEC §14 has the sum): a conflict record's
     /// value holding the JSON text of a 256 KiB text of control characters, escaped twice.
     public static let maxChangeBytes = 1_900_000
+    /// What a client reads of one pull page, counted after any gzip is inflated (while
+    /// inflating): twice a page's largest size. More is the server's fault, not a page.
+    public static let maxPageAnswerBytes = 2 * maxPageBytes
 }

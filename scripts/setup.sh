@@ -10,8 +10,8 @@ set -euo pipefail
 # raw requests; systemd brings systemd-analyze (the unit tests verify every unit the packages
 # install; nothing is started) and groff-base the groff that reads the generated manual pages;
 # postgresql (initdb, pg_ctl, postgres) runs the PostgreSQL tests' throw-away clusters, libpq-dev
-# is the client library.
-packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libpq-dev postgresql sqlite3 openssl strace python3 curl systemd groff-base)
+# is the client library; zlib1g-dev is zlib, gzip for sync traffic both ways (Sources/CZlib).
+packages=(libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libpq-dev zlib1g-dev postgresql sqlite3 openssl strace python3 curl systemd groff-base)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,5 +1,6 @@
 import Foundation
 import Dispatch
+import KetteCompression
 import KetteMessages
 import KetteProtocol
 import KetteStore
@@ -143,18 +144,24 @@ public final class SyncEngine {
     private let transport: any HTTPTransport
     private let pushBatchSize: Int
     private let pageSize: Int
+    /// Whether request bodies may go gzipped; they do once the server said it reads gzip.
+    private let compressesRequests: Bool
+    /// The server's last answer said `Accept-Encoding: gzip` (RFC 7694): it reads gzip bodies.
+    /// An older server does not say so and gets plain bodies.
+    private var serverReadsGzip = false
     /// What the server said about the refusals of this sync, by change set id.
     private var refusalDetails: [String: RefusalDetails] = [:]
     /// Called with a short progress line ("sending 200 of 1,000") for a terminal.
     public var progress: (LocalizedText) -> Void = { _ in }
 
     public init(store: LocalStore, remote: RemoteConfiguration, transport: any HTTPTransport,
-                pushBatchSize: Int = 200, pageSize: Int = SyncLimits.maxPageSize) {
+                pushBatchSize: Int = 200, pageSize: Int = SyncLimits.maxPageSize, compressesRequests: Bool = true) {
         self.store = store
         self.remote = remote
         self.transport = transport
         self.pushBatchSize = min(pushBatchSize, SyncLimits.maxChangeSetsPerPush)
         self.pageSize = pageSize
+        self.compressesRequests = compressesRequests
     }
 
     /// What a sync does: both directions normally; one for measurements and slow links.
@@ -376,7 +383,10 @@ public final class SyncEngine {
         let pending = PendingPage()
         let transport = self.transport, remote = self.remote, path = "/v1/changes?after=\(cursor)&limit=\(pageSize)&schema=\(ChangeSet.currentSchemaVersion)"
         DispatchQueue.global().async {
-            pending.result = Result { try Self.exchange(transport, remote, "GET", path, body: nil, decode: PullPage.decode(json:)) }
+            pending.result = Result {
+                let page = try Self.send(transport, remote, "GET", path, body: nil, maxResponseBytes: SyncLimits.maxPageAnswerBytes)
+                return try Self.decode(page, path, PullPage.decode(json:))
+            }
             pending.arrived.signal()
         }
         return pending
@@ -385,17 +395,47 @@ public final class SyncEngine {
     // MARK: HTTP
 
     func exchange<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?) throws -> T {
-        try Self.exchange(transport, remote, method, path, body: body) { try JSONDecoder().decode(T.self, from: Data($0)) }
-    }
-
-    /// One request and its decoded answer; any status but 200 is a `SyncError.server`.
-    private static func exchange<T>(_ transport: any HTTPTransport, _ remote: RemoteConfiguration, _ method: String, _ path: String,
-                                    body: [UInt8]?, decode: ([UInt8]) throws -> T) throws -> T {
-        var headers = ["Authorization": "Bearer \(remote.token)", "Accept": "application/json"]
-        if body != nil { headers["Content-Type"] = "application/json" }
+        var sent = body
+        var encoding: String?
+        if let body, compressesRequests, serverReadsGzip, body.count >= Self.minimumCompressedBytes,
+           let compressed = try? Gzip.compress(body) {
+            sent = compressed
+            encoding = "gzip"
+        }
         let response: TransportResponse
         do {
-            response = try transport.send(TransportRequest(method: method, url: remote.url + path, headers: headers, body: body))
+            response = try Self.send(transport, remote, method, path, body: sent, contentEncoding: encoding)
+        } catch SyncError.server(415, "unsupported_encoding", _) where encoding != nil {
+            // Something between said gzip and something behind refused it (nothing was applied):
+            // plain bodies from now on.
+            serverReadsGzip = false
+            response = try Self.send(transport, remote, method, path, body: body)
+        }
+        serverReadsGzip = Self.readsGzip(response.headers["accept-encoding"])
+        return try Self.decode(response, path) { try JSONDecoder().decode(T.self, from: Data($0)) }
+    }
+
+    /// Bodies smaller than this go plain: the gzip frame and the time would outweigh the saving.
+    static let minimumCompressedBytes = 1024
+
+    /// Whether an answer's `Accept-Encoding` (the request codings the server reads) names gzip.
+    static func readsGzip(_ header: String?) -> Bool {
+        (header ?? "").split(separator: ",").contains { $0.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "gzip" }
+    }
+
+    /// One request; any status but 200 is a `SyncError.server`, an answer too large or not
+    /// inflatable a `protocolViolation` (the server's fault, like any answer not understood).
+    private static func send(_ transport: any HTTPTransport, _ remote: RemoteConfiguration, _ method: String, _ path: String,
+                             body: [UInt8]?, contentEncoding: String? = nil, maxResponseBytes: Int? = nil) throws -> TransportResponse {
+        var headers = ["Authorization": "Bearer \(remote.token)", "Accept": "application/json"]
+        if body != nil { headers["Content-Type"] = "application/json" }
+        if let contentEncoding { headers["Content-Encoding"] = contentEncoding }
+        let response: TransportResponse
+        do {
+            response = try transport.send(TransportRequest(method: method, url: remote.url + path, headers: headers, body: body,
+                                                           maxResponseBytes: maxResponseBytes))
+        } catch let error where error.isUnreadableAnswer {
+            throw SyncError.protocolViolation("\(path) answered with a body that cannot be read: \(error.detail)")
         } catch {
             throw SyncError.transport(error)
         }
@@ -404,6 +444,11 @@ public final class SyncEngine {
             throw SyncError.server(status: response.status, code: detail?.error.code ?? "http_\(response.status)",
                                    message: detail?.error.message ?? String(decoding: response.body.prefix(200), as: UTF8.self))
         }
+        return response
+    }
+
+    /// The answer's body decoded; a body that is not the expected document is a `protocolViolation`.
+    private static func decode<T>(_ response: TransportResponse, _ path: String, _ decode: ([UInt8]) throws -> T) throws -> T {
         do {
             return try decode(response.body)
         } catch {

@@ -21,8 +21,12 @@ public final class CurlTransport: HTTPTransport {
         public var lowSpeedTimeSeconds: Int = 20
         /// A PEM bundle to trust instead of the system's certificate authorities (a county's own CA).
         public var caCertificatePath: String? = nil
-        /// A larger response is refused rather than held in memory.
+        /// A larger response is refused rather than held in memory; a gzip answer counts as
+        /// inflated, and inflating stops at the limit (a small "gzip bomb" cannot fill memory).
         public var maxResponseBytes: Int = 64 << 20
+        /// Ask for gzip answers (`Accept-Encoding: gzip`) and inflate them; off sends no
+        /// `Accept-Encoding`, so the server answers uncompressed.
+        public var acceptsGzip = true
 
         public init(
             connectTimeoutSeconds: Double = 10,
@@ -49,7 +53,7 @@ public final class CurlTransport: HTTPTransport {
 
     public func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
         try CurlGlobal.initialize()
-        let handle = try EasyHandle(maxResponseBytes: configuration.maxResponseBytes)
+        let handle = try EasyHandle(maxResponseBytes: min(configuration.maxResponseBytes, request.maxResponseBytes ?? .max))
         try handle.configure(for: request, configuration)
         return try handle.perform()
     }
@@ -123,6 +127,11 @@ final class EasyHandle {
         // Refuses early when Content-Length announces too much; the write callback catches the rest.
         try check(kette_curl_setopt_off(raw, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes)), "CURLOPT_MAXFILESIZE_LARGE")
 
+        if configuration.acceptsGzip {
+            // curl sends the header and inflates the answer before the write callback sees it,
+            // so the size limit there counts inflated bytes and stops a bomb at the limit.
+            try set(CURLOPT_ACCEPT_ENCODING, "gzip")
+        }
         try configureMethodAndBody(request)
         try configureHeaders(request.headers)
 

@@ -8,12 +8,16 @@ public struct TransportRequest: Sendable {
     /// Header names as written; a value may not contain a line break.
     public var headers: [String: String]
     public var body: [UInt8]?
+    /// A lower response limit for this request than the transport's own, counted in bytes as
+    /// the caller reads them (after a gzip answer is inflated); nil keeps the transport's.
+    public var maxResponseBytes: Int?
 
-    public init(method: String = "GET", url: String, headers: [String: String] = [:], body: [UInt8]? = nil) {
+    public init(method: String = "GET", url: String, headers: [String: String] = [:], body: [UInt8]? = nil, maxResponseBytes: Int? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 
@@ -65,6 +69,14 @@ public enum TransportError: Error, Equatable, Sendable {
     public var curlCode: Int? {
         guard let range = detail.range(of: "(curl error ", options: .backwards) else { return nil }
         return Int(detail[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// The answer arrived but cannot be what the server meant to send: larger than the limit
+    /// (counted as inflated) or a gzip stream that does not inflate. A fault of the server or
+    /// of what lies between, never of the network's reach or this device.
+    public var isUnreadableAnswer: Bool {
+        guard case .failed = self else { return false }
+        return plainWords == .tooLarge || curlCode == 61  // CURLE_BAD_CONTENT_ENCODING
     }
 
     /// What happened, by libcurl's error class where known, else by the case.

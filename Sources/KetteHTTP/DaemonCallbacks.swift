@@ -167,6 +167,9 @@ enum DaemonCallbacks {
             // Checked by isWellFormed, so a refusal here means libmicrohttpd ran out of memory.
             guard MHD_add_response_header(created, name, value) == .YES else { return .NO }
         }
+        // Every answer says which request codings the server reads (RFC 7694): a client
+        // compresses its bodies only for a server that says so.
+        guard MHD_add_response_header(created, "Accept-Encoding", ContentCoding.acceptedInRequests) == .YES else { return .NO }
         if let watched { transport.watch.answerQueued(watched) }
         return MHD_queue_response(connection, UInt32(sendable.status), created)
     }

@@ -1,3 +1,5 @@
+import KetteCompression
+
 /// What the callbacks of one running server share: the handler, the limits, the watch and the budget.
 final class TransportContext: Sendable {
     let handler: any HTTPHandler
@@ -37,6 +39,13 @@ final class PendingRequest {
     private var phase = Phase.awaitingHeaders
     private var request = HTTPRequest()
     private var body: [UInt8] = []
+    /// Inflates a gzip body (`Content-Encoding: gzip`) as it arrives; `body` holds what it made,
+    /// so the body limit and the in-flight budget count the inflated bytes.
+    private var inflater: GzipInflater?
+    /// Bytes of the body as sent (compressed or not): bounded by the limit too.
+    private var receivedBytes = 0
+    /// The request's `Accept-Encoding`, kept for the answer.
+    private var acceptEncoding: String?
     /// Bytes of the in-flight budget this request holds for its body.
     private var reserved = 0
     private var budget: InFlightBudget?
@@ -78,6 +87,7 @@ final class PendingRequest {
             request = head.request
             request.context = context
         }
+        if let refusal = prepareDecoding(transport) { return answer(refusal) }
         guard transport.budget.reserve(declared) else { return answer(.busy) }
         reserved = declared
         body.reserveCapacity(declared)
@@ -96,6 +106,7 @@ final class PendingRequest {
             // its end just to answer politely: past twice the limit, close the connection.
             return bytes + chunk.count - transport.maxBodyBytes <= transport.maxBodyBytes
         case .reading:
+            if let inflater { return inflate(chunk, with: inflater, transport) }
             guard chunk.count <= transport.maxBodyBytes - body.count else {
                 return discard(answer: .bodyTooLarge(transport.maxBodyBytes), plus: chunk.count)
             }
@@ -113,13 +124,69 @@ final class PendingRequest {
         case .discarding(let response, _):
             return answer(response)
         case .reading:
+            if let inflater {
+                // A stream cut short is refused whole: the handler never sees part of a body.
+                do { try inflater.finish() } catch { return discardedAnswer(.badEncoding(error)) }
+            }
             request.body = body
             body = []
-            let response = transport.handler.handle(request)
+            let response = transport.handler.handle(request).encoded(for: acceptEncoding)
             request = HTTPRequest()
             releaseReservation()
             return answer(response)
         }
+    }
+
+    /// Reads the request's codings: an inflater for a gzip body (415 for a coding it cannot read,
+    /// decided here, before a byte of the body), and the answer's coding from `Accept-Encoding`.
+    private func prepareDecoding(_ transport: TransportContext) -> HTTPResponse? {
+        acceptEncoding = request.header("accept-encoding")
+        let declared = request.header("content-encoding")
+        switch ContentCoding.ofRequest(declared) {
+        case nil:
+            return .unsupportedEncoding(declared ?? "")
+        case .identity:
+            return nil
+        case .gzip:
+            // zlib's state and window and the output piece count against the budget too.
+            guard transport.budget.reserve(GzipInflater.workingBytes) else { return .busy }
+            guard let inflater = try? GzipInflater(limit: transport.maxBodyBytes) else {
+                transport.budget.release(GzipInflater.workingBytes)
+                return .busy
+            }
+            self.inflater = inflater
+            // The handler sees the body as it was before compression.
+            request.headers["content-encoding"] = nil
+            return nil
+        }
+    }
+
+    /// A piece of a gzip body: inflated into `body` under the body limit and the budget, both
+    /// checked every 64 KiB of output, so a gzip bomb stops at the limit and is answered 413.
+    private func inflate(_ chunk: UnsafeRawBufferPointer, with inflater: GzipInflater, _ transport: TransportContext) -> Bool {
+        receivedBytes += chunk.count
+        guard receivedBytes <= transport.maxBodyBytes else {
+            return discard(answer: .bodyTooLarge(transport.maxBodyBytes), plus: chunk.count)
+        }
+        do throws(GzipError) {
+            let taken = try inflater.inflate(chunk) { piece in
+                guard makeRoom(for: piece.count, transport) else { return false }
+                body.append(contentsOf: piece)
+                return true
+            }
+            return taken ? true : discard(answer: .busy, plus: chunk.count)
+        } catch .tooLarge(let limit) {
+            return discard(answer: .inflatesTooLarge(limit), plus: chunk.count)
+        } catch {
+            return discard(answer: .badEncoding(error), plus: chunk.count)
+        }
+    }
+
+    /// Answers with `response` and drops what was kept of the body.
+    private func discardedAnswer(_ response: HTTPResponse) -> HTTPResponse {
+        body = []
+        releaseReservation()
+        return answer(response)
     }
 
     private func answer(_ response: HTTPResponse) -> HTTPResponse {
@@ -148,8 +215,9 @@ final class PendingRequest {
     }
 
     private func releaseReservation() {
-        budget?.release(reserved)
+        budget?.release(reserved + (inflater == nil ? 0 : GzipInflater.workingBytes))
         reserved = 0
+        inflater = nil
     }
 }
 

@@ -13,6 +13,8 @@ struct SyncBenchmark {
     let runs: Int
     let seed: UInt64
     let work: String
+    /// `--link`: also time first full syncs through a shaping proxy, with and without gzip.
+    var link: ShapingProxy.Shape? = nil
 
     struct Figures {
         var changes = 0
@@ -26,6 +28,14 @@ struct SyncBenchmark {
         var pullClientRSS: [Double] = []
         var serverRSS: [Double] = []
         var antiEntropy = AntiEntropyFigures()
+        /// First full syncs with `KETTE_COMPRESSION=off` on loopback, and both ways through the link.
+        var pullPlainSeconds: [Double] = []
+        var pullGzipSeconds: [Double] = []
+        var linkGzipSeconds: [Double] = []
+        var linkPlainSeconds: [Double] = []
+        /// Bytes the link carried down (server to client) in one first sync, gzipped and plain.
+        var linkGzipBytes = 0
+        var linkPlainBytes = 0
     }
 
     /// The server's users and districts, made once per size: 30 districts, 300 coordinators,
@@ -135,6 +145,7 @@ struct SyncBenchmark {
         figures.pullSeconds.append(pull.milliseconds / 1000)
         figures.pullClientRSS.append(pull.peakRSS)
 
+        if let link { try measureLink(link, url: url, directory: directory, base: base, token: tokens["county"]!, figures: &figures) }
         figures.incrementalMilliseconds.append(try nightlySync(directory: directory, base: base))
         sampler.cancel()
         figures.serverRSS.append(peakBox.peak)
@@ -142,6 +153,31 @@ struct SyncBenchmark {
         try measureRestore(directory: directory, base: base, size: size, tokens: tokens, server: &server, url: &url, into: &figures.antiEntropy)
         kill(server.pid, SIGTERM)
         _ = server.wait()
+    }
+
+    /// First full syncs of fresh county stores: on loopback without and with gzip, then through a shaping
+    /// proxy with and without gzip (the same server process as the loopback figures).
+    func measureLink(_ shape: ShapingProxy.Shape, url: String, directory: String, base: String, token: String,
+                     figures: inout Figures) throws {
+        let port = UInt16(url.split(separator: ":").last!)!
+        let proxy = try ShapingProxy(target: port, shape: shape)
+        // Loopback both ways back to back, so the comparison does not depend on what ran before.
+        figures.pullPlainSeconds.append(try firstSync(url: url, directory: directory + "/plain", token: token, compressed: false, base: base))
+        figures.pullGzipSeconds.append(try firstSync(url: url, directory: directory + "/gzip", token: token, compressed: true, base: base))
+        figures.linkGzipSeconds.append(try firstSync(url: proxy.url, directory: directory + "/link-gzip", token: token, compressed: true, base: base))
+        figures.linkGzipBytes = proxy.downstream.bytesCarried
+        figures.linkPlainSeconds.append(try firstSync(url: proxy.url, directory: directory + "/link-plain", token: token, compressed: false, base: base))
+        figures.linkPlainBytes = proxy.downstream.bytesCarried - figures.linkGzipBytes
+    }
+
+    /// A fresh county store's first full sync from `url`, in seconds; the store is removed after.
+    func firstSync(url: String, directory: String, token: String, compressed: Bool, base: String) throws -> Double {
+        try LocalStore.create(directory: directory, name: "county")
+        try RemoteConfiguration(url: url, token: token, caCertificate: nil).save(in: directory)
+        let outcome = try ChildProcess.run(binaries.kette, ["--home", directory, "sync"],
+                                           environment: compressed ? [:] : ["KETTE_COMPRESSION": "off"], log: base + "/pull.log")
+        try? FileManager.default.removeItem(atPath: directory)
+        return outcome.milliseconds / 1000
     }
 
     /// A nightly sync: one coordinator edits 1% of their offers, the county office syncs; the

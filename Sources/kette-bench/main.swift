@@ -10,6 +10,7 @@ let usage = """
     usage:
       kette-bench local  [--offers 20000] [--meetings 5000] [--runs 30] [--seed N] [--keep DIR]
       kette-bench sync   [--sizes 10000,100000,1000000] [--clients 4] [--runs 3] [--many 50] [--many-changes 2000] [--seed N]
+                         [--link 16mbit,40ms]
       kette-bench county --out DIR [--districts 30] [--offers 20000] [--meetings 2000] [--seed N]
       kette-bench import [--offers 20000] [--changed 100] [--runs 5] [--seed N]
       kette-bench api-push --from STORE_DIRECTORY
@@ -18,6 +19,9 @@ let usage = """
     local:  whole-process times of everyday `kette` commands on a county-sized store, and a long
             list side by side with the sqlite3 shell running the same query.
     sync:   push, first full sync and nightly sync against a real kette-server, with raw SQLite ceilings.
+            --link RATE,RTT also times first full syncs through a shaping proxy on loopback (RATE in
+            kbit or mbit per direction, RTT in ms), gzipped and with KETTE_COMPRESSION=off, and the
+            loopback first sync with KETTE_COMPRESSION=off.
     county: writes a store to look at; import: times `kette import` of a county file.
     """
 
@@ -28,6 +32,18 @@ func option(_ name: String) -> String? {
 }
 
 func number(_ name: String, default value: Int) -> Int { option(name).flatMap(Int.init) ?? value }
+
+/// The over-a-link line of `sync --link`: medians of first full syncs, gzipped and plain.
+func linkSummary(_ f: SyncBenchmark.Figures, shape: ShapingProxy.Shape) -> String {
+    let gzip = Sample(values: f.linkGzipSeconds), plain = Sample(values: f.linkPlainSeconds)
+    let loopGzip = Sample(values: f.pullGzipSeconds), loopPlain = Sample(values: f.pullPlainSeconds)
+    let link = String(format: "    first full sync through %@: gzip %.2f s, uncompressed %.2f s, %.1f × faster (%.1f MB vs %.1f MB down)",
+                      shape.description, gzip.median, plain.median, plain.median / gzip.median,
+                      Double(f.linkGzipBytes) / 1e6, Double(f.linkPlainBytes) / 1e6)
+    let loopback = String(format: " | loopback: gzip %.2f s, uncompressed %.2f s (gzip/plain %.2f)", loopGzip.median, loopPlain.median,
+                          loopGzip.median / loopPlain.median)
+    return link + loopback + " | spreads: link gzip \(gzip), link plain \(plain), loopback gzip \(loopGzip), loopback plain \(loopPlain)"
+}
 
 let mode = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "local"
 // Help before anything else: asking for it must not start a benchmark.
@@ -52,8 +68,12 @@ do {
         print(LocalBenchmark.report(try benchmark.run(), runs: runs))
     case "sync":
         let sizes = (option("sizes") ?? "10000,100000,1000000").split(separator: ",").compactMap { Int($0) }
-        let benchmark = SyncBenchmark(binaries: try binaries, clients: number("clients", default: 4), runs: number("runs", default: 3),
+        var benchmark = SyncBenchmark(binaries: try binaries, clients: number("clients", default: 4), runs: number("runs", default: 3),
                                       seed: seed, work: work)
+        if let text = option("link") {
+            guard let shape = ShapingProxy.Shape(text) else { throw BenchmarkError("--link takes RATE,RTT such as 16mbit,40ms, not '\(text)'") }
+            benchmark.link = shape
+        }
         var lines: [String] = []
         for size in sizes {
             print("size \(size):")
@@ -85,6 +105,11 @@ do {
             print("    spreads over \(f.pushSeconds.count) runs: push s \(Sample(values: f.pushSeconds)), pull s \(pull), ceiling insert s \(Sample(values: f.ceilingInsertSeconds)), ceiling select s \(Sample(values: f.ceilingSelectSeconds))")
             lines.append(line)
             lines.append(check)
+            if let shape = benchmark.link {
+                let linkLine = linkSummary(f, shape: shape)
+                print(linkLine)
+                lines.append(linkLine)
+            }
         }
         if let many = option("many").flatMap(Int.init), many > 0 {
             let result = try benchmark.runManyClients(count: many, changesEach: number("many-changes", default: 2_000))

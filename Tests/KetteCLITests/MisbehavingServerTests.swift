@@ -8,36 +8,28 @@ import XCTest
 /// ("storage error") that would send a coordinator to look for a broken disk.
 final class MisbehavingServerTests: KetteCLITestCase {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/misbehaving_server.py").path
-    private var fixture: Process?
-    private var fixtureInput: Pipe?
-    private var port = 0
+    private var fixture: PythonFixture?
+    private var port: Int { fixture?.port ?? 0 }
 
     override func tearDown() {
-        try? fixtureInput?.fileHandleForWriting.close()  // the fixture exits when its stdin closes
-        fixture?.waitUntilExit()
+        fixture?.stop()
         super.tearDown()
     }
 
     private func startFixture(_ mode: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [Self.script, mode]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        fixture = process
-        fixtureInput = input
-        var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-        port = try XCTUnwrap(Int(String(decoding: line, as: UTF8.self)), "the fixture printed no port")
+        fixture = try PythonFixture(script: Self.script, arguments: [mode])
+    }
+
+    /// The body of the fixture's answer to `GET path`.
+    private func fixtureAnswer(_ path: String) throws -> String {
+        let socket = try TestSocket(port: UInt16(port))
+        XCTAssertTrue(socket.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+        let text = String(decoding: socket.readToEnd().bytes, as: UTF8.self)
+        return text.components(separatedBy: "\r\n\r\n").last ?? ""
     }
 
     private func pulls() throws -> Int {
-        let socket = try TestSocket(port: UInt16(port))
-        XCTAssertTrue(socket.send("GET /count HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
-        let text = String(decoding: socket.readToEnd().bytes, as: UTF8.self)
-        return Int(text.components(separatedBy: "\r\n\r\n").last ?? "") ?? -1
+        Int(try fixtureAnswer("/count")) ?? -1
     }
 
     /// A store with a change the fixture has accepted, then a pull against `mode`.
@@ -67,6 +59,37 @@ final class MisbehavingServerTests: KetteCLITestCase {
         try assertRefusedAsTheServersFault("loop", mentions: "did not move the cursor")
         // Three syncs (two English, one German), each stopped at its first page: no loop.
         XCTAssertLessThanOrEqual(try pulls(), 3 * 2)
+    }
+
+    func testAGzipBombPageIsRefusedAtThePageLimitNotHeldInMemory() throws {
+        // 64 KiB on the wire, 64 MiB inflated: inflating stops at twice the page limit (8 MiB).
+        try assertRefusedAsTheServersFault("gzip-bomb", mentions: "larger than the limit of 8388608 bytes")
+    }
+
+    func testAPageThatIsNotGzipAsItSaysIsAProtocolViolation() throws {
+        try assertRefusedAsTheServersFault("gzip-corrupt", mentions: "cannot be read")
+    }
+
+    func testAServerThatDoesNotSayItReadsGzipGetsPlainPushes() throws {
+        XCTAssertEqual(try pushEncodings(against: "good"), [""], "one push, plain")
+    }
+
+    func testAGzipPushRefused415IsSentAgainPlain() throws {
+        // The fixture says it reads gzip, then refuses it: the same push goes again, plain, and
+        // later pushes of the sync stay plain.
+        XCTAssertEqual(try pushEncodings(against: "gzip-liar"), ["gzip", ""])
+    }
+
+    /// A sync of 30 organizations (a push body over 1 KiB) against `mode`; the Content-Encoding of each push.
+    private func pushEncodings(against mode: String) throws -> [String] {
+        try startFixture(mode)
+        ok(["init", "--name", "Anna"])
+        for index in 0..<30 { ok(["org", "add", "Träger \(index) für Familienbildung und Beratung"]) }
+        ok(["remote", "http://127.0.0.1:\(port)", "--token", "kette_test"])
+        ok(["sync", "--json"])
+        XCTAssertEqual(try pendingChangeSets(), 0, "the server took every change set")
+        let text = try fixtureAnswer("/push-encodings")
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String], text)
     }
 
     func testMoreWithAnEmptyPageIsAProtocolViolation() throws {

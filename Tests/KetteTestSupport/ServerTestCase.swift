@@ -41,16 +41,7 @@ open class ServerTestCase: KetteCLITestCase {
 
     /// Sends a request with `curl arguments…` (10 s at most, no proxy) and returns the status and body.
     public func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "--noproxy", "*", "-m", "10", "-w", "\n%{http_code}"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        try curlRequest(arguments)
     }
 
     /// Makes the store `name` for `user`, points it at the server and syncs once.

@@ -8,6 +8,7 @@ import KetteProtocol
 func makeTransport(_ remote: RemoteConfiguration, _ context: CommandContext) -> any HTTPTransport {
     var configuration = CurlTransport.Configuration()
     configuration.caCertificatePath = remote.caCertificate
+    configuration.acceptsGzip = compresses(context)
     // For scripts and tests that must give up sooner than the defaults (10 s connect, 120 s total).
     if let seconds = context.environment["KETTE_TIMEOUT"].flatMap(Double.init), seconds > 0 {
         configuration.totalTimeoutSeconds = seconds
@@ -18,6 +19,13 @@ func makeTransport(_ remote: RemoteConfiguration, _ context: CommandContext) -> 
         policy.maxAttempts = min(attempts, RetryPolicy.attemptLimit - 1) + 1
     }
     return RetryingTransport(CurlTransport(configuration: configuration), policy: policy)
+}
+
+/// Whether sync traffic may be gzipped both ways (the default). `KETTE_COMPRESSION=off` sends
+/// and asks for plain bodies only: for measurements (`kette-bench sync --link`) and for a proxy
+/// that mishandles compressed bodies.
+func compresses(_ context: CommandContext) -> Bool {
+    context.environment["KETTE_COMPRESSION"] != "off"
 }
 
 /// A field's value as people read it; a vocabulary slug shows its label.
@@ -174,7 +182,8 @@ private func synchronize(_ context: CommandContext) throws -> SyncReport {
     // (large pages by default: every merged page is one transaction, one fsync).
     let batch = context.environment["KETTE_PUSH_BATCH"].flatMap(Int.init).map { max(1, $0) } ?? 200
     let page = context.environment["KETTE_PAGE_SIZE"].flatMap(Int.init).map { min(max(1, $0), SyncLimits.maxPageSize) } ?? SyncLimits.maxPageSize
-    let engine = SyncEngine(store: store, remote: remote, transport: makeTransport(remote, context), pushBatchSize: batch, pageSize: page)
+    let engine = SyncEngine(store: store, remote: remote, transport: makeTransport(remote, context), pushBatchSize: batch, pageSize: page,
+                            compressesRequests: compresses(context))
     let onTerminal = isatty(STDERR_FILENO) == 1 && !context.wantsJSON
     if onTerminal {
         engine.progress = { line in FileHandle.standardError.write(Data("\r\u{1B}[K\(TerminalText.escaped(line(context.language)))".utf8)) }

@@ -48,6 +48,7 @@ struct SyncRunLog {
         var configuration = CurlTransport.Configuration()
         configuration.caCertificatePath = remote.caCertificate
         configuration.totalTimeoutSeconds = 10
+        configuration.acceptsGzip = compresses(context)
         guard let health = ServerCompatibility.health(of: remote, over: CurlTransport(configuration: configuration)) else { return nil }
         if let warning = ServerCompatibility.warning(health, url: remote.url) {
             FileHandle.standardError.write(Data(TerminalText.escaped(warning(context.language) + "\n").utf8))
