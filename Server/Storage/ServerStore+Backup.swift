@@ -102,8 +102,10 @@ extension ServerStore {
         return (audit, head)
     }
 
-    private static func checkIsServerDatabase(_ path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw AdminError.invalid(ServerText.noBackupFile.with(["path": path])) }
+    /// Refuses a file that is missing (`missing`), not a kette-server database (`foreign`) or
+    /// damaged, opening it read-only so that nothing is written to a file that is not ours.
+    static func checkIsServerDatabase(_ path: String, missing: ServerText = .noBackupFile, foreign: ServerText = .notServerDatabase) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw AdminError.invalid(missing.with(["path": path])) }
         var configuration = Database.Configuration()
         configuration.readOnly = true
         configuration.createIfMissing = false
@@ -117,9 +119,9 @@ extension ServerStore {
                 throw AdminError.invalid(ServerText.backupDamaged.with(["path": path]))
             }
         } catch is SQLiteError {
-            throw AdminError.invalid(ServerText.notServerDatabase.with(["path": path]))
+            throw AdminError.invalid(foreign.with(["path": path]))
         }
-        guard isServer else { throw AdminError.invalid(ServerText.notServerDatabase.with(["path": path])) }
+        guard isServer else { throw AdminError.invalid(foreign.with(["path": path])) }
     }
 
     /// Refuses when another connection has the database open: an exclusive lock cannot be taken

@@ -8,7 +8,7 @@ typealias ServerCommand = Command<ServerContext>
 let server = Program<ServerContext>(
     name: "kette-server",
     abstract: LocalizedText("the county sync server for Kette", "der Sync-Server des Kreises für Kette"),
-    commands: [serveCommand] + adminCommands + recoveryCommands,
+    commands: [serveCommand] + adminCommands + recoveryCommands + [migrateCommand],
     globalOptions: [databaseOption],
     epilogue: LocalizedText("""
         Admin commands open the same database file and work while the server runs; a revocation

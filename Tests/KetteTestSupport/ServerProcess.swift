@@ -29,12 +29,15 @@ public final class ServerProcess {
     }
 
     /// Runs `kette-server arguments…` (in English, no database added) to its end.
-    /// `language`: the child's `LANG` (English unless a test reads the German output).
-    public func run(_ arguments: [String], language: String = "C.UTF-8") throws -> (status: Int32, errors: String, output: String) {
+    /// `language`: the child's `LANG` (English unless a test reads the German output);
+    /// `environment`: variables set on top of the test process's own.
+    public func run(_ arguments: [String], language: String = "C.UTF-8",
+                    environment: [String: String] = [:]) throws -> (status: Int32, errors: String, output: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["LANG": language, "LC_ALL": language]) { $1 }
+            .merging(environment) { $1 }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
