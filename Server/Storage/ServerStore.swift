@@ -292,7 +292,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         }
     }
 
-    static func districtIDs(in db: Database) throws -> Set<String> {
+    static func districtIDs(in db: any ServerDatabase) throws -> Set<String> {
         Set(try db.rows("""
             SELECT record_id FROM field_state WHERE record_type = 'district' AND field = 'name'
             AND record_id NOT IN (SELECT record_id FROM field_state WHERE record_type = 'district' AND field = 'deleted' AND value = 'true')
@@ -309,16 +309,22 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         // One transaction for the whole batch: an acknowledged push is durable as a whole, and
         // a crash before the commit leaves none of it.
         let results = try audited { db, events -> [ChangeSetResult] in
-            var context = try WriteContext(db: db, now: serverNow)
-            var results: [ChangeSetResult] = []
-            for changeSet in request.changeSets {
-                results.append(try ChangeSetApplier(identity: identity, serverNow: serverNow).apply(changeSet, into: &context))
-            }
-            try context.save()
+            let results = try Self.apply(request, by: identity, at: serverNow, in: db)
             events.append(.init(actor: identity.user, action: "push", detail: Self.pushSummary(request, results)))
             return results
         }
         return PushResponse(results: results, serverTime: serverNow)
+    }
+
+    /// Applies a push's change sets inside the caller's write transaction, on either backend.
+    static func apply(_ request: PushRequest, by identity: Identity, at serverNow: Int64, in db: any ServerDatabase) throws -> [ChangeSetResult] {
+        var context = try WriteContext(db: db, now: serverNow)
+        var results: [ChangeSetResult] = []
+        for changeSet in request.changeSets {
+            results.append(try ChangeSetApplier(identity: identity, serverNow: serverNow).apply(changeSet, into: &context))
+        }
+        try context.save()
+        return results
     }
 
     /// What a push changed, for the audit log: how many change sets with what outcome, and how
@@ -344,24 +350,32 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         guard cursor >= 0 else { throw StorageError.negativeCursor(cursor) }
         let limit = min(max(1, limit), SyncLimits.maxPageSize)
         let serverNow = now()
-        return try readers.read { db in
-            let newest = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
-            guard cursor <= newest else { throw StorageError.cursorAhead(cursor: cursor, newest: newest) }
-            // Records that left the caller's scope since the cursor; they count towards the page.
-            let exits = try Self.scopeExits(after: cursor, limit: limit + 1, for: identity, schema: schema, in: db)
-            let (sql, arguments) = Self.pullQuery(after: cursor, limit: limit, for: identity, schema: schema)
-            var page = PullPageWriter(expectedChanges: limit)
-            let (lastSeq, more) = try Self.fill(&page, from: sql, arguments, exits: exits, limit: limit, after: cursor, in: db)
-            // With nothing more to read, the cursor moves to the newest change even when the
-            // caller's scope held none of the last ones, so they are not scanned again.
-            audit.noteRead(user: identity.user, pages: 1, changes: page.count)
-            return page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow,
-                               server: try Self.databaseID(in: db), scope: DigestScope.keys(readBy: identity))
-        }
+        let page = try readers.read { db in try Self.pullPage(after: cursor, limit: limit, for: identity, schema: schema, at: serverNow, in: db) }
+        audit.noteRead(user: identity.user, pages: 1, changes: page.changes)
+        return page.json
+    }
+
+    /// One pull page from one snapshot of the database (a read transaction on PostgreSQL, where
+    /// the newest sequence number and the rows must come from the same snapshot: SPEC §12.1).
+    static func pullPage(after cursor: Int64, limit: Int, for identity: Identity, schema: Int, at serverNow: Int64,
+                         in db: any ServerDatabase) throws -> (json: [UInt8], changes: Int) {
+        let newest = try db.newestPullSequence()
+        guard cursor <= newest else { throw StorageError.cursorAhead(cursor: cursor, newest: newest) }
+        // Records that left the caller's scope since the cursor; they count towards the page.
+        let exits = try scopeExits(after: cursor, limit: limit + 1, for: identity, schema: schema, in: db)
+        let (sql, arguments) = pullQuery(after: cursor, limit: limit, for: identity, schema: schema, in: db)
+        var page = PullPageWriter(expectedChanges: limit)
+        let (lastSeq, more) = try fill(&page, from: sql, arguments, exits: exits, limit: limit, after: cursor, in: db)
+        let changes = page.count
+        // With nothing more to read, the cursor moves to the newest change even when the
+        // caller's scope held none of the last ones, so they are not scanned again.
+        return (page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow,
+                            server: try databaseID(in: db), scope: DigestScope.keys(readBy: identity)), changes)
     }
 
     /// The field rows after `cursor` in the caller's scope and record schema, in sequence order.
-    static func pullQuery(after cursor: Int64, limit: Int, for identity: Identity, schema: Int) -> (String, [DatabaseValueConvertible?]) {
+    static func pullQuery(after cursor: Int64, limit: Int, for identity: Identity, schema: Int,
+                          in db: any ServerDatabase) -> (String, [DatabaseValueConvertible?]) {
         var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted, f.change_set FROM field_state f "
         var arguments: [DatabaseValueConvertible?] = [cursor]
         if identity.role.seesEverything {
@@ -369,7 +383,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         } else {
             sql += """
                 JOIN record_scope s ON s.record_type = f.record_type AND s.record_id = f.record_id
-                WHERE f.seq > ? AND (s.everyone = 1 OR s.district IN (SELECT value FROM json_each(?)))
+                WHERE f.seq > ? AND (s.everyone OR \(db.isListed("s.district")))
                 """
             arguments.append(FieldValue.list(identity.districts).jsonText)
         }
@@ -384,7 +398,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     /// JSON text already, so nothing is decoded and encoded again. An entry that does not fit
     /// starts the next page: the cursor (`lastSeq`) stays before it, so nothing is skipped.
     static func fill(_ page: inout PullPageWriter, from sql: String, _ arguments: [DatabaseValueConvertible?], exits: [ScopeExit],
-                     limit: Int, after cursor: Int64, in db: Database) throws -> (lastSeq: Int64, more: Bool) {
+                     limit: Int, after cursor: Int64, in db: any ServerDatabase) throws -> (lastSeq: Int64, more: Bool) {
         var pending = exits[...]
         var lastSeq = cursor
         var more = false

@@ -1,0 +1,81 @@
+import KettePostgres
+import KetteStore
+
+/// The server's storage code on a PostgreSQL connection (`ServerDatabase`): numbers its `?`
+/// placeholders as `$1, $2, …` (once per statement text), reads JSON lists with PostgreSQL's
+/// functions, and keeps the pull sequence in the `CommitOrderedSequence` of the schema.
+///
+/// Owns its connection; like it, not thread-safe.
+final class PostgresServerDatabase: ServerDatabase {
+    let connection: PostgresConnection
+    /// PostgreSQL's text of each statement, by the text written for `ServerDatabase`.
+    private var translated: [String: String] = [:]
+
+    init(_ connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    @discardableResult
+    func write(_ sql: String, _ arguments: [DatabaseValueConvertible?]) throws -> Int {
+        try connection.execute(postgres(sql), arguments)
+    }
+
+    func rows(_ sql: String, _ arguments: [DatabaseValueConvertible?]) throws -> [Row] {
+        try connection.rows(postgres(sql), arguments)
+    }
+
+    func firstRow(_ sql: String, _ arguments: [DatabaseValueConvertible?]) throws -> Row? {
+        try connection.firstRow(postgres(sql), arguments)
+    }
+
+    /// Reads every row even after `body` said stop: libpq must read a result to its end before the
+    /// connection takes the next command (the server's scans are bounded by LIMIT).
+    func scanRows(_ sql: String, _ arguments: [DatabaseValueConvertible?], while body: (Row) throws -> Bool) throws {
+        var reading = true
+        try connection.forEachRow(postgres(sql), arguments) { row in
+            if reading { reading = try body(row) }
+        }
+    }
+
+    func isListed(_ column: String) -> String {
+        "\(column) IN (SELECT json_array_elements_text(?::json))"
+    }
+
+    /// Locks the counter's row until the transaction ends: the same rule as
+    /// `CommitOrderedSequence.take` (Protocol/SPEC.md §12.1), taken when the write starts
+    /// because the number of rows it writes is known only at its end.
+    func holdPullSequence() throws -> Int64 {
+        try PostgresServerSchema.pullSequence.hold(in: connection)
+    }
+
+    func savePullSequence(_ last: Int64) throws {
+        try PostgresServerSchema.pullSequence.advance(to: last, in: connection)
+    }
+
+    func newestPullSequence() throws -> Int64 {
+        try PostgresServerSchema.pullSequence.newest(in: connection)
+    }
+
+    /// `sql` with its `?` placeholders numbered; a `?` inside a quoted literal or identifier is
+    /// left as it is.
+    func postgres(_ sql: String) -> String {
+        if let known = translated[sql] { return known }
+        var text = ""
+        var number = 0
+        var quote: Character?
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "?" {
+                number += 1
+                text += "$\(number)"
+                continue
+            }
+            text.append(character)
+        }
+        translated[sql] = text
+        return text
+    }
+}
