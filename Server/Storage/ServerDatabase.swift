@@ -30,6 +30,17 @@ protocol ServerDatabase: AnyObject {
     func savePullSequence(_ last: Int64) throws
     /// The newest pull sequence number whose rows a reader sees.
     func newestPullSequence() throws -> Int64
+
+    /// Inside a write transaction, before reading the audit log's last entry: no other writer
+    /// appends until this transaction ends.
+    func holdAuditSequence() throws
+    /// Inside the same transaction: the number of the last entry it appended.
+    func saveAuditSequence(_ last: Int64) throws
+    /// Whether the triggers that keep the audit log append-only are there and enabled.
+    func auditTriggersInPlace() throws -> Bool
+    /// Runs `body` (an erasure's re-signing) with the audit log's triggers lifted for this
+    /// transaction alone.
+    func withoutAuditTriggers(_ body: () throws -> Void) throws
 }
 
 extension ServerDatabase {
@@ -76,5 +87,24 @@ extension Database: ServerDatabase {
 
     func newestPullSequence() throws -> Int64 {
         Int64(try scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
+    }
+
+    /// The write transaction holds the only write lock already.
+    func holdAuditSequence() throws {}
+
+    /// The log's numbers are its rows' own.
+    func saveAuditSequence(_ last: Int64) throws {}
+
+    func auditTriggersInPlace() throws -> Bool {
+        try scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_log_no_update', 'audit_log_no_delete')") == 2
+    }
+
+    /// SQLite cannot disable a trigger: they are dropped and made again from their own SQL.
+    func withoutAuditTriggers(_ body: () throws -> Void) throws {
+        let triggers = try rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+            .compactMap { row in row.string(0).flatMap { name in row.string(1).map { (name, $0) } } }
+        for (name, _) in triggers { try execute("DROP TRIGGER \"\(name)\"") }
+        try body()
+        for (_, sql) in triggers { try execute(sql) }
     }
 }

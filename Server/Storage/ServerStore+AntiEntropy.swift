@@ -12,7 +12,7 @@ extension ServerStore {
     }
 
     public func databaseID() throws -> String {
-        try readers.read { db in try Self.databaseID(in: db) }
+        try connections.read { db in try Self.databaseID(in: db) }
     }
 
     /// The records that left the caller's scope after `cursor`: exits from a scope the caller
@@ -47,7 +47,7 @@ extension ServerStore {
     /// `GET /v1/digests`: the digests of every scope the caller reads, summed per bucket. When
     /// `clientTotal` matches, the buckets are left out: nothing differs.
     public func digests(for identity: Identity, clientTotal: UInt64?) throws -> DigestAnswer {
-        try readers.read { db in
+        try connections.read { db in
             let scopes = DigestScope.keys(readBy: identity)
             let buckets = try DigestUpkeep.buckets(of: scopes, in: db)
             let seq = try db.newestPullSequence()
@@ -60,7 +60,7 @@ extension ServerStore {
     /// digest. Reads the caller's placements once and the versions of the records listed.
     public func bucketListing(_ request: BucketListingRequest, for identity: Identity) throws -> BucketListing {
         let wanted = Set(request.buckets)
-        return try readers.read { db in
+        return try connections.read { db in
             var keys: [RecordKey] = []
             let (sql, arguments): (String, [DatabaseValueConvertible?]) = identity.role.seesEverything
                 ? ("SELECT record_type, record_id FROM record_scope", [])
@@ -81,7 +81,7 @@ extension ServerStore {
     /// its versions), holds it elsewhere or not at all, and which of the caller's versions the
     /// server lacks.
     public func checkRecords(_ request: RecordCheckRequest, for identity: Identity) throws -> RecordCheck {
-        try readers.read { db in
+        try connections.read { db in
             var answers: [RecordCheck.Record] = []
             for record in request.records {
                 let versions = record.versions.compactMapValues(HLCTimestamp.init(encoded:))

@@ -1,5 +1,6 @@
 import Foundation
 import KetteMessages
+import KettePostgres
 import KetteProtocol
 import KetteStore
 
@@ -19,6 +20,7 @@ extension ServerStore {
     /// renamed over it when complete, so `path` is always a whole backup. The audit key file is
     /// not copied: keep it apart from the backups (README).
     public func backup(to path: String, actor: String? = nil) throws -> BackupReport {
+        guard let readers = sqlite?.readers else { throw AdminError.invalid(ServerText.backupOnPostgres.text) }
         let temporary = path + ".tmp-\(getpid())"
         try Self.createPrivateFile(temporary)
         do {
@@ -46,6 +48,7 @@ extension ServerStore {
     ///   needs to replay a run.
     public static func restore(from backup: String, to path: String, actor: String? = nil,
                                identity: (database: String, replica: ReplicaID) = (ReplicaID.random().rawValue, .random())) throws -> BackupReport {
+        guard !PostgresURL.isPostgres(path) else { throw AdminError.invalid(ServerText.backupOnPostgres.text) }
         try checkIsServerDatabase(backup)
         if FileManager.default.fileExists(atPath: path) { try checkUnused(path) }
         let keyPath = AuditLog.keyPath(for: path)

@@ -15,7 +15,9 @@ public enum ServerText: String, MessageSection {
     case moveTargetNotEmpty, moveNoSource, moveSourceForeign, moveNeedsURL, moveTargetUnreachable, moveTargetFailed, moved, moveAuditKey
     // Backups and restores (SPEC §16.7).
     case backupWritten, restored, restoreNote, restoreNeedsDatabase, cannotWrite, cannotCreate, notSingleFile
-    case noBackupFile, backupDamaged, notServerDatabase, databaseInUse
+    case noBackupFile, backupDamaged, notServerDatabase, databaseInUse, backupOnPostgres
+    // Serving from PostgreSQL.
+    case auditKeyNeeded, postgresUnusable
     // Audit actions in `audit list`.
     case actionDistrictAdd, actionErase, actionPush, actionRead, actionUserAdd, actionUserRevoke, actionUserToken
     case actionUserDistricts, actionBackup, actionRestore, actionRepair
@@ -118,6 +120,14 @@ public enum ServerText: String, MessageSection {
                                           "{path} ist keine kette-server-Datenbank; eine von `kette-server backup` geschriebene Datei angeben"),
         .databaseInUse: LocalizedText("the database {path} is in use: stop `kette-server serve` (and other admin commands) before restoring",
                                       "Die Datenbank {path} ist in Gebrauch: vor dem Wiederherstellen `kette-server serve` (und andere Verwaltungsbefehle) beenden"),
+        .backupOnPostgres: LocalizedText(
+            "backup and restore copy a SQLite file; a PostgreSQL database is backed up with its own tools (pg_dump, pg_basebackup), the audit key file apart from it",
+            "backup und restore kopieren eine SQLite-Datei; eine PostgreSQL-Datenbank wird mit ihren eigenen Werkzeugen gesichert (pg_dump, pg_basebackup), die Schlüsseldatei des Audit-Protokolls getrennt davon"),
+        .auditKeyNeeded: LocalizedText(
+            "a PostgreSQL database needs --audit-key FILE: the audit log's key file (made on first use; after `migrate`, the source's FILE.audit-key)",
+            "Eine PostgreSQL-Datenbank braucht --audit-key DATEI: die Schlüsseldatei des Audit-Protokolls (wird beim ersten Mal angelegt; nach `migrate` die DATEI.audit-key der Quelle)"),
+        .postgresUnusable: LocalizedText("the PostgreSQL database {url} is unusable ({code}): {reason}",
+                                         "Die PostgreSQL-Datenbank {url} ist unbrauchbar ({code}): {reason}"),
         .actionDistrictAdd: LocalizedText("district-add", "Sozialraum-angelegt"),
         .actionErase: LocalizedText("erase", "Name-gelöscht"),
         .actionPush: LocalizedText("push", "Änderungen-gesendet"),

@@ -44,7 +44,7 @@ final class AuditLogTests: XCTestCase {
                                     detail: "\(index) change sets (\(index) applied); records: offer \(index)"))
             }
         }
-        try store.writer.read { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        try store.sqlite!.writer.read { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         XCTAssertEqual(try store.verifyAudit(), .intact(entries: 40))
 
         var random = SeededGenerator(seed: 4)

@@ -41,12 +41,12 @@ final class ServerDatabaseParityTests: XCTestCase {
         XCTAssertTrue(Self.pushes.contains { $0.changeSets.contains { $0.id == "cs-1" } }, "a retried change set is among the pushes")
 
         try assertSameTables()
-        let sequence = try XCTUnwrap(try sqlite.store.readers.read { db in try db.newestPullSequence() })
+        let sequence = try XCTUnwrap(try sqlite.store.connections.read { db in try db.newestPullSequence() })
         XCTAssertGreaterThan(sequence, 10)
         XCTAssertEqual(try postgres.newestPullSequence(), sequence)
 
         for user in ["anna", "bert", "kreis"] {
-            XCTAssertEqual(try pages(for: user, on: postgres), try sqlite.store.readers.read { db in try pages(for: user, on: db) }, user)
+            XCTAssertEqual(try pages(for: user, on: postgres), try sqlite.store.connections.read { db in try pages(for: user, on: db) }, user)
         }
     }
 

@@ -4,17 +4,23 @@ import XCTest
 import Glibc
 #endif
 
-/// A real `kette-server` process on loopback, with its database in the test's directory.
+/// A real `kette-server` process on loopback, with its database in the test's directory, or in a
+/// PostgreSQL database with its audit key in the test's directory.
 public final class ServerProcess {
     public let binary: URL
+    /// The SQLite file, or the PostgreSQL URL.
     public let database: String
+    /// `--db` and, with PostgreSQL, `--audit-key`: given to every command.
+    public let databaseArguments: [String]
     public let logPath: String
     public private(set) var pid: pid_t = 0
     public private(set) var port: UInt16 = 0
 
-    public init(directory: URL) {
+    /// - Parameter database: a PostgreSQL URL, or nil for `server.db` in `directory`.
+    public init(directory: URL, database postgres: String? = nil) {
         binary = KetteBinary.url!.deletingLastPathComponent().appendingPathComponent("kette-server")
-        database = directory.appendingPathComponent("server.db").path
+        database = postgres ?? directory.appendingPathComponent("server.db").path
+        databaseArguments = ["--db", database] + (postgres == nil ? [] : ["--audit-key", directory.appendingPathComponent("server.audit-key").path])
         logPath = directory.appendingPathComponent("server.log").path
     }
 
@@ -23,7 +29,7 @@ public final class ServerProcess {
     /// Runs an admin command against the database and returns its stdout (trimmed).
     @discardableResult
     public func admin(_ arguments: [String], expectExit: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let result = try run(arguments + ["--db", database])
+        let result = try run(arguments + databaseArguments)
         XCTAssertEqual(result.status, expectExit, "kette-server \(arguments.joined(separator: " ")): \(result.errors)", file: file, line: line)
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -56,7 +62,7 @@ public final class ServerProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, logPath + ".err", O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        let arguments = [binary.path, "serve", "--db", database, "--port", String(requested)] + extraArguments
+        let arguments = [binary.path, "serve"] + databaseArguments + ["--port", String(requested)] + extraArguments
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         guard posix_spawn(&pid, binary.path, &actions, nil, argv, environ) == 0 else { throw NSError(domain: "ServerProcess", code: 1) }

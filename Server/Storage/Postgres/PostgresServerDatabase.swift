@@ -56,6 +56,28 @@ final class PostgresServerDatabase: ServerDatabase {
         try PostgresServerSchema.pullSequence.newest(in: connection)
     }
 
+    func holdAuditSequence() throws {
+        _ = try PostgresServerSchema.auditSequence.hold(in: connection)
+    }
+
+    func saveAuditSequence(_ last: Int64) throws {
+        try PostgresServerSchema.auditSequence.advance(to: last, in: connection)
+    }
+
+    func auditTriggersInPlace() throws -> Bool {
+        try connection.scalarInt("""
+            SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass
+            AND tgname IN ('audit_log_no_change', 'audit_log_no_truncate') AND tgenabled <> 'D'
+            """) == 2
+    }
+
+    /// Disabled inside the transaction: a failure (or a crash) leaves them enabled.
+    func withoutAuditTriggers(_ body: () throws -> Void) throws {
+        try connection.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
+        try body()
+        try connection.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
+    }
+
     /// `sql` with its `?` placeholders numbered; a `?` inside a quoted literal or identifier is
     /// left as it is.
     func postgres(_ sql: String) -> String {
