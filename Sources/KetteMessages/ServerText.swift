@@ -97,8 +97,8 @@ public enum ServerText: String, MessageSection {
         .moved: LocalizedText(
             "moved {path} to {url}: {versions} field versions, {users} {users:user|users}, {audit} audit {audit:entry|entries}, pull sequence at {seq}; clients continue from their cursors",
             "{path} nach {url} umgezogen: {versions} Feldversionen, {users} {users:Person|Personen}, {audit} Audit-{audit:Eintrag|Einträge}, Abrufsequenz bei {seq}; Clients machen an ihrer Position weiter"),
-        .moveAuditKey: LocalizedText("the audit log's key stays in the file {key}: keep it with the county, `audit verify` needs it",
-                                     "Der Schlüssel des Audit-Protokolls bleibt in der Datei {key}: beim Landkreis aufbewahren, `audit verify` braucht ihn"),
+        .moveAuditKey: LocalizedText("the audit log's key stays in the file {key}: give it to every command on the new database with --audit-key {key}",
+                                     "Der Schlüssel des Audit-Protokolls bleibt in der Datei {key}: jedem Befehl auf der neuen Datenbank mit --audit-key {key} angeben"),
         // English shows the action codes scripts and the audit chain use.
         .backupWritten: LocalizedText("backup written to {path}: {versions} field versions up to sequence {seq} (database {database})",
                                       "Sicherung nach {path} geschrieben: {versions} Feldversionen bis Sequenz {seq} (Datenbank {database})"),

@@ -20,12 +20,12 @@ let migrateCommand = ServerCommand(
     discussion: LocalizedText("""
         Users, tokens, every field version with its sequence number, conflicts, change-set outcomes, the audit log with
         its chain and the database id move in one transaction: a failure leaves the target as it was. Stop `serve` first;
-        the source is only read. The audit log's key stays a file next to the source: keep it with the county.
+        the source is only read. The audit log's key stays a file next to the source: give it with --audit-key.
         """, """
         Personen, Tokens, jede Feldversion mit ihrer Sequenznummer, Konflikte, Ergebnisse der Änderungssätze, das
         Audit-Protokoll mit seiner Kette und die Datenbank-ID ziehen in einer Transaktion um: ein Fehler lässt das Ziel,
         wie es war. Zuerst `serve` beenden; die Quelle wird nur gelesen. Der Schlüssel des Audit-Protokolls bleibt eine
-        Datei neben der Quelle: beim Landkreis aufbewahren.
+        Datei neben der Quelle: mit --audit-key angeben.
         """),
     validate: { input in
         _ = try input.require(source)

@@ -35,6 +35,7 @@ final class AuditLogTests: XCTestCase {
     }
 
     func testRandomTamperingIsAlwaysDetected() throws {
+        try requireSQLiteServer("tampering with copies of the database file")
         let long = ProcessInfo.processInfo.environment["KETTE_LONG_TESTS"] == "1"
         let trials = long ? 1000 : 60
         // A log of 40 entries of varied kinds.

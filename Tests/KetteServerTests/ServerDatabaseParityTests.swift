@@ -16,7 +16,7 @@ final class ServerDatabaseParityTests: XCTestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
         sqlite = try makeServerStore(districts: [.nordstadt, .suedstadt],
-                                     users: [.coordinator("anna", "nordstadt"), .coordinator("bert", "nordstadt"), .county("kreis")])
+                                     users: [.coordinator("anna", "nordstadt"), .coordinator("bert", "nordstadt"), .county("kreis")], backend: .sqlite)
         let database = try makePostgresDatabase()
         _ = try CountyMove.copy(from: sqlite.path, to: database.url)
         postgres = PostgresServerDatabase(try PostgresConnection(database.url))

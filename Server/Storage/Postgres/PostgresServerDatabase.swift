@@ -78,25 +78,10 @@ final class PostgresServerDatabase: ServerDatabase {
         try connection.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
     }
 
-    /// `sql` with its `?` placeholders numbered; a `?` inside a quoted literal or identifier is
-    /// left as it is.
+    /// `sql` with its `?` placeholders numbered (`PostgresPlaceholders`), once per statement text.
     func postgres(_ sql: String) -> String {
         if let known = translated[sql] { return known }
-        var text = ""
-        var number = 0
-        var quote: Character?
-        for character in sql {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if character == "?" {
-                number += 1
-                text += "$\(number)"
-                continue
-            }
-            text.append(character)
-        }
+        let text = PostgresPlaceholders.numbered(sql)
         translated[sql] = text
         return text
     }
