@@ -16,11 +16,14 @@ public final class ServerProcess {
     public private(set) var pid: pid_t = 0
     public private(set) var port: UInt16 = 0
 
-    /// - Parameter database: a PostgreSQL URL, or nil for `server.db` in `directory`.
-    public init(directory: URL, database postgres: String? = nil) {
+    /// - Parameters:
+    ///   - database: a PostgreSQL URL, or nil for `server.db` in `directory`.
+    ///   - auditKey: the audit key file with PostgreSQL; by default `server.audit-key` in `directory`.
+    public init(directory: URL, database postgres: String? = nil, auditKey: String? = nil) {
         binary = KetteBinary.url!.deletingLastPathComponent().appendingPathComponent("kette-server")
         database = postgres ?? directory.appendingPathComponent("server.db").path
-        databaseArguments = ["--db", database] + (postgres == nil ? [] : ["--audit-key", directory.appendingPathComponent("server.audit-key").path])
+        let key = auditKey ?? directory.appendingPathComponent("server.audit-key").path
+        databaseArguments = ["--db", database] + (postgres == nil ? [] : ["--audit-key", key])
         logPath = directory.appendingPathComponent("server.log").path
     }
 
