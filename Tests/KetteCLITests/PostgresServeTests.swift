@@ -88,7 +88,7 @@ final class PostgresServeTests: ServerTestCase {
         XCTAssertTrue(try server.admin(["audit", "verify"]).contains("audit log intact"), "the chain continues on PostgreSQL")
     }
 
-    func testPostgreSQLWithoutAnAuditKeyIsRefused() throws {
+    func testPostgreSQLWithoutAnAuditKeyABackupOrAReachableServerIsRefused() throws {
         let database = try makePostgresDatabase()
         let process = ServerProcess(directory: runner.root)
         let result = try process.run(["user", "list", "--db", database.tcpURL])
@@ -98,5 +98,11 @@ final class PostgresServeTests: ServerTestCase {
                                       "--audit-key", runner.root.appendingPathComponent("k").path], language: "de_DE.UTF-8")
         XCTAssertEqual(backup.status, 1, backup.errors)
         XCTAssertTrue(backup.errors.contains("pg_dump"), backup.errors)
+        // Nobody listens on port 1: a storage error (4) that names the database, never its password.
+        let down = try process.run(["serve", "--port", "0", "--db", "postgres://kette:geheim@127.0.0.1:1/county",
+                                    "--audit-key", runner.root.appendingPathComponent("k").path])
+        XCTAssertEqual(down.status, 4, down.errors)
+        XCTAssertTrue(down.errors.contains("the PostgreSQL database postgres://kette:***@127.0.0.1:1/county is unusable (08006)"), down.errors)
+        XCTAssertFalse(down.errors.contains("geheim"), down.errors)
     }
 }
