@@ -230,6 +230,9 @@ public final class AuditLog: @unchecked Sendable {
         }
         guard let first = changed.keys.min() else { return 0 }
         if case .broken(_, let reason) = try verify(in: db) { throw Problem.alteredBeforeErasure(reason: reason) }
+        // The log's counter before its table: appenders take them in this order too, so an
+        // appender of another process waits here instead of deadlocking with the erasure.
+        try db.holdAuditSequence()
         try db.withoutAuditTriggers {
             var previous = try db.scalarString("SELECT mac FROM audit_log WHERE seq = ?", [first - 1]) ?? Self.genesis
             for entry in try Self.entries(in: db) where entry.seq >= first {

@@ -86,3 +86,6 @@ final class PostgresServerDatabase: ServerDatabase {
         return text
     }
 }
+
+@available(*, unavailable)
+extension PostgresServerDatabase: Sendable {}
