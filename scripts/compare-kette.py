@@ -6,9 +6,10 @@ query and shown columns, as `kette-bench local` does. BENCHMARKS.md ("Instant co
 
     scripts/compare-kette.py --home STORE_DIR [--runs 25] BINARY [BINARY ...]
 
-STORE_DIR: a store made by `kette-bench local --keep STORE_DIR`. `offer add` writes to it.
+STORE_DIR: a store made by `kette-bench local --keep STORE_DIR`. Each binary runs on its own copy
+(a newer binary may migrate the store past what an older one opens); `offer add` writes to it.
 """
-import argparse, os, shutil, sqlite3, statistics, time
+import argparse, os, shutil, sqlite3, statistics, tempfile, time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--home", required=True)
@@ -23,15 +24,19 @@ with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
 query = f"""SELECT substr(o.id, 1, 8) AS id, o.title, coalesce(d.name, o.district, '–') AS district, o.category, o.status
 FROM offers o LEFT JOIN districts d ON d.id = o.district LEFT JOIN organizations p ON p.id = o.provider
 WHERE o.deleted = 0 AND o.category = '{category}' ORDER BY o.title COLLATE NOCASE, o.id"""
-home = ["--home", options.home]
-commands = {
-    "--help": lambda run: ["--help"],
-    "status": lambda run: home + ["status"],
-    "offer list --district": lambda run: home + ["offer", "list", "--district", district],
-    "search": lambda run: home + ["search", ["Sprachförderung", "Hebamme", "Jugendtreff", "Bewerbung"][run % 4]],
-    "offer add": lambda run: home + ["offer", "add", "--title", f"Vergleich {run}", "--district", district,
-                                     "--phase", "preschool", "--category", "counselling"],
-    f"offer list --category {category}": lambda run: home + ["offer", "list", "--category", category],
+copies = tempfile.mkdtemp(prefix="kette-compare-")
+homes = {}
+for index, binary in enumerate(options.binaries):
+    homes[binary] = os.path.join(copies, str(index))
+    shutil.copytree(options.home, homes[binary])
+commands = {  # name -> function(home, run) -> arguments
+    "--help": lambda home, run: ["--help"],
+    "status": lambda home, run: ["--home", home, "status"],
+    "offer list --district": lambda home, run: ["--home", home, "offer", "list", "--district", district],
+    "search": lambda home, run: ["--home", home, "search", ["Sprachförderung", "Hebamme", "Jugendtreff", "Bewerbung"][run % 4]],
+    "offer add": lambda home, run: ["--home", home, "offer", "add", "--title", f"Vergleich {run}", "--district", district,
+                                    "--phase", "preschool", "--category", "counselling"],
+    f"offer list --category {category}": lambda home, run: ["--home", home, "offer", "list", "--category", category],
 }
 null = os.open(os.devnull, os.O_WRONLY)
 
@@ -61,10 +66,11 @@ def compare(name, argvs):
 
 print(f"load average {os.getloadavg()[0]:.1f}; {options.runs} runs each, medians in ms")
 for name, arguments in commands.items():
-    compare(name, {binary: (lambda run, b=binary, a=arguments: [b] + a(run)) for binary in options.binaries})
+    compare(name, {binary: (lambda run, b=binary, a=arguments: [b] + a(homes[b], run)) for binary in options.binaries})
 shell = shutil.which("sqlite3")
 if shell:
-    list_argvs = {binary: (lambda run, b=binary: [b] + commands[f"offer list --category {category}"](run)) for binary in options.binaries}
+    list_argvs = {binary: (lambda run, b=binary: [b] + commands[f"offer list --category {category}"](homes[b], run)) for binary in options.binaries}
     list_argvs["sqlite3"] = lambda run: [shell, "-readonly", "-column", "-header", database, query]
     compare("long list against the sqlite3 shell", list_argvs)
 print(f"load average {os.getloadavg()[0]:.1f}")
+shutil.rmtree(copies)

@@ -76,6 +76,9 @@ for package in kette kette-server; do
     binary=$(realpath "$root/usr/bin/$package")
     depends=$(cd "$stage/shlibs" && dpkg-shlibdeps -O -e "$binary" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
     [ -n "$depends" ] || { echo "package.sh: dpkg-shlibdeps found no dependencies of $package" >&2; exit 1; }
+    # kette loads libcurl with dlopen when it syncs (Sources/CCurl/shim.h), so dpkg-shlibdeps
+    # cannot see it: named here.
+    if [ "$package" = kette ]; then depends="$depends, libcurl4 (>= 7.88)"; fi
     size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
     sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" -e "s/@DEPENDS@/$depends/" "Packaging/debian/$package/control.in" > "$root/DEBIAN/control"
     (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\n' | LC_ALL=C sort | xargs md5sum) > "$root/DEBIAN/md5sums"

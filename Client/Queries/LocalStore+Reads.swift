@@ -11,6 +11,16 @@ public struct OfferFilter: Sendable {
     public init() {}
 }
 
+/// One line of the `offer list` table.
+public struct OfferListing: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    /// The district's name, or its id when the district is not (yet) known here.
+    public var district: String?
+    public var category: OfferCategory?
+    public var status: OfferStatus?
+}
+
 /// What `kette status` reports about the store.
 public struct StoreStatus: Codable, Sendable {
     public var store: String
@@ -76,6 +86,31 @@ extension LocalStore {
     }
 
     public func offers(_ filter: OfferFilter, language: Language) throws -> [Offer] {
+        let (conditions, arguments) = try offerConditions(filter, language: language)
+        return try database.rows("SELECT \(Self.offerColumns) WHERE \(conditions) ORDER BY o.title COLLATE NOCASE, o.id",
+                                 arguments).map(Self.offer(from:))
+    }
+
+    /// What the `offer list` table shows of each offer, in the order of `offers(_:language:)`:
+    /// only these columns are read (not the descriptions, not the lists held as JSON), because
+    /// listing a district is an everyday command that should answer at once.
+    public func offerListing(_ filter: OfferFilter, language: Language) throws -> [OfferListing] {
+        let (conditions, arguments) = try offerConditions(filter, language: language)
+        var listing: [OfferListing] = []
+        try database.forEachRow("""
+            SELECT o.id, o.title, coalesce(d.name, o.district), o.category, o.status
+            FROM offers o LEFT JOIN districts d ON d.id = o.district
+            WHERE \(conditions) ORDER BY o.title COLLATE NOCASE, o.id
+            """, arguments) { row in
+            listing.append(OfferListing(id: row.string(0) ?? "", title: row.string(1) ?? "", district: row.string(2),
+                                        category: row.string(3).flatMap(OfferCategory.init(rawValue:)),
+                                        status: row.string(4).flatMap(OfferStatus.init(rawValue:))))
+        }
+        return listing
+    }
+
+    /// The WHERE clause of an offer filter over `offers o`, with its arguments.
+    private func offerConditions(_ filter: OfferFilter, language: Language) throws -> (String, [DatabaseValueConvertible?]) {
         var conditions = ["o.deleted = 0"]
         var arguments: [DatabaseValueConvertible?] = []
         if let district = filter.district {
@@ -94,8 +129,7 @@ extension LocalStore {
             conditions.append("o.status = ?")
             arguments.append(status.slug)
         }
-        return try database.rows("SELECT \(Self.offerColumns) WHERE \(conditions.joined(separator: " AND ")) ORDER BY o.title COLLATE NOCASE, o.id",
-                                 arguments).map(Self.offer(from:))
+        return (conditions.joined(separator: " AND "), arguments)
     }
 
     public func offer(_ reference: String, language: Language) throws -> Offer {
@@ -191,7 +225,7 @@ extension LocalStore {
             meetings: try count("SELECT count(*) FROM meetings WHERE deleted = 0"),
             openTasks: try count("SELECT count(*) FROM tasks WHERE deleted = 0 AND status IS NOT 'done'"),
             pendingChangeSets: try Outbox.pendingCount(in: database),
-            pendingChanges: try count("SELECT count(*) FROM outbox_changes"),
+            pendingChanges: try Outbox.pendingChanges(in: database),
             lastSuccessfulSync: try lastSuccessfulSync(),
             openConflicts: try count("SELECT count(*) FROM conflicts WHERE deleted = 0 AND status = 'open'"),
             refusedChangeSets: try refusedChangeSets(),

@@ -13,6 +13,7 @@ enum ClientSchema {
         migrator.register("planning-cycle-records", createPlanningRecords)
         // The sync lane's: after the other lanes', which stores in the wild may already have.
         migrator.register("v4-version-origin-and-digests", addVersionOriginAndDigests)
+        migrator.register("status-counts", addStatusCounts)
         return migrator
     }
 
@@ -213,5 +214,38 @@ enum ClientSchema {
             ) STRICT;
             """)
         try ReplicaDigest.rebuild(in: db)
+    }
+
+    /// `kette status` read the whole outbox on every run: it counted `outbox_changes` (450,000
+    /// rows, 31 MB, after a large import) and looked for refused change sets in every row of
+    /// `outbox_change_sets`. Each change set now keeps its own count, written with it
+    /// (`Outbox.append`), and triggers keep the totals of the waiting change sets and changes in
+    /// one row; a change set's changes only ever go with it (cascade), so the totals cannot
+    /// drift whatever path adds or removes change sets. The refused ones have their own index,
+    /// and the meetings and open tasks `status` counts have partial indexes, counted instead of
+    /// scanning the tables with their minutes and texts.
+    private static func addStatusCounts(_ db: Database) throws {
+        try db.execute("""
+            ALTER TABLE outbox_change_sets ADD COLUMN change_count INTEGER NOT NULL DEFAULT 0;
+            UPDATE outbox_change_sets SET change_count = (SELECT count(*) FROM outbox_changes WHERE change_set_seq = seq);
+            CREATE INDEX outbox_change_sets_refused ON outbox_change_sets (seq) WHERE refused_code IS NOT NULL;
+            CREATE INDEX meetings_live_by_date ON meetings (meeting_date) WHERE deleted = 0;
+            CREATE INDEX tasks_open_by_due ON tasks (due) WHERE deleted = 0 AND status IS NOT 'done';
+            CREATE TABLE outbox_totals (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                change_sets INTEGER NOT NULL,
+                changes INTEGER NOT NULL
+            ) STRICT;
+            INSERT INTO outbox_totals SELECT 1, count(*), coalesce(sum(change_count), 0) FROM outbox_change_sets;
+            CREATE TRIGGER outbox_totals_after_insert AFTER INSERT ON outbox_change_sets BEGIN
+                UPDATE outbox_totals SET change_sets = change_sets + 1, changes = changes + NEW.change_count;
+            END;
+            CREATE TRIGGER outbox_totals_after_delete AFTER DELETE ON outbox_change_sets BEGIN
+                UPDATE outbox_totals SET change_sets = change_sets - 1, changes = changes - OLD.change_count;
+            END;
+            CREATE TRIGGER outbox_totals_after_count_change AFTER UPDATE OF change_count ON outbox_change_sets BEGIN
+                UPDATE outbox_totals SET changes = changes - OLD.change_count + NEW.change_count;
+            END;
+            """)
     }
 }

@@ -7,8 +7,9 @@ import KetteStore
 package enum Outbox {
     static func append(_ changeSet: ChangeSet, createdAt: Int64, in db: Database) throws {
         let created = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(createdAt) / 1000))
-        try db.execute("INSERT INTO outbox_change_sets (id, summary, author, schema_version, created_at) VALUES (?, ?, ?, ?, ?)",
-                       [changeSet.id, changeSet.summary, changeSet.author, changeSet.schemaVersion, created])
+        try db.execute("""
+            INSERT INTO outbox_change_sets (id, summary, author, schema_version, created_at, change_count) VALUES (?, ?, ?, ?, ?, ?)
+            """, [changeSet.id, changeSet.summary, changeSet.author, changeSet.schemaVersion, created, changeSet.changes.count])
         let seq = db.lastInsertRowID
         for (ordinal, change) in changeSet.changes.enumerated() {
             try db.execute("""
@@ -19,14 +20,14 @@ package enum Outbox {
         }
     }
 
-    /// How many change sets wait to be pushed.
+    /// How many change sets wait to be pushed (kept by triggers, see `ClientSchema.addStatusCounts`).
     package static func pendingCount(in db: Database) throws -> Int {
-        try db.scalarInt("SELECT count(*) FROM outbox_change_sets") ?? 0
+        try db.scalarInt("SELECT change_sets FROM outbox_totals") ?? 0
     }
 
-    /// How many field changes wait to be pushed.
+    /// How many field changes wait to be pushed (kept by triggers, not counted row by row).
     package static func pendingChanges(in db: Database) throws -> Int {
-        try db.scalarInt("SELECT count(*) FROM outbox_changes") ?? 0
+        try db.scalarInt("SELECT changes FROM outbox_totals") ?? 0
     }
 
     /// The waiting change sets, oldest first, decoded as they will go on the wire.

@@ -55,15 +55,19 @@ public final class CurlTransport: HTTPTransport {
     }
 }
 
-/// libcurl's process-wide setup, run once before the first handle exists. A static `let` is
-/// initialised exactly once even when several threads reach it together.
+/// libcurl loaded (Sources/CCurl/shim.h: with dlopen, on first use) and its process-wide setup
+/// run, once before the first handle exists. A static `let` is initialised exactly once even
+/// when several threads reach it together.
 private enum CurlGlobal {
-    private static let result: CURLcode = kette_curl_global_init_all()
+    /// Why libcurl cannot be used; nil when it loaded and initialised.
+    private static let problem: String? = {
+        if let error = kette_curl_load_error() { return "libcurl could not be loaded: \(String(cString: error))" }
+        let code = kette_curl_global_init_all()
+        return code == CURLE_OK ? nil : "libcurl could not be initialised: \(String(cString: kette_curl_easy_strerror(code)))"
+    }()
 
     static func initialize() throws(TransportError) {
-        guard result == CURLE_OK else {
-            throw .failed("libcurl could not be initialised: \(String(cString: curl_easy_strerror(result)))")
-        }
+        if let problem { throw .failed(problem) }
     }
 }
 
@@ -84,7 +88,7 @@ final class EasyHandle {
     fileprivate var exceededSizeLimit = false
 
     init(maxResponseBytes: Int) throws(TransportError) {
-        guard let raw = curl_easy_init() else {
+        guard let raw = kette_curl_easy_init() else {
             throw .failed("libcurl could not create a connection handle")
         }
         self.raw = raw
@@ -94,7 +98,7 @@ final class EasyHandle {
     }
 
     deinit {
-        curl_easy_cleanup(raw)
+        kette_curl_easy_cleanup(raw)
         errorBuffer.deallocate()
     }
 
@@ -131,7 +135,7 @@ final class EasyHandle {
 
     /// Runs the transfer on this thread and returns the response, whatever its status.
     func perform() throws(TransportError) -> TransportResponse {
-        let code = curl_easy_perform(raw)
+        let code = kette_curl_easy_perform(raw)
         guard code == CURLE_OK else { throw error(for: code) }
         var status = 0
         guard kette_curl_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK, status > 0 else {
@@ -209,7 +213,7 @@ final class EasyHandle {
 
     private func check(_ code: CURLcode, _ what: String) throws(TransportError) {
         guard code == CURLE_OK else {
-            throw .failed("libcurl refused \(what): \(String(cString: curl_easy_strerror(code)))")
+            throw .failed("libcurl refused \(what): \(String(cString: kette_curl_easy_strerror(code)))")
         }
     }
 
@@ -277,7 +281,7 @@ final class EasyHandle {
 
     private func error(for code: CURLcode) -> TransportError {
         let buffered = String(cString: errorBuffer)
-        let detail = "\(buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered) (curl error \(code.rawValue))"
+        let detail = "\(buffered.isEmpty ? String(cString: kette_curl_easy_strerror(code)) : buffered) (curl error \(code.rawValue))"
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT,
              CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
@@ -317,7 +321,7 @@ final class HeaderList {
 
     init(_ lines: [String]) throws(TransportError) {
         for line in lines {
-            guard let next = curl_slist_append(raw, line) else {
+            guard let next = kette_curl_slist_append(raw, line) else {
                 throw .failed("out of memory while building the request headers")
             }
             raw = next
@@ -325,7 +329,7 @@ final class HeaderList {
     }
 
     deinit {
-        curl_slist_free_all(raw)
+        kette_curl_slist_free_all(raw)
     }
 }
 

@@ -25,8 +25,9 @@ public struct Command<Context>: Sendable {
     public let abstract: LocalizedText
     public let arguments: [any ArgumentDeclaration]
     public let options: [any OptionDeclaration]
-    /// Help below the options: accepted values, examples.
-    public let discussion: LocalizedText?
+    /// Help below the options: accepted values, examples. Made only when shown (see `Option`).
+    public var discussion: LocalizedText? { discussionText() }
+    private let discussionText: @Sendable () -> LocalizedText?
     private let validation: @Sendable (ParsedInput) throws -> Void
     private let defaulting: @Sendable (inout ParsedInput) throws -> Void
     private let action: @Sendable (ParsedInput, Context) throws -> Void
@@ -39,7 +40,7 @@ public struct Command<Context>: Sendable {
     ///   - validate: checks that need several options together (`--tls-cert` with `--tls-key`);
     ///     runs after parsing and before `run`, and throws `UsageError`.
     public init(_ path: String, abstract: LocalizedText, arguments: [any ArgumentDeclaration] = [],
-                options: [any OptionDeclaration] = [], discussion: LocalizedText? = nil,
+                options: [any OptionDeclaration] = [], discussion: @escaping @autoclosure @Sendable () -> LocalizedText? = nil,
                 defaults: @escaping @Sendable (inout ParsedInput) throws -> Void = { _ in },
                 validate: @escaping @Sendable (ParsedInput) throws -> Void = { _ in },
                 run: @escaping @Sendable (ParsedInput, Context) throws -> Void) {
@@ -47,7 +48,7 @@ public struct Command<Context>: Sendable {
         self.abstract = abstract
         self.arguments = arguments
         self.options = options
-        self.discussion = discussion
+        self.discussionText = discussion
         self.validation = validate
         self.defaulting = defaults
         self.action = run

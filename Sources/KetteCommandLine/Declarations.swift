@@ -32,26 +32,35 @@ public protocol ArgumentDeclaration: Sendable {
 
 /// An option that takes a value, `--name VALUE` or `--name=VALUE`, read as a `Value`. The
 /// declaration is also the key that reads the value back: `input[Self.title]` is a `String?`.
+///
+/// Help and the expected form are kept as closures and made only when shown: a command line
+/// declares every option of every command at start-up, and some of their texts are built (the
+/// accepted words of a vocabulary, with German spellings worked out through Unicode
+/// normalization), which cost every command about 1.5 ms of CPU before it began its work.
 public struct Option<Value: Sendable>: OptionDeclaration {
     public let name: String
     public let valueName: String?
-    public let help: LocalizedText
     public let isRepeatable: Bool
-    public let expected: LocalizedText?
+    private let helpText: @Sendable () -> LocalizedText
+    private let expectedText: @Sendable () -> LocalizedText?
     private let read: @Sendable (String) -> Value?
     private let whenAlone: Value?
+
+    public var help: LocalizedText { helpText() }
+    public var expected: LocalizedText? { expectedText() }
 
     /// An option whose text is converted by `read`; a nil result is a usage error that names
     /// `expected`. With `whenAlone`, the value may be left out (write `valueName` in brackets,
     /// "[TEXT]"): the option then reads as `whenAlone` when nothing but another option or the end
     /// of the line follows it.
-    public init(_ name: String, value valueName: String, help: LocalizedText, repeatable: Bool = false,
-                expected: LocalizedText?, whenAlone: Value? = nil, read: @escaping @Sendable (String) -> Value?) {
+    public init(_ name: String, value valueName: String, help: @escaping @autoclosure @Sendable () -> LocalizedText, repeatable: Bool = false,
+                expected: @escaping @autoclosure @Sendable () -> LocalizedText?, whenAlone: Value? = nil,
+                read: @escaping @Sendable (String) -> Value?) {
         self.name = name
         self.valueName = valueName
-        self.help = help
+        self.helpText = help
         self.isRepeatable = repeatable
-        self.expected = expected
+        self.expectedText = expected
         self.whenAlone = whenAlone
         self.read = read
     }
@@ -63,8 +72,8 @@ public struct Option<Value: Sendable>: OptionDeclaration {
 
 extension Option where Value == String {
     /// An option whose value is taken as it is (the command or the store checks its content).
-    public init(_ name: String, value valueName: String, help: LocalizedText, repeatable: Bool = false) {
-        self.init(name, value: valueName, help: help, repeatable: repeatable, expected: nil) { $0 }
+    public init(_ name: String, value valueName: String, help: @escaping @autoclosure @Sendable () -> LocalizedText, repeatable: Bool = false) {
+        self.init(name, value: valueName, help: help(), repeatable: repeatable, expected: nil) { $0 }
     }
 }
 
@@ -72,9 +81,9 @@ extension Option where Value == Int {
     /// A whole number within `range`; `expected` says so in the user's words when the bare range
     /// does not ("a whole number above 0", "1 to 100000 connections").
     public static func integer(_ name: String, value valueName: String = "N", in range: ClosedRange<Int>,
-                               expected: LocalizedText? = nil, help: LocalizedText) -> Option<Int> {
-        let bounds = expected ?? CommandLineText.range.with(["low": String(range.lowerBound), "high": String(range.upperBound)])
-        return Option(name, value: valueName, help: help, expected: bounds) { text in
+                               expected: LocalizedText? = nil, help: @escaping @autoclosure @Sendable () -> LocalizedText) -> Option<Int> {
+        let bounds = { @Sendable in expected ?? CommandLineText.range.with(["low": String(range.lowerBound), "high": String(range.upperBound)]) }
+        return Option(name, value: valueName, help: help(), expected: bounds()) { text in
             Int(text).flatMap { range.contains($0) ? $0 : nil }
         }
     }
@@ -83,9 +92,9 @@ extension Option where Value == Int {
 extension Option where Value: CaseIterable & RawRepresentable, Value.RawValue == String {
     /// One of a closed list of words (`choices`, by default every case), in any letter case.
     public static func choice(_ name: String, value valueName: String, among choices: [Value] = Array(Value.allCases),
-                              help: LocalizedText) -> Option<Value> {
-        let words = choices.map(\.rawValue).joined(separator: ", ")
-        return Option(name, value: valueName, help: help, expected: CommandLineText.oneOf.with(["words": words])) { text in
+                              help: @escaping @autoclosure @Sendable () -> LocalizedText) -> Option<Value> {
+        let words = { @Sendable in choices.map(\.rawValue).joined(separator: ", ") }
+        return Option(name, value: valueName, help: help(), expected: CommandLineText.oneOf.with(["words": words()])) { text in
             choices.first { $0.rawValue.lowercased() == text.lowercased() }
         }
     }

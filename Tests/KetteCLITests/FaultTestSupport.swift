@@ -92,8 +92,8 @@ class FaultTestCase: ServerTestCase {
     }
 
     /// The store is intact and its outbox consistent: integrity, foreign keys, no empty or orphaned
-    /// change set, every pending change backed by a field version at least as new, a clock that is
-    /// not behind anything it stamped.
+    /// change set, every change set's kept count and the totals `status` shows equal to the outbox's rows, every
+    /// pending change backed by a field version at least as new, a clock that is not behind anything it stamped.
     func assertStoreIntact(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let db = try clientDatabase(name)
         XCTAssertEqual(try db.integrityCheck(), ["ok"], "\(name): integrity_check", file: file, line: line)
@@ -103,6 +103,12 @@ class FaultTestCase: ServerTestCase {
             """), 0, "\(name): an empty change set in the outbox", file: file, line: line)
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM outbox_changes WHERE change_set_seq NOT IN (SELECT seq FROM outbox_change_sets)"), 0,
                        "\(name): outbox changes without their change set", file: file, line: line)
+        XCTAssertEqual(try db.scalarInt("""
+            SELECT count(*) FROM outbox_change_sets s WHERE change_count <> (SELECT count(*) FROM outbox_changes c WHERE c.change_set_seq = s.seq)
+            """), 0, "\(name): a change set whose kept count differs from its changes", file: file, line: line)
+        XCTAssertEqual(try db.rows("SELECT change_sets, changes FROM outbox_totals").map { [$0.int(0), $0.int(1)] },
+                       try db.rows("SELECT (SELECT count(*) FROM outbox_change_sets), (SELECT count(*) FROM outbox_changes)").map { [$0.int(0), $0.int(1)] },
+                       "\(name): the outbox totals `status` shows differ from the outbox", file: file, line: line)
         XCTAssertEqual(try db.scalarInt("""
             SELECT count(*) FROM outbox_changes c WHERE NOT EXISTS (SELECT 1 FROM field_versions v WHERE v.record_type = c.record_type
                 AND v.record_id = c.record_id AND v.field = c.field AND v.hlc >= c.hlc)

@@ -36,8 +36,8 @@ extension CommandContext {
 /// A command that deletes one record of `type` after confirming (`deleteAfterConfirming`) and
 /// says so with `done(id)`.
 func deletionCommand(_ path: String, _ type: RecordType, argument: Argument<String>, abstract: LocalizedText,
-                     discussion: LocalizedText? = nil, done: @escaping @Sendable (String) -> LocalizedText) -> KetteCommand {
-    KetteCommand(path, abstract: abstract, arguments: [argument], options: [yesFlag], discussion: discussion) { args, context in
+                     discussion: @escaping @autoclosure @Sendable () -> LocalizedText? = nil, done: @escaping @Sendable (String) -> LocalizedText) -> KetteCommand {
+    KetteCommand(path, abstract: abstract, arguments: [argument], options: [yesFlag], discussion: discussion()) { args, context in
         let id = try context.deleteAfterConfirming(type, args[argument])
         context.say(done(id)(context.language))
     }

@@ -146,11 +146,11 @@ let offerCommands: [KetteCommand] = [
         filter.phase = args[OfferListFilter.phase]
         filter.category = args[OfferListFilter.category]
         filter.status = args[OfferListFilter.status]
-        let offers = try context.store().offers(filter, language: context.language)
-        if context.wantsJSON { return try context.printJSONList(offers) }
+        if context.wantsJSON { return try context.printJSONList(try context.store().offers(filter, language: context.language)) }
+        let offers = try context.store().offerListing(filter, language: context.language)
         let shown = context.limited(offers)
         let header = context.headers(.headerID, .headerTitle, .headerDistrict, .headerCategory, .headerStatus)
-        let rows = shown.map { [shortID($0.id), $0.title, $0.districtName ?? $0.district ?? "–", context.label($0.category), context.label($0.status)] }
+        let rows = shown.map { [shortID($0.id), $0.title, $0.district ?? "–", context.label($0.category), context.label($0.status)] }
         for line in context.table(header, rows) { context.say(line) }
         context.sayTotal(shown: shown.count, of: offers.count, .offers)
     },

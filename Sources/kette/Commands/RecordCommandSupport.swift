@@ -9,16 +9,18 @@ struct FieldOption {
     let option: Option<String>
     let field: String
 
-    init(_ name: String, field: String? = nil, value: String, help: LocalizedText, repeatable: Bool = false) {
-        option = Option<String>(name, value: value, help: help, repeatable: repeatable)
+    init(_ name: String, field: String? = nil, value: String, help: @escaping @autoclosure @Sendable () -> LocalizedText, repeatable: Bool = false) {
+        option = Option<String>(name, value: value, help: help(), repeatable: repeatable)
         self.field = field ?? name
     }
 
     /// A field from a closed list: the help names the accepted values, in each language's words.
     init<V: Vocabulary>(_ name: String, field: String? = nil, _ type: V.Type, note: LocalizedText? = nil) {
-        let help = LocalizedText("one of: \(V.slugs.joined(separator: ", "))", "eines von: \(germanChoices(V.self))")
-            + (note.map { LocalizedText.verbatim(" (") + $0 + .verbatim(")") } ?? .verbatim(""))
-        self.init(name, field: field, value: String(name.prefix(1)).uppercased(), help: help)
+        let help = { @Sendable in
+            LocalizedText("one of: \(V.slugs.joined(separator: ", "))", "eines von: \(germanChoices(V.self))")
+                + (note.map { LocalizedText.verbatim(" (") + $0 + .verbatim(")") } ?? .verbatim(""))
+        }
+        self.init(name, field: field, value: String(name.prefix(1)).uppercased(), help: help())
     }
 }
 
