@@ -66,7 +66,7 @@ let package = Package(
                                                          "-lswiftCore", "-Xlinker", "--end-group", "-lstdc++"],
                                                         .when(configuration: .release))],
                           plugins: ["VersionStamp"]),
-        .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteMessages", "KetteServer", "KetteProtocol", "KetteStore"],
+        .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteMessages", "KetteServer", "KetteProtocol", "KetteStore", "KettePostgres"],
                           path: "Sources/kette-server", plugins: ["VersionStamp"]),
         .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore", "KetteProtocol"], path: "Sources/kette-bench"),
 
@@ -83,7 +83,8 @@ let package = Package(
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
         // The parser itself, and both executables' declarations (every command's help in both languages).
         .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteMessages", "KetteProtocol", "KetteTestSupport", "kette", "kette-server"]),
-        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteCompression", "KetteMessages", "KetteStore", "KetteTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteCompression", "KetteMessages", "KetteStore", "KettePostgres", "KetteTestSupport"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

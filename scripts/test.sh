@@ -13,6 +13,9 @@ source scripts/setup.sh
 swift build --build-tests
 # XCTest only: the Swift Testing runner would close the output with "0 tests", as no test uses it.
 swift test --skip-build --disable-swift-testing
+# The server's storage and sync tests once more with the server on PostgreSQL (each test a database
+# of its own in one throw-away cluster); tests of the SQLite file itself skip there.
+KETTE_SERVER_BACKEND=postgres swift test --skip-build --disable-swift-testing --filter 'KetteServerTests|KetteSyncTests'
 if [ "${KETTE_LONG_TESTS:-}" = 1 ]; then scripts/render-committee-report.sh; fi
 Fuzz/build.sh
 if [ "${KETTE_LONG_TESTS:-}" = 1 ]; then Fuzz/run.sh 300; else Fuzz/run.sh 20; fi

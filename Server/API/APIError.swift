@@ -1,3 +1,4 @@
+import KettePostgres
 import KetteProtocol
 import KetteStore
 
@@ -66,6 +67,13 @@ extension APIError {
         case let error as SQLiteError where error.code.primary == .ioError || error.code.primary == .full:
             // A failed write or sync of the disk: the transaction was rolled back, the server goes
             // on serving, and the client is told what failed so its message names the disk.
+            log("storage failed: \(error)")
+            self = .storageFailed
+        case let error as PostgresError where error.isTransient:
+            log("storage busy: \(error)")
+            self = .unavailable
+        case let error as PostgresError where error.isStorageFailure:
+            // The database server is gone, full or shutting down: the transaction was rolled back.
             log("storage failed: \(error)")
             self = .storageFailed
         default:

@@ -90,11 +90,22 @@ public final class AuditLog: @unchecked Sendable {
     public static func keyPath(for databasePath: String) -> String { databasePath + ".audit-key" }
     public static func headPath(for databasePath: String) -> String { databasePath + ".audit-head" }
 
-    /// Opens the log of the database at `databasePath`, creating the key file on first use. A
-    /// missing key for a log that already has entries is an error, not a new key.
-    init(databasePath: String, db: Database) throws {
-        keyPath = Self.keyPath(for: databasePath)
-        headPath = Self.headPath(for: databasePath)
+    /// The signed head's file beside a key file: `X.audit-head` for `X.audit-key` (as beside a
+    /// SQLite database), else the key's path with `.head` added.
+    public static func headPath(forKey keyPath: String) -> String {
+        keyPath.hasSuffix(".audit-key") ? String(keyPath.dropLast(".audit-key".count)) + ".audit-head" : keyPath + ".head"
+    }
+
+    /// Opens the log of the database at `databasePath`, creating the key file on first use.
+    convenience init(databasePath: String, db: any ServerDatabase) throws {
+        try self.init(keyPath: Self.keyPath(for: databasePath), db: db)
+    }
+
+    /// Opens the log whose key is the file `keyPath` (its head beside it), creating the key on
+    /// first use. A missing key for a log that already has entries is an error, not a new key.
+    init(keyPath: String, db: any ServerDatabase) throws {
+        self.keyPath = keyPath
+        headPath = Self.headPath(forKey: keyPath)
         if let key = try Self.readKey(at: keyPath) {
             self.key = key
         } else {
@@ -187,17 +198,20 @@ public final class AuditLog: @unchecked Sendable {
 
     /// Appends `events` inside the caller's write transaction, so they commit (or not) with the
     /// action they describe. Returns the new head to `publish` after the commit.
-    func append(_ events: [Event], at time: Int64, in db: Database) throws -> Head? {
+    func append(_ events: [Event], at time: Int64, in db: any ServerDatabase) throws -> Head? {
         guard !events.isEmpty else { return nil }
+        // Held to the commit: another process appending waits and then chains to these entries.
+        try db.holdAuditSequence()
         let last = try db.firstRow("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")
         var seq = Int64(last?.int(0) ?? 0)
         var previous = last?.string(1) ?? Self.genesis
         for event in events {
             seq += 1
             previous = mac(previous: previous, seq: seq, at: time, actor: event.actor, action: event.action, detail: event.detail)
-            try db.execute("INSERT INTO audit_log (seq, at, actor, action, detail, mac) VALUES (?, ?, ?, ?, ?, ?)",
-                           [seq, time, event.actor, event.action, event.detail, previous])
+            try db.write("INSERT INTO audit_log (seq, at, actor, action, detail, mac) VALUES (?, ?, ?, ?, ?, ?)",
+                         [seq, time, event.actor, event.action, event.detail, previous])
         }
+        try db.saveAuditSequence(seq)
         return Head(seq: seq, mac: previous)
     }
 
@@ -209,23 +223,24 @@ public final class AuditLog: @unchecked Sendable {
     /// log must verify first: re-signing an altered log would hide the alteration. The head
     /// published after the commit (with the erasure's own entry) follows the new chain.
     /// Returns how many details changed.
-    func rewriteDetails(in db: Database, _ rewrite: (String) -> String?) throws -> Int {
+    func rewriteDetails(in db: any ServerDatabase, _ rewrite: (String) -> String?) throws -> Int {
         var changed: [Int64: String] = [:]
         try db.forEachRow("SELECT seq, detail FROM audit_log") { row in
             if let detail = row.string(1), let redacted = rewrite(detail) { changed[Int64(row.int(0) ?? 0)] = redacted }
         }
         guard let first = changed.keys.min() else { return 0 }
         if case .broken(_, let reason) = try verify(in: db) { throw Problem.alteredBeforeErasure(reason: reason) }
-        let triggers = try db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
-            .compactMap { row in row.string(0).flatMap { name in row.string(1).map { (name, $0) } } }
-        for (name, _) in triggers { try db.execute("DROP TRIGGER \"\(name)\"") }
-        var previous = try db.scalarString("SELECT mac FROM audit_log WHERE seq = ?", [first - 1]) ?? Self.genesis
-        for entry in try Self.entries(in: db) where entry.seq >= first {
-            let detail = changed[entry.seq] ?? entry.detail
-            previous = mac(previous: previous, seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action, detail: detail)
-            try db.execute("UPDATE audit_log SET detail = ?, mac = ? WHERE seq = ?", [detail, previous, entry.seq])
+        // The log's counter before its table: appenders take them in this order too, so an
+        // appender of another process waits here instead of deadlocking with the erasure.
+        try db.holdAuditSequence()
+        try db.withoutAuditTriggers {
+            var previous = try db.scalarString("SELECT mac FROM audit_log WHERE seq = ?", [first - 1]) ?? Self.genesis
+            for entry in try Self.entries(in: db) where entry.seq >= first {
+                let detail = changed[entry.seq] ?? entry.detail
+                previous = mac(previous: previous, seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action, detail: detail)
+                try db.write("UPDATE audit_log SET detail = ?, mac = ? WHERE seq = ?", [detail, previous, entry.seq])
+            }
         }
-        for (_, sql) in triggers { try db.execute(sql) }
         return changed.count
     }
 
@@ -272,7 +287,7 @@ public final class AuditLog: @unchecked Sendable {
 
     // MARK: Listing and verifying
 
-    public static func entries(in db: Database) throws -> [Entry] {
+    static func entries(in db: any ServerDatabase) throws -> [Entry] {
         try db.rows("SELECT seq, at, actor, action, detail FROM audit_log ORDER BY seq").map { row in
             Entry(seq: Int64(row.int(0) ?? 0), at: Int64(row.int(1) ?? 0), actor: row.string(2) ?? "", action: row.string(3) ?? "",
                   detail: row.string(4) ?? "")
@@ -280,7 +295,7 @@ public final class AuditLog: @unchecked Sendable {
     }
 
     /// Checks the chain entry by entry, then the signed head, then that the triggers are in place.
-    public func verify(in db: Database) throws -> Verdict {
+    func verify(in db: any ServerDatabase) throws -> Verdict {
         var expected: Int64 = 1
         var previous = Self.genesis
         var macs: [String] = []
@@ -322,8 +337,7 @@ public final class AuditLog: @unchecked Sendable {
                 return .broken(entry: head.seq, reason: AuditText.headEntryDiffers.with(["entry": String(head.seq)]))
             }
         }
-        let triggers = try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_log_no_update', 'audit_log_no_delete')") ?? 0
-        if triggers != 2 {
+        if try !db.auditTriggersInPlace() {
             return .broken(entry: nil, reason: AuditText.triggersDropped.text)
         }
         return .intact(entries: count)

@@ -48,12 +48,32 @@ extension ServerStore {
     /// - Parameter actor: who erased, for the audit log (default: the operating-system account).
     public func erase(person name: String, actor: String? = nil) throws -> ErasureReport {
         let person = try PersonName(name)
+        // On PostgreSQL the rewritten rows' old versions stay in the table's pages until
+        // (auto)vacuum reclaims them; the operator's VACUUM FULL rewrites the tables (SPEC §8.7).
+        guard let writer = sqlite?.writer else {
+            var report = try erase(person, actor: actor)
+            report.walTruncated = true
+            return report
+        }
         // Old cells and pages are zeroed as they are freed, not left for VACUUM alone. (Debian's
         // SQLite is built with this on; other builds are not.) The connection's setting is restored.
         let secureDelete = try writer.read { db in try db.scalarInt("PRAGMA secure_delete") ?? 0 }
         try writer.read { db in try db.execute("PRAGMA secure_delete = ON") }
         defer { try? writer.read { db in try db.execute("PRAGMA secure_delete = \(secureDelete)") } }
-        var report = try audited { db, events -> ErasureReport in
+        var report = try erase(person, actor: actor)
+        // Deleted and rewritten rows may still sit in free pages and in old WAL frames: VACUUM
+        // rewrites the file from its live rows, the checkpoint empties the WAL into it.
+        report.walTruncated = try writer.read { db -> Bool in
+            try db.execute("VACUUM")
+            let result = try db.firstRow("PRAGMA wal_checkpoint(TRUNCATE)")
+            return result?.int(0) == 0
+        }
+        return report
+    }
+
+    /// The erasure's one write transaction, on either backend.
+    private func erase(_ person: PersonName, actor: String?) throws -> ErasureReport {
+        try audited { db, events -> ErasureReport in
             var context = try WriteContext(db: db, now: now())
             var report = try Self.eraseFromFieldVersions(person, in: db, context: &context)
             report.contactDetails = try Self.eraseContactDetails(of: report.erasedContacts, in: db, context: &context)
@@ -65,19 +85,11 @@ extension ServerStore {
             events.append(.init(actor: actor ?? AuditLog.localActor, action: "erase", detail: report.summary))
             return report
         }
-        // Deleted and rewritten rows may still sit in free pages and in old WAL frames: VACUUM
-        // rewrites the file from its live rows, the checkpoint empties the WAL into it.
-        report.walTruncated = try writer.read { db -> Bool in
-            try db.execute("VACUUM")
-            let result = try db.firstRow("PRAGMA wal_checkpoint(TRUNCATE)")
-            return result?.int(0) == 0
-        }
-        return report
     }
 
     /// Rewrites the field versions whose value or author holds the name: the value and author
     /// redacted, a new sequence number, marked redacted. Counts what it changed.
-    private static func eraseFromFieldVersions(_ person: PersonName, in db: Database, context: inout WriteContext) throws -> ErasureReport {
+    private static func eraseFromFieldVersions(_ person: PersonName, in db: any ServerDatabase, context: inout WriteContext) throws -> ErasureReport {
         struct Rewrite { let type: String, id: String, field: String, value: String, author: String?, valueChanged: Bool, authorChanged: Bool }
         var rewrites: [Rewrite] = []
         try db.forEachRow("SELECT record_type, record_id, field, value, author FROM field_state") { row in
@@ -95,8 +107,8 @@ extension ServerStore {
                                     author: author ?? row.string(4), valueChanged: value != nil, authorChanged: author != nil))
         }
         for rewrite in rewrites {
-            try db.execute("""
-                UPDATE field_state SET value = ?, author = ?, redacted = 1, seq = ?
+            try db.write("""
+                UPDATE field_state SET value = ?, author = ?, redacted = TRUE, seq = ?
                 WHERE record_type = ? AND record_id = ? AND field = ?
                 """, [rewrite.value, rewrite.author, context.nextSeq(), rewrite.type, rewrite.id, rewrite.field])
         }
@@ -110,12 +122,12 @@ extension ServerStore {
     /// Empties the phone number and e-mail address of contacts whose name was erased: they
     /// reach the person as surely as the name (an address is often made of it), and without the
     /// name they serve nobody. Rewritten like the names: same hlc, a new sequence number, redacted.
-    private static func eraseContactDetails(of contacts: [String], in db: Database, context: inout WriteContext) throws -> Int {
+    private static func eraseContactDetails(of contacts: [String], in db: any ServerDatabase, context: inout WriteContext) throws -> Int {
         var emptied = 0
         for id in contacts {
             for field in RecordType.contactDetailFields where try db.scalarString(
                 "SELECT value FROM field_state WHERE record_type = 'contact' AND record_id = ? AND field = ?", [id, field]).map({ $0 != "null" }) == true {
-                try db.execute("UPDATE field_state SET value = 'null', redacted = 1, seq = ? WHERE record_type = 'contact' AND record_id = ? AND field = ?",
+                try db.write("UPDATE field_state SET value = 'null', redacted = TRUE, seq = ? WHERE record_type = 'contact' AND record_id = ? AND field = ?",
                                [context.nextSeq(), id, field])
                 emptied += 1
             }
@@ -125,12 +137,11 @@ extension ServerStore {
 
     /// Redacts the pushing user's name and the stored outcome (JSON text) of applied change sets.
     /// Returns how many user names and how many outcomes it changed.
-    private static func eraseFromChangeSets(_ person: PersonName, in db: Database) throws -> (users: Int, outcomes: Int) {
+    private static func eraseFromChangeSets(_ person: PersonName, in db: any ServerDatabase) throws -> (users: Int, outcomes: Int) {
         var users = 0
         for user in try db.rows("SELECT DISTINCT user_name FROM change_sets").compactMap({ $0.string(0) }) {
             guard let redacted = person.redact(user) else { continue }
-            try db.execute("UPDATE change_sets SET user_name = ? WHERE user_name = ?", [redacted, user])
-            users += db.changes
+            users += try db.write("UPDATE change_sets SET user_name = ? WHERE user_name = ?", [redacted, user])
         }
         var outcomes: [(id: String, outcome: String)] = []
         try db.forEachRow("SELECT id, outcome FROM change_sets") { row in
@@ -138,7 +149,7 @@ extension ServerStore {
             // the marker needs no escaping: the outcome stays valid JSON.
             if let id = row.string(0), let redacted = row.string(1).flatMap({ person.redact($0) }) { outcomes.append((id, redacted)) }
         }
-        for (id, outcome) in outcomes { try db.execute("UPDATE change_sets SET outcome = ? WHERE id = ?", [outcome, id]) }
+        for (id, outcome) in outcomes { try db.write("UPDATE change_sets SET outcome = ? WHERE id = ?", [outcome, id]) }
         return (users, outcomes.count)
     }
 }

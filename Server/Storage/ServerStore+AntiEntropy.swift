@@ -7,12 +7,12 @@ import KetteStore
 /// reads a few hundred rows and scans nothing.
 extension ServerStore {
     /// The database's identity, made when it was created and new after every restore.
-    static func databaseID(in db: Database) throws -> String {
+    static func databaseID(in db: any ServerDatabase) throws -> String {
         try db.scalarString("SELECT value FROM server_meta WHERE key = 'database'") ?? ""
     }
 
     public func databaseID() throws -> String {
-        try readers.read { db in try Self.databaseID(in: db) }
+        try connections.read { db in try Self.databaseID(in: db) }
     }
 
     /// The records that left the caller's scope after `cursor`: exits from a scope the caller
@@ -20,15 +20,15 @@ extension ServerStore {
     /// is not announced as gone). Records of a record schema newer than `schema` are left out:
     /// the caller never received them.
     static func scopeExits(after cursor: Int64, limit: Int, for identity: Identity, schema: Int = ChangeSet.currentSchemaVersion,
-                           in db: Database) throws -> [ScopeExit] {
+                           in db: any ServerDatabase) throws -> [ScopeExit] {
         guard !identity.role.seesEverything else { return [] }
         let districts = FieldValue.list(identity.districts).jsonText
         let newer = RecordType.allCases.filter { $0.schemaVersion > schema }.map { "'\($0.rawValue)'" }
         let rows = try db.rows("""
             SELECT e.seq, e.record_type, e.record_id FROM scope_exits e
             LEFT JOIN record_scope s ON s.record_type = e.record_type AND s.record_id = e.record_id
-            WHERE e.seq > ? AND (e.everyone = 1 OR e.district IN (SELECT value FROM json_each(?)))
-              AND NOT (ifnull(s.everyone, 0) = 1 OR ifnull(s.district IN (SELECT value FROM json_each(?)), 0))
+            WHERE e.seq > ? AND (e.everyone OR \(db.isListed("e.district")))
+              AND NOT (coalesce(s.everyone, FALSE) OR coalesce(\(db.isListed("s.district")), FALSE))
               \(newer.isEmpty ? "" : "AND e.record_type NOT IN (\(newer.joined(separator: ", ")))")
             ORDER BY e.seq LIMIT ?
             """, [cursor, districts, districts, limit])
@@ -47,10 +47,10 @@ extension ServerStore {
     /// `GET /v1/digests`: the digests of every scope the caller reads, summed per bucket. When
     /// `clientTotal` matches, the buckets are left out: nothing differs.
     public func digests(for identity: Identity, clientTotal: UInt64?) throws -> DigestAnswer {
-        try readers.read { db in
+        try connections.read { db in
             let scopes = DigestScope.keys(readBy: identity)
             let buckets = try DigestUpkeep.buckets(of: scopes, in: db)
-            let seq = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
+            let seq = try db.newestPullSequence()
             return DigestAnswer(server: try Self.databaseID(in: db), seq: seq, scope: scopes, total: VersionDigest.hex(buckets.total),
                                 buckets: clientTotal == buckets.total ? nil : buckets.sums.map(VersionDigest.hex))
         }
@@ -60,11 +60,11 @@ extension ServerStore {
     /// digest. Reads the caller's placements once and the versions of the records listed.
     public func bucketListing(_ request: BucketListingRequest, for identity: Identity) throws -> BucketListing {
         let wanted = Set(request.buckets)
-        return try readers.read { db in
+        return try connections.read { db in
             var keys: [RecordKey] = []
             let (sql, arguments): (String, [DatabaseValueConvertible?]) = identity.role.seesEverything
                 ? ("SELECT record_type, record_id FROM record_scope", [])
-                : ("SELECT record_type, record_id FROM record_scope WHERE everyone = 1 OR district IN (SELECT value FROM json_each(?))",
+                : ("SELECT record_type, record_id FROM record_scope WHERE everyone OR \(db.isListed("district"))",
                    [FieldValue.list(identity.districts).jsonText])
             try db.forEachRow(sql, arguments) { row in
                 guard let type = row.string(0).flatMap(RecordType.init(rawValue:)), let id = row.string(1),
@@ -81,7 +81,7 @@ extension ServerStore {
     /// its versions), holds it elsewhere or not at all, and which of the caller's versions the
     /// server lacks.
     public func checkRecords(_ request: RecordCheckRequest, for identity: Identity) throws -> RecordCheck {
-        try readers.read { db in
+        try connections.read { db in
             var answers: [RecordCheck.Record] = []
             for record in request.records {
                 let versions = record.versions.compactMapValues(HLCTimestamp.init(encoded:))
@@ -93,7 +93,7 @@ extension ServerStore {
     }
 
     private static func check(_ key: RecordKey, clientVersions: [String: HLCTimestamp], for identity: Identity,
-                              in db: Database) throws -> RecordCheck.Record {
+                              in db: any ServerDatabase) throws -> RecordCheck.Record {
         guard let placement = try db.firstRow("SELECT district, everyone FROM record_scope WHERE record_type = ? AND record_id = ?",
                                               [key.type.rawValue, key.id]) else {
             return RecordCheck.Record(type: key.type, id: key.id, status: .unknown, versions: nil, lacking: clientVersions.keys.sorted())

@@ -1,5 +1,6 @@
 import Foundation
 import KetteMessages
+import KettePostgres
 import KetteProtocol
 import KetteStore
 
@@ -19,6 +20,7 @@ extension ServerStore {
     /// renamed over it when complete, so `path` is always a whole backup. The audit key file is
     /// not copied: keep it apart from the backups (README).
     public func backup(to path: String, actor: String? = nil) throws -> BackupReport {
+        guard let readers = sqlite?.readers else { throw AdminError.invalid(ServerText.backupOnPostgres.text) }
         let temporary = path + ".tmp-\(getpid())"
         try Self.createPrivateFile(temporary)
         do {
@@ -46,6 +48,7 @@ extension ServerStore {
     ///   needs to replay a run.
     public static func restore(from backup: String, to path: String, actor: String? = nil,
                                identity: (database: String, replica: ReplicaID) = (ReplicaID.random().rawValue, .random())) throws -> BackupReport {
+        guard !PostgresURL.isPostgres(path) else { throw AdminError.invalid(ServerText.backupOnPostgres.text) }
         try checkIsServerDatabase(backup)
         if FileManager.default.fileExists(atPath: path) { try checkUnused(path) }
         let keyPath = AuditLog.keyPath(for: path)
@@ -102,8 +105,10 @@ extension ServerStore {
         return (audit, head)
     }
 
-    private static func checkIsServerDatabase(_ path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw AdminError.invalid(ServerText.noBackupFile.with(["path": path])) }
+    /// Refuses a file that is missing (`missing`), not a kette-server database (`foreign`) or
+    /// damaged, opening it read-only so that nothing is written to a file that is not ours.
+    static func checkIsServerDatabase(_ path: String, missing: ServerText = .noBackupFile, foreign: ServerText = .notServerDatabase) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw AdminError.invalid(missing.with(["path": path])) }
         var configuration = Database.Configuration()
         configuration.readOnly = true
         configuration.createIfMissing = false
@@ -117,9 +122,9 @@ extension ServerStore {
                 throw AdminError.invalid(ServerText.backupDamaged.with(["path": path]))
             }
         } catch is SQLiteError {
-            throw AdminError.invalid(ServerText.notServerDatabase.with(["path": path]))
+            throw AdminError.invalid(foreign.with(["path": path]))
         }
-        guard isServer else { throw AdminError.invalid(ServerText.notServerDatabase.with(["path": path])) }
+        guard isServer else { throw AdminError.invalid(foreign.with(["path": path])) }
     }
 
     /// Refuses when another connection has the database open: an exclusive lock cannot be taken

@@ -8,8 +8,8 @@ extension ServerStore {
     public func issueToken(forUser name: String, actor: String? = nil) throws -> String {
         let token = Secrets.newToken()
         try audited { db, events in
-            try db.execute("UPDATE users SET token_hash = ?, revoked_at = NULL WHERE name = ?", [Secrets.sha256Hex(token), name])
-            guard db.changes == 1 else { throw AdminError.unknownUser(name) }
+            let changed = try db.write("UPDATE users SET token_hash = ?, revoked_at = NULL WHERE name = ?", [Secrets.sha256Hex(token), name])
+            guard changed == 1 else { throw AdminError.unknownUser(name) }
             events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-token", detail: name))
         }
         return token

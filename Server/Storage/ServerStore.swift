@@ -1,5 +1,6 @@
 import Foundation
 import KetteMessages
+import KettePostgres
 import KetteProtocol
 import KetteStore
 
@@ -71,42 +72,62 @@ public enum AdminError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// The county server's embedded SQLite storage: one writer, readers in parallel (WAL).
+/// The county server's storage: on an embedded SQLite file (the default; one writer, readers in
+/// parallel in WAL mode) or on a PostgreSQL database, through the same code (`ServerDatabase`).
 public final class ServerStore: ServerStorage, @unchecked Sendable {
-    // @unchecked: the writer is a DatabaseQueue (serial), the readers a pool handing each
-    // connection to one thread at a time; the remaining stored properties are immutable.
-    let writer: DatabaseQueue
-    let readers: ReaderPool
+    // @unchecked: the connections serialize writes and hand each reading connection to one
+    // thread at a time; the remaining stored properties are immutable.
+    let connections: any ServerConnections
+    /// The SQLite database, nil on PostgreSQL: backups and the scrubbing of the file after an
+    /// erasure are SQLite's own.
+    let sqlite: SQLiteConnections?
     let now: @Sendable () -> Int64
+    /// The SQLite file, or the PostgreSQL URL without its password.
     public let path: String
     /// Who changed, read, erased or administered what (never the content); see `AuditLog`.
     public let audit: AuditLog
     /// Writes the reads counted in memory about once a second (`AuditLog.noteRead`).
     private let auditFlushTimer: DispatchSourceTimer
 
+    public static func systemMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The store on the SQLite file `path`, made and migrated when needed; the audit key is the
+    /// file `auditKey`, by default `PATH.audit-key`.
     /// - Parameter replica: the server's replica id when the database is new; random unless a
     ///   test needs to replay a run.
-    public init(path: String, readerCount: Int = 4, replica: ReplicaID = .random(),
-                now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) throws {
+    public convenience init(path: String, auditKey: String? = nil, readerCount: Int = 4, replica: ReplicaID = .random(),
+                            now: @escaping @Sendable () -> Int64 = ServerStore.systemMilliseconds) throws {
         var configuration = Database.Configuration()
         // An acknowledged push must survive power loss, as on the clients.
         configuration.durability = .full
         configuration.cacheKiB = 64 * 1024  // the writer walks the whole field index on big pushes
-        writer = try DatabaseQueue(path: path, configuration: configuration)
-        try writer.read { db in
-            try ServerSchema.migrator.migrate(db)
-            try db.inTransaction { db in
-                try db.execute("INSERT INTO server_meta (key, value) VALUES ('replica', ?) ON CONFLICT (key) DO NOTHING",
-                               [replica.rawValue])
-                try db.execute("INSERT INTO server_meta (key, value) VALUES ('seq', '0') ON CONFLICT (key) DO NOTHING")
-                // The database's identity, new with every restore (`restore(from:to:)`): clients
-                // that see another one pull again from 0 and repair.
-                try db.execute("INSERT INTO server_meta (key, value) VALUES ('database', ?) ON CONFLICT (key) DO NOTHING",
-                               [ReplicaID.random().rawValue])
-            }
+        let writer = try DatabaseQueue(path: path, configuration: configuration)
+        try writer.read { db in try ServerSchema.migrator.migrate(db) }
+        let sqlite = SQLiteConnections(writer: writer, readers: try ReaderPool(path: path, size: max(1, readerCount)))
+        try self.init(connections: sqlite, sqlite: sqlite, path: path, auditKey: auditKey ?? AuditLog.keyPath(for: path), replica: replica, now: now)
+    }
+
+    /// The store on the PostgreSQL database `url` (`postgres://…`, `postgresql://…`, the `PG*`
+    /// variables filling in), migrated when needed; `auditKey` is the audit log's key file (a
+    /// database that is no file has nothing to put it beside).
+    public convenience init(postgres url: String, auditKey: String, readerCount: Int = 4, replica: ReplicaID = .random(),
+                            now: @escaping @Sendable () -> Int64 = ServerStore.systemMilliseconds) throws {
+        try PostgresServerSchema.migrator.migrate(try PostgresConnection(url, applicationName: "kette-server"))
+        try self.init(connections: try PostgresConnections(url, readerCount: readerCount), sqlite: nil, path: PostgresURL.withoutPassword(url),
+                      auditKey: auditKey, replica: replica, now: now)
+    }
+
+    private init(connections: any ServerConnections, sqlite: SQLiteConnections?, path: String, auditKey: String, replica: ReplicaID,
+                 now: @escaping @Sendable () -> Int64) throws {
+        try connections.write { db in
+            try db.write("INSERT INTO server_meta (key, value) VALUES ('replica', ?) ON CONFLICT (key) DO NOTHING", [replica.rawValue])
+            // The database's identity, new with every restore (`restore(from:to:)`): clients
+            // that see another one pull again from 0 and repair.
+            try db.write("INSERT INTO server_meta (key, value) VALUES ('database', ?) ON CONFLICT (key) DO NOTHING", [ReplicaID.random().rawValue])
         }
-        audit = try writer.read { db in try AuditLog(databasePath: path, db: db) }
-        readers = try ReaderPool(path: path, size: max(1, readerCount))
+        audit = try connections.write { db in try AuditLog(keyPath: auditKey, db: db) }
+        self.connections = connections
+        self.sqlite = sqlite
         self.now = now
         self.path = path
         auditFlushTimer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
@@ -123,10 +144,10 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     /// Runs `body` in a write transaction and appends the events it lists to the audit log in the
     /// same transaction; publishes the log's new signed head after the commit.
-    func audited<T>(_ body: (Database, inout [AuditLog.Event]) throws -> T) throws -> T {
+    func audited<T>(_ body: (any ServerDatabase, inout [AuditLog.Event]) throws -> T) throws -> T {
         var head: AuditLog.Head?
         let time = now()
-        let result = try writer.write { db -> T in
+        let result = try connections.write { db -> T in
             var events: [AuditLog.Event] = []
             let result = try body(db, &events)
             head = try audit.append(events, at: time, in: db)
@@ -149,11 +170,11 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     }
 
     public func auditEntries() throws -> [AuditLog.Entry] {
-        try readers.read { db in try AuditLog.entries(in: db) }
+        try connections.read { db in try AuditLog.entries(in: db) }
     }
 
     public func verifyAudit() throws -> AuditLog.Verdict {
-        try readers.read { db in try audit.verify(in: db) }
+        try connections.read { db in try audit.verify(in: db) }
     }
 
     // MARK: - Users and tokens
@@ -177,7 +198,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
                 throw AdminError.unknownDistrict(unknown, known: known.sorted())
             }
             if try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) != nil { throw AdminError.userExists(name) }
-            try db.execute("INSERT INTO users (name, role, districts, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            try db.write("INSERT INTO users (name, role, districts, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
                            [name, role.rawValue, FieldValue.list(districts).jsonText, Secrets.sha256Hex(token), now()])
             events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-add",
                                 detail: "\(name) (\(role.rawValue)\(districts.isEmpty ? "" : "; " + districts.joined(separator: ", ")))"))
@@ -195,7 +216,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             if !role.seesEverything && districts.isEmpty { throw AdminError.invalid(ServerText.needsDistrict.with(["role": role.rawValue])) }
             let known = try Self.districtIDs(in: db)
             if let unknown = districts.first(where: { !known.contains($0) }) { throw AdminError.unknownDistrict(unknown, known: known.sorted()) }
-            try db.execute("UPDATE users SET districts = ? WHERE name = ?", [FieldValue.list(districts).jsonText, name])
+            try db.write("UPDATE users SET districts = ? WHERE name = ?", [FieldValue.list(districts).jsonText, name])
             let before = Self.decodeList(row.string(1)).joined(separator: ", ")
             events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-districts",
                                 detail: "\(name): \(before.isEmpty ? "none" : before) → \(districts.isEmpty ? "none" : districts.joined(separator: ", "))"))
@@ -203,7 +224,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     }
 
     public func users() throws -> [UserInfo] {
-        try readers.read { db in
+        try connections.read { db in
             try db.rows("SELECT name, role, districts, created_at, revoked_at FROM users ORDER BY name").map { row in
                 UserInfo(name: row.string(0) ?? "", role: row.string(1).flatMap(Role.init(rawValue:)) ?? .coordinator,
                          districts: Self.decodeList(row.string(2)), createdAt: Int64(row.int(3) ?? 0), revoked: !row[4].isNull)
@@ -229,8 +250,8 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     /// Revokes a user's token; `actor` is who did it, for the audit log (nil: the OS account).
     public func revokeUser(name: String, actor: String?) throws {
         try audited { db, events in
-            try db.execute("UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", [now(), name])
-            if db.changes == 0, try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) == nil {
+            let revoked = try db.write("UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", [now(), name])
+            if revoked == 0, try db.scalarInt("SELECT 1 FROM users WHERE name = ?", [name]) == nil {
                 throw AdminError.unknownUser(name)
             }
             events.append(.init(actor: actor ?? AuditLog.localActor, action: "user-revoke", detail: name))
@@ -240,7 +261,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     public func authenticate(token: String) throws -> Identity? {
         // Looking up the hash, not the token, keeps the comparison's timing independent of the
         // token's content; the index makes it one lookup.
-        try readers.read { db in
+        try connections.read { db in
             let hash = Secrets.sha256Hex(token)
             guard let row = try db.firstRow("SELECT name, role, districts, token_hash FROM users WHERE token_hash = ? AND revoked_at IS NULL",
                                             [hash]),
@@ -279,7 +300,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     }
 
     public func districts() throws -> [District] {
-        try readers.read { db in
+        try connections.read { db in
             try db.rows("""
                 SELECT n.record_id, n.value, p.value FROM field_state n
                 LEFT JOIN field_state p ON p.record_type = 'district' AND p.record_id = n.record_id AND p.field = 'parent'
@@ -292,7 +313,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         }
     }
 
-    static func districtIDs(in db: Database) throws -> Set<String> {
+    static func districtIDs(in db: any ServerDatabase) throws -> Set<String> {
         Set(try db.rows("""
             SELECT record_id FROM field_state WHERE record_type = 'district' AND field = 'name'
             AND record_id NOT IN (SELECT record_id FROM field_state WHERE record_type = 'district' AND field = 'deleted' AND value = 'true')
@@ -309,16 +330,22 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         // One transaction for the whole batch: an acknowledged push is durable as a whole, and
         // a crash before the commit leaves none of it.
         let results = try audited { db, events -> [ChangeSetResult] in
-            var context = try WriteContext(db: db, now: serverNow)
-            var results: [ChangeSetResult] = []
-            for changeSet in request.changeSets {
-                results.append(try ChangeSetApplier(identity: identity, serverNow: serverNow).apply(changeSet, into: &context))
-            }
-            try context.save()
+            let results = try Self.apply(request, by: identity, at: serverNow, in: db)
             events.append(.init(actor: identity.user, action: "push", detail: Self.pushSummary(request, results)))
             return results
         }
         return PushResponse(results: results, serverTime: serverNow)
+    }
+
+    /// Applies a push's change sets inside the caller's write transaction, on either backend.
+    static func apply(_ request: PushRequest, by identity: Identity, at serverNow: Int64, in db: any ServerDatabase) throws -> [ChangeSetResult] {
+        var context = try WriteContext(db: db, now: serverNow)
+        var results: [ChangeSetResult] = []
+        for changeSet in request.changeSets {
+            results.append(try ChangeSetApplier(identity: identity, serverNow: serverNow).apply(changeSet, into: &context))
+        }
+        try context.save()
+        return results
     }
 
     /// What a push changed, for the audit log: how many change sets with what outcome, and how
@@ -344,24 +371,32 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         guard cursor >= 0 else { throw StorageError.negativeCursor(cursor) }
         let limit = min(max(1, limit), SyncLimits.maxPageSize)
         let serverNow = now()
-        return try readers.read { db in
-            let newest = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
-            guard cursor <= newest else { throw StorageError.cursorAhead(cursor: cursor, newest: newest) }
-            // Records that left the caller's scope since the cursor; they count towards the page.
-            let exits = try Self.scopeExits(after: cursor, limit: limit + 1, for: identity, schema: schema, in: db)
-            let (sql, arguments) = Self.pullQuery(after: cursor, limit: limit, for: identity, schema: schema)
-            var page = PullPageWriter(expectedChanges: limit)
-            let (lastSeq, more) = try Self.fill(&page, from: sql, arguments, exits: exits, limit: limit, after: cursor, in: db)
-            // With nothing more to read, the cursor moves to the newest change even when the
-            // caller's scope held none of the last ones, so they are not scanned again.
-            audit.noteRead(user: identity.user, pages: 1, changes: page.count)
-            return page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow,
-                               server: try Self.databaseID(in: db), scope: DigestScope.keys(readBy: identity))
-        }
+        let page = try connections.read { db in try Self.pullPage(after: cursor, limit: limit, for: identity, schema: schema, at: serverNow, in: db) }
+        audit.noteRead(user: identity.user, pages: 1, changes: page.changes)
+        return page.json
+    }
+
+    /// One pull page from one snapshot of the database (a read transaction on PostgreSQL, where
+    /// the newest sequence number and the rows must come from the same snapshot: SPEC §12.1).
+    static func pullPage(after cursor: Int64, limit: Int, for identity: Identity, schema: Int, at serverNow: Int64,
+                         in db: any ServerDatabase) throws -> (json: [UInt8], changes: Int) {
+        let newest = try db.newestPullSequence()
+        guard cursor <= newest else { throw StorageError.cursorAhead(cursor: cursor, newest: newest) }
+        // Records that left the caller's scope since the cursor; they count towards the page.
+        let exits = try scopeExits(after: cursor, limit: limit + 1, for: identity, schema: schema, in: db)
+        let (sql, arguments) = pullQuery(after: cursor, limit: limit, for: identity, schema: schema, in: db)
+        var page = PullPageWriter(expectedChanges: limit)
+        let (lastSeq, more) = try fill(&page, from: sql, arguments, exits: exits, limit: limit, after: cursor, in: db)
+        let changes = page.count
+        // With nothing more to read, the cursor moves to the newest change even when the
+        // caller's scope held none of the last ones, so they are not scanned again.
+        return (page.finish(cursor: more ? lastSeq : newest, more: more, serverTime: serverNow,
+                            server: try databaseID(in: db), scope: DigestScope.keys(readBy: identity)), changes)
     }
 
     /// The field rows after `cursor` in the caller's scope and record schema, in sequence order.
-    static func pullQuery(after cursor: Int64, limit: Int, for identity: Identity, schema: Int) -> (String, [DatabaseValueConvertible?]) {
+    static func pullQuery(after cursor: Int64, limit: Int, for identity: Identity, schema: Int,
+                          in db: any ServerDatabase) -> (String, [DatabaseValueConvertible?]) {
         var sql = "SELECT f.seq, f.record_type, f.record_id, f.field, f.value, f.hlc, f.base, f.author, f.redacted, f.change_set FROM field_state f "
         var arguments: [DatabaseValueConvertible?] = [cursor]
         if identity.role.seesEverything {
@@ -369,7 +404,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         } else {
             sql += """
                 JOIN record_scope s ON s.record_type = f.record_type AND s.record_id = f.record_id
-                WHERE f.seq > ? AND (s.everyone = 1 OR s.district IN (SELECT value FROM json_each(?)))
+                WHERE f.seq > ? AND (s.everyone OR \(db.isListed("s.district")))
                 """
             arguments.append(FieldValue.list(identity.districts).jsonText)
         }
@@ -384,7 +419,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     /// JSON text already, so nothing is decoded and encoded again. An entry that does not fit
     /// starts the next page: the cursor (`lastSeq`) stays before it, so nothing is skipped.
     static func fill(_ page: inout PullPageWriter, from sql: String, _ arguments: [DatabaseValueConvertible?], exits: [ScopeExit],
-                     limit: Int, after cursor: Int64, in db: Database) throws -> (lastSeq: Int64, more: Bool) {
+                     limit: Int, after cursor: Int64, in db: any ServerDatabase) throws -> (lastSeq: Int64, more: Bool) {
         var pending = exits[...]
         var lastSeq = cursor
         var more = false
@@ -429,7 +464,7 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     // MARK: - One record
 
     public func record(type: RecordType, id: String, for identity: Identity) throws -> RecordSnapshot {
-        try readers.read { db in
+        try connections.read { db in
             guard let scope = try RecordScope.stored(type: type, id: id, in: db) else {
                 throw StorageError.recordNotFound(type, id: id)
             }

@@ -52,7 +52,7 @@ struct ChangeSetApplier {
                                      conflicts: conflictIDs.isEmpty ? nil : conflictIDs)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        try db.execute("INSERT INTO change_sets (id, replica, user_name, received_at, change_count, outcome) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.write("INSERT INTO change_sets (id, replica, user_name, received_at, change_count, outcome) VALUES (?, ?, ?, ?, ?, ?)",
                        [changeSet.id, changeSet.replica.rawValue, identity.user, serverNow, changeSet.changes.count,
                         String(decoding: try encoder.encode(result), as: UTF8.self)])
         return result
@@ -132,7 +132,7 @@ struct ChangeSetApplier {
 
     /// Why the change set cannot be applied, nil when it can. Refusals are not stored: the
     /// client keeps the change set and may retry it once the reason is gone.
-    private func refusal(for changeSet: ChangeSet, in db: Database) throws -> ChangeSetResult? {
+    private func refusal(for changeSet: ChangeSet, in db: any ServerDatabase) throws -> ChangeSetResult? {
         func refuse(_ code: String, _ reason: String, _ details: RefusalDetails? = nil) -> ChangeSetResult {
             ChangeSetResult(id: changeSet.id, status: .refused, code: code, reason: reason, details: details)
         }
@@ -182,7 +182,7 @@ struct ChangeSetApplier {
     /// server opens conflicts and says what they are about; a client settles an open one by
     /// writing its `status` and `resolution`. Anything else would let a client invent conflicts
     /// with any text and forged authors, or rewrite what someone else's conflict says.
-    private func conflictWriteProblem(_ changeSet: ChangeSet, in db: Database) throws -> String? {
+    private func conflictWriteProblem(_ changeSet: ChangeSet, in db: any ServerDatabase) throws -> String? {
         var known = Set<String>()
         for change in changeSet.changes where change.recordType == .conflict {
             if !known.contains(change.recordID) {
@@ -214,14 +214,11 @@ struct ChangeSetApplier {
 
     // MARK: - State
 
-    func currentVersion(_ key: RecordKey, field: String, in db: Database) throws
+    func currentVersion(_ key: RecordKey, field: String, in db: any ServerDatabase) throws
         -> (version: MergeRule.Version, replica: String, author: String?)? {
-        let statement = try db.cachedStatement("SELECT value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?")
-        try statement.bind(values: [.text(key.type.rawValue), .text(key.id), .text(field)])
-        defer { statement.reset() }
-        guard try statement.step() else { return nil }
-        let row = statement.row()
-        guard let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)) else { return nil }
+        guard let row = try db.firstRow("SELECT value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?",
+                                        [key.type.rawValue, key.id, field]),
+              let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)) else { return nil }
         let value = try FieldValue(jsonText: row.string(0) ?? "null")
         return (MergeRule.Version(value: value, hlc: hlc, base: row.string(2).flatMap(HLCTimestamp.init(encoded:))),
                 row.string(3) ?? "", row.string(4))
@@ -229,7 +226,7 @@ struct ChangeSetApplier {
 
     /// The record `key` belongs to, by its stored fields (its parent, or the record a conflict
     /// is about): moving that record moves this one.
-    func parent(of key: RecordKey, in db: Database) throws -> RecordKey? {
+    func parent(of key: RecordKey, in db: any ServerDatabase) throws -> RecordKey? {
         if key.type == .conflict {
             guard case .string(let typeName)? = try fieldValue(key, "recordType", overlay: [:], in: db),
                   let type = RecordType(rawValue: typeName),
@@ -241,19 +238,19 @@ struct ChangeSetApplier {
         return RecordKey(type: parentType, id: id)
     }
 
-    func storedScope(_ key: RecordKey, in db: Database) throws -> RecordScope? {
+    func storedScope(_ key: RecordKey, in db: any ServerDatabase) throws -> RecordScope? {
         try RecordScope.stored(type: key.type, id: key.id, in: db)
     }
 
     /// The value a record's field has: from the change set being checked, else from the state.
-    private func fieldValue(_ key: RecordKey, _ field: String, overlay: [RecordKey: [String: FieldValue]], in db: Database) throws -> FieldValue? {
+    private func fieldValue(_ key: RecordKey, _ field: String, overlay: [RecordKey: [String: FieldValue]], in db: any ServerDatabase) throws -> FieldValue? {
         if let value = overlay[key]?[field] { return value }
         return try currentVersion(key, field: field, in: db)?.version.value
     }
 
     /// Where a record belongs, from its own scoping field or its parent's scope; nil when that
     /// cannot be known (an offer without district, a meeting of an unknown body).
-    func scope(of key: RecordKey, overlay: [RecordKey: [String: FieldValue]], in db: Database, depth: Int = 0) throws -> RecordScope? {
+    func scope(of key: RecordKey, overlay: [RecordKey: [String: FieldValue]], in db: any ServerDatabase, depth: Int = 0) throws -> RecordScope? {
         guard depth < 4 else { return nil }
         guard let (field, parentType) = RecordScope.parentField(of: key.type) else {
             return RecordScope(type: key.type, storedDistrict: nil)

@@ -65,19 +65,16 @@ struct DigestLedger {
 
     /// Adds the deltas to the stored digests (read, add modulo 2^64, write: SQLite's own
     /// integer addition would turn an overflow into a float).
-    func write(into db: Database) throws {
+    func write(into db: any ServerDatabase) throws {
         guard !deltas.isEmpty else { return }
-        let read = try db.cachedStatement("SELECT digest FROM scope_digests WHERE scope = ? AND bucket = ?")
-        let upsert = try db.cachedStatement("""
-            INSERT INTO scope_digests (scope, bucket, digest) VALUES (?, ?, ?)
-            ON CONFLICT (scope, bucket) DO UPDATE SET digest = excluded.digest
-            """)
         for (scope, buckets) in deltas {
             for (bucket, delta) in buckets where delta != 0 {
-                try read.bind(values: [.text(scope), .integer(Int64(bucket))])
-                let stored = try read.step() ? UInt64(bitPattern: Int64(read.row().int(0) ?? 0)) : 0
-                read.reset()
-                try upsert.run([.text(scope), .integer(Int64(bucket)), .integer(Int64(bitPattern: stored &+ delta))])
+                let read = try db.firstRow("SELECT digest FROM scope_digests WHERE scope = ? AND bucket = ?", [scope, bucket])
+                let stored = UInt64(bitPattern: Int64(read?.int(0) ?? 0))
+                try db.write("""
+                    INSERT INTO scope_digests (scope, bucket, digest) VALUES (?, ?, ?)
+                    ON CONFLICT (scope, bucket) DO UPDATE SET digest = excluded.digest
+                    """, [scope, bucket, Int64(bitPattern: stored &+ delta)])
             }
         }
     }
@@ -86,7 +83,7 @@ struct DigestLedger {
 /// Reading and rebuilding the stored digests.
 enum DigestUpkeep {
     /// The summed buckets of `scopes`, as stored.
-    static func buckets(of scopes: [String], in db: Database) throws -> DigestBuckets {
+    static func buckets(of scopes: [String], in db: any ServerDatabase) throws -> DigestBuckets {
         var buckets = DigestBuckets()
         for scope in scopes {
             try db.forEachRow("SELECT bucket, digest FROM scope_digests WHERE scope = ?", [scope]) { row in
@@ -99,7 +96,7 @@ enum DigestUpkeep {
 
     /// Computes every scope's digests from the stored versions (a migration, or a check that
     /// the kept digests are right): one scan.
-    static func rebuild(in db: Database) throws {
+    static func rebuild(in db: any ServerDatabase) throws {
         var ledger = DigestLedger()
         try db.forEachRow("""
             SELECT f.record_type, f.record_id, f.field, f.hlc, s.district, s.everyone FROM field_state f
@@ -110,12 +107,12 @@ enum DigestUpkeep {
                        scope: DigestScope.key(district: row.string(4), everyone: row.int(5) == 1),
                        bucket: VersionDigest.bucket(type: type, id: id))
         }
-        try db.execute("DELETE FROM scope_digests")
+        try db.write("DELETE FROM scope_digests")
         try ledger.write(into: db)
     }
 
     /// The digest of one record: the sum of its versions' hashes.
-    static func recordDigest(_ key: RecordKey, in db: Database) throws -> UInt64 {
+    static func recordDigest(_ key: RecordKey, in db: any ServerDatabase) throws -> UInt64 {
         var digest: UInt64 = 0
         try db.forEachRow("SELECT field, hlc FROM field_state WHERE record_type = ? AND record_id = ?", [key.type.rawValue, key.id]) { row in
             digest &+= VersionDigest.hash(type: key.type.rawValue, id: key.id, field: row.string(0) ?? "", hlc: row.string(1) ?? "")
@@ -155,7 +152,7 @@ extension WriteContext {
     mutating func place(_ key: RecordKey, in scope: StoredScope, parent: RecordKey?) throws {
         guard let row = try db.firstRow("SELECT district, everyone, parent_type, parent_id FROM record_scope WHERE record_type = ? AND record_id = ?",
                                         [key.type.rawValue, key.id]) else {
-            try db.execute("""
+            try db.write("""
                 INSERT INTO record_scope (record_type, record_id, district, everyone, parent_type, parent_id) VALUES (?, ?, ?, ?, ?, ?)
                 """, [key.type.rawValue, key.id, scope.district, scope.everyone, parent?.type.rawValue, parent?.id])
             placements[key] = scope
@@ -168,7 +165,7 @@ extension WriteContext {
         if previous != scope {
             try move(key, from: previous, to: scope, parent: parent, depth: 0)
         } else if row.string(2) != parent?.type.rawValue || row.string(3) != parent?.id {
-            try db.execute("UPDATE record_scope SET parent_type = ?, parent_id = ? WHERE record_type = ? AND record_id = ?",
+            try db.write("UPDATE record_scope SET parent_type = ?, parent_id = ? WHERE record_type = ? AND record_id = ?",
                            [parent?.type.rawValue, parent?.id, key.type.rawValue, key.id])
         }
     }
@@ -178,11 +175,11 @@ extension WriteContext {
     /// each leaves its old scope (a scope exit that pull announces to its readers), is sent again
     /// whole to the readers of the new one, and takes its digest along.
     private mutating func move(_ key: RecordKey, from old: StoredScope, to new: StoredScope, parent: RecordKey?, depth: Int) throws {
-        try db.execute("""
+        try db.write("""
             UPDATE record_scope SET district = ?, everyone = ?, parent_type = ?, parent_id = ? WHERE record_type = ? AND record_id = ?
             """, [new.district, new.everyone, parent?.type.rawValue, parent?.id, key.type.rawValue, key.id])
         placements[key] = new
-        try db.execute("INSERT INTO scope_exits (seq, record_type, record_id, district, everyone) VALUES (?, ?, ?, ?, ?)",
+        try db.write("INSERT INTO scope_exits (seq, record_type, record_id, district, everyone) VALUES (?, ?, ?, ?, ?)",
                        [nextSeq(), key.type.rawValue, key.id, old.district, old.everyone])
         let digest = try resend(type: key.type, id: key.id)
         let bucket = VersionDigest.bucket(type: key.type.rawValue, id: key.id)

@@ -65,7 +65,7 @@ extension RecordScope {
     /// neither resolve it nor read it by id although they write the register and pull the
     /// conflict. So the type of the record it concerns (followed through legacy conflicts about
     /// conflicts) decides between the register, the district list and a district.
-    static func stored(type: RecordType, id: String, in db: Database) throws -> RecordScope? {
+    static func stored(type: RecordType, id: String, in db: any ServerDatabase) throws -> RecordScope? {
         guard let row = try db.firstRow("SELECT district FROM record_scope WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) else {
             return nil
         }
@@ -78,7 +78,7 @@ extension RecordScope {
     }
 
     /// The record a conflict is about, from the conflict's stored fields.
-    private static func conflictTarget(_ id: String, in db: Database) throws -> (RecordType, String)? {
+    private static func conflictTarget(_ id: String, in db: any ServerDatabase) throws -> (RecordType, String)? {
         func text(_ field: String) throws -> String? {
             guard let json = try db.scalarString("SELECT value FROM field_state WHERE record_type = 'conflict' AND record_id = ? AND field = ?",
                                                  [id, field]) else { return nil }

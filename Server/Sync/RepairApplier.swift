@@ -95,7 +95,7 @@ struct RepairApplier {
     }
 
     /// A repair writes only where its user may write, before and after, like a push (SPEC §10).
-    private func scopeRefusal(_ key: RecordKey, _ changes: [Change], in db: Database) throws -> RepairAnswer.Refusal? {
+    private func scopeRefusal(_ key: RecordKey, _ changes: [Change], in db: any ServerDatabase) throws -> RepairAnswer.Refusal? {
         let overlay = [key: Dictionary(changes.map { ($0.field, $0.value) }, uniquingKeysWith: { $1 })]
         func refuse(_ code: String, _ reason: String) -> RepairAnswer.Refusal {
             RepairAnswer.Refusal(type: key.type, id: key.id, code: code, reason: reason)

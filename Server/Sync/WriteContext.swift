@@ -2,15 +2,14 @@ import KetteProtocol
 import KetteStore
 
 /// The server's clock and sequence during one write transaction: loaded at its start, saved
-/// before its commit, so admin commands writing from another process stay in order.
+/// before its commit, so admin commands and other server processes writing to the same database
+/// stay in order (the sequence is held for the transaction: `ServerDatabase.holdPullSequence`).
 struct WriteContext {
-    let db: Database
+    let db: any ServerDatabase
     let replica: ReplicaID
     private(set) var clock: HybridLogicalClock
     private(set) var seq: Int64
     let now: Int64
-    /// The statement run once per change, looked up once per transaction.
-    let upsertState: Statement
     /// How this transaction changes the scopes' digests; written by `save`.
     var digests = DigestLedger()
     /// Where the records written in this transaction are placed (read once per record).
@@ -18,23 +17,26 @@ struct WriteContext {
     /// Digest changes of records written before they were placed (new records).
     var unplaced: [RecordKey: UInt64] = [:]
 
-    init(db: Database, now: Int64) throws {
+    /// Makes a field the given version; `redacted` goes back to false, the version is a new write.
+    static let upsertState = """
+        INSERT INTO field_state (record_type, record_id, field, value, hlc, base, replica, author, seq, change_set)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (record_type, record_id, field) DO UPDATE SET
+            value = excluded.value, hlc = excluded.hlc, base = excluded.base, replica = excluded.replica,
+            author = excluded.author, seq = excluded.seq, redacted = FALSE, change_set = excluded.change_set
+        """
+
+    init(db: any ServerDatabase, now: Int64) throws {
         self.db = db
         self.now = now
-        upsertState = try db.cachedStatement("""
-            INSERT INTO field_state (record_type, record_id, field, value, hlc, base, replica, author, seq, change_set)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (record_type, record_id, field) DO UPDATE SET
-                value = excluded.value, hlc = excluded.hlc, base = excluded.base, replica = excluded.replica,
-                author = excluded.author, seq = excluded.seq, redacted = 0, change_set = excluded.change_set
-            """)
+        // First: from here to the commit no other writer takes numbers or reads the clock.
+        seq = try db.holdPullSequence()
         guard let replica = try db.scalarString("SELECT value FROM server_meta WHERE key = 'replica'") else {
             throw SQLiteError(code: .corrupt, message: "the server database has no replica id")
         }
         self.replica = ReplicaID(rawValue: replica)
         let last = try db.scalarString("SELECT value FROM server_meta WHERE key = 'clock'").flatMap(HLCTimestamp.init(encoded:))
         clock = HybridLogicalClock(replica: self.replica, last: last)
-        seq = Int64(try db.scalarInt("SELECT value FROM server_meta WHERE key = 'seq'") ?? 0)
     }
 
     mutating func tick() -> HLCTimestamp { clock.tick(now: now) }
@@ -53,9 +55,8 @@ struct WriteContext {
     /// the record's scope digest up to date in O(1).
     mutating func writeState(_ change: Change, replica: ReplicaID, author: String?, changeSet: String? = nil,
                              replacing: HLCTimestamp?) throws {
-        try upsertState.run([.text(change.recordType.rawValue), .text(change.recordID), .text(change.field), .text(change.value.jsonText),
-                             .text(change.hlc.encoded), change.base.map { .text($0.encoded) } ?? .null, .text(replica.rawValue),
-                             author.map(DatabaseValue.text) ?? .null, .integer(nextSeq()), changeSet.map(DatabaseValue.text) ?? .null])
+        try db.write(Self.upsertState, [change.recordType.rawValue, change.recordID, change.field, change.value.jsonText, change.hlc.encoded,
+                                        change.base?.encoded, replica.rawValue, author, nextSeq(), changeSet])
         let type = change.recordType.rawValue
         var delta = VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: change.hlc.encoded)
         if let replacing { delta &-= VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: replacing.encoded) }
@@ -70,7 +71,7 @@ struct WriteContext {
         for row in try db.rows("SELECT field, hlc FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {
             guard let field = row.string(0), let hlc = row.string(1) else { continue }
             digest &+= VersionDigest.hash(type: type.rawValue, id: id, field: field, hlc: hlc)
-            try db.execute("UPDATE field_state SET seq = ? WHERE record_type = ? AND record_id = ? AND field = ?",
+            try db.write("UPDATE field_state SET seq = ? WHERE record_type = ? AND record_id = ? AND field = ?",
                            [nextSeq(), type.rawValue, id, field])
         }
         return digest
@@ -78,8 +79,8 @@ struct WriteContext {
 
     func save() throws {
         try digests.write(into: db)
-        try db.execute("INSERT INTO server_meta (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(seq)])
-        try db.execute("INSERT INTO server_meta (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        try db.savePullSequence(seq)
+        try db.write("INSERT INTO server_meta (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                        [clock.last.encoded])
     }
 }

@@ -12,10 +12,12 @@ public enum ServerText: String, MessageSection {
     case userExists, unknownUser, unknownDistrict, noDistrictsYet, districtExists, needsName, needsDistrict
     case districtIDForm, districtNeedsName, personForm, personUnsearchable
     // Moving a county to PostgreSQL (`CountyMove`).
-    case moveTargetNotEmpty
+    case moveTargetNotEmpty, moveNoSource, moveSourceForeign, moveNeedsURL, moveTargetUnreachable, moveTargetFailed, moved, moveAuditKey
     // Backups and restores (SPEC §16.7).
     case backupWritten, restored, restoreNote, restoreNeedsDatabase, cannotWrite, cannotCreate, notSingleFile
-    case noBackupFile, backupDamaged, notServerDatabase, databaseInUse
+    case noBackupFile, backupDamaged, notServerDatabase, databaseInUse, backupOnPostgres
+    // Serving from PostgreSQL.
+    case auditKeyNeeded, postgresUnusable
     // Audit actions in `audit list`.
     case actionDistrictAdd, actionErase, actionPush, actionRead, actionUserAdd, actionUserRevoke, actionUserToken
     case actionUserDistricts, actionBackup, actionRestore, actionRepair
@@ -80,6 +82,23 @@ public enum ServerText: String, MessageSection {
                                            "Der Name „{name}“ hat weniger als 3 sichtbare Zeichen, nach denen gesucht werden kann"),
         .moveTargetNotEmpty: LocalizedText("the PostgreSQL database already holds data (table {table}); a county moves only into an empty database",
                                            "Die PostgreSQL-Datenbank enthält schon Daten (Tabelle {table}); ein Landkreis zieht nur in eine leere Datenbank um"),
+        .moveNoSource: LocalizedText("no county database {path}; --from names the SQLite file that `kette-server serve --db` used",
+                                     "Keine Datenbank eines Landkreises unter {path}; --from nennt die SQLite-Datei, die `kette-server serve --db` benutzt hat"),
+        .moveSourceForeign: LocalizedText("{path} is not a kette-server database; --from names the SQLite file that `kette-server serve --db` used",
+                                          "{path} ist keine kette-server-Datenbank; --from nennt die SQLite-Datei, die `kette-server serve --db` benutzt hat"),
+        .moveNeedsURL: LocalizedText(
+            "--to needs a PostgreSQL database as postgres://USER@HOST/DB or postgresql://USER@HOST/DB (postgresql:// alone takes PGHOST, PGUSER, PGDATABASE, … from the environment); got '{value}'",
+            "--to braucht eine PostgreSQL-Datenbank als postgres://USER@HOST/DB oder postgresql://USER@HOST/DB (postgresql:// allein nimmt PGHOST, PGUSER, PGDATABASE, … aus der Umgebung); angegeben: „{value}“"),
+        .moveTargetUnreachable: LocalizedText(
+            "cannot reach the PostgreSQL database {url}: {reason}; nothing was copied. Check host, port, user and that the database exists (createdb)",
+            "Die PostgreSQL-Datenbank {url} ist nicht erreichbar: {reason}; nichts wurde kopiert. Host, Port, Benutzer prüfen und ob die Datenbank existiert (createdb)"),
+        .moveTargetFailed: LocalizedText("the PostgreSQL database {url} refused the move ({code}): {reason}; nothing was copied",
+                                         "Die PostgreSQL-Datenbank {url} hat den Umzug abgelehnt ({code}): {reason}; nichts wurde kopiert"),
+        .moved: LocalizedText(
+            "moved {path} to {url}: {versions} field versions, {users} {users:user|users}, {audit} audit {audit:entry|entries}, pull sequence at {seq}; clients continue from their cursors",
+            "{path} nach {url} umgezogen: {versions} Feldversionen, {users} {users:Person|Personen}, {audit} Audit-{audit:Eintrag|Einträge}, Abrufsequenz bei {seq}; Clients machen an ihrer Position weiter"),
+        .moveAuditKey: LocalizedText("the audit log's key stays in the file {key}: give it to every command on the new database with --audit-key {key}",
+                                     "Der Schlüssel des Audit-Protokolls bleibt in der Datei {key}: jedem Befehl auf der neuen Datenbank mit --audit-key {key} angeben"),
         // English shows the action codes scripts and the audit chain use.
         .backupWritten: LocalizedText("backup written to {path}: {versions} field versions up to sequence {seq} (database {database})",
                                       "Sicherung nach {path} geschrieben: {versions} Feldversionen bis Sequenz {seq} (Datenbank {database})"),
@@ -101,6 +120,14 @@ public enum ServerText: String, MessageSection {
                                           "{path} ist keine kette-server-Datenbank; eine von `kette-server backup` geschriebene Datei angeben"),
         .databaseInUse: LocalizedText("the database {path} is in use: stop `kette-server serve` (and other admin commands) before restoring",
                                       "Die Datenbank {path} ist in Gebrauch: vor dem Wiederherstellen `kette-server serve` (und andere Verwaltungsbefehle) beenden"),
+        .backupOnPostgres: LocalizedText(
+            "backup and restore copy a SQLite file; a PostgreSQL database is backed up with its own tools (pg_dump, pg_basebackup), the audit key file apart from it",
+            "backup und restore kopieren eine SQLite-Datei; eine PostgreSQL-Datenbank wird mit ihren eigenen Werkzeugen gesichert (pg_dump, pg_basebackup), die Schlüsseldatei des Audit-Protokolls getrennt davon"),
+        .auditKeyNeeded: LocalizedText(
+            "a PostgreSQL database needs --audit-key FILE: the audit log's key file (made on first use; after `migrate`, the source's FILE.audit-key)",
+            "Eine PostgreSQL-Datenbank braucht --audit-key DATEI: die Schlüsseldatei des Audit-Protokolls (wird beim ersten Mal angelegt; nach `migrate` die DATEI.audit-key der Quelle)"),
+        .postgresUnusable: LocalizedText("the PostgreSQL database {url} is unusable ({code}): {reason}",
+                                         "Die PostgreSQL-Datenbank {url} ist unbrauchbar ({code}): {reason}"),
         .actionDistrictAdd: LocalizedText("district-add", "Sozialraum-angelegt"),
         .actionErase: LocalizedText("erase", "Name-gelöscht"),
         .actionPush: LocalizedText("push", "Änderungen-gesendet"),

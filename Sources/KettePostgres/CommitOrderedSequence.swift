@@ -49,6 +49,24 @@ public struct CommitOrderedSequence: Sendable {
         return (Int64(last) - Int64(count) + 1)...Int64(last)
     }
 
+    /// Locks the counter for the caller's transaction and returns its last number, for a writer
+    /// that learns how many numbers it needs only as it writes: it numbers its rows from there and
+    /// calls `advance(to:in:)` before its commit. The lock is held from here to the transaction's
+    /// end, as with `take`, so the rule of `take` holds unchanged (and a rollback gives the
+    /// numbers back).
+    public func hold(in connection: PostgresConnection) throws -> Int64 {
+        precondition(connection.isInTransaction, "numbers are taken inside the transaction that commits their rows")
+        guard let last = try connection.scalarInt("SELECT last FROM \(Self.table) WHERE name = $1 FOR UPDATE", [name]) else {
+            throw PostgresError(code: .objectNotInPrerequisiteState, message: "no sequence \(name); the database was not migrated")
+        }
+        return Int64(last)
+    }
+
+    /// Sets the counter held with `hold(in:)` to the last number the transaction gave out.
+    public func advance(to last: Int64, in connection: PostgresConnection) throws {
+        try connection.execute("UPDATE \(Self.table) SET last = $1 WHERE name = $2 AND last <= $1", [last, name])
+    }
+
     /// The newest number whose transaction has committed, as the caller's snapshot sees it: a
     /// pull reads it and its rows in one snapshot (`REPEATABLE READ`), so every row up to it is
     /// in that snapshot.

@@ -103,10 +103,9 @@ let serveCommand = ServerCommand(
     options: ServeOption.all, defaults: ServeConfiguration.fill, validate: ServeOption.validate
 ) { args, context in
     let configuration = try serverConfiguration(args)
-    let store = try ServerStore(path: context.databasePath, readerCount: configuration.threadPoolSize)
-    context.warnAboutOpenFiles()
+    let store = try context.openStore(readerCount: configuration.threadPoolSize)
     let log = ServerLog(format: args[ServeOption.logFormat] ?? .logfmt)
-    let metrics = ServerMetrics(databasePath: context.databasePath, commit: BuildStamp.commit)
+    let metrics = ServerMetrics(databasePath: context.isPostgres ? nil : context.databasePath, commit: BuildStamp.commit)
     let api = SyncAPI(storage: store, rateLimiter: try rateLimiter(args), commit: BuildStamp.commit) { message in log.event("error", message) }
     let server = HTTPServer(configuration: configuration,
                             handler: ObservedAPI(api: api, metrics: metrics, metricsAllowed: args.all(ServeOption.metricsAllow), log: log))
@@ -125,8 +124,8 @@ let serveCommand = ServerCommand(
     // Written unbuffered: scripts wait for this line to know the server is up.
     let scheme = configuration.tls == nil ? "http" : "https"
     let address = "\(scheme)://\(configuration.bindAddress):\(server.port)"
-    FileHandle.standardOutput.write(Data((ServerText.listening(context.language, ["url": address, "path": context.databasePath]) + "\n").utf8))
-    log.event("start", "listening on \(address)", [("version", KetteVersion.release), ("commit", BuildStamp.commit), ("database", context.databasePath)])
+    FileHandle.standardOutput.write(Data((ServerText.listening(context.language, ["url": address, "path": context.databaseName]) + "\n").utf8))
+    log.event("start", "listening on \(address)", [("version", KetteVersion.release), ("commit", BuildStamp.commit), ("database", context.databaseName)])
     withExtendedLifetime(stopSignals) { dispatchMain() }
 }
 
@@ -135,8 +134,8 @@ enum ServeConfiguration {
     /// Read when it exists and `--config` is not given: where the Debian package puts it.
     static let defaultPath = "/etc/kette/kette-server.conf"
 
-    /// The keys a configuration file accepts: the serve options' names and `db`.
-    static var keys: [any OptionDeclaration] { ServeOption.settable + [databaseOption] }
+    /// The keys a configuration file accepts: the serve options' names, `db` and `audit-key`.
+    static var keys: [any OptionDeclaration] { ServeOption.settable + [databaseOption, auditKeyOption] }
 
     static func fill(_ input: inout ParsedInput) throws {
         let path: String

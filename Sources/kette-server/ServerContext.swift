@@ -1,6 +1,7 @@
 import Foundation
 import KetteCommandLine
 import KetteMessages
+import KettePostgres
 import KetteProtocol
 import KetteServer
 import KetteStore
@@ -15,18 +16,35 @@ final class ServerContext: Sendable {
         self.language = language
     }
 
-    /// `--db PATH`, else the default next to the working directory.
+    /// `--db PATH|URL`, else the default next to the working directory.
     var databasePath: String { input[databaseOption] ?? ServerDefaults.databasePath }
 
-    func openStore() throws -> ServerStore {
-        let store = try ServerStore(path: databasePath)
+    /// Whether `--db` names a PostgreSQL database rather than a SQLite file.
+    var isPostgres: Bool { PostgresURL.isPostgres(databasePath) }
+
+    /// The database as messages and logs name it: a URL without its password.
+    var databaseName: String { PostgresURL.withoutPassword(databasePath) }
+
+    /// The audit log's key file: `--audit-key`, else beside a SQLite file; a PostgreSQL database
+    /// has nothing to put it beside, so there it must be given.
+    func auditKeyPath() throws -> String {
+        if let given = input[auditKeyOption] { return given }
+        guard !isPostgres else { throw UsageError(ServerText.auditKeyNeeded.text) }
+        return AuditLog.keyPath(for: databasePath)
+    }
+
+    func openStore(readerCount: Int = 4) throws -> ServerStore {
+        let store = isPostgres ? try ServerStore(postgres: databasePath, auditKey: try auditKeyPath(), readerCount: readerCount)
+                               : try ServerStore(path: databasePath, auditKey: try auditKeyPath(), readerCount: readerCount)
         warnAboutOpenFiles()
         return store
     }
 
     /// The database holds minutes, attendee names and token hashes: says so when others may read its files.
     func warnAboutOpenFiles() {
-        for (path, mode) in PrivateFile.tooOpen(ServerStore.privateFiles(databasePath: databasePath)) {
+        let key = (try? auditKeyPath()) ?? AuditLog.keyPath(for: databasePath)
+        let files = isPostgres ? [] : PrivateFile.databaseFiles(databasePath)
+        for (path, mode) in PrivateFile.tooOpen(files + [key, AuditLog.headPath(forKey: key)]) {
             complain(StoreText.privateFileOpen(language, ["path": path, "mode": String(mode, radix: 8)]))
         }
     }

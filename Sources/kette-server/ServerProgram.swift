@@ -8,8 +8,8 @@ typealias ServerCommand = Command<ServerContext>
 let server = Program<ServerContext>(
     name: "kette-server",
     abstract: LocalizedText("the county sync server for Kette", "der Sync-Server des Kreises für Kette"),
-    commands: [serveCommand] + adminCommands + recoveryCommands,
-    globalOptions: [databaseOption],
+    commands: [serveCommand] + adminCommands + recoveryCommands + [migrateCommand],
+    globalOptions: [databaseOption, auditKeyOption],
     epilogue: LocalizedText("""
         Admin commands open the same database file and work while the server runs; a revocation
         takes effect on the next request.
@@ -25,9 +25,15 @@ let server = Program<ServerContext>(
         """),
     version: "\(KetteVersion.release) (commit \(BuildStamp.commit))")
 
-/// `--db PATH`, the database every command works on.
-let databaseOption = Option<String>("db", value: "PATH", help: LocalizedText(
-    "the database file (default: \(ServerDefaults.databasePath))", "die Datenbankdatei (Standard: \(ServerDefaults.databasePath))"))
+/// `--db PATH|URL`, the database every command works on.
+let databaseOption = Option<String>("db", value: "PATH|URL", help: LocalizedText(
+    "the database: a SQLite file (default: \(ServerDefaults.databasePath)) or PostgreSQL as postgres://USER@HOST/DB or postgresql://… (PG* variables fill in)",
+    "die Datenbank: eine SQLite-Datei (Standard: \(ServerDefaults.databasePath)) oder PostgreSQL als postgres://USER@HOST/DB oder postgresql://… (PG*-Variablen ergänzen)"))
+
+/// `--audit-key FILE`, the audit log's key; needed with a PostgreSQL database.
+let auditKeyOption = Option<String>("audit-key", value: "FILE", help: LocalizedText(
+    "the audit log's key file, its signed head beside it (default: PATH.audit-key next to a SQLite file; required with PostgreSQL)",
+    "die Schlüsseldatei des Audit-Protokolls, sein signierter Kopf daneben (Standard: PATH.audit-key neben einer SQLite-Datei; Pflicht bei PostgreSQL)"))
 
 /// `--limit N`, for the commands that list.
 let limitOption = Option<Int>.integer(

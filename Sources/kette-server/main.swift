@@ -1,5 +1,6 @@
 import Foundation
 import KetteCommandLine
+import KettePostgres
 import KetteProtocol
 import KetteServer
 import KetteStore
@@ -32,6 +33,8 @@ do {
     fail(error.text, code: 1)
 } catch let error as AuditLog.Problem {
     fail(error.text, code: 6)
+} catch let error as PostgresError {
+    fail(ServerText.postgresUnusable.with(["url": PostgresURL.withoutPassword(databasePath), "code": error.code.rawValue, "reason": error.message]), code: 4)
 } catch let error as SQLiteError {
     fail(ServerText.databaseUnusable.with(["path": databasePath, "code": error.code.primary.description, "reason": "\(error)"]), code: 4)
 } catch {

@@ -65,9 +65,9 @@ final class GlobalOptionTests: KetteCLITestCase {
         XCTAssertEqual(try run(["district", "list", "--db", server.database]).stdout, "nordstadt\tNordstadt\n")
         XCTAssertEqual(try run(["district", "--db", server.database, "list", "--json"]).status, 0)
         // Yesterday any of 15 options was accepted on any command; now each says what it takes.
-        for (arguments, accepted) in [(["user", "list", "--role", "county"], "Accepted: --limit, --json, --db, --help"),
-                                      (["district", "add", "a", "A", "--port", "80"], "Accepted: --parent, --db, --help"),
-                                      (["audit", "verify", "--json"], "Accepted: --db, --help"),
+        for (arguments, accepted) in [(["user", "list", "--role", "county"], "Accepted: --limit, --json, --db, --audit-key, --help"),
+                                      (["district", "add", "a", "A", "--port", "80"], "Accepted: --parent, --db, --audit-key, --help"),
+                                      (["audit", "verify", "--json"], "Accepted: --db, --audit-key, --help"),
                                       (["serve", "--person", "x"], "--bind, --port")] {
             let result = try run(arguments + ["--db", server.database])
             XCTAssertEqual(result.status, 1, "\(arguments): \(result)")

@@ -74,7 +74,8 @@ final class CountyMoveTests: XCTestCase {
     /// of it.
     private func makeCounty() throws -> TestServerStore {
         let server = try makeServerStore(districts: [.nordstadt, .suedstadt],
-                                         users: [.coordinator("anna", "nordstadt"), .coordinator("bert", "nordstadt"), .county("kreis")])
+                                         users: [.coordinator("anna", "nordstadt"), .coordinator("bert", "nordstadt"), .county("kreis")],
+                                         backend: .sqlite)
         let start = TestClock.start
         func stamp(_ offset: Int64, _ replica: String) -> HLCTimestamp {
             HLCTimestamp(physicalMilliseconds: start + offset, counter: 0, replica: ReplicaID(rawValue: replica))

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import KetteProtocol
 import KetteStore
+import KetteTestSupport
 @testable import KetteServer
 
 /// SPEC §16 on the server: digests kept by every write, children that follow a moved parent,
@@ -18,13 +19,13 @@ extension ServerStoreTests {
 
     /// Digests as kept, and as a scan of every version computes them.
     func assertDigestsMatchARebuild(file: StaticString = #filePath, line: UInt = #line) throws {
-        let db = try Database(path: path)
+        let db = try ServerDatabaseInspector(path)
         func stored() throws -> [String] {
             try db.rows("SELECT scope, bucket, digest FROM scope_digests WHERE digest != 0 ORDER BY scope, bucket")
                 .map { "\($0.string(0)!)/\($0.int(1)!)/\($0.int(2)!)" }
         }
         let kept = try stored()
-        try db.inTransaction { db in try DigestUpkeep.rebuild(in: db) }
+        try store.connections.write { db in try DigestUpkeep.rebuild(in: db) }
         XCTAssertEqual(kept, try stored(), "the digests kept by the writes differ from a rebuild", file: file, line: line)
         XCTAssertFalse(kept.isEmpty, file: file, line: line)
     }
@@ -66,7 +67,7 @@ extension ServerStoreTests {
         XCTAssertEqual(try page("kreis", after: annaCursor).left, [], "the county reads both districts: nothing left its scope")
         // The exit carries the server's versions, so a replica can tell that it loses nothing.
         XCTAssertEqual(anna.left.first { $0.id == "o1" }?.versions, ["title": stamp(1, "aaaa").encoded, "district": stamp(10, "cccc").encoded])
-        let db = try Database(path: path)
+        let db = try ServerDatabaseInspector(path)
         XCTAssertEqual(try db.scalarString("SELECT district FROM record_scope WHERE record_id = 'i1'"), "suedstadt")
         try assertDigestsMatchARebuild()
     }
@@ -207,6 +208,7 @@ extension ServerStoreTests {
     }
 
     func testBackupIsConsistentPrivateAndARestoreGetsANewIdentity() throws {
+        try requireSQLiteServer("a backup file")
         try pushNordstadtRecords()
         let directory = (path as NSString).deletingLastPathComponent
         let backup = directory + "/backup-\(UUID().uuidString).db"
@@ -228,7 +230,7 @@ extension ServerStoreTests {
         XCTAssertEqual(restored.seq, report.seq)
         store = try ServerStore(path: path)
         XCTAssertEqual(try store.databaseID(), restored.database)
-        XCTAssertEqual(try Database(path: path).scalarInt("SELECT count(*) FROM field_state WHERE record_id = 'o2'"), 0, "the write after the backup is gone")
+        XCTAssertEqual(try ServerDatabaseInspector(path).scalarInt("SELECT count(*) FROM field_state WHERE record_id = 'o2'"), 0, "the write after the backup is gone")
         XCTAssertEqual(try store.verifyAudit(), .intact(entries: Int64(try store.auditEntries().count)), "the restore keeps the audit log verifiable")
         XCTAssertEqual(try store.auditEntries().last?.action, "restore")
         XCTAssertThrowsError(try ServerStore.restore(from: directory, to: path + "-x"))

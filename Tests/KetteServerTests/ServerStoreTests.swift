@@ -93,7 +93,7 @@ final class ServerStoreTests: XCTestCase {
     func testTokensAreRandomAndStoredOnlyAsHashes() throws {
         XCTAssertNotEqual(tokens["anna"], tokens["bert"])
         XCTAssertGreaterThanOrEqual(tokens["anna"]!.count - "kette_".count, 64, "256 bits as hex")
-        let db = try Database(path: path)
+        let db = try ServerDatabaseInspector(path)
         let stored = try db.rows("SELECT token_hash FROM users").compactMap { $0.string(0) }
         XCTAssertEqual(stored.count, 3)
         for token in tokens.values {
@@ -113,7 +113,7 @@ final class ServerStoreTests: XCTestCase {
         XCTAssertEqual(again?.results.map(\.status), [.applied, .applied], "a retried push returns the same outcome")
         let after = try pullAll(as: "kreis")
         XCTAssertEqual(before, after, "nothing was applied a second time")
-        let db = try Database(path: path)
+        let db = try ServerDatabaseInspector(path)
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM change_sets WHERE id = 'cs-1'"), 1)
     }
 

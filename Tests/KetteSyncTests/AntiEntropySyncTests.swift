@@ -53,7 +53,7 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
     }
 
     func serverValue(_ type: RecordType, _ id: String, _ field: String) throws -> (value: String, author: String?)? {
-        try Database(path: server.path).firstRow("SELECT value, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?",
+        try ServerDatabaseInspector(server.path).firstRow("SELECT value, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?",
                                                  [type.rawValue, id, field]).map { ($0.string(0)!, $0.string(1)) }
     }
 
@@ -80,6 +80,7 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
     }
 
     func testARestoredServerGetsBackEverythingSyncedAfterTheBackup() throws {
+        try requireSQLiteServer("a backup and restore of the server file")
         let (anna, annaSync) = try connected("anna")
         let (county, countySync) = try connected("kreis", role: .county, districts: [])
         let before = try addOffer(anna, "Vor dem Backup")
@@ -120,6 +121,7 @@ final class AntiEntropySyncTests: InProcessSyncTestCase {
     }
 
     func testARawCopyRestoredUnderTheSameIdIsCaughtByTheDigests() throws {
+        try requireSQLiteServer("a raw copy of the server file")
         let (anna, annaSync) = try connected("anna")
         let (bert, bertSync) = try connected("bert")
         _ = try addOffer(anna, "Vor der Kopie")

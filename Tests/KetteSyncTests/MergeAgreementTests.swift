@@ -89,7 +89,7 @@ final class MergeAgreementTests: XCTestCase {
     }
 
     func serverVersions(_ path: String, id: String) throws -> [String] {
-        try Database(path: path).rows("SELECT field, hlc, value FROM field_state WHERE record_type = 'offer' AND record_id = ? ORDER BY field", [id])
+        try ServerDatabaseInspector(path).rows("SELECT field, hlc, value FROM field_state WHERE record_type = 'offer' AND record_id = ? ORDER BY field", [id])
             .map { "\($0.string(0)!)|\($0.string(1)!)|\($0.string(2)!)" }
     }
 

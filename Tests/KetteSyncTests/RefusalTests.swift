@@ -15,7 +15,7 @@ final class RefusalTests: InProcessSyncTestCase {
     func titles(_ store: LocalStore) throws -> Set<String> { Set(try store.offers(OfferFilter(), language: .english).map(\.title)) }
 
     func serverFields(_ type: RecordType, _ id: String) throws -> [String: String] {
-        let db = try Database(path: server.path)
+        let db = try ServerDatabaseInspector(server.path)
         var fields: [String: String] = [:]
         for row in try db.rows("SELECT field, value FROM field_state WHERE record_type = ? AND record_id = ?", [type.rawValue, id]) {
             fields[row.string(0)!] = row.string(1)!
@@ -117,7 +117,7 @@ final class RefusalTests: InProcessSyncTestCase {
         XCTAssertNil(held.description, "a field the server never had is empty again")
         XCTAssertNil(try store.database.scalarString("SELECT hlc FROM field_versions WHERE record_id = ? AND field = 'description'", [id]))
         XCTAssertEqual(try store.database.scalarString("SELECT hlc FROM field_versions WHERE record_id = ? AND field = 'title'", [id]),
-                       try XCTUnwrap(Database(path: server.path).scalarString("SELECT hlc FROM field_state WHERE record_id = ? AND field = 'title'", [id])),
+                       try XCTUnwrap(ServerDatabaseInspector(server.path).scalarString("SELECT hlc FROM field_state WHERE record_id = ? AND field = 'title'", [id])),
                        "the very version the server holds")
         XCTAssertEqual(try SearchIndex.search("Umgezogen", in: store.database), [])
 
@@ -171,7 +171,7 @@ final class RefusalTests: InProcessSyncTestCase {
         XCTAssertEqual(try store.offer(id, language: .english).title, "F")
         XCTAssertEqual(try store.offer(id, language: .english).schedule, "dienstags")
         XCTAssertEqual(try store.offer(id, language: .english).district, "nordstadt")
-        XCTAssertEqual(try Database(path: server.path).scalarString("SELECT base FROM field_state WHERE record_id = ? AND field = 'title'", [id]), before)
+        XCTAssertEqual(try ServerDatabaseInspector(server.path).scalarString("SELECT base FROM field_state WHERE record_id = ? AND field = 'title'", [id]), before)
         XCTAssertEqual(try store.keptRefusals().count, 3)
         XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM server_versions"), 0)
     }
@@ -224,7 +224,7 @@ final class RefusalTests: InProcessSyncTestCase {
         let report = try engine.sync()
         XCTAssertEqual(report.refusedChangeSets, [])
         XCTAssertEqual(report.appliedChangeSets, 1)
-        let onServer = try Database(path: server.path).scalarInt("SELECT count(*) FROM field_state WHERE field = 'title' AND value = ?", [#""Sprachcafé Süd""#])
+        let onServer = try ServerDatabaseInspector(server.path).scalarInt("SELECT count(*) FROM field_state WHERE field = 'title' AND value = ?", [#""Sprachcafé Süd""#])
         XCTAssertEqual(onServer, 1)
     }
 

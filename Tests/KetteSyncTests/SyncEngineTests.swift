@@ -122,7 +122,7 @@ extension SyncEngineTests {
         let report = try laptopSync.sync()
         XCTAssertEqual(report.restampedChangeSets, 2)
         XCTAssertEqual(report.openConflicts, 0)
-        let state = try Database(path: server.path)
+        let state = try ServerDatabaseInspector(server.path)
         let created = try XCTUnwrap(state.scalarString("SELECT hlc FROM field_state WHERE record_id = ? AND field = 'district'", [offer]))
         let title = try XCTUnwrap(state.firstRow("SELECT hlc, base, value FROM field_state WHERE record_id = ? AND field = 'title'", [offer]))
         XCTAssertEqual(title.string(2), #""Elterncafé Nord""#)

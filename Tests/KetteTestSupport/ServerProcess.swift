@@ -4,17 +4,26 @@ import XCTest
 import Glibc
 #endif
 
-/// A real `kette-server` process on loopback, with its database in the test's directory.
+/// A real `kette-server` process on loopback, with its database in the test's directory, or in a
+/// PostgreSQL database with its audit key in the test's directory.
 public final class ServerProcess {
     public let binary: URL
+    /// The SQLite file, or the PostgreSQL URL.
     public let database: String
+    /// `--db` and, with PostgreSQL, `--audit-key`: given to every command.
+    public let databaseArguments: [String]
     public let logPath: String
     public private(set) var pid: pid_t = 0
     public private(set) var port: UInt16 = 0
 
-    public init(directory: URL) {
+    /// - Parameters:
+    ///   - database: a PostgreSQL URL, or nil for `server.db` in `directory`.
+    ///   - auditKey: the audit key file with PostgreSQL; by default `server.audit-key` in `directory`.
+    public init(directory: URL, database postgres: String? = nil, auditKey: String? = nil) {
         binary = KetteBinary.url!.deletingLastPathComponent().appendingPathComponent("kette-server")
-        database = directory.appendingPathComponent("server.db").path
+        database = postgres ?? directory.appendingPathComponent("server.db").path
+        let key = auditKey ?? directory.appendingPathComponent("server.audit-key").path
+        databaseArguments = ["--db", database] + (postgres == nil ? [] : ["--audit-key", key])
         logPath = directory.appendingPathComponent("server.log").path
     }
 
@@ -23,18 +32,21 @@ public final class ServerProcess {
     /// Runs an admin command against the database and returns its stdout (trimmed).
     @discardableResult
     public func admin(_ arguments: [String], expectExit: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let result = try run(arguments + ["--db", database])
+        let result = try run(arguments + databaseArguments)
         XCTAssertEqual(result.status, expectExit, "kette-server \(arguments.joined(separator: " ")): \(result.errors)", file: file, line: line)
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs `kette-server arguments…` (in English, no database added) to its end.
-    /// `language`: the child's `LANG` (English unless a test reads the German output).
-    public func run(_ arguments: [String], language: String = "C.UTF-8") throws -> (status: Int32, errors: String, output: String) {
+    /// `language`: the child's `LANG` (English unless a test reads the German output);
+    /// `environment`: variables set on top of the test process's own.
+    public func run(_ arguments: [String], language: String = "C.UTF-8",
+                    environment: [String: String] = [:]) throws -> (status: Int32, errors: String, output: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["LANG": language, "LC_ALL": language]) { $1 }
+            .merging(environment) { $1 }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
@@ -53,7 +65,7 @@ public final class ServerProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, logPath + ".err", O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        let arguments = [binary.path, "serve", "--db", database, "--port", String(requested)] + extraArguments
+        let arguments = [binary.path, "serve"] + databaseArguments + ["--port", String(requested)] + extraArguments
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         guard posix_spawn(&pid, binary.path, &actions, nil, argv, environ) == 0 else { throw NSError(domain: "ServerProcess", code: 1) }

@@ -20,9 +20,10 @@ open class ServerTestCase: KetteCLITestCase {
 
     /// Makes the server's database with `districts` and `users` through `kette-server`'s admin
     /// commands and keeps each user's token in `tokens`. Start it with `server.start(…)`.
-    public func makeServer(districts: [TestDistrict] = [.nordstadt], users: [TestUser],
+    /// - Parameter database: a PostgreSQL URL to serve from; nil for a SQLite file.
+    public func makeServer(districts: [TestDistrict] = [.nordstadt], users: [TestUser], database: String? = nil,
                            file: StaticString = #filePath, line: UInt = #line) throws {
-        server = ServerProcess(directory: runner.root)
+        server = ServerProcess(directory: runner.root, database: database)
         for district in districts { try server.admin(["district", "add", district.id, district.name], file: file, line: line) }
         for user in users { tokens[user.name] = try server.admin(user.adminArguments, file: file, line: line) }
     }

@@ -27,13 +27,32 @@ extension XCTestCase {
     /// ends. Its clock is `now` (by default a `TestClock` that stands still).
     public func makeServerStore(districts: [TestDistrict] = [.nordstadt], users: [TestUser] = [],
                                 now: @escaping @Sendable () -> Int64 = TestClock().now,
-                                rateLimiter: RateLimiter? = nil) throws -> TestServerStore {
-        let directory = try makeTemporaryDirectory("server")
-        let store = try ServerStore(path: directory + "/server.db", now: now)
+                                rateLimiter: RateLimiter? = nil, backend: ServerTestBackend = .current) throws -> TestServerStore {
+        let store = try makeEmptyServerStore(now: now, backend: backend)
         for district in districts { try store.addDistrict(id: district.id, name: district.name) }
         var tokens: [String: String] = [:]
         for user in users { tokens[user.name] = try store.addUser(name: user.name, role: user.role, districts: user.districts) }
         return TestServerStore(store: store, api: SyncAPI(storage: store, rateLimiter: rateLimiter), tokens: tokens)
+    }
+
+    /// A new, empty server store on the backend the test run names (`ServerTestBackend`): a SQLite
+    /// file in a directory that is removed when the test ends, or a PostgreSQL database of the
+    /// run's throw-away cluster with its audit key in such a directory.
+    public func makeEmptyServerStore(replica: ReplicaID = .random(), now: @escaping @Sendable () -> Int64 = TestClock().now,
+                                     backend: ServerTestBackend = .current) throws -> ServerStore {
+        let directory = try makeTemporaryDirectory("server")
+        switch backend {
+        case .sqlite:
+            return try ServerStore(path: directory + "/server.db", replica: replica, now: now)
+        case .postgres:
+            return try ServerStore(postgres: try makePostgresDatabase().url, auditKey: directory + "/server.audit-key", replica: replica, now: now)
+        }
+    }
+
+    /// Skips a test of something only a SQLite file has (its bytes, its WAL, its backups) when the
+    /// run's server backend is PostgreSQL.
+    public func requireSQLiteServer(_ what: String) throws {
+        if ServerTestBackend.current == .postgres { throw XCTSkip("\(what) is a property of the SQLite file; this run's server is on PostgreSQL") }
     }
 
     /// A new coordinator's store named `name` in a directory that is removed when the test ends.
@@ -43,4 +62,12 @@ extension XCTestCase {
         try LocalStore.create(directory: directory, name: name)
         return try LocalStore(directory: directory, now: now)
     }
+}
+
+/// Which database the server stores of the server and sync tests run on: SQLite unless
+/// `KETTE_SERVER_BACKEND=postgres` (the README's test command runs those tests once more so).
+public enum ServerTestBackend: String, Sendable {
+    case sqlite, postgres
+
+    public static let current = ServerTestBackend(rawValue: ProcessInfo.processInfo.environment["KETTE_SERVER_BACKEND"] ?? "") ?? .sqlite
 }

@@ -41,7 +41,7 @@ public enum CountyMove {
     ]
 
     /// What was copied: rows per table, and the pull sequence's number.
-    public struct Summary: Equatable, Sendable {
+    public struct Summary: Codable, Equatable, Sendable {
         public var rows: [String: Int]
         public var sequence: Int64
     }
@@ -61,6 +61,8 @@ public enum CountyMove {
     /// Copies the county at `sqlitePath` (migrated to this version's schema first, as every
     /// `kette-server` command does) into the database `connectionString` names.
     public static func copy(from sqlitePath: String, to connectionString: String) throws -> Summary {
+        // Checked read-only first: opening a file that is not a county would make one of it.
+        try ServerStore.checkIsServerDatabase(sqlitePath, missing: .moveNoSource, foreign: .moveSourceForeign)
         var configuration = Database.Configuration()
         configuration.createIfMissing = false
         let source = try Database(path: sqlitePath, configuration: configuration)

@@ -1,0 +1,91 @@
+import KettePostgres
+import KetteStore
+
+/// The server's storage code on a PostgreSQL connection (`ServerDatabase`): numbers its `?`
+/// placeholders as `$1, $2, …` (once per statement text), reads JSON lists with PostgreSQL's
+/// functions, and keeps the pull sequence in the `CommitOrderedSequence` of the schema.
+///
+/// Owns its connection; like it, not thread-safe.
+final class PostgresServerDatabase: ServerDatabase {
+    let connection: PostgresConnection
+    /// PostgreSQL's text of each statement, by the text written for `ServerDatabase`.
+    private var translated: [String: String] = [:]
+
+    init(_ connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    @discardableResult
+    func write(_ sql: String, _ arguments: [DatabaseValueConvertible?]) throws -> Int {
+        try connection.execute(postgres(sql), arguments)
+    }
+
+    func rows(_ sql: String, _ arguments: [DatabaseValueConvertible?]) throws -> [Row] {
+        try connection.rows(postgres(sql), arguments)
+    }
+
+    func firstRow(_ sql: String, _ arguments: [DatabaseValueConvertible?]) throws -> Row? {
+        try connection.firstRow(postgres(sql), arguments)
+    }
+
+    /// Reads every row even after `body` said stop: libpq must read a result to its end before the
+    /// connection takes the next command (the server's scans are bounded by LIMIT).
+    func scanRows(_ sql: String, _ arguments: [DatabaseValueConvertible?], while body: (Row) throws -> Bool) throws {
+        var reading = true
+        try connection.forEachRow(postgres(sql), arguments) { row in
+            if reading { reading = try body(row) }
+        }
+    }
+
+    func isListed(_ column: String) -> String {
+        "\(column) IN (SELECT json_array_elements_text(?::json))"
+    }
+
+    /// Locks the counter's row until the transaction ends: the same rule as
+    /// `CommitOrderedSequence.take` (Protocol/SPEC.md §12.1), taken when the write starts
+    /// because the number of rows it writes is known only at its end.
+    func holdPullSequence() throws -> Int64 {
+        try PostgresServerSchema.pullSequence.hold(in: connection)
+    }
+
+    func savePullSequence(_ last: Int64) throws {
+        try PostgresServerSchema.pullSequence.advance(to: last, in: connection)
+    }
+
+    func newestPullSequence() throws -> Int64 {
+        try PostgresServerSchema.pullSequence.newest(in: connection)
+    }
+
+    func holdAuditSequence() throws {
+        _ = try PostgresServerSchema.auditSequence.hold(in: connection)
+    }
+
+    func saveAuditSequence(_ last: Int64) throws {
+        try PostgresServerSchema.auditSequence.advance(to: last, in: connection)
+    }
+
+    func auditTriggersInPlace() throws -> Bool {
+        try connection.scalarInt("""
+            SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass
+            AND tgname IN ('audit_log_no_change', 'audit_log_no_truncate') AND tgenabled <> 'D'
+            """) == 2
+    }
+
+    /// Disabled inside the transaction: a failure (or a crash) leaves them enabled.
+    func withoutAuditTriggers(_ body: () throws -> Void) throws {
+        try connection.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
+        try body()
+        try connection.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
+    }
+
+    /// `sql` with its `?` placeholders numbered (`PostgresPlaceholders`), once per statement text.
+    func postgres(_ sql: String) -> String {
+        if let known = translated[sql] { return known }
+        let text = PostgresPlaceholders.numbered(sql)
+        translated[sql] = text
+        return text
+    }
+}
+
+@available(*, unavailable)
+extension PostgresServerDatabase: Sendable {}
