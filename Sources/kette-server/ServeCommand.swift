@@ -102,6 +102,7 @@ let serveCommand = ServerCommand(
     "serve", abstract: LocalizedText("serve the /v1 sync API until SIGINT or SIGTERM", "die Sync-API /v1 bereitstellen bis SIGINT oder SIGTERM"),
     options: ServeOption.all, defaults: ServeConfiguration.fill, validate: ServeOption.validate
 ) { args, context in
+    StopSignals.block()
     let configuration = try serverConfiguration(args)
     let store = try context.openStore(readerCount: configuration.threadPoolSize)
     let log = ServerLog(format: args[ServeOption.logFormat] ?? .logfmt)
@@ -110,11 +111,6 @@ let serveCommand = ServerCommand(
     let server = HTTPServer(configuration: configuration,
                             handler: ObservedAPI(api: api, metrics: metrics, metricsAllowed: args.all(ServeOption.metricsAllow), log: log))
     metrics.countOpenConnections { [unowned server] in server.openConnections }
-    // Caught before the server announces itself: the signals are ignored until their sources
-    // have registered, which happens asynchronously; made after the "listening" line, a SIGTERM
-    // sent right after it (by a test or systemd) could fall into that gap on a loaded machine and
-    // the server served on.
-    let stopSignals = catchStopSignals(server, store, log)
     do {
         try server.start()
     } catch {
@@ -126,7 +122,7 @@ let serveCommand = ServerCommand(
     let address = "\(scheme)://\(configuration.bindAddress):\(server.port)"
     FileHandle.standardOutput.write(Data((ServerText.listening(context.language, ["url": address, "path": context.databaseName]) + "\n").utf8))
     log.event("start", "listening on \(address)", [("version", KetteVersion.release), ("commit", BuildStamp.commit), ("database", context.databaseName)])
-    withExtendedLifetime(stopSignals) { dispatchMain() }
+    StopSignals.wait(server, store, log)
 }
 
 /// `kette-server serve --config FILE`: the serve options from a file, for systemd's unit.
@@ -206,23 +202,38 @@ private func warnIfReadableByOthers(_ path: String) {
                                     ["path": path, "mode": String(status.st_mode & 0o777, radix: 8)]))
 }
 
-/// Stops the server on SIGINT or SIGTERM, once the main queue runs (`dispatchMain`); the daemon's
-/// threads do the work until then. Keep the returned sources alive.
-private func catchStopSignals(_ server: HTTPServer, _ store: ServerStore, _ log: ServerLog) -> [DispatchSourceSignal] {
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let stopSignals = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
-        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
-        source.setEventHandler {
-            server.stop()
-            // Reads are counted in memory and written about once a second: write the rest now.
-            try? store.flushAuditReads()
-            log.event("stop", "stopped on signal \(signalNumber)")
-            print(ServerText.stopped(Language.from(environment: ProcessInfo.processInfo.environment)))
-            exit(0)
-        }
-        source.resume()
-        return source
+/// SIGINT and SIGTERM stop the server. They are blocked first thing in `serve`, in the main
+/// thread and so in every thread started after it (the store's, the daemon's: they inherit the
+/// mask), and the main thread takes them with `sigwait` once the server is up: a stop signal sent
+/// at any moment, even before the "listening" line, waits pending and is taken. (Before, they were
+/// ignored until dispatch signal sources had registered, which happens asynchronously: a SIGTERM
+/// sent right after the "listening" line on a loaded machine was dropped, and the server served
+/// on until killed.)
+enum StopSignals {
+    private static var set: sigset_t {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        return signals
     }
-    return stopSignals
+
+    static func block() {
+        var signals = set
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+    }
+
+    /// Waits for a stop signal, then stops the server, writes what is left of the audit log's
+    /// read counts, says so and exits.
+    static func wait(_ server: HTTPServer, _ store: ServerStore, _ log: ServerLog) -> Never {
+        var signals = set
+        var received: Int32 = 0
+        while sigwait(&signals, &received) != 0 {}
+        server.stop()
+        // Reads are counted in memory and written about once a second: write the rest now.
+        try? store.flushAuditReads()
+        log.event("stop", "stopped on signal \(received)")
+        print(ServerText.stopped(Language.from(environment: ProcessInfo.processInfo.environment)))
+        exit(0)
+    }
 }
