@@ -68,7 +68,7 @@ let package = Package(
                           plugins: ["VersionStamp"]),
         .executableTarget(name: "kette-server", dependencies: ["KetteCommandLine", "KetteMessages", "KetteServer", "KetteProtocol", "KetteStore", "KettePostgres"],
                           path: "Sources/kette-server", plugins: ["VersionStamp"]),
-        .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore", "KetteProtocol"], path: "Sources/kette-bench"),
+        .executableTarget(name: "kette-bench", dependencies: ["KetteClient", "KetteServer", "KetteStore", "KetteProtocol", "KettePostgres"], path: "Sources/kette-bench"),
 
         // What the tests share: a test clock, throw-away directories and stores, the `kette` runner,
         // a real `kette-server` process with users and tokens, raw sockets, typed error checks.

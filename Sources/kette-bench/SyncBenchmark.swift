@@ -50,9 +50,9 @@ struct SyncBenchmark {
         return tokens
     }
 
-    func startServer(database: String, log: String) throws -> (ChildProcess, String) {
+    func startServer(database: String, log: String, extraArguments: [String] = []) throws -> (ChildProcess, String) {
         try? FileManager.default.removeItem(atPath: log)
-        let server = try ChildProcess.start(binaries.server, ["serve", "--db", database, "--port", "0"], log: log)
+        let server = try ChildProcess.start(binaries.server, ["serve", "--db", database, "--port", "0"] + extraArguments, log: log)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: log, encoding: .utf8),

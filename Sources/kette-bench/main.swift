@@ -10,6 +10,7 @@ let usage = """
     usage:
       kette-bench local  [--offers 20000] [--meetings 5000] [--runs 30] [--seed N] [--keep DIR]
       kette-bench sync   [--sizes 10000,100000,1000000] [--clients 4] [--runs 3] [--many 50] [--many-changes 2000] [--seed N]
+                         [--backend postgres]   # push and first sync on SQLite and PostgreSQL, COPY/SELECT ceiling, 1 vs 2 processes
                          [--link 16mbit,40ms]
       kette-bench county --out DIR [--districts 30] [--offers 20000] [--meetings 2000] [--seed N]
       kette-bench import [--offers 20000] [--changed 100] [--runs 5] [--seed N]
@@ -68,11 +69,24 @@ do {
         print(LocalBenchmark.report(try benchmark.run(), runs: runs))
     case "sync":
         let sizes = (option("sizes") ?? "10000,100000,1000000").split(separator: ",").compactMap { Int($0) }
+        let backend = option("backend") ?? "sqlite"
+        guard ["sqlite", "postgres"].contains(backend) else { throw BenchmarkError("--backend takes sqlite or postgres, not '\(backend)'") }
         var benchmark = SyncBenchmark(binaries: try binaries, clients: number("clients", default: 4), runs: number("runs", default: 3),
                                       seed: seed, work: work)
         if let text = option("link") {
             guard let shape = ShapingProxy.Shape(text) else { throw BenchmarkError("--link takes RATE,RTT such as 16mbit,40ms, not '\(text)'") }
             benchmark.link = shape
+        }
+        if backend == "postgres" {
+            var lines: [String] = []
+            for size in sizes {
+                print("size \(size) (SQLite and PostgreSQL):")
+                let line = PostgresSyncBenchmark.report(try PostgresSyncBenchmark(sync: benchmark).run(size: size))
+                print(line)
+                lines.append(line)
+            }
+            print("\nsummary:\n" + lines.joined(separator: "\n"))
+            exit(0)
         }
         var lines: [String] = []
         for size in sizes {

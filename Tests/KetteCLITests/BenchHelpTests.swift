@@ -21,4 +21,15 @@ final class BenchHelpTests: XCTestCase {
             XCTAssertFalse(result.stdout.contains("seeded"), "\(result)")
         }
     }
+
+    /// `--backend` names what it accepts when given something else, before any benchmark starts.
+    func testAnUnknownBackendIsRefusedWithWhatIsAccepted() throws {
+        let kette = try XCTUnwrap(KetteBinary.url, "build the package first (swift build --build-tests)")
+        let runner = try KetteRunner(binary: kette.deletingLastPathComponent().appendingPathComponent("kette-bench"))
+        defer { runner.cleanUp() }
+        let result = runner.run(["sync", "--backend", "mysql", "--sizes", "10"], timeout: 20)
+        XCTAssertEqual(result.exitCode, 1, "\(result)")
+        XCTAssertTrue(result.stderr.contains("--backend takes sqlite or postgres, not 'mysql'"), "\(result)")
+        XCTAssertFalse(result.stdout.contains("field changes"), "a benchmark started: \(result)")
+    }
 }
