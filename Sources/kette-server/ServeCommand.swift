@@ -208,7 +208,10 @@ private func warnIfReadableByOthers(_ path: String) {
 /// at any moment, even before the "listening" line, waits pending and is taken. (Before, they were
 /// ignored until dispatch signal sources had registered, which happens asynchronously: a SIGTERM
 /// sent right after the "listening" line on a loaded machine was dropped, and the server served
-/// on until killed.)
+/// on until killed.) Blocking them only just before the daemon starts is not enough: threads the
+/// store has started by then would take the signal with its default action (ServerStopTests saw
+/// that). A stop signal during a slow start is taken once the server is up; one that never
+/// comes up (an unreachable database) exits with its error.
 enum StopSignals {
     private static var set: sigset_t {
         var signals = sigset_t()
