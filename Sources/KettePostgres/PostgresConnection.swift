@@ -8,7 +8,7 @@ import KetteStore
 ///
 /// Statements with arguments are prepared once per connection (by their SQL text) and their
 /// arguments are always bound, never spliced into the text. Not thread-safe: a connection belongs
-/// to one thread at a time; `PostgresPool` is the type to share between threads.
+/// to one thread at a time (the server shares them through `ConnectionPool`, one per thread in turn).
 public final class PostgresConnection {
     let handle: OpaquePointer
     /// The name each prepared statement has on this connection, by its SQL.

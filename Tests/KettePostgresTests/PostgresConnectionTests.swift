@@ -201,16 +201,4 @@ final class PostgresConnectionTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("three"))
         }
     }
-
-    func testThePoolServesThreadsAndReconnectsABrokenConnection() throws {
-        let pool = try PostgresPool(database.url, size: 2)
-        DispatchQueue.concurrentPerform(iterations: 20) { index in
-            do { _ = try pool.withConnection { try $0.execute("INSERT INTO people (name) VALUES ($1)", ["p\(index)"]) } } catch { XCTFail("\(error)") }
-        }
-        XCTAssertEqual(try connection.scalarInt("SELECT count(*) FROM people"), 20)
-        // The server ends both sessions (as a restart would): the next use fails once, then works.
-        try connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", [])
-        for _ in 0..<2 { _ = try? pool.withConnection { try $0.scalarInt("SELECT 1") } }
-        for _ in 0..<4 { XCTAssertEqual(try pool.withConnection { try $0.scalarInt("SELECT 1") }, 1) }
-    }
 }
