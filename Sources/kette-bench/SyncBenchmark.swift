@@ -132,7 +132,7 @@ struct SyncBenchmark {
             try ChildProcess.start(binaries.kette, ["--home", directory + "/client\(index + 1)", "sync"],
                                    environment: ["KETTE_SYNC_ONLY": "push"], log: base + "/push.log")
         }
-        let pushOutcomes = pushes.map { $0.wait() }
+        let pushOutcomes = pushes.map { $0.wait(samplingMemory: true) }
         figures.pushSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - pushStart) / 1e9)
         guard pushOutcomes.allSatisfy({ $0.status == 0 }) else { throw BenchmarkError("a push failed; see \(base)/push.log") }
         figures.pushClientRSS.append(pushOutcomes.map(\.peakRSS).max() ?? 0)
@@ -141,7 +141,7 @@ struct SyncBenchmark {
         let county = directory + "/county"
         try LocalStore.create(directory: county, name: "county")
         try RemoteConfiguration(url: url, token: tokens["county"]!, caCertificate: nil).save(in: county)
-        let pull = try ChildProcess.run(binaries.kette, ["--home", county, "sync"], log: base + "/pull.log")
+        let pull = try ChildProcess.run(binaries.kette, ["--home", county, "sync"], log: base + "/pull.log", samplingMemory: true)
         figures.pullSeconds.append(pull.milliseconds / 1000)
         figures.pullClientRSS.append(pull.peakRSS)
 
