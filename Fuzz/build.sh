@@ -8,11 +8,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swiftc >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-out=.build-fuzz
+# FUZZ_SANITIZE=fuzzer builds without AddressSanitizer into .build-fuzz-fast (about 2 × the executions per second:
+# Swift code is bounds-checked either way, SQLite and the C shims are then unchecked).
+sanitize=${FUZZ_SANITIZE:-fuzzer,address}
+out=.build-fuzz${FUZZ_SANITIZE:+-fast}
 mkdir -p "$out"
 # -O: the fuzzer's throughput; overflow and bounds checks stay on (they are not debug-only in Swift).
 # -package-name: as SwiftPM passes it, so `package` declarations are seen across the modules.
-flags=(-O -g -use-ld=lld -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name Kette
+flags=(-O -g -use-ld=lld -sanitize="$sanitize" -parse-as-library -swift-version 6 -package-name Kette
        -I "$out" -I Sources/CSQLite -I Sources/CMicroHTTPD -I Sources/CCurl -I Sources/CPostgres -I Sources/CZlib)
 
 module() {  # module NAME SOURCES…: compiles NAME into $out/NAME.o and $out/NAME.swiftmodule

@@ -131,8 +131,8 @@ final class ClientFuzzFixture {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Runs one input from the seeded store; the finding, or nil.
-    func run(_ bytes: [UInt8]) -> String? {
+    /// Runs one input from the seeded store, with the reports in `languages`; the finding, or nil.
+    func run(_ bytes: [UInt8], languages: [Language] = [.english, .german]) -> String? {
         let store: LocalStore
         do {
             store = try self.store ?? restoredStore()
@@ -143,7 +143,7 @@ final class ClientFuzzFixture {
         let (problem, finished) = Self.pull(ClientFuzzInput.pages(bytes), into: store)
         guard !finished, (try? store.pullCursor()) == seedCursor else {
             // Something was merged, or the sync finished and noted it: reports over it, then a fresh seed.
-            return problem ?? ClientFuzzReports.problem(in: store)
+            return problem ?? ClientFuzzReports.problem(in: store, languages: languages)
         }
         self.store = store
         return problem
@@ -173,9 +173,9 @@ final class ClientFuzzFixture {
 /// Every report and export over a store; a storage error from any of them is a finding (their
 /// other refusals, such as a period without figures, are answers).
 enum ClientFuzzReports {
-    static func problem(in store: LocalStore) -> String? {
+    static func problem(in store: LocalStore, languages: [Language]) -> String? {
         let today = CalendarDay("2026-06-15")!
-        for language in [Language.english, .german] {
+        for language in languages {
             do {
                 let html = ReportHTML(language: language)
                 let csv = ReportCSV(language: language)
