@@ -15,6 +15,8 @@ struct SyncBenchmark {
     let work: String
     /// `--link`: also time first full syncs through a shaping proxy, with and without gzip.
     var link: ShapingProxy.Shape? = nil
+    /// The Yjs peer run on the same rows in the same run; nil with `--no-yjs` or when it is not set up.
+    var yjs: YjsPeer? = nil
 
     struct Figures {
         var changes = 0
@@ -36,6 +38,11 @@ struct SyncBenchmark {
         /// Bytes the link carried down (server to client) in one first sync, gzipped and plain.
         var linkGzipBytes = 0
         var linkPlainBytes = 0
+        /// The bulk-load limit: the pulled rows loaded into an empty client store (`BulkLoad`).
+        var bulkLoadSeconds: [Double] = []
+        /// The Yjs peer on the same rows: push until persisted, a fresh client's first full sync.
+        var yjsPushSeconds: [Double] = []
+        var yjsFirstSyncSeconds: [Double] = []
     }
 
     /// The server's users and districts, made once per size: 30 districts, 300 coordinators,
@@ -90,6 +97,8 @@ struct SyncBenchmark {
             try copy(template, directory)
             try measureRun(directory: directory, base: base, run: run, size: size, tokens: tokens, figures: &figures)
             try measureCeiling(directory: directory, figures: &figures)
+            try measureBulkLoad(directory: directory, figures: &figures)
+            if let yjs { try measureYjs(yjs, directory: directory, base: base, figures: &figures) }
             try? FileManager.default.removeItem(atPath: directory)
         }
         return figures

@@ -11,7 +11,7 @@ let usage = """
       kette-bench local  [--offers 20000] [--meetings 5000] [--runs 30] [--seed N] [--keep DIR]
       kette-bench sync   [--sizes 10000,100000,1000000] [--clients 4] [--runs 3] [--many 50] [--many-changes 2000] [--seed N]
                          [--backend postgres]   # push and first sync on SQLite and PostgreSQL, COPY/SELECT ceiling, 1 vs 2 processes
-                         [--link 16mbit,40ms]
+                         [--link 16mbit,40ms] [--no-yjs]
       kette-bench county --out DIR [--districts 30] [--offers 20000] [--meetings 2000] [--seed N]
       kette-bench import [--offers 20000] [--changed 100] [--runs 5] [--seed N]
       kette-bench api-push --from STORE_DIRECTORY
@@ -19,7 +19,9 @@ let usage = """
 
     local:  whole-process times of everyday `kette` commands on a county-sized store, and a long
             list side by side with the sqlite3 shell running the same query.
-    sync:   push, first full sync and nightly sync against a real kette-server, with raw SQLite ceilings.
+    sync:   push, first full sync and nightly sync against a real kette-server, with raw SQLite ceilings,
+            the bulk-load limit of the client tables and the Yjs peer on the same rows (issue 13, target 2:
+            scripts/yjs-peer.py, set up once with `python3 scripts/yjs-peer.py --setup`; --no-yjs skips it).
             --link RATE,RTT also times first full syncs through a shaping proxy on loopback (RATE in
             kbit or mbit per direction, RTT in ms), gzipped and with KETTE_COMPRESSION=off, and the
             loopback first sync with KETTE_COMPRESSION=off.
@@ -77,6 +79,12 @@ do {
             guard let shape = ShapingProxy.Shape(text) else { throw BenchmarkError("--link takes RATE,RTT such as 16mbit,40ms, not '\(text)'") }
             benchmark.link = shape
         }
+        if !CommandLine.arguments.contains("--no-yjs") {
+            switch YjsPeer.locate() {
+            case .success(let peer): benchmark.yjs = peer
+            case .failure(let reason): print(reason)
+            }
+        }
         if backend == "postgres" {
             var lines: [String] = []
             for size in sizes {
@@ -106,6 +114,8 @@ do {
                 pullRatios.median * 100, Sample(values: f.incrementalMilliseconds).median, Sample(values: f.pushClientRSS).maximum,
                 Sample(values: f.pullClientRSS).maximum, Sample(values: f.serverRSS).maximum)
             print(line)
+            let targetTwo = SyncBenchmark.targetTwoLine(f)
+            print(targetTwo)
             let ae = f.antiEntropy
             let check = String(format: """
                     digest check, nothing differs (%d field versions): server %.2f ms (in process, median of %d), \
@@ -118,6 +128,7 @@ do {
             print(check)
             print("    spreads over \(f.pushSeconds.count) runs: push s \(Sample(values: f.pushSeconds)), pull s \(pull), ceiling insert s \(Sample(values: f.ceilingInsertSeconds)), ceiling select s \(Sample(values: f.ceilingSelectSeconds))")
             lines.append(line)
+            lines.append(targetTwo)
             lines.append(check)
             if let shape = benchmark.link {
                 let linkLine = linkSummary(f, shape: shape)
