@@ -6,11 +6,13 @@ A benchmark tool, not part of Kette, its tests or CI. It runs pycrdt-websocket's
 are persisted by pycrdt-store's `SQLiteYStore` (SQLite's defaults: rollback journal,
 synchronous=FULL, one committed INSERT per update, a checkpoint every 100 updates), then measures
 
-  push        N clients (one process each, as Kette's push runs N `kette sync`) write their
-              share of the rows in transactions of --batch field changes; the clock runs from
-              "go" (all clients connected and synced) until the server has applied and
-              persisted every update (it watches its own store's writes and each client's last
-              key, "done/<client>").
+  push        N clients (one process each, as Kette's push runs N `kette sync`) push their
+              share of the rows. By default as Kette's clients do, offline first: the rows are
+              in each client's document before it connects, and the sync exchange (step 1/2)
+              sends them; --batch B connects first and then writes transactions of B field
+              changes. The clock runs from "go" (every client ready) until the server has
+              applied and persisted every update (it counts its own store's writes and watches
+              for each client's last key, "done/<client>").
   first sync  a fresh client connects, receives the whole document (sync step 1/2), and
               stores it as one update in its own SQLite file (as y-indexeddb keeps a document),
               timed from connecting until that insert is committed.
@@ -20,7 +22,7 @@ Both clocks start after the interpreter has started, loaded the rows and importe
 
 Data model: one root Y.Map "field_changes" keyed "type/id/field", whose value is the field's
 value as Kette's JSON text. That is Kette's unit of merging (a field of a record, last writer
-wins) in the cheapest shape Yjs offers (a nested Y.Map per record costs more).
+wins) in the flattest shape Yjs offers (a nested Y.Map per record was not measured).
 
 The rows come from a SQLite file that kette-bench writes (its raw-SQLite ceiling copy of the
 server's rows): a table field_state(record_type, record_id, field, value, replica, seq, ...).
@@ -31,7 +33,7 @@ Setup (PyPI only):  python3 scripts/yjs-peer.py --setup
   makes .build/yjs-venv next to this package and installs pycrdt-websocket, uvicorn and
   websockets into it; kette-bench runs .build/yjs-venv/bin/python scripts/yjs-peer.py run ...
 
-Usage: yjs-peer.py run --rows ROWS.db --work DIR [--clients 4] [--batch 5000] [--out FILE]
+Usage: yjs-peer.py run --rows ROWS.db --work DIR [--clients 4] [--batch 0] [--out FILE]
 prints (and with --out writes) one JSON object: changes, push_seconds, push_rate, first_sync_seconds, first_sync_rate,
 first_sync_process_seconds, server_store_bytes, clients, batch, versions.
 """
@@ -149,6 +151,9 @@ async def serve(store_path, clients):
     config = uvicorn.Config(ASGIServer(websocket_server), ws="websockets-sansio", ws_max_size=1 << 31,
                             ws_ping_interval=None, log_level="warning", lifespan="off")
     async with websocket_server:
+        # Started before any client connects: clients that connect at once to a room not yet
+        # started each start it, and all but the first wait forever on the room's start lock.
+        await websocket_server.start_room(room)
         print(f"port {listener.getsockname()[1]}", flush=True)
         await uvicorn.Server(config).serve(sockets=[listener])
 
@@ -156,31 +161,44 @@ async def serve(store_path, clients):
 # MARK: clients
 
 async def push(url, rows_path, client, clients, batch):
-    """Connects, prints "ready", waits for "go" on stdin, writes the rows, prints JSON, and
-    stays connected until the next line on stdin."""
+    """Prints "ready", waits for "go" on stdin, pushes the rows, prints JSON, and stays connected
+    until the next line on stdin. Offline (batch 0): the rows are in the document before it
+    connects, and the sync exchange sends them; online: connected first, then transactions."""
     import anyio
     from pycrdt import Doc, Map, Provider
 
     rows = load_rows(rows_path, client, clients)
     doc = Doc()
     fields = doc.get(MAP, type=Map)
+    if batch == 0:
+        write(doc, fields, rows, client)
+        print("ready", flush=True)
+        await anyio.to_thread.run_sync(sys.stdin.readline)
+    started = time.monotonic()
     async with connect(url) as socket:
         async with Provider(doc, SocketChannel(socket, ROOM)) as provider:
             await provider.synced.wait()
-            print("ready", flush=True)
-            await anyio.to_thread.run_sync(sys.stdin.readline)
-            started = time.monotonic()
-            for start in range(0, len(rows), batch):
-                with doc.transaction():
-                    for key, value in rows[start:start + batch]:
-                        fields[key] = value
-                await anyio.sleep(0)  # lets the provider send this update
-            with doc.transaction():
-                fields[f"done/{client}"] = len(rows)
+            if batch > 0:
+                print("ready", flush=True)
+                await anyio.to_thread.run_sync(sys.stdin.readline)
+                started = time.monotonic()
+                for start in range(0, len(rows), batch):
+                    write(doc, fields, rows[start:start + batch], None)
+                    await anyio.sleep(0)  # lets the provider send this update
+                write(doc, fields, [], client)
             print(json.dumps({"changes": len(rows), "sent_seconds": time.monotonic() - started}), flush=True)
             # Connected until told: a room whose client leaves while it still broadcasts to it
             # stops with ClientDisconnected and cancels its store's pending writes.
             await anyio.to_thread.run_sync(sys.stdin.readline)
+
+
+def write(doc, fields, rows, last_of_client):
+    """One transaction: `rows`, and the client's last key when `last_of_client` is its number."""
+    with doc.transaction():
+        for key, value in rows:
+            fields[key] = value
+        if last_of_client is not None:
+            fields[f"done/{last_of_client}"] = True
 
 
 async def pull(url, store_path):
@@ -227,24 +245,39 @@ def read_line(process, timeout, watched=()):
     raise RuntimeError(f"{process.args[2]} gave no answer within {timeout:.0f} s")
 
 
+def stop(process):
+    """Ends a child: SIGTERM (uvicorn shuts down gracefully), SIGKILL when that takes too long."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def measure_push(url, args, server):
     """Push rate: from "go" to the server's "persisted" line."""
     pushers = [child("push", "--url", url, "--rows", args.rows, "--client", i, "--clients", args.clients,
                      "--batch", args.batch) for i in range(args.clients)]
-    for pusher in pushers:
-        if read_line(pusher, 600, [server]) != "ready":
-            raise RuntimeError("a pushing client did not get ready")
-    started = time.monotonic()
-    for pusher in pushers:
-        pusher.stdin.write("go\n")
-        pusher.stdin.flush()
-    answer = read_line(server, args.timeout, pushers)
-    seconds = float(answer.split()[1]) - started
-    changes = sum(json.loads(read_line(pusher, 600))["changes"] for pusher in pushers)
-    for pusher in pushers:
-        pusher.stdin.write("quit\n")
-        pusher.stdin.flush()
-        pusher.wait()
+    try:
+        for pusher in pushers:
+            if read_line(pusher, 600, [server]) != "ready":
+                raise RuntimeError("a pushing client did not get ready")
+        started = time.monotonic()
+        for pusher in pushers:
+            pusher.stdin.write("go\n")
+            pusher.stdin.flush()
+        answer = read_line(server, args.timeout, pushers)
+        seconds = float(answer.split()[1]) - started
+        changes = sum(json.loads(read_line(pusher, 600))["changes"] for pusher in pushers)
+        for pusher in pushers:
+            pusher.stdin.write("quit\n")
+            pusher.stdin.flush()
+            pusher.wait(timeout=60)
+    finally:
+        for pusher in pushers:
+            if pusher.poll() is None:
+                stop(pusher)
     return changes, seconds
 
 
@@ -259,12 +292,15 @@ def run(args):
         changes, push_seconds = measure_push(url, args, server)
         started = time.monotonic()
         puller = child("pull", "--url", url, "--store", os.path.join(args.work, "yjs-client.db"))
-        first_sync = json.loads(read_line(puller, args.timeout, [server]))
-        puller.wait()
+        try:
+            first_sync = json.loads(read_line(puller, args.timeout, [server]))
+            puller.wait(timeout=60)
+        finally:
+            if puller.poll() is None:
+                stop(puller)
         process_seconds = time.monotonic() - started
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
     if first_sync["entries"] != changes + args.clients:
         raise RuntimeError(f"the fresh client received {first_sync['entries']} entries, expected {changes + args.clients}")
     result = json.dumps({
@@ -294,7 +330,7 @@ def main():
     r.add_argument("--rows", required=True)
     r.add_argument("--work", required=True)
     r.add_argument("--clients", type=int, default=4)
-    r.add_argument("--batch", type=int, default=5000)
+    r.add_argument("--batch", type=int, default=0)
     r.add_argument("--timeout", type=float, default=3600)
     r.add_argument("--out", help="also write the JSON result to this file")
     s = roles.add_parser("serve")
