@@ -126,7 +126,7 @@ do {
                 Double(ae.lostRows) * 100 / Double(max(1, ae.fieldVersions)), Sample(values: ae.repairSyncSeconds).median,
                 Sample(values: ae.repairCheckSeconds).median, ae.broughtBack)
             print(check)
-            print("    spreads over \(f.pushSeconds.count) runs: push s \(Sample(values: f.pushSeconds)), pull s \(pull), ceiling insert s \(Sample(values: f.ceilingInsertSeconds)), ceiling select s \(Sample(values: f.ceilingSelectSeconds))")
+            print("    spreads over \(f.pushSeconds.count) runs: push s \(Sample(values: f.pushSeconds)), pull s \(pull), ceiling insert s \(Sample(values: f.ceilingInsertSeconds)), ceiling select s \(Sample(values: f.ceilingSelectSeconds)), bulk load s \(Sample(values: f.bulkLoadSeconds)), Yjs push s \(Sample(values: f.yjsPushSeconds)), Yjs first sync s \(Sample(values: f.yjsFirstSyncSeconds))")
             lines.append(line)
             lines.append(targetTwo)
             lines.append(check)
