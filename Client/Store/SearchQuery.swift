@@ -92,8 +92,8 @@ struct SearchQuery: Equatable {
     }
 
     /// Whether `text` occurs in `indexed`, byte for byte as the trigram index compares. Both are
-    /// folded alike, so no Unicode equivalence is needed; Foundation's `contains` would apply it
-    /// (about 2 ms of a search's 15 ms went to it).
+    /// folded alike, so no Unicode equivalence is needed; Foundation's `contains` applied it
+    /// (2 % of a search's samples in `perf record`).
     private static func occurs(_ text: String, in indexed: String) -> Bool {
         var text = text, indexed = indexed
         return text.withUTF8 { needle in
