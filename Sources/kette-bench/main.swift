@@ -79,12 +79,6 @@ do {
             guard let shape = ShapingProxy.Shape(text) else { throw BenchmarkError("--link takes RATE,RTT such as 16mbit,40ms, not '\(text)'") }
             benchmark.link = shape
         }
-        if !CommandLine.arguments.contains("--no-yjs") {
-            switch YjsPeer.locate() {
-            case .success(let peer): benchmark.yjs = peer
-            case .failure(let reason): print(reason)
-            }
-        }
         if backend == "postgres" {
             var lines: [String] = []
             for size in sizes {
@@ -95,6 +89,13 @@ do {
             }
             print("\nsummary:\n" + lines.joined(separator: "\n"))
             exit(0)
+        }
+        // The Yjs peer belongs to the SQLite run (issue 13, target 2); looked for only there.
+        if !CommandLine.arguments.contains("--no-yjs") {
+            switch YjsPeer.locate() {
+            case .success(let peer): benchmark.yjs = peer
+            case .failure(let reason): print(reason)
+            }
         }
         var lines: [String] = []
         for size in sizes {

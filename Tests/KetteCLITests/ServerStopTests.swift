@@ -13,8 +13,8 @@ final class ServerStopTests: FaultTestCase {
         for attempt in 0..<25 {
             let output = runner.root.appendingPathComponent("serve-\(attempt)").path
             let pid = try spawn(server, ["serve", "--db", database, "--port", "0"], output: output)
-            // Up to 20 s to start on a loaded machine; a signal before the listening line is
-            // another case (it ends the process at once, by the default action).
+            // Up to 20 s to start on a loaded machine. (A signal before the listening line waits
+            // pending until the server is up: the signals are blocked first thing in `serve`.)
             var listening = false
             for _ in 0..<10_000 where !listening {
                 listening = text(output + ".out").contains("listening on")
