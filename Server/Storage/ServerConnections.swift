@@ -10,13 +10,17 @@ protocol ServerConnections: Sendable {
     func read<T>(_ body: (any ServerDatabase) throws -> T) throws -> T
 }
 
-/// The SQLite database: one writer (`BEGIN IMMEDIATE`), read-only connections in WAL mode.
+/// The SQLite database: one writer (`BEGIN IMMEDIATE`), read-only connections in WAL mode, and
+/// the WAL checkpointed after commits off the writer's path.
 struct SQLiteConnections: ServerConnections {
     let writer: DatabaseQueue
     let readers: ReaderPool
+    let checkpointer: WALCheckpointer
 
     func write<T>(_ body: (any ServerDatabase) throws -> T) throws -> T {
-        try writer.write { db in try body(db) }
+        let result = try writer.write { db in try body(db) }
+        checkpointer.committed()
+        return result
     }
 
     func read<T>(_ body: (any ServerDatabase) throws -> T) throws -> T {

@@ -103,7 +103,8 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
         configuration.cacheKiB = 64 * 1024  // the writer walks the whole field index on big pushes
         let writer = try DatabaseQueue(path: path, configuration: configuration)
         try writer.read { db in try ServerSchema.migrator.migrate(db) }
-        let sqlite = SQLiteConnections(writer: writer, readers: try ReaderPool(path: path, size: max(1, readerCount)))
+        let sqlite = SQLiteConnections(writer: writer, readers: try ReaderPool(path: path, size: max(1, readerCount)),
+                                       checkpointer: try WALCheckpointer(path: path, writer: writer))
         try self.init(connections: sqlite, sqlite: sqlite, path: path, auditKey: auditKey ?? AuditLog.keyPath(for: path), replica: replica, now: now)
     }
 
