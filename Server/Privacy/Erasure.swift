@@ -50,23 +50,28 @@ extension ServerStore {
         let person = try PersonName(name)
         // On PostgreSQL the rewritten rows' old versions stay in the table's pages until
         // (auto)vacuum reclaims them; the operator's VACUUM FULL rewrites the tables (SPEC §8.7).
-        guard let writer = sqlite?.writer else {
+        guard let sqlite else {
             var report = try erase(person, actor: actor)
             report.walTruncated = true
             return report
         }
         // Old cells and pages are zeroed as they are freed, not left for VACUUM alone. (Debian's
         // SQLite is built with this on; other builds are not.) The connection's setting is restored.
+        let writer = sqlite.writer
         let secureDelete = try writer.read { db in try db.scalarInt("PRAGMA secure_delete") ?? 0 }
         try writer.read { db in try db.execute("PRAGMA secure_delete = ON") }
         defer { try? writer.read { db in try db.execute("PRAGMA secure_delete = \(secureDelete)") } }
         var report = try erase(person, actor: actor)
         // Deleted and rewritten rows may still sit in free pages and in old WAL frames: VACUUM
         // rewrites the file from its live rows, the checkpoint empties the WAL into it.
-        report.walTruncated = try writer.read { db -> Bool in
-            try db.execute("VACUUM")
-            let result = try db.firstRow("PRAGMA wal_checkpoint(TRUNCATE)")
-            return result?.int(0) == 0
+        // With the background checkpoints held: a truncating checkpoint fails at once while
+        // another connection checkpoints.
+        report.walTruncated = try sqlite.checkpointer.holding {
+            try writer.read { db -> Bool in
+                try db.execute("VACUUM")
+                let result = try db.firstRow("PRAGMA wal_checkpoint(TRUNCATE)")
+                return result?.int(0) == 0
+            }
         }
         return report
     }

@@ -340,10 +340,13 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
 
     /// Applies a push's change sets inside the caller's write transaction, on either backend.
     static func apply(_ request: PushRequest, by identity: Identity, at serverNow: Int64, in db: any ServerDatabase) throws -> [ChangeSetResult] {
-        var context = try WriteContext(db: db, now: serverNow)
+        var context = try WriteContext(db: db, now: serverNow, batching: true)
+        // What the change sets compare with and check, in a few queries instead of some per change.
+        try context.cache.load(for: request, from: context.db)
+        let applier = ChangeSetApplier(identity: identity, serverNow: serverNow, cache: context.cache)
         var results: [ChangeSetResult] = []
         for changeSet in request.changeSets {
-            results.append(try ChangeSetApplier(identity: identity, serverNow: serverNow).apply(changeSet, into: &context))
+            results.append(try applier.apply(changeSet, into: &context))
         }
         try context.save()
         return results

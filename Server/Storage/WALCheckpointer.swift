@@ -46,4 +46,10 @@ final class WALCheckpointer: @unchecked Sendable {
             try? database.execute("PRAGMA wal_checkpoint(PASSIVE)")
         }
     }
+
+    /// Runs `body` while no background checkpoint runs (a truncating checkpoint of the writer's
+    /// own would fail at once beside one).
+    func holding<T>(_ body: () throws -> T) rethrows -> T {
+        try queue.sync { try body() }
+    }
 }

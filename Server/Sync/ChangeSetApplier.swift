@@ -8,6 +8,9 @@ import KetteStore
 struct ChangeSetApplier {
     let identity: Identity
     let serverNow: Int64
+    /// The transaction's cache (`WriteContext.cache`): versions and placements read from it where
+    /// it holds them; nil reads each from the database.
+    var cache: WriteCache? = nil
 
     /// A conflict found while applying, written as a conflict record once scopes are known.
     struct PendingConflict {
@@ -19,7 +22,7 @@ struct ChangeSetApplier {
 
     func apply(_ changeSet: ChangeSet, into context: inout WriteContext) throws -> ChangeSetResult {
         let db = context.db
-        if let stored = try db.scalarString("SELECT outcome FROM change_sets WHERE id = ?", [changeSet.id]) {
+        if let stored = try context.storedOutcome(of: changeSet.id) {
             // Seen before: the same outcome again, nothing applied twice.
             return try JSONDecoder().decode(ChangeSetResult.self, from: Data(stored.utf8))
         }
@@ -50,12 +53,19 @@ struct ChangeSetApplier {
         }
         let result = ChangeSetResult(id: changeSet.id, status: conflictIDs.isEmpty ? .applied : .conflicts,
                                      conflicts: conflictIDs.isEmpty ? nil : conflictIDs)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        try db.write("INSERT INTO change_sets (id, replica, user_name, received_at, change_count, outcome) VALUES (?, ?, ?, ?, ?, ?)",
-                       [changeSet.id, changeSet.replica.rawValue, identity.user, serverNow, changeSet.changes.count,
-                        String(decoding: try encoder.encode(result), as: UTF8.self)])
+        try context.recordOutcome(changeSet, user: identity.user, outcome: Self.storedOutcome(result))
         return result
+    }
+
+    /// An applied change set's outcome as stored (JSON with sorted keys, as JSONEncoder wrote it),
+    /// written by hand: JSONEncoder was a twentieth of the writer's time. Applied and conflicting
+    /// outcomes are the only ones stored (refusals are not), and they hold no other keys.
+    static func storedOutcome(_ result: ChangeSetResult) -> String {
+        var json = "{"
+        if let conflicts = result.conflicts {
+            json += "\"conflicts\":[" + conflicts.map { FieldValue.string($0).jsonText }.joined(separator: ",") + "],"
+        }
+        return json + "\"id\":" + FieldValue.string(result.id).jsonText + ",\"status\":\"" + result.status.rawValue + "\"}"
     }
 
     /// What merging a change set's changes found: the records it writes (in order), the conflicts
@@ -186,7 +196,7 @@ struct ChangeSetApplier {
         var known = Set<String>()
         for change in changeSet.changes where change.recordType == .conflict {
             if !known.contains(change.recordID) {
-                guard try db.firstRow("SELECT 1 FROM record_scope WHERE record_type = 'conflict' AND record_id = ?", [change.recordID]) != nil else {
+                guard try isPlaced(RecordKey(type: .conflict, id: change.recordID), in: db) else {
                     return "conflict \(change.recordID) was not opened by the server; only the server creates conflict records"
                 }
                 known.insert(change.recordID)
@@ -216,6 +226,9 @@ struct ChangeSetApplier {
 
     func currentVersion(_ key: RecordKey, field: String, in db: any ServerDatabase) throws
         -> (version: MergeRule.Version, replica: String, author: String?)? {
+        if let loaded = cache?.version(of: key, field: field) {
+            return loaded.map { ($0.version, $0.replica, $0.author) }
+        }
         guard let row = try db.firstRow("SELECT value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?",
                                         [key.type.rawValue, key.id, field]),
               let hlc = row.string(1).flatMap(HLCTimestamp.init(encoded:)) else { return nil }
@@ -239,7 +252,17 @@ struct ChangeSetApplier {
     }
 
     func storedScope(_ key: RecordKey, in db: any ServerDatabase) throws -> RecordScope? {
-        try RecordScope.stored(type: key.type, id: key.id, in: db)
+        // A conflict's scope follows the record it concerns (`RecordScope.stored`); the others' is their row's.
+        if key.type != .conflict, let known = cache?.placements[key] {
+            return known.map { RecordScope(type: key.type, storedDistrict: $0.scope.district) }
+        }
+        return try RecordScope.stored(type: key.type, id: key.id, in: db)
+    }
+
+    /// Whether the server placed `key` (every record it holds is placed).
+    private func isPlaced(_ key: RecordKey, in db: any ServerDatabase) throws -> Bool {
+        if let known = cache?.placements[key] { return known != nil }
+        return try db.firstRow("SELECT 1 FROM record_scope WHERE record_type = ? AND record_id = ?", [key.type.rawValue, key.id]) != nil
     }
 
     /// The value a record's field has: from the change set being checked, else from the state.
@@ -296,7 +319,7 @@ struct ChangeSetApplier {
         // The same two versions met before (a change repeated under another change set id, or
         // twice with one stamp): the conflict is on record already, perhaps resolved since, and
         // is reported again as it is. Writing it anew would reopen it (and its scope row exists).
-        if try context.db.firstRow("SELECT 1 FROM record_scope WHERE record_type = 'conflict' AND record_id = ?", [id]) != nil {
+        if try context.storedPlacement(of: RecordKey(type: .conflict, id: id)) != nil {
             return id
         }
         let hlc = stamp ?? context.tick()

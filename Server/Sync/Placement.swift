@@ -125,13 +125,18 @@ enum DigestUpkeep {
 /// that writes `record_scope`, so digests, scope exits and resends cannot be forgotten.
 extension WriteContext {
     /// Where `key` is stored now, nil when it has not been placed yet.
-    mutating func placement(of key: RecordKey) throws -> StoredScope? {
-        if let known = placements[key] { return known }
-        guard let row = try db.firstRow("SELECT district, everyone FROM record_scope WHERE record_type = ? AND record_id = ?",
-                                        [key.type.rawValue, key.id]) else { return nil }
-        let scope = StoredScope(district: row.string(0), everyone: row.int(1) == 1)
-        placements[key] = scope
-        return scope
+    func placement(of key: RecordKey) throws -> StoredScope? {
+        try storedPlacement(of: key)?.scope
+    }
+
+    /// Where `key` is stored now and the record it belongs to, nil when it has not been placed
+    /// yet: read once per transaction (or loaded by the push), then kept up to date here.
+    func storedPlacement(of key: RecordKey) throws -> WriteCache.Placement? {
+        if let known = cache.placements[key] { return known }
+        let placement = try db.firstRow("SELECT district, everyone, parent_type, parent_id FROM record_scope WHERE record_type = ? AND record_id = ?",
+                                        [key.type.rawValue, key.id]).map { WriteCache.placement($0, from: 0) }
+        cache.placements[key] = .some(placement)
+        return placement
     }
 
     /// Adds a record's digest change to its scope's digest, or keeps it until the record is placed.
@@ -150,23 +155,19 @@ extension WriteContext {
     /// first time takes its digest into the scope; a record that moved leaves its old scope with
     /// its children (`move`).
     mutating func place(_ key: RecordKey, in scope: StoredScope, parent: RecordKey?) throws {
-        guard let row = try db.firstRow("SELECT district, everyone, parent_type, parent_id FROM record_scope WHERE record_type = ? AND record_id = ?",
-                                        [key.type.rawValue, key.id]) else {
-            try db.write("""
-                INSERT INTO record_scope (record_type, record_id, district, everyone, parent_type, parent_id) VALUES (?, ?, ?, ?, ?, ?)
-                """, [key.type.rawValue, key.id, scope.district, scope.everyone, parent?.type.rawValue, parent?.id])
-            placements[key] = scope
+        guard let stored = try storedPlacement(of: key) else {
+            try insertPlacement(key, WriteCache.Placement(scope: scope, parent: parent))
             if let pending = unplaced.removeValue(forKey: key) {
                 digests.add(pending, scope: scope.digestKey, bucket: VersionDigest.bucket(type: key.type.rawValue, id: key.id))
             }
             return
         }
-        let previous = StoredScope(district: row.string(0), everyone: row.int(1) == 1)
-        if previous != scope {
-            try move(key, from: previous, to: scope, parent: parent, depth: 0)
-        } else if row.string(2) != parent?.type.rawValue || row.string(3) != parent?.id {
+        if stored.scope != scope {
+            try move(key, from: stored.scope, to: scope, parent: parent, depth: 0)
+        } else if stored.parent != parent {
             try db.write("UPDATE record_scope SET parent_type = ?, parent_id = ? WHERE record_type = ? AND record_id = ?",
                            [parent?.type.rawValue, parent?.id, key.type.rawValue, key.id])
+            cache.placements[key] = .some(WriteCache.Placement(scope: scope, parent: parent))
         }
     }
 
@@ -178,7 +179,7 @@ extension WriteContext {
         try db.write("""
             UPDATE record_scope SET district = ?, everyone = ?, parent_type = ?, parent_id = ? WHERE record_type = ? AND record_id = ?
             """, [new.district, new.everyone, parent?.type.rawValue, parent?.id, key.type.rawValue, key.id])
-        placements[key] = new
+        cache.placements[key] = .some(WriteCache.Placement(scope: new, parent: parent))
         try db.write("INSERT INTO scope_exits (seq, record_type, record_id, district, everyone) VALUES (?, ?, ?, ?, ?)",
                        [nextSeq(), key.type.rawValue, key.id, old.district, old.everyone])
         let digest = try resend(type: key.type, id: key.id)

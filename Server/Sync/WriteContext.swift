@@ -5,15 +5,17 @@ import KetteStore
 /// before its commit, so admin commands and other server processes writing to the same database
 /// stay in order (the sequence is held for the transaction: `ServerDatabase.holdPullSequence`).
 struct WriteContext {
+    /// Where the transaction's statements go: the push's `WriteBatch` when it batches, else the database.
     let db: any ServerDatabase
+    private let batch: WriteBatch?
+    /// The versions, placements and outcomes read and written so far (loaded up front by a push).
+    let cache = WriteCache()
     let replica: ReplicaID
     private(set) var clock: HybridLogicalClock
     private(set) var seq: Int64
     let now: Int64
     /// How this transaction changes the scopes' digests; written by `save`.
     var digests = DigestLedger()
-    /// Where the records written in this transaction are placed (read once per record).
-    var placements: [RecordKey: StoredScope] = [:]
     /// Digest changes of records written before they were placed (new records).
     var unplaced: [RecordKey: UInt64] = [:]
 
@@ -26,8 +28,10 @@ struct WriteContext {
             author = excluded.author, seq = excluded.seq, redacted = FALSE, change_set = excluded.change_set
         """
 
-    init(db: any ServerDatabase, now: Int64) throws {
-        self.db = db
+    /// - Parameter batching: hold the inserts and send them as multi-row statements (`WriteBatch`).
+    init(db: any ServerDatabase, now: Int64, batching: Bool = false) throws {
+        batch = batching ? WriteBatch(db) : nil
+        self.db = batch ?? db
         self.now = now
         // First: from here to the commit no other writer takes numbers or reads the clock.
         seq = try db.holdPullSequence()
@@ -55,8 +59,14 @@ struct WriteContext {
     /// the record's scope digest up to date in O(1).
     mutating func writeState(_ change: Change, replica: ReplicaID, author: String?, changeSet: String? = nil,
                              replacing: HLCTimestamp?) throws {
-        try db.write(Self.upsertState, [change.recordType.rawValue, change.recordID, change.field, change.value.jsonText, change.hlc.encoded,
-                                        change.base?.encoded, replica.rawValue, author, nextSeq(), changeSet])
+        let row: [DatabaseValueConvertible?] = [change.recordType.rawValue, change.recordID, change.field, change.value.jsonText,
+                                                change.hlc.encoded, change.base?.encoded, replica.rawValue, author, nextSeq(), changeSet]
+        if let batch {
+            batch.holdVersion(row, type: change.recordType.rawValue, id: change.recordID, field: change.field)
+        } else {
+            try db.write(Self.upsertState, row)
+        }
+        cache.noteWritten(change, replica: replica.rawValue, author: author)
         let type = change.recordType.rawValue
         var delta = VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: change.hlc.encoded)
         if let replacing { delta &-= VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: replacing.encoded) }
@@ -77,7 +87,39 @@ struct WriteContext {
         return digest
     }
 
+    /// The stored outcome of the change set `id`, nil when it was not applied yet.
+    func storedOutcome(of id: String) throws -> String? {
+        if let known = cache.outcomes[id] { return known }
+        let stored = try db.scalarString("SELECT outcome FROM change_sets WHERE id = ?", [id])
+        cache.outcomes[id] = .some(stored)
+        return stored
+    }
+
+    /// Stores an applied change set's outcome: a retried push gets it again (at most once, by id).
+    func recordOutcome(_ changeSet: ChangeSet, user: String, outcome: String) throws {
+        let row: [DatabaseValueConvertible?] = [changeSet.id, changeSet.replica.rawValue, user, now, changeSet.changes.count, outcome]
+        if let batch {
+            batch.holdOutcome(row)
+        } else {
+            try db.write("INSERT INTO change_sets (id, replica, user_name, received_at, change_count, outcome) VALUES (?, ?, ?, ?, ?, ?)", row)
+        }
+        cache.outcomes[changeSet.id] = .some(outcome)
+    }
+
+    /// Makes a placement a new record's (`place`), held in the batch when there is one.
+    func insertPlacement(_ key: RecordKey, _ placement: WriteCache.Placement) throws {
+        let row: [DatabaseValueConvertible?] = [key.type.rawValue, key.id, placement.scope.district, placement.scope.everyone,
+                                                placement.parent?.type.rawValue, placement.parent?.id]
+        if let batch {
+            batch.holdPlacement(row)
+        } else {
+            try db.write("INSERT INTO record_scope (record_type, record_id, district, everyone, parent_type, parent_id) VALUES (?, ?, ?, ?, ?, ?)", row)
+        }
+        cache.placements[key] = .some(placement)
+    }
+
     func save() throws {
+        try batch?.flush()
         try digests.write(into: db)
         try db.savePullSequence(seq)
         try db.write("INSERT INTO server_meta (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -41,6 +41,9 @@ final class PostgresServerDatabase: ServerDatabase {
         "\(column) IN (SELECT json_array_elements_text(?::json))"
     }
 
+    /// Each statement is a round trip: a push's inserts go 256 rows at a time.
+    var rowsPerInsert: Int { 256 }
+
     /// Locks the counter's row until the transaction ends: the same rule as
     /// `CommitOrderedSequence.take` (Protocol/SPEC.md §12.1), taken when the write starts
     /// because the number of rows it writes is known only at its end.

@@ -1,0 +1,131 @@
+import KetteProtocol
+import KetteStore
+
+/// What one write transaction knows of the records it writes: their fields' current versions,
+/// where they are placed, and the change sets already applied. A push loads all of it for its
+/// records with a few queries per 512 records (`load`) instead of reading a row per field, per
+/// placement and per change set while it applies them; on PostgreSQL each of those reads was a
+/// round trip. The transaction keeps it up to date as it writes (`WriteContext`), so a later
+/// change set of the push sees what an earlier one wrote. Whatever was not loaded is read from
+/// the database when asked for, and then kept.
+final class WriteCache {
+    /// A field's current version as `field_state` holds it.
+    struct HeldVersion {
+        let version: MergeRule.Version
+        let replica: String
+        let author: String?
+    }
+
+    /// Where a record is placed and the record it belongs to (`record_scope`).
+    struct Placement: Equatable {
+        var scope: StoredScope
+        var parent: RecordKey?
+    }
+
+    /// The fields of every loaded record; a loaded record without versions maps to [:].
+    private(set) var fields: [RecordKey: [String: HeldVersion]] = [:]
+    /// Placements read or written; nil: the record is known to have none.
+    var placements: [RecordKey: Placement?] = [:]
+    /// Stored outcomes of change sets, by id; nil: known not to be applied yet.
+    var outcomes: [String: String?] = [:]
+
+    /// Records (or ids) per query: far below SQLite's and PostgreSQL's limits on bound parameters.
+    static let keysPerQuery = 512
+
+    /// The field's current version: nil when the record was not loaded (ask the database),
+    /// `.some(nil)` when it was and the field has none.
+    func version(of key: RecordKey, field: String) -> HeldVersion?? {
+        guard let known = fields[key] else { return nil }
+        return .some(known[field])
+    }
+
+    /// Notes a version just written, for records that are loaded (the others are read from the
+    /// database when asked for, which has it).
+    func noteWritten(_ change: Change, replica: String, author: String?) {
+        let key = RecordKey(type: change.recordType, id: change.recordID)
+        guard fields[key] != nil else { return }
+        fields[key]?[change.field] = HeldVersion(version: MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base),
+                                                 replica: replica, author: author)
+    }
+
+    /// A version from the columns `value, hlc, base, replica, author` of `row`, starting at
+    /// `first`; nil for a row without a readable timestamp.
+    static func heldVersion(_ row: Row, from first: Int) throws -> HeldVersion? {
+        guard let hlc = row.string(first + 1).flatMap(HLCTimestamp.init(encoded:)) else { return nil }
+        let value = try FieldValue(jsonText: row.string(first) ?? "null")
+        return HeldVersion(version: MergeRule.Version(value: value, hlc: hlc, base: row.string(first + 2).flatMap(HLCTimestamp.init(encoded:))),
+                           replica: row.string(first + 3) ?? "", author: row.string(first + 4))
+    }
+
+    /// A placement from the columns `district, everyone, parent_type, parent_id` of `row`, from `first`.
+    static func placement(_ row: Row, from first: Int) -> Placement {
+        let parent = row.string(first + 2).flatMap(RecordType.init(rawValue:)).flatMap { type in
+            row.string(first + 3).map { RecordKey(type: type, id: $0) }
+        }
+        return Placement(scope: StoredScope(district: row.string(first), everyone: row.int(first + 1) == 1), parent: parent)
+    }
+}
+
+extension WriteCache {
+    /// Loads what applying `request` reads: the versions and placements of every record it
+    /// writes, the placements of the records they name as their parents, and the stored outcomes
+    /// of its change sets.
+    func load(for request: PushRequest, from db: any ServerDatabase) throws {
+        var written = Set<RecordKey>(), parents = Set<RecordKey>()
+        for change in request.changeSets.lazy.flatMap(\.changes) {
+            written.insert(RecordKey(type: change.recordType, id: change.recordID))
+            if let (field, parentType) = RecordScope.parentField(of: change.recordType), let parentType, field == change.field,
+               case .string(let id) = change.value {
+                parents.insert(RecordKey(type: parentType, id: id))
+            }
+        }
+        try loadFields(of: written, from: db)
+        try loadPlacements(of: written.union(parents), from: db)
+        try loadOutcomes(of: request.changeSets.map(\.id), from: db)
+    }
+
+    private func loadFields(of keys: Set<RecordKey>, from db: any ServerDatabase) throws {
+        for (type, keys) in Dictionary(grouping: keys.filter { fields[$0] == nil }, by: \.type) {
+            for key in keys { fields[key] = [:] }
+            try Self.select("SELECT record_id, field, value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id",
+                            [type.rawValue], keys.map(\.id), from: db) { row in
+                guard let id = row.string(0), let field = row.string(1), let held = try Self.heldVersion(row, from: 2) else { return }
+                fields[RecordKey(type: type, id: id), default: [:]][field] = held
+            }
+        }
+    }
+
+    private func loadPlacements(of keys: Set<RecordKey>, from db: any ServerDatabase) throws {
+        for (type, keys) in Dictionary(grouping: keys.filter { placements[$0] == nil }, by: \.type) {
+            for key in keys { placements[key] = .some(nil) }
+            try Self.select("SELECT record_id, district, everyone, parent_type, parent_id FROM record_scope WHERE record_type = ? AND record_id",
+                            [type.rawValue], keys.map(\.id), from: db) { row in
+                guard let id = row.string(0) else { return }
+                placements[RecordKey(type: type, id: id)] = Self.placement(row, from: 1)
+            }
+        }
+    }
+
+    private func loadOutcomes(of ids: [String], from db: any ServerDatabase) throws {
+        let missing = Array(Set(ids.filter { outcomes[$0] == nil }))
+        for id in missing { outcomes[id] = .some(nil) }
+        try Self.select("SELECT id, outcome FROM change_sets WHERE id", [], missing, from: db) { row in
+            guard let id = row.string(0) else { return }
+            outcomes[id] = row.string(1)
+        }
+    }
+
+    /// Runs `sql` followed by ` IN (?, …)` for `values`, `keysPerQuery` at a time, each list padded
+    /// to a power of two with its last value (a duplicate in IN changes nothing): ten statement
+    /// shapes for the databases to prepare, not one per count.
+    static func select(_ sql: String, _ arguments: [DatabaseValueConvertible?], _ values: [String], from db: any ServerDatabase,
+                       _ body: (Row) throws -> Void) throws {
+        for start in stride(from: 0, to: values.count, by: keysPerQuery) {
+            var chunk = Array(values[start..<min(start + keysPerQuery, values.count)])
+            let last = chunk[chunk.count - 1]
+            while chunk.count & (chunk.count - 1) != 0 { chunk.append(last) }
+            let list = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            try db.forEachRow("\(sql) IN (\(list))", arguments + chunk, body)
+        }
+    }
+}
