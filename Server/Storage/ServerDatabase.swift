@@ -22,6 +22,11 @@ protocol ServerDatabase: AnyObject {
     /// A condition that holds when `column` is one of the strings of the JSON list bound to the
     /// one `?` it contains.
     func isListed(_ column: String) -> String
+    /// A query for the `columns` of the rows of `table` that meet `condition` (its `?` bound to
+    /// `arguments`) and whose `keyColumn` is one of the strings of the JSON list `keys`, looked up
+    /// in an index that starts with the condition's columns and `keyColumn` (a push's records).
+    func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
+                   keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?])
 
     /// Rows one INSERT of a push's `WriteBatch` carries at most, a power of two: many where each
     /// statement is a round trip, one where a statement of many rows costs more than it saves.
@@ -79,6 +84,11 @@ extension Database: ServerDatabase {
 
     func isListed(_ column: String) -> String {
         "\(column) IN (SELECT value FROM json_each(?))"
+    }
+
+    func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
+                   keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
+        ("SELECT \(columns) FROM \(table) WHERE \(condition.isEmpty ? "" : condition + " AND ")\(isListed(keyColumn))", arguments + [keys])
     }
 
     /// No round trips to save, and a statement that writes many rows keeps a statement journal

@@ -82,6 +82,11 @@ final class WriteBatch: ServerDatabase {
 
     func isListed(_ column: String) -> String { base.isListed(column) }
 
+    func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
+                   keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
+        base.keyLookup(columns, from: table, where: condition, arguments, keyColumn: keyColumn, keys: keys)
+    }
+
     var rowsPerInsert: Int { base.rowsPerInsert }
 
     func holdPullSequence() throws -> Int64 {

@@ -87,8 +87,8 @@ extension WriteCache {
     private func loadFields(of keys: Set<RecordKey>, from db: any ServerDatabase) throws {
         for (type, keys) in Dictionary(grouping: keys.filter { fields[$0] == nil }, by: \.type) {
             for key in keys { fields[key] = [:] }
-            try Self.select("SELECT record_id, field, value, hlc, base, replica, author FROM field_state WHERE record_type = ? AND record_id",
-                            [type.rawValue], keys.map(\.id), from: db) { row in
+            try Self.select("record_id, field, value, hlc, base, replica, author", from: "field_state", where: "record_type = ?",
+                            [type.rawValue], keyColumn: "record_id", keys.map(\.id), from: db) { row in
                 guard let id = row.string(0), let field = row.string(1), let held = try Self.heldVersion(row, from: 2) else { return }
                 fields[RecordKey(type: type, id: id), default: [:]][field] = held
             }
@@ -98,8 +98,8 @@ extension WriteCache {
     private func loadPlacements(of keys: Set<RecordKey>, from db: any ServerDatabase) throws {
         for (type, keys) in Dictionary(grouping: keys.filter { placements[$0] == nil }, by: \.type) {
             for key in keys { placements[key] = .some(nil) }
-            try Self.select("SELECT record_id, district, everyone, parent_type, parent_id FROM record_scope WHERE record_type = ? AND record_id",
-                            [type.rawValue], keys.map(\.id), from: db) { row in
+            try Self.select("record_id, district, everyone, parent_type, parent_id", from: "record_scope", where: "record_type = ?",
+                            [type.rawValue], keyColumn: "record_id", keys.map(\.id), from: db) { row in
                 guard let id = row.string(0) else { return }
                 placements[RecordKey(type: type, id: id)] = Self.placement(row, from: 1)
             }
@@ -109,23 +109,21 @@ extension WriteCache {
     private func loadOutcomes(of ids: [String], from db: any ServerDatabase) throws {
         let missing = Array(Set(ids.filter { outcomes[$0] == nil }))
         for id in missing { outcomes[id] = .some(nil) }
-        try Self.select("SELECT id, outcome FROM change_sets WHERE id", [], missing, from: db) { row in
+        try Self.select("id, outcome", from: "change_sets", where: "", [], keyColumn: "id", missing, from: db) { row in
             guard let id = row.string(0) else { return }
             outcomes[id] = row.string(1)
         }
     }
 
-    /// Runs `sql` followed by ` IN (?, …)` for `values`, `keysPerQuery` at a time, each list padded
-    /// to a power of two with its last value (a duplicate in IN changes nothing): ten statement
-    /// shapes for the databases to prepare, not one per count.
-    static func select(_ sql: String, _ arguments: [DatabaseValueConvertible?], _ values: [String], from db: any ServerDatabase,
-                       _ body: (Row) throws -> Void) throws {
+    /// Reads `columns` of the rows of `table` that meet `condition` and whose `keyColumn` is one
+    /// of `values`, `keysPerQuery` at a time. The values go as one JSON list
+    /// (`ServerDatabase.keyLookup`): one statement shape, planned as an index lookup per key.
+    static func select(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
+                       keyColumn: String, _ values: [String], from db: any ServerDatabase, _ body: (Row) throws -> Void) throws {
         for start in stride(from: 0, to: values.count, by: keysPerQuery) {
-            var chunk = Array(values[start..<min(start + keysPerQuery, values.count)])
-            let last = chunk[chunk.count - 1]
-            while chunk.count & (chunk.count - 1) != 0 { chunk.append(last) }
-            let list = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-            try db.forEachRow("\(sql) IN (\(list))", arguments + chunk, body)
+            let keys = FieldValue.list(Array(values[start..<min(start + keysPerQuery, values.count)])).jsonText
+            let (sql, bound) = db.keyLookup(columns, from: table, where: condition, arguments, keyColumn: keyColumn, keys: keys)
+            try db.forEachRow(sql, bound, body)
         }
     }
 }
