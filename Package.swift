@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "KetteSyncTests", dependencies: ["KetteClient", "KetteServer", "KetteProtocol", "KetteStore", "KetteTestSupport"]),
         // The parser itself, and both executables' declarations (every command's help in both languages).
         .testTarget(name: "KetteCommandLineTests", dependencies: ["KetteCommandLine", "KetteMessages", "KetteProtocol", "KetteTestSupport", "kette", "kette-server"]),
-        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteCompression", "KetteMessages", "KetteStore", "KettePostgres", "KetteTestSupport"],
+        .testTarget(name: "KetteCLITests", dependencies: ["KetteClient", "KetteCompression", "KetteMessages", "KetteProtocol", "KetteStore", "KettePostgres", "KetteTestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

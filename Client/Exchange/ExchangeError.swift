@@ -96,7 +96,7 @@ public struct ImportProblem: Equatable, Sendable {
         case .idDeleted: return ExchangeText.idDeleted(language, values)
         case .idRepeated(let first): return ExchangeText.idRepeated(language, ["column": column ?? "", "value": value ?? "", "first": String(first)])
         case .duplicate(let id, let title, let columns):
-            return ExchangeText.duplicate(language, ["title": title, "id": String(id.prefix(8)), "columns": columns.joined(separator: ", ")])
+            return ExchangeText.duplicate(language, ["title": title, "id": RecordIdentifier.shortCode(id), "columns": columns.joined(separator: ", ")])
         case .ambiguousMatch(let offers): return ExchangeText.ambiguousMatch(language, ["offers": offers.joined(separator: "; ")])
         case .duplicateRow(let first, let columns):
             return ExchangeText.duplicateRow(language, ["first": String(first), "columns": columns.joined(separator: ", ")])

@@ -93,7 +93,7 @@ struct OfferImportPlan {
         case (_, .skip): skipped.append(.init(row: row, id: found[0], title: title))
         case (1, .update): update(found[0], checked, row: row, title: title)
         case (1, .error): problem(row, nil, nil, .duplicate(of: found[0], title: existingTitle(found[0]), columns: match.map(\.key)))
-        default: problem(row, nil, nil, .ambiguousMatch(offers: found.map { "\(existingTitle($0)) [\($0.prefix(8))]" }))
+        default: problem(row, nil, nil, .ambiguousMatch(offers: found.map { "\(existingTitle($0)) [\(RecordIdentifier.shortCode($0))]" }))
         }
     }
 

@@ -230,7 +230,7 @@ extension LocalStore {
         guard !wanted.isEmpty else { throw KetteError.missingValue(field: FieldText.id.text) }
         let deletions = try trashDeletions()
         var matches = deletions.filter { $0.entry.id == wanted }
-        if matches.isEmpty, wanted.count >= 4 { matches = deletions.filter { $0.entry.id.hasPrefix(wanted.lowercased()) } }
+        if matches.isEmpty, wanted.count >= 4 { matches = deletions.filter { RecordIdentifier.matches($0.entry.id, typed: wanted.lowercased()) } }
         if matches.isEmpty {
             let folded = wanted.folded
             matches = deletions.filter { $0.entry.title.folded == folded }

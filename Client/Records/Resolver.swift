@@ -38,10 +38,10 @@ enum Resolver {
             }
             if matches.isEmpty { matches = starting }
         }
-        // The start of an id, as people copy it from a list ("3f2a9c1e").
+        // A short code as lists show it ("3f2a9c1e"), the start of one, or the start of an id.
         if matches.isEmpty, trimmed.count >= 4, trimmed.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
-            for row in try db.rows("SELECT id, \(nameSQL) AS name FROM \(table) WHERE deleted = 0 AND substr(id, 1, ?) = ? LIMIT 11",
-                                   [trimmed.count, trimmed.lowercased()]) {
+            for row in try db.rows("SELECT id, \(nameSQL) AS name FROM \(table) WHERE deleted = 0 AND \(RecordIdentifier.sqlMatch("id")) LIMIT 11",
+                                   [trimmed.lowercased()]) {
                 if let id = row.string("id") { matches.append((id, row.string("name"))) }
             }
         }

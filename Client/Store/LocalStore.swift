@@ -53,7 +53,7 @@ public final class LocalStore {
     ///   - makeID: new record and change-set ids; injected so tests can make them predictable.
     public init(directory: String,
                 now: @escaping () -> Int64 = LocalStore.systemMilliseconds,
-                makeID: @escaping () -> String = { UUID().uuidString.lowercased() }) throws {
+                makeID: @escaping () -> String = { RecordIdentifier.timeOrdered() }) throws {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
         guard FileManager.default.fileExists(atPath: path) else { throw KetteError.storeMissing(directory: directory) }
         let database = try Self.openExisting(path: path)

@@ -230,11 +230,11 @@ extension LocalStore {
         let kind = FieldText.refusal.text
         let wanted = reference.trimmingCharacters(in: .whitespaces).lowercased()
         guard !wanted.isEmpty else { throw KetteError.missingValue(field: FieldText.id.text) }
-        let rows = try database.rows("SELECT seq, id, summary, code, reason, refused_at FROM refusals WHERE substr(id, 1, length(?1)) = ?1 ORDER BY seq",
+        let rows = try database.rows("SELECT seq, id, summary, code, reason, refused_at FROM refusals WHERE \(RecordIdentifier.sqlMatch("id")) ORDER BY seq",
                                      [wanted])
         let matches = rows.filter { $0.string(1) == wanted }.isEmpty ? rows : rows.filter { $0.string(1) == wanted }
         guard let row = matches.first, let seq = row.int(0) else {
-            throw KetteError.notFoundAmong(kind: kind, reference: reference, known: try keptRefusals().map { String($0.id.prefix(8)) })
+            throw KetteError.notFoundAmong(kind: kind, reference: reference, known: try keptRefusals().map { RecordIdentifier.shortCode($0.id) })
         }
         guard matches.count == 1 else {
             throw KetteError.ambiguous(kind: kind, reference: reference, candidates: matches.compactMap { $0.string(1) })

@@ -122,31 +122,62 @@ extension LocalStore {
     /// and stores the cursor, the server's id and the user's scope with it, in one transaction:
     /// a pull cut off after this page resumes after it, never before or beyond.
     func mergePulledPage(_ page: PullPage) throws -> PageOutcome {
+        try mergePulledPage(page, keepingOpen: false)
+    }
+
+    /// Merges a pulled page in the pull's transaction, begun here when none is open; committed
+    /// unless `keepingOpen` (more pages follow in it: `commitPulledPages()` ends it). The cursor
+    /// is stored with every page, so a pull cut off resumes after the last committed page. A page
+    /// that erased a name is committed at once, for the scrub that follows it.
+    func mergePulledPage(_ page: PullPage, keepingOpen: Bool) throws -> PageOutcome {
+        if !database.isInTransaction { try database.execute("BEGIN IMMEDIATE TRANSACTION") }
         var clock = self.clock
-        var outcome = PageOutcome()
-        var erased = false
-        try database.inTransaction { db in
-            let statements = try RecordApplier.MergeStatements(db)
-            defer { statements.reset() }
-            (outcome.merged, erased) = try mergeVersions(page.changes[...], clock: &clock, in: db, statements: statements)
-            (outcome.left, outcome.keptAfterLeaving) = try leaveScope(page.left, digests: statements.digests, in: db)
-            try statements.digests.write(into: db)
-            try setMeta("cursor", String(page.cursor), in: db)
-            try setMeta("clock", clock.last.encoded, in: db)
-            if let server = page.server {
-                if let known = try meta("server"), known != server { try setMeta("repair_pending", "1", in: db) }
-                try setMeta("server", server, in: db)
-            }
-            if let scope = page.scope { try setMeta("scope", FieldValue.list(scope).jsonText, in: db) }
-            // Kept with the page: a crash before the scrub below leaves it to the next sync.
-            if erased {
-                try setMeta("scrub_pending", "1", in: db)
-                try LocalHistory.forgetPreviousValues(in: db)
-            }
+        let outcome: PageOutcome
+        let erased: Bool
+        do {
+            (outcome, erased) = try mergePage(page, clock: &clock, in: database)
+        } catch {
+            try? database.execute("ROLLBACK TRANSACTION")
+            throw error
         }
         self.clock = clock
+        if erased || !keepingOpen { try commitPulledPages() }
         if erased { try scrubErasedData() }
         return outcome
+    }
+
+    /// Commits the pages merged since the last commit; nothing when none are open.
+    func commitPulledPages() throws {
+        guard database.isInTransaction else { return }
+        do {
+            try database.execute("COMMIT TRANSACTION")
+        } catch {
+            try? database.execute("ROLLBACK TRANSACTION")
+            throw error
+        }
+    }
+
+    private func mergePage(_ page: PullPage, clock: inout HybridLogicalClock, in db: Database) throws -> (PageOutcome, erased: Bool) {
+        var outcome = PageOutcome()
+        var erased = false
+        let statements = try RecordApplier.MergeStatements(db)
+        defer { statements.reset() }
+        (outcome.merged, erased) = try mergeVersions(page.changes[...], clock: &clock, in: db, statements: statements)
+        (outcome.left, outcome.keptAfterLeaving) = try leaveScope(page.left, digests: statements.digests, in: db)
+        try statements.digests.write(into: db)
+        try setMeta("cursor", String(page.cursor), in: db)
+        try setMeta("clock", clock.last.encoded, in: db)
+        if let server = page.server {
+            if let known = try meta("server"), known != server { try setMeta("repair_pending", "1", in: db) }
+            try setMeta("server", server, in: db)
+        }
+        if let scope = page.scope { try setMeta("scope", FieldValue.list(scope).jsonText, in: db) }
+        // Kept with the page: a crash before the scrub leaves it to the next sync.
+        if erased {
+            try setMeta("scrub_pending", "1", in: db)
+            try LocalHistory.forgetPreviousValues(in: db)
+        }
+        return (outcome, erased)
     }
 
     /// Merges versions a record at a time (pages list a record's fields together: they were

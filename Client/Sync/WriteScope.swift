@@ -106,7 +106,7 @@ final class WriteScope {
     /// What people call the record in a message: an offer's title, a body's name.
     static func name(of key: RecordApplier.RecordKey, in db: Database) throws -> String {
         let column = key.type.nameField.flatMap { key.type.field(named: $0)?.column } ?? "NULL"
-        return try db.scalarString("SELECT \(column) FROM \(key.type.table) WHERE id = ?", [key.id]) ?? String(key.id.prefix(8))
+        return try db.scalarString("SELECT \(column) FROM \(key.type.table) WHERE id = ?", [key.id]) ?? RecordIdentifier.shortCode(key.id)
     }
 }
 

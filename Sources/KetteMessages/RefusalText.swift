@@ -102,7 +102,7 @@ public enum RefusalText: String, MessageSection {
     /// "Angebot 3f2a9c1e" / "offer 3f2a9c1e".
     private static func record(_ details: RefusalDetails) -> LocalizedText? {
         guard let type = details.recordType.flatMap(RecordType.init(rawValue:)) else { return nil }
-        return FieldText.kind(type) + .verbatim(details.recordID.map { " " + String($0.prefix(8)) } ?? "")
+        return FieldText.kind(type) + .verbatim(details.recordID.map { " " + RecordIdentifier.shortCode($0) } ?? "")
     }
 
     /// "3 Tage", "5 Std.", "12 Min." — whole units, the largest that fits.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A child process started with posix_spawn and reaped with wait4, so the benchmark learns its
-/// exact wall time and peak memory (ru_maxrss) without Foundation's run-loop delays.
+/// exact wall time, peak memory and bytes written without Foundation's run-loop delays.
 struct ChildProcess {
     let pid: pid_t
     let started: UInt64
@@ -11,6 +11,9 @@ struct ChildProcess {
         let milliseconds: Double
         /// Peak resident set size in MiB.
         let peakRSS: Double
+        /// Bytes the process sent to the file system's block layer (ru_oublock: 512-byte
+        /// blocks, as `/usr/bin/time -f %O` counts them): its writes that reached the disk.
+        let writtenBytes: Double
     }
 
     /// Starts `executable arguments…` with stdout and stderr to `log` (or /dev/null).
@@ -41,20 +44,21 @@ struct ChildProcess {
     /// space, and ru_maxrss keeps that size (the benchmark's own) even after exec.
     func wait(samplingMemory: Bool = false) -> Outcome {
         var status: Int32 = 0
+        var usage = rusage()
         var peak = 0.0
         while !samplingMemory {
-            if waitpid(pid, &status, 0) == pid || errno != EINTR { break }
+            if wait4(pid, &status, 0, &usage) == pid || errno != EINTR { break }
         }
         while samplingMemory {
             if let hwm = Self.memoryLine("VmHWM:", of: pid) { peak = max(peak, hwm) }
-            let result = waitpid(pid, &status, WNOHANG)
+            let result = wait4(pid, &status, WNOHANG, &usage)
             if result == pid { break }
             if result == -1 && errno != EINTR { break }
             usleep(5_000)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Outcome(status: exitStatus, milliseconds: elapsed, peakRSS: peak)
+        return Outcome(status: exitStatus, milliseconds: elapsed, peakRSS: peak, writtenBytes: Double(usage.ru_oublock) * 512)
     }
 
     /// Runs to the end and fails unless the exit status is one of `accepted`.

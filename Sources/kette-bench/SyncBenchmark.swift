@@ -28,6 +28,9 @@ struct SyncBenchmark {
         var incrementalMilliseconds: [Double] = []
         var pushClientRSS: [Double] = []
         var pullClientRSS: [Double] = []
+        /// What the first full sync's client wrote to disk, and the size of the store it made.
+        var pullWrittenBytes: [Double] = []
+        var pullStoreBytes: [Double] = []
         var serverRSS: [Double] = []
         var antiEntropy = AntiEntropyFigures()
         /// First full syncs with `KETTE_COMPRESSION=off` on loopback, and both ways through the link.
@@ -154,6 +157,8 @@ struct SyncBenchmark {
         let pull = try ChildProcess.run(binaries.kette, ["--home", county, "sync"], log: base + "/pull.log", samplingMemory: true)
         figures.pullSeconds.append(pull.milliseconds / 1000)
         figures.pullClientRSS.append(pull.peakRSS)
+        figures.pullWrittenBytes.append(pull.writtenBytes)
+        figures.pullStoreBytes.append(Self.bytes(in: county))
 
         if let link { try measureLink(link, url: url, directory: directory, base: base, token: tokens["county"]!, figures: &figures) }
         figures.incrementalMilliseconds.append(try nightlySync(directory: directory, base: base))

@@ -98,9 +98,11 @@ do {
             }
         }
         var lines: [String] = []
+        var bySize: [SyncBenchmark.Figures] = []
         for size in sizes {
             print("size \(size):")
             let f = try benchmark.run(size: size)
+            bySize.append(f)
             let push = Sample(values: f.pushSeconds.map { Double(f.changes) / $0 })
             let insert = Sample(values: f.ceilingInsertSeconds.map { Double(f.pulledRows) / $0 })
             let pull = Sample(values: f.pullSeconds)
@@ -115,6 +117,8 @@ do {
                 pullRatios.median * 100, Sample(values: f.incrementalMilliseconds).median, Sample(values: f.pushClientRSS).maximum,
                 Sample(values: f.pullClientRSS).maximum, Sample(values: f.serverRSS).maximum)
             print(line)
+            let targetOne = SyncBenchmark.targetOneLine(f)
+            print(targetOne)
             let targetTwo = SyncBenchmark.targetTwoLine(f)
             print(targetTwo)
             let ae = f.antiEntropy
@@ -129,6 +133,7 @@ do {
             print(check)
             print("    spreads over \(f.pushSeconds.count) runs: push s \(Sample(values: f.pushSeconds)), pull s \(pull), ceiling insert s \(Sample(values: f.ceilingInsertSeconds)), ceiling select s \(Sample(values: f.ceilingSelectSeconds)), bulk load s \(Sample(values: f.bulkLoadSeconds)), Yjs push s \(Sample(values: f.yjsPushSeconds)), Yjs first sync s \(Sample(values: f.yjsFirstSyncSeconds))")
             lines.append(line)
+            lines.append(targetOne)
             lines.append(targetTwo)
             lines.append(check)
             if let shape = benchmark.link {
@@ -144,6 +149,7 @@ do {
             print(line)
             lines.append(line)
         }
+        lines += SyncBenchmark.linearityLines(bySize)
         print("\nsummary:\n" + lines.joined(separator: "\n"))
     case "county":
         guard let out = option("out") else { throw BenchmarkError("county needs --out DIRECTORY") }

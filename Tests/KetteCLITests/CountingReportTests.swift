@@ -1,4 +1,5 @@
 import Foundation
+import KetteProtocol
 import KetteStore
 import KetteTestSupport
 import XCTest
@@ -257,7 +258,7 @@ final class CountingReportTests: KetteCLITestCase {
         let snapshot = try storeSnapshot()
         let dry = ok(["import", "offers", path.path, "--dry-run"], env: german)
         XCTAssertTrue(dry.contains("0 neu, 2 geändert (2 Felder), 1 unverändert"), dry)
-        XCTAssertTrue(dry.contains("Sprachkita Nordstadt [\(kita.prefix(8))]: title") && dry.contains("Elterncafé [\(cafe.prefix(8))]: status"), dry)
+        XCTAssertTrue(dry.contains("Sprachkita Nordstadt [\(RecordIdentifier.shortCode(kita))]: title") && dry.contains("Elterncafé [\(RecordIdentifier.shortCode(cafe))]: status"), dry)
         XCTAssertEqual(try storeSnapshot(), snapshot, "a dry run writes nothing")
 
         let pending = try pendingChangeSets()
@@ -337,7 +338,7 @@ final class CountingReportTests: KetteCLITestCase {
         XCTAssertEqual(groups[0]["sharedPhases"] as? [String], ["preschool"])
         let text = ok(["offer", "duplicates"], env: german)
         XCTAssertTrue(text.contains("gleicher Träger (Jugendamt) und Sozialraum (Nordstadt), denselben Titel"), text)
-        XCTAssertTrue(text.contains("[\(first.prefix(8))]") && text.contains("[\(second.prefix(8))]"), text)
+        XCTAssertTrue(text.contains("[\(RecordIdentifier.shortCode(first))]") && text.contains("[\(RecordIdentifier.shortCode(second))]"), text)
         XCTAssertEqual((try object(ok("offer", "duplicates", "--district", "Südstadt", "--json"))["groups"] as? [Any])?.count, 0)
         ok("offer", "delete", second, "--yes")
         XCTAssertEqual((try object(ok("offer", "duplicates", "--json"))["groups"] as? [Any])?.count, 0, "the merge is the user's: delete one")

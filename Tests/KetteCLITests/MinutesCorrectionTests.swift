@@ -1,4 +1,5 @@
 import Foundation
+import KetteProtocol
 import KetteTestSupport
 import XCTest
 
@@ -60,7 +61,7 @@ final class MinutesCorrectionTests: KetteCLITestCase {
     func testActionItemsCanBeEditedReopenedAndDeleted() throws {
         let id = meeting()
         let task = ok("task", "add", id, "Einladung verschicken", "--owner", "Anna", "--due", "2026-04-01")
-        ok("task", "edit", String(task.prefix(8)), "--text", "Einladung und Protokoll verschicken", "--owner", "Bert", "--due", "2026-04-15")
+        ok("task", "edit", RecordIdentifier.shortCode(task), "--text", "Einladung und Protokoll verschicken", "--owner", "Bert", "--due", "2026-04-15")
         var item = try XCTUnwrap(try jsonArray("task", "list", "--json").first)
         XCTAssertEqual(item["text"] as? String, "Einladung und Protokoll verschicken")
         XCTAssertEqual(item["owner"] as? String, "Bert")
@@ -84,7 +85,7 @@ final class MinutesCorrectionTests: KetteCLITestCase {
         let id = meeting()
         let attendee = try XCTUnwrap((try show(id)["attendees"] as? [[String: Any]])?.first?["id"] as? String)
         let second = ok("meeting", "attendee", "add", id, "Bert Braun; Kita Sonnenschein")
-        ok("meeting", "attendee", "edit", String(attendee.prefix(8)), "--name", "Anna Schmitt", "--role", "")
+        ok("meeting", "attendee", "edit", RecordIdentifier.shortCode(attendee), "--name", "Anna Schmitt", "--role", "")
         var attendees = try XCTUnwrap(try show(id)["attendees"] as? [[String: Any]])
         XCTAssertEqual(attendees.map { $0["name"] as? String }, ["Anna Schmitt", "Bert Braun"])
         XCTAssertTrue(attendees[0]["role"] is NSNull, "an empty role clears it")
@@ -108,7 +109,7 @@ final class MinutesCorrectionTests: KetteCLITestCase {
         XCTAssertEqual((try show(id)["agenda"] as? [[String: Any]])?.count, 0)
 
         let shown = ok(["meeting", "show", id], env: german)
-        XCTAssertTrue(shown.contains("Anna Schmitt; Jugendamt  (\(attendee.prefix(8)))"), "each part shows the id to correct it by: \(shown)")
+        XCTAssertTrue(shown.contains("Anna Schmitt; Jugendamt  (\(RecordIdentifier.shortCode(attendee)))"), "each part shows the id to correct it by: \(shown)")
         try assertRejected(["meeting", "attendee", "edit", attendee], mentions: ["nothing to change"])
         try assertRejected(["meeting", "attendee", "edit", attendee, "--name", " "], mentions: ["name"])
         try assertRejected(["meeting", "agenda", "edit", first, "--title", "x"], mentions: ["'\(first)'"])

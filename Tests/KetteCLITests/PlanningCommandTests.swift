@@ -1,4 +1,5 @@
 import Foundation
+import KetteProtocol
 import KetteTestSupport
 import XCTest
 
@@ -38,7 +39,7 @@ final class PlanningCommandTests: KetteCLITestCase {
         XCTAssertEqual(try jsonArray("need", "list", "--json").count, 2)
         XCTAssertEqual(try jsonArray("need", "list", "--district", "nordstadt", "--json").map { $0["id"] as? String }, [id])
         XCTAssertEqual(try jsonArray("need", "list", "--phase", "preschool", "--json").count, 1)
-        ok("need", "edit", String(id.prefix(8)), "--status", "closed", "--source", "")
+        ok("need", "edit", RecordIdentifier.shortCode(id), "--status", "closed", "--source", "")
         let edited = try jsonObject("need", "show", id, "--json")
         XCTAssertEqual(edited["status"] as? String, "closed")
         XCTAssertTrue(edited["source"] is NSNull, "an empty value clears the field")

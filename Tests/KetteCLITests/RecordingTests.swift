@@ -1,4 +1,5 @@
 import Foundation
+import KetteProtocol
 import KetteStore
 import KetteTestSupport
 import XCTest
@@ -95,7 +96,7 @@ final class RecordingTests: KetteCLITestCase {
         let pending = try pendingChangeSets()
 
         // By the first eight characters of the id, as `offer list` shows it.
-        XCTAssertEqual(ok("offer", "edit", String(id.prefix(8)), "--title", "Elterncafé am Markt", "--status", "active",
+        XCTAssertEqual(ok("offer", "edit", RecordIdentifier.shortCode(id), "--title", "Elterncafé am Markt", "--status", "active",
                           "--description", "", "--phase", "adolescence"), id)
         let after = try jsonObject("offer", "show", id, "--json")
         XCTAssertEqual(after["title"] as? String, "Elterncafé am Markt")
@@ -148,7 +149,7 @@ final class RecordingTests: KetteCLITestCase {
         let lines = table.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.first?.contains("TITLE") == true, table)
         XCTAssertEqual(lines.count, 5, "header, three offers and the count: \(table)")
-        XCTAssertTrue(lines[1].hasPrefix(String(a.prefix(8))) && lines[1].contains("Babylotsen") && lines[1].contains("Support"), table)
+        XCTAssertTrue(lines[1].hasPrefix(RecordIdentifier.shortCode(a)) && lines[1].contains("Babylotsen") && lines[1].contains("Support"), table)
         XCTAssertTrue(lines[2].contains("Ballschule") && lines[2].contains("Südstadt") && lines[2].contains("planned"), table)
         XCTAssertEqual(lines.last, "3 offers")
     }
@@ -197,7 +198,7 @@ final class RecordingTests: KetteCLITestCase {
         let text = ok("search", "Schuleingangsuntersuchung")
         let lines = text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 2, text)
-        XCTAssertTrue(lines[0].hasPrefix(String(meeting.prefix(8))) && lines[0].contains("meeting:"), text)
+        XCTAssertTrue(lines[0].hasPrefix(RecordIdentifier.shortCode(meeting)) && lines[0].contains("meeting:"), text)
         XCTAssertTrue(lines[1].contains("[Schuleingangsuntersuchung]"), text)
 
         // New minutes replace the old ones in the index.
@@ -227,7 +228,7 @@ final class RecordingTests: KetteCLITestCase {
         let hits = try jsonArray("search", "Bewegungsförderung", "--json").compactMap { $0["id"] as? String }
         XCTAssertEqual(Set(hits), Set([keep, meeting]))
 
-        XCTAssertEqual(ok("meeting", "delete", String(meeting.prefix(8)), "--yes"), "Deleted meeting \(meeting).")
+        XCTAssertEqual(ok("meeting", "delete", RecordIdentifier.shortCode(meeting), "--yes"), "Deleted meeting \(meeting).")
         XCTAssertEqual(try jsonArray("meeting", "list", "--json").count, 0)
         XCTAssertEqual(kette("meeting", "show", meeting).exitCode, 1)
         XCTAssertEqual(try jsonArray("search", "Bewegungsförderung", "--json").compactMap { $0["id"] as? String }, [keep])
@@ -246,7 +247,7 @@ final class RecordingTests: KetteCLITestCase {
                          "--minutes-file", "-", stdin: "Protokoll: Bedarfe im Sozialraum Südstadt besprochen.\n")
         let agenda = ok("meeting", "agenda", meeting, "Bedarfsanalyse", "--notes", "Zahlen aus der Kita-Befragung")
         let decision = ok("meeting", "decide", meeting, "Die Familienpaten werden auf die Nordstadt ausgeweitet.")
-        let task = ok("task", "add", String(meeting.prefix(8)), "Finanzierung klären", "--owner", "Frau Öztürk", "--due", "2026-06-30")
+        let task = ok("task", "add", RecordIdentifier.shortCode(meeting), "Finanzierung klären", "--owner", "Frau Öztürk", "--due", "2026-06-30")
         let pending = try pendingChangeSets()
 
         // A later process, pointed at the store with --home instead of KETTE_HOME, sees it all.
@@ -288,7 +289,7 @@ final class RecordingTests: KetteCLITestCase {
 
         // Done in one process, done in the next; the owner filter folds case and umlauts.
         XCTAssertEqual(try jsonArray("task", "list", "--open", "--owner", "ÖZTÜRK", "--json").compactMap { $0["id"] as? String }, [task])
-        XCTAssertEqual(ok("task", "done", String(task.prefix(8))), "Action item \(task) done.")
+        XCTAssertEqual(ok("task", "done", RecordIdentifier.shortCode(task)), "Action item \(task) done.")
         XCTAssertEqual(try jsonArray("task", "list", "--open", "--json").count, 0)
         XCTAssertEqual(try jsonArray("task", "list", "--json").first?["status"] as? String, "done")
         XCTAssertEqual(try self.status()["openTasks"] as? Int, 0)

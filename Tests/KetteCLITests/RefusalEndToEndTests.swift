@@ -1,4 +1,5 @@
 import Foundation
+import KetteProtocol
 import KetteClient
 import KetteStore
 import KetteTestSupport
@@ -60,8 +61,8 @@ extension SyncEndToEndTests {
         XCTAssertEqual(kept.count, 1)
         XCTAssertEqual(kept.first?["code"] as? String, "forbidden")
         let refusalID = try XCTUnwrap(kept.first?["id"] as? String)
-        XCTAssertTrue(kette("carla", ["refused", "show", String(refusalID.prefix(8))]).stdout.contains("Sprachcafé Süd"), "the content stays visible")
-        XCTAssertTrue(kette("carla", ["refused"]).stdout.contains(String(refusalID.prefix(8))))
+        XCTAssertTrue(kette("carla", ["refused", "show", RecordIdentifier.shortCode(refusalID)]).stdout.contains("Sprachcafé Süd"), "the content stays visible")
+        XCTAssertTrue(kette("carla", ["refused"]).stdout.contains(RecordIdentifier.shortCode(refusalID)))
         let status = try XCTUnwrap(json(kette("carla", ["status", "--json"])) as? [String: Any])
         XCTAssertEqual((status["refusedChangeSets"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [refusalID])
         XCTAssertEqual(status["pendingChangeSets"] as? Int, 0)
@@ -80,7 +81,7 @@ extension SyncEndToEndTests {
         XCTAssertTrue(early.stderr.contains("kette sync"), early.stderr)
         try server.admin(["user", "districts", "carla", "--district", "nordstadt", "--district", "suedstadt"])
         kette("carla", ["sync"])
-        kette("carla", ["refused", "retry", String(refusalID.prefix(8))])
+        kette("carla", ["refused", "retry", RecordIdentifier.shortCode(refusalID)])
         XCTAssertEqual(offerTitles("carla"), ["Sprachcafé Süd"])
         kette("carla", ["sync"])
         XCTAssertEqual((json(kette("carla", ["refused", "--json"])) as? [Any])?.count, 0)
@@ -101,12 +102,12 @@ extension SyncEndToEndTests {
         XCTAssertFalse(kette("anna", ["district", "list"]).stdout.contains("Weststadt"))
         let first = try XCTUnwrap((json(kette("anna", ["refused", "--json"])) as? [[String: Any]])?.first?["id"] as? String)
         // Dropping loses the content for good: it asks, and without a terminal to ask on only --yes drops.
-        let unconfirmed = kette("anna", ["refused", "drop", String(first.prefix(8))], expect: 1)
+        let unconfirmed = kette("anna", ["refused", "drop", RecordIdentifier.shortCode(first)], expect: 1)
         XCTAssertTrue(unconfirmed.stderr.contains("--yes") && unconfirmed.stderr.contains("refused change set"), "\(unconfirmed)")
         let german = kette("anna", ["refused", "drop", "--all"], env: ["LANG": "de_DE.UTF-8"], expect: 1)
         XCTAssertTrue(german.stderr.contains("alle hier aufbewahrten abgelehnten Änderungssätze (2)"), "\(german)")
         XCTAssertEqual((json(kette("anna", ["refused", "--json"])) as? [Any])?.count, 2, "nothing dropped unasked")
-        kette("anna", ["refused", "drop", String(first.prefix(8)), "--yes"])
+        kette("anna", ["refused", "drop", RecordIdentifier.shortCode(first), "--yes"])
         XCTAssertEqual((json(kette("anna", ["refused", "--json"])) as? [Any])?.count, 1)
         kette("anna", ["refused", "drop", "--all", "--yes"])
         XCTAssertEqual((json(kette("anna", ["refused", "--json"])) as? [Any])?.count, 0)
@@ -126,8 +127,8 @@ extension SyncEndToEndTests {
         let first = try XCTUnwrap((json(kette("anna", ["conflicts", "--json"])) as? [[String: Any]])?.first?["id"] as? String)
 
         // Each keeps their own title, offline.
-        kette("anna", ["conflicts", "resolve", String(first.prefix(8)), "--keep", "mine"])
-        kette("kreis", ["conflicts", "resolve", String(first.prefix(8)), "--keep", "mine"])
+        kette("anna", ["conflicts", "resolve", RecordIdentifier.shortCode(first), "--keep", "mine"])
+        kette("kreis", ["conflicts", "resolve", RecordIdentifier.shortCode(first), "--keep", "mine"])
         kette("anna", ["sync"]); kette("kreis", ["sync"], expect: 2); kette("anna", ["sync"], expect: 2)
         var seen: [String] = []
         for store in ["anna", "kreis"] {
@@ -156,7 +157,7 @@ extension SyncEndToEndTests {
         let byID = try curl(["-H", "Authorization: Bearer \(tokens["bert"]!)", "\(server.url)/v1/records/conflict/\(conflict)"])
         XCTAssertEqual(byID.status, 200, byID.body)
 
-        kette("bert", ["conflicts", "resolve", String(conflict.prefix(8)), "--keep", "mine"])
+        kette("bert", ["conflicts", "resolve", RecordIdentifier.shortCode(conflict), "--keep", "mine"])
         let resolved = try XCTUnwrap(json(kette("bert", ["sync", "--json"])) as? [String: Any])
         XCTAssertEqual((resolved["refusedChangeSets"] as? [Any])?.count, 0, "the resolution is not refused")
         kette("anna", ["sync"])

@@ -1,4 +1,5 @@
 import Foundation
+import KetteProtocol
 import KetteStore
 import KetteTestSupport
 import XCTest
@@ -74,7 +75,7 @@ extension SyncEndToEndTests {
         XCTAssertEqual(offerIDs("anna"), [], "the old district's coordinator no longer has the offer")
         XCTAssertEqual(try indicatorCount("anna"), 0, "nor its indicators")
         XCTAssertFalse(kette("anna", ["report", "coverage", "--json"]).stdout.contains(offer), "her coverage report no longer counts it")
-        XCTAssertEqual(kette("anna", ["search", "Sprachförderung"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).contains(String(offer.prefix(8))), false)
+        XCTAssertEqual(kette("anna", ["search", "Sprachförderung"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).contains(RecordIdentifier.shortCode(offer)), false)
 
         kette("bert", ["sync"])
         XCTAssertEqual(offerIDs("bert"), [offer], "the new district's coordinator has it")

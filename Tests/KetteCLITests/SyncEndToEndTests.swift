@@ -1,4 +1,5 @@
 import Foundation
+import KetteProtocol
 import KetteClient
 import KetteStore
 import KetteTestSupport
@@ -57,7 +58,7 @@ final class SyncEndToEndTests: ServerTestCase {
         let countyOffers = json(kette("kreis", ["offer", "list", "--json"])) as? [[String: Any]]
         XCTAssertEqual(Set(countyOffers?.compactMap { $0["title"] as? String } ?? []), ["Elterncafé", "Hausaufgabenhilfe"])
         XCTAssertTrue(kette("kreis", ["meeting", "show", meeting]).stdout.contains("Dr. Petra Müller"))
-        XCTAssertTrue(kette("kreis", ["search", "Hebammenmangel"]).stdout.contains(String(meeting.prefix(8))))
+        XCTAssertTrue(kette("kreis", ["search", "Hebammenmangel"]).stdout.contains(RecordIdentifier.shortCode(meeting)))
         let annaOffers = json(kette("anna", ["offer", "list", "--json"])) as? [[String: Any]]
         XCTAssertEqual(annaOffers?.compactMap { $0["title"] as? String }, ["Elterncafé"], "Anna does not receive Südstadt's offers")
 
@@ -73,7 +74,7 @@ final class SyncEndToEndTests: ServerTestCase {
         let conflictID = try XCTUnwrap(conflicts?.first?["id"] as? String)
         XCTAssertEqual((json(kette("kreis", ["conflicts", "--json"])) as? [[String: Any]])?.first?["id"] as? String, conflictID)
 
-        kette("anna", ["conflicts", "resolve", String(conflictID.prefix(8)), "--keep", "mine"])
+        kette("anna", ["conflicts", "resolve", RecordIdentifier.shortCode(conflictID), "--keep", "mine"])
         kette("anna", ["sync"])
         kette("kreis", ["sync"])
         for store in ["anna", "kreis"] {

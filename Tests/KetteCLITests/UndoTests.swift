@@ -1,4 +1,5 @@
 import Foundation
+import KetteProtocol
 import KetteClient
 import KetteStore
 import KetteTestSupport
@@ -110,7 +111,7 @@ final class UndoTests: KetteCLITestCase {
         XCTAssertEqual(shown["phases"] as? [String], ["pregnancy"])
         XCTAssertEqual(shown["targetGroups"] as? [String], ["Schwangere", "Eltern"])
         XCTAssertTrue(ok("search", "Mueller").contains("Hebammensprechstunde"), "back in the search index too")
-        ok("restore", String(meeting.prefix(8)))
+        ok("restore", RecordIdentifier.shortCode(meeting))
         XCTAssertEqual(try jsonObject("meeting", "show", meeting, "--json")["place"] as? String, "Rathaus")
         XCTAssertEqual(ok("trash"), "The trash is empty.")
         try assertRejected(["restore", offer], mentions: ["trash", offer])

@@ -142,7 +142,22 @@ final class LocalStoreTests: XCTestCase {
             XCTAssertEqual(candidates.count, 2)
             XCTAssertTrue(candidates.joined().contains(first) && candidates.joined().contains(second))
         }
-        XCTAssertEqual(try Resolver.resolve(String(first.prefix(8)), as: .organization, in: store.database, language: .english), first)
+        XCTAssertEqual(try Resolver.resolve(RecordIdentifier.shortCode(first), as: .organization, in: store.database, language: .english), first)
+    }
+
+    func testNewRecordsGetTimeOrderedIDsThatTheirShortCodesFind() throws {
+        let store = try open()
+        // Made within a second: the ids' starts are alike, their short codes are not.
+        let ids = try (0..<40).map { try store.addOrganization(name: "Träger \($0)", kind: nil, sector: nil, contact: nil, language: .english) }
+        XCTAssertTrue(ids.allSatisfy(RecordIdentifier.isTimeOrdered), "\(ids.prefix(3))")
+        for id in ids {
+            XCTAssertEqual(try Resolver.resolve(RecordIdentifier.shortCode(id), as: .organization, in: store.database, language: .english), id)
+            XCTAssertEqual(try Resolver.resolve(id.uppercased(), as: .organization, in: store.database, language: .english), id)
+        }
+        XCTAssertThrowsError(try Resolver.resolve(String(ids[0].prefix(6)), as: .organization, in: store.database, language: .english),
+                             "the start of ids made together names them all") { error in
+            guard case .ambiguous? = error as? KetteError else { return XCTFail("\(error)") }
+        }
     }
 
     func testSearchRanksTitleHitsFirstAndFindsMinutes() throws {

@@ -157,7 +157,10 @@ final class Scenario {
         let replicaDirectory = try test.directories.make("conv-" + name)
         try LocalStore.create(directory: replicaDirectory, name: name, replica: ReplicaID(rawValue: String(format: "%02x%014llx", index, seed)))
         var ids = SeededGenerator(seed: seed &* 1000 &+ UInt64(index))
-        let store = try LocalStore(directory: replicaDirectory, now: clock.now, makeID: { String(format: "%016llx", ids.next()) })
+        // Time-ordered ids, as the client makes them, with their random part from the seed.
+        let now = clock.now
+        let store = try LocalStore(directory: replicaDirectory, now: now,
+                                   makeID: { RecordIdentifier.timeOrdered(milliseconds: now(), using: &ids) })
         let transport = InProcessTransport(api: api, seed: seed &+ UInt64(index) &* 7919)
         let engine = SyncEngine(store: store, remote: RemoteConfiguration(url: "http://in-process", token: token, caCertificate: nil),
                                 transport: transport, pushBatchSize: 3, pageSize: 7)

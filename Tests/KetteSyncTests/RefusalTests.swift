@@ -51,7 +51,7 @@ final class RefusalTests: InProcessSyncTestCase {
         let kept = try XCTUnwrap(store.keptRefusals().first)
         XCTAssertEqual(kept.summary, "offer add")
         XCTAssertTrue(kept.reason.contains("suedstadt"), kept.reason)
-        let detail = try store.refusal(String(kept.id.prefix(8)), language: .english)
+        let detail = try store.refusal(RecordIdentifier.shortCode(kept.id), language: .english)
         XCTAssertTrue(detail.changes.contains { $0.field == "title" && $0.value == .string("Sprachcafé Süd") && $0.recordID == foreign }, "the content stays visible")
         XCTAssertEqual(try store.status().refusedChangeSets.map(\.id), [kept.id])
 
@@ -218,7 +218,7 @@ final class RefusalTests: InProcessSyncTestCase {
 
         try server.setDistricts(user: "anna", districts: ["nordstadt", "suedstadt"])
         _ = try engine.sync()  // learns the new scope
-        try store.retryRefusal(String(refusal.id.prefix(8)), language: .english)
+        try store.retryRefusal(RecordIdentifier.shortCode(refusal.id), language: .english)
         XCTAssertEqual(try store.keptRefusals(), [])
         XCTAssertEqual(try titles(store), ["Sprachcafé Süd"])
         let report = try engine.sync()

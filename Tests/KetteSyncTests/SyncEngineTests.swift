@@ -86,6 +86,54 @@ final class SyncEngineTests: InProcessSyncTestCase {
         XCTAssertGreaterThan(try reader.pullCursor(), cursorAfterCut)
     }
 
+    /// Pages that are already there when one is merged share its transaction, but none is held
+    /// while a page is awaited: what was merged is committed first, so a coordinator's own write
+    /// during a slow sync goes through (a transaction held while waiting would keep it waiting
+    /// for the very page being fetched, until its busy timeout gave up).
+    func testAPullHoldsNoTransactionWhileItWaitsForAPage() throws {
+        let (writer, writerSync) = try client("anna", clock: clock)
+        _ = try writerSync.sync()
+        for index in 0..<60 { _ = try recordOffer(writer, "Angebot \(index)") }
+        _ = try writerSync.sync()
+
+        final class StallingTransport: HTTPTransport, @unchecked Sendable {
+            let inner: InProcessTransport
+            var pages = 0
+            var duringFifthPage: () -> Void = {}
+            init(inner: InProcessTransport) { self.inner = inner }
+            func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
+                if request.method == "GET", request.url.contains("/v1/changes") {
+                    pages += 1
+                    if pages == 5 { duringFifthPage() }
+                }
+                return try inner.send(request)
+            }
+        }
+        var stalling: StallingTransport!
+        let (reader, readerSync) = try client("bert", clock: clock, transport: { api in
+            stalling = StallingTransport(inner: InProcessTransport(api: api, seed: 4))
+            return stalling
+        }, pageSize: 10)
+        let directory = (reader.database.path as NSString).deletingLastPathComponent
+        var seen: (cursor: Int64, wrote: Result<String, any Error>, seconds: Double)?
+        stalling.duringFifthPage = {
+            // Another process's write, while the pull waits for this page.
+            let started = Date()
+            let result = Result { () throws -> String in
+                let other = try LocalStore(directory: directory)
+                return try other.addOrganization(name: "Familienbüro", kind: nil, sector: nil, contact: nil, language: .english)
+            }
+            seen = ((try? LocalStore(directory: directory).pullCursor()) ?? -1, result, Date().timeIntervalSince(started))
+        }
+        _ = try readerSync.sync()
+        let (cursor, wrote, seconds) = try XCTUnwrap(seen)
+        XCTAssertNoThrow(try wrote.get(), "the write was not kept waiting by the pull")
+        XCTAssertLessThan(seconds, 4, "not after the busy timeout (5 s)")
+        XCTAssertGreaterThan(cursor, 0, "the pages merged before the wait were committed")
+        XCTAssertEqual(try reader.offers(OfferFilter(), language: .english).count, 60)
+        XCTAssertEqual(try reader.database.scalarInt("SELECT count(*) FROM organizations WHERE name = 'Familienbüro'"), 1)
+    }
+
     func testTheOutboxEmptiesOnlyWhenTheServerConfirms() throws {
         var transport: InProcessTransport!
         let (store, engine) = try client("anna", clock: clock, transport: { api in

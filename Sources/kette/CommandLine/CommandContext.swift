@@ -135,4 +135,4 @@ func writeError(_ message: String, _ language: Language) {
 }
 
 /// The first eight characters of an id: enough for people to refer to it (`kette offer show 3f2a9c1e`).
-func shortID(_ id: String) -> String { String(id.prefix(8)) }
+func shortID(_ id: String) -> String { RecordIdentifier.shortCode(id) }
