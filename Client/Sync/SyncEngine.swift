@@ -21,9 +21,11 @@ public struct SyncReport: Codable, Sendable {
     public var openConflicts = 0
     public var pendingChangeSets = 0
     public var cursor: Int64 = 0
-    /// Where a pull's time went: waiting for and reading pages, and merging them into the store.
+    /// Where a pull's time went: waiting for and reading pages, merging them into the store, and
+    /// committing the merged pages (`pagesPerCommit` at a time).
     public var pullTransferSeconds = 0.0
     public var pullMergeSeconds = 0.0
+    public var pullCommitSeconds = 0.0
     /// Records the pull removed because they left the user's scope (moved to a district the
     /// user does not read, or belonging to such a record). They are not deleted.
     public var leftScope = 0
@@ -314,7 +316,9 @@ public final class SyncEngine {
         defer { try? store.commitPulledPages() }
         while true {
             if uncommitted > 0, !pending.hasArrived || uncommitted >= Self.pagesPerCommit {
+                let committing = DispatchTime.now().uptimeNanoseconds
                 try store.commitPulledPages()
+                report.pullCommitSeconds += Double(DispatchTime.now().uptimeNanoseconds - committing) / 1e9
                 uncommitted = 0
             }
             let waited = DispatchTime.now().uptimeNanoseconds
