@@ -301,6 +301,7 @@ public final class SyncEngine {
         // did not know then: start again from 0 to get them (merging the rest again changes nothing).
         if try store.pulledSchema() < ChangeSet.currentSchemaVersion { try store.resetPullCursor(schema: ChangeSet.currentSchemaVersion) }
         var cursor = try store.pullCursor()
+        let buildingFromEmpty = try cursor == 0 && store.holdsNoVersions()
         // A pull writes page after page: with SQLite's default checkpoint every 1,000 WAL pages
         // (4 MB), almost every page's transaction also copied the B-tree pages it touched back into
         // the database file. Every 16,384 (64 MB) cut a first sync's writes by a quarter
@@ -308,14 +309,15 @@ public final class SyncEngine {
         try store.database.execute("PRAGMA wal_autocheckpoint = 16384")
         defer { try? store.database.execute("PRAGMA wal_autocheckpoint = 1000") }
         var pending = startFetch(after: cursor)
-        // Pages that arrive while one is merged join its transaction, up to `pagesPerCommit`
-        // (fewer commits, each B-tree page written fewer times); a transaction is never held
-        // while waiting for the network. When the network fails, the pages merged stay; when a
-        // page fails to merge, the uncommitted ones are taken back with it (and the cursor).
+        // Pages that arrive while one is merged, or soon after, join its transaction, up to
+        // `pagesPerCommit` (fewer commits, each B-tree page written fewer times); a transaction
+        // is held at most `commitWait` for a page, never for a slow network. When the network
+        // fails, the pages merged stay; when a page fails to merge, the uncommitted ones are
+        // taken back with it (and the cursor).
         var uncommitted = 0
         defer { try? store.commitPulledPages() }
         while true {
-            if uncommitted > 0, !pending.hasArrived || uncommitted >= Self.pagesPerCommit {
+            if uncommitted > 0, uncommitted >= Self.pagesPerCommit || !pending.arrives(within: Self.commitWait) {
                 let committing = DispatchTime.now().uptimeNanoseconds
                 try store.commitPulledPages()
                 report.pullCommitSeconds += Double(DispatchTime.now().uptimeNanoseconds - committing) / 1e9
@@ -363,12 +365,19 @@ public final class SyncEngine {
             pending = next
         }
         try store.commitPulledPages()
+        if buildingFromEmpty { try store.noteBuiltByPull() }
     }
 
     /// How many pulled pages one transaction takes at most: a first sync commits a tenth as
     /// often as with a transaction per page (it wrote 2.5 instead of 3.8 times its store's size,
     /// BENCHMARKS.md), and a pull cut off loses at most this many pages' work.
     static let pagesPerCommit = 10
+
+    /// How long a pull holds its transaction open for the next page. The server takes about as
+    /// long to serve a page as the client to merge one (50 ms for 5,000 changes here): without
+    /// this wait, a page that came a moment after the merge ended forced a commit, and a first
+    /// sync committed after most pages. A local write meanwhile waits this long at most.
+    static let commitWait = DispatchTimeInterval.milliseconds(200)
 
     private func restartPull(repair: Bool = false) throws -> PendingPage {
         try store.commitPulledPages()
@@ -400,9 +409,9 @@ public final class SyncEngine {
             return try result.get()
         }
 
-        /// Whether the page (or its failure) is here, without waiting for it.
-        var hasArrived: Bool {
-            guard arrived.wait(timeout: .now()) == .success else { return false }
+        /// Whether the page (or its failure) is here, waiting at most `interval` for it.
+        func arrives(within interval: DispatchTimeInterval) -> Bool {
+            guard arrived.wait(timeout: .now() + interval) == .success else { return false }
             arrived.signal()
             return true
         }
