@@ -34,6 +34,24 @@ extension LocalStore {
         }
     }
 
+    /// Whether the replica holds no field versions: a new store before its first pull.
+    func holdsNoVersions() throws -> Bool {
+        try database.scalarInt("SELECT 1 FROM field_versions LIMIT 1") == nil
+    }
+
+    /// Counts a store that a pull has just built from empty as self-checked now: its digests were
+    /// kept in the very transactions that wrote its versions, so a scan of them (1.3 s at a
+    /// million versions) would find only what was just written. Its next check is due a day
+    /// later, as for any store of its size; a small store is still checked at every sync.
+    func noteBuiltByPull() throws {
+        try database.inTransaction { db in
+            // Only whether it is above the every-sync limit matters: counted that far.
+            let held = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM field_versions LIMIT ?)", [Self.selfCheckEverySyncUpTo + 1]) ?? 0
+            try setMeta("versions_held", String(held), in: db)
+            try setMeta("self_checked_at", String(physicalNow()), in: db)
+        }
+    }
+
     /// The server database this replica last pulled from (nil before the first pull).
     func knownServer() throws -> String? { try meta("server") }
 

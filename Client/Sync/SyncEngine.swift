@@ -21,9 +21,11 @@ public struct SyncReport: Codable, Sendable {
     public var openConflicts = 0
     public var pendingChangeSets = 0
     public var cursor: Int64 = 0
-    /// Where a pull's time went: waiting for and reading pages, and merging them into the store.
+    /// Where a pull's time went: waiting for and reading pages, merging them into the store, and
+    /// committing the merged pages (`pagesPerCommit` at a time).
     public var pullTransferSeconds = 0.0
     public var pullMergeSeconds = 0.0
+    public var pullCommitSeconds = 0.0
     /// Records the pull removed because they left the user's scope (moved to a district the
     /// user does not read, or belonging to such a record). They are not deleted.
     public var leftScope = 0
@@ -31,6 +33,16 @@ public struct SyncReport: Codable, Sendable {
     public var pullRestart: LocalStore.PullRestart?
     /// The digest check the sync ended with; nil when it did not run (push or pull only).
     public var verification: Verification?
+
+    /// Adds a merged page to the pull's figures.
+    mutating func count(_ page: PullPage, _ outcome: LocalStore.PageOutcome, transferSeconds: Double, mergeSeconds: Double) {
+        mergedChanges += outcome.merged
+        leftScope += outcome.left
+        pullTransferSeconds += transferSeconds
+        pullMergeSeconds += mergeSeconds
+        pulledPages += 1
+        pulledChanges += page.changes.count
+    }
 
     /// Exit code 2's condition: done, but something needs a person: a refusal received in this
     /// sync (once; a kept refusal does not fail every later sync), an open conflict, or a
@@ -298,23 +310,33 @@ public final class SyncEngine {
         // Pulled before with an older record schema, the server left out the types this client
         // did not know then: start again from 0 to get them (merging the rest again changes nothing).
         if try store.pulledSchema() < ChangeSet.currentSchemaVersion { try store.resetPullCursor(schema: ChangeSet.currentSchemaVersion) }
-        var cursor = try store.pullCursor()
+        let cursor = try store.pullCursor()
+        let buildingFromEmpty = try cursor == 0 && store.holdsNoVersions()
         // A pull writes page after page: with SQLite's default checkpoint every 1,000 WAL pages
         // (4 MB), almost every page's transaction also copied the B-tree pages it touched back into
         // the database file. Every 16,384 (64 MB) cut a first sync's writes by a quarter
         // (BENCHMARKS.md); the WAL is still checkpointed then, and when the store closes.
         try store.database.execute("PRAGMA wal_autocheckpoint = 16384")
         defer { try? store.database.execute("PRAGMA wal_autocheckpoint = 1000") }
+        try pullPages(after: cursor, &report)
+        if buildingFromEmpty { try store.noteBuiltByPull() }
+    }
+
+    /// Fetches and merges pages from `start` on. Pages that arrive while one is merged, or soon
+    /// after, join its transaction, up to `pagesPerCommit` (fewer commits, each B-tree page
+    /// written fewer times); a transaction is held at most `commitWait` for a page, never for a
+    /// slow network. When the network fails, the pages merged stay; when a page fails to merge,
+    /// the uncommitted ones are taken back with it (and the cursor).
+    private func pullPages(after start: Int64, _ report: inout SyncReport) throws {
+        var cursor = start
         var pending = startFetch(after: cursor)
-        // Pages that arrive while one is merged join its transaction, up to `pagesPerCommit`
-        // (fewer commits, each B-tree page written fewer times); a transaction is never held
-        // while waiting for the network. When the network fails, the pages merged stay; when a
-        // page fails to merge, the uncommitted ones are taken back with it (and the cursor).
         var uncommitted = 0
         defer { try? store.commitPulledPages() }
         while true {
-            if uncommitted > 0, !pending.hasArrived || uncommitted >= Self.pagesPerCommit {
+            if uncommitted > 0, uncommitted >= Self.pagesPerCommit || !pending.arrives(within: Self.commitWait) {
+                let committing = DispatchTime.now().uptimeNanoseconds
                 try store.commitPulledPages()
+                report.pullCommitSeconds += Self.seconds(since: committing)
                 uncommitted = 0
             }
             let waited = DispatchTime.now().uptimeNanoseconds
@@ -347,12 +369,7 @@ public final class SyncEngine {
             let received = DispatchTime.now().uptimeNanoseconds
             let outcome = try merge(page, keepingOpen: page.more)
             uncommitted += 1
-            report.mergedChanges += outcome.merged
-            report.leftScope += outcome.left
-            report.pullTransferSeconds += Double(received - waited) / 1e9
-            report.pullMergeSeconds += Double(DispatchTime.now().uptimeNanoseconds - received) / 1e9
-            report.pulledPages += 1
-            report.pulledChanges += page.changes.count
+            report.count(page, outcome, transferSeconds: Double(received - waited) / 1e9, mergeSeconds: Self.seconds(since: received))
             progress(SyncText.pullProgress.with(["changes": report.pulledChanges]))
             cursor = page.cursor
             guard let next else { break }
@@ -361,10 +378,21 @@ public final class SyncEngine {
         try store.commitPulledPages()
     }
 
+    private static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
     /// How many pulled pages one transaction takes at most: a first sync commits a tenth as
     /// often as with a transaction per page (it wrote 2.5 instead of 3.8 times its store's size,
     /// BENCHMARKS.md), and a pull cut off loses at most this many pages' work.
     static let pagesPerCommit = 10
+
+    /// How long a pull holds its transaction open for the next page. The server takes about as
+    /// long to serve a page as the client to merge one (50 ms for 5,000 changes here): without
+    /// this wait, a page that came a moment after the merge ended forced a commit, and a first
+    /// sync committed after most pages. A local write waits at most for the pages merged in one
+    /// transaction (half a second for ten) and this.
+    static let commitWait = DispatchTimeInterval.milliseconds(200)
 
     private func restartPull(repair: Bool = false) throws -> PendingPage {
         try store.commitPulledPages()
@@ -396,9 +424,9 @@ public final class SyncEngine {
             return try result.get()
         }
 
-        /// Whether the page (or its failure) is here, without waiting for it.
-        var hasArrived: Bool {
-            guard arrived.wait(timeout: .now()) == .success else { return false }
+        /// Whether the page (or its failure) is here, waiting at most `interval` for it.
+        func arrives(within interval: DispatchTimeInterval) -> Bool {
+            guard arrived.wait(timeout: .now() + interval) == .success else { return false }
             arrived.signal()
             return true
         }

@@ -134,6 +134,33 @@ final class SyncEngineTests: InProcessSyncTestCase {
         XCTAssertEqual(try reader.database.scalarInt("SELECT count(*) FROM organizations WHERE name = 'Familienbüro'"), 1)
     }
 
+    /// A store that a first sync built from empty counts as self-checked then (its digests were
+    /// kept as its versions were written): the scan of every version waits a day, as for any store
+    /// above 20,000 versions. A small store is still checked at every sync.
+    func testAFirstSyncCountsAsALargeStoresSelfCheck() throws {
+        let (writer, writerSync) = try client("anna", clock: clock)
+        _ = try writerSync.sync()
+        try writer.record("offer import") { change in
+            for index in 0..<7_000 {
+                try change.create(.offer, "import-\(index)", [("title", .string("Angebot \(index)")), ("district", .string("nordstadt")),
+                                                             ("location", .string("Haus \(index % 40)"))])
+            }
+        }
+        _ = try writerSync.sync()
+
+        let (reader, readerSync) = try client("bert", clock: clock)
+        let first = try readerSync.sync()
+        XCTAssertGreaterThan(try reader.database.scalarInt("SELECT count(*) FROM field_versions") ?? 0, 20_000)
+        XCTAssertEqual(first.verification?.selfChecked, false, "the store was built by this very pull")
+        XCTAssertEqual(first.verification?.outcome, .verified, "the digests it kept match the server's")
+        XCTAssertEqual(try readerSync.sync().verification?.selfChecked, false, "within the day")
+        clock.milliseconds += 25 * 3_600_000
+        XCTAssertEqual(try readerSync.sync().verification?.selfChecked, true, "a day later, as for any large store")
+
+        let (_, smallSync) = try client("carla", districts: ["suedstadt"], clock: clock)
+        XCTAssertEqual(try smallSync.sync().verification?.selfChecked, true, "a small store is checked at every sync")
+    }
+
     func testTheOutboxEmptiesOnlyWhenTheServerConfirms() throws {
         var transport: InProcessTransport!
         let (store, engine) = try client("anna", clock: clock, transport: { api in
