@@ -10,7 +10,8 @@ swift build --product kette-server >/dev/null
 bin="$(swift build --show-bin-path)"
 work="$(mktemp -d)"
 server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+# The server finishes its shutdown (its last checkpoint writes to $work) before $work goes.
+cleanup() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi; rm -rf "$work"; }
 trap cleanup EXIT
 
 show() {
@@ -21,6 +22,9 @@ show() {
 # kette in a named store: k STORE ARGS…
 k() { local store="$1"; shift; echo "$(show kette "$@")   # $store"; "$bin/kette" --home "$work/$store" "$@" || true; echo; }
 ks() { "$bin/kette" --home "$work/$1" "${@:2}"; }
+# The eight-character code lists show for an id: the random end of a time-ordered (version-7) id,
+# the start of any other, as RecordIdentifier.shortCode makes it.
+code() { if [[ ${#1} -eq 36 && ${1:14:1} == 7 ]]; then echo "${1: -8}"; else echo "${1:0:8}"; fi; }
 admin() { show kette-server "$@"; "$bin/kette-server" "$@" --db "$work/county.db"; }
 
 echo "== The county office sets up its server (fresh database in $work)"
@@ -59,8 +63,8 @@ meeting=$(ks anna meeting add --body "netzwerk frühe hilfen" --date 2026-03-14 
     --attendee "Dr. Petra Müller; Gesundheitsamt; Leitung" --attendee "Ali Öztürk; Jugendamt; Jugendhilfeplanung" \
     --minutes "Bestandsaufnahme: zu wenige Hebammenangebote im Quartier.")
 echo "\$ kette meeting add --body \"netzwerk frühe hilfen\" --date 2026-03-14 …   # anna -> $meeting"
-k anna meeting decide "${meeting:0:8}" "Eine Hebammensprechstunde im Familienzentrum wird geplant."
-k anna task add "${meeting:0:8}" "Träger für Hebammensprechstunde ansprechen" --owner "Ali Öztürk" --due 2026-04-15
+k anna meeting decide "$(code "$meeting")" "Eine Hebammensprechstunde im Familienzentrum wird geplant."
+k anna task add "$(code "$meeting")" "Träger für Hebammensprechstunde ansprechen" --owner "Ali Öztürk" --due 2026-04-15
 k bert offer add --title "Hausaufgabenhilfe an der Grundschule Süd" --district "südstadt" --phase primary --category education
 k bert offer add --title "Jugendtreff am Bahnhof" --district suedstadt --phase adolescence --category leisure
 k anna status
@@ -72,20 +76,20 @@ k kreis sync
 
 echo "== The county's merged view"
 k kreis offer list
-LANG=de_DE.UTF-8 k kreis meeting show "${meeting:0:8}"
+LANG=de_DE.UTF-8 k kreis meeting show "$(code "$meeting")"
 k kreis search hebamme
 
 echo "== A conflict: Anna and the county office rename the same offer without seeing each other"
-k anna offer edit "${offer:0:8}" --title "Sprachförderung Kita Regenbogen"
-k kreis offer edit "${offer:0:8}" --title "Alltagsintegrierte Sprachförderung"
+k anna offer edit "$(code "$offer")" --title "Sprachförderung Kita Regenbogen"
+k kreis offer edit "$(code "$offer")" --title "Alltagsintegrierte Sprachförderung"
 k anna sync
 k kreis sync
 k anna sync
 k anna conflicts
 conflict=$(ks anna conflicts --json | sed -n 's/.*"id" : "\([0-9a-f-]*\)".*/\1/p' | head -1)
-k anna conflicts resolve "${conflict:0:8}" --keep mine
+k anna conflicts resolve "$(code "$conflict")" --keep mine
 k anna sync
 k kreis sync
-k kreis offer show "${offer:0:8}"
+k kreis offer show "$(code "$offer")"
 k kreis conflicts
 echo "== Done: every store holds the same merged state."
