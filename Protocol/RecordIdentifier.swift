@@ -1,5 +1,3 @@
-import Foundation
-
 /// Ids of new records and change sets, and the short codes people read and type.
 ///
 /// New ids are RFC 9562 version-7 UUIDs: 48 bits of Unix milliseconds, then 74 random bits. Ids
@@ -16,7 +14,7 @@ public enum RecordIdentifier {
     public static let shortCodeLength = 8
 
     /// A new version-7 UUID, lowercased, for the moment `milliseconds` (since 1970).
-    public static func timeOrdered(milliseconds: Int64 = Self.nowMilliseconds()) -> String {
+    public static func timeOrdered(milliseconds: Int64) -> String {
         var generator = SystemRandomNumberGenerator()
         return timeOrdered(milliseconds: milliseconds, using: &generator)
     }
@@ -31,7 +29,7 @@ public enum RecordIdentifier {
         for index in 8..<16 { bytes[index] = UInt8(truncatingIfNeeded: random.1 >> (8 * (index - 8))) }
         bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
-        return text(of: bytes)
+        return uuidText(bytes)
     }
 
     /// True for a version-7 UUID in its lowercased text form (`xxxxxxxx-xxxx-7xxx-…`).
@@ -59,18 +57,14 @@ public enum RecordIdentifier {
     public static func sqlMatch(_ column: String) -> String {
         """
         (substr(\(column), 1, length(?1)) = ?1 OR (length(\(column)) = 36 AND substr(\(column), 15, 1) = '7' \
-        AND substr(\(column), 24, 1) = '-' AND substr(\(column), 29, length(?1)) = ?1))
+        AND substr(\(column), 9, 1) || substr(\(column), 14, 1) || substr(\(column), 19, 1) || substr(\(column), 24, 1) = '----' \
+        AND substr(\(column), 29, length(?1)) = ?1))
         """
     }
 
-    /// Milliseconds since 1970 by the system clock.
-    public static func nowMilliseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
-    }
-
-    private static func text(of bytes: [UInt8]) -> String {
+    /// The lowercase text form of a UUID's 16 bytes (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`).
+    public static func uuidText(_ bytes: [UInt8]) -> String {
+        precondition(bytes.count == 16, "a UUID has 16 bytes, not \(bytes.count)")
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(36)

@@ -1,3 +1,5 @@
+import KetteProtocol
+
 /// Stable ids for rows that exist only in an export (an HSDS attribute linking an offer to a life
 /// phase, a location several offers share): RFC 4122 version-5 UUIDs, made from a name.
 ///
@@ -15,13 +17,7 @@ public enum NameBasedID {
         var digest = Array(SHA1.hash(bytes).prefix(16))
         digest[6] = (digest[6] & 0x0F) | 0x50  // version 5
         digest[8] = (digest[8] & 0x3F) | 0x80  // RFC 4122 variant
-        let hex = digest.map { byte in String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16) }.joined()
-        var text = ""
-        for (index, character) in hex.enumerated() {
-            if [8, 12, 16, 20].contains(index) { text.append("-") }
-            text.append(character)
-        }
-        return text
+        return RecordIdentifier.uuidText(digest)
     }
 
     /// The 16 bytes of a UUID's text form; a malformed namespace is a programming error.

@@ -51,9 +51,10 @@ public final class LocalStore {
     /// - Parameters:
     ///   - now: physical time in milliseconds since 1970; injected so tests control the clock.
     ///   - makeID: new record and change-set ids; injected so tests can make them predictable.
+    ///     Time-ordered ids (`RecordIdentifier`) by `now` when not given.
     public init(directory: String,
                 now: @escaping () -> Int64 = LocalStore.systemMilliseconds,
-                makeID: @escaping () -> String = { RecordIdentifier.timeOrdered() }) throws {
+                makeID: (() -> String)? = nil) throws {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
         guard FileManager.default.fileExists(atPath: path) else { throw KetteError.storeMissing(directory: directory) }
         let database = try Self.openExisting(path: path)
@@ -67,7 +68,7 @@ public final class LocalStore {
         self.clock = HybridLogicalClock(replica: replica, last: last)
         self.clockOffset = Int64(try database.scalarString("SELECT value FROM replica_meta WHERE key = 'clock_offset'") ?? "0") ?? 0
         self.now = now
-        self.makeID = makeID
+        self.makeID = makeID ?? { RecordIdentifier.timeOrdered(milliseconds: now()) }
     }
 
     /// Creates a new store in `directory` (made if missing) with a fresh replica id.

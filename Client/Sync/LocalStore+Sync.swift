@@ -130,14 +130,14 @@ extension LocalStore {
     /// is stored with every page, so a pull cut off resumes after the last committed page. A page
     /// that erased a name is committed at once, for the scrub that follows it.
     func mergePulledPage(_ page: PullPage, keepingOpen: Bool) throws -> PageOutcome {
-        if !database.isInTransaction { try database.execute("BEGIN IMMEDIATE TRANSACTION") }
+        if !database.isInTransaction { try database.begin() }
         var clock = self.clock
         let outcome: PageOutcome
         let erased: Bool
         do {
             (outcome, erased) = try mergePage(page, clock: &clock, in: database)
         } catch {
-            try? database.execute("ROLLBACK TRANSACTION")
+            database.rollback()
             throw error
         }
         self.clock = clock
@@ -149,12 +149,7 @@ extension LocalStore {
     /// Commits the pages merged since the last commit; nothing when none are open.
     func commitPulledPages() throws {
         guard database.isInTransaction else { return }
-        do {
-            try database.execute("COMMIT TRANSACTION")
-        } catch {
-            try? database.execute("ROLLBACK TRANSACTION")
-            throw error
-        }
+        try database.commit()
     }
 
     private func mergePage(_ page: PullPage, clock: inout HybridLogicalClock, in db: Database) throws -> (PageOutcome, erased: Bool) {

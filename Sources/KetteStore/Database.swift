@@ -172,7 +172,7 @@ public final class Database {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: (Database) throws -> T) throws -> T {
-        try execute("BEGIN \(kind.rawValue) TRANSACTION")
+        try begin(kind)
         let result: T
         do {
             result = try body(self)
@@ -180,13 +180,29 @@ public final class Database {
             rollbackQuietly()
             throw error
         }
+        try commit()
+        return result
+    }
+
+    /// Begins a transaction that outlives one call (a pull's pages, merged one call each):
+    /// `commit()` or `rollback()` ends it. `inTransaction` is the form for a single body.
+    public func begin(_ kind: TransactionKind = .immediate) throws(SQLiteError) {
+        try execute("BEGIN \(kind.rawValue) TRANSACTION")
+    }
+
+    /// Commits the open transaction; a failed commit rolls it back and throws.
+    public func commit() throws(SQLiteError) {
         do {
             try execute("COMMIT TRANSACTION")
         } catch {
             rollbackQuietly()
             throw error
         }
-        return result
+    }
+
+    /// Rolls the open transaction back, if one is open.
+    public func rollback() {
+        rollbackQuietly()
     }
 
     private func rollbackQuietly() {
