@@ -28,6 +28,12 @@ protocol ServerDatabase: AnyObject {
     func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
                    keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?])
 
+    /// Inserts `rows` (values of `columns`, in order) into `table`, none of whose keys is there
+    /// yet: a push holds the pull sequence and its cache knows which rows it adds, so it needs
+    /// no conflict handling. PostgreSQL's `COPY`, cheaper than INSERT by half for field versions;
+    /// a prepared INSERT per row on SQLite. A key that is there after all fails the transaction.
+    func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws
+
     /// Rows one INSERT of a push's `WriteBatch` carries at most, a power of two: many where each
     /// statement is a round trip, one where a statement of many rows costs more than it saves.
     var rowsPerInsert: Int { get }
@@ -89,6 +95,11 @@ extension Database: ServerDatabase {
     func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
                    keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
         ("SELECT \(columns) FROM \(table) WHERE \(condition.isEmpty ? "" : condition + " AND ")\(isListed(keyColumn))", arguments + [keys])
+    }
+
+    func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws {
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        for row in rows { try execute(sql, row) }
     }
 
     /// No round trips to save, and a statement that writes many rows keeps a statement journal

@@ -63,21 +63,31 @@ struct DigestLedger {
         deltas[DigestScope.all, default: [:]][bucket, default: 0] &+= delta
     }
 
-    /// Adds the deltas to the stored digests (read, add modulo 2^64, write: SQLite's own
-    /// integer addition would turn an overflow into a float).
+    /// Adds the deltas to the stored digests: reads the stored digests of the scopes it changes
+    /// in one query, adds modulo 2^64 here (SQLite's own integer addition would turn an overflow
+    /// into a float, PostgreSQL's would fail), and writes the sums back as multi-row upserts.
+    /// A push changes a few hundred buckets; a read and a write each was two round trips per
+    /// bucket, nine in ten of a push's statements on PostgreSQL.
     func write(into db: any ServerDatabase) throws {
         guard !deltas.isEmpty else { return }
+        var stored: [String: [Int: UInt64]] = [:]
+        try db.forEachRow("SELECT scope, bucket, digest FROM scope_digests WHERE \(db.isListed("scope"))",
+                          [FieldValue.list(Array(deltas.keys)).jsonText]) { row in
+            guard let scope = row.string(0), let bucket = row.int(1) else { return }
+            stored[scope, default: [:]][bucket] = UInt64(bitPattern: Int64(row.int(2) ?? 0))
+        }
+        var sums = HeldRows<Int>(Self.upsertDigests)
         for (scope, buckets) in deltas {
             for (bucket, delta) in buckets where delta != 0 {
-                let read = try db.firstRow("SELECT digest FROM scope_digests WHERE scope = ? AND bucket = ?", [scope, bucket])
-                let stored = UInt64(bitPattern: Int64(read?.int(0) ?? 0))
-                try db.write("""
-                    INSERT INTO scope_digests (scope, bucket, digest) VALUES (?, ?, ?)
-                    ON CONFLICT (scope, bucket) DO UPDATE SET digest = excluded.digest
-                    """, [scope, bucket, Int64(bitPattern: stored &+ delta)])
+                sums.hold([scope, bucket, Int64(bitPattern: (stored[scope]?[bucket] ?? 0) &+ delta)])
             }
         }
+        try sums.send(to: db, rowsPerStatement: db.rowsPerInsert)
     }
+
+    static let upsertDigests = MultiRowInsert(
+        table: "scope_digests", columns: ["scope", "bucket", "digest"],
+        tail: " ON CONFLICT (scope, bucket) DO UPDATE SET digest = excluded.digest")
 }
 
 /// Reading and rebuilding the stored digests.

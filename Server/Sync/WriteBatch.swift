@@ -1,8 +1,10 @@
 import KetteStore
 
-/// A push's inserts of field versions, placements and change-set outcomes, held and sent as
-/// multi-row statements: on PostgreSQL every statement is a round trip, and a push of 200 change
-/// sets made some 5,000 of them.
+/// A push's inserts of field versions, placements and change-set outcomes, held and sent in bulk:
+/// on PostgreSQL every statement is a round trip, and a push of 200 change sets made some 5,000
+/// of them. Rows whose key is not in the database yet (a new field, a new record's placement, a
+/// change set's outcome) go as one `insertNew` (`COPY` on PostgreSQL); versions that replace one
+/// go as multi-row upserts.
 ///
 /// It stands in for the database during the push (`WriteContext.db`): every other statement sent
 /// through it, a read or a write, first sends what is held, so each statement sees every write
@@ -10,7 +12,9 @@ import KetteStore
 /// `WriteContext.save` sends the rest before the commit.
 final class WriteBatch: ServerDatabase {
     let base: any ServerDatabase
-    private var states = HeldRows<FieldKey>(WriteBatch.upsertStates)
+    /// Versions of fields `field_state` has no row for yet, and versions that replace a row.
+    private var newStates = HeldRows<FieldKey>(WriteBatch.upsertStates)
+    private var replacingStates = HeldRows<FieldKey>(WriteBatch.upsertStates)
     private var placements = HeldRows<Int>(WriteBatch.insertPlacements)
     private var outcomes = HeldRows<Int>(WriteBatch.insertOutcomes)
 
@@ -18,11 +22,18 @@ final class WriteBatch: ServerDatabase {
         self.base = base
     }
 
-    /// Holds a field version for `field_state`; a second version of the same field in the batch
-    /// replaces the first (the upserts ran in order, so the last one was what stayed, and
-    /// PostgreSQL refuses to update one row twice in one statement).
-    func holdVersion(_ row: [DatabaseValueConvertible?], type: String, id: String, field: String) {
-        states.hold(row, key: FieldKey(type: type, id: id, field: field))
+    /// Holds a field version for `field_state`; `isNew`: the table has no row for the field (the
+    /// push's cache knows, `WriteCache.mayHoldRow`). A second version of the same field in the
+    /// batch replaces the first: the upserts ran in order, so the last one was what stayed, and
+    /// PostgreSQL refuses to update one row twice in one statement. A field that became known
+    /// by its first version in this batch is still new to the database.
+    func holdVersion(_ row: [DatabaseValueConvertible?], type: String, id: String, field: String, isNew: Bool) {
+        let key = FieldKey(type: type, id: id, field: field)
+        if isNew || newStates.holds(key) {
+            newStates.hold(row, key: key)
+        } else {
+            replacingStates.hold(row, key: key)
+        }
     }
 
     /// Holds a new record's placement for `record_scope` (placed once: `WriteContext.place`).
@@ -31,27 +42,29 @@ final class WriteBatch: ServerDatabase {
     /// Holds an applied change set's outcome for `change_sets` (once per id: `WriteContext.recordOutcome`).
     func holdOutcome(_ row: [DatabaseValueConvertible?]) { outcomes.hold(row) }
 
-    /// Sends everything held.
+    /// Sends everything held: the new rows first, so an upsert of a field made new in this batch
+    /// finds its row.
     func flush() throws {
-        try states.send(to: base, rowsPerStatement: base.rowsPerInsert)
-        try placements.send(to: base, rowsPerStatement: base.rowsPerInsert)
-        try outcomes.send(to: base, rowsPerStatement: base.rowsPerInsert)
+        try newStates.sendAsNew(to: base)
+        try replacingStates.send(to: base, rowsPerStatement: base.rowsPerInsert)
+        try placements.sendAsNew(to: base)
+        try outcomes.sendAsNew(to: base)
     }
 
     // MARK: - Statements
 
     /// One field version per row; the update part is `WriteContext.upsertState`'s.
     static let upsertStates = MultiRowInsert(
-        head: "INSERT INTO field_state (record_type, record_id, field, value, hlc, base, replica, author, seq, change_set) VALUES ", width: 10,
+        table: "field_state", columns: ["record_type", "record_id", "field", "value", "hlc", "base", "replica", "author", "seq", "change_set"],
         tail: """
              ON CONFLICT (record_type, record_id, field) DO UPDATE SET
                 value = excluded.value, hlc = excluded.hlc, base = excluded.base, replica = excluded.replica,
                 author = excluded.author, seq = excluded.seq, redacted = FALSE, change_set = excluded.change_set
             """)
     static let insertPlacements = MultiRowInsert(
-        head: "INSERT INTO record_scope (record_type, record_id, district, everyone, parent_type, parent_id) VALUES ", width: 6, tail: "")
+        table: "record_scope", columns: ["record_type", "record_id", "district", "everyone", "parent_type", "parent_id"], tail: "")
     static let insertOutcomes = MultiRowInsert(
-        head: "INSERT INTO change_sets (id, replica, user_name, received_at, change_count, outcome) VALUES ", width: 6, tail: "")
+        table: "change_sets", columns: ["id", "replica", "user_name", "received_at", "change_count", "outcome"], tail: "")
 
     private struct FieldKey: Hashable {
         let type: String, id: String, field: String
@@ -85,6 +98,11 @@ final class WriteBatch: ServerDatabase {
     func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
                    keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
         base.keyLookup(columns, from: table, where: condition, arguments, keyColumn: keyColumn, keys: keys)
+    }
+
+    func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws {
+        try flush()
+        try base.insertNew(into: table, columns: columns, rows: rows)
     }
 
     var rowsPerInsert: Int { base.rowsPerInsert }
@@ -125,22 +143,21 @@ final class WriteBatch: ServerDatabase {
     }
 }
 
-/// An INSERT of many rows at once: `head`, then `(?, …)` per row, then `tail`.
+/// An INSERT of many rows at once into `table`: its `columns`, `(?, …)` per row, then `tail`.
 struct MultiRowInsert {
-    let head: String
-    /// Values per row.
-    let width: Int
+    let table: String
+    let columns: [String]
     let tail: String
 
     func sql(rows: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
-        return head + Array(repeating: row, count: rows).joined(separator: ", ") + tail
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ") + tail
     }
 }
 
 /// Rows held for one `MultiRowInsert`, in the order they came; a row held again under the same
 /// key takes the place of the earlier one.
-private struct HeldRows<Key: Hashable> {
+struct HeldRows<Key: Hashable> {
     let insert: MultiRowInsert
     private var rows: [[DatabaseValueConvertible?]] = []
     private var positions: [Key: Int] = [:]
@@ -160,6 +177,8 @@ private struct HeldRows<Key: Hashable> {
         }
     }
 
+    func holds(_ key: Key) -> Bool { positions[key] != nil }
+
     /// Sends the rows in statements of `rowsPerStatement` rows (a power of two) and less, each
     /// a power of two: the databases prepare a few statement shapes per insert, not one per count.
     mutating func send(to db: any ServerDatabase, rowsPerStatement: Int) throws {
@@ -173,6 +192,17 @@ private struct HeldRows<Key: Hashable> {
             try db.write(sql, count == 1 ? rows[start] : rows[start..<start + count].flatMap { $0 })
             start += count
         }
+        removeAll()
+    }
+
+    /// Sends rows none of whose keys the table holds yet in one `insertNew`, without `tail`.
+    mutating func sendAsNew(to db: any ServerDatabase) throws {
+        guard !rows.isEmpty else { return }
+        try db.insertNew(into: insert.table, columns: insert.columns, rows: rows)
+        removeAll()
+    }
+
+    private mutating func removeAll() {
         rows.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
     }

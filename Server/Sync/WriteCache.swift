@@ -26,6 +26,9 @@ final class WriteCache {
     private(set) var fields: [RecordKey: [String: HeldVersion]] = [:]
     /// Placements read or written; nil: the record is known to have none.
     var placements: [RecordKey: Placement?] = [:]
+    /// Fields of loaded records whose row has no readable timestamp: compared with as if they
+    /// had no version, but there.
+    private var unreadableRows: [RecordKey: Set<String>] = [:]
     /// Stored outcomes of change sets, by id; nil: known not to be applied yet.
     var outcomes: [String: String?] = [:]
 
@@ -37,6 +40,15 @@ final class WriteCache {
     func version(of key: RecordKey, field: String) -> HeldVersion?? {
         guard let known = fields[key] else { return nil }
         return .some(known[field])
+    }
+
+    /// Whether `field_state` may have a row for the field: false only where the record was
+    /// loaded and the field had no row, readable or not, and was not written since. The push
+    /// holds the pull sequence, so no other writer adds one meanwhile (`WriteBatch` inserts such
+    /// rows without conflict handling).
+    func mayHoldRow(_ key: RecordKey, field: String) -> Bool {
+        guard let known = fields[key] else { return true }
+        return known[field] != nil || unreadableRows[key]?.contains(field) == true
     }
 
     /// Notes a version just written, for records that are loaded (the others are read from the
@@ -89,7 +101,11 @@ extension WriteCache {
             for key in keys { fields[key] = [:] }
             try Self.select("record_id, field, value, hlc, base, replica, author", from: "field_state", where: "record_type = ?",
                             [type.rawValue], keyColumn: "record_id", keys.map(\.id), from: db) { row in
-                guard let id = row.string(0), let field = row.string(1), let held = try Self.heldVersion(row, from: 2) else { return }
+                guard let id = row.string(0), let field = row.string(1) else { return }
+                guard let held = try Self.heldVersion(row, from: 2) else {
+                    unreadableRows[RecordKey(type: type, id: id), default: []].insert(field)
+                    return
+                }
                 fields[RecordKey(type: type, id: id), default: [:]][field] = held
             }
         }

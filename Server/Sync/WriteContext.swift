@@ -62,7 +62,9 @@ struct WriteContext {
         let row: [DatabaseValueConvertible?] = [change.recordType.rawValue, change.recordID, change.field, change.value.jsonText,
                                                 change.hlc.encoded, change.base?.encoded, replica.rawValue, author, nextSeq(), changeSet]
         if let batch {
-            batch.holdVersion(row, type: change.recordType.rawValue, id: change.recordID, field: change.field)
+            let key = RecordKey(type: change.recordType, id: change.recordID)
+            batch.holdVersion(row, type: change.recordType.rawValue, id: change.recordID, field: change.field,
+                              isNew: !cache.mayHoldRow(key, field: change.field))
         } else {
             try db.write(Self.upsertState, row)
         }

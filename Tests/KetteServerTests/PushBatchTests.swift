@@ -75,6 +75,40 @@ final class PushBatchTests: XCTestCase {
         }
     }
 
+    /// Versions of fields the database has no row for go in as new rows (`COPY` on PostgreSQL),
+    /// without conflict handling: a field whose row is there but unreadable (a garbled timestamp,
+    /// as a hand-edited or damaged database may hold) must be replaced, not inserted again, or
+    /// every push of that record would fail on the duplicate key. A field made and edited within
+    /// one push is one new row.
+    func testAFieldWhoseRowIsUnreadableIsReplacedNotInsertedAgain() throws {
+        let server = try makeServerStore(users: [.coordinator("anna", "nordstadt")])
+        let (store, identity) = (server.store, try server.identity("anna"))
+        let made = stamp(0, "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0")
+        let create = ChangeSet(id: "create", replica: made.replica, author: nil, summary: "create", changes: [
+            Change(recordType: .offer, recordID: "o1", field: "title", value: .string("Elterncafé"), hlc: made, base: nil),
+            Change(recordType: .offer, recordID: "o1", field: "district", value: .string("nordstadt"), hlc: made, base: nil),
+        ])
+        XCTAssertEqual(try store.push(PushRequest(changeSets: [create]), by: identity).results.map(\.status), [.applied])
+        try store.connections.write { db in
+            XCTAssertEqual(try db.write("UPDATE field_state SET hlc = 'garbled' WHERE record_id = 'o1' AND field = 'title'"), 1)
+        }
+
+        let later = stamp(1_000, "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0"), latest = stamp(2_000, "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0")
+        let edit = ChangeSet(id: "edit", replica: later.replica, author: nil, summary: "edit", changes: [
+            Change(recordType: .offer, recordID: "o1", field: "title", value: .string("Elterncafé Nord"), hlc: later, base: nil),
+            Change(recordType: .offer, recordID: "o1", field: "description", value: .string("dienstags"), hlc: later, base: nil),
+        ])
+        let again = ChangeSet(id: "again", replica: latest.replica, author: nil, summary: "again", changes: [
+            Change(recordType: .offer, recordID: "o1", field: "description", value: .string("dienstags und freitags"), hlc: latest, base: later),
+        ])
+        XCTAssertEqual(try store.push(PushRequest(changeSets: [edit, again]), by: identity).results.map(\.status), [.applied, .applied])
+        XCTAssertEqual(try pulledValues(store, identity, type: .offer, field: "title"), ["o1": .string("Elterncafé Nord")])
+        XCTAssertEqual(try pulledValues(store, identity, type: .offer, field: "description"), ["o1": .string("dienstags und freitags")])
+        try store.connections.read { db in
+            XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM field_state WHERE record_id = 'o1'"), 3)
+        }
+    }
+
     /// The stored outcome written by hand reads back as the result it was made from.
     func testTheStoredOutcomeDecodesToTheResult() throws {
         for result in [ChangeSetResult(id: "a/\"b\"\\c", status: .applied),

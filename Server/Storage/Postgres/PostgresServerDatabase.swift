@@ -55,6 +55,12 @@ final class PostgresServerDatabase: ServerDatabase {
         return (sql, [keys] + arguments)
     }
 
+    func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws {
+        guard !rows.isEmpty else { return }
+        try connection.copy("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN",
+                            rows: rows.lazy.map { $0.map { $0?.databaseValue ?? .null } })
+    }
+
     /// Each statement is a round trip: a push's inserts go 256 rows at a time.
     var rowsPerInsert: Int { 256 }
 
