@@ -33,12 +33,21 @@ enum ServerVersions {
 
     /// An outbox change set the server confirmed: its versions are now the server's. Call before
     /// removing it from the outbox.
+    ///
+    /// The fields no other outbox change writes are forgotten first, and only the versions still
+    /// remembered then are replaced: updating every version of a large push only to delete it
+    /// right after was a quarter of what a confirmed push cost the client.
     static func noteConfirmed(changeSetSeq seq: Int, in db: Database) throws {
-        for row in try db.rows("SELECT record_type, record_id, field, value, hlc, base FROM outbox_changes WHERE change_set_seq = ?", [seq]) {
+        try forgetSettled(changeSetSeq: seq, in: db)
+        for row in try db.rows("""
+            SELECT c.record_type, c.record_id, c.field, c.value, c.hlc, c.base FROM outbox_changes c
+            WHERE c.change_set_seq = ? AND EXISTS (SELECT 1 FROM server_versions s
+                WHERE s.record_type = c.record_type AND s.record_id = c.record_id AND s.field = c.field)
+            ORDER BY c.ordinal
+            """, [seq]) {
             try replace(type: row.string(0) ?? "", id: row.string(1) ?? "", field: row.string(2) ?? "", value: row.string(3) ?? "null",
                         hlc: row.string(4) ?? "", base: row.string(5), redacted: false, in: db)
         }
-        try forgetSettled(changeSetSeq: seq, in: db)
     }
 
     /// Replaces a remembered version with one the server holds when the merge rule says it wins

@@ -34,6 +34,12 @@ protocol ServerDatabase: AnyObject {
     /// a prepared INSERT per row on SQLite. A key that is there after all fails the transaction.
     func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws
 
+    /// A stream of rows new to `table`, as for `insertNew`, that the database stores while the
+    /// caller goes on making more (`COPY` on PostgreSQL, in another process); nil where nothing
+    /// would run beside the caller (SQLite). Until it is finished, no other statement may go to
+    /// the database.
+    func openNewRows(into table: String, columns: [String]) throws -> (any NewRowStream)?
+
     /// Rows one INSERT of a push's `WriteBatch` carries at most, a power of two: many where each
     /// statement is a round trip, one where a statement of many rows costs more than it saves.
     var rowsPerInsert: Int { get }
@@ -56,6 +62,13 @@ protocol ServerDatabase: AnyObject {
     /// Runs `body` (an erasure's re-signing) with the audit log's triggers lifted for this
     /// transaction alone.
     func withoutAuditTriggers(_ body: () throws -> Void) throws
+}
+
+/// An open stream of new rows (`ServerDatabase.openNewRows`).
+protocol NewRowStream: AnyObject {
+    func send(_ rows: [[DatabaseValueConvertible?]]) throws
+    /// Sends what is left and waits until the database has stored every row.
+    func finish() throws
 }
 
 extension ServerDatabase {
@@ -101,6 +114,9 @@ extension Database: ServerDatabase {
         let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         for row in rows { try execute(sql, row) }
     }
+
+    /// Nothing runs beside the caller: SQLite works in the caller's thread.
+    func openNewRows(into table: String, columns: [String]) throws -> (any NewRowStream)? { nil }
 
     /// No round trips to save, and a statement that writes many rows keeps a statement journal
     /// of every page it changes (measured: a push took longer with 256 rows per insert).

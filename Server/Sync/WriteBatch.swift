@@ -15,6 +15,10 @@ final class WriteBatch: ServerDatabase {
     /// Versions of fields `field_state` has no row for yet, and versions that replace a row.
     private var newStates = HeldRows<FieldKey>(WriteBatch.upsertStates)
     private var replacingStates = HeldRows<FieldKey>(WriteBatch.upsertStates)
+    /// New field versions already on their way (`openNewRows`), while the push goes on.
+    private var newStateStream: (any NewRowStream)?
+    /// False once the database said it has no stream (SQLite): new versions wait for `flush`.
+    private var streams = true
     private var placements = HeldRows<Int>(WriteBatch.insertPlacements)
     private var outcomes = HeldRows<Int>(WriteBatch.insertOutcomes)
 
@@ -27,14 +31,29 @@ final class WriteBatch: ServerDatabase {
     /// batch replaces the first: the upserts ran in order, so the last one was what stayed, and
     /// PostgreSQL refuses to update one row twice in one statement. A field that became known
     /// by its first version in this batch is still new to the database.
-    func holdVersion(_ row: [DatabaseValueConvertible?], type: String, id: String, field: String, isNew: Bool) {
+    ///
+    /// Where the database takes a stream, new versions go on their way in chunks of
+    /// `rowsPerStreamedChunk` while the push merges the next change sets. A field sent so
+    /// is in the table by `flush`: a later version of it in the batch replaces its row.
+    func holdVersion(_ row: [DatabaseValueConvertible?], type: String, id: String, field: String, isNew: Bool) throws {
         let key = FieldKey(type: type, id: id, field: field)
-        if isNew || newStates.holds(key) {
-            newStates.hold(row, key: key)
-        } else {
+        guard isNew || newStates.holds(key) else {
             replacingStates.hold(row, key: key)
+            return
+        }
+        newStates.hold(row, key: key)
+        if streams, newStates.count >= Self.rowsPerStreamedChunk {
+            if newStateStream == nil {
+                newStateStream = try base.openNewRows(into: Self.upsertStates.table, columns: Self.upsertStates.columns)
+                streams = newStateStream != nil
+            }
+            if let newStateStream { try newStates.send(into: newStateStream) }
         }
     }
+
+    /// New versions held before they go into the stream: a field written again soon after it was
+    /// made (a record made and edited in one push) is sent once.
+    static let rowsPerStreamedChunk = 256
 
     /// Holds a new record's placement for `record_scope` (placed once: `WriteContext.place`).
     func holdPlacement(_ row: [DatabaseValueConvertible?]) { placements.hold(row) }
@@ -45,7 +64,13 @@ final class WriteBatch: ServerDatabase {
     /// Sends everything held: the new rows first, so an upsert of a field made new in this batch
     /// finds its row.
     func flush() throws {
-        try newStates.sendAsNew(to: base)
+        if let stream = newStateStream {
+            newStateStream = nil
+            try newStates.send(into: stream)
+            try stream.finish()
+        } else {
+            try newStates.sendAsNew(to: base)
+        }
         try replacingStates.send(to: base, rowsPerStatement: base.rowsPerInsert)
         try placements.sendAsNew(to: base)
         try outcomes.sendAsNew(to: base)
@@ -104,6 +129,9 @@ final class WriteBatch: ServerDatabase {
         try flush()
         try base.insertNew(into: table, columns: columns, rows: rows)
     }
+
+    /// The batch streams its own new rows; others go through `insertNew`.
+    func openNewRows(into table: String, columns: [String]) throws -> (any NewRowStream)? { nil }
 
     var rowsPerInsert: Int { base.rowsPerInsert }
 
@@ -179,6 +207,8 @@ struct HeldRows<Key: Hashable> {
 
     func holds(_ key: Key) -> Bool { positions[key] != nil }
 
+    var count: Int { rows.count }
+
     /// Sends the rows in statements of `rowsPerStatement` rows (a power of two) and less, each
     /// a power of two: the databases prepare a few statement shapes per insert, not one per count.
     mutating func send(to db: any ServerDatabase, rowsPerStatement: Int) throws {
@@ -199,6 +229,13 @@ struct HeldRows<Key: Hashable> {
     mutating func sendAsNew(to db: any ServerDatabase) throws {
         guard !rows.isEmpty else { return }
         try db.insertNew(into: insert.table, columns: insert.columns, rows: rows)
+        removeAll()
+    }
+
+    /// Sends the rows into an open stream of new rows.
+    mutating func send(into stream: any NewRowStream) throws {
+        guard !rows.isEmpty else { return }
+        try stream.send(rows)
         removeAll()
     }
 

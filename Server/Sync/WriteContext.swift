@@ -63,7 +63,7 @@ struct WriteContext {
                                                 change.hlc.encoded, change.base?.encoded, replica.rawValue, author, nextSeq(), changeSet]
         if let batch {
             let key = RecordKey(type: change.recordType, id: change.recordID)
-            batch.holdVersion(row, type: change.recordType.rawValue, id: change.recordID, field: change.field,
+            try batch.holdVersion(row, type: change.recordType.rawValue, id: change.recordID, field: change.field,
                               isNew: !cache.mayHoldRow(key, field: change.field))
         } else {
             try db.write(Self.upsertState, row)

@@ -13,6 +13,8 @@ public final class PostgresConnection {
     let handle: OpaquePointer
     /// The name each prepared statement has on this connection, by its SQL.
     private var prepared: [String: String] = [:]
+    /// A `COPY … FROM STDIN` not finished yet (`beginCopy`); weak: its owner ends it.
+    weak var openCopy: PostgresCopyStream?
 
     /// Connects with a libpq connection string: a URL (`postgres://USER@HOST/DB`,
     /// `postgresql://…`) or `key=value` pairs; whatever it leaves out comes from the `PG*`
@@ -165,7 +167,9 @@ public final class PostgresConnection {
             try commit()
         } catch {
             // After a failed statement the transaction is aborted and only ROLLBACK is accepted;
-            // a broken connection has rolled back already.
+            // a broken connection has rolled back already. A copy still open would take the
+            // ROLLBACK for a row of its data: it is cancelled first.
+            openCopy?.cancel("the transaction failed")
             if isInTransaction { try? execute("ROLLBACK") }
             throw error
         }
