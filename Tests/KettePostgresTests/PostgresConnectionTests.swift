@@ -162,6 +162,42 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertEqual(try connection.scalarInt("SELECT 1"), 1, "the connection is usable after the cancelled copy")
     }
 
+    /// A copy kept open while its rows are made (a push streams its new field versions): rows sent
+    /// in small chunks arrive whole, integers of every size exactly; a transaction that fails while
+    /// one is open is rolled back with none of its rows, and the connection takes commands again.
+    func testAStreamedCopyLoadsItsRowsAndAFailedTransactionCancelsIt() throws {
+        let numbers: [Int64] = [0, 7, -1, 10, -10, 1_234_567_890_123, .max, .min]
+        try connection.inTransaction { connection in
+            let stream = try connection.beginCopy("COPY people (name, age, note) FROM STDIN", chunkBytes: 64)
+            for (index, number) in numbers.enumerated() {
+                try stream.send([[.text("n\(index)"), .integer(number), .text("tab\there")]])
+            }
+            XCTAssertEqual(try stream.finish(), numbers.count)
+        }
+        XCTAssertEqual(try connection.rows("SELECT age FROM people ORDER BY name").map { $0.values[0] }, numbers.map(DatabaseValue.integer))
+        XCTAssertEqual(try connection.scalarString("SELECT note FROM people WHERE name = 'n0'"), "tab\there")
+
+        // Kept past the transaction, so only the transaction can end it before its rollback.
+        struct Failed: Error {}
+        var kept: PostgresCopyStream?
+        XCTAssertThrowsError(try connection.inTransaction { connection in
+            kept = try connection.beginCopy("COPY people (name) FROM STDIN", chunkBytes: 64)
+            try kept?.send((0..<500).map { [.text("later \($0)")] })
+            throw Failed()
+        }) { XCTAssertTrue($0 is Failed, "the failure itself, not the rollback's: \($0)") }
+        XCTAssertEqual(kept?.isOpen, false)
+        XCTAssertFalse(connection.isInTransaction)
+        XCTAssertEqual(try connection.scalarInt("SELECT count(*) FROM people"), numbers.count)
+
+        // A stream given up outside a transaction is cancelled when it goes away.
+        do {
+            let stream = try connection.beginCopy("COPY people (name) FROM STDIN")
+            try stream.send([[.text("abandoned")]])
+        }
+        XCTAssertEqual(try connection.scalarInt("SELECT count(*) FROM people WHERE name = 'abandoned'"), 0)
+        XCTAssertFalse(connection.isInTransaction)
+    }
+
     func testRowsStreamOneByOneAndAStopLeavesTheConnectionUsable() throws {
         try connection.copy("COPY people (name, age) FROM STDIN", rows: (0..<10_000).map { [.text("p\($0)"), .integer(Int64($0))] })
         var sum = 0
