@@ -328,10 +328,11 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
             throw StorageError.tooManyChangeSets(count: request.changeSets.count, limit: SyncLimits.maxChangeSetsPerPush)
         }
         let serverNow = now()
+        let checked = request.changeSets.map { ChangeSetApplier.plainCheck($0, serverNow: serverNow) }
         // One transaction for the whole batch: an acknowledged push is durable as a whole, and
         // a crash before the commit leaves none of it.
         let results = try audited { db, events -> [ChangeSetResult] in
-            let results = try Self.apply(request, by: identity, at: serverNow, in: db)
+            let results = try Self.apply(request, checked: checked, by: identity, at: serverNow, in: db)
             events.append(.init(actor: identity.user, action: "push", detail: Self.pushSummary(request, results)))
             return results
         }
@@ -339,14 +340,16 @@ public final class ServerStore: ServerStorage, @unchecked Sendable {
     }
 
     /// Applies a push's change sets inside the caller's write transaction, on either backend.
-    static func apply(_ request: PushRequest, by identity: Identity, at serverNow: Int64, in db: any ServerDatabase) throws -> [ChangeSetResult] {
+    /// `checked`: `ChangeSetApplier.plainCheck` of each change set, made before the transaction.
+    static func apply(_ request: PushRequest, checked: [ChangeSetApplier.PlainCheck]? = nil, by identity: Identity, at serverNow: Int64,
+                      in db: any ServerDatabase) throws -> [ChangeSetResult] {
         var context = try WriteContext(db: db, now: serverNow, batching: true)
         // What the change sets compare with and check, in a few queries instead of some per change.
         try context.cache.load(for: request, from: context.db)
         let applier = ChangeSetApplier(identity: identity, serverNow: serverNow, cache: context.cache)
         var results: [ChangeSetResult] = []
-        for changeSet in request.changeSets {
-            results.append(try applier.apply(changeSet, into: &context))
+        for (index, changeSet) in request.changeSets.enumerated() {
+            results.append(try applier.apply(changeSet, checked: checked?[index], into: &context))
         }
         try context.save()
         return results
