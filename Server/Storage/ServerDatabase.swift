@@ -22,11 +22,10 @@ protocol ServerDatabase: AnyObject {
     /// A condition that holds when `column` is one of the strings of the JSON list bound to the
     /// one `?` it contains.
     func isListed(_ column: String) -> String
-    /// A query for the `columns` of the rows of `table` that meet `condition` (its `?` bound to
-    /// `arguments`) and whose `keyColumn` is one of the strings of the JSON list `keys`, looked up
-    /// in an index that starts with the condition's columns and `keyColumn` (a push's records).
-    func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
-                   keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?])
+    /// A query for the `columns` of the rows of `table` whose `keyColumns` hold one of the keys
+    /// in the JSON list bound to its one `?` (each key a list of strings, one per key column),
+    /// looked up in an index that starts with `keyColumns`: a push's records, of every type at once.
+    func keyLookup(_ columns: String, from table: String, keyColumns: [String]) -> String
 
     /// Inserts `rows` (values of `columns`, in order) into `table`, none of whose keys is there
     /// yet: a push holds the pull sequence and its cache knows which rows it adds, so it needs
@@ -105,9 +104,9 @@ extension Database: ServerDatabase {
         "\(column) IN (SELECT value FROM json_each(?))"
     }
 
-    func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
-                   keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
-        ("SELECT \(columns) FROM \(table) WHERE \(condition.isEmpty ? "" : condition + " AND ")\(isListed(keyColumn))", arguments + [keys])
+    func keyLookup(_ columns: String, from table: String, keyColumns: [String]) -> String {
+        let listed = keyColumns.indices.map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
+        return "SELECT \(columns) FROM \(table) WHERE (\(keyColumns.joined(separator: ", "))) IN (SELECT \(listed) FROM json_each(?))"
     }
 
     func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws {

@@ -120,9 +120,8 @@ final class WriteBatch: ServerDatabase {
 
     func isListed(_ column: String) -> String { base.isListed(column) }
 
-    func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
-                   keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
-        base.keyLookup(columns, from: table, where: condition, arguments, keyColumn: keyColumn, keys: keys)
+    func keyLookup(_ columns: String, from table: String, keyColumns: [String]) -> String {
+        base.keyLookup(columns, from: table, keyColumns: keyColumns)
     }
 
     func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws {

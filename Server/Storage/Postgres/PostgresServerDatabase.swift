@@ -45,14 +45,13 @@ final class PostgresServerDatabase: ServerDatabase {
     /// was small (a new county's first pushes) took `= ANY (…)` or `IN (SELECT …)` as a filter over
     /// every row of the record type, 790 ms per 512 keys at 100,000 rows; the lateral subquery
     /// behind `OFFSET 0` cannot be flattened into such a join (5 ms). The key columns are "C".
-    func keyLookup(_ columns: String, from table: String, where condition: String, _ arguments: [DatabaseValueConvertible?],
-                   keyColumn: String, keys: String) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
-        let sql = """
-            SELECT found.* FROM json_array_elements_text(?::json) AS listed(key) CROSS JOIN LATERAL (
-                SELECT \(columns) FROM \(table) WHERE \(condition.isEmpty ? "" : condition + " AND ")\(keyColumn) = listed.key COLLATE "C" OFFSET 0
+    func keyLookup(_ columns: String, from table: String, keyColumns: [String]) -> String {
+        let matches = keyColumns.enumerated().map { "\($1) = (listed.key ->> \($0)) COLLATE \"C\"" }.joined(separator: " AND ")
+        return """
+            SELECT found.* FROM json_array_elements(?::json) AS listed(key) CROSS JOIN LATERAL (
+                SELECT \(columns) FROM \(table) WHERE \(matches) OFFSET 0
             ) AS found
             """
-        return (sql, [keys] + arguments)
     }
 
     func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws {
