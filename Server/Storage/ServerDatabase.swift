@@ -31,7 +31,7 @@ protocol ServerDatabase: AnyObject {
     /// yet: a push holds the pull sequence and its cache knows which rows it adds, so it needs
     /// no conflict handling. PostgreSQL's `COPY`, cheaper than INSERT by half for field versions;
     /// a prepared INSERT per row on SQLite. A key that is there after all fails the transaction.
-    func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws
+    func insertNew(into table: String, columns: [String], rows: [[DatabaseValue]]) throws
 
     /// A stream of rows new to `table`, as for `insertNew`, that the database stores while the
     /// caller goes on making more (`COPY` on PostgreSQL, in another process); nil where nothing
@@ -65,7 +65,7 @@ protocol ServerDatabase: AnyObject {
 
 /// An open stream of new rows (`ServerDatabase.openNewRows`).
 protocol NewRowStream: AnyObject {
-    func send(_ rows: [[DatabaseValueConvertible?]]) throws
+    func send(_ rows: [[DatabaseValue]]) throws
     /// Sends what is left and waits until the database has stored every row.
     func finish() throws
 }
@@ -109,9 +109,10 @@ extension Database: ServerDatabase {
         return "SELECT \(columns) FROM \(table) WHERE (\(keyColumns.joined(separator: ", "))) IN (SELECT \(listed) FROM json_each(?))"
     }
 
-    func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws {
-        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        for row in rows { try execute(sql, row) }
+    func insertNew(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
+        let insert = try cachedStatement("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
+                                         + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+        for row in rows { try insert.run(row) }
     }
 
     /// Nothing runs beside the caller: SQLite works in the caller's thread.

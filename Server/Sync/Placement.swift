@@ -79,7 +79,7 @@ struct DigestLedger {
         var sums = HeldRows<Int>(Self.upsertDigests)
         for (scope, buckets) in deltas {
             for (bucket, delta) in buckets where delta != 0 {
-                sums.hold([scope, bucket, Int64(bitPattern: (stored[scope]?[bucket] ?? 0) &+ delta)])
+                sums.hold([.text(scope), .integer(Int64(bucket)), .integer(Int64(bitPattern: (stored[scope]?[bucket] ?? 0) &+ delta))])
             }
         }
         // 256 rows per statement on SQLite too: the table is small (a row per scope and bucket),

@@ -35,7 +35,7 @@ final class WriteBatch: ServerDatabase {
     /// Where the database takes a stream, new versions go on their way in chunks of
     /// `rowsPerStreamedChunk` while the push merges the next change sets. A field sent so
     /// is in the table by `flush`: a later version of it in the batch replaces its row.
-    func holdVersion(_ row: [DatabaseValueConvertible?], type: String, id: String, field: String, isNew: Bool) throws {
+    func holdVersion(_ row: [DatabaseValue], type: String, id: String, field: String, isNew: Bool) throws {
         let key = FieldKey(type: type, id: id, field: field)
         guard isNew || newStates.holds(key) else {
             replacingStates.hold(row, key: key)
@@ -56,10 +56,10 @@ final class WriteBatch: ServerDatabase {
     static let rowsPerStreamedChunk = 256
 
     /// Holds a new record's placement for `record_scope` (placed once: `WriteContext.place`).
-    func holdPlacement(_ row: [DatabaseValueConvertible?]) { placements.hold(row) }
+    func holdPlacement(_ row: [DatabaseValue]) { placements.hold(row) }
 
     /// Holds an applied change set's outcome for `change_sets` (once per id: `WriteContext.recordOutcome`).
-    func holdOutcome(_ row: [DatabaseValueConvertible?]) { outcomes.hold(row) }
+    func holdOutcome(_ row: [DatabaseValue]) { outcomes.hold(row) }
 
     /// Sends everything held: the new rows first, so an upsert of a field made new in this batch
     /// finds its row.
@@ -124,7 +124,7 @@ final class WriteBatch: ServerDatabase {
         base.keyLookup(columns, from: table, keyColumns: keyColumns)
     }
 
-    func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws {
+    func insertNew(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
         try flush()
         try base.insertNew(into: table, columns: columns, rows: rows)
     }
@@ -186,7 +186,7 @@ struct MultiRowInsert {
 /// key takes the place of the earlier one.
 struct HeldRows<Key: Hashable> {
     let insert: MultiRowInsert
-    private var rows: [[DatabaseValueConvertible?]] = []
+    private var rows: [[DatabaseValue]] = []
     private var positions: [Key: Int] = [:]
     /// The statement's text by its number of rows, made once per batch.
     private var statements: [Int: String] = [:]
@@ -195,7 +195,7 @@ struct HeldRows<Key: Hashable> {
         self.insert = insert
     }
 
-    mutating func hold(_ row: [DatabaseValueConvertible?], key: Key) {
+    mutating func hold(_ row: [DatabaseValue], key: Key) {
         if let position = positions[key] {
             rows[position] = row
         } else {
@@ -218,7 +218,7 @@ struct HeldRows<Key: Hashable> {
             while count > rows.count - start { count /= 2 }
             let sql = statements[count] ?? insert.sql(rows: count)
             statements[count] = sql
-            try db.write(sql, count == 1 ? rows[start] : rows[start..<start + count].flatMap { $0 })
+            try db.write(sql, rows[start..<start + count].flatMap { $0 })
             start += count
         }
         removeAll()
@@ -246,7 +246,7 @@ struct HeldRows<Key: Hashable> {
 
 extension HeldRows where Key == Int {
     /// Rows without a key never replace each other.
-    mutating func hold(_ row: [DatabaseValueConvertible?]) {
+    mutating func hold(_ row: [DatabaseValue]) {
         hold(row, key: rows.count)
     }
 }

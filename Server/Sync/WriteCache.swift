@@ -48,14 +48,13 @@ final class WriteCache {
     /// rows without conflict handling).
     func mayHoldRow(_ key: RecordKey, field: String) -> Bool {
         guard let known = fields[key] else { return true }
-        return known[field] != nil || unreadableRows[key]?.contains(field) == true
+        return known[field] != nil || (!unreadableRows.isEmpty && unreadableRows[key]?.contains(field) == true)
     }
 
     /// Notes a version just written, for records that are loaded (the others are read from the
     /// database when asked for, which has it).
     func noteWritten(_ change: Change, replica: String, author: String?) {
         let key = RecordKey(type: change.recordType, id: change.recordID)
-        guard fields[key] != nil else { return }
         fields[key]?[change.field] = HeldVersion(version: MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base),
                                                  replica: replica, author: author)
     }

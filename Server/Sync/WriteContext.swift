@@ -59,8 +59,9 @@ struct WriteContext {
     /// the record's scope digest up to date in O(1).
     mutating func writeState(_ change: Change, replica: ReplicaID, author: String?, changeSet: String? = nil,
                              replacing: HLCTimestamp?) throws {
-        let row: [DatabaseValueConvertible?] = [change.recordType.rawValue, change.recordID, change.field, change.value.jsonText,
-                                                change.hlc.encoded, change.base?.encoded, replica.rawValue, author, nextSeq(), changeSet]
+        let row: [DatabaseValue] = [.text(change.recordType.rawValue), .text(change.recordID), .text(change.field), .text(change.value.jsonText),
+                                    .text(change.hlc.encoded), Self.text(change.base?.encoded), .text(replica.rawValue), Self.text(author),
+                                    .integer(nextSeq()), Self.text(changeSet)]
         if let batch {
             let key = RecordKey(type: change.recordType, id: change.recordID)
             try batch.holdVersion(row, type: change.recordType.rawValue, id: change.recordID, field: change.field,
@@ -99,7 +100,8 @@ struct WriteContext {
 
     /// Stores an applied change set's outcome: a retried push gets it again (at most once, by id).
     func recordOutcome(_ changeSet: ChangeSet, user: String, outcome: String) throws {
-        let row: [DatabaseValueConvertible?] = [changeSet.id, changeSet.replica.rawValue, user, now, changeSet.changes.count, outcome]
+        let row: [DatabaseValue] = [.text(changeSet.id), .text(changeSet.replica.rawValue), .text(user), .integer(now),
+                                    .integer(Int64(changeSet.changes.count)), .text(outcome)]
         if let batch {
             batch.holdOutcome(row)
         } else {
@@ -110,14 +112,19 @@ struct WriteContext {
 
     /// Makes a placement a new record's (`place`), held in the batch when there is one.
     func insertPlacement(_ key: RecordKey, _ placement: WriteCache.Placement) throws {
-        let row: [DatabaseValueConvertible?] = [key.type.rawValue, key.id, placement.scope.district, placement.scope.everyone,
-                                                placement.parent?.type.rawValue, placement.parent?.id]
+        let row: [DatabaseValue] = [.text(key.type.rawValue), .text(key.id), Self.text(placement.scope.district), placement.scope.everyone.databaseValue,
+                                    Self.text(placement.parent?.type.rawValue), Self.text(placement.parent?.id)]
         if let batch {
             batch.holdPlacement(row)
         } else {
             try db.write("INSERT INTO record_scope (record_type, record_id, district, everyone, parent_type, parent_id) VALUES (?, ?, ?, ?, ?, ?)", row)
         }
         cache.placements[key] = .some(placement)
+    }
+
+    /// A text value, or NULL.
+    private static func text(_ value: String?) -> DatabaseValue {
+        value.map(DatabaseValue.text) ?? .null
     }
 
     func save() throws {

@@ -54,10 +54,9 @@ final class PostgresServerDatabase: ServerDatabase {
             """
     }
 
-    func insertNew(into table: String, columns: [String], rows: [[DatabaseValueConvertible?]]) throws {
+    func insertNew(into table: String, columns: [String], rows: [[DatabaseValue]]) throws {
         guard !rows.isEmpty else { return }
-        try connection.copy("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN",
-                            rows: rows.lazy.map { $0.map { $0?.databaseValue ?? .null } })
+        try connection.copy("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN", rows: rows)
     }
 
     /// Chunks of 32 KiB (some 200 field versions): PostgreSQL stores each while the push makes
@@ -119,8 +118,8 @@ final class PostgresServerDatabase: ServerDatabase {
 extension PostgresServerDatabase: Sendable {}
 
 extension PostgresCopyStream: NewRowStream {
-    func send(_ rows: [[DatabaseValueConvertible?]]) throws {
-        try send(rows.lazy.map { $0.map { $0?.databaseValue ?? .null } })
+    func send(_ rows: [[DatabaseValue]]) throws {
+        try send(rows[...])  // the generic `send`, not this one
     }
 
     func finish() throws {
