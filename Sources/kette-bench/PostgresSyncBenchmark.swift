@@ -104,8 +104,9 @@ struct PostgresSyncBenchmark {
     /// PostgreSQL's own ceiling for the rows the server holds after the push: `COPY` into a table
     /// like the server's `field_state` (its key and its sequence index), one transaction, and a
     /// `SELECT` of them in sequence order. The copy is the fastest of three into fresh tables: a
-    /// single one ranged from 140,000 to 220,000 rows per second between runs (autovacuum and
-    /// checkpoints after the push), and a ceiling is what the database can do at best.
+    /// single one ranged from 140,000 to 220,000 rows per second between runs (the shared machine,
+    /// and what PostgreSQL still writes back after the push), and a ceiling is what the database
+    /// can do at best.
     private func measureCeiling(cluster: ThrowawayCluster, database: String, figures: inout Figures) throws {
         let connection = try PostgresConnection(cluster.socketURL(database: database))
         let columns = "record_type, record_id, field, value, hlc, base, replica, author, seq"
