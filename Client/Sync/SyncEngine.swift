@@ -183,7 +183,7 @@ public final class SyncEngine {
 
     /// Change sets per push request: as many as the server takes at once. Fewer, larger
     /// transactions cost the server fewer commits and round trips; with 200 a push of 100,000
-    /// field changes ran 10 % slower on both backends (BENCHMARKS.md).
+    /// field changes ran 9 % slower on both backends (BENCHMARKS.md).
     public static let defaultPushBatchSize = SyncLimits.maxChangeSetsPerPush
 
     /// The size a push request aims to stay under (one larger change set still goes alone).

@@ -25,7 +25,7 @@ struct ChangeSetApplier {
         let loser: (value: FieldValue, hlc: HLCTimestamp, author: String?)
     }
 
-    /// - Parameter checked: what `plainRefusal` said of the change set, when the caller asked it
+    /// - Parameter checked: what `plainCheck` found for the change set, when the caller asked it
     ///   before the write transaction; nil: asked here.
     func apply(_ changeSet: ChangeSet, checked: PlainCheck? = nil, into context: inout WriteContext) throws -> ChangeSetResult {
         let db = context.db
