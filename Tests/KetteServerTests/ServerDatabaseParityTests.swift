@@ -99,6 +99,11 @@ final class ServerDatabaseParityTests: XCTestCase {
             ])
         }
         let first = offer("cs-1", "o1", "nordstadt", "Elterncafé", stamp(1, "aaaa"))
+        // What COPY's text format must escape (tab, line breaks, backslash, its NULL marker),
+        // beside text it copies whole.
+        var second = offer("cs-2", "o2", "nordstadt", "Sprachkurs", stamp(2, "aaaa"))
+        second.changes.append(Change(recordType: .offer, recordID: "o2", field: "description",
+                                     value: .string("Zeile 1\nZeile 2\tmit Tab \\ und \\N, Ölmühle 🌳\r\n"), hlc: stamp(2, "aaaa"), base: nil))
         let indicator = ChangeSet(id: "cs-5", replica: ReplicaID(rawValue: "kkkk"), author: nil, summary: "indicator", changes: [
             Change(recordType: .indicator, recordID: "i1", field: "offer", value: .string("o2"), hlc: stamp(5, "kkkk"), base: nil),
             Change(recordType: .indicator, recordID: "i1", field: "period", value: .string("2026-Q1"), hlc: stamp(5, "kkkk"), base: nil),
@@ -107,7 +112,7 @@ final class ServerDatabaseParityTests: XCTestCase {
             Change(recordType: .offer, recordID: "o2", field: "district", value: .string("suedstadt"), hlc: stamp(6, "kkkk"), base: stamp(2, "aaaa")),
         ])
         return [
-            ("anna", [first, offer("cs-2", "o2", "nordstadt", "Sprachkurs", stamp(2, "aaaa"))]),
+            ("anna", [first, second]),
             ("bert", [offer("cs-3", "o1", "nordstadt", "Elterntreff", stamp(3, "bbbb")),
                       offer("cs-4", "o4", "suedstadt", "Nicht meins", stamp(4, "bbbb"))]),
             ("kreis", [indicator, moved]),
