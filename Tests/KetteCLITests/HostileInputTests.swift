@@ -15,6 +15,13 @@ final class HostileInputTests: ServerTestCase {
         let limit = 3
         try server.start(extraArguments: ["--per-ip-limit", String(limit)])
         let held = try (0..<limit).map { _ in try TestSocket(port: server.port) }
+        // Each held connection is answered once and stays open, so the server has taken all of
+        // them before the next arrives: its worker threads accept in no fixed order, and a
+        // connection still in the kernel's queue could lose its place to the extra one.
+        for connection in held {
+            XCTAssertTrue(connection.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+            XCTAssertEqual(connection.readAnswer().end, .complete)
+        }
         let extra = try TestSocket(port: server.port, receiveTimeout: 3)
         _ = extra.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         let refused = extra.readToEnd()
