@@ -101,7 +101,12 @@ final class HostilePeerTests: ServerTestCase {
     func testMaxConnectionsMakesTheConnectionOverTheLimitWait() throws {
         try server.start(extraArguments: ["--max-connections", "3", "--per-ip-limit", "10"])
         var held = try (0..<3).map { _ in try TestSocket(port: server.port) }
-        usleep(200_000)
+        // Each held connection is answered once and stays open: the server has taken all three
+        // (its worker threads accept in no fixed order) before connection 4 arrives.
+        for connection in held {
+            XCTAssertTrue(connection.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+            XCTAssertEqual(connection.readAnswer().end, .complete)
+        }
         // libmicrohttpd stops accepting at the limit: the kernel queues connection 4 unanswered.
         let extra = try TestSocket(port: server.port, receiveTimeout: 3)
         XCTAssertTrue(extra.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
