@@ -134,5 +134,6 @@ func writeError(_ message: String, _ language: Language) {
     FileHandle.standardError.write(Data(TerminalText.escaped(line).utf8))
 }
 
-/// The first eight characters of an id: enough for people to refer to it (`kette offer show 3f2a9c1e`).
+/// The eight characters lists show of an id (`RecordIdentifier.shortCode`): enough for people to
+/// refer to it (`kette offer show 3f2a9c1e`).
 func shortID(_ id: String) -> String { RecordIdentifier.shortCode(id) }

@@ -179,7 +179,7 @@ private func synchronize(_ context: CommandContext) throws -> SyncReport {
     let store = try context.store()
     guard let remote = try RemoteConfiguration.load(from: context.homeDirectory) else { throw SyncError.notConfigured }
     // Tuning knobs for slow links and for tests: change sets per push, changes per pulled page
-    // (large pages by default: every merged page is one transaction, one fsync).
+    // (large pages by default: fewer requests, and fewer commits when pages share one).
     let batch = context.environment["KETTE_PUSH_BATCH"].flatMap(Int.init).map { max(1, $0) } ?? SyncEngine.defaultPushBatchSize
     let page = context.environment["KETTE_PAGE_SIZE"].flatMap(Int.init).map { min(max(1, $0), SyncLimits.maxPageSize) } ?? SyncLimits.maxPageSize
     let engine = SyncEngine(store: store, remote: remote, transport: makeTransport(remote, context), pushBatchSize: batch, pageSize: page,
