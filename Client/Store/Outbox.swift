@@ -20,6 +20,22 @@ package enum Outbox {
         }
     }
 
+    /// Removes change sets the server confirmed (`seqs`) with their changes, after
+    /// `ServerVersions.noteConfirmed`: two statements for a whole push answer. The changes go
+    /// first and by their key; letting each change set's delete cascade to them cost twice as much.
+    static func removeConfirmed(_ seqs: [Int], in db: Database) throws {
+        guard !seqs.isEmpty else { return }
+        let listed = listed(seqs)
+        try db.execute("DELETE FROM outbox_changes WHERE change_set_seq IN (SELECT value FROM json_each(?))", [listed])
+        try db.execute("DELETE FROM outbox_change_sets WHERE seq IN (SELECT value FROM json_each(?))", [listed])
+    }
+
+    /// Change-set numbers as one JSON list, for `IN (SELECT value FROM json_each(?))`: one
+    /// statement for any number of them.
+    static func listed(_ seqs: [Int]) -> String {
+        "[" + seqs.map(String.init).joined(separator: ",") + "]"
+    }
+
     /// How many change sets wait to be pushed (kept by triggers, see `ClientSchema.addStatusCounts`).
     package static func pendingCount(in db: Database) throws -> Int {
         try db.scalarInt("SELECT change_sets FROM outbox_totals") ?? 0

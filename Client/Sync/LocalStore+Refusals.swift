@@ -44,16 +44,26 @@ extension LocalStore {
             var newlyWaiting: [RefusedChangeSet] = []
             var search = SearchIndex.Affected()
             let digests = DigestDeltas()
+            // Confirmed change sets leave the outbox together, a run of them at a time: the run
+            // is settled before a refusal, so each answer is applied in the order it lists them.
+            var confirmed: [Int] = [], inRun = Set<Int>()
+            func settleConfirmed() throws {
+                try ServerVersions.noteConfirmed(changeSetSeqs: confirmed, in: db)
+                try Outbox.removeConfirmed(confirmed, in: db)
+                confirmed.removeAll()
+                inRun.removeAll()
+            }
             for result in results {
                 // A change set listed twice in one answer was settled at its first mention.
                 guard let entry = try db.firstRow("SELECT seq, summary, refused_code FROM outbox_change_sets WHERE id = ?", [result.id]),
-                      let seq = entry.int(0) else { continue }
+                      let seq = entry.int(0), !inRun.contains(seq) else { continue }
                 switch result.status {
                 case .applied, .conflicts:
                     // Only now, after the server confirmed it, does the change set leave the outbox.
-                    try ServerVersions.noteConfirmed(changeSetSeq: seq, in: db)
-                    try db.execute("DELETE FROM outbox_change_sets WHERE seq = ?", [seq])
+                    confirmed.append(seq)
+                    inRun.insert(seq)
                 case .refused:
+                    if !confirmed.isEmpty { try settleConfirmed() }
                     let code = result.code ?? "refused"
                     let refusal = RefusedChangeSet(id: result.id, summary: entry.string(1) ?? "", code: code, reason: result.reason ?? "",
                                                    refusedAt: now, waiting: Self.waitsInOutbox(code), details: result.details)
@@ -66,6 +76,7 @@ extension LocalStore {
                     }
                 }
             }
+            if !confirmed.isEmpty { try settleConfirmed() }
             try SearchIndex.reindex(offers: search.offers, meetings: search.meetings, in: db)
             try digests.write(into: db)
             return newlyWaiting
@@ -105,7 +116,7 @@ extension LocalStore {
         for record in records { search.formUnion(try SearchIndex.affectedRecords(type: record.type, id: record.id, in: db)) }
         for change in changeSet.changes { try restore(change, excluding: seq, in: db, digests: digests) }
         try rebaseWritesOnTop(of: seq, in: db)
-        try ServerVersions.forgetSettled(changeSetSeq: seq, in: db)
+        try ServerVersions.forgetSettled(changeSetSeqs: Outbox.listed([seq]), in: db)
         try db.execute("DELETE FROM outbox_change_sets WHERE seq = ?", [seq])
         for record in records {
             search.formUnion(try SearchIndex.affectedRecords(type: record.type, id: record.id, in: db))

@@ -57,7 +57,12 @@ if CommandLine.arguments.dropFirst().contains(where: { ["--help", "-h", "help"].
 let seed = UInt64(number("seed", default: 2026))
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("kette-bench-\(UUID().uuidString)").path
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: work) }
+/// Every way out removes the work directory (a `defer` at top level does not run on `exit`, and a
+/// sync run leaves hundreds of megabytes there).
+func finish(_ status: Int32) -> Never {
+    try? FileManager.default.removeItem(atPath: work)
+    exit(status)
+}
 
 do {
     // The county mode writes a store in this process and needs no built binaries.
@@ -88,7 +93,7 @@ do {
                 lines.append(line)
             }
             print("\nsummary:\n" + lines.joined(separator: "\n"))
-            exit(0)
+            finish(0)
         }
         // The Yjs peer belongs to the SQLite run (issue 13, target 2); looked for only there.
         if !CommandLine.arguments.contains("--no-yjs") {
@@ -170,5 +175,6 @@ do {
     }
 } catch {
     FileHandle.standardError.write(Data("kette-bench: \(error)\n".utf8))
-    exit(1)
+    finish(1)
 }
+finish(0)

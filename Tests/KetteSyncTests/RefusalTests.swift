@@ -176,6 +176,32 @@ final class RefusalTests: InProcessSyncTestCase {
         XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM server_versions"), 0)
     }
 
+    /// One push answer confirms several writes of a field together while a later write of it waits
+    /// for the next batch: the field's remembered server version becomes the newest confirmed
+    /// one, so the later write's refusal returns the field to it, not to the version before.
+    func testWritesConfirmedTogetherLeaveTheNewestAsTheServersVersion() throws {
+        let (store, engine) = try client("anna")
+        _ = try engine.sync()
+        let id = try recordOffer(store, "Elterncafé")
+        _ = try engine.sync()
+        try makeAnnasScopeStale(engine)
+        for (title, away) in [("A", false), ("B", false), ("C", true)] {
+            clock.milliseconds += 5
+            try store.record("offer edit") { change in
+                try change.set(.offer, id, "title", .string(title))
+                if away { try change.set(.offer, id, "district", .string("suedstadt")) }  // refused: no longer hers
+            }
+        }
+        let twoPerBatch = SyncEngine(store: store, remote: remotes["anna"]!, transport: InProcessTransport(api: api, seed: 3), pushBatchSize: 2)
+        // Push only: a pull would bring the server's version back whatever the refusal left.
+        let report = try twoPerBatch.sync(.push)
+        XCTAssertEqual(report.refusedChangeSets.count, 1)
+        XCTAssertEqual(try store.offer(id, language: .english).title, "B", "back to the newest write confirmed with the first answer")
+        XCTAssertEqual(try serverFields(.offer, id)["title"], #""B""#)
+        XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM server_versions"), 0)
+        XCTAssertEqual(try Outbox.pendingCount(in: store.database), 0)
+    }
+
     /// A version the server got from someone else while this replica's write waited is the one
     /// the field returns to, even when it lost locally against the waiting write.
     func testTheFieldReturnsToAServerVersionPulledWhileTheWriteWaited() throws {
