@@ -18,7 +18,7 @@ extension PushRequest {
                 writer.raw(#"{"type":"#); writer.string(change.recordType.rawValue)
                 writer.raw(#","id":"#); writer.string(change.recordID)
                 writer.raw(#","field":"#); writer.string(change.field)
-                writer.raw(#","value":"#); writer.raw(change.value.jsonText)
+                writer.raw(#","value":"#); writer.value(change.value)
                 writer.raw(#","hlc":"#); writer.string(change.hlc.encoded)
                 if let base = change.base { writer.raw(#","base":"#); writer.string(base.encoded) }
                 writer.raw("}")

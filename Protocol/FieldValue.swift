@@ -76,12 +76,25 @@ extension FieldValue {
 
     static func quoted(_ text: String) -> String {
         // Most texts need no escaping: then the text is copied as it is.
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+        if !text.utf8.contains(where: needsEscape) {
             return "\"" + text + "\""
         }
         var out: [UInt8] = [UInt8(ascii: "\"")]
         out.reserveCapacity(text.utf8.count + 16)
-        for byte in text.utf8 {
+        appendEscaped(text.utf8, to: &out)
+        out.append(UInt8(ascii: "\""))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether a byte of UTF-8 text must be escaped inside a JSON string.
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20
+    }
+
+    /// Appends UTF-8 text with the bytes JSON does not take in a string escaped (no quotes around).
+    static func appendEscaped(_ utf8: some Sequence<UInt8>, to out: inout [UInt8]) {
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
@@ -94,7 +107,5 @@ extension FieldValue {
             default: out.append(byte)
             }
         }
-        out.append(UInt8(ascii: "\""))
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -390,7 +390,36 @@ public struct JSONWriter {
 
     public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
     public mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
-    public mutating func string(_ text: String) { bytes.append(contentsOf: FieldValue.quoted(text).utf8) }
+    /// Appends `text` as a JSON string straight into the buffer: most texts need no escaping and
+    /// are copied whole; a push or a pull page writes hundreds of thousands of them.
+    public mutating func string(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            bytes.append(UInt8(ascii: "\""))
+            if utf8.contains(where: FieldValue.needsEscape) {
+                FieldValue.appendEscaped(utf8, to: &bytes)
+            } else {
+                bytes.append(contentsOf: utf8)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+    }
+    /// Appends a field value as JSON (the text `FieldValue.jsonText` gives), without making it a String first.
+    public mutating func value(_ value: FieldValue) {
+        switch value {
+        case .null: raw("null")
+        case .string(let text): string(text)
+        case .integer(let number): integer(number)
+        case .bool(let flag): raw(flag ? "true" : "false")
+        case .list(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(item)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+    }
     public mutating func integer(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
     /// Drops what was written after the first `count` bytes.
     public mutating func truncate(to count: Int) { bytes.removeSubrange(min(count, bytes.count)...) }

@@ -155,8 +155,8 @@ extension WriteContext {
     /// Adds a record's digest change to its scope's digest, or keeps it until the record is placed.
     mutating func noteDigestChange(_ delta: UInt64, of key: RecordKey) throws {
         // A record known to be unplaced stays so until `place` (which clears it): no lookup.
-        if unplaced[key] != nil {
-            unplaced[key]! &+= delta
+        if let index = unplaced.index(forKey: key) {
+            unplaced.values[index] &+= delta
         } else if let scope = try placement(of: key) {
             digests.add(delta, scope: scope.digestKey, bucket: VersionDigest.bucket(type: key.type.rawValue, id: key.id))
         } else {

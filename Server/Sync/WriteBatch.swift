@@ -196,10 +196,11 @@ struct HeldRows<Key: Hashable> {
     }
 
     mutating func hold(_ row: [DatabaseValue], key: Key) {
-        if let position = positions[key] {
+        // One hash of the key for a new row (nearly every row); a row held again puts its first place back.
+        if let position = positions.updateValue(rows.count, forKey: key) {
+            positions[key] = position
             rows[position] = row
         } else {
-            positions[key] = rows.count
             rows.append(row)
         }
     }

@@ -42,21 +42,17 @@ final class WriteCache {
         return .some(known[field])
     }
 
-    /// Whether `field_state` may have a row for the field: false only where the record was
-    /// loaded and the field had no row, readable or not, and was not written since. The push
-    /// holds the pull sequence, so no other writer adds one meanwhile (`WriteBatch` inserts such
-    /// rows without conflict handling).
-    func mayHoldRow(_ key: RecordKey, field: String) -> Bool {
-        guard let known = fields[key] else { return true }
-        return known[field] != nil || (!unreadableRows.isEmpty && unreadableRows[key]?.contains(field) == true)
-    }
-
     /// Notes a version just written, for records that are loaded (the others are read from the
-    /// database when asked for, which has it).
-    func noteWritten(_ change: Change, replica: String, author: String?) {
-        let key = RecordKey(type: change.recordType, id: change.recordID)
-        fields[key]?[change.field] = HeldVersion(version: MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base),
-                                                 replica: replica, author: author)
+    /// database when asked for, which has it). Returns whether `field_state` may have had a row
+    /// for the field before this write: false only where the record was loaded and the field
+    /// had no row, readable or not, and was not written since. The push holds the pull sequence,
+    /// so no other writer adds one meanwhile (`WriteBatch` inserts such rows without conflict
+    /// handling). One lookup of the record for both: a push writes a field per change.
+    func noteWritten(_ change: Change, replica: String, author: String?) -> Bool {
+        guard let index = fields.index(forKey: RecordKey(type: change.recordType, id: change.recordID)) else { return true }
+        let written = HeldVersion(version: MergeRule.Version(value: change.value, hlc: change.hlc, base: change.base), replica: replica, author: author)
+        guard fields.values[index].updateValue(written, forKey: change.field) == nil else { return true }
+        return !unreadableRows.isEmpty && unreadableRows[fields.keys[index]]?.contains(change.field) == true
     }
 
     /// A version from the columns `value, hlc, base, replica, author` of `row`, starting at

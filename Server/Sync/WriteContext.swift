@@ -62,14 +62,12 @@ struct WriteContext {
         let row: [DatabaseValue] = [.text(change.recordType.rawValue), .text(change.recordID), .text(change.field), .text(change.value.jsonText),
                                     .text(change.hlc.encoded), Self.text(change.base?.encoded), .text(replica.rawValue), Self.text(author),
                                     .integer(nextSeq()), Self.text(changeSet)]
+        let mayHoldRow = cache.noteWritten(change, replica: replica.rawValue, author: author)
         if let batch {
-            let key = RecordKey(type: change.recordType, id: change.recordID)
-            try batch.holdVersion(row, type: change.recordType.rawValue, id: change.recordID, field: change.field,
-                              isNew: !cache.mayHoldRow(key, field: change.field))
+            try batch.holdVersion(row, type: change.recordType.rawValue, id: change.recordID, field: change.field, isNew: !mayHoldRow)
         } else {
             try db.write(Self.upsertState, row)
         }
-        cache.noteWritten(change, replica: replica.rawValue, author: author)
         let type = change.recordType.rawValue
         var delta = VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: change.hlc.encoded)
         if let replacing { delta &-= VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: replacing.encoded) }
