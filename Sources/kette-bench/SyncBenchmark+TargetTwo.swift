@@ -7,15 +7,25 @@ import KetteStore
 /// bulk-load limit of the client tables and the Yjs peer on the same rows.
 extension SyncBenchmark {
     /// The bulk-load limit: the rows a first full sync delivers, loaded into an empty client
-    /// store (`BulkLoad`, synchronous=FULL as every store) from memory, so JSON and HTTP are left out.
+    /// store (`BulkLoad`, synchronous=FULL as every store) from memory, so JSON and HTTP are left
+    /// out; the fastest of `ceilingTries` loads into fresh stores.
     func measureBulkLoad(directory: String, figures: inout Figures) throws {
         let changes = try Self.pulledChanges(serverDatabase: directory + "/server.db")
-        let bulk = directory + "/bulk"
-        try LocalStore.create(directory: bulk, name: "county")
-        let store = try LocalStore(directory: bulk)
-        let start = DispatchTime.now().uptimeNanoseconds
-        try BulkLoad.load(changes, into: store)
-        figures.bulkLoadSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        var seconds: [Double] = []
+        var store: LocalStore?
+        for attempt in 0..<Self.ceilingTries {
+            let bulk = directory + "/bulk-\(attempt)"
+            store = nil  // closes the previous try's store before its files go
+            try? FileManager.default.removeItem(atPath: directory + "/bulk-\(attempt - 1)")
+            try LocalStore.create(directory: bulk, name: "county")
+            let loaded = try LocalStore(directory: bulk)
+            let start = DispatchTime.now().uptimeNanoseconds
+            try BulkLoad.load(changes, into: loaded)
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            store = loaded
+        }
+        figures.bulkLoadSeconds.append(seconds.min() ?? 0)
+        guard let store else { return }
         // It loaded what the real first sync made: the same versions (digests), records and search entries.
         let county = try Database(path: directory + "/county/" + LocalStore.fileName)
         for query in ["SELECT bucket, digest FROM replica_digests ORDER BY bucket", "SELECT count(*) FROM field_versions",

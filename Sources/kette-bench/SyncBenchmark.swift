@@ -209,34 +209,48 @@ struct SyncBenchmark {
         return try ChildProcess.run(binaries.kette, ["--home", directory + "/county", "sync"], log: base + "/pull.log").milliseconds
     }
 
-    /// The ceiling: the same rows, inserted raw in one transaction, and selected raw.
+    /// The ceiling: the same rows, inserted raw in one transaction, and selected raw; the fastest
+    /// of `ceilingTries` into a fresh file each. A single insert moved by 20–30 % between runs on
+    /// a shared machine, and the ratios against it with it.
     func measureCeiling(directory: String, figures: inout Figures) throws {
         let rows = try Database(path: directory + "/server.db").rows("SELECT record_type, record_id, field, value, hlc, base, replica, author, seq FROM field_state ORDER BY seq")
         figures.pulledRows = rows.count
-        let ceiling = try Database(path: directory + "/ceiling.db")
-        try ceiling.execute("""
-            CREATE TABLE field_state (record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
-                hlc TEXT NOT NULL, base TEXT, replica TEXT NOT NULL, author TEXT, seq INTEGER NOT NULL,
-                PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
-            CREATE INDEX field_state_by_seq ON field_state (seq);
-            """)
-        let insertStart = DispatchTime.now().uptimeNanoseconds
-        try ceiling.inTransaction { db in
-            let insert = try db.cachedStatement("INSERT INTO field_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for row in rows {
-                try insert.bind(row.values)
-                _ = try insert.step()
+        var insertSeconds: [Double] = [], selectSeconds: [Double] = []
+        for attempt in 0..<Self.ceilingTries {
+            let path = directory + "/ceiling-\(attempt).db"
+            let ceiling = try Database(path: path)
+            try ceiling.execute("""
+                CREATE TABLE field_state (record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
+                    hlc TEXT NOT NULL, base TEXT, replica TEXT NOT NULL, author TEXT, seq INTEGER NOT NULL,
+                    PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
+                CREATE INDEX field_state_by_seq ON field_state (seq);
+                """)
+            let insertStart = DispatchTime.now().uptimeNanoseconds
+            try ceiling.inTransaction { db in
+                let insert = try db.cachedStatement("INSERT INTO field_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                for row in rows {
+                    try insert.bind(row.values)
+                    _ = try insert.step()
+                }
+                insert.reset()
             }
-            insert.reset()
+            insertSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - insertStart) / 1e9)
+            let selectStart = DispatchTime.now().uptimeNanoseconds
+            var selected = 0
+            try ceiling.forEachRow("SELECT record_type, record_id, field, value, hlc, base, replica, author, seq FROM field_state ORDER BY seq") { row in
+                selected += row.values.count > 0 ? 1 : 0
+            }
+            selectSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - selectStart) / 1e9)
+            try? FileManager.default.removeItem(atPath: path)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
-        figures.ceilingInsertSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - insertStart) / 1e9)
-        let selectStart = DispatchTime.now().uptimeNanoseconds
-        var selected = 0
-        try ceiling.forEachRow("SELECT record_type, record_id, field, value, hlc, base, replica, author, seq FROM field_state ORDER BY seq") { row in
-            selected += row.values.count > 0 ? 1 : 0
-        }
-        figures.ceilingSelectSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - selectStart) / 1e9)
+        figures.ceilingInsertSeconds.append(insertSeconds.min() ?? 0)
+        figures.ceilingSelectSeconds.append(selectSeconds.min() ?? 0)
     }
+
+    /// Tries per ceiling and per bulk load in each run; the fastest counts (as for the PostgreSQL
+    /// `COPY` ceiling): what the machine can do at best, so a slow moment does not flatter Kette.
+    static let ceilingTries = 3
 
     /// 50 coordinators syncing at once against one server: its peak memory, and that every
     /// change arrives.
