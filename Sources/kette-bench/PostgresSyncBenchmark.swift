@@ -82,6 +82,7 @@ struct PostgresSyncBenchmark {
         defer {
             for (process, _) in started { kill(process.pid, SIGTERM); _ = process.wait() }
         }
+        Glibc.sync()  // as in SyncBenchmark: earlier runs' dirty pages on disk before the push
         let pushStart = DispatchTime.now().uptimeNanoseconds
         let pushes = try (0..<sync.clients).map { index in
             let directory = clients + "/client\(index + 1)"
