@@ -30,7 +30,8 @@ protocol ServerDatabase: AnyObject {
     /// Inserts `rows` (values of `columns`, in order) into `table`, none of whose keys is there
     /// yet: a push holds the pull sequence and its cache knows which rows it adds, so it needs
     /// no conflict handling. PostgreSQL's `COPY` (for 100,000 field versions 0.65 s of the
-    /// backend's time against 0.81 s as multi-row upserts); a prepared INSERT per row on SQLite. A key that is there after all fails the transaction.
+    /// backend's time against 0.81 s as multi-row upserts); a prepared INSERT per row on SQLite.
+    /// A key that is there after all fails the transaction.
     func insertNew(into table: String, columns: [String], rows: [[DatabaseValue]]) throws
 
     /// A stream of rows new to `table`, as for `insertNew`, that the database stores while the

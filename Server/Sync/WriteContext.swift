@@ -60,8 +60,8 @@ struct WriteContext {
     mutating func writeState(_ change: Change, replica: ReplicaID, author: String?, changeSet: String? = nil,
                              replacing: HLCTimestamp?) throws {
         let row: [DatabaseValue] = [.text(change.recordType.rawValue), .text(change.recordID), .text(change.field), .text(change.value.jsonText),
-                                    .text(change.hlc.encoded), Self.text(change.base?.encoded), .text(replica.rawValue), Self.text(author),
-                                    .integer(nextSeq()), Self.text(changeSet)]
+                                    .text(change.hlc.encoded), (change.base?.encoded).databaseValue, .text(replica.rawValue), author.databaseValue,
+                                    .integer(nextSeq()), changeSet.databaseValue]
         let mayHoldRow = cache.noteWritten(change, replica: replica.rawValue, author: author)
         if let batch {
             try batch.holdVersion(row, type: change.recordType.rawValue, id: change.recordID, field: change.field, isNew: !mayHoldRow)
@@ -110,19 +110,14 @@ struct WriteContext {
 
     /// Makes a placement a new record's (`place`), held in the batch when there is one.
     func insertPlacement(_ key: RecordKey, _ placement: WriteCache.Placement) throws {
-        let row: [DatabaseValue] = [.text(key.type.rawValue), .text(key.id), Self.text(placement.scope.district), placement.scope.everyone.databaseValue,
-                                    Self.text(placement.parent?.type.rawValue), Self.text(placement.parent?.id)]
+        let row: [DatabaseValue] = [.text(key.type.rawValue), .text(key.id), placement.scope.district.databaseValue, placement.scope.everyone.databaseValue,
+                                    (placement.parent?.type.rawValue).databaseValue, (placement.parent?.id).databaseValue]
         if let batch {
             batch.holdPlacement(row)
         } else {
             try db.write("INSERT INTO record_scope (record_type, record_id, district, everyone, parent_type, parent_id) VALUES (?, ?, ?, ?, ?, ?)", row)
         }
         cache.placements[key] = .some(placement)
-    }
-
-    /// A text value, or NULL.
-    private static func text(_ value: String?) -> DatabaseValue {
-        value.map(DatabaseValue.text) ?? .null
     }
 
     func save() throws {

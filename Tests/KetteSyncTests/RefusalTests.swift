@@ -23,6 +23,15 @@ final class RefusalTests: InProcessSyncTestCase {
         return fields
     }
 
+    /// Anna's store and engine after her offer "Elterncafé" reached the server; its id.
+    func annaWithASyncedOffer() throws -> (LocalStore, SyncEngine, String) {
+        let (store, engine) = try client("anna")
+        _ = try engine.sync()
+        let id = try recordOffer(store, "Elterncafé")
+        _ = try engine.sync()
+        return (store, engine, id)
+    }
+
     /// Anna had Südstadt at her last sync; the county took it away since. Her scope is stale, so
     /// `kette` lets her write there, and the server refuses.
     func annaWhoLostSuedstadt() throws -> (LocalStore, SyncEngine) {
@@ -99,10 +108,7 @@ final class RefusalTests: InProcessSyncTestCase {
 
     /// An edit of a record the server has goes back to the server's version, field by field.
     func testARefusedEditReturnsEachFieldToTheServersVersion() throws {
-        let (store, engine) = try client("anna")
-        _ = try engine.sync()
-        let id = try recordOffer(store, "Elterncafé")
-        _ = try engine.sync()
+        let (store, engine, id) = try annaWithASyncedOffer()
         try makeAnnasScopeStale(engine)
         try store.record("offer edit") { change in
             try change.set(.offer, id, "title", .string("Elterncafé Süd"))
@@ -131,10 +137,7 @@ final class RefusalTests: InProcessSyncTestCase {
 
     /// Several unconfirmed change sets write one field; only the refused one is taken back.
     func testStackedWritesOfOneFieldLoseOnlyTheRefusedOne() throws {
-        let (store, engine) = try client("anna")
-        _ = try engine.sync()
-        let id = try recordOffer(store, "Elterncafé")
-        _ = try engine.sync()
+        let (store, engine, id) = try annaWithASyncedOffer()
         func edit(_ fields: [(String, FieldValue)]) throws {
             clock.milliseconds += 5
             try store.record("offer edit") { change in for (field, value) in fields { try change.set(.offer, id, field, value) } }
@@ -180,10 +183,7 @@ final class RefusalTests: InProcessSyncTestCase {
     /// for the next batch: the field's remembered server version becomes the newest confirmed
     /// one, so the later write's refusal returns the field to it, not to the version before.
     func testWritesConfirmedTogetherLeaveTheNewestAsTheServersVersion() throws {
-        let (store, engine) = try client("anna")
-        _ = try engine.sync()
-        let id = try recordOffer(store, "Elterncafé")
-        _ = try engine.sync()
+        let (store, engine, id) = try annaWithASyncedOffer()
         try makeAnnasScopeStale(engine)
         for (title, away) in [("A", false), ("B", false), ("C", true)] {
             clock.milliseconds += 5
