@@ -197,12 +197,14 @@ public struct JSONReader {
         // String through one buffer pointer (no per-byte bounds or exclusivity checks).
         let scanned: (end: Int, text: String?, stop: UInt8) = bytes.withUnsafeBufferPointer { buffer in
             var end = start
+            var ascii = true
             while end < buffer.count {
                 let byte = buffer[end]
                 if byte == UInt8(ascii: "\"") {
-                    return (end, String(validating: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self), byte)
+                    return (end, Self.string(validating: UnsafeBufferPointer(rebasing: buffer[start..<end]), ascii: ascii), byte)
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { return (end, nil, byte) }
+                if byte >= 0x80 { ascii = false }
                 end += 1
             }
             return (end, nil, 0)
@@ -221,7 +223,9 @@ public struct JSONReader {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: scalars, as: UTF8.self) else { throw failure("a string is not valid UTF-8") }
+                guard let text = scalars.withUnsafeBufferPointer({ Self.string(validating: $0, ascii: false) }) else {
+                    throw failure("a string is not valid UTF-8")
+                }
                 return text
             case UInt8(ascii: "\\"):
                 try readEscape(into: &scalars)
@@ -231,6 +235,18 @@ public struct JSONReader {
             }
         }
         throw failure("unterminated string")
+    }
+
+    /// The string `bytes` hold, nil when they are not valid UTF-8; `ascii`: every byte is below
+    /// 0x80 (the caller's scan knows). `String(validating:as:)` is generic and looked up its
+    /// metadata at run time for every string, a twentieth of what the server spent on a push;
+    /// decoding repairs invalid UTF-8 instead of failing, and a repair always changes the bytes
+    /// (valid UTF-8 is stored as it is), so comparing them tells valid from repaired.
+    static func string(validating bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
+        var text = String(decoding: bytes, as: UTF8.self)
+        if ascii { return text }
+        let unchanged = text.withUTF8 { decoded in decoded.elementsEqual(bytes) }
+        return unchanged ? text : nil
     }
 
     /// Reads the escape after a backslash in a string and appends its UTF-8 to `scalars`.

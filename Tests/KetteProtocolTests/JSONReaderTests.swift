@@ -73,6 +73,32 @@ final class JSONReaderTests: XCTestCase {
         try reader.readArray { strings.append(try $0.readString()) }
         XCTAssertEqual(strings, ["aü😀/\"", "Übergang"])
     }
+
+    /// Strings are read byte for byte when they are valid UTF-8, and every kind of invalid UTF-8
+    /// is refused, with and without escapes in the same string (two paths in `readString`).
+    func testStringsAreExactUTF8AndInvalidUTF8IsRefusedOnBothPaths() throws {
+        func read(_ inner: [UInt8]) throws -> String {
+            var reader = JSONReader([UInt8(ascii: "\"")] + inner + [UInt8(ascii: "\"")])
+            return try reader.readString()
+        }
+        let valid = ["", "plain", "Übergänge für Familien", "😀 \u{FFFD} literal replacement", "ß", "\u{10FFFF}", "\u{7F}"]
+        for text in valid {
+            XCTAssertEqual(Array(try read(Array(text.utf8)).utf8), Array(text.utf8), text)
+            XCTAssertEqual(try read(Array(#"\t"#.utf8) + Array(text.utf8)), "\t" + text, text)
+        }
+        let invalid: [(String, [UInt8])] = [
+            ("lone continuation byte", [0x80]), ("lead byte at the end", [0x61, 0xC3]), ("lead byte before ASCII", [0xC3, 0x28]),
+            ("overlong slash", [0xC0, 0xAF]), ("overlong three bytes", [0xE0, 0x80, 0xAF]), ("UTF-16 surrogate", [0xED, 0xA0, 0x80]),
+            ("above U+10FFFF", [0xF4, 0x90, 0x80, 0x80]), ("truncated four bytes", [0xF0, 0x9F, 0x98]), ("never a UTF-8 byte", [0xFF]),
+        ]
+        for (name, bytes) in invalid {
+            for inner in [bytes, Array("Kita ".utf8) + bytes, Array(#"\n"#.utf8) + bytes, bytes + Array(#"\"x"#.utf8)] {
+                XCTAssertThrowsError(try read(inner), name) { error in
+                    XCTAssertEqual((error as? JSONReader.Failure)?.message, "a string is not valid UTF-8", "\(name): \(error)")
+                }
+            }
+        }
+    }
 }
 
 extension JSONReaderTests {
