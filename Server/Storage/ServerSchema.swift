@@ -8,6 +8,7 @@ enum ServerSchema {
         migrator.register("v2-scope-readable-by-everyone", addEveryoneToScope)
         migrator.register("v3-redaction-and-audit-log", addRedactionAndAuditLog)
         migrator.register("v4-digests-parents-scope-exits", addDigestsParentsAndScopeExits)
+        migrator.register("v5-digest-of-all-scopes-summed-when-read", forgetStoredDigestOfAllScopes)
         return migrator
     }
 
@@ -120,7 +121,7 @@ enum ServerSchema {
             CREATE INDEX record_scope_by_parent ON record_scope (parent_id, parent_type) WHERE parent_id IS NOT NULL;
 
             -- The sum modulo 2^64 (stored as a signed integer) of the version hashes of the records
-            -- in a scope, per bucket (VersionDigest); scope '*' sums all scopes.
+            -- in a scope, per bucket (VersionDigest); scope '*' summed all scopes until v5.
             CREATE TABLE scope_digests (
                 scope TEXT NOT NULL,
                 bucket INTEGER NOT NULL,
@@ -140,6 +141,12 @@ enum ServerSchema {
             """)
         try backfillParents(db)
         try DigestUpkeep.rebuild(in: db)
+    }
+
+    /// The digest of all scopes (`*`) is summed from the others when it is read (`DigestUpkeep.buckets`)
+    /// instead of being written by every push.
+    private static func forgetStoredDigestOfAllScopes(_ db: Database) throws {
+        try db.execute("DELETE FROM scope_digests WHERE scope = '*'")
     }
 
     /// Each record's parent from its stored fields, then the scopes of children that stayed behind

@@ -34,8 +34,8 @@ struct StoredScope: Equatable, Sendable {
 
 /// The scopes digests are kept for (SPEC §16): `district:ID` per district, `everyone` for the
 /// records every user reads (the register of organizations and the list of districts, which
-/// every user reads together, so one digest serves both), `county` for county-wide records, and
-/// `*`, the sum of all, for the county office and admins.
+/// every user reads together, so one digest serves both), `county` for county-wide records; and
+/// `*`, the sum of all, for the county office and admins, summed when it is read, not stored.
 enum DigestScope {
     static let all = "*"
     static let everyone = "everyone"
@@ -57,10 +57,11 @@ enum DigestScope {
 struct DigestLedger {
     private(set) var deltas: [String: [Int: UInt64]] = [:]
 
+    /// `*` is not kept: every push would write its buckets (256 rows, as many as its own
+    /// scope's), and every server process would update the same rows.
     mutating func add(_ delta: UInt64, scope: String, bucket: Int) {
         guard delta != 0 else { return }
         deltas[scope, default: [:]][bucket, default: 0] &+= delta
-        deltas[DigestScope.all, default: [:]][bucket, default: 0] &+= delta
     }
 
     /// Adds the deltas to the stored digests: reads the stored digests of the scopes it changes
@@ -95,11 +96,13 @@ struct DigestLedger {
 
 /// Reading and rebuilding the stored digests.
 enum DigestUpkeep {
-    /// The summed buckets of `scopes`, as stored.
+    /// The summed buckets of `scopes`, as stored; `*` sums every stored scope (a few hundred rows
+    /// per district).
     static func buckets(of scopes: [String], in db: any ServerDatabase) throws -> DigestBuckets {
         var buckets = DigestBuckets()
         for scope in scopes {
-            try db.forEachRow("SELECT bucket, digest FROM scope_digests WHERE scope = ?", [scope]) { row in
+            let (filter, arguments) = scope == DigestScope.all ? ("scope <> ?", [DigestScope.all]) : ("scope = ?", [scope])
+            try db.forEachRow("SELECT bucket, digest FROM scope_digests WHERE \(filter)", arguments) { row in
                 guard let bucket = row.int(0), (0..<VersionDigest.bucketCount).contains(bucket) else { return }
                 buckets.add(UInt64(bitPattern: Int64(row.int(1) ?? 0)), bucket: bucket)
             }

@@ -163,6 +163,45 @@ extension ServerStoreTests {
         XCTAssertEqual(VersionDigest.hex(listing.records.compactMap { VersionDigest.parse($0.digest) }.reduce(0, &+)), first.total)
     }
 
+    /// The county office reads `*`, every scope summed when it is read: its total is the sum of
+    /// every record's digest, in districts, county-wide and in the registers, and no push stores
+    /// a row for it.
+    func testTheCountyOfficesDigestIsEveryScopeSummedWhenRead() throws {
+        try pushNordstadtRecords()
+        let countyWide = set("cw", [change(.body, "b9", "name", .string("Kreisarbeitsgemeinschaft Frühe Hilfen"), 5)])
+        let suedstadt = set("sued", [change(.offer, "o8", "title", .string("Sprachcafé"), 6, "bbbb"),
+                                     change(.offer, "o8", "district", .string("suedstadt"), 6, "bbbb")])
+        XCTAssertEqual(try push([countyWide], as: "kreis").1?.results.map(\.status), [.applied])
+        XCTAssertEqual(try push([suedstadt], as: "bert").1?.results.map(\.status), [.applied])
+
+        let county = try JSONDecoder().decode(DigestAnswer.self, from: Data(request("GET", "/v1/digests", token: tokens["kreis"]).body))
+        XCTAssertEqual(county.scope, ["*"])
+        let listing = try JSONDecoder().decode(BucketListing.self, from: Data(request("POST", "/v1/digests/buckets", token: tokens["kreis"],
+                                                                                      body: Array(try JSONEncoder().encode(BucketListingRequest(buckets: Array(0..<256))))).body))
+        XCTAssertTrue(Set(listing.records.map(\.id)).isSuperset(of: ["o1", "o8", "b9", "m1", "nordstadt"]))
+        XCTAssertEqual(VersionDigest.hex(listing.records.compactMap { VersionDigest.parse($0.digest) }.reduce(0, &+)), county.total)
+        XCTAssertEqual(try ServerDatabaseInspector(path).scalarInt("SELECT COUNT(*) FROM scope_digests WHERE scope = '*'"), 0)
+        try assertDigestsMatchARebuild()
+    }
+
+    /// A database from before the digest of all scopes was summed when read loses its stored one
+    /// when it is opened, and the county office's digest is right afterwards.
+    func testOpeningAnOlderDatabaseForgetsItsStoredDigestOfAllScopes() throws {
+        try requireSQLiteServer("reopening a server database by its path")
+        try pushNordstadtRecords()
+        let before = try JSONDecoder().decode(DigestAnswer.self, from: Data(request("GET", "/v1/digests", token: tokens["kreis"]).body))
+        let db = try ServerDatabaseInspector(path)
+        try db.execute("INSERT INTO scope_digests (scope, bucket, digest) VALUES ('*', 7, 12345)")
+        try db.execute("DELETE FROM schema_migrations WHERE identifier LIKE 'v5-%'")
+        store = nil
+        api = nil
+        store = try ServerStore(path: path, now: TestClock(milliseconds: serverNow).now)
+        api = SyncAPI(storage: store)
+        XCTAssertEqual(try db.scalarInt("SELECT COUNT(*) FROM scope_digests WHERE scope = '*'"), 0)
+        let after = try JSONDecoder().decode(DigestAnswer.self, from: Data(request("GET", "/v1/digests", token: tokens["kreis"]).body))
+        XCTAssertEqual(after.total, before.total)
+    }
+
     func testRecordChecksSayWhatTheServerLacksAndWhatLeftTheScope() throws {
         try pushNordstadtRecords()
         _ = try push([set("s5", [change(.offer, "o2", "title", .string("Sport"), 5, "bbbb"), change(.offer, "o2", "district", .string("suedstadt"), 5, "bbbb")])],

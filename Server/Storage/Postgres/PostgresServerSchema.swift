@@ -20,6 +20,7 @@ enum PostgresServerSchema {
         var migrator = PostgresMigrator(lockKey: migrationLock)
         migrator.register("v1-state-scope-changesets-users-audit", createVersion1)
         migrator.register("v2-digests-parents-scope-exits", addDigestsParentsAndScopeExits)
+        migrator.register("v3-digest-of-all-scopes-summed-when-read", forgetStoredDigestOfAllScopes)
         return migrator
     }
 
@@ -120,7 +121,7 @@ enum PostgresServerSchema {
             CREATE INDEX record_scope_by_parent ON record_scope (parent_id, parent_type) WHERE parent_id IS NOT NULL;
 
             -- The sum modulo 2^64 (as a signed bigint) of the version hashes of the records in a
-            -- scope, per bucket (VersionDigest); scope '*' sums all scopes.
+            -- scope, per bucket (VersionDigest); scope '*' summed all scopes until v3.
             CREATE TABLE scope_digests (
                 scope text COLLATE "C" NOT NULL,
                 bucket integer NOT NULL,
@@ -138,5 +139,10 @@ enum PostgresServerSchema {
                 everyone boolean NOT NULL
             );
             """)
+    }
+
+    /// SQLite's v5 (`ServerSchema.forgetStoredDigestOfAllScopes`): `*` is summed when it is read.
+    private static func forgetStoredDigestOfAllScopes(_ db: PostgresConnection) throws {
+        try db.execute("DELETE FROM scope_digests WHERE scope = '*'")
     }
 }
