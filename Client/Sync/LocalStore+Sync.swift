@@ -257,9 +257,9 @@ extension LocalStore {
     /// keeps deleted tokens until its segments are merged), freed cells and pages, and WAL frames.
     /// Runs after a page with redacted changes was merged, and at the next sync after a crash.
     func scrubErasedData() throws {
-        let secureDelete = try database.scalarInt("PRAGMA secure_delete") ?? 0
-        try database.execute("PRAGMA secure_delete = ON")
-        defer { try? database.execute("PRAGMA secure_delete = \(secureDelete)") }
+        let secureDelete = try database.secureDelete()
+        try database.setSecureDelete(.on)
+        defer { try? database.setSecureDelete(secureDelete) }
         try database.inTransaction { db in
             try db.execute("""
                 INSERT INTO offers_fts (offers_fts) VALUES ('optimize');

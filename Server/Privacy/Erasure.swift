@@ -58,9 +58,9 @@ extension ServerStore {
         // Old cells and pages are zeroed as they are freed, not left for VACUUM alone. (Debian's
         // SQLite is built with this on; other builds are not.) The connection's setting is restored.
         let writer = sqlite.writer
-        let secureDelete = try writer.read { db in try db.scalarInt("PRAGMA secure_delete") ?? 0 }
-        try writer.read { db in try db.execute("PRAGMA secure_delete = ON") }
-        defer { try? writer.read { db in try db.execute("PRAGMA secure_delete = \(secureDelete)") } }
+        let secureDelete = try writer.read { db in try db.secureDelete() }
+        try writer.read { db in try db.setSecureDelete(.on) }
+        defer { try? writer.read { db in try db.setSecureDelete(secureDelete) } }
         var report = try erase(person, actor: actor)
         // Deleted and rewritten rows may still sit in free pages and in old WAL frames: VACUUM
         // rewrites the file from its live rows, the checkpoint empties the WAL into it.

@@ -202,6 +202,25 @@ final class RefusalTests: InProcessSyncTestCase {
         XCTAssertEqual(try Outbox.pendingCount(in: store.database), 0)
     }
 
+    /// Confirming a push frees the outbox's pages without zeroing them (they held copies of
+    /// versions the store keeps); the connection's `secure_delete` is as it was afterwards, for
+    /// an answer with and without a refusal, whatever it was.
+    func testConfirmingAPushLeavesTheStoresSecureDeleteAsItWas() throws {
+        let (store, engine) = try client("anna")
+        _ = try engine.sync()
+        for setting in [SecureDelete.on, .off, .fast] {
+            try store.database.setSecureDelete(setting)
+            _ = try recordOffer(store, "Elterncafé \(setting)")
+            XCTAssertEqual(try engine.sync().pushedChangeSets, 1)
+            XCTAssertEqual(try store.database.secureDelete(), setting, "after a confirmation")
+            try makeAnnasScopeStale(engine)
+            _ = try recordOffer(store, "Sprachcafé \(setting)", district: "suedstadt")
+            XCTAssertEqual(try engine.sync().refusedChangeSets.map(\.code), ["forbidden"])
+            XCTAssertEqual(try store.database.secureDelete(), setting, "after a refusal")
+        }
+        XCTAssertEqual(try Outbox.pendingCount(in: store.database), 0)
+    }
+
     /// A version the server got from someone else while this replica's write waited is the one
     /// the field returns to, even when it lost locally against the waiting write.
     func testTheFieldReturnsToAServerVersionPulledWhileTheWriteWaited() throws {
