@@ -35,6 +35,9 @@ final class WriteCache {
     /// Records (or ids) per query: far below SQLite's and PostgreSQL's limits on bound parameters.
     static let keysPerQuery = 512
 
+    /// Fields a record usually has (an offer has about a dozen).
+    static let fieldsPerRecord = 12
+
     /// The field's current version: nil when the record was not loaded (ask the database),
     /// `.some(nil)` when it was and the field has none.
     func version(of key: RecordKey, field: String) -> HeldVersion?? {
@@ -79,11 +82,16 @@ extension WriteCache {
     /// of its change sets.
     func load(for request: PushRequest, from db: any ServerDatabase) throws {
         var written = Set<RecordKey>(), parents = Set<RecordKey>()
-        for change in request.changeSets.lazy.flatMap(\.changes) {
-            written.insert(RecordKey(type: change.recordType, id: change.recordID))
-            if let (field, parentType) = RecordScope.parentField(of: change.recordType), let parentType, field == change.field,
-               case .string(let id) = change.value {
-                parents.insert(RecordKey(type: parentType, id: id))
+        for changeSet in request.changeSets {
+            var previous: RecordKey?  // a record's changes mostly come together: one insert for them
+            for change in changeSet.changes {
+                let key = RecordKey(type: change.recordType, id: change.recordID)
+                if key != previous { written.insert(key) }
+                previous = key
+                if let (field, parentType) = RecordScope.parentField(of: change.recordType), let parentType, field == change.field,
+                   case .string(let id) = change.value {
+                    parents.insert(RecordKey(type: parentType, id: id))
+                }
             }
         }
         try loadFields(of: written, from: db)
@@ -93,7 +101,9 @@ extension WriteCache {
 
     private func loadFields(of keys: Set<RecordKey>, from db: any ServerDatabase) throws {
         let missing = keys.filter { fields[$0] == nil }
-        for key in missing { fields[key] = [:] }
+        // Room for a record's fields from the start: growing each record's table field by field
+        // was a twentieth of the writer's time in a push of new records.
+        for key in missing { fields[key] = Dictionary(minimumCapacity: Self.fieldsPerRecord) }
         try Self.select("record_type, record_id, field, value, hlc, base, replica, author", from: "field_state",
                         keyColumns: ["record_type", "record_id"], missing.map { [$0.type.rawValue, $0.id] }, from: db) { row in
             guard let key = Self.recordKey(row), let field = row.string(2) else { return }

@@ -59,8 +59,9 @@ struct WriteContext {
     /// the record's scope digest up to date in O(1).
     mutating func writeState(_ change: Change, replica: ReplicaID, author: String?, changeSet: String? = nil,
                              replacing: HLCTimestamp?) throws {
+        let hlc = change.hlc.encoded  // for the row and the digest: encoded once
         let row: [DatabaseValue] = [.text(change.recordType.rawValue), .text(change.recordID), .text(change.field), .text(change.value.jsonText),
-                                    .text(change.hlc.encoded), (change.base?.encoded).databaseValue, .text(replica.rawValue), author.databaseValue,
+                                    .text(hlc), (change.base?.encoded).databaseValue, .text(replica.rawValue), author.databaseValue,
                                     .integer(nextSeq()), changeSet.databaseValue]
         let mayHoldRow = cache.noteWritten(change, replica: replica.rawValue, author: author)
         if let batch {
@@ -69,7 +70,7 @@ struct WriteContext {
             try db.write(Self.upsertState, row)
         }
         let type = change.recordType.rawValue
-        var delta = VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: change.hlc.encoded)
+        var delta = VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: hlc)
         if let replacing { delta &-= VersionDigest.hash(type: type, id: change.recordID, field: change.field, hlc: replacing.encoded) }
         try noteDigestChange(delta, of: RecordKey(type: change.recordType, id: change.recordID))
     }
