@@ -49,7 +49,9 @@ extension LocalStore {
         }
         defer { try? database.setSecureDelete(secureDelete) }
         return try database.inTransaction { db in
-            let now = ISO8601DateFormatter().string(from: Date())
+            // When a refusal came, only made for one: the formatter loads ICU, which a push
+            // answer of confirmations alone does not need.
+            lazy var now = ISO8601DateFormatter().string(from: Date())
             var newlyWaiting: [RefusedChangeSet] = []
             var search = SearchIndex.Affected()
             let digests = DigestDeltas()
