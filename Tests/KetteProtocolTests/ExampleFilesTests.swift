@@ -200,6 +200,12 @@ extension ExampleFilesTests {
         let listing = try JSONDecoder().decode(BucketListing.self, from: try data("digest-buckets.json"))
         XCTAssertEqual(listing.records.map(\.digest), [VersionDigest.hex(offerDigest), VersionDigest.hex(indicatorDigest)])
         XCTAssertNotEqual(buckets.sums[VersionDigest.bucket(type: "offer", id: offer)], 0)
+        // The texts are joined as `type|id|field|hlc` (and `type|id` for the bucket), empty and
+        // non-ASCII parts too.
+        for (type, id, field, hlc) in [("offer", offer, "title", t1), ("", "", "", ""), ("meeting", "Übergänge 😀", "", t2)] {
+            XCTAssertEqual(VersionDigest.hash(type: type, id: id, field: field, hlc: hlc), XXH64.hash(Array("\(type)|\(id)|\(field)|\(hlc)".utf8)))
+            XCTAssertEqual(VersionDigest.bucket(type: type, id: id), Int(XXH64.hash(Array("\(type)|\(id)".utf8)) >> 56))
+        }
         // XXH64's published test vectors.
         XCTAssertEqual(XXH64.hash([]), 0xEF46_DB37_51D8_E999)
         XCTAssertEqual(XXH64.hash(Array("abc".utf8)), 0x44BC_2CF5_AD77_0999)
