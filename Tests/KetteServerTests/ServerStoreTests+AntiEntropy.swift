@@ -164,8 +164,8 @@ extension ServerStoreTests {
     }
 
     /// The county office reads `*`, every scope summed when it is read: its total is the sum of
-    /// every record's digest, in districts, county-wide and in the registers, and no push stores
-    /// a row for it.
+    /// every record's digest, in districts, county-wide and in the registers, also after a record
+    /// moved district, and no push stores a row for it.
     func testTheCountyOfficesDigestIsEveryScopeSummedWhenRead() throws {
         try pushNordstadtRecords()
         let countyWide = set("cw", [change(.body, "b9", "name", .string("Kreisarbeitsgemeinschaft Frühe Hilfen"), 5)])
@@ -173,6 +173,9 @@ extension ServerStoreTests {
                                      change(.offer, "o8", "district", .string("suedstadt"), 6, "bbbb")])
         XCTAssertEqual(try push([countyWide], as: "kreis").1?.results.map(\.status), [.applied])
         XCTAssertEqual(try push([suedstadt], as: "bert").1?.results.map(\.status), [.applied])
+        // A record that moves district (with its indicator) leaves one scope's digest for another's.
+        let move = set("move", [change(.offer, "o1", "district", .string("suedstadt"), 10, "cccc", base: stamp(1, "aaaa"))])
+        XCTAssertEqual(try push([move], as: "kreis").1?.results.map(\.status), [.applied])
 
         let county = try JSONDecoder().decode(DigestAnswer.self, from: Data(request("GET", "/v1/digests", token: tokens["kreis"]).body))
         XCTAssertEqual(county.scope, ["*"])
