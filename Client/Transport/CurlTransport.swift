@@ -1,10 +1,20 @@
 import CCurl
+import Foundation
 
-/// The real network: one libcurl easy handle per request, TLS verified, no redirects, and hard
-/// limits on time and size so a bad connection can never hang the command line.
+/// The real network: libcurl easy handles kept open between requests, TLS verified, no
+/// redirects, and hard limits on time and size so a bad connection can never hang the command line.
 ///
-/// Sendable without `@unchecked`: the transport holds only its immutable configuration, and every
-/// `send` creates, uses and frees its own `EasyHandle` on the calling thread.
+/// A handle keeps its connection (and TLS session) after a request that succeeded, so the pages,
+/// pushes and checks of one sync travel over one connection per thread instead of one each: over
+/// a 40 ms link a fresh connection costs a round trip, over TLS two more and a handshake's CPU on
+/// both sides. A handle whose request failed is freed with its connection, so a retry starts afresh.
+/// The idle handles are the process's, not one transport's: the version check after a sync has
+/// its own transport (other limits, no retries) and still finds the sync's connection. curl reuses
+/// a connection only for the same host, port and TLS settings.
+///
+/// Sendable without `@unchecked`: the transport holds only its immutable configuration; the idle
+/// handles are locked, and a handle is used by one thread at a time, between taking it and
+/// giving it back.
 public final class CurlTransport: HTTPTransport {
     /// Limits and trust settings. libcurl waits forever by default, so every limit here is on.
     public struct Configuration: Sendable {
@@ -53,9 +63,37 @@ public final class CurlTransport: HTTPTransport {
 
     public func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
         try CurlGlobal.initialize()
-        let handle = try EasyHandle(maxResponseBytes: min(configuration.maxResponseBytes, request.maxResponseBytes ?? .max))
-        try handle.configure(for: request, configuration)
-        return try handle.perform()
+        // `??` rethrows untyped errors, hence the `if`.
+        let handle = if let kept = IdleHandles.shared.take() { kept } else { try EasyHandle.make() }
+        try handle.configure(for: request, configuration,
+                             maxResponseBytes: min(configuration.maxResponseBytes, request.maxResponseBytes ?? .max))
+        let response = try handle.perform()
+        handle.clear()
+        IdleHandles.shared.keep(handle)
+        return response
+    }
+}
+
+/// The process's easy handles that are not in use, each with the connection its last request
+/// left open. A few are kept: a sync uses two threads (pages are fetched while one is merged);
+/// a handle beyond that is freed. Those kept are freed when the process ends.
+private final class IdleHandles: @unchecked Sendable {
+    static let shared = IdleHandles()
+
+    // @unchecked: `handles` is only touched under `lock`, and a handle taken out is used by the
+    // taking thread alone until it comes back.
+    private var handles: [EasyHandle] = []
+    private let lock = NSLock()
+    private static let limit = 4
+
+    func take() -> EasyHandle? {
+        lock.withLock { handles.popLast() }
+    }
+
+    func keep(_ handle: EasyHandle) {
+        lock.withLock {
+            if handles.count < Self.limit { handles.append(handle) }
+        }
     }
 }
 
@@ -75,15 +113,16 @@ private enum CurlGlobal {
     }
 }
 
-/// Owns one `CURL*` for one request, together with everything curl reads or writes through
-/// pointers while the transfer runs: the error buffer, the header list and the collected response.
+/// Owns one `CURL*` with the connection it keeps open between requests, together with everything
+/// curl reads or writes through pointers while a transfer runs: the error buffer, the header list
+/// and the collected response. Each `configure` starts from curl's defaults again.
 final class EasyHandle {
     private let raw: UnsafeMutableRawPointer
     /// curl writes its explanation of a failure here; it must live as long as the handle.
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// Kept alive here because curl reads the list during `curl_easy_perform`, not when it is set.
     private var headerList: HeaderList?
-    private let maxResponseBytes: Int
+    private var maxResponseBytes = 0
 
     // Filled by the callbacks during `perform`.
     fileprivate var body: [UInt8] = []
@@ -91,14 +130,17 @@ final class EasyHandle {
     fileprivate var lastHeaderName: String?
     fileprivate var exceededSizeLimit = false
 
-    init(maxResponseBytes: Int) throws(TransportError) {
-        guard let raw = kette_curl_easy_init() else {
-            throw .failed("libcurl could not create a connection handle")
-        }
+    /// A handle without a connection yet; nil when libcurl cannot make one.
+    private init?() {
+        guard let raw = kette_curl_easy_init() else { return nil }
         self.raw = raw
-        self.maxResponseBytes = maxResponseBytes
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    static func make() throws(TransportError) -> EasyHandle {
+        guard let handle = EasyHandle() else { throw .failed("libcurl could not create a connection handle") }
+        return handle
     }
 
     deinit {
@@ -106,7 +148,21 @@ final class EasyHandle {
         errorBuffer.deallocate()
     }
 
-    func configure(for request: TransportRequest, _ configuration: CurlTransport.Configuration) throws(TransportError) {
+    /// Forgets the last request and its answer (curl frees its copy of the body), so an idle
+    /// handle holds nothing but its connection, and the next `configure` starts from curl's defaults.
+    func clear() {
+        kette_curl_easy_reset(raw)
+        errorBuffer[0] = 0
+        headerList = nil
+        body = []
+        headers = [:]
+        lastHeaderName = nil
+        exceededSizeLimit = false
+    }
+
+    func configure(for request: TransportRequest, _ configuration: CurlTransport.Configuration,
+                   maxResponseBytes: Int) throws(TransportError) {
+        self.maxResponseBytes = maxResponseBytes
         try check(kette_curl_setopt_ptr(raw, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try set(CURLOPT_URL, request.url)
         try check(kette_curl_restrict_to_http(raw), "CURLOPT_PROTOCOLS_STR")

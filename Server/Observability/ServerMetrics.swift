@@ -26,8 +26,19 @@ public final class ServerMetrics: @unchecked Sendable {
     private let commit: String
     /// The database file, measured at each scrape (with its write-ahead log).
     private let databasePath: String?
-    /// Asked at each scrape: the connections the transport holds open.
-    private var openConnections: (@Sendable () -> Int)?
+    /// Asked at each scrape: the connections the transport holds open and has opened since the start.
+    private var connectionCounts: (@Sendable () -> ConnectionCounts)?
+
+    /// The transport's connections, as `/metrics` shows them.
+    public struct ConnectionCounts: Sendable {
+        public var open: Int
+        public var opened: Int
+
+        public init(open: Int, opened: Int) {
+            self.open = open
+            self.opened = opened
+        }
+    }
 
     struct RequestKey: Hashable {
         let endpoint: String
@@ -40,9 +51,9 @@ public final class ServerMetrics: @unchecked Sendable {
         self.commit = commit
     }
 
-    /// Where the open-connection gauge comes from (the HTTP server, once it runs).
-    public func countOpenConnections(with source: @escaping @Sendable () -> Int) {
-        lock.withLock { openConnections = source }
+    /// Where the connection figures come from (the HTTP server, once it runs).
+    public func countConnections(with source: @escaping @Sendable () -> ConnectionCounts) {
+        lock.withLock { connectionCounts = source }
     }
 
     /// Counts one answered request and what it did.
@@ -63,7 +74,7 @@ public final class ServerMetrics: @unchecked Sendable {
     /// The text a Prometheus server scrapes.
     public func exposition() -> String {
         let (requests, durations, changeSets, conflicts, refusals, connections) = lock.withLock {
-            (self.requests, self.durations, self.changeSets, conflictsOpened, rateLimitRefusals, openConnections)
+            (self.requests, self.durations, self.changeSets, conflictsOpened, rateLimitRefusals, connectionCounts)
         }
         var text = PrometheusText()
         text.family("kette_build_info", "gauge", "The running release, its commit and protocol level (always 1).")
@@ -80,9 +91,12 @@ public final class ServerMetrics: @unchecked Sendable {
         text.sample("kette_conflicts_opened_total", [:], Double(conflicts))
         text.family("kette_rate_limit_refusals_total", "counter", "Requests refused with 429 by the per-user limits (rate, requests in progress).")
         text.sample("kette_rate_limit_refusals_total", [:], Double(refusals))
-        if let connections {
+        if let counts = connections?() {
             text.family("kette_http_open_connections", "gauge", "Connections the server holds open.")
-            text.sample("kette_http_open_connections", [:], Double(connections()))
+            text.sample("kette_http_open_connections", [:], Double(counts.open))
+            // Against the requests answered: a client that opens a connection per request shows here.
+            text.family("kette_http_connections_opened_total", "counter", "Connections opened since the server started.")
+            text.sample("kette_http_connections_opened_total", [:], Double(counts.opened))
         }
         if let databasePath {
             text.family("kette_database_size_bytes", "gauge", "Size of the database file and its write-ahead log.")

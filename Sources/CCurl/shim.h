@@ -15,6 +15,7 @@ typedef struct {
     CURLcode (*global_init)(long);
     CURL *(*easy_init)(void);
     void (*easy_cleanup)(CURL *);
+    void (*easy_reset)(CURL *);
     CURLcode (*easy_perform)(CURL *);
     const char *(*easy_strerror)(CURLcode);
     CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
@@ -39,13 +40,14 @@ static void kette_curl_load(void) {
     *(void **)&loaded->global_init = dlsym(library, "curl_global_init");
     *(void **)&loaded->easy_init = dlsym(library, "curl_easy_init");
     *(void **)&loaded->easy_cleanup = dlsym(library, "curl_easy_cleanup");
+    *(void **)&loaded->easy_reset = dlsym(library, "curl_easy_reset");
     *(void **)&loaded->easy_perform = dlsym(library, "curl_easy_perform");
     *(void **)&loaded->easy_strerror = dlsym(library, "curl_easy_strerror");
     *(void **)&loaded->easy_setopt = dlsym(library, "curl_easy_setopt");
     *(void **)&loaded->easy_getinfo = dlsym(library, "curl_easy_getinfo");
     *(void **)&loaded->slist_append = dlsym(library, "curl_slist_append");
     *(void **)&loaded->slist_free_all = dlsym(library, "curl_slist_free_all");
-    if (!loaded->global_init || !loaded->easy_init || !loaded->easy_cleanup ||
+    if (!loaded->global_init || !loaded->easy_init || !loaded->easy_cleanup || !loaded->easy_reset ||
         !loaded->easy_perform || !loaded->easy_strerror || !loaded->easy_setopt ||
         !loaded->easy_getinfo || !loaded->slist_append || !loaded->slist_free_all) {
         loaded->error = "libcurl.so.4 lacks a function Kette uses";
@@ -65,6 +67,8 @@ static inline const char *kette_curl_load_error(void) { return kette_curl()->err
 static inline CURLcode kette_curl_global_init_all(void) { return kette_curl()->global_init(CURL_GLOBAL_ALL); }
 static inline CURL *kette_curl_easy_init(void) { return kette_curl()->easy_init(); }
 static inline void kette_curl_easy_cleanup(CURL *h) { kette_curl()->easy_cleanup(h); }
+// Clears every option but keeps the handle's open connections and TLS sessions for the next request.
+static inline void kette_curl_easy_reset(CURL *h) { kette_curl()->easy_reset(h); }
 static inline CURLcode kette_curl_easy_perform(CURL *h) { return kette_curl()->easy_perform(h); }
 static inline const char *kette_curl_easy_strerror(CURLcode code) { return kette_curl()->easy_strerror(code); }
 static inline struct curl_slist *kette_curl_slist_append(struct curl_slist *list, const char *line) {

@@ -50,6 +50,8 @@ final class ConnectionWatch: @unchecked Sendable {
     private let timer: DispatchSourceTimer
     /// Connections cut so far, by the phase they were in: for the log and the tests.
     private var cutCounts: [Phase: Int] = [:]
+    /// Connections opened since the start: with the requests answered, how well clients reuse them.
+    private var openedTotal = 0
 
     init(headerSeconds: Double, bodySeconds: Double) {
         limits = [.headers: headerSeconds, .body: bodySeconds, .answer: bodySeconds]
@@ -69,6 +71,9 @@ final class ConnectionWatch: @unchecked Sendable {
     /// How many connections are open now (for `/metrics`).
     var openCount: Int { lock.withLock { open.count } }
 
+    /// How many connections have opened since the start (for `/metrics`).
+    var openedCount: Int { lock.withLock { openedTotal } }
+
     /// How many connections the watch has shut down while they were in `phase`.
     func cut(in phase: Phase) -> Int { lock.withLock { cutCounts[phase, default: 0] } }
 
@@ -77,6 +82,7 @@ final class ConnectionWatch: @unchecked Sendable {
         lock.withLock {
             connection.phase = (.headers, .now())
             open[ObjectIdentifier(connection)] = connection
+            openedTotal += 1
         }
     }
 

@@ -60,6 +60,11 @@ public final class HTTPServer: @unchecked Sendable {
         state.sync { running }?.watch.openCount ?? 0
     }
 
+    /// The connections opened since the server started (for `/metrics`); safe to read from a handler.
+    public var openedConnections: Int {
+        state.sync { running }?.watch.openedCount ?? 0
+    }
+
     /// What the limits have done since the server started.
     public struct Statistics: Sendable, Equatable {
         /// Connections closed because their headers, body or answer passed its deadline.

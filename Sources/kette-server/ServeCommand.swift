@@ -110,7 +110,7 @@ let serveCommand = ServerCommand(
     let api = SyncAPI(storage: store, rateLimiter: try rateLimiter(args), commit: BuildStamp.commit) { message in log.event("error", message) }
     let server = HTTPServer(configuration: configuration,
                             handler: ObservedAPI(api: api, metrics: metrics, metricsAllowed: args.all(ServeOption.metricsAllow), log: log))
-    metrics.countOpenConnections { [unowned server] in server.openConnections }
+    metrics.countConnections { [unowned server] in .init(open: server.openConnections, opened: server.openedConnections) }
     do {
         try server.start()
     } catch {

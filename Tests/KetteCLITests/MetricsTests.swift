@@ -107,6 +107,34 @@ final class MetricsTests: FaultTestCase {
         XCTAssertEqual(try settled(at: 1), 1, "closed ones are no longer counted")
     }
 
+    /// A sync's requests share their connection: a first sync of many pages, its digest check and
+    /// the version check after it open one, not one per request (over a 40 ms link each new
+    /// connection costs a round trip, over TLS a handshake as well).
+    func testASyncKeepsItsConnectionForAllItsRequests() throws {
+        try makeServer(users: [.coordinator("anna", "nordstadt"), .coordinator("ben", "nordstadt")])
+        try server.start(extraArguments: ["--metrics-allow", "127.0.0.1"])
+        connect("a1", as: "anna")
+        for index in 0..<12 { kette("a1", ["offer", "add", "--title", "Angebot \(index)", "--district", "nordstadt"]) }
+        kette("a1", ["sync"])
+        kette("b1", ["init", "--name", "ben"])
+        kette("b1", ["remote", server.url, "--token", tokens["ben"]!])
+
+        let requests = { (metrics: PrometheusExposition) in
+            metrics.all("kette_http_requests_total").filter { $0.labels["endpoint"] != "/metrics" }.reduce(0) { $0 + $1.value }
+        }
+        let before = try PrometheusExposition(try scrape().body)
+        let sync = kette("b1", ["sync", "--json"], env: ["KETTE_PAGE_SIZE": "2"])
+        let after = try PrometheusExposition(try scrape().body)
+
+        let pulled = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(sync.stdout.utf8)) as? [String: Any])?["pulledChanges"] as? Int)
+        XCTAssertGreaterThan(pulled, 30, "twelve offers of several fields each: more than fifteen pages")
+        XCTAssertGreaterThanOrEqual(requests(after) - requests(before), Double(pulled / 2), "a request per page at least")
+        // The later scrape's own connection is counted too.
+        let opened = try XCTUnwrap(after.value("kette_http_connections_opened_total")) - XCTUnwrap(before.value("kette_http_connections_opened_total")) - 1
+        XCTAssertLessThanOrEqual(opened, 2, "the sync's connection; two if the page fetcher starts while the first request still runs")
+        XCTAssertGreaterThanOrEqual(opened, 1)
+    }
+
     /// A request refused from its headers (no token: 401 before the body) never reaches the
     /// handler's body stage, and is counted, logged and given its request id all the same.
     func testAnAnswerDecidedFromTheHeadersIsCountedAndLogged() throws {

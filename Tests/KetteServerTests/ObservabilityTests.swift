@@ -53,10 +53,11 @@ final class ObservabilityTests: XCTestCase {
                                  serverTime: 0))
         metrics.record(endpoint: "/v1/changesets", method: "POST", status: 200, seconds: 0.02, note: note)
         metrics.record(endpoint: "/v1/me", method: "GET", status: 429, seconds: 0.001, note: RequestNote())
-        metrics.countOpenConnections { 7 }
+        metrics.countConnections { .init(open: 7, opened: 31) }
         let text = metrics.exposition()
         for line in ["kette_change_sets_total{outcome=\"applied\"} 1", "kette_change_sets_total{outcome=\"conflicts\"} 1",
                      "kette_conflicts_opened_total 2", "kette_rate_limit_refusals_total 1", "kette_http_open_connections 7",
+                     "kette_http_connections_opened_total 31", "# TYPE kette_http_connections_opened_total counter",
                      "kette_http_request_duration_seconds_bucket{endpoint=\"/v1/changesets\",le=\"0.01\"} 0",
                      "kette_http_request_duration_seconds_bucket{endpoint=\"/v1/changesets\",le=\"0.025\"} 1",
                      "kette_http_request_duration_seconds_bucket{endpoint=\"/v1/changesets\",le=\"+Inf\"} 1",
