@@ -11,8 +11,10 @@ import Glibc
 /// free, holds the link for the chunk's serialisation time (bytes × 8 / rate) and only then
 /// reads on: the sender's kernel buffers fill and TCP's flow control slows it, as a full
 /// router queue would. Each serialised chunk is handed to a delivery thread that writes it
-/// `delay` (half the round trip) later. Not modelled: loss, jitter, TCP/IP header bytes (the
-/// rate counts payload only), and the slow start a real 40 ms path would add per connection.
+/// `delay` (half the round trip) later. A new connection's first bytes wait one round trip more,
+/// the TCP handshake's (SYN and SYN-ACK) before a client may send. Not modelled: loss, jitter,
+/// TCP/IP header bytes (the rate counts payload only), TLS, and the slow start a real 40 ms path
+/// would add per connection.
 final class ShapingProxy: @unchecked Sendable {
     // @unchecked: after init only `listener` (immutable) is read; the links lock themselves.
     let port: UInt16
@@ -20,6 +22,8 @@ final class ShapingProxy: @unchecked Sendable {
     private let target: UInt16
     private let upstream: Link
     let downstream: Link
+    /// The TCP handshake: how long a new connection's first bytes wait before they may leave.
+    private let handshakeSeconds: Double
 
     struct Shape: CustomStringConvertible {
         var bitsPerSecond: Double
@@ -43,6 +47,7 @@ final class ShapingProxy: @unchecked Sendable {
     /// Listens on a free loopback port and relays each connection to `target` through the shape.
     init(target: UInt16, shape: Shape) throws {
         self.target = target
+        handshakeSeconds = shape.roundTripSeconds
         upstream = Link(bytesPerSecond: shape.bitsPerSecond / 8, delay: shape.roundTripSeconds / 2)
         downstream = Link(bytesPerSecond: shape.bitsPerSecond / 8, delay: shape.roundTripSeconds / 2)
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -77,7 +82,11 @@ final class ShapingProxy: @unchecked Sendable {
             let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
             guard connected == 0 else { close(client); close(server); continue }
             let connection = RelayedConnection(client: client, server: server)
-            Thread.detachNewThread { self.upstream.relay(from: client, to: server, connection) }
+            Thread.detachNewThread {
+                // Until then the client's request waits in its socket, as it would for the SYN-ACK.
+                Thread.sleep(forTimeInterval: self.handshakeSeconds)
+                self.upstream.relay(from: client, to: server, connection)
+            }
             Thread.detachNewThread { self.downstream.relay(from: server, to: client, connection) }
         }
     }
