@@ -345,7 +345,7 @@ public final class SyncEngine {
                 uncommitted = 0
             }
             let waited = DispatchTime.now().uptimeNanoseconds
-            let fetched: PullPage
+            let fetched: FetchedPage
             do {
                 fetched = try pending.wait()
             } catch SyncError.server(400, "cursor_ahead", _) where report.pullRestart == nil {
@@ -358,18 +358,18 @@ public final class SyncEngine {
             }
             // Another server database (a restore), or a scope the user did not read before: the
             // cursor means nothing for them. Merging what we already hold again changes nothing.
-            if cursor > 0, report.pullRestart == nil, let reason = try store.pullRestartReason(for: fetched) {
+            if cursor > 0, report.pullRestart == nil, let reason = try store.pullRestartReason(for: fetched.page) {
                 report.pullRestart = reason
                 cursor = 0
                 pending = try restartPull()
                 continue
             }
             // Checked whole before anything of it is stored (a bad page is the server's fault, exit 3).
-            if let problem = fetched.problem(after: cursor) { throw SyncError.protocolViolation(problem) }
+            if let problem = fetched.problem { throw SyncError.protocolViolation(problem) }
             guard report.pulledPages < PullPage.maxPagesPerPull else {
                 throw SyncError.protocolViolation("the server sent more than \(PullPage.maxPagesPerPull) pages in one pull")
             }
-            let page = fetched.holdingBackTrailingRecord()
+            let page = fetched.page
             let next = page.more ? startFetch(after: page.cursor) : nil
             let received = DispatchTime.now().uptimeNanoseconds
             let outcome = try merge(page, keepingOpen: page.more)
@@ -418,13 +418,27 @@ public final class SyncEngine {
     /// What a page can make SQLite refuse: a constraint, a value too big, a type mismatch.
     private static let pageFaults: Set<ResultCode> = [.constraint, ResultCode(rawValue: 18), ResultCode(rawValue: 20)]
 
+    /// A page as the fetching thread hands it over: checked against the cursor it was asked
+    /// after, its trailing record held back. Both look at every change, so they run while the
+    /// page before is merged (2 ms of a 5,000-change page's 40 ms merge).
+    private struct FetchedPage {
+        let page: PullPage
+        /// What is wrong with the page as the server sent it; nil when nothing is.
+        let problem: String?
+
+        init(_ sent: PullPage, after cursor: Int64) {
+            problem = sent.problem(after: cursor)
+            page = problem == nil ? sent.holdingBackTrailingRecord() : sent
+        }
+    }
+
     /// A page on its way: fetched on another thread, handed over once.
     private final class PendingPage: @unchecked Sendable {
         // @unchecked: `result` is written once before `arrived` is signalled and read only after.
-        var result: Result<PullPage, any Error> = .failure(SyncError.protocolViolation("no page"))
+        var result: Result<FetchedPage, any Error> = .failure(SyncError.protocolViolation("no page"))
         let arrived = DispatchSemaphore(value: 0)
 
-        func wait() throws -> PullPage {
+        func wait() throws -> FetchedPage {
             arrived.wait()
             return try result.get()
         }
@@ -443,7 +457,7 @@ public final class SyncEngine {
         DispatchQueue.global().async {
             pending.result = Result {
                 let page = try Self.send(transport, remote, "GET", path, body: nil, maxResponseBytes: SyncLimits.maxPageAnswerBytes)
-                return try Self.decode(page, path, PullPage.decode(json:))
+                return FetchedPage(try Self.decode(page, path, PullPage.decode(json:)), after: cursor)
             }
             pending.arrived.signal()
         }
