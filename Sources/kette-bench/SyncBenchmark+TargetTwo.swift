@@ -8,24 +8,31 @@ import KetteStore
 extension SyncBenchmark {
     /// The bulk-load limit: the rows a first full sync delivers, loaded into an empty client
     /// store (`BulkLoad`, synchronous=FULL as every store) from memory, so JSON and HTTP are left
-    /// out; the fastest of `ceilingTries` loads into fresh stores.
+    /// out; the fastest of `ceilingTries` loads into fresh stores. Timed until the store is closed,
+    /// as a first sync's `kette` process is timed until it exits: closing the last connection
+    /// copies the write-ahead log into the database file, part of making such a store. The time
+    /// until the load's commit is kept beside it.
     func measureBulkLoad(directory: String, figures: inout Figures) throws {
         let changes = try Self.pulledChanges(serverDatabase: directory + "/server.db")
-        var seconds: [Double] = []
-        var store: LocalStore?
+        var closed: [Double] = [], committed: [Double] = []
+        var bulk = ""
         for attempt in 0..<Self.ceilingTries {
-            let bulk = directory + "/bulk-\(attempt)"
-            store = nil  // closes the previous try's store before its files go
-            try? FileManager.default.removeItem(atPath: directory + "/bulk-\(attempt - 1)")
+            try? FileManager.default.removeItem(atPath: bulk)
+            bulk = directory + "/bulk-\(attempt)"
             try LocalStore.create(directory: bulk, name: "county")
-            let loaded = try LocalStore(directory: bulk)
             let start = DispatchTime.now().uptimeNanoseconds
-            try BulkLoad.load(changes, into: loaded)
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            store = loaded
+            do {
+                let loaded = try LocalStore(directory: bulk)
+                try withExtendedLifetime(loaded) {
+                    try BulkLoad.load(changes, into: loaded)
+                    committed.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                }
+            }  // the store is closed by here
+            closed.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        figures.bulkLoadSeconds.append(seconds.min() ?? 0)
-        guard let store else { return }
+        figures.bulkLoadSeconds.append(closed.min() ?? 0)
+        figures.bulkLoadCommittedSeconds.append(committed.min() ?? 0)
+        let store = try LocalStore(directory: bulk)
         // It loaded what the real first sync made: the same versions (digests), records and search entries.
         let county = try Database(path: directory + "/county/" + LocalStore.fileName)
         for query in ["SELECT bucket, digest FROM replica_digests ORDER BY bucket", "SELECT count(*) FROM field_versions",
@@ -67,9 +74,10 @@ extension SyncBenchmark {
         let rows = Double(f.pulledRows)
         let bulk = Sample(values: f.bulkLoadSeconds.map { rows / $0 })
         let syncOfBulk = Sample(values: zip(f.pullSeconds, f.bulkLoadSeconds).map { $1 / $0 }).median
+        let syncOfCommitted = Sample(values: zip(f.pullSeconds, f.bulkLoadCommittedSeconds).map { $1 / $0 }).median
         let pushOfInsert = Sample(values: zip(f.pushSeconds, f.ceilingInsertSeconds).map { $1 / $0 }).median
-        var line = String(format: "    target 2: bulk-load limit %8.0f rows/s, first full sync %.2f of it (≥ 0.9 %@) | push %.2f of the raw insert (≥ 0.5 %@)",
-                          bulk.median, syncOfBulk, verdict(syncOfBulk, 0.9), pushOfInsert, verdict(pushOfInsert, 0.5))
+        var line = String(format: "    target 2: bulk-load limit %8.0f rows/s, first full sync %.2f of it (≥ 0.9 %@; %.2f of the load until its commit) | push %.2f of the raw insert (≥ 0.5 %@)",
+                          bulk.median, syncOfBulk, verdict(syncOfBulk, 0.9), syncOfCommitted, pushOfInsert, verdict(pushOfInsert, 0.5))
         guard !f.yjsPushSeconds.isEmpty else { return line + " | Yjs peer not run" }
         let yjsPush = Sample(values: f.yjsPushSeconds.map { rows / $0 }), yjsSync = Sample(values: f.yjsFirstSyncSeconds.map { rows / $0 })
         let pushOfYjs = Sample(values: zip(f.pushSeconds, f.yjsPushSeconds).map { Double(f.changes) / $0 / (rows / $1) }).median

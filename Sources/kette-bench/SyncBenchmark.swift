@@ -41,8 +41,10 @@ struct SyncBenchmark {
         /// Bytes the link carried down (server to client) in one first sync, gzipped and plain.
         var linkGzipBytes = 0
         var linkPlainBytes = 0
-        /// The bulk-load limit: the pulled rows loaded into an empty client store (`BulkLoad`).
+        /// The bulk-load limit: the pulled rows loaded into an empty client store (`BulkLoad`) and the store closed.
         var bulkLoadSeconds: [Double] = []
+        /// The same loads until their commit, before the store is closed.
+        var bulkLoadCommittedSeconds: [Double] = []
         /// The Yjs peer on the same rows: push until persisted, a fresh client's first full sync.
         var yjsPushSeconds: [Double] = []
         var yjsFirstSyncSeconds: [Double] = []
