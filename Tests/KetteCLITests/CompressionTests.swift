@@ -33,10 +33,16 @@ final class CompressionTests: ServerTestCase {
 
     private var wireLog: String { runner.root.appendingPathComponent("wire.json").path }
 
-    /// Every request that crossed the recorder, as it crossed.
+    /// Every request that crossed the recorder, as it crossed, once the connections are closed
+    /// (the recorder reads a connection's requests when it ends; `kette` keeps one per sync).
     private func exchanges() throws -> [[String: Any]] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: wireLog))
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        for _ in 0..<100 {
+            let data = try Data(contentsOf: URL(fileURLWithPath: wireLog))
+            let log = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+            if log["open"] as? Int == 0 { return try XCTUnwrap(log["exchanges"] as? [[String: Any]]) }
+            usleep(50_000)
+        }
+        throw POSIXError(.ETIMEDOUT)
     }
 
     private func changeSetCount() throws -> Int {
