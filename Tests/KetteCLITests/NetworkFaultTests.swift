@@ -109,6 +109,8 @@ final class NetworkFaultTests: FaultTestCase {
         for kind in ["reset_before", "reset_after", "truncate", "stall", "duplicate"] {
             XCTAssertGreaterThan(faults[kind, default: 0], 0, "no \(kind) fault was injected")
         }
+        // The client keeps its connection between requests: faults must also strike one it reused.
+        XCTAssertGreaterThan(faults["faults_on_kept", default: 0], 0, "no fault struck a kept connection")
     }
 
     /// libcurl judges the low-speed limit on the transfer rate averaged over the last 5 s and

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """A fault-injecting HTTP/1.1 proxy for the network fault tests (tc netem does not work here).
 
-It sits on loopback between `kette` (CurlTransport) and `kette-server`. Each client connection
-carries one request (CurlTransport uses a new handle, so a new connection, per request). For each
-one the proxy draws, from a seeded generator, what happens:
+It sits on loopback between `kette` (CurlTransport) and `kette-server`. A client connection
+carries request after request (CurlTransport keeps it for a whole sync) until a fault ends it;
+each request goes to the server on a connection of its own. For each request the proxy draws,
+from a seeded generator, what happens, so faults also strike connections the client reused:
 
-  pass            forward the request, return the answer
+  pass            forward the request, return the answer, keep the connection for the next request
   reset_before    read the request, reset the connection (RST via SO_LINGER 0); the server never sees it
   reset_after     forward the request, let the server act on it, reset the client's connection
   truncate        forward, return only part of the answer, then close
@@ -15,7 +16,7 @@ one the proxy draws, from a seeded generator, what happens:
 Usage: fault_proxy.py --target PORT --seed N [--fault-rate 0.4] [--stall 4] --stats FILE
 It prints "fault-proxy listening on 127.0.0.1:PORT" once it accepts connections. SIGUSR1 turns
 the faults off (everything passes from then on). The counts per kind are rewritten to the stats
-file (JSON) after every connection.
+file (JSON) after every request.
 """
 import argparse
 import asyncio
@@ -41,6 +42,8 @@ class Proxy:
         self.counts = {kind: 0 for kind in ["pass"] + KINDS}
         self.counts["upstream_requests"] = 0
         self.counts["errors"] = 0
+        # Faults that struck a request on a connection that had already carried one.
+        self.counts["faults_on_kept"] = 0
 
     def choose(self):
         if not self.faults_on or self.random.random() >= self.rate:
@@ -93,9 +96,31 @@ class Proxy:
         writer.transport.abort()
 
     async def handle(self, reader, writer):
-        kind = self.choose()
+        # Request after request until a fault (or the client) ends the connection.
+        carried = 0
+        while await self.handle_one(reader, writer, kept=carried > 0):
+            carried += 1
+
+    async def handle_one(self, reader, writer, kept):
+        """One request on the connection; True when the connection stays open for another."""
         try:
             request = await self.read_message(reader, False)
+        except asyncio.IncompleteReadError as error:
+            # Closed between requests (the client is done with its kept connection): not a fault.
+            if error.partial:
+                self.counts["errors"] += 1
+                self.save()
+            writer.transport.abort()
+            return False
+        except (ConnectionError, ValueError, OSError):
+            self.counts["errors"] += 1
+            self.save()
+            writer.transport.abort()
+            return False
+        kind = self.choose()
+        if kept and kind != "pass":
+            self.counts["faults_on_kept"] += 1
+        try:
             if kind == "reset_before":
                 self.reset(writer)
             elif kind == "duplicate":
@@ -121,13 +146,20 @@ class Proxy:
                 else:
                     writer.write(answer)
                     await writer.drain()
-                    writer.close()
+                    self.counts[kind] += 1
+                    self.save()
+                    # An answer that ends with its connection (no length) cannot be followed by another.
+                    if b"content-length:" not in answer.split(b"\r\n\r\n", 1)[0].lower():
+                        writer.close()
+                        return False
+                    return True
             self.counts[kind] += 1
         except (asyncio.IncompleteReadError, ConnectionError, ValueError, OSError):
             # The client gave up first (its timeout) or the server was gone: count it, go on.
             self.counts["errors"] += 1
             writer.transport.abort()
         self.save()
+        return False
 
     def faults_off(self):
         self.faults_on = False
