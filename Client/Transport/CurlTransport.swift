@@ -64,7 +64,7 @@ public final class CurlTransport: HTTPTransport {
     public func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
         try CurlGlobal.initialize()
         // `??` rethrows untyped errors, hence the `if`.
-        let handle = if let kept = IdleHandles.shared.take() { kept } else { try EasyHandle.make() }
+        let handle = if let kept = IdleHandles.shared.take() { kept } else { try EasyHandle() }
         try handle.configure(for: request, configuration,
                              maxResponseBytes: min(configuration.maxResponseBytes, request.maxResponseBytes ?? .max))
         let response = try handle.perform()
@@ -130,17 +130,14 @@ final class EasyHandle {
     fileprivate var lastHeaderName: String?
     fileprivate var exceededSizeLimit = false
 
-    /// A handle without a connection yet; nil when libcurl cannot make one.
-    private init?() {
-        guard let raw = kette_curl_easy_init() else { return nil }
+    /// A handle without a connection yet.
+    init() throws(TransportError) {
+        guard let raw = kette_curl_easy_init() else {
+            throw .failed("libcurl could not create a connection handle")
+        }
         self.raw = raw
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-    }
-
-    static func make() throws(TransportError) -> EasyHandle {
-        guard let handle = EasyHandle() else { throw .failed("libcurl could not create a connection handle") }
-        return handle
     }
 
     deinit {

@@ -8,8 +8,8 @@ import KetteStore
 extension SyncBenchmark {
     /// The bulk-load limit: the rows a first full sync delivers, loaded into an empty client
     /// store (`BulkLoad`, synchronous=FULL as every store) from memory, so JSON and HTTP are left
-    /// out; the fastest of `ceilingTries` loads into fresh stores. Timed until the store is closed,
-    /// as a first sync's `kette` process is timed until it exits: closing the last connection
+    /// out; the fastest of `ceilingTries` loads into fresh stores. Timed from opening the store until
+    /// it is closed, as a first sync's `kette` process is timed until it exits: closing the last connection
     /// copies the write-ahead log into the database file, part of making such a store. The time
     /// until the load's commit is kept beside it.
     func measureBulkLoad(directory: String, figures: inout Figures) throws {
