@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -65,7 +66,6 @@ struct HSDSTables {
         let districtNames: [String: String]
         let organizationIDs: Set<String>
         let lastModified: [String: Int64]
-        let formatter = ISO8601DateFormatter()
     }
 
     mutating func addTaxonomies() {
@@ -92,7 +92,7 @@ struct HSDSTables {
         service.description = offer.description
         service.feesDescription = offer.cost?.germanLabel
         service.eligibilityDescription = offer.targetGroups.isEmpty ? nil : offer.targetGroups.joined(separator: ", ")
-        service.lastModified = context.lastModified[offer.id].map { context.formatter.string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
+        service.lastModified = context.lastModified[offer.id].map { LocalFormat.isoTimestamp(milliseconds: $0) }
         services.append(service)
 
         for phase in offer.phases { attach(phase, key: "life-phase", to: id, entity: "service") }

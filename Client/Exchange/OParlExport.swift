@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -277,10 +278,9 @@ enum OParl {
         private var times: [String: (created: String, modified: String)] = [:]
 
         init(in db: Database) throws {
-            let formatter = ISO8601DateFormatter()
             func text(_ hlc: String?) -> String? {
                 guard let hlc, let millis = Int64(hlc.prefix(15)) else { return nil }
-                return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+                return LocalFormat.isoTimestamp(milliseconds: millis)
             }
             // First and newest write times: the timestamps' millisecond part, not a merge decision.
             for row in try db.rows("""

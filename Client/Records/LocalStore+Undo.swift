@@ -206,7 +206,6 @@ extension LocalStore {
             SELECT a.seq, a.at, f.record_type, f.record_id FROM local_action_fields f JOIN local_actions a ON a.seq = f.action
             WHERE f.field = 'deleted' AND coalesce(f.previous_value, 'false') != 'true' AND a.forgotten = 0 ORDER BY a.seq DESC
             """)
-        let formatter = ISO8601DateFormatter()
         for row in rows {
             guard let type = row.string("record_type").flatMap(RecordType.init(rawValue:)), let id = row.string("record_id"),
                   let action = row.int("seq"), seen.insert(type.rawValue + "/" + id).inserted, try isDeleted(type, id) else { continue }
@@ -216,7 +215,7 @@ extension LocalStore {
             // stays): what it did not empty is read from the record.
             let title = try ["title", "name", "text", "description", "statement", "date"].lazy.compactMap { name in kept.first { $0.field == name }?.value?.stringValue }.first
                 ?? recordTitle(type, id)
-            let deletedAt = formatter.string(from: Date(timeIntervalSince1970: Double(row.int("at") ?? 0) / 1000))
+            let deletedAt = LocalFormat.isoTimestamp(milliseconds: Int64(row.int("at") ?? 0))
             result.append((TrashEntry(recordType: type, id: id, title: title ?? "", deletedAt: deletedAt, keptFields: kept.map(\.field)), action))
         }
         return result

@@ -6,7 +6,7 @@ import KetteStore
 /// The change sets written on this replica and not yet confirmed by the server.
 package enum Outbox {
     static func append(_ changeSet: ChangeSet, createdAt: Int64, in db: Database) throws {
-        let created = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(createdAt) / 1000))
+        let created = LocalFormat.isoTimestamp(milliseconds: createdAt)
         try db.execute("""
             INSERT INTO outbox_change_sets (id, summary, author, schema_version, created_at, change_count) VALUES (?, ?, ?, ?, ?, ?)
             """, [changeSet.id, changeSet.summary, changeSet.author, changeSet.schemaVersion, created, changeSet.changes.count])

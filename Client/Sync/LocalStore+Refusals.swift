@@ -49,9 +49,7 @@ extension LocalStore {
         }
         defer { try? database.setSecureDelete(secureDelete) }
         return try database.inTransaction { db in
-            // When a refusal came, only made for one: the formatter loads ICU, which a push
-            // answer of confirmations alone does not need.
-            lazy var now = ISO8601DateFormatter().string(from: Date())
+            let now = LocalFormat.isoTimestamp(milliseconds: LocalStore.systemMilliseconds())
             var newlyWaiting: [RefusedChangeSet] = []
             var search = SearchIndex.Affected()
             let digests = DigestDeltas()

@@ -36,7 +36,7 @@ extension LocalStore {
     ///   --since-sync` lists what was received or written from then on.
     func recordSuccessfulSync(at time: Date, startedAt: Int64) throws {
         try database.inTransaction { db in
-            try setMeta("last_sync", ISO8601DateFormatter().string(from: time), in: db)
+            try setMeta("last_sync", LocalFormat.isoTimestamp(milliseconds: Int64((time.timeIntervalSince1970 * 1000).rounded(.down))), in: db)
             try setMeta("last_sync_started", String(startedAt), in: db)
         }
     }
@@ -318,13 +318,12 @@ extension LocalStore {
             SELECT id, record_type, record_id, field, winner_value, winner_hlc, winner_author, loser_value, loser_hlc, loser_author, status
             FROM conflicts WHERE deleted = 0 \(includeResolved ? "" : "AND status = 'open'") ORDER BY winner_hlc, id
             """
-        let formatter = ISO8601DateFormatter()
         return try database.rows(sql).map { row in
             func side(_ value: Int, _ hlc: Int, _ author: Int) -> ConflictEntry.Side {
                 let stamp = row.string(hlc).flatMap(HLCTimestamp.init(encoded:))
                 let decoded = (try? FieldValue(jsonText: row.string(value) ?? "null")) ?? .null
                 return ConflictEntry.Side(value: decoded, author: row.string(author),
-                                          time: stamp.map { formatter.string(from: Date(timeIntervalSince1970: Double($0.physicalMilliseconds) / 1000)) } ?? "",
+                                          time: stamp.map { LocalFormat.isoTimestamp(milliseconds: $0.physicalMilliseconds) } ?? "",
                                           hlc: row.string(hlc) ?? "", mine: stamp?.replica == replica)
             }
             return ConflictEntry(id: row.string(0) ?? "", recordType: row.string(1) ?? "", recordID: row.string(2) ?? "",

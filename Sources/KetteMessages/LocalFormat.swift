@@ -80,6 +80,20 @@ public enum LocalFormat {
         return daysSince1970(year: year, month: month, day: day) * 86_400 + time[0] * 3600 + time[1] * 60 + time[2]
     }
 
+    /// The ISO 8601 UTC stamp of a moment, `YYYY-MM-DDTHH:MM:SSZ` (the seconds cut, not rounded),
+    /// as `ISO8601DateFormatter` writes it, without loading ICU or making a formatter: the local
+    /// history stamps every entry it lists, the outbox every change set.
+    public static func isoTimestamp(milliseconds: Int64) -> String {
+        // Floor, not truncation towards zero, for a moment before 1970.
+        var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
+        var parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil else { return String(milliseconds) }
+        let year = Int(parts.tm_year) + 1900
+        let yearText = year >= 0 && year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+        return yearText + "-" + pad(Int(parts.tm_mon) + 1) + "-" + pad(Int(parts.tm_mday)) + "T"
+            + pad(Int(parts.tm_hour)) + ":" + pad(Int(parts.tm_min)) + ":" + pad(Int(parts.tm_sec)) + "Z"
+    }
+
     /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
     public static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

@@ -57,7 +57,7 @@ struct SyncRunLog {
     }
 
     private func fields(started: Date, exit: Int32, health: HealthStatus?) -> [(String, String)] {
-        let time = ISO8601DateFormatter().string(from: started)
+        let time = LocalFormat.isoTimestamp(milliseconds: Int64((started.timeIntervalSince1970 * 1000).rounded(.down)))
         var fields = [("time", time), ("exit", String(exit)), ("duration_ms", String(Int(Date().timeIntervalSince(started) * 1000)))]
         if let health { fields += [("server_version", health.version ?? "unknown"), ("server_protocol", String(health.protocolLevel))] }
         return fields
