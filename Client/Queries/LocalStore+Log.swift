@@ -1,4 +1,5 @@
 import Foundation
+import KetteMessages
 import KetteProtocol
 import KetteStore
 
@@ -44,8 +45,11 @@ public enum LogRange: Sendable {
 
 extension LocalStore {
     /// The changes the local history holds (`LocalHistory`), newest first: one entry per record
-    /// and action (local) or per record and received version (server).
-    public func log(_ range: LogRange) throws -> [LogEntry] {
+    /// and action (local) or per record and received version (server); at most `limit` of them,
+    /// with how many there are in all. Only the entries returned get their time text and title:
+    /// after a county's first sync the history holds 100,000 received versions, and `kette log
+    /// --limit 20` looked up the title of every record they touched.
+    public func log(_ range: LogRange, limit: Int = .max) throws -> (entries: [LogEntry], total: Int) {
         var from: Int64 = .min
         var byArrival = false
         switch range {
@@ -56,29 +60,72 @@ extension LocalStore {
             from = Int64(try meta("last_sync_started") ?? "") ?? .min
             byArrival = true
         }
-        var titles: [String: String?] = [:]
-        var formerTitles: [String: String]?
-        func title(_ type: RecordType, _ id: String) throws -> String? {
-            let key = type.rawValue + "/" + id
-            if let known = titles[key] { return known }
-            var found = try recordTitle(type, id)
-            if found == nil {
-                // Deleted here: the title its deletion emptied, as the trash shows it.
-                if formerTitles == nil { formerTitles = try keptTitles() }
-                found = formerTitles?[key]
-            }
-            titles[key] = found
-            return found
+        // One read transaction: one snapshot, and no file lock taken and released per title.
+        return try database.inTransaction(.deferred) { _ in
+            try log(since: from, byArrival: byArrival, limit: limit)
         }
-        var entries = try localLogEntries(since: from, title: title)
-        entries += try receivedLogEntries(since: from, byArrival: byArrival, title: title)
-        for index in entries.indices where entries[index].recordType == .conflict {
-            entries[index].event = entries[index].fields.contains("winnerValue") ? "conflict" : "conflictResolved"
-        }
-        return entries.sorted { $0.writtenAt != $1.writtenAt ? $0.writtenAt > $1.writtenAt : $0.origin < $1.origin }
     }
 
-    private func localLogEntries(since from: Int64, title: (RecordType, String) throws -> String?) throws -> [LogEntry] {
+    private func log(since from: Int64, byArrival: Bool, limit: Int) throws -> (entries: [LogEntry], total: Int) {
+        let local = try localLogEntries(since: from)
+        let received = try receivedLogRows(since: from, byArrival: byArrival)
+        // Sorted as places, not entries: newest first, local before received at the same
+        // millisecond, and otherwise in the order read.
+        var order = local.indices.map { LogPlace(writtenAt: local[$0].writtenAt, local: true, index: $0) }
+            + received.indices.map { LogPlace(writtenAt: received[$0].at, local: false, index: $0) }
+        order.sort { first, second in
+            if first.writtenAt != second.writtenAt { return first.writtenAt > second.writtenAt }
+            return first.local != second.local ? first.local : first.index < second.index
+        }
+        var titles: [String: String?] = [:]
+        var formerTitles: [String: String]?
+        let shown = try order.prefix(max(limit, 0)).map { place -> LogEntry in
+            var entry = place.local ? local[place.index] : received[place.index].entry
+            let key = entry.recordType.rawValue + "/" + entry.recordID
+            if titles[key] == nil {
+                var found = try recordTitle(entry.recordType, entry.recordID)
+                if found == nil {
+                    // Deleted here: the title its deletion emptied, as the trash shows it.
+                    if formerTitles == nil { formerTitles = try keptTitles() }
+                    found = formerTitles?[key]
+                }
+                titles[key] = .some(found)
+            }
+            entry.title = titles[key] ?? nil
+            entry.time = LocalFormat.isoTimestamp(milliseconds: entry.writtenAt)
+            if entry.recordType == .conflict {
+                entry.event = entry.fields.contains("winnerValue") ? "conflict" : "conflictResolved"
+            }
+            return entry
+        }
+        return (shown, order.count)
+    }
+
+    /// An entry's place in the log, for sorting before any entry is made whole.
+    private struct LogPlace {
+        let writtenAt: Int64
+        let local: Bool
+        let index: Int
+    }
+
+    /// A `received_changes` row as read, made into an entry only when listed.
+    private struct ReceivedLogRow {
+        let type: RecordType
+        let id: String
+        let fields: String
+        let deleted: Int?
+        let author: String?
+        let at: Int64
+
+        var entry: LogEntry {
+            LogEntry(time: "", origin: "server", author: author, recordType: type, recordID: id, title: nil,
+                     event: deleted.map { $0 == 1 ? "deleted" : "restored" } ?? "changed",
+                     fields: fields.split(separator: ",").map(String.init), action: nil, undone: nil, writtenAt: at)
+        }
+    }
+
+    /// Entries of actions on this laptop, without time text and title (`log` adds them).
+    private func localLogEntries(since from: Int64) throws -> [LogEntry] {
         var entries: [LogEntry] = []
         try database.forEachRow("""
             SELECT a.seq, a.summary, a.author, a.at, a.undone_by, f.record_type, f.record_id, f.field, f.created,
@@ -86,35 +133,35 @@ extension LocalStore {
             FROM local_actions a JOIN local_action_fields f ON f.action = a.seq WHERE a.at >= ?
             ORDER BY a.seq, f.record_type, f.record_id, f.field
             """, [from]) { row in
-            guard let type = row.string("record_type").flatMap(RecordType.init(rawValue:)), let id = row.string("record_id") else { return }
-            let field = row.string("field") ?? ""
-            let event = row.int("created") == 1 ? "created" : row.string("deleted_before").map { $0 == "true" ? "restored" : "deleted" }
-            if let last = entries.last, last.recordType == type, last.recordID == id, last.action == row.string("summary"),
-               last.writtenAt == Int64(row.int("at") ?? 0) {
+            // By position: a coordinator's own store holds hundreds of thousands of these rows.
+            guard let type = row.string(5).flatMap(RecordType.init(rawValue:)), let id = row.string(6) else { return }
+            let field = row.string(7) ?? ""
+            let event = row.int(8) == 1 ? "created" : row.string(9).map { $0 == "true" ? "restored" : "deleted" }
+            let summary = row.string(1), at = Int64(row.int(3) ?? 0)
+            if let last = entries.last, last.recordType == type, last.recordID == id, last.action == summary, last.writtenAt == at {
                 entries[entries.count - 1].fields.append(field)
                 if let event, entries[entries.count - 1].event != "created" { entries[entries.count - 1].event = event }
                 return
             }
-            let at = Int64(row.int("at") ?? 0)
-            entries.append(LogEntry(time: Self.isoTime(at), origin: "local", author: row.string("author"), recordType: type, recordID: id,
-                                    title: try title(type, id), event: event ?? "changed", fields: [field], action: row.string("summary"),
-                                    undone: (row.int("undone_by") ?? 0) > 0, writtenAt: at))
+            entries.append(LogEntry(time: "", origin: "local", author: row.string(2), recordType: type, recordID: id,
+                                    title: nil, event: event ?? "changed", fields: [field], action: summary,
+                                    undone: (row.int(4) ?? 0) > 0, writtenAt: at))
         }
         return entries
     }
 
-    private func receivedLogEntries(since from: Int64, byArrival: Bool, title: (RecordType, String) throws -> String?) throws -> [LogEntry] {
+    /// The versions received from the server, as rows (`log` makes entries of those it lists).
+    private func receivedLogRows(since from: Int64, byArrival: Bool) throws -> [ReceivedLogRow] {
         let column = byArrival ? "received_at" : "at"
-        return try database.rows("""
+        var rows: [ReceivedLogRow] = []
+        try database.forEachRow("""
             SELECT record_type, record_id, fields, deleted, author, at FROM received_changes WHERE \(column) >= ? ORDER BY seq
-            """, [from]).compactMap { row in
-            guard let type = row.string("record_type").flatMap(RecordType.init(rawValue:)), let id = row.string("record_id") else { return nil }
-            let at = Int64(row.int("at") ?? 0)
-            let event = row.int("deleted").map { $0 == 1 ? "deleted" : "restored" } ?? "changed"
-            return LogEntry(time: Self.isoTime(at), origin: "server", author: row.string("author"), recordType: type, recordID: id,
-                            title: try title(type, id), event: event, fields: (row.string("fields") ?? "").split(separator: ",").map(String.init), action: nil, undone: nil,
-                            writtenAt: at)
+            """, [from]) { row in
+            guard let type = row.string(0).flatMap(RecordType.init(rawValue:)), let id = row.string(1) else { return }
+            rows.append(ReceivedLogRow(type: type, id: id, fields: row.string(2) ?? "", deleted: row.int(3), author: row.string(4),
+                                       at: Int64(row.int(5) ?? 0)))
         }
+        return rows
     }
 
     /// The newest title or name this laptop's history keeps for each record (by "type/id"): what
@@ -130,10 +177,6 @@ extension LocalStore {
             titles[type + "/" + id] = text
         }
         return titles
-    }
-
-    static func isoTime(_ milliseconds: Int64) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
     /// The live record `reference` names (id, start of an id, or name), with its title.

@@ -45,7 +45,7 @@ final class LocalHistoryTests: XCTestCase {
         XCTAssertEqual(try later.trash(), [], "after 30 days the deleted texts are gone")
         XCTAssertEqual(try later.database.scalarInt("SELECT count(*) FROM local_action_fields"), 0)
         XCTAssertEqual(try later.database.scalarInt("SELECT count(*) FROM local_actions"), 0)
-        XCTAssertEqual(try later.log(.all), [])
+        XCTAssertEqual(try later.log(.all).entries, [])
         XCTAssertThrowsError(try later.undo(language: .english)) { XCTAssertEqual($0 as? KetteError, .nothingToUndo) }
     }
 
@@ -69,7 +69,7 @@ final class LocalHistoryTests: XCTestCase {
         _ = try store.deleteRecord(.district, "nordstadt", language: .english)
         XCTAssertEqual(try store.trash().map(\.title), ["Nordstadt", "Elterncafé"],
                        "a name the deletion did not empty is read from the record")
-        let log = try store.log(.all)
+        let log = try store.log(.all).entries
         XCTAssertEqual(log.filter { $0.recordID == offer }.map(\.title), ["Elterncafé", "Elterncafé"],
                        "the deletion and the creation of the offer, whose title the deletion emptied: \(log)")
         XCTAssertEqual(Set(log.filter { $0.recordType == .district }.compactMap(\.title)), ["Nordstadt"])
@@ -97,6 +97,39 @@ final class LocalHistoryTests: XCTestCase {
         XCTAssertEqual(try reopened.database.scalarInt("SELECT count(*) FROM received_changes"), LocalHistory.maxReceivedRows)
         XCTAssertEqual(try reopened.database.scalarString("SELECT min(record_id) FROM received_changes WHERE record_id IN ('o0', 'o9', 'o10')"), "o10",
                        "the oldest rows go first")
+    }
+
+    /// `kette log --limit N` after a county's first sync: the newest N entries of the whole log,
+    /// each with its time and title, and the total of all; local and received entries interleaved
+    /// by time as without a limit.
+    func testALimitedLogIsTheNewestOfTheWholeLogWithItsTotal() throws {
+        let store = try open()
+        var offers: [String] = []
+        for index in 0..<4 {
+            time += 60_000
+            offers.append(try addOffer(store, "Angebot \(index)"))
+        }
+        // Received versions of those offers, written between and after the local ones.
+        try store.database.inTransaction { db in
+            for (index, offer) in offers.enumerated() {
+                try db.execute("INSERT INTO received_changes (record_type, record_id, fields, author, hlc, at, received_at) VALUES ('offer', ?, 'cost,title', 'c2', 'x', ?, ?)",
+                               [offer, time - Int64(index) * 90_000 + 30_000, time])
+            }
+        }
+        let whole = try store.log(.all)
+        XCTAssertEqual(whole.total, 9, "the district, four offers made here, four versions received")
+        XCTAssertEqual(whole.entries.count, 9)
+        XCTAssertEqual(Set(whole.entries.map(\.origin)), ["local", "server"])
+        XCTAssertEqual(whole.entries.map(\.writtenAt), whole.entries.map(\.writtenAt).sorted(by: >), "newest first")
+        for limit in [1, 3, 5, 9, 20] {
+            let limited = try store.log(.all, limit: limit)
+            XCTAssertEqual(limited.total, 9, "the total counts every entry, also with --limit \(limit)")
+            XCTAssertEqual(limited.entries, Array(whole.entries.prefix(limit)))
+        }
+        for entry in whole.entries {
+            XCTAssertEqual(entry.time, ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(entry.writtenAt) / 1000)))
+            XCTAssertTrue(entry.title?.hasPrefix(entry.recordType == .district ? "Nordstadt" : "Angebot ") == true, "\(entry)")
+        }
     }
 
     /// A store written before the German search and the history: the opening migrates it, and

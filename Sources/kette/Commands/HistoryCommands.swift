@@ -82,19 +82,26 @@ private func what(_ entry: LogEntry, _ language: Language) -> String {
     return event + (entry.undone == true ? HistoryText.undoneMark(language) : "")
 }
 
-private func printLog(_ entries: [LogEntry], _ context: CommandContext) {
+/// - Parameter total: how many entries there are; `entries` are the first of them (`--limit`).
+private func printLog(_ entries: [LogEntry], total: Int, _ context: CommandContext) {
     if entries.isEmpty { return context.say(HistoryText.noChanges.text) }
     let shown = context.limited(entries)
     let language = context.language
     let header = [HistoryText.headerWhen, .headerFrom, .headerBy, .headerRecord].map { $0(language) } + context.headers(.headerTitle)
         + [HistoryText.headerWhat(language)]
+    // A county's log repeats a few dozen kinds and field lists; each is rendered from the catalog once.
+    var kinds: [RecordType: String] = [:], changes: [String: String] = [:]
     let rows = shown.map { entry -> [String] in
         let origin = (entry.origin == "local" ? HistoryText.originHere : HistoryText.originServer)(language)
-        return [localTime(iso: entry.time, language), origin, entry.author ?? "–",
-                "\(FieldText.kind(entry.recordType)(language)) \(shortID(entry.recordID))", entry.title ?? "–", what(entry, language)]
+        let kind = kinds[entry.recordType] ?? FieldText.kind(entry.recordType)(language)
+        kinds[entry.recordType] = kind
+        let changeKey = entry.event + "|" + entry.fields.joined(separator: ",") + (entry.undone == true ? "|undone" : "")
+        let change = changes[changeKey] ?? what(entry, language)
+        changes[changeKey] = change
+        return [localTime(iso: entry.time, language), origin, entry.author ?? "–", kind + " " + shortID(entry.recordID), entry.title ?? "–", change]
     }
     for line in context.table(header, rows) { context.say(line) }
-    context.sayTotal(shown: shown.count, of: entries.count, .changes)
+    context.sayTotal(shown: shown.count, of: total, .changes)
 }
 
 /// `kette trash` and its longer name `kette trash list`.
@@ -147,9 +154,9 @@ let historyCommands: [KetteCommand] = [
         var range = LogRange.all
         if args[sinceSync] { range = .sinceLastSync }
         if let day = args[sinceDate] { range = .writtenSince(try startOfDay(day)) }
-        let entries = try context.store().log(range)
+        let (entries, total) = try context.store().log(range, limit: args[limitOption] ?? .max)
         if context.wantsJSON { return try context.printJSONList(entries) }
-        printLog(entries, context)
+        printLog(entries, total: total, context)
     },
 ]
 
